@@ -1,0 +1,191 @@
+package io.harbormaster.api.ecs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.harbormaster.account.Account;
+import io.harbormaster.cluster.Cluster;
+import io.harbormaster.cluster.Cluster.ClusterInfo;
+import io.harbormaster.cluster.Cluster.ClusterSpec;
+import io.harbormaster.cluster.Cluster.Setting;
+import io.harbormaster.common.Arns;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** CreateCluster, DescribeClusters, ListClusters, UpdateCluster, UpdateClusterSettings, DeleteCluster. */
+public final class ClusterHandlers {
+  private static final int MAX_DESCRIBE = 100;
+  private final Entities entities;
+  private final EcsPaging paging;
+
+  public ClusterHandlers(Entities entities, EcsPaging paging) {
+    this.entities = entities;
+    this.paging = paging;
+  }
+
+  public void register(EcsOperations operations) {
+    operations
+        .register("CreateCluster", this::createCluster)
+        .register("DescribeClusters", this::describeClusters)
+        .register("ListClusters", this::listClusters)
+        .register("UpdateCluster", this::updateCluster)
+        .register("UpdateClusterSettings", this::updateClusterSettings)
+        .register("DeleteCluster", this::deleteCluster);
+  }
+
+  CompletionStage<JsonNode> createCluster(RequestContext ctx, JsonNode input) {
+    String name = EcsNames.requireClusterName(JsonViews.text(input, "clusterName").orElse("default"));
+    ClusterSpec spec = new ClusterSpec(name, settings(input), JsonViews.member(input, "configuration").orElse(null),
+        JsonViews.member(input, "serviceConnectDefaults").orElse(null),
+        JsonViews.textList(input, "capacityProviders"),
+        JsonViews.member(input, "defaultCapacityProviderStrategy").orElse(null),
+        ResourceRefs.tags(input, "tags"));
+    // The cluster first, then the account's directory: a retried request heals a crash between the two.
+    return entities.ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
+            (replyTo) -> new Cluster.Create(spec, ctx.receivedAt(), replyTo))
+        .thenCompose(info -> entities.ask(Account.ENTITY_KEY, ctx.accountId(),
+                replyTo -> new Account.IndexCluster(name, replyTo))
+            .thenApply(done -> wrap("cluster", view(ctx, info, true, true, false))));
+  }
+
+  CompletionStage<JsonNode> describeClusters(RequestContext ctx, JsonNode input) {
+    List<String> refs = JsonViews.textList(input, "clusters");
+    if (refs.isEmpty()) refs = List.of("default");
+    if (refs.size() > MAX_DESCRIBE) {
+      throw EcsException.invalidParameter("DescribeClusters takes at most " + MAX_DESCRIBE + " clusters.");
+    }
+    boolean tags = JsonViews.includes(input, "TAGS");
+    boolean settings = JsonViews.includes(input, "SETTINGS");
+    boolean statistics = JsonViews.includes(input, "STATISTICS");
+    List<CompletableFuture<Optional<ClusterInfo>>> lookups = new ArrayList<>();
+    for (String ref : refs) {
+      lookups.add(ResourceRefs.clusterNameIfValid(ctx, ref)
+          .map(name -> entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY,
+                  Cluster.entityId(ctx.accountId(), name), Cluster.Get::new)
+              .thenApply(Optional::of)
+              .exceptionally(failure -> missingOrRethrow(failure))
+              .toCompletableFuture())
+          .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
+    }
+    return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(x -> {
+      ObjectNode out = JsonViews.object();
+      ArrayNode clusters = out.putArray("clusters");
+      ArrayNode failures = out.putArray("failures");
+      for (int i = 0; i < lookups.size(); i++) {
+        Optional<ClusterInfo> found = lookups.get(i).join();
+        if (found.isPresent()) {
+          clusters.add(view(ctx, found.get(), tags, settings, statistics));
+        } else {
+          String ref = refs.get(i);
+          String arn = ref.startsWith("arn:") ? ref : Arns.cluster(ctx.region(), ctx.accountId(), ref);
+          failures.addObject().put("arn", arn).put("reason", "MISSING");
+        }
+      }
+      return out;
+    });
+  }
+
+  CompletionStage<JsonNode> listClusters(RequestContext ctx, JsonNode input) {
+    int max = EcsPaging.maxResults(input, 100, 100);
+    Optional<String> after = paging.cursor(ctx.accountId(), input);
+    return entities.<Account.Command, Account.Directory>ask(Account.ENTITY_KEY, ctx.accountId(),
+            Account.GetDirectory::new)
+        .thenApply(directory -> {
+          List<String> names = after.map(a -> List.copyOf(directory.clusters().tailSet(a + "\0")))
+              .orElseGet(() -> List.copyOf(directory.clusters()));
+          ObjectNode out = JsonViews.object();
+          ArrayNode arns = out.putArray("clusterArns");
+          names.stream().limit(max).forEach(n -> arns.add(Arns.cluster(ctx.region(), ctx.accountId(), n)));
+          if (names.size() > max) out.put("nextToken", paging.encode(ctx.accountId(), names.get(max - 1)));
+          return out;
+        });
+  }
+
+  CompletionStage<JsonNode> updateCluster(RequestContext ctx, JsonNode input) {
+    String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
+    List<Setting> settings = input.has("settings") ? settings(input) : null;
+    return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
+            replyTo -> new Cluster.Update(settings, JsonViews.member(input, "configuration").orElse(null),
+                JsonViews.member(input, "serviceConnectDefaults").orElse(null), ctx.receivedAt(), replyTo))
+        .thenApply(info -> wrap("cluster", view(ctx, info, true, true, false)));
+  }
+
+  CompletionStage<JsonNode> updateClusterSettings(RequestContext ctx, JsonNode input) {
+    String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
+    List<Setting> settings = settings(input);
+    return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
+            replyTo -> new Cluster.Update(settings, null, null, ctx.receivedAt(), replyTo))
+        .thenApply(info -> wrap("cluster", view(ctx, info, true, true, false)));
+  }
+
+  CompletionStage<JsonNode> deleteCluster(RequestContext ctx, JsonNode input) {
+    String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
+    return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
+            replyTo -> new Cluster.Delete(ctx.receivedAt(), replyTo))
+        .thenCompose(info -> entities.ask(Account.ENTITY_KEY, ctx.accountId(),
+                replyTo -> new Account.UnindexCluster(name, replyTo))
+            .thenApply(done -> wrap("cluster", view(ctx, info, true, true, false))));
+  }
+
+  private static List<Setting> settings(JsonNode input) {
+    List<Setting> out = new ArrayList<>();
+    JsonNode node = input.get("settings");
+    if (node == null || node.isNull()) return out;
+    for (JsonNode s : node) {
+      String name = JsonViews.text(s, "name").orElseThrow(() ->
+          EcsException.invalidParameter("A cluster setting needs a name."));
+      String value = JsonViews.text(s, "value").orElseThrow(() ->
+          EcsException.invalidParameter("The cluster setting " + name + " needs a value."));
+      if (name.equals("containerInsights") && !List.of("enabled", "disabled", "enhanced").contains(value)) {
+        throw EcsException.invalidParameter(
+            "containerInsights must be enabled, disabled or enhanced, not '" + value + "'.");
+      }
+      out.add(new Setting(name, value));
+    }
+    return out;
+  }
+
+  static ObjectNode view(RequestContext ctx, ClusterInfo info, boolean tags, boolean settings, boolean statistics) {
+    ClusterSpec spec = info.spec();
+    ObjectNode c = JsonViews.object();
+    c.put("clusterArn", Arns.cluster(ctx.region(), info.accountId(), spec.name()));
+    c.put("clusterName", spec.name());
+    if (spec.configuration() != null) c.set("configuration", spec.configuration());
+    c.put("status", info.status().name());
+    c.put("registeredContainerInstancesCount", 0);
+    c.put("runningTasksCount", 0);
+    c.put("pendingTasksCount", 0);
+    c.put("activeServicesCount", 0);
+    ArrayNode stats = c.putArray("statistics");
+    if (statistics) {
+      for (String key : List.of("runningEC2TasksCount", "runningFargateTasksCount", "pendingEC2TasksCount",
+          "pendingFargateTasksCount", "activeEC2ServiceCount", "activeFargateServiceCount",
+          "drainingEC2ServiceCount", "drainingFargateServiceCount")) {
+        stats.addObject().put("name", key).put("value", "0");
+      }
+    }
+    c.set("tags", tags ? JsonViews.tags(spec.tags()) : JsonViews.NODES.arrayNode());
+    ArrayNode settingsOut = c.putArray("settings");
+    if (settings) spec.settings().forEach(s -> settingsOut.addObject().put("name", s.name()).put("value", s.value()));
+    c.set("capacityProviders", JsonViews.strings(spec.capacityProviders()));
+    c.set("defaultCapacityProviderStrategy", spec.defaultCapacityProviderStrategy() != null
+        ? spec.defaultCapacityProviderStrategy() : JsonViews.NODES.arrayNode());
+    if (spec.serviceConnectDefaults() != null) c.set("serviceConnectDefaults", spec.serviceConnectDefaults());
+    return c;
+  }
+
+  static ObjectNode wrap(String member, JsonNode value) {
+    ObjectNode out = JsonViews.object();
+    out.set(member, value);
+    return out;
+  }
+
+  static <T> Optional<T> missingOrRethrow(Throwable failure) {
+    EcsException e = Entities.asEcsException(failure);
+    if (e.errorType().equals("ClusterNotFoundException")) return Optional.empty();
+    throw e;
+  }
+}

@@ -1,0 +1,182 @@
+package io.harbormaster.api.ecs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.harbormaster.auth.AccessKeySecrets;
+import io.harbormaster.auth.SigV4Verifier;
+import io.harbormaster.auth.SignedRequest;
+import io.harbormaster.auth.VerificationResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ECS JSON 1.1 protocol: authenticate (SigV4), dispatch on X-Amz-Target, check the input against the API
+ * model, run the handler, and answer every failure as {"__type", "message"} JSON with its HTTP status.
+ */
+public final class EcsEndpoint implements Function<HttpRequest, CompletionStage<HttpResponse>> {
+  private static final Logger log = LoggerFactory.getLogger(EcsEndpoint.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ContentType AMZ_JSON =
+      ContentTypes.create(MediaTypes.customBinary("application", "x-amz-json-1.1", true));
+  private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
+  private static final long MAX_BODY_MILLIS = 10_000;
+
+  private final ActorSystem<?> system;
+  private final EcsOperations operations;
+  private final SigV4Verifier verifier;
+  private final AccessKeySecrets secrets;
+  private final String region;
+  private final Clock clock;
+
+  public EcsEndpoint(ActorSystem<?> system, EcsOperations operations, SigV4Verifier verifier,
+      AccessKeySecrets secrets, String region, Clock clock) {
+    this.system = system;
+    this.operations = operations;
+    this.verifier = verifier;
+    this.secrets = secrets;
+    this.region = region;
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletionStage<HttpResponse> apply(HttpRequest request) {
+    String requestId = UUID.randomUUID().toString();
+    return request.entity().toStrict(MAX_BODY_MILLIS, system)
+        .thenCompose(strict -> handle(request, strict, requestId))
+        .exceptionally(failure -> error(requestId, Entities.asEcsException(failure)));
+  }
+
+  private CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict entity, String requestId) {
+    if (request.method() != HttpMethods.POST || !request.getUri().path().equals("/")) {
+      return done(error(requestId, EcsException.unknownOperation(
+          "Harbormaster serves the ECS API as POST / with an X-Amz-Target header.")));
+    }
+    byte[] body = entity.getData().toArray();
+    SignedRequest signed = signedRequest(request, entity, body);
+    return authenticate(signed).thenCompose(context -> {
+      RequestContext ctx = new RequestContext(context.accountId(), region, requestId, clock.instant());
+      String operation = operationName(request);
+      EcsOperation handler = operations.find(operation).orElseThrow(() -> EcsException.unknownOperation(
+          "Unknown operation " + (operation.isEmpty() ? "(no X-Amz-Target header)" : operation) + "."));
+      JsonNode input = parse(body);
+      EcsApiModel.get().validateInput(operation, input);
+      return handler.handle(ctx, input).thenApply(output -> ok(requestId, output));
+    });
+  }
+
+  private record Caller(String accountId) {}
+
+  private CompletionStage<Caller> authenticate(SignedRequest signed) {
+    Optional<String> keyId = signed.headers().stream()
+        .filter(h -> h.getKey().equalsIgnoreCase("authorization"))
+        .map(h -> CREDENTIAL.matcher(h.getValue()))
+        .filter(Matcher::find)
+        .map(m -> m.group(1))
+        .findFirst();
+    CompletionStage<Optional<io.harbormaster.account.Account.AccessKey>> key = keyId.isPresent()
+        ? secrets.find(keyId.get())
+        : CompletableFuture.completedFuture(Optional.empty());
+    return key.thenApply(found -> {
+      VerificationResult result = verifier.verify(signed,
+          id -> found.filter(k -> k.accessKeyId().equals(id)).map(k -> k.secretAccessKey()));
+      return switch (result) {
+        case VerificationResult.Rejected r -> throw new EcsException(r.errorType(), 403, r.message());
+        case VerificationResult.Verified v -> {
+          if (!v.region().equals(region)) {
+            throw new EcsException("InvalidSignatureException", 403,
+                "Credential should be scoped to a valid region, not '" + v.region() + "'. This endpoint serves '"
+                    + region + "'.");
+          }
+          yield new Caller(found.orElseThrow().accountId());
+        }
+      };
+    });
+  }
+
+  /** Pekko models Content-Type and Content-Length outside the header list; SigV4 needs them as sent. */
+  private static SignedRequest signedRequest(HttpRequest request, HttpEntity.Strict entity, byte[] body) {
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    for (HttpHeader h : request.getHeaders()) {
+      headers.add(new AbstractMap.SimpleImmutableEntry<>(h.name(), h.value()));
+    }
+    if (!entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
+      headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Type", entity.getContentType().toString()));
+    }
+    headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Length", Integer.toString(body.length)));
+    return new SignedRequest(request.method().value(), request.getUri().path(),
+        request.getUri().rawQueryString().orElse(""), headers, body);
+  }
+
+  private String operationName(HttpRequest request) {
+    String target = request.getHeader("X-Amz-Target").map(HttpHeader::value).orElse("");
+    String prefix = EcsApiModel.get().targetPrefix() + ".";
+    if (!target.startsWith(prefix)) {
+      throw EcsException.unknownOperation(target.isEmpty()
+          ? "Missing X-Amz-Target header."
+          : "Unknown target " + target + "; expected " + prefix + "<Operation>.");
+    }
+    return target.substring(prefix.length());
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body.length == 0) return JSON.createObjectNode();
+    try {
+      JsonNode node = JSON.readTree(body);
+      if (node == null || !node.isObject()) {
+        throw EcsException.serialization("The request body must be a JSON object.");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw EcsException.serialization("The request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw EcsException.serialization("The request body could not be read.");
+    }
+  }
+
+  private static HttpResponse ok(String requestId, JsonNode output) {
+    try {
+      return HttpResponse.create()
+          .withEntity(AMZ_JSON, JSON.writeValueAsBytes(output))
+          .addHeader(RawHeader.create("x-amzn-RequestId", requestId));
+    } catch (JsonProcessingException e) {
+      return error(requestId, EcsException.server("The response could not be written."));
+    }
+  }
+
+  static HttpResponse error(String requestId, EcsException e) {
+    if (e.httpStatus() >= 500) log.warn("request {} failed", requestId, e);
+    return HttpResponse.create()
+        .withStatus(e.httpStatus())
+        .withEntity(AMZ_JSON, e.toJson().getBytes(StandardCharsets.UTF_8))
+        .addHeader(RawHeader.create("x-amzn-RequestId", requestId))
+        .addHeader(RawHeader.create("x-amzn-ErrorType", e.errorType()));
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+}

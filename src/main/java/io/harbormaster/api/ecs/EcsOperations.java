@@ -1,0 +1,28 @@
+package io.harbormaster.api.ecs;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The table X-Amz-Target dispatches on: action name to handler. */
+public final class EcsOperations {
+  private final Map<String, EcsOperation> byName = new TreeMap<>();
+
+  public EcsOperations register(String name, EcsOperation operation) {
+    if (EcsApiModel.get().operation(name).isEmpty()) {
+      throw new IllegalArgumentException("not an ECS operation: " + name);
+    }
+    if (byName.putIfAbsent(name, operation) != null) {
+      throw new IllegalArgumentException("registered twice: " + name);
+    }
+    return this;
+  }
+
+  public Optional<EcsOperation> find(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  public java.util.Set<String> names() {
+    return byName.keySet();
+  }
+}

@@ -1,0 +1,54 @@
+package io.harbormaster.api.ecs;
+
+import io.harbormaster.common.Rejection;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+
+/** Asks sharded entities and turns their refusals into the ECS errors the API returns. */
+public final class Entities {
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+
+  public Entities(ActorSystem<?> system, Duration askTimeout) {
+    this.sharding = ClusterSharding.get(system);
+    this.askTimeout = askTimeout;
+  }
+
+  public <C, T> CompletionStage<T> ask(EntityTypeKey<C> key, String entityId,
+      Function<ActorRef<StatusReply<T>>, C> command) {
+    return sharding.entityRefFor(key, entityId)
+        .<T>askWithStatus(command::apply, askTimeout)
+        .exceptionally(failure -> {
+          throw new CompletionException(asEcsException(failure));
+        });
+  }
+
+  static EcsException asEcsException(Throwable failure) {
+    Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (t instanceof EcsException e) return e;
+    return Rejection.of(t)
+        .map(r -> new EcsException(r.errorType(), statusOf(r.errorType()), r.message()))
+        .orElseGet(() -> t instanceof TimeoutException
+            // The clients retry ServerException; the entity may still finish the command, which every
+            // command is written to tolerate (idempotent or harmless to repeat).
+            ? EcsException.server("The request timed out inside the service; retry it.")
+            : EcsException.server("Internal error: " + t.getClass().getSimpleName(), t));
+  }
+
+  private static int statusOf(String errorType) {
+    return switch (errorType) {
+      case "UnrecognizedClientException", "InvalidSignatureException", "MissingAuthenticationTokenException",
+          "IncompleteSignatureException", "AccessDeniedException" -> 403;
+      case "ServerException" -> 500;
+      default -> 400;
+    };
+  }
+}

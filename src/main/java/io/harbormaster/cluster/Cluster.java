@@ -1,0 +1,238 @@
+package io.harbormaster.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.EventTags;
+import io.harbormaster.common.Rejection;
+import io.harbormaster.common.Tag;
+import io.harbormaster.common.Tags;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * An ECS cluster: name, status, settings, configuration, tags, and the resources that keep it from being
+ * deleted. Entity id: {@code <account>/<clusterName>}. A deleted cluster stays INACTIVE (still describable)
+ * until a CreateCluster of the same name brings it back as a new, ACTIVE cluster.
+ */
+public final class Cluster
+    extends EventSourcedBehaviorWithEnforcedReplies<Cluster.Command, Cluster.Event, Cluster.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Cluster");
+
+  public static String entityId(String accountId, String clusterName) {
+    return accountId + "/" + clusterName;
+  }
+
+  // ---- protocol ----
+  public sealed interface Command extends CborSerializable {}
+
+  public record Create(ClusterSpec spec, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+  public record Get(ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+  /** UpdateCluster: members left null are kept as they are. */
+  public record Update(List<Setting> settings, JsonNode configuration, JsonNode serviceConnectDefaults, Instant at,
+      ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+  public record Delete(Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+  public record TagResource(List<Tag> tags, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+  public record UntagResource(List<String> tagKeys, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record ClusterCreated(ClusterSpec spec, Instant at) implements Event {}
+
+  public record ClusterSettingsChanged(List<Setting> settings, Instant at) implements Event {}
+
+  public record ClusterConfigurationChanged(JsonNode configuration, JsonNode serviceConnectDefaults, Instant at)
+      implements Event {}
+
+  public record ClusterTagged(List<Tag> tags) implements Event {}
+
+  public record ClusterUntagged(List<String> tagKeys) implements Event {}
+
+  public record ClusterDeleted(Instant at) implements Event {}
+
+  // ---- data ----
+  public record Setting(String name, String value) implements CborSerializable {}
+
+  /** What the user asked for in CreateCluster; JSON members we only store and return stay JSON. */
+  public record ClusterSpec(String name, List<Setting> settings, JsonNode configuration,
+      JsonNode serviceConnectDefaults, List<String> capacityProviders, JsonNode defaultCapacityProviderStrategy,
+      List<Tag> tags) implements CborSerializable {}
+
+  public enum Status { ACTIVE, INACTIVE }
+
+  /** The view every cluster reply carries; counts of instances, services and tasks join it as those arrive. */
+  public record ClusterInfo(String accountId, ClusterSpec spec, Status status, Instant createdAt)
+      implements CborSerializable {
+    public String name() {
+      return spec.name();
+    }
+
+    ClusterInfo withSpec(ClusterSpec next) {
+      return new ClusterInfo(accountId, next, status, createdAt);
+    }
+  }
+
+  public sealed interface State extends CborSerializable {}
+
+  public record NoCluster() implements State {}
+
+  public record ActiveCluster(ClusterInfo info) implements State {}
+
+  public record InactiveCluster(ClusterInfo info) implements State {}
+
+  // ---- behaviour ----
+  public static void init(ActorSystem<?> system, EventTags tags) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags)));
+  }
+
+  public static Behavior<Command> create(String entityId, EventTags tags) {
+    return new Cluster(entityId, tags);
+  }
+
+  private final String entityId;
+  private final String accountId;
+  private final EventTags tags;
+
+  private Cluster(String entityId, EventTags tags) {
+    super(PersistenceId.of(ENTITY_KEY.name(), entityId));
+    this.entityId = entityId;
+    this.accountId = entityId.substring(0, entityId.indexOf('/'));
+    this.tags = tags;
+  }
+
+  @Override
+  public State emptyState() {
+    return new NoCluster();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    var builder = newCommandHandlerWithReplyBuilder();
+    builder.forStateType(NoCluster.class)
+        .onCommand(Create.class, (s, c) -> create(c))
+        .onCommand(Get.class, c -> notFound(c.replyTo()))
+        .onCommand(Update.class, c -> notFound(c.replyTo()))
+        .onCommand(Delete.class, c -> notFound(c.replyTo()))
+        .onCommand(TagResource.class, c -> notFound(c.replyTo()))
+        .onCommand(UntagResource.class, c -> notFound(c.replyTo()));
+    builder.forStateType(InactiveCluster.class)
+        .onCommand(Create.class, (s, c) -> create(c))
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
+        .onCommand(Update.class, c -> notFound(c.replyTo()))
+        .onCommand(Delete.class, c -> notFound(c.replyTo()))
+        .onCommand(TagResource.class, c -> notFound(c.replyTo()))
+        .onCommand(UntagResource.class, c -> notFound(c.replyTo()));
+    builder.forStateType(ActiveCluster.class)
+        // CreateCluster of an existing cluster answers with it unchanged, as ECS does.
+        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
+        .onCommand(Update.class, (s, c) -> update(c))
+        .onCommand(Delete.class, (s, c) -> Effect().persist(new ClusterDeleted(c.at()))
+            .thenReply(c.replyTo(), next -> StatusReply.success(((InactiveCluster) next).info())))
+        .onCommand(TagResource.class, (s, c) -> Effect().persist(new ClusterTagged(c.tags()))
+            .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
+        .onCommand(UntagResource.class, (s, c) -> Effect().persist(new ClusterUntagged(c.tagKeys()))
+            .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())));
+    return builder.build();
+  }
+
+  private ReplyEffect<Event, State> create(Create c) {
+    return Effect().persist(new ClusterCreated(c.spec(), c.at()))
+        .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info()));
+  }
+
+  private ReplyEffect<Event, State> update(Update c) {
+    List<Event> events = new ArrayList<>();
+    if (c.settings() != null) events.add(new ClusterSettingsChanged(c.settings(), c.at()));
+    if (c.configuration() != null || c.serviceConnectDefaults() != null) {
+      events.add(new ClusterConfigurationChanged(c.configuration(), c.serviceConnectDefaults(), c.at()));
+    }
+    return Effect().persist(events)
+        .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info()));
+  }
+
+  private <T> ReplyEffect<Event, State> notFound(ActorRef<StatusReply<T>> replyTo) {
+    return Effect().reply(replyTo, Rejection.reply("ClusterNotFoundException", "Cluster not found."));
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    var builder = newEventHandlerBuilder();
+    builder.forStateType(NoCluster.class)
+        .onEvent(ClusterCreated.class, (s, e) -> created(e));
+    builder.forStateType(InactiveCluster.class)
+        .onEvent(ClusterCreated.class, (s, e) -> created(e));
+    builder.forStateType(ActiveCluster.class)
+        .onEvent(ClusterSettingsChanged.class, (s, e) ->
+            active(s.info().withSpec(withSettings(s.info().spec(), e.settings()))))
+        .onEvent(ClusterConfigurationChanged.class, (s, e) -> {
+          ClusterSpec spec = s.info().spec();
+          return active(s.info().withSpec(new ClusterSpec(spec.name(), spec.settings(),
+              e.configuration() != null ? e.configuration() : spec.configuration(),
+              e.serviceConnectDefaults() != null ? e.serviceConnectDefaults() : spec.serviceConnectDefaults(),
+              spec.capacityProviders(), spec.defaultCapacityProviderStrategy(), spec.tags())));
+        })
+        .onEvent(ClusterTagged.class, (s, e) -> active(s.info().withSpec(withTags(s.info().spec(),
+            Tags.merged(s.info().spec().tags(), e.tags())))))
+        .onEvent(ClusterUntagged.class, (s, e) -> active(s.info().withSpec(withTags(s.info().spec(),
+            Tags.without(s.info().spec().tags(), e.tagKeys())))))
+        .onEvent(ClusterDeleted.class, (s, e) -> new InactiveCluster(
+            new ClusterInfo(accountId, s.info().spec(), Status.INACTIVE, s.info().createdAt())));
+    return builder.build();
+  }
+
+  private State created(ClusterCreated e) {
+    return new ActiveCluster(new ClusterInfo(accountId, e.spec(), Status.ACTIVE, e.at()));
+  }
+
+  private static State active(ClusterInfo info) {
+    return new ActiveCluster(info);
+  }
+
+  /** UpdateClusterSettings replaces settings by name and keeps the others. */
+  static ClusterSpec withSettings(ClusterSpec spec, List<Setting> changed) {
+    Map<String, String> byName = new LinkedHashMap<>();
+    spec.settings().forEach(st -> byName.put(st.name(), st.value()));
+    changed.forEach(st -> byName.put(st.name(), st.value()));
+    List<Setting> settings = byName.entrySet().stream().map(en -> new Setting(en.getKey(), en.getValue())).toList();
+    return new ClusterSpec(spec.name(), settings, spec.configuration(), spec.serviceConnectDefaults(),
+        spec.capacityProviders(), spec.defaultCapacityProviderStrategy(), spec.tags());
+  }
+
+  static ClusterSpec withTags(ClusterSpec spec, List<Tag> tags) {
+    return new ClusterSpec(spec.name(), spec.settings(), spec.configuration(), spec.serviceConnectDefaults(),
+        spec.capacityProviders(), spec.defaultCapacityProviderStrategy(), tags);
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return tags.forEntity(ENTITY_KEY.name(), entityId);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+}

@@ -1,0 +1,33 @@
+package io.harbormaster.common;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The one place ARNs are built and read. Entity ids stay short (account/name); ARNs exist only at the API edge. */
+public final class Arns {
+  private static final Pattern ARN =
+      Pattern.compile("arn:aws:ecs:([a-z0-9-]+):(\\d{12}):([a-z-]+)/(.+)");
+
+  private Arns() {}
+
+  public record ParsedArn(String region, String accountId, String resourceType, String resourceId) {}
+
+  public static String cluster(String region, String accountId, String clusterName) {
+    return "arn:aws:ecs:%s:%s:cluster/%s".formatted(region, accountId, clusterName);
+  }
+
+  public static String taskDefinition(String region, String accountId, String family, int revision) {
+    return "arn:aws:ecs:%s:%s:task-definition/%s:%d".formatted(region, accountId, family, revision);
+  }
+
+  public static String accountRoot(String accountId) {
+    return "arn:aws:iam::%s:root".formatted(accountId);
+  }
+
+  public static Optional<ParsedArn> parse(String arn) {
+    Matcher m = ARN.matcher(arn);
+    if (!m.matches()) return Optional.empty();
+    return Optional.of(new ParsedArn(m.group(1), m.group(2), m.group(3), m.group(4)));
+  }
+}

@@ -1,0 +1,204 @@
+package io.harbormaster.taskdefinition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.EventTags;
+import io.harbormaster.common.Rejection;
+import io.harbormaster.common.Tag;
+import io.harbormaster.common.Tags;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * A task definition family: revisions 1..n, each with the definition exactly as registered (so every field a
+ * user sent comes back), its status and tags. Entity id: {@code <account>/<family>}.
+ */
+public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforcedReplies<
+    TaskDefinitionFamily.Command, TaskDefinitionFamily.Event, TaskDefinitionFamily.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "TaskDefinitionFamily");
+
+  /** Revision 0 in a command means "the latest ACTIVE revision", as a bare family name does in the API. */
+  public static final int LATEST_ACTIVE = 0;
+
+  public static String entityId(String accountId, String family) {
+    return accountId + "/" + family;
+  }
+
+  // ---- protocol ----
+  public sealed interface Command extends CborSerializable {}
+
+  public record Register(JsonNode definition, List<Tag> tags, String registeredBy, Instant at,
+      ActorRef<StatusReply<Revision>> replyTo) implements Command {}
+
+  public record Get(int revision, ActorRef<StatusReply<Revision>> replyTo) implements Command {}
+
+  public record Deregister(int revision, Instant at, ActorRef<StatusReply<Revision>> replyTo) implements Command {}
+
+  public record Delete(int revision, Instant at, ActorRef<StatusReply<Revision>> replyTo) implements Command {}
+
+  public record TagRevision(int revision, List<Tag> tags, ActorRef<StatusReply<Revision>> replyTo)
+      implements Command {}
+
+  public record UntagRevision(int revision, List<String> tagKeys, ActorRef<StatusReply<Revision>> replyTo)
+      implements Command {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record RevisionRegistered(int revision, JsonNode definition, List<Tag> tags, String registeredBy,
+      Instant at) implements Event {}
+
+  public record RevisionDeregistered(int revision, Instant at) implements Event {}
+
+  public record RevisionDeletionRequested(int revision, Instant at) implements Event {}
+
+  public record RevisionTagged(int revision, List<Tag> tags) implements Event {}
+
+  public record RevisionUntagged(int revision, List<String> tagKeys) implements Event {}
+
+  // ---- data ----
+  public enum Status { ACTIVE, INACTIVE, DELETE_IN_PROGRESS }
+
+  public record Revision(String family, int revision, JsonNode definition, Status status, List<Tag> tags,
+      String registeredBy, Instant registeredAt, Instant deregisteredAt) implements CborSerializable {
+
+    Revision withStatus(Status next, Instant at) {
+      Instant deregistered = next == Status.INACTIVE ? at : deregisteredAt;
+      return new Revision(family, revision, definition, next, tags, registeredBy, registeredAt, deregistered);
+    }
+
+    Revision withTags(List<Tag> next) {
+      return new Revision(family, revision, definition, status, next, registeredBy, registeredAt, deregisteredAt);
+    }
+  }
+
+  /** Revisions in order; revision n sits at index n-1. */
+  public record State(List<Revision> revisions) implements CborSerializable {
+    Optional<Revision> find(int revision) {
+      if (revision == LATEST_ACTIVE) {
+        for (int i = revisions.size() - 1; i >= 0; i--) {
+          if (revisions.get(i).status() == Status.ACTIVE) return Optional.of(revisions.get(i));
+        }
+        return Optional.empty();
+      }
+      return revision >= 1 && revision <= revisions.size() ? Optional.of(revisions.get(revision - 1)) : Optional.empty();
+    }
+
+    State with(int revision, UnaryOperator<Revision> change) {
+      List<Revision> next = new ArrayList<>(revisions);
+      next.set(revision - 1, change.apply(next.get(revision - 1)));
+      return new State(List.copyOf(next));
+    }
+
+    State plus(Revision added) {
+      List<Revision> next = new ArrayList<>(revisions);
+      next.add(added);
+      return new State(List.copyOf(next));
+    }
+  }
+
+  // ---- behaviour ----
+  public static void init(ActorSystem<?> system, EventTags tags) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags)));
+  }
+
+  public static Behavior<Command> create(String entityId, EventTags tags) {
+    return new TaskDefinitionFamily(entityId, tags);
+  }
+
+  private final String entityId;
+  private final String family;
+  private final EventTags tags;
+
+  private TaskDefinitionFamily(String entityId, EventTags tags) {
+    super(PersistenceId.of(ENTITY_KEY.name(), entityId));
+    this.entityId = entityId;
+    this.family = entityId.substring(entityId.indexOf('/') + 1);
+    this.tags = tags;
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(List.of());
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(Register.class, (s, c) -> {
+          int revision = s.revisions().size() + 1;
+          return Effect().persist(new RevisionRegistered(revision, c.definition(), c.tags(), c.registeredBy(), c.at()))
+              .thenReply(c.replyTo(), next -> StatusReply.success(next.find(revision).orElseThrow()));
+        })
+        .onCommand(Get.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(),
+            r -> Effect().reply(c.replyTo(), StatusReply.success(r))))
+        .onCommand(Deregister.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(), r -> switch (r.status()) {
+          case ACTIVE -> Effect().persist(new RevisionDeregistered(r.revision(), c.at()))
+              .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()));
+          // Deregistering again answers with the revision as it is, as ECS does.
+          case INACTIVE, DELETE_IN_PROGRESS -> Effect().reply(c.replyTo(), StatusReply.success(r));
+        }))
+        .onCommand(Delete.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(), r -> switch (r.status()) {
+          case ACTIVE -> Effect().reply(c.replyTo(), Rejection.reply("ClientException",
+              "The specified task definition is still in ACTIVE status. Please deregister the target and try again."));
+          case INACTIVE -> Effect().persist(new RevisionDeletionRequested(r.revision(), c.at()))
+              .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()));
+          case DELETE_IN_PROGRESS -> Effect().reply(c.replyTo(), StatusReply.success(r));
+        }))
+        .onCommand(TagRevision.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(),
+            r -> Effect().persist(new RevisionTagged(r.revision(), c.tags()))
+                .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()))))
+        .onCommand(UntagRevision.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(),
+            r -> Effect().persist(new RevisionUntagged(r.revision(), c.tagKeys()))
+                .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()))))
+        .build();
+  }
+
+  private ReplyEffect<Event, State> withRevision(State s, int revision, ActorRef<StatusReply<Revision>> replyTo,
+      java.util.function.Function<Revision, ReplyEffect<Event, State>> then) {
+    return s.find(revision).map(then).orElseGet(() -> Effect().reply(replyTo,
+        Rejection.reply("ClientException", "Unable to describe task definition.")));
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(RevisionRegistered.class, (s, e) -> s.plus(new Revision(family, e.revision(), e.definition(),
+            Status.ACTIVE, e.tags(), e.registeredBy(), e.at(), null)))
+        .onEvent(RevisionDeregistered.class, (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.INACTIVE, e.at())))
+        .onEvent(RevisionDeletionRequested.class, (s, e) ->
+            s.with(e.revision(), r -> r.withStatus(Status.DELETE_IN_PROGRESS, e.at())))
+        .onEvent(RevisionTagged.class, (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.merged(r.tags(), e.tags()))))
+        .onEvent(RevisionUntagged.class, (s, e) ->
+            s.with(e.revision(), r -> r.withTags(Tags.without(r.tags(), e.tagKeys()))))
+        .build();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return tags.forEntity(ENTITY_KEY.name(), entityId);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+}
