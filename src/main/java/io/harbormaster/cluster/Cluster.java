@@ -151,8 +151,10 @@ public final class Cluster
         .onCommand(Update.class, (s, c) -> update(c))
         .onCommand(Delete.class, (s, c) -> Effect().persist(new ClusterDeleted(c.at()))
             .thenReply(c.replyTo(), next -> StatusReply.success(((InactiveCluster) next).info())))
-        .onCommand(TagResource.class, (s, c) -> Effect().persist(new ClusterTagged(c.tags()))
-            .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
+        .onCommand(TagResource.class, (s, c) -> Tags.overLimit(s.info().spec().tags(), c.tags())
+            ? Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException", Tags.overLimitMessage()))
+            : Effect().persist(new ClusterTagged(c.tags()))
+                .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
         .onCommand(UntagResource.class, (s, c) -> Effect().persist(new ClusterUntagged(c.tagKeys()))
             .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())));
     return builder.build();

@@ -8,7 +8,18 @@ import java.util.Map;
 
 /** Pure tag arithmetic shared by every taggable entity: TagResource overwrites by key, UntagResource removes keys. */
 public final class Tags {
+  /** ECS allows at most 50 user tags per resource. */
+  public static final int MAX_PER_RESOURCE = 50;
+
   private Tags() {}
+
+  public static boolean overLimit(List<Tag> current, Collection<Tag> added) {
+    return merged(current, added).size() > MAX_PER_RESOURCE;
+  }
+
+  public static String overLimitMessage() {
+    return "A resource can have at most " + MAX_PER_RESOURCE + " tags.";
+  }
 
   public static List<Tag> merged(List<Tag> current, Collection<Tag> added) {
     Map<String, String> byKey = new LinkedHashMap<>();

@@ -164,8 +164,10 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
           case DELETE_IN_PROGRESS -> Effect().reply(c.replyTo(), StatusReply.success(r));
         }))
         .onCommand(TagRevision.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(),
-            r -> Effect().persist(new RevisionTagged(r.revision(), c.tags()))
-                .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()))))
+            r -> Tags.overLimit(r.tags(), c.tags())
+                ? Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException", Tags.overLimitMessage()))
+                : Effect().persist(new RevisionTagged(r.revision(), c.tags()))
+                    .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()))))
         .onCommand(UntagRevision.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(),
             r -> Effect().persist(new RevisionUntagged(r.revision(), c.tagKeys()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()))))

@@ -103,17 +103,16 @@ public final class EcsEndpoint implements Function<HttpRequest, CompletionStage<
     return key.thenApply(found -> {
       VerificationResult result = verifier.verify(signed,
           id -> found.filter(k -> k.accessKeyId().equals(id)).map(k -> k.secretAccessKey()));
-      return switch (result) {
-        case VerificationResult.Rejected r -> throw new EcsException(r.errorType(), 403, r.message());
-        case VerificationResult.Verified v -> {
-          if (!v.region().equals(region)) {
-            throw new EcsException("InvalidSignatureException", 403,
-                "Credential should be scoped to a valid region, not '" + v.region() + "'. This endpoint serves '"
-                    + region + "'.");
-          }
-          yield new Caller(found.orElseThrow().accountId());
-        }
-      };
+      if (result instanceof VerificationResult.Rejected r) {
+        throw new EcsException(r.errorType(), 403, r.message());
+      }
+      VerificationResult.Verified v = (VerificationResult.Verified) result;
+      if (!v.region().equals(region)) {
+        throw new EcsException("InvalidSignatureException", 403,
+            "Credential should be scoped to a valid region, not '" + v.region() + "'. This endpoint serves '"
+                + region + "'.");
+      }
+      return new Caller(found.orElseThrow().accountId());
     });
   }
 

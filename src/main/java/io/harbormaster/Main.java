@@ -1,0 +1,155 @@
+package io.harbormaster;
+
+import io.harbormaster.account.Account;
+import io.harbormaster.persistence.CassandraSettings;
+import io.harbormaster.persistence.EmbeddedCassandra;
+import io.harbormaster.server.HarbormasterNode;
+import io.harbormaster.server.NodeSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code up | server | admin}. */
+@Command(name = "harbormaster", mixinStandardHelpOptions = true,
+    description = "A self-hosted container orchestrator that speaks the Amazon ECS API.",
+    subcommands = {Main.Up.class, Main.Server.class, AdminCommands.class})
+public final class Main implements Callable<Integer> {
+  static final int DEFAULT_API_PORT = 8642;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).execute(args);
+    if (code != 0) System.exit(code);
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.out);
+    return 0;
+  }
+
+  static Path projectHome() {
+    return Path.of(System.getProperty("harbormaster.home", ".")).toAbsolutePath().normalize();
+  }
+
+  @Command(name = "up", description = "Run everything on this machine: an embedded Cassandra and a control-plane node.")
+  static final class Up implements Callable<Integer> {
+    @Option(names = "--data-dir", description = "Where Cassandra's data and the env file live (default ~/.harbormaster).")
+    Path dataDir = Path.of(System.getProperty("user.home"), ".harbormaster");
+
+    @Option(names = "--port", description = "The ECS API port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+    int port = DEFAULT_API_PORT;
+
+    @Option(names = "--cassandra-port", description = "Cassandra's CQL port (default ${DEFAULT-VALUE}).")
+    int cassandraPort = 9642;
+
+    @Option(names = "--cluster-port", description = "The Pekko cluster port (default ${DEFAULT-VALUE}).")
+    int clusterPort = 25520;
+
+    @Option(names = "--region", description = "The region in ARNs and signatures (default ${DEFAULT-VALUE}).")
+    String region = "us-east-1";
+
+    @Override
+    public Integer call() throws Exception {
+      Files.createDirectories(dataDir);
+      Path home = projectHome();
+      System.out.println("Starting the embedded Cassandra (data in " + dataDir.resolve("cassandra") + ") ...");
+      EmbeddedCassandra cassandra = EmbeddedCassandra.start(home,
+          CassandraSettings.local(dataDir.resolve("cassandra"), cassandraPort, cassandraPort + 1));
+      HarbormasterNode node;
+      try {
+        node = HarbormasterNode.start(new NodeSettings("127.0.0.1", port, clusterPort, List.of(),
+            "127.0.0.1:" + cassandra.nativePort(), region, home));
+      } catch (Exception e) {
+        cassandra.close();
+        throw e;
+      }
+      // On Ctrl-C or SIGTERM: the node first (it flushes its last writes), then Cassandra.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        node.close();
+        cassandra.close();
+      }, "harbormaster-shutdown"));
+
+      Account.AccessKey key = node.ensureDefaultAccount(Duration.ofSeconds(60));
+      String endpoint = "http://127.0.0.1:" + node.apiPort();
+      Path env = writeEnv(dataDir, key, region, endpoint);
+      System.out.println();
+      System.out.println("Harbormaster is up.");
+      System.out.println("  ECS endpoint:      " + endpoint);
+      System.out.println("  Account:           " + key.accountId());
+      System.out.println("  Access key id:     " + key.accessKeyId());
+      System.out.println("  Secret access key: " + key.secretAccessKey());
+      System.out.println("  Region:            " + region);
+      System.out.println();
+      System.out.println("Try:");
+      System.out.println("  . " + env);
+      System.out.println("  aws ecs create-cluster --cluster-name demo --endpoint-url \"$HARBORMASTER_ENDPOINT\"");
+      System.out.println("  aws ecs list-clusters --endpoint-url \"$HARBORMASTER_ENDPOINT\"");
+      System.out.println();
+      System.out.println("Ctrl-C stops Harbormaster and its Cassandra.");
+      System.out.flush();
+      node.system().getWhenTerminated().toCompletableFuture().join();
+      return 0;
+    }
+  }
+
+  static Path writeEnv(Path dataDir, Account.AccessKey key, String region, String endpoint) throws Exception {
+    Path env = dataDir.resolve("env");
+    String text = """
+        # Written by `harbormaster up`: . this file, then aws ecs ... --endpoint-url "$HARBORMASTER_ENDPOINT"
+        export AWS_ACCESS_KEY_ID=%s
+        export AWS_SECRET_ACCESS_KEY=%s
+        export AWS_DEFAULT_REGION=%s
+        export HARBORMASTER_ENDPOINT=%s
+        """.formatted(key.accessKeyId(), key.secretAccessKey(), region, endpoint);
+    Files.writeString(env, text);
+    Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
+    return env;
+  }
+
+  @Command(name = "server", description = "Run one control-plane node of a Harbormaster cluster.")
+  static final class Server implements Callable<Integer> {
+    @Option(names = "--port", description = "The ECS API port (default ${DEFAULT-VALUE}).")
+    int port = DEFAULT_API_PORT;
+
+    @Option(names = "--host", description = "The ECS API address (default ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--cluster-port", description = "This node's Pekko cluster port (default ${DEFAULT-VALUE}).")
+    int clusterPort = 25520;
+
+    @Option(names = "--seed", description = "host:port of a node's cluster port to join (repeatable); none: start a new cluster.")
+    List<String> seeds = new ArrayList<>();
+
+    @Option(names = "--cassandra", description = "host:port of Cassandra's CQL port (default ${DEFAULT-VALUE}).")
+    String cassandra = "127.0.0.1:9642";
+
+    @Option(names = "--region", description = "The region in ARNs and signatures (default ${DEFAULT-VALUE}).")
+    String region = "us-east-1";
+
+    @Option(names = "--bootstrap-default-account", description = "Create the default account if missing and print its key.")
+    boolean bootstrapDefaultAccount;
+
+    @Override
+    public Integer call() throws Exception {
+      HarbormasterNode node = HarbormasterNode.start(
+          new NodeSettings(host, port, clusterPort, seeds, cassandra, region, projectHome()));
+      Runtime.getRuntime().addShutdownHook(new Thread(node::close, "harbormaster-shutdown"));
+      if (bootstrapDefaultAccount) {
+        Account.AccessKey key = node.ensureDefaultAccount(Duration.ofSeconds(60));
+        System.out.println("default account " + key.accountId() + " key " + key.accessKeyId() + " "
+            + key.secretAccessKey());
+      }
+      System.out.println("Harbormaster node ready: ECS endpoint http://" + host + ":" + node.apiPort());
+      System.out.flush();
+      node.system().getWhenTerminated().toCompletableFuture().join();
+      return 0;
+    }
+  }
+}

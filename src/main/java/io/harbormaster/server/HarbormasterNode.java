@@ -1,0 +1,142 @@
+package io.harbormaster.server;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.harbormaster.account.Account;
+import io.harbormaster.api.ecs.ClusterHandlers;
+import io.harbormaster.api.ecs.EcsEndpoint;
+import io.harbormaster.api.ecs.EcsOperations;
+import io.harbormaster.api.ecs.EcsPaging;
+import io.harbormaster.api.ecs.Entities;
+import io.harbormaster.api.ecs.TagHandlers;
+import io.harbormaster.api.ecs.TaskDefinitionHandlers;
+import io.harbormaster.auth.AccessKeySecrets;
+import io.harbormaster.auth.SigV4Verifier;
+import io.harbormaster.cluster.Cluster;
+import io.harbormaster.common.EventTags;
+import io.harbormaster.persistence.CassandraSchema;
+import io.harbormaster.taskdefinition.TaskDefinitionFamily;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One control-plane node: a member of the Pekko cluster, its sharded entities, and the ECS API. */
+public final class HarbormasterNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HarbormasterNode.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final Entities entities;
+
+  private HarbormasterNode(ActorSystem<Void> system, ServerBinding binding, Entities entities) {
+    this.system = system;
+    this.binding = binding;
+    this.entities = entities;
+  }
+
+  public static HarbormasterNode start(NodeSettings settings) throws Exception {
+    applySchema(settings);
+    Config config = config(settings);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
+    try {
+      EventTags tags = new EventTags(config.getInt("harbormaster.tags.tag-slices"));
+      Account.init(system, tags);
+      Cluster.init(system, tags);
+      TaskDefinitionFamily.init(system, tags);
+
+      NodeSettings.ApiSettings api = NodeSettings.ApiSettings.from(config);
+      Entities entities = new Entities(system, api.askTimeout());
+      EcsPaging paging = new EcsPaging(api.pagingSecret().getBytes(StandardCharsets.UTF_8));
+      EcsOperations operations = new EcsOperations();
+      new ClusterHandlers(entities, paging).register(operations);
+      new TaskDefinitionHandlers(entities, paging).register(operations);
+      new TagHandlers(entities).register(operations);
+
+      Clock clock = Clock.systemUTC();
+      EcsEndpoint endpoint = new EcsEndpoint(system, operations,
+          new SigV4Verifier(clock, api.maxClockSkew()),
+          new AccessKeySecrets(system, api.askTimeout(), api.credentialCacheTtl(), clock),
+          settings.region(), clock);
+      ServerBinding binding = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort())
+          .bind(endpoint)
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      log.info("ECS API listening on {}", binding.localAddress());
+      return new HarbormasterNode(system, binding, entities);
+    } catch (Exception e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  /** The checked-in schema, applied before the journal plugin first touches Cassandra (it autocreates nothing). */
+  private static void applySchema(NodeSettings settings) {
+    String[] hostPort = settings.cassandraContactPoint().split(":");
+    try (CqlSession session = CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
+        .withLocalDatacenter("datacenter1")
+        .withConfigLoader(CassandraSchema.schemaDriverConfig())
+        .build()) {
+      if (!CassandraSchema.isApplied(session)) {
+        log.info("applying the schema from {}", settings.cqlDir());
+        CassandraSchema.apply(session, settings.cqlDir());
+      }
+    }
+  }
+
+  static Config config(NodeSettings settings) {
+    return ConfigFactory.parseMap(Map.of(
+            "pekko.remote.artery.canonical.port", settings.clusterPort(),
+            "harbormaster.api.host", settings.apiHost(),
+            "harbormaster.api.port", settings.apiPort(),
+            "harbormaster.region", settings.region(),
+            "harbormaster.cassandra.contact-point", settings.cassandraContactPoint()))
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(settings.seedAddresses()))
+        .withFallback(ConfigFactory.load())
+        .resolve();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public int apiPort() {
+    return binding.localAddress().getPort();
+  }
+
+  /** The default account and its first access key, created on the first start and found again after. */
+  public Account.AccessKey ensureDefaultAccount(Duration timeout) throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    entities.<Account.Command, Account.Summary>ask(Account.ENTITY_KEY, Account.DEFAULT_ACCOUNT_ID,
+            replyTo -> new Account.Create("default", true, now, replyTo))
+        .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return entities.<Account.Command, Account.AccessKey>ask(Account.ENTITY_KEY, Account.DEFAULT_ACCOUNT_ID,
+            replyTo -> new Account.EnsureAccessKey(now, replyTo))
+        .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public Entities entities() {
+    return entities;
+  }
+
+  @Override
+  public void close() {
+    binding.unbind();
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("the actor system did not stop within 30 s", e);
+    }
+  }
+}
