@@ -143,7 +143,7 @@ public final class SigV4Verifier {
     return claimed;
   }
 
-  private static String stringToSign(String amzDate, AuthorizationHeader auth, String canonicalRequest) {
+  static String stringToSign(String amzDate, AuthorizationHeader auth, String canonicalRequest) {
     return AuthorizationHeader.ALGORITHM + "\n"
         + amzDate + "\n"
         + auth.credentialScope() + "\n"
@@ -161,14 +161,14 @@ public final class SigV4Verifier {
     }
   }
 
-  private static byte[] signingKey(String secret, AuthorizationHeader auth) {
+  static byte[] signingKey(String secret, AuthorizationHeader auth) {
     byte[] key = hmac(("AWS4" + secret).getBytes(UTF_8), auth.scopeDate());
     key = hmac(key, auth.region());
     key = hmac(key, auth.service());
     return hmac(key, AuthorizationHeader.TERMINATOR);
   }
 
-  private static byte[] hmac(byte[] key, String data) {
+  static byte[] hmac(byte[] key, String data) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -178,7 +178,7 @@ public final class SigV4Verifier {
     }
   }
 
-  private static byte[] sha256(byte[] data) {
+  static byte[] sha256(byte[] data) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(data);
     } catch (NoSuchAlgorithmException e) {

@@ -5,6 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.harbormaster.account.Account;
+import io.harbormaster.api.ecs.AdminHandlers;
 import io.harbormaster.api.ecs.ClusterHandlers;
 import io.harbormaster.api.ecs.EcsEndpoint;
 import io.harbormaster.api.ecs.EcsOperations;
@@ -62,9 +63,10 @@ public final class HarbormasterNode implements AutoCloseable {
       new ClusterHandlers(entities, paging).register(operations);
       new TaskDefinitionHandlers(entities, paging).register(operations);
       new TagHandlers(entities).register(operations);
+      new AdminHandlers(entities).register(operations);
 
       Clock clock = Clock.systemUTC();
-      EcsEndpoint endpoint = new EcsEndpoint(system, operations,
+      EcsEndpoint endpoint = new EcsEndpoint(system, entities, operations,
           new SigV4Verifier(clock, api.maxClockSkew()),
           new AccessKeySecrets(system, api.askTimeout(), api.credentialCacheTtl(), clock),
           settings.region(), clock);
@@ -85,7 +87,7 @@ public final class HarbormasterNode implements AutoCloseable {
     try (CqlSession session = CqlSession.builder()
         .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
         .withLocalDatacenter("datacenter1")
-        .withConfigLoader(CassandraSchema.schemaDriverConfig())
+        .withConfigLoader(CassandraSchema.schemaDriverConfig(settings.cassandraContactPoint()))
         .build()) {
       if (!CassandraSchema.isApplied(session)) {
         log.info("applying the schema from {}", settings.cqlDir());
@@ -95,15 +97,16 @@ public final class HarbormasterNode implements AutoCloseable {
   }
 
   static Config config(NodeSettings settings) {
-    return ConfigFactory.parseMap(Map.of(
+    Config overrides = ConfigFactory.parseMap(Map.of(
             "pekko.remote.artery.canonical.port", settings.clusterPort(),
             "harbormaster.api.host", settings.apiHost(),
             "harbormaster.api.port", settings.apiPort(),
             "harbormaster.region", settings.region(),
             "harbormaster.cassandra.contact-point", settings.cassandraContactPoint()))
-        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(settings.seedAddresses()))
-        .withFallback(ConfigFactory.load())
-        .resolve();
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(settings.seedAddresses()));
+    // Unresolved application.conf under the overrides, so substitutions such as the driver's contact points
+    // see the overridden values.
+    return ConfigFactory.load(overrides.withFallback(ConfigFactory.defaultApplication()));
   }
 
   public ActorSystem<Void> system() {

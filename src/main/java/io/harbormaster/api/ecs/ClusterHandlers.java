@@ -44,16 +44,16 @@ public final class ClusterHandlers {
         JsonViews.member(input, "defaultCapacityProviderStrategy").orElse(null),
         ResourceRefs.tags(input, "tags"));
     // The cluster first, then the account's directory: a retried request heals a crash between the two.
-    return entities.ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
-            (replyTo) -> new Cluster.Create(spec, ctx.receivedAt(), replyTo))
-        .thenCompose(info -> entities.ask(Account.ENTITY_KEY, ctx.accountId(),
+    return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
+            replyTo -> new Cluster.Create(spec, ctx.receivedAt(), replyTo))
+        .thenCompose(info -> entities.<Account.Command, org.apache.pekko.Done>ask(Account.ENTITY_KEY, ctx.accountId(),
                 replyTo -> new Account.IndexCluster(name, replyTo))
             .thenApply(done -> wrap("cluster", view(ctx, info, true, true, false))));
   }
 
   CompletionStage<JsonNode> describeClusters(RequestContext ctx, JsonNode input) {
-    List<String> refs = JsonViews.textList(input, "clusters");
-    if (refs.isEmpty()) refs = List.of("default");
+    List<String> given = JsonViews.textList(input, "clusters");
+    List<String> refs = given.isEmpty() ? List.of("default") : given;
     if (refs.size() > MAX_DESCRIBE) {
       throw EcsException.invalidParameter("DescribeClusters takes at most " + MAX_DESCRIBE + " clusters.");
     }
@@ -125,7 +125,7 @@ public final class ClusterHandlers {
     String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
     return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Delete(ctx.receivedAt(), replyTo))
-        .thenCompose(info -> entities.ask(Account.ENTITY_KEY, ctx.accountId(),
+        .thenCompose(info -> entities.<Account.Command, org.apache.pekko.Done>ask(Account.ENTITY_KEY, ctx.accountId(),
                 replyTo -> new Account.UnindexCluster(name, replyTo))
             .thenApply(done -> wrap("cluster", view(ctx, info, true, true, false))));
   }

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * The ECS JSON 1.1 protocol: authenticate (SigV4), dispatch on X-Amz-Target, check the input against the API
  * model, run the handler, and answer every failure as {"__type", "message"} JSON with its HTTP status.
  */
-public final class EcsEndpoint implements Function<HttpRequest, CompletionStage<HttpResponse>> {
+public final class EcsEndpoint implements org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> {
   private static final Logger log = LoggerFactory.getLogger(EcsEndpoint.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final ContentType AMZ_JSON =
@@ -46,15 +45,17 @@ public final class EcsEndpoint implements Function<HttpRequest, CompletionStage<
   private static final long MAX_BODY_MILLIS = 10_000;
 
   private final ActorSystem<?> system;
+  private final Entities entities;
   private final EcsOperations operations;
   private final SigV4Verifier verifier;
   private final AccessKeySecrets secrets;
   private final String region;
   private final Clock clock;
 
-  public EcsEndpoint(ActorSystem<?> system, EcsOperations operations, SigV4Verifier verifier,
+  public EcsEndpoint(ActorSystem<?> system, Entities entities, EcsOperations operations, SigV4Verifier verifier,
       AccessKeySecrets secrets, String region, Clock clock) {
     this.system = system;
+    this.entities = entities;
     this.operations = operations;
     this.verifier = verifier;
     this.secrets = secrets;
@@ -79,6 +80,11 @@ public final class EcsEndpoint implements Function<HttpRequest, CompletionStage<
     SignedRequest signed = signedRequest(request, entity, body);
     return authenticate(signed).thenCompose(context -> {
       RequestContext ctx = new RequestContext(context.accountId(), region, requestId, clock.instant());
+      String target = request.getHeader("X-Amz-Target").map(HttpHeader::value).orElse("");
+      if (target.startsWith(EcsOperations.ADMIN_PREFIX + ".")) {
+        return admin(ctx, target.substring(EcsOperations.ADMIN_PREFIX.length() + 1), parse(body))
+            .thenApply(output -> ok(requestId, output));
+      }
       String operation = operationName(request);
       EcsOperation handler = operations.find(operation).orElseThrow(() -> EcsException.unknownOperation(
           "Unknown operation " + (operation.isEmpty() ? "(no X-Amz-Target header)" : operation) + "."));
@@ -89,6 +95,22 @@ public final class EcsEndpoint implements Function<HttpRequest, CompletionStage<
   }
 
   private record Caller(String accountId) {}
+
+  /** Administrative actions: only an account created as admin (the default one) may call them. */
+  private CompletionStage<? extends JsonNode> admin(RequestContext ctx, String operation, JsonNode input) {
+    EcsOperation handler = operations.findAdmin(operation).orElseThrow(() ->
+        EcsException.unknownOperation("Unknown operation " + EcsOperations.ADMIN_PREFIX + "." + operation + "."));
+    return entities.<io.harbormaster.account.Account.Command, io.harbormaster.account.Account.Summary>ask(
+            io.harbormaster.account.Account.ENTITY_KEY, ctx.accountId(),
+            io.harbormaster.account.Account.GetSummary::new)
+        .thenCompose(summary -> {
+          if (!summary.admin()) {
+            throw new EcsException("AccessDeniedException", 403,
+                "Account " + ctx.accountId() + " is not an administrator.");
+          }
+          return handler.handle(ctx, input);
+        });
+  }
 
   private CompletionStage<Caller> authenticate(SignedRequest signed) {
     Optional<String> keyId = signed.headers().stream()
@@ -107,6 +129,10 @@ public final class EcsEndpoint implements Function<HttpRequest, CompletionStage<
         throw new EcsException(r.errorType(), 403, r.message());
       }
       VerificationResult.Verified v = (VerificationResult.Verified) result;
+      if (!v.service().equals("ecs")) {
+        throw new EcsException("InvalidSignatureException", 403,
+            "Credential should be scoped to correct service: 'ecs'.");
+      }
       if (!v.region().equals(region)) {
         throw new EcsException("InvalidSignatureException", 403,
             "Credential should be scoped to a valid region, not '" + v.region() + "'. This endpoint serves '"

@@ -6,7 +6,11 @@ import java.util.TreeMap;
 
 /** The table X-Amz-Target dispatches on: action name to handler. */
 public final class EcsOperations {
+  /** Harbormaster's own administrative actions (accounts, keys) share the endpoint under this target prefix. */
+  public static final String ADMIN_PREFIX = "HarbormasterAdmin";
+
   private final Map<String, EcsOperation> byName = new TreeMap<>();
+  private final Map<String, EcsOperation> adminByName = new TreeMap<>();
 
   public EcsOperations register(String name, EcsOperation operation) {
     if (EcsApiModel.get().operation(name).isEmpty()) {
@@ -16,6 +20,17 @@ public final class EcsOperations {
       throw new IllegalArgumentException("registered twice: " + name);
     }
     return this;
+  }
+
+  public EcsOperations registerAdmin(String name, EcsOperation operation) {
+    if (adminByName.putIfAbsent(name, operation) != null) {
+      throw new IllegalArgumentException("registered twice: " + name);
+    }
+    return this;
+  }
+
+  public Optional<EcsOperation> findAdmin(String name) {
+    return Optional.ofNullable(adminByName.get(name));
   }
 
   public Optional<EcsOperation> find(String name) {

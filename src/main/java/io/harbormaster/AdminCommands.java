@@ -1,0 +1,122 @@
+package io.harbormaster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.harbormaster.auth.SigV4Signer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code harbormaster admin ...}: accounts and access keys, through the server's HarbormasterAdmin actions, signed
+ * with an administrator's key (the default account's, from the env file `up` writes, unless AWS_* variables say).
+ */
+@Command(name = "admin", description = "Manage accounts and access keys (needs an administrator's credentials).",
+    subcommands = {AdminCommands.CreateAccount.class, AdminCommands.CreateAccessKey.class})
+final class AdminCommands implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--env", description = "An env file written by `up` (default ~/.harbormaster/env).")
+  Path envFile = Path.of(System.getProperty("user.home"), ".harbormaster", "env");
+
+  @Option(names = "--endpoint-url", description = "The Harbormaster endpoint (default: HARBORMASTER_ENDPOINT).")
+  String endpoint;
+
+  @Override
+  public Integer call() {
+    picocli.CommandLine.usage(this, System.out);
+    return 0;
+  }
+
+  @Command(name = "create-account", description = "Create an account (tenant) and its first access key.")
+  static final class CreateAccount implements Callable<Integer> {
+    @ParentCommand AdminCommands admin;
+
+    @Option(names = "--name", required = true, description = "The account's name.")
+    String name;
+
+    @Option(names = "--account-id", description = "12 digits; random when absent.")
+    String accountId;
+
+    @Override
+    public Integer call() throws Exception {
+      ObjectNode input = JSON.createObjectNode().put("name", name);
+      if (accountId != null) input.put("accountId", accountId);
+      return admin.callAndPrint("CreateAccount", input);
+    }
+  }
+
+  @Command(name = "create-access-key", description = "Issue another access key for an account.")
+  static final class CreateAccessKey implements Callable<Integer> {
+    @ParentCommand AdminCommands admin;
+
+    @Option(names = "--account-id", required = true)
+    String accountId;
+
+    @Override
+    public Integer call() throws Exception {
+      return admin.callAndPrint("CreateAccessKey", JSON.createObjectNode().put("accountId", accountId));
+    }
+  }
+
+  int callAndPrint(String action, JsonNode input) throws Exception {
+    Map<String, String> env = credentials();
+    String url = endpoint != null ? endpoint : env.get("HARBORMASTER_ENDPOINT");
+    if (url == null || env.get("AWS_ACCESS_KEY_ID") == null || env.get("AWS_SECRET_ACCESS_KEY") == null) {
+      System.err.println("No credentials: run `harbormaster up` first, or set AWS_ACCESS_KEY_ID, "
+          + "AWS_SECRET_ACCESS_KEY and HARBORMASTER_ENDPOINT.");
+      return 2;
+    }
+    URI uri = URI.create(url.endsWith("/") ? url : url + "/");
+    byte[] body = JSON.writeValueAsBytes(input);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/x-amz-json-1.1");
+    headers.put("X-Amz-Target", "HarbormasterAdmin." + action);
+    Map<String, String> signed = SigV4Signer.sign(uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : ""),
+        headers, body, env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"),
+        env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"), "ecs", Instant.now());
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    signed.forEach((k, v) -> {
+      if (!k.equalsIgnoreCase("Host")) request.header(k, v);
+    });
+    HttpResponse<String> response = HttpClient.newHttpClient()
+        .send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    if (response.statusCode() != 200) {
+      System.err.println(response.body());
+      return 1;
+    }
+    System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(response.body())));
+    return 0;
+  }
+
+  /** Credentials from the environment, else from the env file. */
+  private Map<String, String> credentials() throws Exception {
+    Map<String, String> out = new HashMap<>();
+    if (Files.exists(envFile)) {
+      for (String line : Files.readAllLines(envFile)) {
+        if (line.startsWith("export ") && line.contains("=")) {
+          String kv = line.substring("export ".length());
+          out.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+      }
+    }
+    for (String name : new String[] {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
+        "HARBORMASTER_ENDPOINT"}) {
+      if (System.getenv(name) != null) out.put(name, System.getenv(name));
+    }
+    return out;
+  }
+}
