@@ -87,7 +87,7 @@ public final class HarbormasterNode implements AutoCloseable {
     try (CqlSession session = CqlSession.builder()
         .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
         .withLocalDatacenter("datacenter1")
-        .withConfigLoader(CassandraSchema.schemaDriverConfig(settings.cassandraContactPoint()))
+        .withConfigLoader(CassandraSchema.schemaDriverConfig())
         .build()) {
       if (!CassandraSchema.isApplied(session)) {
         log.info("applying the schema from {}", settings.cqlDir());
