@@ -1,0 +1,421 @@
+package io.harbormaster.instance;
+
+import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.EventTags;
+import io.harbormaster.common.Rejection;
+import io.harbormaster.common.Tag;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * A container instance: a host with an agent. The single writer of its resources: every task placed here first
+ * reserves CPU, memory and ports through this entity, so nothing is double-booked. A reservation whose task never
+ * shows up is released by a timer. Entity id: {@code <account>/<cluster>/<instanceId>}.
+ */
+public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedReplies<
+    ContainerInstance.Command, ContainerInstance.Event, ContainerInstance.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "ContainerInstance");
+
+  public static String entityId(String accountId, String clusterName, String instanceId) {
+    return accountId + "/" + clusterName + "/" + instanceId;
+  }
+
+  // ---- protocol ----
+  public sealed interface Command extends CborSerializable {}
+
+  public record Register(Registration registration, Instant at, ActorRef<StatusReply<InstanceView>> replyTo)
+      implements Command {}
+
+  public record Get(ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
+
+  public record Deregister(boolean force, Instant at, ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
+
+  public record ChangeStatus(Status status, Instant at, ActorRef<StatusReply<InstanceView>> replyTo)
+      implements Command {}
+
+  public record PutAttributes(List<Attribute> attributes, ActorRef<StatusReply<InstanceView>> replyTo)
+      implements Command {}
+
+  public record DeleteAttributes(List<String> names, ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
+
+  /** Placement's claim on resources for one task; refused with the ECS reason (RESOURCE:CPU, ...). */
+  public record Reserve(String taskId, Demand demand, Instant at, ActorRef<StatusReply<InstanceView>> replyTo)
+      implements Command {}
+
+  /** The task's progress, so counts are right and a stopped task gives its resources back. */
+  public record TrackTask(String taskId, TaskPhase phase, Instant at, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  public record Release(String taskId, Instant at, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  public record ChangeAgentConnection(boolean connected, VersionInfo versionInfo, Instant at,
+      ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
+
+  /** Timer tick: reservations still waiting for their task after the timeout are given back. */
+  public record ExpireReservations() implements Command {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record InstanceRegistered(Registration registration, Instant at) implements Event {}
+
+  public record InstanceStatusChanged(Status status, Instant at) implements Event {}
+
+  public record InstanceDeregistered(Instant at) implements Event {}
+
+  public record AttributesPut(List<Attribute> attributes) implements Event {}
+
+  public record AttributesDeleted(List<String> names) implements Event {}
+
+  public record ResourcesReserved(String taskId, Demand demand, Instant at) implements Event {}
+
+  public record TaskPhaseTracked(String taskId, TaskPhase phase, Instant at) implements Event {}
+
+  public record ResourcesReleased(String taskId, String reason, Instant at) implements Event {}
+
+  public record AgentConnected(VersionInfo versionInfo, Instant at) implements Event {}
+
+  public record AgentDisconnected(Instant at) implements Event {}
+
+  // ---- data ----
+  public enum Status { ACTIVE, DRAINING, INACTIVE }
+
+  /** RESERVED: placement holds resources, the task is not confirmed yet. STOPPED releases. */
+  public enum TaskPhase { RESERVED, PENDING, RUNNING, STOPPED }
+
+  public record Attribute(String name, String value) implements CborSerializable {}
+
+  public record VersionInfo(String agentVersion, String agentHash, String dockerVersion) implements CborSerializable {}
+
+  /** CPU units, memory MiB, and the host ports in use (the registered ones include the agent's reserved ports). */
+  public record Resources(int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts)
+      implements CborSerializable {}
+
+  /** What one task needs from its host; port 0 (dynamic) is not reserved here. */
+  public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts) implements CborSerializable {}
+
+  public record Registration(String instanceId, String ec2InstanceId, Resources total, List<Attribute> attributes,
+      VersionInfo versionInfo, List<Tag> tags) implements CborSerializable {}
+
+  public record Reservation(String taskId, Demand demand, TaskPhase phase, Instant since) implements CborSerializable {}
+
+  /** What every reply carries: the instance as DescribeContainerInstances shows it. */
+  public record InstanceView(String accountId, String clusterName, Registration registration, Status status,
+      boolean agentConnected, VersionInfo versionInfo, Instant registeredAt, SortedMap<String, Attribute> attributes,
+      SortedMap<String, Reservation> reservations, long version) implements CborSerializable {
+
+    public Resources remaining() {
+      Resources total = registration.total();
+      int cpu = total.cpu();
+      int memory = total.memory();
+      SortedSet<Integer> tcp = new TreeSet<>(total.tcpPorts());
+      SortedSet<Integer> udp = new TreeSet<>(total.udpPorts());
+      for (Reservation r : reservations.values()) {
+        cpu -= r.demand().cpu();
+        memory -= r.demand().memory();
+        tcp.addAll(r.demand().tcpPorts());
+        udp.addAll(r.demand().udpPorts());
+      }
+      return new Resources(cpu, memory, tcp, udp);
+    }
+
+    public int runningTasksCount() {
+      return (int) reservations.values().stream().filter(r -> r.phase() == TaskPhase.RUNNING).count();
+    }
+
+    public int pendingTasksCount() {
+      return (int) reservations.values().stream().filter(r -> r.phase() != TaskPhase.RUNNING).count();
+    }
+
+    InstanceView with(Status nextStatus, boolean connected, VersionInfo info, SortedMap<String, Attribute> attrs,
+        SortedMap<String, Reservation> res) {
+      return new InstanceView(accountId, clusterName, registration, nextStatus, connected, info, registeredAt,
+          Collections.unmodifiableSortedMap(attrs), Collections.unmodifiableSortedMap(res), version + 1);
+    }
+
+    InstanceView bumped() {
+      return with(status, agentConnected, versionInfo, attributes, reservations);
+    }
+  }
+
+  public sealed interface State extends CborSerializable {}
+
+  public record NoInstance() implements State {}
+
+  /** ACTIVE or DRAINING. */
+  public record LiveInstance(InstanceView view) implements State {}
+
+  public record InactiveInstance(InstanceView view) implements State {}
+
+  /** Why a reservation does not fit, in the words RunTask's failures use. */
+  public static String shortfall(Resources remaining, Demand demand) {
+    if (demand.cpu() > remaining.cpu()) return "RESOURCE:CPU";
+    if (demand.memory() > remaining.memory()) return "RESOURCE:MEMORY";
+    if (demand.tcpPorts().stream().anyMatch(remaining.tcpPorts()::contains)) return "RESOURCE:PORTS";
+    if (demand.udpPorts().stream().anyMatch(remaining.udpPorts()::contains)) return "RESOURCE:PORTS_UDP";
+    return null;
+  }
+
+  // ---- behaviour ----
+  public static void init(ActorSystem<?> system, EventTags tags, Duration reservationTimeout) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+        ctx -> create(ctx.getEntityId(), tags, reservationTimeout)));
+  }
+
+  public static Behavior<Command> create(String entityId, EventTags tags, Duration reservationTimeout) {
+    return Behaviors.withTimers(timers -> new ContainerInstance(entityId, tags, reservationTimeout, timers));
+  }
+
+  private final String entityId;
+  private final String accountId;
+  private final String clusterName;
+  private final EventTags tags;
+  private final Duration reservationTimeout;
+  private final TimerScheduler<Command> timers;
+
+  private ContainerInstance(String entityId, EventTags tags, Duration reservationTimeout,
+      TimerScheduler<Command> timers) {
+    super(PersistenceId.of(ENTITY_KEY.name(), entityId));
+    this.entityId = entityId;
+    String[] parts = entityId.split("/", 3);
+    this.accountId = parts[0];
+    this.clusterName = parts[1];
+    this.tags = tags;
+    this.reservationTimeout = reservationTimeout;
+    this.timers = timers;
+  }
+
+  @Override
+  public State emptyState() {
+    return new NoInstance();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    var builder = newCommandHandlerWithReplyBuilder();
+    builder.forStateType(NoInstance.class)
+        .onCommand(Register.class, (s, c) -> Effect().persist(new InstanceRegistered(c.registration(), c.at()))
+            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(Get.class, c -> missing(c.replyTo()))
+        .onCommand(Deregister.class, c -> missing(c.replyTo()))
+        .onCommand(ChangeStatus.class, c -> missing(c.replyTo()))
+        .onCommand(PutAttributes.class, c -> missing(c.replyTo()))
+        .onCommand(DeleteAttributes.class, c -> missing(c.replyTo()))
+        .onCommand(Reserve.class, c -> missing(c.replyTo()))
+        .onCommand(TrackTask.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
+        .onCommand(Release.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
+        .onCommand(ChangeAgentConnection.class, c -> missing(c.replyTo()))
+        .onCommand(ExpireReservations.class, c -> Effect().noReply());
+    builder.forStateType(InactiveInstance.class)
+        // An agent that registers again with the same id after deregistration starts a fresh registration.
+        .onCommand(Register.class, (s, c) -> Effect().persist(new InstanceRegistered(c.registration(), c.at()))
+            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(Deregister.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(ChangeStatus.class, c -> inactive(c.replyTo()))
+        .onCommand(PutAttributes.class, c -> inactive(c.replyTo()))
+        .onCommand(DeleteAttributes.class, c -> inactive(c.replyTo()))
+        .onCommand(Reserve.class, c -> Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
+            "The container instance is INACTIVE.")))
+        .onCommand(TrackTask.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
+        .onCommand(Release.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
+        .onCommand(ChangeAgentConnection.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(ExpireReservations.class, c -> Effect().noReply());
+    builder.forStateType(LiveInstance.class)
+        .onCommand(Register.class, (s, c) -> reregister(s, c))
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(Deregister.class, (s, c) -> deregister(s, c))
+        .onCommand(ChangeStatus.class, (s, c) -> s.view().status() == c.status()
+            ? Effect().reply(c.replyTo(), StatusReply.success(s.view()))
+            : Effect().persist(new InstanceStatusChanged(c.status(), c.at()))
+                .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(PutAttributes.class, (s, c) -> Effect().persist(new AttributesPut(c.attributes()))
+            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(DeleteAttributes.class, (s, c) -> Effect().persist(new AttributesDeleted(c.names()))
+            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(Reserve.class, (s, c) -> reserve(s, c))
+        .onCommand(TrackTask.class, (s, c) -> trackTask(s, c))
+        .onCommand(Release.class, (s, c) -> !s.view().reservations().containsKey(c.taskId())
+            ? Effect().reply(c.replyTo(), StatusReply.ack())
+            : Effect().persist(new ResourcesReleased(c.taskId(), "released", c.at()))
+                .thenReply(c.replyTo(), next -> StatusReply.ack()))
+        .onCommand(ChangeAgentConnection.class, (s, c) -> changeConnection(s, c))
+        .onCommand(ExpireReservations.class, (s, c) -> expire(s));
+    return builder.build();
+  }
+
+  private ReplyEffect<Event, State> reregister(LiveInstance s, Register c) {
+    // The agent registers again after a restart: resources and attributes may have changed; reservations stay.
+    return Effect().persist(new InstanceRegistered(c.registration(), c.at()))
+        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+  }
+
+  private ReplyEffect<Event, State> deregister(LiveInstance s, Deregister c) {
+    if (!c.force() && !s.view().reservations().isEmpty()) {
+      return Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
+          "The container instance has " + s.view().reservations().size()
+              + " tasks; stop them first or deregister with force."));
+    }
+    return Effect().persist(new InstanceDeregistered(c.at()))
+        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+  }
+
+  private ReplyEffect<Event, State> reserve(LiveInstance s, Reserve c) {
+    InstanceView view = s.view();
+    if (view.reservations().containsKey(c.taskId())) {
+      return Effect().reply(c.replyTo(), StatusReply.success(view)); // a retried reservation
+    }
+    if (view.status() != Status.ACTIVE) {
+      return Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
+          "The container instance is " + view.status() + " and takes no new tasks."));
+    }
+    String shortfall = shortfall(view.remaining(), c.demand());
+    if (shortfall != null) {
+      return Effect().reply(c.replyTo(), Rejection.reply("ResourceShortfall", shortfall));
+    }
+    timers.startSingleTimer("expire-" + c.taskId(), new ExpireReservations(), reservationTimeout);
+    return Effect().persist(new ResourcesReserved(c.taskId(), c.demand(), c.at()))
+        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+  }
+
+  private ReplyEffect<Event, State> trackTask(LiveInstance s, TrackTask c) {
+    Reservation r = s.view().reservations().get(c.taskId());
+    if (r == null || r.phase() == c.phase() || r.phase().compareTo(c.phase()) > 0) {
+      return Effect().reply(c.replyTo(), StatusReply.ack()); // unknown, repeated or stale: status only moves forward
+    }
+    Event event = c.phase() == TaskPhase.STOPPED
+        ? new ResourcesReleased(c.taskId(), "task stopped", c.at())
+        : new TaskPhaseTracked(c.taskId(), c.phase(), c.at());
+    return Effect().persist(event).thenReply(c.replyTo(), next -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, State> changeConnection(LiveInstance s, ChangeAgentConnection c) {
+    if (s.view().agentConnected() == c.connected()
+        && (c.versionInfo() == null || c.versionInfo().equals(s.view().versionInfo()))) {
+      return Effect().reply(c.replyTo(), StatusReply.success(s.view()));
+    }
+    Event event = c.connected() ? new AgentConnected(c.versionInfo(), c.at()) : new AgentDisconnected(c.at());
+    return Effect().persist(event).thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+  }
+
+  private ReplyEffect<Event, State> expire(LiveInstance s) {
+    Instant deadline = Instant.now().minus(reservationTimeout);
+    List<Event> expired = new ArrayList<>();
+    for (Reservation r : s.view().reservations().values()) {
+      if (r.phase() == TaskPhase.RESERVED && !r.since().isAfter(deadline)) {
+        expired.add(new ResourcesReleased(r.taskId(), "reservation timed out", Instant.now()));
+      }
+    }
+    return expired.isEmpty() ? Effect().noReply() : Effect().persist(expired).thenNoReply();
+  }
+
+  private <T> ReplyEffect<Event, State> missing(ActorRef<StatusReply<T>> replyTo) {
+    return Effect().reply(replyTo, Rejection.reply("InvalidParameterException",
+        "The referenced container instance was not found."));
+  }
+
+  private <T> ReplyEffect<Event, State> inactive(ActorRef<StatusReply<T>> replyTo) {
+    return Effect().reply(replyTo, Rejection.reply("InvalidParameterException",
+        "The container instance is INACTIVE (deregistered)."));
+  }
+
+  private static InstanceView viewOf(State state) {
+    if (state instanceof LiveInstance l) return l.view();
+    if (state instanceof InactiveInstance i) return i.view();
+    throw new IllegalStateException("no instance");
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    var builder = newEventHandlerBuilder();
+    builder.forStateType(NoInstance.class)
+        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, new TreeMap<>(), 0));
+    builder.forStateType(InactiveInstance.class)
+        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, new TreeMap<>(), s.view().version()));
+    builder.forStateType(LiveInstance.class)
+        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, s.view().reservations(), s.view().version()))
+        .onEvent(InstanceStatusChanged.class, (s, e) -> live(s.view().with(e.status(), s.view().agentConnected(),
+            s.view().versionInfo(), s.view().attributes(), s.view().reservations())))
+        .onEvent(InstanceDeregistered.class, (s, e) -> new InactiveInstance(s.view().with(Status.INACTIVE, false,
+            s.view().versionInfo(), s.view().attributes(), new TreeMap<>())))
+        .onEvent(AttributesPut.class, (s, e) -> {
+          SortedMap<String, Attribute> attrs = new TreeMap<>(s.view().attributes());
+          e.attributes().forEach(a -> attrs.put(a.name(), a));
+          return live(s.view().with(s.view().status(), s.view().agentConnected(), s.view().versionInfo(), attrs,
+              s.view().reservations()));
+        })
+        .onEvent(AttributesDeleted.class, (s, e) -> {
+          SortedMap<String, Attribute> attrs = new TreeMap<>(s.view().attributes());
+          e.names().forEach(attrs::remove);
+          return live(s.view().with(s.view().status(), s.view().agentConnected(), s.view().versionInfo(), attrs,
+              s.view().reservations()));
+        })
+        .onEvent(ResourcesReserved.class, (s, e) -> withReservations(s, r ->
+            r.put(e.taskId(), new Reservation(e.taskId(), e.demand(), TaskPhase.RESERVED, e.at()))))
+        .onEvent(TaskPhaseTracked.class, (s, e) -> withReservations(s, r -> {
+          Reservation old = r.get(e.taskId());
+          if (old != null) r.put(e.taskId(), new Reservation(e.taskId(), old.demand(), e.phase(), e.at()));
+        }))
+        .onEvent(ResourcesReleased.class, (s, e) -> withReservations(s, r -> r.remove(e.taskId())))
+        .onEvent(AgentConnected.class, (s, e) -> live(s.view().with(s.view().status(), true,
+            e.versionInfo() != null ? e.versionInfo() : s.view().versionInfo(), s.view().attributes(),
+            s.view().reservations())))
+        .onEvent(AgentDisconnected.class, (s, e) -> live(s.view().with(s.view().status(), false,
+            s.view().versionInfo(), s.view().attributes(), s.view().reservations())));
+    return builder.build();
+  }
+
+  private State registered(InstanceRegistered e, SortedMap<String, Reservation> reservations, long version) {
+    SortedMap<String, Attribute> attrs = new TreeMap<>();
+    e.registration().attributes().forEach(a -> attrs.put(a.name(), a));
+    return new LiveInstance(new InstanceView(accountId, clusterName, e.registration(), Status.ACTIVE, false,
+        e.registration().versionInfo(), e.at(), Collections.unmodifiableSortedMap(attrs),
+        Collections.unmodifiableSortedMap(new TreeMap<>(reservations)), version + 1));
+  }
+
+  private static State live(InstanceView view) {
+    return new LiveInstance(view);
+  }
+
+  private static State withReservations(LiveInstance s, java.util.function.Consumer<Map<String, Reservation>> change) {
+    SortedMap<String, Reservation> next = new TreeMap<>(s.view().reservations());
+    change.accept(next);
+    return new LiveInstance(s.view().with(s.view().status(), s.view().agentConnected(), s.view().versionInfo(),
+        s.view().attributes(), next));
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return tags.forEntity(ENTITY_KEY.name(), entityId);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+}

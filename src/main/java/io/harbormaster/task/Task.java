@@ -1,0 +1,234 @@
+package io.harbormaster.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.EventTags;
+import io.harbormaster.common.Rejection;
+import io.harbormaster.common.Tag;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * One task, from placement to STOPPED: its spec, desired vs last status, containers, exit codes, health, stop code
+ * and every timestamp. The only writer of the task's status; the agent's reports move it forward only, and a stale
+ * or backward report is acknowledged and ignored. Entity id: {@code <account>/<cluster>/<taskId>}.
+ */
+public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Command, Task.Event, Task.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Task");
+
+  public static String entityId(String accountId, String clusterName, String taskId) {
+    return accountId + "/" + clusterName + "/" + taskId;
+  }
+
+  // ---- protocol ----
+  public sealed interface Command extends CborSerializable {}
+
+  public record Create(TaskSpec spec, Instant at, ActorRef<StatusReply<TaskView>> replyTo) implements Command {}
+
+  public record Get(ActorRef<StatusReply<TaskView>> replyTo) implements Command {}
+
+  public record Stop(String stopCode, String reason, Instant at, ActorRef<StatusReply<TaskView>> replyTo)
+      implements Command {}
+
+  /** What the agent saw: the task's status and each container's state. */
+  public record ReportState(StateReport report, Instant at, ActorRef<StatusReply<TaskView>> replyTo)
+      implements Command {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record TaskCreated(TaskSpec spec, Instant at) implements Event {}
+
+  public record TaskStopRequested(String stopCode, String reason, Instant at) implements Event {}
+
+  public record TaskStatusAdvanced(TaskStatus status, Instant at, Instant pullStartedAt, Instant pullStoppedAt,
+      Instant executionStoppedAt, String stopCode, String stoppedReason) implements Event {}
+
+  public record ContainerStateChanged(ContainerState container, Instant at) implements Event {}
+
+  public record TaskHealthChanged(String healthStatus, Instant at) implements Event {}
+
+  // ---- data ----
+  public record TaskSpec(String taskDefinitionArn, String family, int revision, JsonNode taskDefinition,
+      JsonNode overrides, String group, String startedBy, List<Tag> tags, String containerInstanceId, int cpu,
+      int memory, String availabilityZone, String clientToken) implements CborSerializable {}
+
+  public record NetworkBinding(String bindIP, int containerPort, int hostPort, String protocol)
+      implements CborSerializable {}
+
+  /** A container as DescribeTasks shows it; status is PENDING, RUNNING or STOPPED. */
+  public record ContainerState(String name, String image, String runtimeId, String lastStatus, Integer exitCode,
+      String reason, List<NetworkBinding> networkBindings, String healthStatus) implements CborSerializable {}
+
+  public record StateReport(TaskStatus status, List<ContainerState> containers, String healthStatus,
+      Instant pullStartedAt, Instant pullStoppedAt, Instant executionStoppedAt, String stopCode,
+      String stoppedReason) implements CborSerializable {}
+
+  public record TaskView(String accountId, String clusterName, String taskId, TaskSpec spec, TaskStatus lastStatus,
+      String desiredStatus, List<ContainerState> containers, String healthStatus, String stopCode,
+      String stoppedReason, Instant createdAt, Instant pullStartedAt, Instant pullStoppedAt, Instant startedAt,
+      Instant stoppingAt, Instant stoppedAt, Instant executionStoppedAt, long version) implements CborSerializable {
+
+    TaskView next(TaskStatus status, String desired, List<ContainerState> cs, String health, String code,
+        String reason, Instant pullStarted, Instant pullStopped, Instant started, Instant stopping, Instant stopped,
+        Instant executionStopped) {
+      return new TaskView(accountId, clusterName, taskId, spec, status, desired, List.copyOf(cs), health, code,
+          reason, createdAt, pullStarted, pullStopped, started, stopping, stopped, executionStopped, version + 1);
+    }
+
+    TaskView withContainer(ContainerState c) {
+      List<ContainerState> cs = new ArrayList<>(containers);
+      boolean replaced = false;
+      for (int i = 0; i < cs.size(); i++) {
+        if (cs.get(i).name().equals(c.name())) {
+          cs.set(i, c);
+          replaced = true;
+        }
+      }
+      if (!replaced) cs.add(c);
+      return next(lastStatus, desiredStatus, cs, healthStatus, stopCode, stoppedReason, pullStartedAt,
+          pullStoppedAt, startedAt, stoppingAt, stoppedAt, executionStoppedAt);
+    }
+  }
+
+  public sealed interface State extends CborSerializable {}
+
+  public record NoTask() implements State {}
+
+  public record LiveTask(TaskView view) implements State {}
+
+  public record StoppedTask(TaskView view) implements State {}
+
+  /** What the world learns of a task's change: its agent, its instance's bookkeeping, and (later) its service. */
+  public interface Effects {
+    void created(TaskView task);
+
+    void stopRequested(TaskView task);
+
+    void changed(TaskView task);
+  }
+
+  // ---- behaviour ----
+  public static void init(ActorSystem<?> system, EventTags tags, Effects effects) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags, effects)));
+  }
+
+  public static Behavior<Command> create(String entityId, EventTags tags, Effects effects) {
+    return new Task(entityId, tags, effects);
+  }
+
+  private final String entityId;
+  private final String accountId;
+  private final String clusterName;
+  private final String taskId;
+  private final EventTags tags;
+  private final Effects effects;
+
+  private Task(String entityId, EventTags tags, Effects effects) {
+    super(PersistenceId.of(ENTITY_KEY.name(), entityId));
+    this.entityId = entityId;
+    String[] parts = entityId.split("/", 3);
+    this.accountId = parts[0];
+    this.clusterName = parts[1];
+    this.taskId = parts[2];
+    this.tags = tags;
+    this.effects = effects;
+  }
+
+  @Override
+  public State emptyState() {
+    return new NoTask();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    var builder = newCommandHandlerWithReplyBuilder();
+    builder.forStateType(NoTask.class)
+        .onCommand(Create.class, (s, c) -> Effect().persist(new TaskCreated(c.spec(), c.at()))
+            .thenRun(next -> effects.created(viewOf(next)))
+            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(Get.class, c -> missing(c.replyTo()))
+        .onCommand(Stop.class, c -> missing(c.replyTo()))
+        .onCommand(ReportState.class, c -> missing(c.replyTo()));
+    builder.forStateType(LiveTask.class)
+        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(Stop.class, (s, c) -> stop(s, c))
+        .onCommand(ReportState.class, (s, c) -> report(s.view(), c));
+    builder.forStateType(StoppedTask.class)
+        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(Stop.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(ReportState.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())));
+    return builder.build();
+  }
+
+  private ReplyEffect<Event, State> stop(LiveTask s, Stop c) {
+    if ("STOPPED".equals(s.view().desiredStatus())) {
+      return Effect().reply(c.replyTo(), StatusReply.success(s.view()));
+    }
+    return Effect().persist(new TaskStopRequested(c.stopCode(), c.reason(), c.at()))
+        .thenRun(next -> effects.stopRequested(viewOf(next)))
+        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+  }
+
+  private ReplyEffect<Event, State> report(TaskView view, ReportState c) {
+    List<Event> events = TaskProgress.eventsFor(view, c.report(), c.at());
+    if (events.isEmpty()) return Effect().reply(c.replyTo(), StatusReply.success(view));
+    return Effect().persist(events)
+        .thenRun(next -> effects.changed(viewOf(next)))
+        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+  }
+
+  private <T> ReplyEffect<Event, State> missing(ActorRef<StatusReply<T>> replyTo) {
+    return Effect().reply(replyTo, Rejection.reply("InvalidParameterException", "The referenced task was not found."));
+  }
+
+  static TaskView viewOf(State state) {
+    if (state instanceof LiveTask l) return l.view();
+    if (state instanceof StoppedTask s) return s.view();
+    throw new IllegalStateException("no task");
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    var builder = newEventHandlerBuilder();
+    builder.forStateType(NoTask.class)
+        .onEvent(TaskCreated.class, (s, e) -> new LiveTask(TaskProgress.created(accountId, clusterName, taskId,
+            e.spec(), e.at())));
+    builder.forStateType(LiveTask.class)
+        .onEvent(TaskStopRequested.class, (s, e) -> new LiveTask(TaskProgress.stopRequested(s.view(), e)))
+        .onEvent(ContainerStateChanged.class, (s, e) -> new LiveTask(s.view().withContainer(e.container())))
+        .onEvent(TaskHealthChanged.class, (s, e) -> new LiveTask(TaskProgress.withHealth(s.view(), e.healthStatus())))
+        .onEvent(TaskStatusAdvanced.class, (s, e) -> {
+          TaskView next = TaskProgress.advanced(s.view(), e);
+          return next.lastStatus() == TaskStatus.STOPPED ? new StoppedTask(next) : new LiveTask(next);
+        });
+    return builder.build();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return tags.forEntity(ENTITY_KEY.name(), entityId);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(50, 2);
+  }
+}
