@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Collections;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -55,6 +58,13 @@ public final class Cluster
 
   public record TagResource(List<Tag> tags, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
+  /** A container instance registered in this cluster (idempotent); refused when the cluster is not ACTIVE. */
+  public record JoinInstance(String instanceId, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
+      implements Command {}
+
+  public record LeaveInstance(String instanceId, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
+      implements Command {}
+
   public record UntagResource(List<String> tagKeys, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
   public sealed interface Event extends CborSerializable {}
@@ -72,6 +82,10 @@ public final class Cluster
 
   public record ClusterDeleted(Instant at) implements Event {}
 
+  public record InstanceJoined(String instanceId, Instant at) implements Event {}
+
+  public record InstanceLeft(String instanceId, Instant at) implements Event {}
+
   // ---- data ----
   public record Setting(String name, String value) implements CborSerializable {}
 
@@ -83,14 +97,20 @@ public final class Cluster
   public enum Status { ACTIVE, INACTIVE }
 
   /** The view every cluster reply carries; counts of instances, services and tasks join it as those arrive. */
-  public record ClusterInfo(String accountId, ClusterSpec spec, Status status, Instant createdAt)
-      implements CborSerializable {
+  public record ClusterInfo(String accountId, ClusterSpec spec, Status status, Instant createdAt,
+      SortedSet<String> instances) implements CborSerializable {
     public String name() {
       return spec.name();
     }
 
     ClusterInfo withSpec(ClusterSpec next) {
-      return new ClusterInfo(accountId, next, status, createdAt);
+      return new ClusterInfo(accountId, next, status, createdAt, instances);
+    }
+
+    ClusterInfo withInstance(String instanceId, boolean member) {
+      SortedSet<String> next = new TreeSet<>(instances);
+      if (member) next.add(instanceId); else next.remove(instanceId);
+      return new ClusterInfo(accountId, spec, status, createdAt, Collections.unmodifiableSortedSet(next));
     }
   }
 
@@ -136,21 +156,36 @@ public final class Cluster
         .onCommand(Update.class, c -> notFound(c.replyTo()))
         .onCommand(Delete.class, c -> notFound(c.replyTo()))
         .onCommand(TagResource.class, c -> notFound(c.replyTo()))
-        .onCommand(UntagResource.class, c -> notFound(c.replyTo()));
+        .onCommand(UntagResource.class, c -> notFound(c.replyTo()))
+        .onCommand(JoinInstance.class, c -> notFound(c.replyTo()))
+        .onCommand(LeaveInstance.class, c -> notFound(c.replyTo()));
     builder.forStateType(InactiveCluster.class)
         .onCommand(Create.class, (s, c) -> create(c))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(Update.class, c -> notFound(c.replyTo()))
         .onCommand(Delete.class, c -> notFound(c.replyTo()))
         .onCommand(TagResource.class, c -> notFound(c.replyTo()))
-        .onCommand(UntagResource.class, c -> notFound(c.replyTo()));
+        .onCommand(UntagResource.class, c -> notFound(c.replyTo()))
+        .onCommand(JoinInstance.class, c -> notFound(c.replyTo()))
+        .onCommand(LeaveInstance.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())));
     builder.forStateType(ActiveCluster.class)
         // CreateCluster of an existing cluster answers with it unchanged, as ECS does.
         .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(Update.class, (s, c) -> update(c))
-        .onCommand(Delete.class, (s, c) -> Effect().persist(new ClusterDeleted(c.at()))
-            .thenReply(c.replyTo(), next -> StatusReply.success(((InactiveCluster) next).info())))
+        .onCommand(Delete.class, (s, c) -> !s.info().instances().isEmpty()
+            ? Effect().reply(c.replyTo(), Rejection.reply("ClusterContainsContainerInstancesException",
+                "The cluster cannot be deleted while container instances are active or draining."))
+            : Effect().persist(new ClusterDeleted(c.at()))
+                .thenReply(c.replyTo(), next -> StatusReply.success(((InactiveCluster) next).info())))
+        .onCommand(JoinInstance.class, (s, c) -> s.info().instances().contains(c.instanceId())
+            ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
+            : Effect().persist(new InstanceJoined(c.instanceId(), c.at()))
+                .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
+        .onCommand(LeaveInstance.class, (s, c) -> !s.info().instances().contains(c.instanceId())
+            ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
+            : Effect().persist(new InstanceLeft(c.instanceId(), c.at()))
+                .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
         .onCommand(TagResource.class, (s, c) -> Tags.overLimit(s.info().spec().tags(), c.tags())
             ? Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException", Tags.overLimitMessage()))
             : Effect().persist(new ClusterTagged(c.tags()))
@@ -200,13 +235,15 @@ public final class Cluster
             Tags.merged(s.info().spec().tags(), e.tags())))))
         .onEvent(ClusterUntagged.class, (s, e) -> active(s.info().withSpec(withTags(s.info().spec(),
             Tags.without(s.info().spec().tags(), e.tagKeys())))))
+        .onEvent(InstanceJoined.class, (s, e) -> active(s.info().withInstance(e.instanceId(), true)))
+        .onEvent(InstanceLeft.class, (s, e) -> active(s.info().withInstance(e.instanceId(), false)))
         .onEvent(ClusterDeleted.class, (s, e) -> new InactiveCluster(
-            new ClusterInfo(accountId, s.info().spec(), Status.INACTIVE, s.info().createdAt())));
+            new ClusterInfo(accountId, s.info().spec(), Status.INACTIVE, s.info().createdAt(), s.info().instances())));
     return builder.build();
   }
 
   private State created(ClusterCreated e) {
-    return new ActiveCluster(new ClusterInfo(accountId, e.spec(), Status.ACTIVE, e.at()));
+    return new ActiveCluster(new ClusterInfo(accountId, e.spec(), Status.ACTIVE, e.at(), Collections.emptySortedSet()));
   }
 
   private static State active(ClusterInfo info) {

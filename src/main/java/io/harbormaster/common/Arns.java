@@ -21,6 +21,19 @@ public final class Arns {
     return "arn:aws:ecs:%s:%s:task-definition/%s:%d".formatted(region, accountId, family, revision);
   }
 
+  public static String task(String region, String accountId, String clusterName, String taskId) {
+    return "arn:aws:ecs:%s:%s:task/%s/%s".formatted(region, accountId, clusterName, taskId);
+  }
+
+  public static String containerInstance(String region, String accountId, String clusterName, String instanceId) {
+    return "arn:aws:ecs:%s:%s:container-instance/%s/%s".formatted(region, accountId, clusterName, instanceId);
+  }
+
+  public static String container(String region, String accountId, String clusterName, String taskId,
+      String containerName) {
+    return "arn:aws:ecs:%s:%s:container/%s/%s/%s".formatted(region, accountId, clusterName, taskId, containerName);
+  }
+
   public static String accountRoot(String accountId) {
     return "arn:aws:iam::%s:root".formatted(accountId);
   }

@@ -1,5 +1,6 @@
 package io.harbormaster.instance;
 
+import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
@@ -27,6 +28,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -74,8 +76,16 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
 
   public record Release(String taskId, Instant at, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
-  public record ChangeAgentConnection(boolean connected, VersionInfo versionInfo, Instant at,
-      ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
+  /**
+   * The agent's session connected (with the session to push to) or closed. A close from a session that is no longer
+   * the current one is ignored, so a reconnect that overtakes the old session's close keeps the agent connected.
+   */
+  public record ChangeAgentConnection(boolean connected, VersionInfo versionInfo,
+      ActorRef<AgentMessages.Push> session, Instant at, ActorRef<StatusReply<InstanceView>> replyTo)
+      implements Command {}
+
+  /** A message for this instance's agent; dropped when no agent is connected (the next reconcile resends). */
+  public record DeliverToAgent(AgentMessages.AgentMessage message) implements Command {}
 
   /** Timer tick: reservations still waiting for their task after the timeout are given back. */
   public record ExpireReservations() implements Command {}
@@ -105,8 +115,8 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   // ---- data ----
   public enum Status { ACTIVE, DRAINING, INACTIVE }
 
-  /** RESERVED: placement holds resources, the task is not confirmed yet. STOPPED releases. */
-  public enum TaskPhase { RESERVED, PENDING, RUNNING, STOPPED }
+  /** RESERVED: placement holds resources, the task is not created yet. STOPPING: asked to stop. STOPPED releases. */
+  public enum TaskPhase { RESERVED, PENDING, RUNNING, STOPPING, STOPPED }
 
   public record Attribute(String name, String value) implements CborSerializable {}
 
@@ -182,13 +192,14 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   }
 
   // ---- behaviour ----
-  public static void init(ActorSystem<?> system, EventTags tags, Duration reservationTimeout) {
+  public static void init(ActorSystem<?> system, EventTags tags, Duration reservationTimeout, Effects effects) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), tags, reservationTimeout)));
+        ctx -> create(ctx.getEntityId(), tags, reservationTimeout, effects)));
   }
 
-  public static Behavior<Command> create(String entityId, EventTags tags, Duration reservationTimeout) {
-    return Behaviors.withTimers(timers -> new ContainerInstance(entityId, tags, reservationTimeout, timers));
+  public static Behavior<Command> create(String entityId, EventTags tags, Duration reservationTimeout,
+      Effects effects) {
+    return Behaviors.withTimers(timers -> new ContainerInstance(entityId, tags, reservationTimeout, timers, effects));
   }
 
   private final String entityId;
@@ -197,9 +208,17 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   private final EventTags tags;
   private final Duration reservationTimeout;
   private final TimerScheduler<Command> timers;
+  private final Effects effects;
+  /** The connected agent's session; not persisted: an agent re-announces it with every heartbeat. */
+  private ActorRef<AgentMessages.Push> session;
+
+  /** Who learns of an instance's changes: the cluster's placement, which keeps a snapshot of its instances. */
+  public interface Effects {
+    void changed(InstanceView view);
+  }
 
   private ContainerInstance(String entityId, EventTags tags, Duration reservationTimeout,
-      TimerScheduler<Command> timers) {
+      TimerScheduler<Command> timers, Effects effects) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     String[] parts = entityId.split("/", 3);
@@ -208,6 +227,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     this.tags = tags;
     this.reservationTimeout = reservationTimeout;
     this.timers = timers;
+    this.effects = effects;
   }
 
   @Override
@@ -219,7 +239,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
     builder.forStateType(NoInstance.class)
-        .onCommand(Register.class, (s, c) -> Effect().persist(new InstanceRegistered(c.registration(), c.at()))
+        .onCommand(Register.class, (s, c) -> persist(new InstanceRegistered(c.registration(), c.at()))
             .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(Get.class, c -> missing(c.replyTo()))
         .onCommand(Deregister.class, c -> missing(c.replyTo()))
@@ -230,10 +250,11 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(TrackTask.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(Release.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ChangeAgentConnection.class, c -> missing(c.replyTo()))
+        .onCommand(DeliverToAgent.class, c -> Effect().noReply())
         .onCommand(ExpireReservations.class, c -> Effect().noReply());
     builder.forStateType(InactiveInstance.class)
         // An agent that registers again with the same id after deregistration starts a fresh registration.
-        .onCommand(Register.class, (s, c) -> Effect().persist(new InstanceRegistered(c.registration(), c.at()))
+        .onCommand(Register.class, (s, c) -> persist(new InstanceRegistered(c.registration(), c.at()))
             .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Deregister.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
@@ -245,6 +266,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(TrackTask.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(Release.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ChangeAgentConnection.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(DeliverToAgent.class, c -> Effect().noReply())
         .onCommand(ExpireReservations.class, c -> Effect().noReply());
     builder.forStateType(LiveInstance.class)
         .onCommand(Register.class, (s, c) -> reregister(s, c))
@@ -252,26 +274,30 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(Deregister.class, (s, c) -> deregister(s, c))
         .onCommand(ChangeStatus.class, (s, c) -> s.view().status() == c.status()
             ? Effect().reply(c.replyTo(), StatusReply.success(s.view()))
-            : Effect().persist(new InstanceStatusChanged(c.status(), c.at()))
+            : persist(new InstanceStatusChanged(c.status(), c.at()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
-        .onCommand(PutAttributes.class, (s, c) -> Effect().persist(new AttributesPut(c.attributes()))
+        .onCommand(PutAttributes.class, (s, c) -> persist(new AttributesPut(c.attributes()))
             .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
-        .onCommand(DeleteAttributes.class, (s, c) -> Effect().persist(new AttributesDeleted(c.names()))
+        .onCommand(DeleteAttributes.class, (s, c) -> persist(new AttributesDeleted(c.names()))
             .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(Reserve.class, (s, c) -> reserve(s, c))
         .onCommand(TrackTask.class, (s, c) -> trackTask(s, c))
         .onCommand(Release.class, (s, c) -> !s.view().reservations().containsKey(c.taskId())
             ? Effect().reply(c.replyTo(), StatusReply.ack())
-            : Effect().persist(new ResourcesReleased(c.taskId(), "released", c.at()))
+            : persist(new ResourcesReleased(c.taskId(), "released", c.at()))
                 .thenReply(c.replyTo(), next -> StatusReply.ack()))
         .onCommand(ChangeAgentConnection.class, (s, c) -> changeConnection(s, c))
+        .onCommand(DeliverToAgent.class, (s, c) -> {
+          if (session != null) session.tell(new AgentMessages.Push(c.message()));
+          return Effect().noReply();
+        })
         .onCommand(ExpireReservations.class, (s, c) -> expire(s));
     return builder.build();
   }
 
   private ReplyEffect<Event, State> reregister(LiveInstance s, Register c) {
     // The agent registers again after a restart: resources and attributes may have changed; reservations stay.
-    return Effect().persist(new InstanceRegistered(c.registration(), c.at()))
+    return persist(new InstanceRegistered(c.registration(), c.at()))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
@@ -281,7 +307,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
           "The container instance has " + s.view().reservations().size()
               + " tasks; stop them first or deregister with force."));
     }
-    return Effect().persist(new InstanceDeregistered(c.at()))
+    return persist(new InstanceDeregistered(c.at()))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
@@ -299,7 +325,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       return Effect().reply(c.replyTo(), Rejection.reply("ResourceShortfall", shortfall));
     }
     timers.startSingleTimer("expire-" + c.taskId(), new ExpireReservations(), reservationTimeout);
-    return Effect().persist(new ResourcesReserved(c.taskId(), c.demand(), c.at()))
+    return persist(new ResourcesReserved(c.taskId(), c.demand(), c.at()))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
@@ -311,16 +337,23 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     Event event = c.phase() == TaskPhase.STOPPED
         ? new ResourcesReleased(c.taskId(), "task stopped", c.at())
         : new TaskPhaseTracked(c.taskId(), c.phase(), c.at());
-    return Effect().persist(event).thenReply(c.replyTo(), next -> StatusReply.ack());
+    return persist(event).thenReply(c.replyTo(), next -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, State> changeConnection(LiveInstance s, ChangeAgentConnection c) {
+    if (c.connected()) {
+      session = c.session();
+    } else if (c.session() != null && !c.session().equals(session)) {
+      return Effect().reply(c.replyTo(), StatusReply.success(s.view())); // an old session's late close
+    } else {
+      session = null;
+    }
     if (s.view().agentConnected() == c.connected()
         && (c.versionInfo() == null || c.versionInfo().equals(s.view().versionInfo()))) {
       return Effect().reply(c.replyTo(), StatusReply.success(s.view()));
     }
     Event event = c.connected() ? new AgentConnected(c.versionInfo(), c.at()) : new AgentDisconnected(c.at());
-    return Effect().persist(event).thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+    return persist(event).thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
   private ReplyEffect<Event, State> expire(LiveInstance s) {
@@ -331,7 +364,16 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         expired.add(new ResourcesReleased(r.taskId(), "reservation timed out", Instant.now()));
       }
     }
-    return expired.isEmpty() ? Effect().noReply() : Effect().persist(expired).thenNoReply();
+    return expired.isEmpty() ? Effect().noReply() : persist(expired).thenNoReply();
+  }
+
+  /** Every change is persisted and then shown to the cluster's placement. */
+  private EffectBuilder<Event, State> persist(Event event) {
+    return Effect().persist(event).thenRun(next -> effects.changed(viewOf(next)));
+  }
+
+  private EffectBuilder<Event, State> persist(List<Event> events) {
+    return Effect().persist(events).thenRun(next -> effects.changed(viewOf(next)));
   }
 
   private <T> ReplyEffect<Event, State> missing(ActorRef<StatusReply<T>> replyTo) {

@@ -1,0 +1,60 @@
+package io.harbormaster.api.agent;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.common.CborSerializable;
+import io.harbormaster.instance.ContainerInstance.Attribute;
+import io.harbormaster.instance.ContainerInstance.VersionInfo;
+import io.harbormaster.task.Task.StateReport;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The agent session's protocol: JSON text frames on the websocket, each with a "type". Like the ECS agent's ACS
+ * session it is level-triggered: the agent says what it runs (Hello, Heartbeat) and the control plane answers with
+ * what should run there, so a lost message heals itself on the next heartbeat.
+ */
+public final class AgentMessages {
+  private AgentMessages() {}
+
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = Hello.class, name = "Hello"),
+      @JsonSubTypes.Type(value = Welcome.class, name = "Welcome"),
+      @JsonSubTypes.Type(value = Heartbeat.class, name = "Heartbeat"),
+      @JsonSubTypes.Type(value = TaskReport.class, name = "TaskReport"),
+      @JsonSubTypes.Type(value = StartTask.class, name = "StartTask"),
+      @JsonSubTypes.Type(value = StopTask.class, name = "StopTask"),
+      @JsonSubTypes.Type(value = Refused.class, name = "Refused")})
+  public sealed interface AgentMessage extends CborSerializable {}
+
+  /** The host's resources: CPU units, memory MiB and the ports the agent keeps for itself. */
+  public record HostResources(int cpu, int memory, Set<Integer> reservedTcpPorts, Set<Integer> reservedUdpPorts)
+      implements CborSerializable {}
+
+  /** First message of a session. instanceId is empty on the host's first ever connection. */
+  public record Hello(String cluster, String instanceId, String ec2InstanceId, HostResources resources,
+      List<Attribute> attributes, VersionInfo versionInfo, List<TaskReport> tasks) implements AgentMessage {}
+
+  public record Welcome(String instanceId, String containerInstanceArn, String clusterArn) implements AgentMessage {}
+
+  /** Every few seconds: the tasks the agent holds that are not STOPPED yet. */
+  public record Heartbeat(List<TaskReport> tasks) implements AgentMessage {}
+
+  public record TaskReport(String taskId, StateReport report) implements AgentMessage {}
+
+  /** What to run: the task's definition as registered (with the run's overrides); the agent reports back. */
+  public record TaskPayload(String taskId, String taskArn, String clusterArn, String family, int revision,
+      JsonNode taskDefinition, JsonNode overrides) implements CborSerializable {}
+
+  public record StartTask(TaskPayload task) implements AgentMessage {}
+
+  public record StopTask(String taskId, String reason) implements AgentMessage {}
+
+  /** The control plane refuses the session (unknown cluster, bad credentials); the agent backs off. */
+  public record Refused(String errorType, String message) implements AgentMessage {}
+
+  /** Command of a control-plane session actor: push this to the agent. */
+  public record Push(AgentMessage message) implements CborSerializable {}
+}

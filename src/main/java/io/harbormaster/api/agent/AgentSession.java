@@ -1,0 +1,206 @@
+package io.harbormaster.api.agent;
+
+import io.harbormaster.api.agent.AgentMessages.AgentMessage;
+import io.harbormaster.api.agent.AgentMessages.Hello;
+import io.harbormaster.api.agent.AgentMessages.Heartbeat;
+import io.harbormaster.api.agent.AgentMessages.Push;
+import io.harbormaster.api.agent.AgentMessages.Refused;
+import io.harbormaster.api.agent.AgentMessages.StartTask;
+import io.harbormaster.api.agent.AgentMessages.StopTask;
+import io.harbormaster.api.agent.AgentMessages.TaskReport;
+import io.harbormaster.api.agent.AgentMessages.Welcome;
+import io.harbormaster.api.ecs.Entities;
+import io.harbormaster.cluster.Cluster;
+import io.harbormaster.common.Arns;
+import io.harbormaster.common.CborSerializable;
+import io.harbormaster.instance.ContainerInstance;
+import io.harbormaster.instance.ContainerInstance.InstanceView;
+import io.harbormaster.instance.ContainerInstance.Registration;
+import io.harbormaster.instance.ContainerInstance.Reservation;
+import io.harbormaster.instance.ContainerInstance.Resources;
+import io.harbormaster.instance.ContainerInstance.TaskPhase;
+import io.harbormaster.task.Task;
+import io.harbormaster.task.TaskStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The control-plane side of one agent's websocket session. On Hello it registers the instance, joins it to the
+ * cluster and announces itself to the instance entity (which pushes task payloads here); on every Hello and
+ * Heartbeat it reconciles what the agent runs with what should run there.
+ */
+public final class AgentSession {
+  public sealed interface Command extends CborSerializable {}
+
+  public record FromAgent(AgentMessage message) implements Command {}
+
+  public record Disconnected() implements Command {}
+
+  private record Registered(InstanceView view, Hello hello) implements Command {}
+
+  private record RegistrationFailed(String errorType, String message) implements Command {}
+
+  private record Reconcile(InstanceView view, List<TaskReport> reported) implements Command {}
+
+  /** A message an entity pushed, on its way out to the agent. */
+  private record Pushed(AgentMessage message) implements Command {}
+
+  private AgentSession() {}
+
+  /** The push side: entities send {@link Push}; it is the same actor, narrowed. */
+  public static Behavior<Command> create(String accountId, String region, Entities entities,
+      ActorRef<AgentMessage> out) {
+    return Behaviors.setup(ctx -> new Context(ctx, accountId, region, entities, out).awaitingHello());
+  }
+
+  private static final class Context {
+    private final ActorContext<Command> ctx;
+    private final String accountId;
+    private final String region;
+    private final Entities entities;
+    private final ActorRef<AgentMessage> out;
+    private final ActorRef<Push> pushes;
+
+    Context(ActorContext<Command> ctx, String accountId, String region, Entities entities,
+        ActorRef<AgentMessage> out) {
+      this.ctx = ctx;
+      this.accountId = accountId;
+      this.region = region;
+      this.entities = entities;
+      this.out = out;
+      this.pushes = ctx.messageAdapter(Push.class, p -> new Pushed(p.message()));
+    }
+
+    Behavior<Command> awaitingHello() {
+      return Behaviors.receive(Command.class)
+          .onMessage(FromAgent.class, m -> m.message() instanceof Hello hello ? register(hello) : Behaviors.same())
+          .onMessage(Registered.class, m -> connected(m.view(), m.hello()))
+          .onMessage(Pushed.class, m -> Behaviors.same())
+          .onMessage(RegistrationFailed.class, m -> {
+            out.tell(new Refused(m.errorType(), m.message()));
+            return Behaviors.stopped();
+          })
+          .onMessage(Disconnected.class, m -> Behaviors.stopped())
+          .build();
+    }
+
+    private Behavior<Command> register(Hello hello) {
+      String clusterName = hello.cluster() == null || hello.cluster().isEmpty() ? "default" : hello.cluster();
+      String instanceId = hello.instanceId() == null || hello.instanceId().isEmpty()
+          ? UUID.randomUUID().toString().replace("-", "")
+          : hello.instanceId();
+      Instant now = Instant.now();
+      Registration registration = new Registration(instanceId, hello.ec2InstanceId(), resources(hello),
+          hello.attributes() == null ? List.of() : hello.attributes(), hello.versionInfo(), List.of());
+      String instanceEntity = ContainerInstance.entityId(accountId, clusterName, instanceId);
+      CompletionStage<InstanceView> done = entities
+          .<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(accountId, clusterName),
+              replyTo -> new Cluster.JoinInstance(instanceId, now, replyTo))
+          .thenCompose(cluster -> entities.<ContainerInstance.Command, InstanceView>ask(ContainerInstance.ENTITY_KEY,
+              instanceEntity, replyTo -> new ContainerInstance.Register(registration, now, replyTo)))
+          .thenCompose(view -> connect(view, hello));
+      ctx.pipeToSelf(done, (view, failure) -> {
+        if (failure == null) return new Registered(view, hello);
+        var e = io.harbormaster.common.Rejection.of(failure);
+        return new RegistrationFailed(e.map(r -> r.errorType()).orElse("ServerException"),
+            e.map(r -> r.message()).orElse("Registration failed: " + failure.getMessage()));
+      });
+      return Behaviors.same();
+    }
+
+    private CompletionStage<InstanceView> connect(InstanceView view, Hello hello) {
+      return entities.ask(ContainerInstance.ENTITY_KEY,
+          ContainerInstance.entityId(accountId, view.clusterName(), view.registration().instanceId()),
+          replyTo -> new ContainerInstance.ChangeAgentConnection(true, hello.versionInfo(), pushes, Instant.now(),
+              replyTo));
+    }
+
+    private static Resources resources(Hello hello) {
+      var r = hello.resources();
+      return new Resources(r.cpu(), r.memory(), new TreeSet<>(r.reservedTcpPorts()),
+          new TreeSet<>(r.reservedUdpPorts()));
+    }
+
+    Behavior<Command> connected(InstanceView view, Hello hello) {
+      String instanceId = view.registration().instanceId();
+      String clusterName = view.clusterName();
+      String instanceEntity = ContainerInstance.entityId(accountId, clusterName, instanceId);
+      out.tell(new Welcome(instanceId, Arns.containerInstance(region, accountId, clusterName, instanceId),
+          Arns.cluster(region, accountId, clusterName)));
+      forwardReports(clusterName, hello.tasks());
+      ctx.getSelf().tell(new Reconcile(view, hello.tasks()));
+      return Behaviors.receive(Command.class)
+          .onMessage(Pushed.class, m -> {
+            out.tell(m.message());
+            return Behaviors.same();
+          })
+          .onMessage(FromAgent.class, m -> {
+            if (m.message() instanceof TaskReport r) {
+              forwardReports(clusterName, List.of(r));
+            } else if (m.message() instanceof Heartbeat h) {
+              // Re-announce the session (an entity that moved to another node forgot it), then reconcile.
+              ctx.pipeToSelf(connect(view, hello), (v, f) -> new Reconcile(f == null ? v : view, h.tasks()));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Reconcile.class, m -> {
+            reconcile(clusterName, instanceEntity, m.view(), m.reported());
+            return Behaviors.same();
+          })
+          .onMessage(Disconnected.class, m -> {
+            entities.<ContainerInstance.Command, InstanceView>ask(ContainerInstance.ENTITY_KEY, instanceEntity,
+                replyTo -> new ContainerInstance.ChangeAgentConnection(false, null, pushes, Instant.now(), replyTo));
+            return Behaviors.stopped();
+          })
+          .build();
+    }
+
+    private void forwardReports(String clusterName, List<TaskReport> reports) {
+      if (reports == null) return;
+      for (TaskReport r : reports) {
+        entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, r.taskId()),
+            replyTo -> new Task.ReportState(r.report(), Instant.now(), replyTo));
+      }
+    }
+
+    /** Level-triggered: start what should run and is missing, stop what runs and should not. */
+    private void reconcile(String clusterName, String instanceEntity, InstanceView view, List<TaskReport> reported) {
+      Map<String, TaskReport> running = (reported == null ? List.<TaskReport>of() : reported).stream()
+          .filter(r -> r.report() == null || r.report().status() != TaskStatus.STOPPED)
+          .collect(Collectors.toMap(TaskReport::taskId, Function.identity(), (a, b) -> b));
+      for (String taskId : running.keySet()) {
+        Reservation r = view.reservations().get(taskId);
+        if (r == null) {
+          out.tell(new StopTask(taskId, "The task is not assigned to this container instance."));
+        } else if (r.phase() == TaskPhase.STOPPING) {
+          out.tell(new StopTask(taskId, "Task stopped by the control plane."));
+        }
+      }
+      Set<String> missing = view.reservations().values().stream()
+          .filter(r -> r.phase() == TaskPhase.PENDING || r.phase() == TaskPhase.RUNNING)
+          .map(Reservation::taskId)
+          .filter(id -> !running.containsKey(id))
+          .collect(Collectors.toSet());
+      for (String taskId : missing) {
+        entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),
+                Task.Get::new)
+            .thenAccept(task -> {
+              if ("RUNNING".equals(task.desiredStatus()) && task.lastStatus() != TaskStatus.STOPPED) {
+                out.tell(new StartTask(TaskPayloads.of(region, task)));
+              }
+            });
+      }
+    }
+  }
+}
