@@ -67,8 +67,8 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   public record DeleteAttributes(List<String> names, ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
 
   /** Placement's claim on resources for one task; refused with the ECS reason (RESOURCE:CPU, ...). */
-  public record Reserve(String taskId, Demand demand, Instant at, ActorRef<StatusReply<InstanceView>> replyTo)
-      implements Command {}
+  public record Reserve(String taskId, Demand demand, TaskSummary summary, Instant at,
+      ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
 
   /** The task's progress, so counts are right and a stopped task gives its resources back. */
   public record TrackTask(String taskId, TaskPhase phase, Instant at, ActorRef<StatusReply<Done>> replyTo)
@@ -102,7 +102,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
 
   public record AttributesDeleted(List<String> names) implements Event {}
 
-  public record ResourcesReserved(String taskId, Demand demand, Instant at) implements Event {}
+  public record ResourcesReserved(String taskId, Demand demand, TaskSummary summary, Instant at) implements Event {}
 
   public record TaskPhaseTracked(String taskId, TaskPhase phase, Instant at) implements Event {}
 
@@ -127,17 +127,26 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       implements CborSerializable {}
 
   /** What one task needs from its host; port 0 (dynamic) is not reserved here. */
-  public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts) implements CborSerializable {}
+  public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts)
+      implements CborSerializable {}
 
   public record Registration(String instanceId, String ec2InstanceId, Resources total, List<Attribute> attributes,
       VersionInfo versionInfo, List<Tag> tags) implements CborSerializable {}
 
-  public record Reservation(String taskId, Demand demand, TaskPhase phase, Instant since) implements CborSerializable {}
+  public record Reservation(String taskId, Demand demand, TaskSummary summary, TaskPhase phase, Instant since)
+      implements CborSerializable {}
+
+  /** What ListTasks filters on and placement groups by, kept with the reservation. */
+  public record TaskSummary(String family, String group, String startedBy) implements CborSerializable {}
+
+  /** How many stopped tasks an instance remembers for ListTasks(desiredStatus=STOPPED). */
+  public static final int RECENTLY_STOPPED = 100;
 
   /** What every reply carries: the instance as DescribeContainerInstances shows it. */
   public record InstanceView(String accountId, String clusterName, Registration registration, Status status,
       boolean agentConnected, VersionInfo versionInfo, Instant registeredAt, SortedMap<String, Attribute> attributes,
-      SortedMap<String, Reservation> reservations, long version) implements CborSerializable {
+      SortedMap<String, Reservation> reservations, List<Reservation> recentlyStopped, long version)
+      implements CborSerializable {
 
     public Resources remaining() {
       Resources total = registration.total();
@@ -165,7 +174,16 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     InstanceView with(Status nextStatus, boolean connected, VersionInfo info, SortedMap<String, Attribute> attrs,
         SortedMap<String, Reservation> res) {
       return new InstanceView(accountId, clusterName, registration, nextStatus, connected, info, registeredAt,
-          Collections.unmodifiableSortedMap(attrs), Collections.unmodifiableSortedMap(res), version + 1);
+          Collections.unmodifiableSortedMap(attrs), Collections.unmodifiableSortedMap(res), recentlyStopped,
+          version + 1);
+    }
+
+    InstanceView withStopped(Reservation stopped) {
+      List<Reservation> next = new ArrayList<>(recentlyStopped);
+      next.add(0, stopped);
+      if (next.size() > RECENTLY_STOPPED) next.remove(next.size() - 1);
+      return new InstanceView(accountId, clusterName, registration, status, agentConnected, versionInfo,
+          registeredAt, attributes, reservations, List.copyOf(next), version);
     }
 
     InstanceView bumped() {
@@ -325,7 +343,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       return Effect().reply(c.replyTo(), Rejection.reply("ResourceShortfall", shortfall));
     }
     timers.startSingleTimer("expire-" + c.taskId(), new ExpireReservations(), reservationTimeout);
-    return persist(new ResourcesReserved(c.taskId(), c.demand(), c.at()))
+    return persist(new ResourcesReserved(c.taskId(), c.demand(), c.summary(), c.at()))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
@@ -396,11 +414,13 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   public EventHandler<State, Event> eventHandler() {
     var builder = newEventHandlerBuilder();
     builder.forStateType(NoInstance.class)
-        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, new TreeMap<>(), 0));
+        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, new TreeMap<>(), List.of(), 0));
     builder.forStateType(InactiveInstance.class)
-        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, new TreeMap<>(), s.view().version()));
+        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, new TreeMap<>(), s.view().recentlyStopped(),
+            s.view().version()));
     builder.forStateType(LiveInstance.class)
-        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, s.view().reservations(), s.view().version()))
+        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, s.view().reservations(),
+            s.view().recentlyStopped(), s.view().version()))
         .onEvent(InstanceStatusChanged.class, (s, e) -> live(s.view().with(e.status(), s.view().agentConnected(),
             s.view().versionInfo(), s.view().attributes(), s.view().reservations())))
         .onEvent(InstanceDeregistered.class, (s, e) -> new InactiveInstance(s.view().with(Status.INACTIVE, false,
@@ -418,12 +438,18 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
               s.view().reservations()));
         })
         .onEvent(ResourcesReserved.class, (s, e) -> withReservations(s, r ->
-            r.put(e.taskId(), new Reservation(e.taskId(), e.demand(), TaskPhase.RESERVED, e.at()))))
+            r.put(e.taskId(), new Reservation(e.taskId(), e.demand(), e.summary(), TaskPhase.RESERVED, e.at()))))
         .onEvent(TaskPhaseTracked.class, (s, e) -> withReservations(s, r -> {
           Reservation old = r.get(e.taskId());
-          if (old != null) r.put(e.taskId(), new Reservation(e.taskId(), old.demand(), e.phase(), e.at()));
+          if (old != null) r.put(e.taskId(), new Reservation(e.taskId(), old.demand(), old.summary(), e.phase(), e.at()));
         }))
-        .onEvent(ResourcesReleased.class, (s, e) -> withReservations(s, r -> r.remove(e.taskId())))
+        .onEvent(ResourcesReleased.class, (s, e) -> {
+          Reservation released = s.view().reservations().get(e.taskId());
+          LiveInstance next = (LiveInstance) withReservations(s, r -> r.remove(e.taskId()));
+          return released == null || released.phase() == TaskPhase.RESERVED ? next
+              : new LiveInstance(next.view().withStopped(new Reservation(released.taskId(), released.demand(),
+                  released.summary(), TaskPhase.STOPPED, e.at())));
+        })
         .onEvent(AgentConnected.class, (s, e) -> live(s.view().with(s.view().status(), true,
             e.versionInfo() != null ? e.versionInfo() : s.view().versionInfo(), s.view().attributes(),
             s.view().reservations())))
@@ -432,12 +458,13 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     return builder.build();
   }
 
-  private State registered(InstanceRegistered e, SortedMap<String, Reservation> reservations, long version) {
+  private State registered(InstanceRegistered e, SortedMap<String, Reservation> reservations,
+      List<Reservation> recentlyStopped, long version) {
     SortedMap<String, Attribute> attrs = new TreeMap<>();
     e.registration().attributes().forEach(a -> attrs.put(a.name(), a));
     return new LiveInstance(new InstanceView(accountId, clusterName, e.registration(), Status.ACTIVE, false,
         e.registration().versionInfo(), e.at(), Collections.unmodifiableSortedMap(attrs),
-        Collections.unmodifiableSortedMap(new TreeMap<>(reservations)), version + 1));
+        Collections.unmodifiableSortedMap(new TreeMap<>(reservations)), recentlyStopped, version + 1));
   }
 
   private static State live(InstanceView view) {

@@ -236,7 +236,7 @@ public final class TaskDefinitionRules {
     }
   }
 
-  static Optional<Long> taskCpuUnits(ObjectNode definition) {
+  public static Optional<Long> taskCpuUnits(ObjectNode definition) {
     return text(definition, "cpu").map(value -> {
       Matcher m = TASK_CPU.matcher(value);
       Long units = m.matches() ? scaled(m.group(1), m.group(2) == null ? 1 : 1024) : null;
@@ -248,7 +248,7 @@ public final class TaskDefinitionRules {
     });
   }
 
-  static Optional<Long> taskMemoryMiB(ObjectNode definition) {
+  public static Optional<Long> taskMemoryMiB(ObjectNode definition) {
     return text(definition, "memory").map(value -> {
       Matcher m = TASK_MEMORY.matcher(value);
       Long mib = null;

@@ -31,7 +31,17 @@ public final class Entities {
         });
   }
 
-  static EcsException asEcsException(Throwable failure) {
+  /** Asks a plain (non-StatusReply) actor behind sharding, such as a cluster's placement. */
+  public <C, T> CompletionStage<T> askPlain(EntityTypeKey<C> key, String entityId,
+      Function<ActorRef<T>, C> command) {
+    return sharding.entityRefFor(key, entityId)
+        .<T>ask(command::apply, askTimeout)
+        .exceptionally(failure -> {
+          throw new CompletionException(asEcsException(failure));
+        });
+  }
+
+  public static EcsException asEcsException(Throwable failure) {
     Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (t instanceof EcsException e) return e;
     return Rejection.of(t)

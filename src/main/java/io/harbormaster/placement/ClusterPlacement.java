@@ -1,0 +1,276 @@
+package io.harbormaster.placement;
+
+import io.harbormaster.api.ecs.Entities;
+import io.harbormaster.cluster.Cluster;
+import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.Rejection;
+import io.harbormaster.instance.ContainerInstance;
+import io.harbormaster.instance.ContainerInstance.Demand;
+import io.harbormaster.instance.ContainerInstance.InstanceView;
+import io.harbormaster.instance.ContainerInstance.Reservation;
+import io.harbormaster.instance.ContainerInstance.TaskPhase;
+import io.harbormaster.instance.ContainerInstance.TaskSummary;
+import io.harbormaster.scheduler.ClusterSnapshot;
+import io.harbormaster.scheduler.Placement;
+import io.harbormaster.scheduler.PlacementFailure;
+import io.harbormaster.scheduler.PlacementResult;
+import io.harbormaster.scheduler.Scheduler;
+import io.harbormaster.scheduler.TaskDemand;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * One per cluster (sharded, not persistent): keeps a fresh snapshot of the cluster's container instances from
+ * their own change notifications, runs the pure scheduler on it and asks the chosen instances to reserve. The
+ * instance is the only writer of its resources; a refused reservation (someone else got there first) sends the
+ * task to the next candidate. Reservations in flight count against their instance until its view shows them.
+ */
+public final class ClusterPlacement {
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "ClusterPlacement");
+  private static final int ATTEMPTS = 3;
+
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Place one task per id. Constraints and strategies travel as the user wrote them (this may cross nodes) and are
+   * parsed here; the API parsed them once already to report mistakes.
+   */
+  public record Place(List<String> taskIds, Demand resources, TaskSummary summary, List<ConstraintSpec> constraints,
+      List<StrategySpec> strategies, ActorRef<Outcome> replyTo) implements Command {
+    public TaskDemand demand() {
+      return TaskDemands.of(resources, summary.group(), constraints, strategies);
+    }
+  }
+
+  /** A placement constraint as in the API: type distinctInstance or memberOf with an expression. */
+  public record ConstraintSpec(String type, String expression) implements CborSerializable {}
+
+  public record StrategySpec(String type, String field) implements CborSerializable {}
+
+  public record Placed(String taskId, String instanceId) implements CborSerializable {}
+
+  public record Outcome(List<Placed> placed, List<PlacementFailure> failures, Optional<String> clusterError)
+      implements CborSerializable {}
+
+  /** What an instance entity reports after every change it persisted. */
+  public record InstanceChanged(InstanceView view) implements Command {}
+
+  public record GetInstances(ActorRef<Instances> replyTo) implements Command {}
+
+  public record Instances(List<InstanceView> instances) implements CborSerializable {}
+
+  private record Bootstrapped(List<InstanceView> views) implements Command {}
+
+  private record ReservationAnswered(long requestId, String taskId, String instanceId, boolean reserved,
+      String reason, InstanceView view) implements Command {}
+
+  public static String entityId(String accountId, String clusterName) {
+    return accountId + "/" + clusterName;
+  }
+
+  public static void init(ActorSystem<?> system, Entities entities, String region) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+        ctx -> create(ctx.getEntityId(), entities, region)));
+  }
+
+  public static Behavior<Command> create(String entityId, Entities entities, String region) {
+    return Behaviors.setup(ctx -> Behaviors.withStash(10_000,
+        stash -> new ClusterPlacement(ctx, entityId, entities, region).bootstrapping(stash)));
+  }
+
+  private final ActorContext<Command> ctx;
+  private final String accountId;
+  private final String clusterName;
+  private final Entities entities;
+  private final String region;
+  private final Map<String, InstanceView> views = new HashMap<>();
+  /** instanceId → reservations sent and not yet answered. */
+  private final Map<String, Map<String, Reservation>> inFlight = new HashMap<>();
+  private final Map<Long, Request> requests = new HashMap<>();
+  private final SplittableRandom random = new SplittableRandom();
+  private long nextRequestId = 1;
+
+  /** A Place being served: tasks still to place and what came of the others. */
+  private static final class Request {
+    final Place place;
+    final TaskDemand demand;
+    final List<Placed> placed = new ArrayList<>();
+    final Map<String, Integer> attempts = new HashMap<>();
+    final List<String> waiting = new ArrayList<>();
+    List<PlacementFailure> failures = List.of();
+    Optional<String> clusterError = Optional.empty();
+    int outstanding;
+
+    Request(Place place) {
+      this.place = place;
+      this.demand = place.demand();
+    }
+  }
+
+  private ClusterPlacement(ActorContext<Command> ctx, String entityId, Entities entities, String region) {
+    this.ctx = ctx;
+    int slash = entityId.indexOf('/');
+    this.accountId = entityId.substring(0, slash);
+    this.clusterName = entityId.substring(slash + 1);
+    this.entities = entities;
+    this.region = region;
+  }
+
+  /** Reads the cluster's members and each member's view before serving anything. */
+  private Behavior<Command> bootstrapping(StashBuffer<Command> stash) {
+    CompletionStage<List<InstanceView>> loaded = entities
+        .<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(accountId, clusterName),
+            Cluster.Get::new)
+        .thenCompose(info -> {
+          List<CompletableFuture<InstanceView>> all = new ArrayList<>();
+          for (String id : info.instances()) {
+            all.add(entities.<ContainerInstance.Command, InstanceView>ask(ContainerInstance.ENTITY_KEY,
+                    ContainerInstance.entityId(accountId, clusterName, id), ContainerInstance.Get::new)
+                .toCompletableFuture());
+          }
+          return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+              .thenApply(x -> all.stream().map(CompletableFuture::join).toList());
+        })
+        .exceptionally(failure -> List.of()); // a missing cluster has no instances
+    ctx.pipeToSelf(loaded, (views, failure) -> new Bootstrapped(views == null ? List.of() : views));
+    return Behaviors.receive(Command.class)
+        .onMessage(Bootstrapped.class, m -> {
+          m.views().forEach(this::remember);
+          return stash.unstashAll(serving());
+        })
+        .onMessage(InstanceChanged.class, m -> {
+          remember(m.view());
+          return Behaviors.same();
+        })
+        .onAnyMessage(m -> {
+          stash.stash(m);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private void remember(InstanceView view) {
+    InstanceView known = views.get(view.registration().instanceId());
+    if (known == null || known.version() <= view.version()) views.put(view.registration().instanceId(), view);
+  }
+
+  private Behavior<Command> serving() {
+    return Behaviors.receive(Command.class)
+        .onMessage(InstanceChanged.class, m -> {
+          remember(m.view());
+          return Behaviors.same();
+        })
+        .onMessage(GetInstances.class, m -> {
+          m.replyTo().tell(new Instances(List.copyOf(views.values())));
+          return Behaviors.same();
+        })
+        .onMessage(Place.class, m -> {
+          long id = nextRequestId++;
+          Request request = new Request(m);
+          requests.put(id, request);
+          placeAndReserve(id, request, m.taskIds());
+          return Behaviors.same();
+        })
+        .onMessage(ReservationAnswered.class, this::onReservation)
+        .build();
+  }
+
+  private ClusterSnapshot snapshot() {
+    List<io.harbormaster.scheduler.InstanceSnapshot> instances = new ArrayList<>();
+    for (InstanceView view : views.values()) {
+      if (view.status() == ContainerInstance.Status.INACTIVE) continue;
+      var pending = inFlight.getOrDefault(view.registration().instanceId(), Map.of()).values();
+      instances.add(InstanceSnapshots.of(region, view, pending));
+    }
+    return new ClusterSnapshot(instances);
+  }
+
+  private void placeAndReserve(long requestId, Request request, List<String> taskIds) {
+    Place place = request.place;
+    PlacementResult result = Scheduler.place(snapshot(), request.demand, taskIds.size(), random);
+    List<Placement> placements = result.placements();
+    for (int i = 0; i < placements.size(); i++) {
+      String taskId = taskIds.get(i);
+      String instanceId = placements.get(i).instanceId();
+      Reservation reservation = new Reservation(taskId, place.resources(), place.summary(), TaskPhase.RESERVED,
+          Instant.now());
+      inFlight.computeIfAbsent(instanceId, k -> new HashMap<>()).put(taskId, reservation);
+      request.outstanding++;
+      request.attempts.merge(taskId, 1, Integer::sum);
+      CompletionStage<InstanceView> asked = entities.ask(ContainerInstance.ENTITY_KEY,
+          ContainerInstance.entityId(accountId, clusterName, instanceId),
+          replyTo -> new ContainerInstance.Reserve(taskId, place.resources(), place.summary(), Instant.now(),
+              replyTo));
+      ctx.pipeToSelf(asked, (view, failure) -> new ReservationAnswered(requestId, taskId, instanceId,
+          failure == null, failure == null ? null : reasonOf(failure), view));
+    }
+    if (!result.allPlaced()) {
+      request.failures = result.failures();
+      request.clusterError = result.clusterError();
+    }
+    finishIfDone(requestId, request);
+  }
+
+  private Behavior<Command> onReservation(ReservationAnswered m) {
+    Map<String, Reservation> pending = inFlight.get(m.instanceId());
+    if (pending != null) {
+      pending.remove(m.taskId());
+      if (pending.isEmpty()) inFlight.remove(m.instanceId());
+    }
+    if (m.view() != null) remember(m.view());
+    Request request = requests.get(m.requestId());
+    if (request == null) return Behaviors.same();
+    request.outstanding--;
+    if (m.reserved()) {
+      request.placed.add(new Placed(m.taskId(), m.instanceId()));
+    } else if (request.attempts.getOrDefault(m.taskId(), 0) < ATTEMPTS) {
+      request.waiting.add(m.taskId()); // the snapshot was stale; place it again on what we know now
+    } else {
+      request.failures = List.of(new PlacementFailure(
+          io.harbormaster.common.Arns.containerInstance(region, accountId, clusterName, m.instanceId()), m.reason()));
+    }
+    if (request.outstanding == 0 && !request.waiting.isEmpty()) {
+      List<String> again = List.copyOf(request.waiting);
+      request.waiting.clear();
+      placeAndReserve(m.requestId(), request, again);
+    } else {
+      finishIfDone(m.requestId(), request);
+    }
+    return Behaviors.same();
+  }
+
+  private void finishIfDone(long requestId, Request request) {
+    if (request.outstanding > 0 || !request.waiting.isEmpty()) return;
+    requests.remove(requestId);
+    request.place.replyTo().tell(new Outcome(List.copyOf(request.placed),
+        request.placed.size() == request.place.taskIds().size() ? List.of() : request.failures,
+        request.clusterError));
+  }
+
+  private static String reasonOf(Throwable failure) {
+    return Rejection.of(failure).map(Rejection::message).orElse("RESOURCE:UNAVAILABLE");
+  }
+
+  /** The instance entities' effects: every change goes to the cluster's placement. */
+  public static ContainerInstance.Effects notifier(ActorSystem<?> system) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    return view -> sharding.entityRefFor(ENTITY_KEY, entityId(view.accountId(), view.clusterName()))
+        .tell(new InstanceChanged(view));
+  }
+}

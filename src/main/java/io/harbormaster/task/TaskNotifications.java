@@ -1,0 +1,61 @@
+package io.harbormaster.task;
+
+import io.harbormaster.api.agent.AgentMessages;
+import io.harbormaster.api.agent.TaskPayloads;
+import io.harbormaster.instance.ContainerInstance;
+import io.harbormaster.instance.ContainerInstance.TaskPhase;
+import io.harbormaster.task.Task.TaskView;
+import java.time.Instant;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * A task's changes told to its container instance: the instance tracks the task's phase (counts, and resources
+ * given back when it stops) and passes payloads and stop orders on to its agent.
+ */
+public final class TaskNotifications implements Task.Effects {
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final String region;
+
+  public TaskNotifications(ActorSystem<?> system, String region) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.region = region;
+  }
+
+  @Override
+  public void created(TaskView task) {
+    EntityRef<ContainerInstance.Command> instance = instanceOf(task);
+    instance.tell(new ContainerInstance.TrackTask(task.taskId(), TaskPhase.PENDING, Instant.now(),
+        system.ignoreRef()));
+    instance.tell(new ContainerInstance.DeliverToAgent(new AgentMessages.StartTask(TaskPayloads.of(region, task))));
+  }
+
+  @Override
+  public void stopRequested(TaskView task) {
+    EntityRef<ContainerInstance.Command> instance = instanceOf(task);
+    instance.tell(new ContainerInstance.TrackTask(task.taskId(), TaskPhase.STOPPING, Instant.now(),
+        system.ignoreRef()));
+    instance.tell(new ContainerInstance.DeliverToAgent(new AgentMessages.StopTask(task.taskId(),
+        task.stoppedReason() == null ? "Task stopped by user" : task.stoppedReason())));
+  }
+
+  @Override
+  public void changed(TaskView task) {
+    instanceOf(task).tell(new ContainerInstance.TrackTask(task.taskId(), phaseOf(task), Instant.now(),
+        system.ignoreRef()));
+  }
+
+  static TaskPhase phaseOf(TaskView task) {
+    if (task.lastStatus() == TaskStatus.STOPPED) return TaskPhase.STOPPED;
+    if ("STOPPED".equals(task.desiredStatus())) return TaskPhase.STOPPING;
+    return task.lastStatus().compareTo(TaskStatus.RUNNING) >= 0 ? TaskPhase.RUNNING : TaskPhase.PENDING;
+  }
+
+  private EntityRef<ContainerInstance.Command> instanceOf(TaskView task) {
+    return sharding.entityRefFor(ContainerInstance.ENTITY_KEY,
+        ContainerInstance.entityId(task.accountId(), task.clusterName(), task.spec().containerInstanceId()));
+  }
+}
