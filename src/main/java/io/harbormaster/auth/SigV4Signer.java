@@ -1,7 +1,5 @@
 package io.harbormaster.auth;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -22,9 +20,15 @@ public final class SigV4Signer {
 
   private SigV4Signer() {}
 
-  /** The headers to send: the given ones plus X-Amz-Date and Authorization. */
+  /** The headers to send: the given ones plus X-Amz-Date and Authorization, for a POST to "/". */
   public static Map<String, String> sign(String host, Map<String, String> headers, byte[] body, String accessKeyId,
       String secret, String region, String service, Instant now) {
+    return sign("POST", "/", "", host, headers, body, accessKeyId, secret, region, service, now);
+  }
+
+  public static Map<String, String> sign(String method, String path, String rawQuery, String host,
+      Map<String, String> headers, byte[] body, String accessKeyId, String secret, String region, String service,
+      Instant now) {
     String amzDate = BASIC.format(now);
     Map<String, String> out = new LinkedHashMap<>(headers);
     out.put("Host", host);
@@ -38,7 +42,7 @@ public final class SigV4Signer {
     out.forEach((k, v) -> entries.add(new AbstractMap.SimpleImmutableEntry<>(k, v)));
     try {
       AuthorizationHeader auth = AuthorizationHeader.parse(placeholder);
-      SignedRequest request = new SignedRequest("POST", "/", "", entries, body);
+      SignedRequest request = new SignedRequest(method, path, rawQuery, entries, body);
       String canonical = CanonicalRequest.build(request, auth, new HeaderMap(entries),
           HexFormat.of().formatHex(SigV4Verifier.sha256(body)));
       String signature = HexFormat.of().formatHex(SigV4Verifier.hmac(SigV4Verifier.signingKey(secret, auth),
@@ -49,9 +53,5 @@ public final class SigV4Signer {
     } catch (Rejection e) {
       throw new IllegalStateException("could not sign: " + e.result(), e);
     }
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(UTF_8);
   }
 }

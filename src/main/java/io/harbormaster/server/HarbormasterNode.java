@@ -6,7 +6,15 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.harbormaster.account.Account;
 import io.harbormaster.api.ecs.AdminHandlers;
+import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.ecs.ClusterHandlers;
+import io.harbormaster.api.ecs.InstanceHandlers;
+import io.harbormaster.api.ecs.TaskHandlers;
+import io.harbormaster.auth.RequestAuthenticator;
+import io.harbormaster.instance.ContainerInstance;
+import io.harbormaster.placement.ClusterPlacement;
+import io.harbormaster.task.Task;
+import io.harbormaster.task.TaskNotifications;
 import io.harbormaster.api.ecs.EcsEndpoint;
 import io.harbormaster.api.ecs.EcsOperations;
 import io.harbormaster.api.ecs.EcsPaging;
@@ -52,24 +60,32 @@ public final class HarbormasterNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
     try {
       EventTags tags = new EventTags(config.getInt("harbormaster.tags.tag-slices"));
+      NodeSettings.ApiSettings api = NodeSettings.ApiSettings.from(config);
+      Entities entities = new Entities(system, api.askTimeout());
+      String region = settings.region();
       Account.init(system, tags);
       Cluster.init(system, tags);
       TaskDefinitionFamily.init(system, tags);
+      ContainerInstance.init(system, tags, config.getDuration("harbormaster.placement.reservation-timeout"),
+          ClusterPlacement.notifier(system));
+      Task.init(system, tags, new TaskNotifications(system, region));
+      ClusterPlacement.init(system, entities, region);
 
-      NodeSettings.ApiSettings api = NodeSettings.ApiSettings.from(config);
-      Entities entities = new Entities(system, api.askTimeout());
       EcsPaging paging = new EcsPaging(api.pagingSecret().getBytes(StandardCharsets.UTF_8));
       EcsOperations operations = new EcsOperations();
       new ClusterHandlers(entities, paging).register(operations);
       new TaskDefinitionHandlers(entities, paging).register(operations);
       new TagHandlers(entities).register(operations);
       new AdminHandlers(entities).register(operations);
+      InstanceHandlers instances = new InstanceHandlers(entities, paging);
+      instances.register(operations);
+      new TaskHandlers(entities, paging, instances).register(operations);
 
       Clock clock = Clock.systemUTC();
-      EcsEndpoint endpoint = new EcsEndpoint(system, entities, operations,
-          new SigV4Verifier(clock, api.maxClockSkew()),
-          new AccessKeySecrets(system, api.askTimeout(), api.credentialCacheTtl(), clock),
-          settings.region(), clock);
+      RequestAuthenticator authenticator = new RequestAuthenticator(new SigV4Verifier(clock, api.maxClockSkew()),
+          new AccessKeySecrets(system, api.askTimeout(), api.credentialCacheTtl(), clock), region);
+      EcsEndpoint endpoint = new EcsEndpoint(system, entities, operations, authenticator,
+          new AgentEndpoint(system, entities, authenticator, region), region, clock);
       ServerBinding binding = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort())
           .bind(endpoint)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -3,22 +3,13 @@ package io.harbormaster.api.ecs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.harbormaster.auth.AccessKeySecrets;
-import io.harbormaster.auth.SigV4Verifier;
-import io.harbormaster.auth.SignedRequest;
-import io.harbormaster.auth.VerificationResult;
+import io.harbormaster.api.agent.AgentEndpoint;
+import io.harbormaster.auth.RequestAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -41,24 +32,23 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
   private static final ObjectMapper JSON = new ObjectMapper();
   static final ContentType AMZ_JSON =
       ContentTypes.create(MediaTypes.customBinary("application", "x-amz-json-1.1", true));
-  private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
   private static final long MAX_BODY_MILLIS = 10_000;
 
   private final ActorSystem<?> system;
   private final Entities entities;
   private final EcsOperations operations;
-  private final SigV4Verifier verifier;
-  private final AccessKeySecrets secrets;
+  private final RequestAuthenticator authenticator;
+  private final AgentEndpoint agents;
   private final String region;
   private final Clock clock;
 
-  public EcsEndpoint(ActorSystem<?> system, Entities entities, EcsOperations operations, SigV4Verifier verifier,
-      AccessKeySecrets secrets, String region, Clock clock) {
+  public EcsEndpoint(ActorSystem<?> system, Entities entities, EcsOperations operations,
+      RequestAuthenticator authenticator, AgentEndpoint agents, String region, Clock clock) {
     this.system = system;
     this.entities = entities;
     this.operations = operations;
-    this.verifier = verifier;
-    this.secrets = secrets;
+    this.authenticator = authenticator;
+    this.agents = agents;
     this.region = region;
     this.clock = clock;
   }
@@ -72,14 +62,16 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
   }
 
   private CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict entity, String requestId) {
+    if (agents != null && request.getUri().path().equals(AgentEndpoint.PATH)) {
+      return agents.handle(request);
+    }
     if (request.method() != HttpMethods.POST || !request.getUri().path().equals("/")) {
       return done(error(requestId, EcsException.unknownOperation(
           "Harbormaster serves the ECS API as POST / with an X-Amz-Target header.")));
     }
     byte[] body = entity.getData().toArray();
-    SignedRequest signed = signedRequest(request, entity, body);
-    return authenticate(signed).thenCompose(context -> {
-      RequestContext ctx = new RequestContext(context.accountId(), region, requestId, clock.instant());
+    return authenticator.authenticate(request, entity, body).thenCompose(accountId -> {
+      RequestContext ctx = new RequestContext(accountId, region, requestId, clock.instant());
       String target = request.getHeader("X-Amz-Target").map(HttpHeader::value).orElse("");
       if (target.startsWith(EcsOperations.ADMIN_PREFIX + ".")) {
         return admin(ctx, target.substring(EcsOperations.ADMIN_PREFIX.length() + 1), parse(body))
@@ -94,7 +86,6 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
     });
   }
 
-  private record Caller(String accountId) {}
 
   /** Administrative actions: only an account created as admin (the default one) may call them. */
   private CompletionStage<? extends JsonNode> admin(RequestContext ctx, String operation, JsonNode input) {
@@ -110,50 +101,6 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
           }
           return handler.handle(ctx, input);
         });
-  }
-
-  private CompletionStage<Caller> authenticate(SignedRequest signed) {
-    Optional<String> keyId = signed.headers().stream()
-        .filter(h -> h.getKey().equalsIgnoreCase("authorization"))
-        .map(h -> CREDENTIAL.matcher(h.getValue()))
-        .filter(Matcher::find)
-        .map(m -> m.group(1))
-        .findFirst();
-    CompletionStage<Optional<io.harbormaster.account.Account.AccessKey>> key = keyId.isPresent()
-        ? secrets.find(keyId.get())
-        : CompletableFuture.completedFuture(Optional.empty());
-    return key.thenApply(found -> {
-      VerificationResult result = verifier.verify(signed,
-          id -> found.filter(k -> k.accessKeyId().equals(id)).map(k -> k.secretAccessKey()));
-      if (result instanceof VerificationResult.Rejected r) {
-        throw new EcsException(r.errorType(), 403, r.message());
-      }
-      VerificationResult.Verified v = (VerificationResult.Verified) result;
-      if (!v.service().equals("ecs")) {
-        throw new EcsException("InvalidSignatureException", 403,
-            "Credential should be scoped to correct service: 'ecs'.");
-      }
-      if (!v.region().equals(region)) {
-        throw new EcsException("InvalidSignatureException", 403,
-            "Credential should be scoped to a valid region, not '" + v.region() + "'. This endpoint serves '"
-                + region + "'.");
-      }
-      return new Caller(found.orElseThrow().accountId());
-    });
-  }
-
-  /** Pekko models Content-Type and Content-Length outside the header list; SigV4 needs them as sent. */
-  private static SignedRequest signedRequest(HttpRequest request, HttpEntity.Strict entity, byte[] body) {
-    List<Map.Entry<String, String>> headers = new ArrayList<>();
-    for (HttpHeader h : request.getHeaders()) {
-      headers.add(new AbstractMap.SimpleImmutableEntry<>(h.name(), h.value()));
-    }
-    if (!entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
-      headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Type", entity.getContentType().toString()));
-    }
-    headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Length", Integer.toString(body.length)));
-    return new SignedRequest(request.method().value(), request.getUri().path(),
-        request.getUri().rawQueryString().orElse(""), headers, body);
   }
 
   private String operationName(HttpRequest request) {

@@ -15,7 +15,6 @@ import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
 import io.harbormaster.placement.ClusterPlacement.StrategySpec;
 import io.harbormaster.placement.TaskDemands;
-import io.harbormaster.scheduler.query.QueryLanguageException;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.task.Task.TaskView;
@@ -258,7 +257,7 @@ public final class TaskHandlers {
           Demand demand = TaskResources.demand(revision.definition(), overrides);
           try {
             TaskDemands.of(demand, group, all, strategies); // parsed here to report mistakes, again at placement
-          } catch (QueryLanguageException | IllegalArgumentException e) {
+          } catch (IllegalArgumentException e) { // QueryLanguageException is one too
             throw EcsException.invalidParameter(e.getMessage());
           }
           return new Launch(cluster, revision, overrides, group, startedBy, tags, demand, all, strategies,

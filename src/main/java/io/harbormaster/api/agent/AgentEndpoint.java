@@ -1,0 +1,82 @@
+package io.harbormaster.api.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.harbormaster.api.agent.AgentMessages.AgentMessage;
+import io.harbormaster.api.ecs.EcsException;
+import io.harbormaster.api.ecs.Entities;
+import io.harbormaster.auth.RequestAuthenticator;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * {@code GET /agent/v1/connect} upgraded to a websocket: the agent's session. The upgrade request is SigV4-signed
+ * with an access key of the account that owns the cluster; each session gets its own {@link AgentSession} actor.
+ */
+public final class AgentEndpoint {
+  public static final String PATH = "/agent/v1/connect";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int OUT_BUFFER = 10_000;
+
+  private final ActorSystem<?> system;
+  private final Entities entities;
+  private final RequestAuthenticator authenticator;
+  private final String region;
+  private final Materializer materializer;
+
+  public AgentEndpoint(ActorSystem<?> system, Entities entities, RequestAuthenticator authenticator, String region) {
+    this.system = system;
+    this.entities = entities;
+    this.authenticator = authenticator;
+    this.region = region;
+    this.materializer = Materializer.matFromSystem(system);
+  }
+
+  /** Empty when the request is not a websocket upgrade; a failed stage carries the (403) refusal. */
+  public CompletionStage<HttpResponse> handle(HttpRequest request) {
+    Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
+    if (upgrade.isEmpty()) {
+      return CompletableFuture.failedFuture(EcsException.invalidParameter(
+          PATH + " takes a websocket upgrade (the agent's session)."));
+    }
+    return authenticator.authenticate(request, HttpEntities.EMPTY, new byte[0])
+        .thenApply(accountId -> upgrade.get().handleMessagesWith(session(accountId)));
+  }
+
+  private Flow<Message, Message, NotUsed> session(String accountId) {
+    Pair<ActorRef<AgentMessage>, Source<AgentMessage, NotUsed>> out =
+        ActorSource.<AgentMessage>actorRef(m -> false, m -> Optional.empty(), OUT_BUFFER, OverflowStrategy.dropHead())
+            .preMaterialize(system);
+    ActorRef<AgentSession.Command> session = system.systemActorOf(
+        AgentSession.create(accountId, region, entities, out.first()),
+        "agent-session-" + UUID.randomUUID(), Props.empty());
+    Sink<Message, NotUsed> in = Flow.<Message>create()
+        .filter(Message::isText)
+        .mapAsync(1, m -> m.asTextMessage().toStrict(10_000, materializer))
+        .map(t -> (AgentSession.Command) new AgentSession.FromAgent(JSON.readValue(t.getStrictText(),
+            AgentMessage.class)))
+        .to(ActorSink.actorRef(session, new AgentSession.Disconnected(), failure -> new AgentSession.Disconnected()));
+    Source<Message, NotUsed> outgoing = out.second().map(m -> TextMessage.create(JSON.writeValueAsString(m)));
+    return Flow.fromSinkAndSource(in, outgoing);
+  }
+}

@@ -1,0 +1,83 @@
+package io.harbormaster.auth;
+
+import io.harbormaster.account.Account;
+import io.harbormaster.api.ecs.EcsException;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+
+/**
+ * Who sent a request: its SigV4 signature checked against the key's secret, for the ECS API and for agent sessions
+ * alike. Every refusal is a 403 ECS error.
+ */
+public final class RequestAuthenticator {
+  private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
+
+  private final SigV4Verifier verifier;
+  private final AccessKeySecrets secrets;
+  private final String region;
+
+  public RequestAuthenticator(SigV4Verifier verifier, AccessKeySecrets secrets, String region) {
+    this.verifier = verifier;
+    this.secrets = secrets;
+    this.region = region;
+  }
+
+  /** The caller's account id. */
+  public CompletionStage<String> authenticate(HttpRequest request, HttpEntity.Strict entity, byte[] body) {
+    SignedRequest signed = signedRequest(request, entity, body);
+    Optional<String> keyId = signed.headers().stream()
+        .filter(h -> h.getKey().equalsIgnoreCase("authorization"))
+        .map(h -> CREDENTIAL.matcher(h.getValue()))
+        .filter(Matcher::find)
+        .map(m -> m.group(1))
+        .findFirst();
+    CompletionStage<Optional<Account.AccessKey>> key = keyId.isPresent()
+        ? secrets.find(keyId.get())
+        : CompletableFuture.completedFuture(Optional.empty());
+    return key.thenApply(found -> {
+      VerificationResult result = verifier.verify(signed,
+          id -> found.filter(k -> k.accessKeyId().equals(id)).map(Account.AccessKey::secretAccessKey));
+      if (result instanceof VerificationResult.Rejected r) {
+        throw new EcsException(r.errorType(), 403, r.message());
+      }
+      VerificationResult.Verified v = (VerificationResult.Verified) result;
+      if (!v.service().equals("ecs")) {
+        throw new EcsException("InvalidSignatureException", 403,
+            "Credential should be scoped to correct service: 'ecs'.");
+      }
+      if (!v.region().equals(region)) {
+        throw new EcsException("InvalidSignatureException", 403,
+            "Credential should be scoped to a valid region, not '" + v.region() + "'. This endpoint serves '"
+                + region + "'.");
+      }
+      return found.orElseThrow().accountId();
+    });
+  }
+
+  /** Pekko models Content-Type and Content-Length outside the header list; SigV4 needs them as sent. */
+  static SignedRequest signedRequest(HttpRequest request, HttpEntity.Strict entity, byte[] body) {
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    for (HttpHeader h : request.getHeaders()) {
+      headers.add(new AbstractMap.SimpleImmutableEntry<>(h.name(), h.value()));
+    }
+    if (!entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
+      headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Type", entity.getContentType().toString()));
+    }
+    if (body.length > 0 || request.method().value().equals("POST")) {
+      headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Length", Integer.toString(body.length)));
+    }
+    return new SignedRequest(request.method().value(), request.getUri().path(),
+        request.getUri().rawQueryString().orElse(""), headers, body);
+  }
+}
