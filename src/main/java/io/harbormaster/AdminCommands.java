@@ -9,10 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -102,21 +100,7 @@ final class AdminCommands implements Callable<Integer> {
     return 0;
   }
 
-  /** Credentials from the environment, else from the env file. */
   private Map<String, String> credentials() throws Exception {
-    Map<String, String> out = new HashMap<>();
-    if (Files.exists(envFile)) {
-      for (String line : Files.readAllLines(envFile)) {
-        if (line.startsWith("export ") && line.contains("=")) {
-          String kv = line.substring("export ".length());
-          out.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-        }
-      }
-    }
-    for (String name : new String[] {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
-        "HARBORMASTER_ENDPOINT"}) {
-      if (System.getenv(name) != null) out.put(name, System.getenv(name));
-    }
-    return out;
+    return EnvFile.credentials(envFile);
   }
 }

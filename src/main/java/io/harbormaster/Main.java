@@ -1,6 +1,9 @@
 package io.harbormaster;
 
 import io.harbormaster.account.Account;
+import io.harbormaster.agent.Agent;
+import io.harbormaster.agent.Agents;
+import io.harbormaster.agent.DockerHosts;
 import io.harbormaster.persistence.CassandraSettings;
 import io.harbormaster.persistence.EmbeddedCassandra;
 import io.harbormaster.server.HarbormasterNode;
@@ -19,7 +22,7 @@ import picocli.CommandLine.Option;
 /** The command line: {@code up | server | admin}. */
 @Command(name = "harbormaster", mixinStandardHelpOptions = true,
     description = "A self-hosted container orchestrator that speaks the Amazon ECS API.",
-    subcommands = {Main.Up.class, Main.Server.class, AdminCommands.class})
+    subcommands = {Main.Up.class, Main.Server.class, AgentCommand.class, AdminCommands.class})
 public final class Main implements Callable<Integer> {
   static final int DEFAULT_API_PORT = 8642;
 
@@ -55,6 +58,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--region", description = "The region in ARNs and signatures (default ${DEFAULT-VALUE}).")
     String region = "us-east-1";
 
+    @Option(names = "--no-agent", description = "Do not start the local agent on this machine's Docker engine.")
+    boolean noAgent;
+
+    @Option(names = "--docker-host", description = "The local agent's Docker engine (default: DOCKER_HOST, the "
+        + "default socket, or a private engine started by scripts/ensure-docker.sh).")
+    String dockerHost;
+
     @Override
     public Integer call() throws Exception {
       Files.createDirectories(dataDir);
@@ -70,14 +80,20 @@ public final class Main implements Callable<Integer> {
         cassandra.close();
         throw e;
       }
-      // On Ctrl-C or SIGTERM: the node first (it flushes its last writes), then Cassandra.
+      Agents agents = new Agents();
+      // On Ctrl-C or SIGTERM: the agent, the node (it flushes its last writes), then Cassandra. Containers keep
+      // running; the next `up` re-adopts them.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        agents.close();
         node.close();
         cassandra.close();
       }, "harbormaster-shutdown"));
 
       Account.AccessKey key = node.ensureDefaultAccount(Duration.ofSeconds(60));
       String endpoint = "http://127.0.0.1:" + node.apiPort();
+      node.ensureCluster(key.accountId(), "default", Duration.ofSeconds(60));
+      String instance = noAgent ? "(not started: --no-agent)"
+          : startLocalAgent(agents, key, endpoint, region, home, dockerHost, dataDir.resolve("agent"));
       Path env = writeEnv(dataDir, key, region, endpoint);
       System.out.println();
       System.out.println("Harbormaster is up.");
@@ -86,17 +102,29 @@ public final class Main implements Callable<Integer> {
       System.out.println("  Access key id:     " + key.accessKeyId());
       System.out.println("  Secret access key: " + key.secretAccessKey());
       System.out.println("  Region:            " + region);
+      System.out.println("  Local agent:       " + instance);
       System.out.println();
       System.out.println("Try:");
       System.out.println("  . " + env);
       System.out.println("  aws ecs create-cluster --cluster-name demo --endpoint-url \"$HARBORMASTER_ENDPOINT\"");
-      System.out.println("  aws ecs list-clusters --endpoint-url \"$HARBORMASTER_ENDPOINT\"");
+      System.out.println("  aws ecs list-container-instances --endpoint-url \"$HARBORMASTER_ENDPOINT\"");
       System.out.println();
       System.out.println("Ctrl-C stops Harbormaster and its Cassandra.");
       System.out.flush();
       node.system().getWhenTerminated().toCompletableFuture().join();
       return 0;
     }
+  }
+
+  /** This machine's Docker engine as an instance of the default cluster; without an engine, `up` goes on without. */
+  static String startLocalAgent(Agents agents, Account.AccessKey key, String endpoint, String region, Path home,
+      String dockerHost, Path stateDir) throws Exception {
+    String host = dockerHost != null ? dockerHost : DockerHosts.find(home).orElse(null);
+    if (host == null) return "(no Docker engine found; set DOCKER_HOST, or run as root to start one)";
+    Agent agent = agents.docker(new Agents.Credentials(java.net.URI.create(endpoint), key.accessKeyId(),
+        key.secretAccessKey(), region), "default", host, stateDir, "local-1a");
+    return agent.registered().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS)
+        .containerInstanceArn();
   }
 
   static Path writeEnv(Path dataDir, Account.AccessKey key, String region, String endpoint) throws Exception {

@@ -1,0 +1,154 @@
+package io.harbormaster.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.harbormaster.agent.runtime.ContainerRuntime;
+import io.harbormaster.api.agent.AgentMessages.TaskPayload;
+import io.harbormaster.api.agent.AgentMessages.TaskReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link TaskEngine} over a {@link ContainerRuntime}: one {@link TaskRunner} per task, container events routed
+ * to their task, payloads kept in the state folder so that a restarted agent re-adopts its running containers
+ * (found by their task-ARN labels) instead of starting them twice. Stopped tasks are reported, then their
+ * containers are removed after a while and the task forgotten.
+ */
+public final class RuntimeTaskEngine implements TaskEngine {
+  private static final Logger log = LoggerFactory.getLogger(RuntimeTaskEngine.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ContainerRuntime runtime;
+  private final Executor pool;
+  private final ScheduledExecutorService timers;
+  private final Optional<Path> stateDir;
+  private final Duration cleanupDelay;
+  private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
+  private final Map<String, TaskRunner> byContainer = new ConcurrentHashMap<>();
+  private final List<Consumer<TaskReport>> listeners = new CopyOnWriteArrayList<>();
+  private final ContainerRuntime.Subscription events;
+
+  public RuntimeTaskEngine(ContainerRuntime runtime, Executor pool, ScheduledExecutorService timers,
+      Optional<Path> stateDir, Duration cleanupDelay) {
+    this.runtime = runtime;
+    this.pool = pool;
+    this.timers = timers;
+    this.stateDir = stateDir;
+    this.cleanupDelay = cleanupDelay;
+    this.events = runtime.subscribe(event -> {
+      TaskRunner runner = byContainer.get(event.containerId());
+      if (runner != null) runner.containerChanged(event.containerId());
+    });
+    resumeSavedTasks();
+  }
+
+  @Override
+  public void start(TaskPayload task) {
+    runners.computeIfAbsent(task.taskId(), id -> {
+      save(task);
+      TaskRunner runner = newRunner(task);
+      runner.launch();
+      return runner;
+    });
+  }
+
+  @Override
+  public void stop(String taskId, String reason) {
+    TaskRunner runner = runners.get(taskId);
+    if (runner != null) runner.stop(null, reason);
+  }
+
+  @Override
+  public List<TaskReport> reports() {
+    return runners.values().stream().map(TaskRunner::lastReport).toList();
+  }
+
+  @Override
+  public void onReport(Consumer<TaskReport> listener) {
+    listeners.add(listener);
+  }
+
+  private TaskRunner newRunner(TaskPayload task) {
+    TaskRunner[] self = new TaskRunner[1];
+    self[0] = new TaskRunner(task, runtime, pool, timers, report -> {
+      listeners.forEach(l -> l.accept(report));
+      if (self[0] != null && self[0].isStopped()) scheduleCleanup(self[0]);
+    }, containerId -> byContainer.put(containerId, self[0]));
+    return self[0];
+  }
+
+  /** A stopped task stays reported for a while (the control plane may be away), then goes with its containers. */
+  private void scheduleCleanup(TaskRunner runner) {
+    timers.schedule(() -> pool.execute(() -> {
+      for (String id : runner.containerIds()) {
+        try {
+          runtime.remove(id);
+        } catch (RuntimeException e) {
+          log.debug("could not remove container {}: {}", id, e.toString());
+        }
+        byContainer.remove(id);
+      }
+      runners.remove(runner.taskId());
+      forget(runner.taskId());
+    }), cleanupDelay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void resumeSavedTasks() {
+    if (stateDir.isEmpty() || !Files.isDirectory(tasksDir())) return;
+    try (Stream<Path> files = Files.list(tasksDir())) {
+      files.filter(f -> f.toString().endsWith(".json")).forEach(file -> {
+        try {
+          TaskPayload task = JSON.readValue(file.toFile(), TaskPayload.class);
+          TaskRunner runner = newRunner(task);
+          runners.put(task.taskId(), runner);
+          runner.launch(); // adopts the containers it finds, creates the missing ones
+        } catch (IOException e) {
+          log.warn("ignoring unreadable task state {}", file, e);
+        }
+      });
+    } catch (IOException e) {
+      log.warn("could not read the agent's task state in {}", tasksDir(), e);
+    }
+  }
+
+  private Path tasksDir() {
+    return stateDir.orElseThrow().resolve("tasks");
+  }
+
+  private void save(TaskPayload task) {
+    if (stateDir.isEmpty()) return;
+    try {
+      Files.createDirectories(tasksDir());
+      JSON.writeValue(tasksDir().resolve(task.taskId() + ".json").toFile(), task);
+    } catch (IOException e) {
+      log.warn("could not save task {}", task.taskId(), e);
+    }
+  }
+
+  private void forget(String taskId) {
+    if (stateDir.isEmpty()) return;
+    try {
+      Files.deleteIfExists(tasksDir().resolve(taskId + ".json"));
+    } catch (IOException e) {
+      log.debug("could not delete the state of task {}", taskId, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    events.close();
+  }
+}

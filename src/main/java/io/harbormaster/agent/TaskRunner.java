@@ -1,0 +1,380 @@
+package io.harbormaster.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.harbormaster.agent.runtime.ContainerLabels;
+import io.harbormaster.agent.runtime.ContainerRuntime;
+import io.harbormaster.agent.runtime.ContainerRuntimeException;
+import io.harbormaster.agent.runtime.ContainerSpec;
+import io.harbormaster.agent.runtime.ContainerState;
+import io.harbormaster.agent.runtime.EcsContainerSpecs;
+import io.harbormaster.agent.runtime.ImagePull;
+import io.harbormaster.agent.runtime.ImagePullException;
+import io.harbormaster.api.agent.AgentMessages.TaskPayload;
+import io.harbormaster.api.agent.AgentMessages.TaskReport;
+import io.harbormaster.task.Task;
+import io.harbormaster.task.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Drives one task's containers through a {@link ContainerRuntime}: pull, create, start in dependsOn order, watch,
+ * and stop (reverse order, SIGTERM then SIGKILL after each container's stopTimeout). An essential container's exit
+ * stops the task. Every step runs on the task's own serial executor; each change is reported.
+ */
+final class TaskRunner {
+  static final String ESSENTIAL_EXITED = "Essential container in task exited";
+
+  private final TaskPayload payload;
+  private final ContainerRuntime runtime;
+  private final Executor strand;
+  private final ScheduledExecutorService timers;
+  private final Consumer<TaskReport> reporter;
+  private final Consumer<String> containerCreated;
+  private final Map<String, Slot> slots = new LinkedHashMap<>();
+
+  private TaskStatus status = TaskStatus.PENDING;
+  private boolean stopping;
+  private String stopCode;
+  private String stoppedReason;
+  private Instant pullStartedAt;
+  private Instant pullStoppedAt;
+  private Instant executionStoppedAt;
+  private Instant launchedAt;
+  private volatile TaskReport lastReport;
+
+  /** One container of the task. */
+  private static final class Slot {
+    final String name;
+    final JsonNode definition;
+    final boolean essential;
+    final Duration stopTimeout;
+    final Integer startTimeoutSeconds;
+    final boolean hasHealthCheck;
+    String containerId;
+    boolean startRequested;
+    String lastStatus = "PENDING";
+    Integer exitCode;
+    String reason;
+    List<Task.NetworkBinding> bindings = List.of();
+    String health = "UNKNOWN";
+
+    Slot(JsonNode definition) {
+      this.name = definition.path("name").asText();
+      this.definition = definition;
+      this.essential = definition.path("essential").asBoolean(true);
+      this.stopTimeout = Duration.ofSeconds(definition.path("stopTimeout").asInt(30));
+      this.startTimeoutSeconds = definition.hasNonNull("startTimeout") ? definition.get("startTimeout").asInt() : null;
+      this.hasHealthCheck = definition.hasNonNull("healthCheck");
+    }
+
+    boolean exited() {
+      return lastStatus.equals("STOPPED");
+    }
+  }
+
+  TaskRunner(TaskPayload payload, ContainerRuntime runtime, Executor pool, ScheduledExecutorService timers,
+      Consumer<TaskReport> reporter, Consumer<String> containerCreated) {
+    this.payload = payload;
+    this.runtime = runtime;
+    this.strand = new SerialExecutor(pool);
+    this.timers = timers;
+    this.reporter = reporter;
+    this.containerCreated = containerCreated;
+    for (JsonNode c : withOverrides(payload.taskDefinition(), payload.overrides()).path("containerDefinitions")) {
+      slots.put(c.path("name").asText(), new Slot(c));
+    }
+    this.lastReport = report();
+  }
+
+  String taskId() {
+    return payload.taskId();
+  }
+
+  TaskPayload payload() {
+    return payload;
+  }
+
+  TaskReport lastReport() {
+    return lastReport;
+  }
+
+  boolean isStopped() {
+    return status == TaskStatus.STOPPED;
+  }
+
+  List<String> containerIds() {
+    return slots.values().stream().map(s -> s.containerId).filter(Objects::nonNull).toList();
+  }
+
+  void launch() {
+    strand.execute(this::doLaunch);
+  }
+
+  void stop(String code, String reason) {
+    strand.execute(() -> doStop(code, reason));
+  }
+
+  /** Something happened to one of our containers: read its state again and act on it. */
+  void containerChanged(String containerId) {
+    strand.execute(() -> {
+      for (Slot slot : slots.values()) {
+        if (containerId.equals(slot.containerId)) refresh(slot);
+      }
+      afterChange();
+    });
+  }
+
+  private void doLaunch() {
+    if (stopping || status != TaskStatus.PENDING || launchedAt != null) return;
+    launchedAt = Instant.now();
+    try {
+      Map<String, ContainerState> existing = adoptable();
+      pullImages(existing);
+      for (Slot slot : slots.values()) {
+        ContainerState found = existing.get(slot.name);
+        if (found != null) {
+          slot.containerId = found.id();
+          slot.startRequested = found.running() || found.exited();
+          apply(slot, found);
+        } else {
+          Map<String, String> labels = ContainerLabels.forTask(payload.clusterArn(), payload.taskArn(),
+              payload.family(), payload.revision(), slot.name);
+          ContainerSpec spec = EcsContainerSpecs.fromContainerDefinition(slot.definition, payload.taskDefinition(),
+              labels);
+          slot.containerId = runtime.create(spec);
+        }
+        containerCreated.accept(slot.containerId);
+      }
+    } catch (ImagePullException e) {
+      fail("CannotPullContainerError: " + e.getMessage());
+      return;
+    } catch (ContainerRuntimeException e) {
+      fail("CannotCreateContainerError: " + e.getMessage());
+      return;
+    }
+    afterChange();
+    scheduleStartTimeouts();
+  }
+
+  /** Containers of this task left by a previous agent run: adopted, never created twice. */
+  private Map<String, ContainerState> adoptable() {
+    Map<String, ContainerState> byName = new HashMap<>();
+    for (ContainerState c : runtime.listByLabel(ContainerLabels.TASK_ARN, payload.taskArn())) {
+      c.label(ContainerLabels.CONTAINER_NAME).ifPresent(name -> byName.put(name, c));
+    }
+    return byName;
+  }
+
+  private void pullImages(Map<String, ContainerState> existing) {
+    for (Slot slot : slots.values()) {
+      if (existing.containsKey(slot.name)) continue;
+      ImagePull pull = runtime.ensureImage(slot.definition.path("image").asText());
+      if (pull.pulled()) {
+        if (pullStartedAt == null || pull.pullStartedAt().isBefore(pullStartedAt)) pullStartedAt = pull.pullStartedAt();
+        if (pullStoppedAt == null || pull.pullStoppedAt().isAfter(pullStoppedAt)) pullStoppedAt = pull.pullStoppedAt();
+      }
+    }
+  }
+
+  /** Starts what can start, moves the task to RUNNING when its containers are up, and stops it when it must. */
+  private void afterChange() {
+    if (!stopping) {
+      for (Slot slot : slots.values()) {
+        if (slot.startRequested || slot.containerId == null) continue;
+        Readiness readiness = readiness(slot);
+        if (readiness == Readiness.READY) {
+          try {
+            runtime.start(slot.containerId);
+            slot.startRequested = true;
+            refresh(slot);
+          } catch (ContainerRuntimeException e) {
+            slot.lastStatus = "STOPPED";
+            slot.reason = "CannotStartContainerError: " + e.getMessage();
+            if (slot.essential) {
+              fail(slot.reason);
+              return;
+            }
+          }
+        } else if (readiness == Readiness.NEVER) {
+          fail("Dependency of container " + slot.name + " can no longer be met.");
+          return;
+        }
+      }
+      for (Slot slot : slots.values()) {
+        if (slot.essential && slot.exited() && slot.startRequested) {
+          doStop("EssentialContainerExited", ESSENTIAL_EXITED);
+          return;
+        }
+      }
+      if (status == TaskStatus.PENDING && slots.values().stream()
+          .allMatch(s -> s.essential ? s.lastStatus.equals("RUNNING") : s.startRequested)) {
+        status = TaskStatus.RUNNING;
+      }
+    }
+    publish();
+  }
+
+  private enum Readiness { READY, WAIT, NEVER }
+
+  /** dependsOn: START (started), COMPLETE (exited), SUCCESS (exited 0), HEALTHY (healthy). */
+  private Readiness readiness(Slot slot) {
+    Readiness result = Readiness.READY;
+    for (JsonNode dep : slot.definition.path("dependsOn")) {
+      Slot target = slots.get(dep.path("containerName").asText());
+      if (target == null) continue;
+      String condition = dep.path("condition").asText("START");
+      Readiness r = switch (condition) {
+        case "COMPLETE" -> target.exited() ? Readiness.READY : Readiness.WAIT;
+        case "SUCCESS" -> !target.exited() ? Readiness.WAIT
+            : Integer.valueOf(0).equals(target.exitCode) ? Readiness.READY : Readiness.NEVER;
+        case "HEALTHY" -> target.health.equals("HEALTHY") ? Readiness.READY
+            : target.exited() ? Readiness.NEVER : Readiness.WAIT;
+        default -> target.startRequested ? Readiness.READY : Readiness.WAIT;
+      };
+      if (r == Readiness.NEVER) return Readiness.NEVER;
+      if (r == Readiness.WAIT) result = Readiness.WAIT;
+    }
+    return result;
+  }
+
+  private void scheduleStartTimeouts() {
+    for (Slot slot : slots.values()) {
+      if (slot.startTimeoutSeconds == null || slot.definition.path("dependsOn").isEmpty()) continue;
+      timers.schedule(() -> strand.execute(() -> {
+        if (!slot.startRequested && !stopping) {
+          fail("Container " + slot.name + " did not start within its startTimeout of "
+              + slot.startTimeoutSeconds + " seconds: its dependencies were not met.");
+        }
+      }), slot.startTimeoutSeconds, TimeUnit.SECONDS);
+    }
+  }
+
+  private void fail(String reason) {
+    stopCode = "TaskFailedToStart";
+    stoppedReason = reason;
+    doStop(stopCode, reason);
+  }
+
+  /** Stops the containers in reverse order of definition (dependents first) and reports each exit. */
+  private void doStop(String code, String reason) {
+    if (status == TaskStatus.STOPPED) return;
+    if (stopCode == null) stopCode = code;
+    if (stoppedReason == null) stoppedReason = reason;
+    if (!stopping) {
+      stopping = true;
+      if (status.compareTo(TaskStatus.STOPPING) < 0) status = TaskStatus.STOPPING;
+      publish();
+    }
+    List<Slot> reverse = new ArrayList<>(slots.values());
+    java.util.Collections.reverse(reverse);
+    for (Slot slot : reverse) {
+      if (slot.containerId == null) {
+        slot.lastStatus = "STOPPED";
+        continue;
+      }
+      try {
+        if (!slot.exited()) runtime.stop(slot.containerId, slot.stopTimeout);
+        refresh(slot);
+      } catch (ContainerRuntimeException e) {
+        slot.reason = "CannotStopContainerError: " + e.getMessage();
+      }
+      slot.lastStatus = "STOPPED";
+    }
+    status = TaskStatus.STOPPED;
+    executionStoppedAt = Instant.now();
+    publish();
+  }
+
+  /** The container's state from the engine: status, exit code, OOM, health, bindings. */
+  private void refresh(Slot slot) {
+    if (slot.containerId == null) return;
+    try {
+      apply(slot, runtime.inspect(slot.containerId));
+    } catch (ContainerRuntimeException e) {
+      slot.lastStatus = "STOPPED";
+      slot.reason = "The container is gone: " + e.getMessage();
+    }
+  }
+
+  private static void apply(Slot slot, ContainerState c) {
+    switch (c.status()) {
+      case CREATED -> { }
+      case RUNNING -> slot.lastStatus = "RUNNING";
+      case EXITED -> {
+        slot.lastStatus = "STOPPED";
+        slot.exitCode = c.exitCode();
+        c.stoppedReason().ifPresent(r -> slot.reason = r);
+      }
+    }
+    slot.health = switch (c.health()) {
+      case HEALTHY -> "HEALTHY";
+      case UNHEALTHY -> "UNHEALTHY";
+      case UNKNOWN -> "UNKNOWN";
+    };
+    if (!c.networkBindings().isEmpty()) {
+      slot.bindings = c.networkBindings().stream().map(b -> new Task.NetworkBinding(b.bindIP(), b.containerPort(),
+          b.hostPort(), b.protocol().name().toLowerCase())).toList();
+    }
+  }
+
+  private void publish() {
+    TaskReport next = report();
+    if (!next.equals(lastReport)) {
+      lastReport = next;
+      reporter.accept(next);
+    }
+  }
+
+  private TaskReport report() {
+    List<Task.ContainerState> containers = new ArrayList<>();
+    for (Slot s : slots.values()) {
+      containers.add(new Task.ContainerState(s.name, s.definition.path("image").asText(), s.containerId,
+          s.lastStatus, s.exitCode, s.reason, s.bindings, s.hasHealthCheck ? s.health : "UNKNOWN"));
+    }
+    return new TaskReport(payload.taskId(), new Task.StateReport(status, containers, taskHealth(), pullStartedAt,
+        pullStoppedAt, executionStoppedAt, stopCode, stoppedReason));
+  }
+
+  /** ECS: over essential containers with health checks; any UNHEALTHY wins, all HEALTHY is HEALTHY. */
+  private String taskHealth() {
+    List<Slot> checked = slots.values().stream().filter(s -> s.essential && s.hasHealthCheck).toList();
+    if (checked.isEmpty()) return "UNKNOWN";
+    if (checked.stream().anyMatch(s -> s.health.equals("UNHEALTHY"))) return "UNHEALTHY";
+    return checked.stream().allMatch(s -> s.health.equals("HEALTHY")) ? "HEALTHY" : "UNKNOWN";
+  }
+
+  /** RunTask overrides: command, environment (merged by name), cpu, memory, memoryReservation per container. */
+  static JsonNode withOverrides(JsonNode taskDefinition, JsonNode overrides) {
+    if (overrides == null || !overrides.has("containerOverrides")) return taskDefinition;
+    ObjectNode copy = taskDefinition.deepCopy();
+    for (JsonNode o : overrides.path("containerOverrides")) {
+      for (JsonNode c : copy.path("containerDefinitions")) {
+        if (!c.path("name").asText().equals(o.path("name").asText())) continue;
+        ObjectNode container = (ObjectNode) c;
+        for (String field : List.of("command", "cpu", "memory", "memoryReservation")) {
+          if (o.hasNonNull(field)) container.set(field, o.get(field));
+        }
+        if (o.has("environment")) {
+          Map<String, JsonNode> env = new LinkedHashMap<>();
+          container.path("environment").forEach(e -> env.put(e.path("name").asText(), e));
+          o.path("environment").forEach(e -> env.put(e.path("name").asText(), e));
+          ArrayNode merged = container.putArray("environment");
+          env.values().forEach(merged::add);
+        }
+      }
+    }
+    return copy;
+  }
+}
