@@ -9,6 +9,8 @@ import io.harbormaster.cluster.Cluster.ClusterInfo;
 import io.harbormaster.cluster.Cluster.ClusterSpec;
 import io.harbormaster.cluster.Cluster.Setting;
 import io.harbormaster.common.Arns;
+import io.harbormaster.instance.ContainerInstance.InstanceView;
+import io.harbormaster.placement.ClusterPlacement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,23 +63,28 @@ public final class ClusterHandlers {
     boolean settings = JsonViews.includes(input, "SETTINGS");
     boolean statistics = JsonViews.includes(input, "STATISTICS");
     List<CompletableFuture<Optional<ClusterInfo>>> lookups = new ArrayList<>();
+    List<CompletableFuture<TaskCounts>> counts = new ArrayList<>();
     for (String ref : refs) {
-      lookups.add(ResourceRefs.clusterNameIfValid(ctx, ref)
-          .map(name -> entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY,
-                  Cluster.entityId(ctx.accountId(), name), Cluster.Get::new)
+      Optional<String> name = ResourceRefs.clusterNameIfValid(ctx, ref);
+      lookups.add(name
+          .map(n -> entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY,
+                  Cluster.entityId(ctx.accountId(), n), Cluster.Get::new)
               .thenApply(Optional::of)
               .exceptionally(failure -> missingOrRethrow(failure))
               .toCompletableFuture())
           .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
+      counts.add(name.map(n -> taskCounts(ctx, n)).orElseGet(() -> CompletableFuture.completedFuture(TaskCounts.NONE)));
     }
-    return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(x -> {
+    List<CompletableFuture<?>> all = new ArrayList<>(lookups);
+    all.addAll(counts);
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(x -> {
       ObjectNode out = JsonViews.object();
       ArrayNode clusters = out.putArray("clusters");
       ArrayNode failures = out.putArray("failures");
       for (int i = 0; i < lookups.size(); i++) {
         Optional<ClusterInfo> found = lookups.get(i).join();
         if (found.isPresent()) {
-          clusters.add(view(ctx, found.get(), tags, settings, statistics));
+          clusters.add(view(ctx, found.get(), tags, settings, statistics, counts.get(i).join()));
         } else {
           String ref = refs.get(i);
           String arn = ref.startsWith("arn:") ? ref : Arns.cluster(ctx.region(), ctx.accountId(), ref);
@@ -130,6 +137,17 @@ public final class ClusterHandlers {
             .thenApply(done -> wrap("cluster", view(ctx, info, true, true, false))));
   }
 
+  /** Running and pending tasks over the cluster's instances; a cluster whose placement can't answer shows 0. */
+  private CompletableFuture<TaskCounts> taskCounts(RequestContext ctx, String cluster) {
+    return entities.<ClusterPlacement.Command, ClusterPlacement.Instances>askPlain(ClusterPlacement.ENTITY_KEY,
+            ClusterPlacement.entityId(ctx.accountId(), cluster), ClusterPlacement.GetInstances::new)
+        .thenApply(instances -> new TaskCounts(
+            instances.instances().stream().mapToInt(InstanceView::runningTasksCount).sum(),
+            instances.instances().stream().mapToInt(InstanceView::pendingTasksCount).sum()))
+        .exceptionally(failure -> TaskCounts.NONE)
+        .toCompletableFuture();
+  }
+
   private static List<Setting> settings(JsonNode input) {
     List<Setting> out = new ArrayList<>();
     JsonNode node = input.get("settings");
@@ -148,24 +166,39 @@ public final class ClusterHandlers {
     return out;
   }
 
+  /** Tasks on the cluster's instances, from its placement's snapshot. */
+  record TaskCounts(int running, int pending) {
+    static final TaskCounts NONE = new TaskCounts(0, 0);
+  }
+
   static ObjectNode view(RequestContext ctx, ClusterInfo info, boolean tags, boolean settings, boolean statistics) {
+    return view(ctx, info, tags, settings, statistics, TaskCounts.NONE);
+  }
+
+  static ObjectNode view(RequestContext ctx, ClusterInfo info, boolean tags, boolean settings, boolean statistics,
+      TaskCounts counts) {
     ClusterSpec spec = info.spec();
     ObjectNode c = JsonViews.object();
     c.put("clusterArn", Arns.cluster(ctx.region(), info.accountId(), spec.name()));
     c.put("clusterName", spec.name());
     if (spec.configuration() != null) c.set("configuration", spec.configuration());
     c.put("status", info.status().name());
-    c.put("registeredContainerInstancesCount", 0);
-    c.put("runningTasksCount", 0);
-    c.put("pendingTasksCount", 0);
+    c.put("registeredContainerInstancesCount", info.instances().size());
+    c.put("runningTasksCount", counts.running());
+    c.put("pendingTasksCount", counts.pending());
     c.put("activeServicesCount", 0);
     ArrayNode stats = c.putArray("statistics");
     if (statistics) {
-      for (String key : List.of("runningEC2TasksCount", "runningFargateTasksCount", "pendingEC2TasksCount",
-          "pendingFargateTasksCount", "activeEC2ServiceCount", "activeFargateServiceCount",
-          "drainingEC2ServiceCount", "drainingFargateServiceCount")) {
-        stats.addObject().put("name", key).put("value", "0");
-      }
+      java.util.Map<String, Integer> values = new java.util.LinkedHashMap<>();
+      values.put("runningEC2TasksCount", counts.running());
+      values.put("runningFargateTasksCount", 0);
+      values.put("pendingEC2TasksCount", counts.pending());
+      values.put("pendingFargateTasksCount", 0);
+      values.put("activeEC2ServiceCount", 0);
+      values.put("activeFargateServiceCount", 0);
+      values.put("drainingEC2ServiceCount", 0);
+      values.put("drainingFargateServiceCount", 0);
+      values.forEach((key, value) -> stats.addObject().put("name", key).put("value", Integer.toString(value)));
     }
     c.set("tags", tags ? JsonViews.tags(spec.tags()) : JsonViews.NODES.arrayNode());
     ArrayNode settingsOut = c.putArray("settings");
