@@ -6,6 +6,7 @@ import io.harbormaster.common.Rejection;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -132,8 +133,10 @@ public final class Account
       return new ActiveAccount(summary, keys, new Directory(directory.clusters(), next));
     }
 
+    /** The key issued first. Key ids end in random characters, so the map's order says nothing about age. */
     Optional<AccessKey> firstKey() {
-      return keys.values().stream().findFirst();
+      return keys.values().stream()
+          .min(Comparator.comparing(AccessKey::createdAt).thenComparing(AccessKey::accessKeyId));
     }
   }
 

@@ -52,7 +52,12 @@ public final class Cluster
 
   /** UpdateCluster: members left null are kept as they are. */
   public record Update(List<Setting> settings, JsonNode configuration, JsonNode serviceConnectDefaults, Instant at,
-      ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+      ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {
+    public Update {
+      configuration = absentIfNull(configuration);
+      serviceConnectDefaults = absentIfNull(serviceConnectDefaults);
+    }
+  }
 
   public record Delete(Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
@@ -74,7 +79,12 @@ public final class Cluster
   public record ClusterSettingsChanged(List<Setting> settings, Instant at) implements Event {}
 
   public record ClusterConfigurationChanged(JsonNode configuration, JsonNode serviceConnectDefaults, Instant at)
-      implements Event {}
+      implements Event {
+    public ClusterConfigurationChanged {
+      configuration = absentIfNull(configuration);
+      serviceConnectDefaults = absentIfNull(serviceConnectDefaults);
+    }
+  }
 
   public record ClusterTagged(List<Tag> tags) implements Event {}
 
@@ -92,7 +102,22 @@ public final class Cluster
   /** What the user asked for in CreateCluster; JSON members we only store and return stay JSON. */
   public record ClusterSpec(String name, List<Setting> settings, JsonNode configuration,
       JsonNode serviceConnectDefaults, List<String> capacityProviders, JsonNode defaultCapacityProviderStrategy,
-      List<Tag> tags) implements CborSerializable {}
+      List<Tag> tags) implements CborSerializable {
+    public ClusterSpec {
+      configuration = absentIfNull(configuration);
+      serviceConnectDefaults = absentIfNull(serviceConnectDefaults);
+      defaultCapacityProviderStrategy = absentIfNull(defaultCapacityProviderStrategy);
+    }
+  }
+
+  /**
+   * Jackson reads a JsonNode member written as null back as a NullNode, not as null. Absent members are null here
+   * (as the API hands them over), so the records turn a NullNode back into null: otherwise a replayed event or a
+   * command from another node would read "absent" as "set to null" and overwrite what is stored.
+   */
+  private static JsonNode absentIfNull(JsonNode node) {
+    return node == null || node.isNull() ? null : node;
+  }
 
   public enum Status { ACTIVE, INACTIVE }
 
