@@ -83,7 +83,7 @@ class ClusterTest {
 
     var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(spec, CREATED, r));
 
-    ClusterInfo info = new ClusterInfo(ACCOUNT, spec, Status.ACTIVE, CREATED);
+    ClusterInfo info = new ClusterInfo(ACCOUNT, spec, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet());
     assertEquals(info, success(result));
     assertEquals(name, info.name());
     assertEquals(List.of(new ClusterCreated(spec, CREATED)), result.events());
@@ -96,7 +96,7 @@ class ClusterTest {
 
     var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(bare, CREATED, r));
 
-    assertEquals(new ClusterInfo(ACCOUNT, bare, Status.ACTIVE, CREATED), success(result));
+    assertEquals(new ClusterInfo(ACCOUNT, bare, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet()), success(result));
     assertEquals(List.of(new ClusterCreated(bare, CREATED)), result.events());
   }
 
@@ -151,7 +151,7 @@ class ClusterTest {
         List.of(new Setting("containerInsights", "enhanced"), new Setting("other", "kept"),
             new Setting("added", "new")),
         configuration("KMS"), null, List.of(), null, List.of());
-    ClusterInfo info = new ClusterInfo(ACCOUNT, expected, Status.ACTIVE, CREATED);
+    ClusterInfo info = new ClusterInfo(ACCOUNT, expected, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet());
     assertEquals(info, success(result));
     assertEquals(List.<Event>of(new ClusterSettingsChanged(changed, UPDATED)), result.events());
     assertEquals(new ActiveCluster(info), result.state());
@@ -168,7 +168,7 @@ class ClusterTest {
 
     ClusterSpec expected = new ClusterSpec(name, List.of(new Setting("containerInsights", "enabled")),
         configuration("NONE"), serviceConnect, List.of(), null, List.of());
-    assertEquals(new ClusterInfo(ACCOUNT, expected, Status.ACTIVE, CREATED), success(result));
+    assertEquals(new ClusterInfo(ACCOUNT, expected, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet()), success(result));
     assertEquals(List.<Event>of(new ClusterConfigurationChanged(configuration("NONE"), null, UPDATED)),
         result.events());
   }
@@ -282,7 +282,7 @@ class ClusterTest {
 
     var deleted = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Delete(DELETED, r));
 
-    ClusterInfo inactive = new ClusterInfo(ACCOUNT, active.spec(), Status.INACTIVE, CREATED);
+    ClusterInfo inactive = new ClusterInfo(ACCOUNT, active.spec(), Status.INACTIVE, CREATED, java.util.Collections.emptySortedSet());
     assertEquals(inactive, success(deleted));
     assertEquals(List.<Event>of(new ClusterDeleted(DELETED)), deleted.events());
     assertEquals(new InactiveCluster(inactive), deleted.state());
@@ -316,7 +316,7 @@ class ClusterTest {
 
     var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(fresh, RECREATED, r));
 
-    ClusterInfo info = new ClusterInfo(ACCOUNT, fresh, Status.ACTIVE, RECREATED);
+    ClusterInfo info = new ClusterInfo(ACCOUNT, fresh, Status.ACTIVE, RECREATED, java.util.Collections.emptySortedSet());
     assertEquals(info, success(result));
     assertEquals(List.<Event>of(new ClusterCreated(fresh, RECREATED)), result.events());
     assertEquals(new ActiveCluster(info), result.state());
