@@ -88,7 +88,7 @@ public final class Agents implements AutoCloseable {
         new Attribute("ecs.availability-zone", availabilityZone),
         new Attribute("ecs.instance-type", instanceType),
         new Attribute("ecs.capability.execution-role-awslogs", null),
-        new Attribute("ecs.capability.container-health-check", null),
+        new Attribute("ecs.capability.container-health-check", null)));
     for (int v = 17; v <= 41; v++) {
       attrs.add(new Attribute("com.amazonaws.ecs.capability.docker-remote-api.1." + v, null));
     }
