@@ -1,0 +1,121 @@
+package io.harbormaster.agent.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.api.model.Volume;
+import io.harbormaster.agent.runtime.ContainerSpec;
+import io.harbormaster.agent.runtime.ContainerSpec.Mount;
+import io.harbormaster.agent.runtime.ContainerSpec.PortMapping;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link ContainerSpec} → Docker's create request (config + HostConfig). Pure apart from the command object. */
+final class DockerContainerConfig {
+
+  private static final long MIB = 1024L * 1024L;
+
+  private DockerContainerConfig() {}
+
+  static CreateContainerCmd createCommand(DockerClient client, ContainerSpec spec) {
+    CreateContainerCmd create = client.createContainerCmd(spec.image())
+        .withLabels(spec.allLabels())
+        .withExposedPorts(exposedPorts(spec))
+        .withHostConfig(hostConfig(spec))
+        .withStopTimeout((int) Math.min(Integer.MAX_VALUE, DockerRuntime.ceilSeconds(spec.stopTimeout())));
+    if (spec.name() != null) {
+      create.withName(spec.name());
+    }
+    // empty lists are left out so the image's own CMD / ENTRYPOINT apply
+    if (!spec.command().isEmpty()) {
+      create.withCmd(spec.command());
+    }
+    if (!spec.entryPoint().isEmpty()) {
+      create.withEntrypoint(spec.entryPoint());
+    }
+    if (!spec.env().isEmpty()) {
+      create.withEnv(spec.env());
+    }
+    if (spec.workingDirectory() != null) {
+      create.withWorkingDir(spec.workingDirectory());
+    }
+    if (spec.user() != null) {
+      create.withUser(spec.user());
+    }
+    if (spec.healthCheck() != null) {
+      create.withHealthcheck(healthCheck(spec.healthCheck()));
+    }
+    return create;
+  }
+
+  static com.github.dockerjava.api.model.HealthCheck healthCheck(ContainerSpec.HealthCheck check) {
+    return new com.github.dockerjava.api.model.HealthCheck()
+        .withTest(check.command())
+        .withInterval(check.intervalNanos())
+        .withTimeout(check.timeoutNanos())
+        .withRetries(check.retries())
+        .withStartPeriod(check.startPeriodNanos());
+  }
+
+  static HostConfig hostConfig(ContainerSpec spec) {
+    HostConfig host = HostConfig.newHostConfig()
+        .withNetworkMode(spec.networkMode().dockerName())
+        .withCpuShares(spec.cpuShares())
+        .withReadonlyRootfs(spec.readonlyRootFilesystem())
+        .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, spec.logConfiguration().options()));
+    if (spec.memoryHardMiB() != null) {
+      host.withMemory(spec.memoryHardMiB() * MIB);
+    }
+    if (spec.memoryReservationMiB() != null) {
+      host.withMemoryReservation(spec.memoryReservationMiB() * MIB);
+    }
+    if (spec.networkMode() == ContainerSpec.NetworkMode.BRIDGE && !spec.portMappings().isEmpty()) {
+      host.withPortBindings(portBindings(spec.portMappings()));
+    }
+    if (!spec.mounts().isEmpty()) {
+      host.withBinds(binds(spec.mounts()));
+    }
+    if (!spec.ulimits().isEmpty()) {
+      host.withUlimits(spec.ulimits().stream()
+          .map(limit -> new Ulimit(limit.name(), limit.softLimit(), limit.hardLimit()))
+          .toList());
+    }
+    return host;
+  }
+
+  /** Bridge mode: host port 0 is published without a port, so the engine picks a free one at start. */
+  static Ports portBindings(List<PortMapping> mappings) {
+    Ports ports = new Ports();
+    for (PortMapping mapping : mappings) {
+      ports.bind(exposedPort(mapping), mapping.dynamicHostPort()
+          ? Ports.Binding.empty()
+          : Ports.Binding.bindPort(mapping.hostPort()));
+    }
+    return ports;
+  }
+
+  static List<Bind> binds(List<Mount> mounts) {
+    List<Bind> binds = new ArrayList<>();
+    for (Mount mount : mounts) {
+      binds.add(new Bind(mount.source().source(), new Volume(mount.containerPath()), mount.readOnly() ? AccessMode.ro : AccessMode.rw));
+    }
+    return binds;
+  }
+
+  private static List<ExposedPort> exposedPorts(ContainerSpec spec) {
+    return spec.portMappings().stream().map(DockerContainerConfig::exposedPort).distinct().toList();
+  }
+
+  private static ExposedPort exposedPort(PortMapping mapping) {
+    return switch (mapping.protocol()) {
+      case TCP -> ExposedPort.tcp(mapping.containerPort());
+      case UDP -> ExposedPort.udp(mapping.containerPort());
+    };
+  }
+}

@@ -1,0 +1,384 @@
+package io.harbormaster.agent.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.harbormaster.agent.runtime.ContainerSpec.DockerVolume;
+import io.harbormaster.agent.runtime.ContainerSpec.HealthCheck;
+import io.harbormaster.agent.runtime.ContainerSpec.HostPath;
+import io.harbormaster.agent.runtime.ContainerSpec.LogConfiguration;
+import io.harbormaster.agent.runtime.ContainerSpec.Mount;
+import io.harbormaster.agent.runtime.ContainerSpec.NetworkMode;
+import io.harbormaster.agent.runtime.ContainerSpec.PortMapping;
+import io.harbormaster.agent.runtime.ContainerSpec.Protocol;
+import io.harbormaster.agent.runtime.ContainerSpec.Ulimit;
+import io.harbormaster.agent.runtime.ContainerSpec.VolumeScope;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EcsContainerSpecsTest {
+
+  /** Single quotes keep the JSON in the tests readable. */
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
+
+  private static final String TASK_ARN = "arn:aws:ecs:us-east-1:000000000000:task/demo/0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+  private static final Map<String, String> LABELS = ContainerLabels.forTask(
+      "arn:aws:ecs:us-east-1:000000000000:cluster/demo", TASK_ARN, "web", 3, "app");
+
+  private static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(text, e);
+    }
+  }
+
+  private static ContainerSpec map(String container) {
+    return map(container, "{'family':'web'}");
+  }
+
+  private static ContainerSpec map(String container, String taskDefinition) {
+    return EcsContainerSpecs.fromContainerDefinition(json(container), json(taskDefinition), LABELS);
+  }
+
+  @Test
+  void minimal_takesTheImageDefaults() {
+    ContainerSpec spec = map("{'name':'app','image':'busybox'}");
+
+    assertEquals("busybox", spec.image());
+    assertEquals(List.of(), spec.command());
+    assertEquals(List.of(), spec.entryPoint());
+    assertEquals(List.of(), spec.env());
+    assertNull(spec.workingDirectory());
+    assertNull(spec.user());
+    assertNull(spec.memoryHardMiB());
+    assertNull(spec.memoryReservationMiB());
+    assertEquals(NetworkMode.BRIDGE, spec.networkMode(), "ECS's default network mode on EC2 is bridge");
+    assertEquals(LogConfiguration.JSON_FILE, spec.logConfiguration());
+    assertNull(spec.healthCheck());
+    assertEquals(Duration.ofSeconds(30), spec.stopTimeout());
+    assertEquals(List.of(), spec.notes());
+  }
+
+  @Test
+  void name_isTaskUniqueAndReadable() {
+    ContainerSpec spec = map("{'name':'app','image':'busybox'}");
+
+    assertEquals("hm-web-3-app-0f1e2d3c4b5a69788796a5b4c3d2e1f0", spec.name());
+  }
+
+  @Test
+  void name_withoutTaskArn_isLeftToTheRuntime() {
+    ContainerSpec spec = EcsContainerSpecs.fromContainerDefinition(
+        json("{'name':'app','image':'busybox'}"), json("{}"), Map.of());
+
+    assertNull(spec.name());
+  }
+
+  @Test
+  void labels_agentLabelsWinOverDockerLabels() {
+    ContainerSpec spec = map("{'name':'app','image':'busybox','dockerLabels':{'team':'a',"
+        + "'com.amazonaws.ecs.task-arn':'spoofed'}}");
+
+    assertEquals(Map.of("team", "a", "com.amazonaws.ecs.task-arn", "spoofed"), spec.dockerLabels());
+    assertEquals(TASK_ARN, spec.labels().get(ContainerLabels.TASK_ARN));
+    assertEquals(TASK_ARN, spec.allLabels().get(ContainerLabels.TASK_ARN));
+    assertEquals("a", spec.allLabels().get("team"));
+    assertEquals("app", spec.allLabels().get(ContainerLabels.CONTAINER_NAME));
+    assertEquals("true", spec.allLabels().get(ContainerLabels.MANAGED));
+  }
+
+  @ParameterizedTest(name = "cpu {0} -> {1} shares")
+  @CsvSource({"0, 2", "1, 2", "2, 2", "128, 128", "1024, 1024", "10240, 10240", "300000, 262144"})
+  void cpu_unitsAreShares_withDockersMinimum(int cpu, int shares) {
+    assertEquals(shares, map("{'name':'app','image':'busybox','cpu':" + cpu + "}").cpuShares());
+  }
+
+  @Test
+  void cpu_absent_isTheMinimum() {
+    assertEquals(2, map("{'name':'app','image':'busybox'}").cpuShares());
+  }
+
+  @Test
+  void memory_hardAndSoft() {
+    ContainerSpec spec = map("{'name':'app','image':'busybox','memory':512,'memoryReservation':128}");
+
+    assertEquals(512, spec.memoryHardMiB());
+    assertEquals(128, spec.memoryReservationMiB());
+  }
+
+  @Test
+  void memory_softOnly() {
+    ContainerSpec spec = map("{'name':'app','image':'busybox','memoryReservation':64}");
+
+    assertNull(spec.memoryHardMiB());
+    assertEquals(64, spec.memoryReservationMiB());
+  }
+
+  @Test
+  void process_commandEntryPointEnvironmentUserWorkingDirectory() {
+    ContainerSpec spec = map("{'name':'app','image':'busybox','entryPoint':['sh','-c'],"
+        + "'command':['echo $GREETING'],'environment':[{'name':'GREETING','value':'hi'},"
+        + "{'name':'EMPTY','value':''},{'name':'NOVALUE'}],'user':'65534:65534','workingDirectory':'/tmp'}");
+
+    assertEquals(List.of("sh", "-c"), spec.entryPoint());
+    assertEquals(List.of("echo $GREETING"), spec.command());
+    assertEquals(List.of("GREETING=hi", "EMPTY=", "NOVALUE="), spec.env());
+    assertEquals("65534:65534", spec.user());
+    assertEquals("/tmp", spec.workingDirectory());
+  }
+
+  @Nested
+  class HealthChecks {
+
+    @Test
+    void ecsDefaults_forTheMembersLeftOut() {
+      ContainerSpec spec = map("{'name':'app','image':'busybox','healthCheck':{'command':['CMD-SHELL','true']}}");
+
+      HealthCheck check = spec.healthCheck();
+      assertEquals(List.of("CMD-SHELL", "true"), check.command());
+      assertEquals(Duration.ofSeconds(30), check.interval());
+      assertEquals(Duration.ofSeconds(5), check.timeout());
+      assertEquals(3, check.retries());
+      assertEquals(Duration.ZERO, check.startPeriod());
+      assertEquals(30_000_000_000L, check.intervalNanos(), "Docker takes nanoseconds");
+      assertEquals(5_000_000_000L, check.timeoutNanos());
+      assertEquals(0L, check.startPeriodNanos());
+    }
+
+    @Test
+    void givenValues_inNanoseconds() {
+      ContainerSpec spec = map("{'name':'app','image':'busybox','healthCheck':{'command':['CMD','/bin/check','-q'],"
+          + "'interval':10,'timeout':2,'retries':5,'startPeriod':60}}");
+
+      HealthCheck check = spec.healthCheck();
+      assertEquals(List.of("CMD", "/bin/check", "-q"), check.command());
+      assertEquals(10_000_000_000L, check.intervalNanos());
+      assertEquals(2_000_000_000L, check.timeoutNanos());
+      assertEquals(5, check.retries());
+      assertEquals(60_000_000_000L, check.startPeriodNanos());
+    }
+
+    @Test
+    void withoutCommand_isRejected() {
+      assertThrows(IllegalArgumentException.class,
+          () -> map("{'name':'app','image':'busybox','healthCheck':{'interval':10}}"));
+    }
+  }
+
+  @Nested
+  class Ports {
+
+    @Test
+    void bridge_missingOrZeroHostPort_isDynamic() {
+      ContainerSpec spec = map("{'name':'app','image':'busybox','portMappings':[{'containerPort':80},"
+          + "{'containerPort':8080,'hostPort':0},{'containerPort':53,'hostPort':5353,'protocol':'udp'}]}",
+          "{'networkMode':'bridge'}");
+
+      assertEquals(NetworkMode.BRIDGE, spec.networkMode());
+      assertEquals(List.of(
+          new PortMapping(80, 0, Protocol.TCP),
+          new PortMapping(8080, 0, Protocol.TCP),
+          new PortMapping(53, 5353, Protocol.UDP)), spec.portMappings());
+      assertTrue(spec.portMappings().get(0).dynamicHostPort());
+      assertFalse(spec.portMappings().get(2).dynamicHostPort());
+    }
+
+    @Test
+    void host_hostPortIsTheContainerPort() {
+      ContainerSpec spec = map("{'name':'app','image':'busybox','portMappings':[{'containerPort':8080}]}",
+          "{'networkMode':'host'}");
+
+      assertEquals(NetworkMode.HOST, spec.networkMode());
+      assertEquals(List.of(new PortMapping(8080, 8080, Protocol.TCP)), spec.portMappings());
+    }
+
+    @Test
+    void none_hasNoPorts() {
+      ContainerSpec spec = map("{'name':'app','image':'busybox'}", "{'networkMode':'none'}");
+
+      assertEquals(NetworkMode.NONE, spec.networkMode());
+      assertEquals(List.of(), spec.portMappings());
+      assertThrows(IllegalArgumentException.class, () -> map(
+          "{'name':'app','image':'busybox','portMappings':[{'containerPort':80}]}", "{'networkMode':'none'}"));
+    }
+
+    @Test
+    void awsvpc_isNotSupported() {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> map("{'name':'app','image':'busybox'}", "{'networkMode':'awsvpc'}"));
+      assertTrue(e.getMessage().contains("awsvpc"), e.getMessage());
+    }
+
+    @Test
+    void containerPortRange_isNotSupported() {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map(
+          "{'name':'app','image':'busybox','portMappings':[{'containerPortRange':'8000-8010'}]}"));
+      assertTrue(e.getMessage().contains("containerPortRange"), e.getMessage());
+    }
+  }
+
+  @Nested
+  class Volumes {
+
+    private static final String TASK_VOLUMES = "{'volumes':["
+        + "{'name':'logs','host':{'sourcePath':'/var/log/web'}},"
+        + "{'name':'scratch'},"
+        + "{'name':'emptyHost','host':{}},"
+        + "{'name':'cache','dockerVolumeConfiguration':{'scope':'task','driver':'local',"
+        + "'driverOpts':{'type':'tmpfs','device':'tmpfs'},'labels':{'purpose':'cache'}}},"
+        + "{'name':'shared-data','dockerVolumeConfiguration':{'scope':'shared','autoprovision':true}},"
+        + "{'name':'preexisting','dockerVolumeConfiguration':{'scope':'shared'}}]}";
+
+    private ContainerSpec mounting(String mountPoints) {
+      return map("{'name':'app','image':'busybox','mountPoints':" + mountPoints + "}", TASK_VOLUMES);
+    }
+
+    @Test
+    void hostSourcePath_isABindMount() {
+      ContainerSpec spec = mounting("[{'sourceVolume':'logs','containerPath':'/logs','readOnly':true}]");
+
+      assertEquals(List.of(new Mount(new HostPath("/var/log/web"), "/logs", true)), spec.mounts());
+    }
+
+    @Test
+    void noHost_isATaskScopedDockerVolume() {
+      ContainerSpec spec = mounting("[{'sourceVolume':'scratch','containerPath':'/scratch'},"
+          + "{'sourceVolume':'emptyHost','containerPath':'/empty'}]");
+
+      Mount scratch = spec.mounts().get(0);
+      assertFalse(scratch.readOnly(), "readOnly defaults to false");
+      DockerVolume volume = (DockerVolume) scratch.source();
+      assertEquals("hm-0f1e2d3c4b5a69788796a5b4c3d2e1f0-scratch", volume.name());
+      assertEquals(VolumeScope.TASK, volume.scope());
+      assertTrue(volume.autoprovision());
+      assertNull(volume.driver());
+      assertEquals(TASK_ARN, volume.labels().get(ContainerLabels.TASK_ARN), "left-over task volumes are findable");
+      assertEquals("hm-0f1e2d3c4b5a69788796a5b4c3d2e1f0-emptyHost",
+          ((DockerVolume) spec.mounts().get(1).source()).name());
+    }
+
+    @Test
+    void dockerVolumeConfiguration_taskScope_keepsDriverOptionsAndLabels() {
+      ContainerSpec spec = mounting("[{'sourceVolume':'cache','containerPath':'/cache'}]");
+
+      DockerVolume volume = (DockerVolume) spec.mounts().get(0).source();
+      assertEquals("hm-0f1e2d3c4b5a69788796a5b4c3d2e1f0-cache", volume.name());
+      assertEquals("local", volume.driver());
+      assertEquals(Map.of("type", "tmpfs", "device", "tmpfs"), volume.driverOptions());
+      assertEquals("cache", volume.labels().get("purpose"));
+      assertEquals(VolumeScope.TASK, volume.scope());
+    }
+
+    @Test
+    void dockerVolumeConfiguration_sharedScope_keepsTheEcsName() {
+      ContainerSpec spec = mounting("[{'sourceVolume':'shared-data','containerPath':'/data'},"
+          + "{'sourceVolume':'preexisting','containerPath':'/pre','readOnly':true}]");
+
+      DockerVolume shared = (DockerVolume) spec.mounts().get(0).source();
+      assertEquals("shared-data", shared.name());
+      assertEquals(VolumeScope.SHARED, shared.scope());
+      assertTrue(shared.autoprovision());
+      assertFalse(shared.labels().containsKey(ContainerLabels.TASK_ARN), "a shared volume belongs to no task");
+      DockerVolume preexisting = (DockerVolume) spec.mounts().get(1).source();
+      assertFalse(preexisting.autoprovision(), "autoprovision defaults to false");
+      assertTrue(spec.mounts().get(1).readOnly());
+    }
+
+    @Test
+    void unknownSourceVolume_isRejected() {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> mounting("[{'sourceVolume':'nope','containerPath':'/x'}]"));
+      assertTrue(e.getMessage().contains("nope"), e.getMessage());
+    }
+
+    @Test
+    void efs_isNotSupported() {
+      assertThrows(IllegalArgumentException.class, () -> map(
+          "{'name':'app','image':'busybox','mountPoints':[{'sourceVolume':'efs','containerPath':'/efs'}]}",
+          "{'volumes':[{'name':'efs','efsVolumeConfiguration':{'fileSystemId':'fs-1'}}]}"));
+    }
+  }
+
+  @Test
+  void ulimits() {
+    ContainerSpec spec = map("{'name':'app','image':'busybox','ulimits':["
+        + "{'name':'nofile','softLimit':1024,'hardLimit':4096},{'name':'nproc','softLimit':64,'hardLimit':64}]}");
+
+    assertEquals(List.of(new Ulimit("nofile", 1024, 4096), new Ulimit("nproc", 64, 64)), spec.ulimits());
+  }
+
+  @Test
+  void readonlyRootFilesystem() {
+    assertTrue(map("{'name':'app','image':'busybox','readonlyRootFilesystem':true}").readonlyRootFilesystem());
+    assertFalse(map("{'name':'app','image':'busybox'}").readonlyRootFilesystem());
+  }
+
+  @Test
+  void logConfiguration_jsonFile_keepsItsOptions() {
+    ContainerSpec spec = map("{'name':'app','image':'busybox','logConfiguration':{'logDriver':'json-file',"
+        + "'options':{'max-size':'10m','max-file':'3'}}}");
+
+    assertEquals(new LogConfiguration("json-file", Map.of("max-size", "10m", "max-file", "3")),
+        spec.logConfiguration());
+    assertEquals(List.of(), spec.notes());
+  }
+
+  @Test
+  void logConfiguration_otherDriver_isJsonFileWithANote() {
+    ContainerSpec spec = map("{'name':'app','image':'busybox','logConfiguration':{'logDriver':'awslogs',"
+        + "'options':{'awslogs-group':'/ecs/web'}}}");
+
+    assertEquals(LogConfiguration.JSON_FILE, spec.logConfiguration(), "awslogs options mean nothing to json-file");
+    assertEquals(1, spec.notes().size());
+    assertTrue(spec.notes().get(0).contains("awslogs"), spec.notes().get(0));
+  }
+
+  @Test
+  void stopTimeout() {
+    assertEquals(Duration.ofSeconds(2), map("{'name':'app','image':'busybox','stopTimeout':2}").stopTimeout());
+  }
+
+  @Test
+  void notMappedMembers_becomeNotes_emptyOnesDoNot() {
+    ContainerSpec spec = map("{'name':'app','image':'busybox','secrets':[{'name':'A','valueFrom':'arn'}],"
+        + "'links':[],'volumesFrom':[],'privileged':false,'linuxParameters':{'initProcessEnabled':true}}");
+
+    assertEquals(2, spec.notes().size(), spec.notes().toString());
+    assertTrue(spec.notes().get(0).startsWith("linuxParameters"), spec.notes().toString());
+    assertTrue(spec.notes().get(1).startsWith("secrets"), spec.notes().toString());
+  }
+
+  @Test
+  void registeredDefinition_withTheDefaultsRegisterTaskDefinitionAdds() {
+    // what TaskDefinitionRules stores: cpu 0, empty lists, protocol and health-check defaults filled in
+    ContainerSpec spec = map("{'name':'app','image':'busybox','cpu':0,'essential':true,'portMappings':"
+        + "[{'containerPort':80,'protocol':'tcp'}],'environment':[],'mountPoints':[],'volumesFrom':[],"
+        + "'systemControls':[],'healthCheck':{'command':['CMD-SHELL','true'],'interval':30,'timeout':5,'retries':3}}",
+        "{'family':'web','networkMode':'bridge','volumes':[],'placementConstraints':[],'compatibilities':['EC2']}");
+
+    assertEquals(2, spec.cpuShares());
+    assertEquals(List.of(new PortMapping(80, 0, Protocol.TCP)), spec.portMappings());
+    assertEquals(HealthCheck.of(List.of("CMD-SHELL", "true")), spec.healthCheck());
+    assertEquals(List.of(), spec.notes());
+  }
+
+  @Test
+  void missingNameOrImage_isRejected() {
+    assertThrows(IllegalArgumentException.class, () -> map("{'image':'busybox'}"));
+    assertThrows(IllegalArgumentException.class, () -> map("{'name':'app'}"));
+  }
+}
