@@ -60,6 +60,15 @@ public final class DockerRuntime implements ContainerRuntime {
     this.client = client;
   }
 
+  /** The engine's version, for the instance's versionInfo.dockerVersion; null when it does not answer. */
+  public String engineVersion() {
+    try {
+      return "DockerVersion: " + client.versionCmd().exec().getVersion();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /** A runtime on the engine at {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}). */
   public static DockerRuntime connect(String dockerHost) {
     return new DockerRuntime(newClient(dockerHost));
