@@ -1,0 +1,156 @@
+package io.harbormaster.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.harbormaster.agent.Agent;
+import io.harbormaster.agent.Agents;
+import io.harbormaster.testing.EcsClients;
+import io.harbormaster.testing.ProjectHome;
+import io.harbormaster.testing.ServerProcess;
+import io.harbormaster.testing.SharedDocker;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * Tasks on real Docker through the real SDK: an agent registers this machine's engine, RunTask places a task on it,
+ * the container runs, and stopping or exiting moves the task to STOPPED as ECS would.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TaskLifecycleIT {
+  private static final String LOOP = "trap 'exit 0' TERM; while :; do sleep 1; done";
+  private ServerProcess server;
+  private EcsClient ecs;
+  private Agents agents;
+  private String cluster;
+  private Agent agent;
+
+  @BeforeAll
+  void start() throws Exception {
+    String dockerHost = SharedDocker.dockerHost();
+    server = ServerProcess.startFirst("tasks");
+    ecs = EcsClients.sync(server);
+    cluster = "tasks-" + UUID.randomUUID().toString().substring(0, 8);
+    ecs.createCluster(r -> r.clusterName(cluster));
+    agents = new Agents();
+    var c = server.credentials();
+    Path state = Files.createTempDirectory(ProjectHome.resolve("target").toAbsolutePath(), "agent-");
+    agent = agents.docker(new Agents.Credentials(URI.create(server.endpoint()), c.accessKeyId(),
+        c.secretAccessKey(), "us-east-1"), cluster, dockerHost, state, "local-1a");
+    agent.registered().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (agents != null) agents.close();
+    if (ecs != null) ecs.close();
+    if (server != null) server.close();
+  }
+
+  private String register(String family, String command, Integer stopTimeout) {
+    return ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST).containerDefinitions(
+        ContainerDefinition.builder().name("main").image(SharedDocker.TEST_IMAGE).memory(32)
+            .command("sh", "-c", command).stopTimeout(stopTimeout)
+            .dockerLabels(SharedDocker.testLabels()).build()))
+        .taskDefinition().taskDefinitionArn();
+  }
+
+  private Task describe(String taskArn) {
+    return ecs.describeTasks(r -> r.cluster(cluster).tasks(taskArn)).tasks().get(0);
+  }
+
+  private Task awaitStopped(String taskArn) {
+    ecs.waiter().waitUntilTasksStopped(r -> r.cluster(cluster).tasks(taskArn),
+        o -> o.waitTimeout(Duration.ofMinutes(2)));
+    return describe(taskArn);
+  }
+
+  @Test
+  void theAgentRegistersThisMachineAsAContainerInstance() {
+    List<String> arns = ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns();
+    assertEquals(1, arns.size());
+    ContainerInstance instance = ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns))
+        .containerInstances().get(0);
+    assertTrue(instance.agentConnected());
+    assertEquals("ACTIVE", instance.status());
+    assertTrue(instance.attributes().stream().anyMatch(a -> a.name().equals("ecs.os-type")));
+    assertTrue(instance.registeredResources().stream().anyMatch(r -> r.name().equals("MEMORY")
+        && r.integerValue() > 0));
+  }
+
+  @Test
+  void aTaskRunsAndStopsWhenAskedTo() {
+    String td = register("loop-" + UUID.randomUUID().toString().substring(0, 6), LOOP, 5);
+    RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).startedBy("it"));
+    assertTrue(run.failures().isEmpty(), run.failures().toString());
+    String taskArn = run.tasks().get(0).taskArn();
+    ecs.waiter().waitUntilTasksRunning(r -> r.cluster(cluster).tasks(taskArn),
+        o -> o.waitTimeout(Duration.ofMinutes(2)));
+    Task running = describe(taskArn);
+    assertEquals("RUNNING", running.lastStatus());
+    assertNotNull(running.startedAt());
+    assertNotNull(running.containers().get(0).runtimeId());
+    assertTrue(ecs.listTasks(r -> r.cluster(cluster).startedBy("it")).taskArns().contains(taskArn));
+
+    ecs.stopTask(r -> r.cluster(cluster).task(taskArn).reason("enough"));
+    Task stopped = awaitStopped(taskArn);
+    assertEquals("STOPPED", stopped.lastStatus());
+    assertEquals("UserInitiated", stopped.stopCodeAsString());
+    assertEquals("enough", stopped.stoppedReason());
+    assertEquals(0, stopped.containers().get(0).exitCode());
+    assertNotNull(stopped.stoppedAt());
+  }
+
+  @Test
+  void anEssentialContainerThatExitsStopsItsTask() {
+    String td = register("exit3-" + UUID.randomUUID().toString().substring(0, 6), "exit 3", null);
+    String taskArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td)).tasks().get(0).taskArn();
+    Task stopped = awaitStopped(taskArn);
+    assertEquals("EssentialContainerExited", stopped.stopCodeAsString());
+    assertEquals("Essential container in task exited", stopped.stoppedReason());
+    assertEquals(3, stopped.containers().get(0).exitCode());
+  }
+
+  @Test
+  void aTaskThatDoesNotFitIsReportedInFailures() {
+    String family = "huge-" + UUID.randomUUID().toString().substring(0, 6);
+    String td = ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder()
+        .name("main").image(SharedDocker.TEST_IMAGE).memory(10_000_000).build())).taskDefinition().taskDefinitionArn();
+    RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td));
+    assertTrue(run.tasks().isEmpty());
+    assertEquals("RESOURCE:MEMORY", run.failures().get(0).reason());
+  }
+
+  @Test
+  void runTaskRefusesMoreThanTenTasks() {
+    String td = register("many-" + UUID.randomUUID().toString().substring(0, 6), LOOP, 2);
+    assertThrows(InvalidParameterException.class, () -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(td)
+        .count(11)));
+  }
+
+  @Test
+  void unknownTasksAreMissing() {
+    var out = ecs.describeTasks(r -> r.cluster(cluster).tasks("0123456789abcdef0123456789abcdef"));
+    assertFalse(out.failures().isEmpty());
+    assertEquals("MISSING", out.failures().get(0).reason());
+  }
+}
