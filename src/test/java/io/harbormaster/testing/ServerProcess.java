@@ -91,7 +91,8 @@ public final class ServerProcess implements AutoCloseable {
       } catch (IOException ignored) {
         // the process ended
       }
-      ready.completeExceptionally(new IllegalStateException("node exited with " + process.exitValue()));
+      // Output ends a moment before the process does: exitValue() here would throw and leave start() waiting.
+      ready.completeExceptionally(new IllegalStateException("node exited with " + process.onExit().join().exitValue()));
     }, "server-output-" + apiPort);
     pump.setDaemon(true);
     pump.start();
