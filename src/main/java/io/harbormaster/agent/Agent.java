@@ -1,6 +1,7 @@
 package io.harbormaster.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.agent.AgentMessages.AgentMessage;
 import io.harbormaster.api.agent.AgentMessages.Heartbeat;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = AgentMessages.JSON;
 
   private final AgentSettings settings;
   private final HttpClient http;

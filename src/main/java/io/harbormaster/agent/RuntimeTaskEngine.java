@@ -1,6 +1,7 @@
 package io.harbormaster.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.agent.runtime.ContainerRuntime;
 import io.harbormaster.api.agent.AgentMessages.TaskPayload;
 import io.harbormaster.api.agent.AgentMessages.TaskReport;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RuntimeTaskEngine implements TaskEngine {
   private static final Logger log = LoggerFactory.getLogger(RuntimeTaskEngine.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = AgentMessages.JSON;
 
   private final ContainerRuntime runtime;
   private final Executor pool;

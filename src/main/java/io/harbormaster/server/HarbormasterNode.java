@@ -144,6 +144,17 @@ public final class HarbormasterNode implements AutoCloseable {
         .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The cluster `up` and its local agent use; CreateCluster is idempotent, as in ECS. */
+  public void ensureCluster(String accountId, String name, Duration timeout) throws Exception {
+    Cluster.ClusterSpec spec = new Cluster.ClusterSpec(name, java.util.List.of(), null, null, java.util.List.of(),
+        null, java.util.List.of());
+    entities.<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(accountId, name),
+            replyTo -> new Cluster.Create(spec, java.time.Instant.now(), replyTo))
+        .thenCompose(info -> entities.<Account.Command, org.apache.pekko.Done>ask(Account.ENTITY_KEY, accountId,
+            replyTo -> new Account.IndexCluster(name, replyTo)))
+        .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   public Entities entities() {
     return entities;
   }

@@ -35,7 +35,7 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  */
 public final class AgentEndpoint {
   public static final String PATH = "/agent/v1/connect";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = AgentMessages.JSON;
   private static final int OUT_BUFFER = 10_000;
 
   private final ActorSystem<?> system;

@@ -18,6 +18,13 @@ import java.util.Set;
 public final class AgentMessages {
   private AgentMessages() {}
 
+  /** The wire format of both sides: records as JSON objects, instants as epoch seconds. */
+  public static final com.fasterxml.jackson.databind.ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper
+      .builder()
+      .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
       @JsonSubTypes.Type(value = Hello.class, name = "Hello"),
