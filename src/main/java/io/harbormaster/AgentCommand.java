@@ -64,7 +64,9 @@ final class AgentCommand implements Callable<Integer> {
       agents.hollow(credentials, cluster, hosts, hollowCpu, hollowMemory, hollowStartLatency, Duration.ofSeconds(10));
       System.out.println(hosts + " hollow hosts are joining cluster " + cluster + " at " + url);
     } else {
-      String host = dockerHost != null ? dockerHost : DockerHosts.find(Main.projectHome()).orElse(null);
+      String host = dockerHost != null ? dockerHost
+          : DockerHosts.find(Main.projectHome(), stateDir.resolve("docker")).map(DockerHosts.Found::dockerHost)
+              .orElse(null);
       if (host == null) {
         System.err.println("No Docker engine found: set DOCKER_HOST or --docker-host (as root, "
             + "scripts/ensure-docker.sh can start one).");

@@ -81,19 +81,22 @@ public final class Main implements Callable<Integer> {
         throw e;
       }
       Agents agents = new Agents();
-      // On Ctrl-C or SIGTERM: the agent, the node (it flushes its last writes), then Cassandra. Containers keep
-      // running; the next `up` re-adopts them.
+      java.util.concurrent.atomic.AtomicReference<DockerHosts.Found> engine = new java.util.concurrent.atomic.AtomicReference<>();
+      // On Ctrl-C or SIGTERM: the agent, the node (it flushes its last writes), Cassandra, and a private Docker
+      // engine if `up` started one. Containers of an engine `up` did not start keep running; the next `up`
+      // re-adopts them.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         agents.close();
         node.close();
         cassandra.close();
+        if (engine.get() != null) DockerHosts.stop(home, engine.get());
       }, "harbormaster-shutdown"));
 
       Account.AccessKey key = node.ensureDefaultAccount(Duration.ofSeconds(60));
       String endpoint = "http://127.0.0.1:" + node.apiPort();
       node.ensureCluster(key.accountId(), "default", Duration.ofSeconds(60));
       String instance = noAgent ? "(not started: --no-agent)"
-          : startLocalAgent(agents, key, endpoint, region, home, dockerHost, dataDir.resolve("agent"));
+          : startLocalAgent(agents, key, endpoint, region, home, dockerHost, dataDir, engine);
       Path env = writeEnv(dataDir, key, region, endpoint);
       System.out.println();
       System.out.println("Harbormaster is up.");
@@ -118,11 +121,17 @@ public final class Main implements Callable<Integer> {
 
   /** This machine's Docker engine as an instance of the default cluster; without an engine, `up` goes on without. */
   static String startLocalAgent(Agents agents, Account.AccessKey key, String endpoint, String region, Path home,
-      String dockerHost, Path stateDir) throws Exception {
-    String host = dockerHost != null ? dockerHost : DockerHosts.find(home).orElse(null);
-    if (host == null) return "(no Docker engine found; set DOCKER_HOST, or run as root to start one)";
+      String dockerHost, Path dataDir, java.util.concurrent.atomic.AtomicReference<DockerHosts.Found> engine)
+      throws Exception {
+    String host = dockerHost;
+    if (host == null) {
+      DockerHosts.Found found = DockerHosts.find(home, dataDir.resolve("docker")).orElse(null);
+      if (found == null) return "(no Docker engine found; set DOCKER_HOST, or run as root to start one)";
+      engine.set(found);
+      host = found.dockerHost();
+    }
     Agent agent = agents.docker(new Agents.Credentials(java.net.URI.create(endpoint), key.accessKeyId(),
-        key.secretAccessKey(), region), "default", host, stateDir, "local-1a");
+        key.secretAccessKey(), region), "default", host, dataDir.resolve("agent"), "local-1a");
     return agent.registered().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS)
         .containerInstanceArn();
   }
