@@ -133,7 +133,9 @@ public final class TaskDefinitionHandlers {
   CompletionStage<JsonNode> listFamilies(RequestContext ctx, JsonNode input) {
     int max = EcsPaging.maxResults(input, 100, 100);
     Optional<String> familyPrefix = JsonViews.text(input, "familyPrefix");
-    String status = JsonViews.text(input, "status").orElse("ACTIVE");
+    // Unlike ListTaskDefinitions, the families' default is ALL: "By default, both ACTIVE and INACTIVE task
+    // definition families are listed."
+    String status = JsonViews.text(input, "status").orElse("ALL");
     Optional<String> after = paging.cursor(ctx.accountId(), input);
     return directory(ctx).thenApply(directory -> {
       List<String> families = directory.families().entrySet().stream()
