@@ -101,16 +101,18 @@ public final class TaskDefinitionHandlers {
 
   CompletionStage<JsonNode> list(RequestContext ctx, JsonNode input) {
     int max = EcsPaging.maxResults(input, 100, 100);
-    Optional<String> familyPrefix = JsonViews.text(input, "familyPrefix");
+    // Despite its name, ListTaskDefinitions' familyPrefix is "the full family name" (ListTaskDefinitionFamilies'
+    // is a real prefix): "web" lists web's revisions, not web-worker's.
+    Optional<String> family = JsonViews.text(input, "familyPrefix");
     RevisionStatus status = RevisionStatus.valueOf(JsonViews.text(input, "status").orElse("ACTIVE"));
     boolean descending = JsonViews.text(input, "sort").orElse("ASC").equals("DESC");
     Optional<String> after = paging.cursor(ctx.accountId(), input);
     return directory(ctx).thenApply(directory -> {
       List<String> refs = new ArrayList<>();
-      for (Map.Entry<String, FamilyIndex> family : directory.families().entrySet()) {
-        if (familyPrefix.isPresent() && !family.getKey().startsWith(familyPrefix.get())) continue;
-        for (int r = 1; r <= family.getValue().latestRevision(); r++) {
-          if (family.getValue().statusOf(r) == status) refs.add(family.getKey() + ":" + r);
+      for (Map.Entry<String, FamilyIndex> entry : directory.families().entrySet()) {
+        if (family.isPresent() && !entry.getKey().equals(family.get())) continue;
+        for (int r = 1; r <= entry.getValue().latestRevision(); r++) {
+          if (entry.getValue().statusOf(r) == status) refs.add(entry.getKey() + ":" + r);
         }
       }
       Comparator<String> order = Comparator.comparing((String s) -> s.substring(0, s.lastIndexOf(':')))
