@@ -106,7 +106,11 @@ public final class TaskDefinitionHandlers {
     Optional<String> family = JsonViews.text(input, "familyPrefix");
     RevisionStatus status = RevisionStatus.valueOf(JsonViews.text(input, "status").orElse("ACTIVE"));
     boolean descending = JsonViews.text(input, "sort").orElse("ASC").equals("DESC");
+    // The cursor is the last family:revision returned; a token of another List* operation carries no revision.
     Optional<String> after = paging.cursor(ctx.accountId(), input);
+    if (after.isPresent() && !after.get().matches("[A-Za-z0-9_-]+:[1-9][0-9]{0,9}")) {
+      throw EcsException.invalidParameter("Invalid nextToken");
+    }
     return directory(ctx).thenApply(directory -> {
       List<String> refs = new ArrayList<>();
       for (Map.Entry<String, FamilyIndex> entry : directory.families().entrySet()) {
@@ -117,8 +121,14 @@ public final class TaskDefinitionHandlers {
       }
       Comparator<String> order = Comparator.comparing((String s) -> s.substring(0, s.lastIndexOf(':')))
           .thenComparingInt(s -> Integer.parseInt(s.substring(s.lastIndexOf(':') + 1)));
-      refs.sort(descending ? order.reversed() : order);
-      int start = after.map(a -> refs.indexOf(a) + 1).orElse(0);
+      Comparator<String> sorted = descending ? order.reversed() : order;
+      refs.sort(sorted);
+      // Resume after the cursor's place in the order, not at the cursor itself: that revision may have changed
+      // status since (deregistered between pages), and starting over would repeat pages forever.
+      int start = 0;
+      if (after.isPresent()) {
+        while (start < refs.size() && sorted.compare(refs.get(start), after.get()) <= 0) start++;
+      }
       List<String> page = refs.subList(Math.min(start, refs.size()), Math.min(start + max, refs.size()));
       ObjectNode out = JsonViews.object();
       ArrayNode arns = out.putArray("taskDefinitionArns");
