@@ -239,6 +239,9 @@ public final class TaskDefinitionHandlers {
     td.set("registeredAt", JsonViews.epochSeconds(revision.registeredAt()));
     td.put("registeredBy", revision.registeredBy());
     if (revision.deregisteredAt() != null) td.set("deregisteredAt", JsonViews.epochSeconds(revision.deregisteredAt()));
+    if (revision.deleteRequestedAt() != null) {
+      td.set("deleteRequestedAt", JsonViews.epochSeconds(revision.deleteRequestedAt()));
+    }
     return td;
   }
 }
