@@ -183,10 +183,15 @@ public final class TaskDefinitionHandlers {
       throw EcsException.invalidParameter("taskDefinitions must name 1 to " + MAX_DELETE + " task definitions.");
     }
     List<CompletableFuture<Object>> results = new ArrayList<>();
+    // A failure's arn is the ARN of the revision meant, as the model says, when the reference names one.
+    List<String> failureArns = new ArrayList<>();
     for (String r : refs) {
       CompletionStage<Object> result;
+      failureArns.add(r);
       try {
         TaskDefinitionRef ref = TaskDefinitionRef.parse(ctx, r).requireRevision();
+        failureArns.set(failureArns.size() - 1,
+            Arns.taskDefinition(ctx.region(), ctx.accountId(), ref.family(), ref.revision()));
         result = entities.<TaskDefinitionFamily.Command, Revision>ask(TaskDefinitionFamily.ENTITY_KEY,
                 TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
                 replyTo -> new TaskDefinitionFamily.Delete(ref.revision(), ctx.receivedAt(), replyTo))
@@ -207,7 +212,7 @@ public final class TaskDefinitionHandlers {
         } else {
           EcsException e = (EcsException) result;
           if (e.httpStatus() >= 500) throw e;
-          failures.addObject().put("arn", refs.get(i)).put("reason", e.getMessage()).put("detail", e.errorType());
+          failures.addObject().put("arn", failureArns.get(i)).put("reason", e.getMessage()).put("detail", e.errorType());
         }
       }
       return out;
