@@ -78,15 +78,19 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
   public enum Status { ACTIVE, INACTIVE, DELETE_IN_PROGRESS }
 
   public record Revision(String family, int revision, JsonNode definition, Status status, List<Tag> tags,
-      String registeredBy, Instant registeredAt, Instant deregisteredAt) implements CborSerializable {
+      String registeredBy, Instant registeredAt, Instant deregisteredAt, Instant deleteRequestedAt)
+      implements CborSerializable {
 
     Revision withStatus(Status next, Instant at) {
       Instant deregistered = next == Status.INACTIVE ? at : deregisteredAt;
-      return new Revision(family, revision, definition, next, tags, registeredBy, registeredAt, deregistered);
+      Instant deleteRequested = next == Status.DELETE_IN_PROGRESS ? at : deleteRequestedAt;
+      return new Revision(family, revision, definition, next, tags, registeredBy, registeredAt, deregistered,
+          deleteRequested);
     }
 
     Revision withTags(List<Tag> next) {
-      return new Revision(family, revision, definition, status, next, registeredBy, registeredAt, deregisteredAt);
+      return new Revision(family, revision, definition, status, next, registeredBy, registeredAt, deregisteredAt,
+          deleteRequestedAt);
     }
   }
 
@@ -184,7 +188,7 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(RevisionRegistered.class, (s, e) -> s.plus(new Revision(family, e.revision(), e.definition(),
-            Status.ACTIVE, e.tags(), e.registeredBy(), e.at(), null)))
+            Status.ACTIVE, e.tags(), e.registeredBy(), e.at(), null, null)))
         .onEvent(RevisionDeregistered.class, (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.INACTIVE, e.at())))
         .onEvent(RevisionDeletionRequested.class, (s, e) ->
             s.with(e.revision(), r -> r.withStatus(Status.DELETE_IN_PROGRESS, e.at())))

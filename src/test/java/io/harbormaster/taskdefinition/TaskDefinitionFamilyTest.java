@@ -82,7 +82,7 @@ class TaskDefinitionFamilyTest {
       var result = families.<StatusReply<Revision>>runCommand(
           r -> new TaskDefinitionFamily.Register(definition, tags, CALLER, at, r));
 
-      Revision revision = new Revision(family, n, definition, Status.ACTIVE, tags, CALLER, at, null);
+      Revision revision = new Revision(family, n, definition, Status.ACTIVE, tags, CALLER, at, null, null);
       assertEquals(revision, success(result));
       assertEquals(List.<Event>of(new RevisionRegistered(n, definition, tags, CALLER, at)), result.events());
       assertEquals(n, result.state().revisions().size());
@@ -197,7 +197,7 @@ class TaskDefinitionFamilyTest {
         r -> new TaskDefinitionFamily.Deregister(1, DEREGISTERED, r));
 
     Revision inactive = new Revision(family, 1, registered.definition(), Status.INACTIVE, registered.tags(), CALLER,
-        REGISTERED, DEREGISTERED);
+        REGISTERED, DEREGISTERED, null);
     assertEquals(inactive, success(result));
     assertEquals(List.<Event>of(new RevisionDeregistered(1, DEREGISTERED)), result.events());
     assertEquals(List.of(inactive), result.state().revisions());
@@ -236,7 +236,7 @@ class TaskDefinitionFamilyTest {
     var result = families.<StatusReply<Revision>>runCommand(r -> new TaskDefinitionFamily.Delete(1, DELETED, r));
 
     Revision deleting = new Revision(family, 1, inactive.definition(), Status.DELETE_IN_PROGRESS, inactive.tags(),
-        CALLER, REGISTERED, DEREGISTERED);
+        CALLER, REGISTERED, DEREGISTERED, DELETED);
     assertEquals(deleting, success(result));
     assertEquals(List.<Event>of(new RevisionDeletionRequested(1, DELETED)), result.events());
     assertEquals(List.of(deleting), result.state().revisions());

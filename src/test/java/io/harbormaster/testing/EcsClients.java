@@ -5,6 +5,7 @@ import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
@@ -12,17 +13,27 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 public final class EcsClients {
   private EcsClients() {}
 
-  public static EcsClient sync(String endpoint, String accessKeyId, String secret) {
+  public static EcsClient sync(String endpoint, String accessKeyId, String secret, ExecutionInterceptor... interceptors) {
+    ClientOverrideConfiguration.Builder config = ClientOverrideConfiguration.builder()
+        .apiCallTimeout(Duration.ofSeconds(60));
+    for (ExecutionInterceptor interceptor : interceptors) {
+      config.addExecutionInterceptor(interceptor);
+    }
     return EcsClient.builder()
         .endpointOverride(URI.create(endpoint))
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
-        .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(60)).build())
+        .overrideConfiguration(config.build())
         .build();
   }
 
   public static EcsClient sync(ServerProcess server) {
-    ServerProcess.Credentials c = server.credentials();
-    return sync(server.endpoint(), c.accessKeyId(), c.secretAccessKey());
+    return sync(server, server.credentials());
+  }
+
+  /** A client for one account of the server, e.g. a tenant made with {@link SignedHttp#createAccount}. */
+  public static EcsClient sync(ServerProcess server, ServerProcess.Credentials as,
+      ExecutionInterceptor... interceptors) {
+    return sync(server.endpoint(), as.accessKeyId(), as.secretAccessKey(), interceptors);
   }
 }

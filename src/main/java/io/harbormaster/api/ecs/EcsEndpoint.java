@@ -20,6 +20,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,18 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
     String requestId = UUID.randomUUID().toString();
     return request.entity().toStrict(MAX_BODY_MILLIS, system)
         .thenCompose(strict -> handle(request, strict, requestId))
-        .exceptionally(failure -> error(requestId, Entities.asEcsException(failure)));
+        .exceptionally(failure -> error(requestId, asEcsException(failure)));
+  }
+
+  /** A body over pekko's max-content-length fails toStrict: the client's fault, which no client should retry. */
+  private static EcsException asEcsException(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof EntityStreamSizeException tooLarge) {
+        return new EcsException("RequestEntityTooLargeException", 413,
+            "The request body is larger than the limit of " + tooLarge.limit() + " bytes.");
+      }
+    }
+    return Entities.asEcsException(failure);
   }
 
   private CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict entity, String requestId) {

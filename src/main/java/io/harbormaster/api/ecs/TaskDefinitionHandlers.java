@@ -101,22 +101,34 @@ public final class TaskDefinitionHandlers {
 
   CompletionStage<JsonNode> list(RequestContext ctx, JsonNode input) {
     int max = EcsPaging.maxResults(input, 100, 100);
-    Optional<String> familyPrefix = JsonViews.text(input, "familyPrefix");
+    // Despite its name, ListTaskDefinitions' familyPrefix is "the full family name" (ListTaskDefinitionFamilies'
+    // is a real prefix): "web" lists web's revisions, not web-worker's.
+    Optional<String> family = JsonViews.text(input, "familyPrefix");
     RevisionStatus status = RevisionStatus.valueOf(JsonViews.text(input, "status").orElse("ACTIVE"));
     boolean descending = JsonViews.text(input, "sort").orElse("ASC").equals("DESC");
+    // The cursor is the last family:revision returned; a token of another List* operation carries no revision.
     Optional<String> after = paging.cursor(ctx.accountId(), input);
+    if (after.isPresent() && !after.get().matches("[A-Za-z0-9_-]+:[1-9][0-9]{0,9}")) {
+      throw EcsException.invalidParameter("Invalid nextToken");
+    }
     return directory(ctx).thenApply(directory -> {
       List<String> refs = new ArrayList<>();
-      for (Map.Entry<String, FamilyIndex> family : directory.families().entrySet()) {
-        if (familyPrefix.isPresent() && !family.getKey().startsWith(familyPrefix.get())) continue;
-        for (int r = 1; r <= family.getValue().latestRevision(); r++) {
-          if (family.getValue().statusOf(r) == status) refs.add(family.getKey() + ":" + r);
+      for (Map.Entry<String, FamilyIndex> entry : directory.families().entrySet()) {
+        if (family.isPresent() && !entry.getKey().equals(family.get())) continue;
+        for (int r = 1; r <= entry.getValue().latestRevision(); r++) {
+          if (entry.getValue().statusOf(r) == status) refs.add(entry.getKey() + ":" + r);
         }
       }
       Comparator<String> order = Comparator.comparing((String s) -> s.substring(0, s.lastIndexOf(':')))
           .thenComparingInt(s -> Integer.parseInt(s.substring(s.lastIndexOf(':') + 1)));
-      refs.sort(descending ? order.reversed() : order);
-      int start = after.map(a -> refs.indexOf(a) + 1).orElse(0);
+      Comparator<String> sorted = descending ? order.reversed() : order;
+      refs.sort(sorted);
+      // Resume after the cursor's place in the order, not at the cursor itself: that revision may have changed
+      // status since (deregistered between pages), and starting over would repeat pages forever.
+      int start = 0;
+      if (after.isPresent()) {
+        while (start < refs.size() && sorted.compare(refs.get(start), after.get()) <= 0) start++;
+      }
       List<String> page = refs.subList(Math.min(start, refs.size()), Math.min(start + max, refs.size()));
       ObjectNode out = JsonViews.object();
       ArrayNode arns = out.putArray("taskDefinitionArns");
@@ -133,7 +145,9 @@ public final class TaskDefinitionHandlers {
   CompletionStage<JsonNode> listFamilies(RequestContext ctx, JsonNode input) {
     int max = EcsPaging.maxResults(input, 100, 100);
     Optional<String> familyPrefix = JsonViews.text(input, "familyPrefix");
-    String status = JsonViews.text(input, "status").orElse("ACTIVE");
+    // Unlike ListTaskDefinitions, the families' default is ALL: "By default, both ACTIVE and INACTIVE task
+    // definition families are listed."
+    String status = JsonViews.text(input, "status").orElse("ALL");
     Optional<String> after = paging.cursor(ctx.accountId(), input);
     return directory(ctx).thenApply(directory -> {
       List<String> families = directory.families().entrySet().stream()
@@ -169,10 +183,15 @@ public final class TaskDefinitionHandlers {
       throw EcsException.invalidParameter("taskDefinitions must name 1 to " + MAX_DELETE + " task definitions.");
     }
     List<CompletableFuture<Object>> results = new ArrayList<>();
+    // A failure's arn is the ARN of the revision meant, as the model says, when the reference names one.
+    List<String> failureArns = new ArrayList<>();
     for (String r : refs) {
       CompletionStage<Object> result;
+      failureArns.add(r);
       try {
         TaskDefinitionRef ref = TaskDefinitionRef.parse(ctx, r).requireRevision();
+        failureArns.set(failureArns.size() - 1,
+            Arns.taskDefinition(ctx.region(), ctx.accountId(), ref.family(), ref.revision()));
         result = entities.<TaskDefinitionFamily.Command, Revision>ask(TaskDefinitionFamily.ENTITY_KEY,
                 TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
                 replyTo -> new TaskDefinitionFamily.Delete(ref.revision(), ctx.receivedAt(), replyTo))
@@ -193,7 +212,7 @@ public final class TaskDefinitionHandlers {
         } else {
           EcsException e = (EcsException) result;
           if (e.httpStatus() >= 500) throw e;
-          failures.addObject().put("arn", refs.get(i)).put("reason", e.getMessage()).put("detail", e.errorType());
+          failures.addObject().put("arn", failureArns.get(i)).put("reason", e.getMessage()).put("detail", e.errorType());
         }
       }
       return out;
@@ -225,6 +244,9 @@ public final class TaskDefinitionHandlers {
     td.set("registeredAt", JsonViews.epochSeconds(revision.registeredAt()));
     td.put("registeredBy", revision.registeredBy());
     if (revision.deregisteredAt() != null) td.set("deregisteredAt", JsonViews.epochSeconds(revision.deregisteredAt()));
+    if (revision.deleteRequestedAt() != null) {
+      td.set("deleteRequestedAt", JsonViews.epochSeconds(revision.deleteRequestedAt()));
+    }
     return td;
   }
 }
