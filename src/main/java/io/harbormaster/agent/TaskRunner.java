@@ -158,7 +158,14 @@ final class TaskRunner {
         containerCreated.accept(slot.containerId);
       }
     } catch (ImagePullException e) {
-      fail("CannotPullContainerError: " + e.getMessage());
+      // the message says CannotPullContainerError already; the failed pull's times are the task's too
+      if (e.pullStartedAt() != null && (pullStartedAt == null || e.pullStartedAt().isBefore(pullStartedAt))) {
+        pullStartedAt = e.pullStartedAt();
+      }
+      if (e.pullStoppedAt() != null && (pullStoppedAt == null || e.pullStoppedAt().isAfter(pullStoppedAt))) {
+        pullStoppedAt = e.pullStoppedAt();
+      }
+      fail(e.getMessage());
       return;
     } catch (ContainerRuntimeException e) {
       fail("CannotCreateContainerError: " + e.getMessage());
