@@ -167,7 +167,8 @@ final class TaskRunner {
       }
       fail(e.getMessage());
       return;
-    } catch (ContainerRuntimeException e) {
+    } catch (ContainerRuntimeException | IllegalArgumentException e) {
+      // IllegalArgumentException: a definition this agent cannot map (EcsContainerSpecs), e.g. networkMode awsvpc
       fail("CannotCreateContainerError: " + e.getMessage());
       return;
     }
