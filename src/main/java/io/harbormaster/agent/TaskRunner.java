@@ -158,9 +158,17 @@ final class TaskRunner {
         containerCreated.accept(slot.containerId);
       }
     } catch (ImagePullException e) {
-      fail("CannotPullContainerError: " + e.getMessage());
+      // the message says CannotPullContainerError already; the failed pull's times are the task's too
+      if (e.pullStartedAt() != null && (pullStartedAt == null || e.pullStartedAt().isBefore(pullStartedAt))) {
+        pullStartedAt = e.pullStartedAt();
+      }
+      if (e.pullStoppedAt() != null && (pullStoppedAt == null || e.pullStoppedAt().isAfter(pullStoppedAt))) {
+        pullStoppedAt = e.pullStoppedAt();
+      }
+      fail(e.getMessage());
       return;
-    } catch (ContainerRuntimeException e) {
+    } catch (ContainerRuntimeException | IllegalArgumentException e) {
+      // IllegalArgumentException: a definition this agent cannot map (EcsContainerSpecs), e.g. networkMode awsvpc
       fail("CannotCreateContainerError: " + e.getMessage());
       return;
     }
@@ -191,27 +199,32 @@ final class TaskRunner {
   /** Starts what can start, moves the task to RUNNING when its containers are up, and stops it when it must. */
   private void afterChange() {
     if (!stopping) {
-      for (Slot slot : slots.values()) {
-        if (slot.startRequested || slot.containerId == null) continue;
-        Readiness readiness = readiness(slot);
-        if (readiness == Readiness.READY) {
-          try {
-            runtime.start(slot.containerId);
-            slot.startRequested = true;
-            refresh(slot);
-          } catch (ContainerRuntimeException e) {
-            slot.lastStatus = "STOPPED";
-            slot.reason = "CannotStartContainerError: " + e.getMessage();
-            if (slot.essential) {
-              fail(slot.reason);
-              return;
+      boolean started;
+      do { // again while something started: a container may wait to START one defined after it
+        started = false;
+        for (Slot slot : slots.values()) {
+          if (slot.startRequested || slot.containerId == null) continue;
+          Readiness readiness = readiness(slot);
+          if (readiness == Readiness.READY) {
+            try {
+              runtime.start(slot.containerId);
+              slot.startRequested = true;
+              started = true;
+              refresh(slot);
+            } catch (ContainerRuntimeException e) {
+              slot.lastStatus = "STOPPED";
+              slot.reason = "CannotStartContainerError: " + e.getMessage();
+              if (slot.essential) {
+                fail(slot.reason);
+                return;
+              }
             }
+          } else if (readiness == Readiness.NEVER) {
+            fail("Dependency of container " + slot.name + " can no longer be met.");
+            return;
           }
-        } else if (readiness == Readiness.NEVER) {
-          fail("Dependency of container " + slot.name + " can no longer be met.");
-          return;
         }
-      }
+      } while (started);
       for (Slot slot : slots.values()) {
         if (slot.essential && slot.exited() && slot.startRequested) {
           doStop("EssentialContainerExited", ESSENTIAL_EXITED);

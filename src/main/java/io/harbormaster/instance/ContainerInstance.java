@@ -414,12 +414,13 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   public EventHandler<State, Event> eventHandler() {
     var builder = newEventHandlerBuilder();
     builder.forStateType(NoInstance.class)
-        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, new TreeMap<>(), List.of(), 0));
+        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, Status.ACTIVE, new TreeMap<>(), List.of(), 0));
     builder.forStateType(InactiveInstance.class)
-        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, new TreeMap<>(), s.view().recentlyStopped(),
-            s.view().version()));
+        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, Status.ACTIVE, new TreeMap<>(),
+            s.view().recentlyStopped(), s.view().version()));
     builder.forStateType(LiveInstance.class)
-        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, s.view().reservations(),
+        // An agent's new session registers again; a DRAINING instance stays DRAINING.
+        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, s.view().status(), s.view().reservations(),
             s.view().recentlyStopped(), s.view().version()))
         .onEvent(InstanceStatusChanged.class, (s, e) -> live(s.view().with(e.status(), s.view().agentConnected(),
             s.view().versionInfo(), s.view().attributes(), s.view().reservations())))
@@ -458,11 +459,11 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     return builder.build();
   }
 
-  private State registered(InstanceRegistered e, SortedMap<String, Reservation> reservations,
+  private State registered(InstanceRegistered e, Status status, SortedMap<String, Reservation> reservations,
       List<Reservation> recentlyStopped, long version) {
     SortedMap<String, Attribute> attrs = new TreeMap<>();
     e.registration().attributes().forEach(a -> attrs.put(a.name(), a));
-    return new LiveInstance(new InstanceView(accountId, clusterName, e.registration(), Status.ACTIVE, false,
+    return new LiveInstance(new InstanceView(accountId, clusterName, e.registration(), status, false,
         e.registration().versionInfo(), e.at(), Collections.unmodifiableSortedMap(attrs),
         Collections.unmodifiableSortedMap(new TreeMap<>(reservations)), recentlyStopped, version + 1));
   }

@@ -64,6 +64,9 @@ public final class TaskProgress {
   /** The events a report causes: container changes, health, and a forward move of the task's status. */
   static List<Event> eventsFor(TaskView v, StateReport report, Instant at) {
     List<Event> events = new ArrayList<>();
+    if (report.status() != null && v.lastStatus().isAfter(report.status())) {
+      return events; // a report from before what the task knows: nothing in it is news
+    }
     for (ContainerState reported : report.containers()) {
       ContainerState current = v.containers().stream().filter(c -> c.name().equals(reported.name())).findFirst()
           .orElse(null);

@@ -1,0 +1,705 @@
+package io.harbormaster.instance;
+
+import static io.harbormaster.testing.EntityTestKit.assertRefused;
+import static io.harbormaster.testing.EntityTestKit.success;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.harbormaster.api.agent.AgentMessages;
+import io.harbormaster.common.EventTags;
+import io.harbormaster.common.Tag;
+import io.harbormaster.instance.ContainerInstance.AgentConnected;
+import io.harbormaster.instance.ContainerInstance.AgentDisconnected;
+import io.harbormaster.instance.ContainerInstance.Attribute;
+import io.harbormaster.instance.ContainerInstance.Command;
+import io.harbormaster.instance.ContainerInstance.Demand;
+import io.harbormaster.instance.ContainerInstance.Event;
+import io.harbormaster.instance.ContainerInstance.InactiveInstance;
+import io.harbormaster.instance.ContainerInstance.InstanceDeregistered;
+import io.harbormaster.instance.ContainerInstance.InstanceRegistered;
+import io.harbormaster.instance.ContainerInstance.InstanceStatusChanged;
+import io.harbormaster.instance.ContainerInstance.InstanceView;
+import io.harbormaster.instance.ContainerInstance.LiveInstance;
+import io.harbormaster.instance.ContainerInstance.NoInstance;
+import io.harbormaster.instance.ContainerInstance.Registration;
+import io.harbormaster.instance.ContainerInstance.Reservation;
+import io.harbormaster.instance.ContainerInstance.ResourcesReleased;
+import io.harbormaster.instance.ContainerInstance.ResourcesReserved;
+import io.harbormaster.instance.ContainerInstance.Resources;
+import io.harbormaster.instance.ContainerInstance.State;
+import io.harbormaster.instance.ContainerInstance.Status;
+import io.harbormaster.instance.ContainerInstance.TaskPhase;
+import io.harbormaster.instance.ContainerInstance.TaskPhaseTracked;
+import io.harbormaster.instance.ContainerInstance.TaskSummary;
+import io.harbormaster.instance.ContainerInstance.VersionInfo;
+import io.harbormaster.testing.EntityTestKit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the last instance.
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(TestKitJUnit5Extension.class)
+@ExtendWith(LogCapturingExtension.class)
+class ContainerInstanceTest {
+
+  @JUnit5TestKit
+  ActorTestKit testKit = new JUnit5TestKitBuilder().withName("ContainerInstanceTest")
+      .withCustomConfig(EntityTestKit.config()).build();
+
+  private static final String ACCOUNT = "123456789012";
+  private static final String CLUSTER = "default";
+  private static final Instant REGISTERED = Instant.parse("2026-11-02T09:00:00Z");
+  private static final Instant LATER = Instant.parse("2026-11-02T10:00:00Z");
+  private static final Duration NO_TIMEOUT_IN_A_TEST = Duration.ofHours(1);
+  private static final VersionInfo VERSION = new VersionInfo("1.0.0", "abc123", "27.3.1");
+  private static final VersionInfo NEWER_VERSION = new VersionInfo("1.1.0", "def456", "27.3.1");
+  private static final TaskSummary SUMMARY = new TaskSummary("web", "family:web", "me");
+  private static final AtomicInteger NEXT_INSTANCE = new AtomicInteger();
+
+  private String instanceId;
+  private final List<InstanceView> changes = new CopyOnWriteArrayList<>();
+  private EventSourcedBehaviorTestKit<Command, Event, State> instance;
+
+  @BeforeEach
+  void newInstance() {
+    changes.clear();
+    instance = instanceWithReservationTimeout(NO_TIMEOUT_IN_A_TEST);
+  }
+
+  private EventSourcedBehaviorTestKit<Command, Event, State> instanceWithReservationTimeout(Duration timeout) {
+    instanceId = "i-" + NEXT_INSTANCE.incrementAndGet();
+    return EntityTestKit.create(testKit.system(), ContainerInstance.create(
+        ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId), new EventTags(4), timeout, changes::add));
+  }
+
+  // ---- register ----
+
+  @Test
+  void registerMakesAnActiveInstanceWithItsResourcesAndAttributes() {
+    Registration registration = registration(2048, 4096);
+
+    var result = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Register(registration, REGISTERED, r));
+
+    InstanceView view = success(result);
+    assertEquals(List.of(new InstanceRegistered(registration, REGISTERED)), result.events());
+    assertEquals(new LiveInstance(view), result.state());
+    assertEquals(ACCOUNT, view.accountId());
+    assertEquals(CLUSTER, view.clusterName());
+    assertEquals(Status.ACTIVE, view.status());
+    assertFalse(view.agentConnected());
+    assertEquals(VERSION, view.versionInfo());
+    assertEquals(REGISTERED, view.registeredAt());
+    assertEquals(List.of("ecs.availability-zone", "ecs.os-type"), List.copyOf(view.attributes().keySet()));
+    assertEquals(registration.total(), view.remaining());
+    assertEquals(0, view.runningTasksCount());
+    assertEquals(0, view.pendingTasksCount());
+    assertEquals(1, view.version());
+  }
+
+  @Test
+  void everyCommandOnAnUnregisteredInstanceIsRefusedAsNotFound() {
+    List<Function<ActorRef<StatusReply<InstanceView>>, Command>> commands = List.of(
+        ContainerInstance.Get::new,
+        r -> new ContainerInstance.Deregister(true, LATER, r),
+        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r),
+        r -> new ContainerInstance.PutAttributes(List.of(new Attribute("a", "b")), r),
+        r -> new ContainerInstance.DeleteAttributes(List.of("a"), r),
+        r -> new ContainerInstance.Reserve("t1", demand(1, 1), SUMMARY, LATER, r),
+        r -> new ContainerInstance.ChangeAgentConnection(true, VERSION, null, LATER, r));
+
+    for (var command : commands) {
+      var result = instance.runCommand(command);
+      assertRefused(result, "InvalidParameterException", "The referenced container instance was not found.");
+      assertEquals(new NoInstance(), result.state());
+    }
+  }
+
+  @Test
+  void taskProgressForAnUnregisteredInstanceIsAcknowledgedAndChangesNothing() {
+    var tracked = instance.<StatusReply<Done>>runCommand(
+        r -> new ContainerInstance.TrackTask("t1", TaskPhase.RUNNING, LATER, r));
+    var released = instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t1", LATER, r));
+
+    assertTrue(tracked.reply().isSuccess());
+    assertTrue(released.reply().isSuccess());
+    assertTrue(tracked.hasNoEvents());
+    assertTrue(released.hasNoEvents());
+    assertEquals(new NoInstance(), instance.getState());
+  }
+
+  // ---- reserve ----
+
+  @Test
+  void reservationWithinResourcesShrinksWhatRemainsAndTakesItsPorts() {
+    register(2048, 4096);
+    Demand demand = new Demand(512, 1024, Set.of(8080), Set.of(5353));
+
+    var result = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Reserve("t1", demand, SUMMARY, LATER, r));
+
+    InstanceView view = success(result);
+    assertEquals(List.of(new ResourcesReserved("t1", demand, SUMMARY, LATER)), result.events());
+    assertEquals(new Resources(1536, 3072, ports(22, 2375, 8080, 51678), ports(5353)), view.remaining());
+    assertEquals(new Reservation("t1", demand, SUMMARY, TaskPhase.RESERVED, LATER), view.reservations().get("t1"));
+    assertEquals(1, view.pendingTasksCount());
+    assertEquals(new LiveInstance(view), result.state());
+  }
+
+  @Test
+  void reservationsAddUpUntilTheHostIsFull() {
+    register(1024, 2048);
+    reserve("t1", demand(512, 1024));
+    InstanceView view = reserve("t2", demand(512, 1024));
+
+    assertEquals(0, view.remaining().cpu());
+    assertEquals(0, view.remaining().memory());
+    assertRefused(instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t3", demand(1, 0), SUMMARY, LATER, r)),
+        "ResourceShortfall", "RESOURCE:CPU");
+  }
+
+  @Test
+  void reservationBeyondTheRemainingCpuIsRefusedWithResourceCpu() {
+    register(1024, 4096);
+    reserve("t1", demand(1000, 128));
+
+    var result = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Reserve("t2", demand(25, 128), SUMMARY, LATER, r));
+
+    assertRefused(result, "ResourceShortfall", "RESOURCE:CPU");
+    assertEquals(1, ((LiveInstance) result.state()).view().reservations().size());
+  }
+
+  @Test
+  void reservationBeyondTheRemainingMemoryIsRefusedWithResourceMemory() {
+    register(1024, 4096);
+
+    var result = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Reserve("t1", demand(128, 4097), SUMMARY, LATER, r));
+
+    assertRefused(result, "ResourceShortfall", "RESOURCE:MEMORY");
+  }
+
+  @Test
+  void reservationOfAPortTheAgentKeepsIsRefusedWithResourcePorts() {
+    register(1024, 4096);
+
+    var result = instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t1",
+        new Demand(128, 128, Set.of(2375), Set.of()), SUMMARY, LATER, r));
+
+    assertRefused(result, "ResourceShortfall", "RESOURCE:PORTS");
+  }
+
+  @Test
+  void reservationOfAPortAnotherTaskHoldsIsRefusedWithResourcePorts() {
+    register(1024, 4096);
+    reserve("t1", new Demand(128, 128, Set.of(80), Set.of()));
+
+    var result = instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t2",
+        new Demand(128, 128, Set.of(443, 80), Set.of()), SUMMARY, LATER, r));
+
+    assertRefused(result, "ResourceShortfall", "RESOURCE:PORTS");
+  }
+
+  @Test
+  void reservationOfAUdpPortAnotherTaskHoldsIsRefusedWithResourcePortsUdp() {
+    register(1024, 4096);
+    reserve("t1", new Demand(128, 128, Set.of(), Set.of(53)));
+
+    var sameUdp = instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t2",
+        new Demand(128, 128, Set.of(), Set.of(53)), SUMMARY, LATER, r));
+    var sameNumberOverTcp = instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t3",
+        new Demand(128, 128, Set.of(53), Set.of()), SUMMARY, LATER, r));
+
+    assertRefused(sameUdp, "ResourceShortfall", "RESOURCE:PORTS_UDP");
+    assertEquals(Set.of("t1", "t3"), success(sameNumberOverTcp).reservations().keySet());
+  }
+
+  @Test
+  void retriedReservationOfTheSameTaskRepliesWithTheInstanceAndReservesNothingMore() {
+    register(1024, 2048);
+    InstanceView first = reserve("t1", demand(1024, 2048)); // the host is full now
+
+    var retry = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Reserve("t1", demand(1024, 2048), SUMMARY, LATER.plusSeconds(1), r));
+
+    assertEquals(first, success(retry));
+    assertTrue(retry.hasNoEvents());
+    assertEquals(0, success(retry).remaining().cpu());
+  }
+
+  @Test
+  void drainingInstanceRefusesNewReservationsButAcceptsARetriedOne() {
+    register(2048, 4096);
+    reserve("t1", demand(128, 128));
+    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+
+    var fresh = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Reserve("t2", demand(128, 128), SUMMARY, LATER, r));
+    var retried = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Reserve("t1", demand(128, 128), SUMMARY, LATER, r));
+
+    assertRefused(fresh, "InvalidParameterException", "The container instance is DRAINING and takes no new tasks.");
+    assertEquals(Set.of("t1"), success(retried).reservations().keySet());
+    assertTrue(retried.hasNoEvents());
+  }
+
+  @Test
+  void activatingADrainingInstanceTakesNewReservationsAgain() {
+    register(2048, 4096);
+    var draining = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    var again = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    var active = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.ChangeStatus(Status.ACTIVE, LATER, r));
+
+    assertEquals(List.of(new InstanceStatusChanged(Status.DRAINING, LATER)), draining.events());
+    assertTrue(again.hasNoEvents());
+    assertEquals(Status.ACTIVE, success(active).status());
+    assertEquals(Set.of("t1"), reserve("t1", demand(1, 1)).reservations().keySet());
+  }
+
+  // ---- task progress ----
+
+  @Test
+  void trackedPhasesMoveForwardAndCountTheTasks() {
+    register(2048, 4096);
+    reserve("t1", demand(128, 128));
+    reserve("t2", demand(128, 128));
+
+    var pending = track("t1", TaskPhase.PENDING, LATER);
+    var running = track("t1", TaskPhase.RUNNING, LATER.plusSeconds(1));
+
+    assertEquals(List.of(new TaskPhaseTracked("t1", TaskPhase.PENDING, LATER)), pending.events());
+    assertEquals(List.of(new TaskPhaseTracked("t1", TaskPhase.RUNNING, LATER.plusSeconds(1))), running.events());
+    InstanceView view = view();
+    assertEquals(new Reservation("t1", demand(128, 128), SUMMARY, TaskPhase.RUNNING, LATER.plusSeconds(1)),
+        view.reservations().get("t1"));
+    assertEquals(1, view.runningTasksCount());
+    assertEquals(1, view.pendingTasksCount());
+  }
+
+  @Test
+  void staleRunningAfterStoppingIsAcknowledgedAndIgnored() {
+    register(2048, 4096);
+    reserve("t1", demand(128, 128));
+    track("t1", TaskPhase.RUNNING, LATER);
+    track("t1", TaskPhase.STOPPING, LATER.plusSeconds(1));
+
+    var stale = track("t1", TaskPhase.RUNNING, LATER.plusSeconds(2));
+
+    assertTrue(stale.reply().isSuccess());
+    assertTrue(stale.hasNoEvents());
+    assertEquals(TaskPhase.STOPPING, view().reservations().get("t1").phase());
+  }
+
+  @Test
+  void repeatedPhaseAndUnknownTaskAreAcknowledgedWithoutEvents() {
+    register(2048, 4096);
+    reserve("t1", demand(128, 128));
+    track("t1", TaskPhase.PENDING, LATER);
+
+    var repeated = track("t1", TaskPhase.PENDING, LATER.plusSeconds(1));
+    var unknown = track("t9", TaskPhase.RUNNING, LATER);
+
+    assertTrue(repeated.reply().isSuccess());
+    assertTrue(repeated.hasNoEvents());
+    assertTrue(unknown.reply().isSuccess());
+    assertTrue(unknown.hasNoEvents());
+  }
+
+  @Test
+  void stoppedTaskGivesBackItsResourcesAndIsRememberedAsRecentlyStopped() {
+    Registration registration = register(2048, 4096);
+    Demand demand = new Demand(512, 1024, Set.of(8080), Set.of());
+    reserve("t1", demand);
+    track("t1", TaskPhase.RUNNING, LATER);
+
+    var stopped = track("t1", TaskPhase.STOPPED, LATER.plusSeconds(5));
+
+    assertEquals(List.of(new ResourcesReleased("t1", "task stopped", LATER.plusSeconds(5))), stopped.events());
+    InstanceView view = view();
+    assertTrue(view.reservations().isEmpty());
+    assertEquals(registration.total(), view.remaining());
+    assertEquals(List.of(new Reservation("t1", demand, SUMMARY, TaskPhase.STOPPED, LATER.plusSeconds(5))),
+        view.recentlyStopped());
+    // the port is free again
+    assertEquals(Set.of("t2"), reserve("t2", demand).reservations().keySet());
+  }
+
+  @Test
+  void recentlyStoppedKeepsOnlyTheNewestTasks() {
+    register(2048, 4096);
+    int tasks = ContainerInstance.RECENTLY_STOPPED + 3;
+    for (int i = 0; i < tasks; i++) {
+      String taskId = "t" + i;
+      reserve(taskId, demand(1, 1));
+      track(taskId, TaskPhase.PENDING, LATER);
+      track(taskId, TaskPhase.STOPPED, LATER.plusSeconds(i));
+    }
+
+    List<Reservation> recentlyStopped = view().recentlyStopped();
+
+    assertEquals(ContainerInstance.RECENTLY_STOPPED, recentlyStopped.size());
+    assertEquals("t" + (tasks - 1), recentlyStopped.get(0).taskId()); // newest first
+    assertEquals("t3", recentlyStopped.get(recentlyStopped.size() - 1).taskId());
+    assertEquals(instance.getState(), instance.restart().state());
+  }
+
+  @Test
+  void releaseGivesBackTheResourcesAndIsIdempotent() {
+    Registration registration = register(2048, 4096);
+    reserve("t1", demand(512, 512));
+
+    var first = instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t1", LATER, r));
+    var second = instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t1", LATER, r));
+    var never = instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t9", LATER, r));
+
+    assertEquals(StatusReply.ack(), first.reply());
+    assertEquals(List.of(new ResourcesReleased("t1", "released", LATER)), first.events());
+    assertEquals(StatusReply.ack(), second.reply());
+    assertTrue(second.hasNoEvents());
+    assertEquals(StatusReply.ack(), never.reply());
+    assertTrue(never.hasNoEvents());
+    assertEquals(registration.total(), view().remaining());
+  }
+
+  @Test
+  void releasedReservationWhoseTaskNeverStartedIsNotRememberedAsStopped() {
+    register(2048, 4096);
+    reserve("t1", demand(512, 512));
+
+    instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t1", LATER, r));
+
+    assertTrue(view().recentlyStopped().isEmpty());
+  }
+
+  @Test
+  void expiryReleasesOnlyReservationsStillWaitingForTheirTaskPastTheTimeout() {
+    register(4096, 8192);
+    Instant longAgo = Instant.now().minus(Duration.ofHours(2));
+    reserve("waiting-too-long", demand(128, 128), longAgo);
+    reserve("created-long-ago", demand(128, 128), longAgo);
+    track("created-long-ago", TaskPhase.PENDING, longAgo);
+    reserve("fresh", demand(128, 128), Instant.now());
+
+    var result = instance.runCommand(new ContainerInstance.ExpireReservations());
+
+    assertEquals(1, result.events().size());
+    ResourcesReleased released = assertInstanceOf(ResourcesReleased.class, result.events().get(0));
+    assertEquals("waiting-too-long", released.taskId());
+    assertEquals("reservation timed out", released.reason());
+    assertEquals(Set.of("created-long-ago", "fresh"), view().reservations().keySet());
+  }
+
+  @Test
+  void reservationWhoseTaskNeverShowsUpIsReleasedAfterTheTimeout() throws InterruptedException {
+    instance = instanceWithReservationTimeout(Duration.ofMillis(1));
+    Registration registration = register(2048, 4096);
+    reserve("t1", demand(512, 512), Instant.now());
+    Thread.sleep(5);
+
+    // the reservation's own timer may have fired already; either way it is gone
+    instance.runCommand(new ContainerInstance.ExpireReservations());
+
+    InstanceView view = view();
+    assertTrue(view.reservations().isEmpty(), () -> "still reserved: " + view.reservations());
+    assertEquals(registration.total(), view.remaining());
+    assertTrue(view.recentlyStopped().isEmpty());
+  }
+
+  // ---- deregister and register again ----
+
+  @Test
+  void deregisterWithTasksIsRefusedUnlessForced() {
+    register(2048, 4096);
+    reserve("t1", demand(128, 128));
+
+    var refused = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Deregister(false, LATER, r));
+    var forced = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Deregister(true, LATER, r));
+
+    assertRefused(refused, "InvalidParameterException",
+        "The container instance has 1 tasks; stop them first or deregister with force.");
+    InstanceView view = success(forced);
+    assertEquals(List.of(new InstanceDeregistered(LATER)), forced.events());
+    assertEquals(new InactiveInstance(view), forced.state());
+    assertEquals(Status.INACTIVE, view.status());
+    assertTrue(view.reservations().isEmpty());
+  }
+
+  @Test
+  void deregisteredInstanceTakesNoTasksAndNoChanges() {
+    register(2048, 4096);
+    InstanceView inactive = success(instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Deregister(false, LATER, r)));
+
+    var reserve = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Reserve("t1", demand(1, 1), SUMMARY, LATER, r));
+    var drain = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    var again = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Deregister(false, LATER, r));
+    var get = instance.<StatusReply<InstanceView>>runCommand(ContainerInstance.Get::new);
+
+    assertRefused(reserve, "InvalidParameterException", "The container instance is INACTIVE.");
+    assertRefused(drain, "InvalidParameterException", "The container instance is INACTIVE (deregistered).");
+    assertEquals(inactive, success(again));
+    assertTrue(again.hasNoEvents());
+    assertEquals(inactive, success(get));
+  }
+
+  @Test
+  void registeringAgainAfterDeregistrationStartsAFreshActiveRegistration() {
+    register(2048, 4096);
+    reserve("t1", demand(128, 128));
+    track("t1", TaskPhase.RUNNING, LATER);
+    track("t1", TaskPhase.STOPPED, LATER);
+    reserve("t2", demand(128, 128));
+    InstanceView inactive = success(instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Deregister(true, LATER, r)));
+    Registration bigger = registration(4096, 8192);
+    Instant back = LATER.plusSeconds(60);
+
+    var result = instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Register(bigger, back, r));
+
+    InstanceView view = success(result);
+    assertEquals(List.of(new InstanceRegistered(bigger, back)), result.events());
+    assertEquals(Status.ACTIVE, view.status());
+    assertEquals(back, view.registeredAt());
+    assertEquals(bigger.total(), view.remaining());
+    assertTrue(view.reservations().isEmpty());
+    assertEquals(inactive.recentlyStopped(), view.recentlyStopped());
+    assertEquals(inactive.version() + 1, view.version());
+  }
+
+  @Test
+  void agentRegisteringAgainKeepsTheReservations() {
+    register(2048, 4096);
+    reserve("t1", demand(512, 512));
+    Registration restarted = registration(2048, 4096);
+
+    InstanceView view = success(instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Register(restarted, LATER, r)));
+
+    assertEquals(Set.of("t1"), view.reservations().keySet());
+    assertEquals(1536, view.remaining().cpu());
+  }
+
+  @Test
+  void agentRegisteringAgainKeepsADrainingInstanceDraining() {
+    register(2048, 4096);
+    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+
+    InstanceView view = success(instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Register(registration(2048, 4096), LATER.plusSeconds(1), r)));
+
+    assertEquals(Status.DRAINING, view.status());
+    assertRefused(instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t1", demand(1, 1), SUMMARY, LATER, r)),
+        "InvalidParameterException", "The container instance is DRAINING and takes no new tasks.");
+    assertEquals(instance.getState(), instance.restart().state());
+  }
+
+  // ---- the agent's session ----
+
+  @Test
+  void agentConnectingAndDisconnectingIsPersisted() {
+    register(2048, 4096);
+    TestProbe<AgentMessages.Push> session = testKit.createTestProbe();
+
+    var connected = connect(session.ref(), NEWER_VERSION, LATER);
+    var disconnected = disconnect(session.ref(), LATER.plusSeconds(1));
+
+    assertEquals(List.of(new AgentConnected(NEWER_VERSION, LATER)), connected.events());
+    assertTrue(success(connected).agentConnected());
+    assertEquals(NEWER_VERSION, success(connected).versionInfo());
+    assertEquals(List.of(new AgentDisconnected(LATER.plusSeconds(1))), disconnected.events());
+    assertFalse(success(disconnected).agentConnected());
+    assertEquals(NEWER_VERSION, success(disconnected).versionInfo());
+  }
+
+  @Test
+  void lateDisconnectOfAnOldSessionIsIgnored() {
+    register(2048, 4096);
+    TestProbe<AgentMessages.Push> oldSession = testKit.createTestProbe();
+    TestProbe<AgentMessages.Push> newSession = testKit.createTestProbe();
+    connect(oldSession.ref(), VERSION, LATER);
+    var reconnected = connect(newSession.ref(), VERSION, LATER.plusSeconds(1));
+
+    var lateClose = disconnect(oldSession.ref(), LATER.plusSeconds(2));
+
+    assertTrue(reconnected.hasNoEvents()); // already connected with this version
+    assertTrue(lateClose.hasNoEvents());
+    assertTrue(success(lateClose).agentConnected());
+    AgentMessages.StopTask stop = new AgentMessages.StopTask("t1", "Task stopped by user");
+    instance.runCommand(new ContainerInstance.DeliverToAgent(stop));
+    assertEquals(new AgentMessages.Push(stop), newSession.receiveMessage());
+    oldSession.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void messageForTheAgentIsPushedToItsConnectedSession() {
+    register(2048, 4096);
+    TestProbe<AgentMessages.Push> session = testKit.createTestProbe();
+    connect(session.ref(), VERSION, LATER);
+    AgentMessages.StopTask stop = new AgentMessages.StopTask("t1", "Task stopped by user");
+
+    var result = instance.runCommand(new ContainerInstance.DeliverToAgent(stop));
+
+    assertTrue(result.hasNoEvents());
+    assertEquals(new AgentMessages.Push(stop), session.receiveMessage());
+  }
+
+  @Test
+  void messageForTheAgentIsDroppedWhenNoSessionIsConnected() {
+    register(2048, 4096);
+    TestProbe<AgentMessages.Push> session = testKit.createTestProbe();
+    AgentMessages.StopTask stop = new AgentMessages.StopTask("t1", "Task stopped by user");
+    instance.runCommand(new ContainerInstance.DeliverToAgent(stop)); // never connected
+    connect(session.ref(), VERSION, LATER);
+    disconnect(session.ref(), LATER.plusSeconds(1));
+
+    var result = instance.runCommand(new ContainerInstance.DeliverToAgent(stop));
+
+    assertTrue(result.hasNoEvents());
+    session.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  // ---- effects, version, replay ----
+
+  @Test
+  void effectsLearnOfEveryPersistedChange() {
+    List<InstanceView> replies = new ArrayList<>();
+    register(2048, 4096);
+    replies.add(view());
+    replies.add(reserve("t1", demand(128, 128)));
+    track("t1", TaskPhase.RUNNING, LATER);
+    replies.add(view());
+    replies.add(success(instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.PutAttributes(List.of(new Attribute("stack", "blue")), r))));
+    track("t1", TaskPhase.STOPPED, LATER);
+    replies.add(view());
+    replies.add(connect(testKit.<AgentMessages.Push>createTestProbe().ref(), VERSION, LATER).reply().getValue());
+    // nothing persisted: nothing told
+    instance.runCommand(ContainerInstance.Get::new);
+    track("t1", TaskPhase.RUNNING, LATER);
+    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t2", demand(99_999, 1), SUMMARY, LATER, r));
+
+    assertEquals(replies, changes);
+  }
+
+  @Test
+  void versionGrowsByOneWithEveryPersistedChange() {
+    register(2048, 4096);
+    reserve("t1", demand(128, 128));
+    track("t1", TaskPhase.PENDING, LATER);
+    track("t1", TaskPhase.RUNNING, LATER);
+    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.DeleteAttributes(List.of("x"), r));
+    track("t1", TaskPhase.STOPPED, LATER);
+
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), changes.stream().map(InstanceView::version).toList());
+    assertEquals(6, view().version());
+  }
+
+  @Test
+  void restartReplaysTheSameStateAndTellsNoOne() {
+    register(2048, 4096);
+    reserve("t1", new Demand(512, 512, Set.of(80), Set.of(53)));
+    reserve("t2", demand(128, 128));
+    track("t1", TaskPhase.RUNNING, LATER);
+    track("t2", TaskPhase.STOPPED, LATER);
+    instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.PutAttributes(List.of(new Attribute("stack", "blue")), r));
+    connect(testKit.<AgentMessages.Push>createTestProbe().ref(), NEWER_VERSION, LATER);
+    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    State before = instance.getState();
+    int told = changes.size();
+
+    State after = instance.restart().state();
+
+    assertEquals(before, after);
+    assertEquals(told, changes.size());
+    assertEquals(((LiveInstance) before).view(),
+        success(instance.<StatusReply<InstanceView>>runCommand(ContainerInstance.Get::new)));
+  }
+
+  // ---- helpers ----
+
+  private Registration registration(int cpu, int memory) {
+    return new Registration(instanceId, "i-0123456789abcdef0",
+        new Resources(cpu, memory, ports(22, 2375, 51678), ports()),
+        List.of(new Attribute("ecs.os-type", "linux"), new Attribute("ecs.availability-zone", "us-east-1a")),
+        VERSION, List.of(new Tag("team", "a")));
+  }
+
+  private Registration register(int cpu, int memory) {
+    Registration registration = registration(cpu, memory);
+    success(instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Register(registration, REGISTERED, r)));
+    return registration;
+  }
+
+  private InstanceView reserve(String taskId, Demand demand) {
+    return reserve(taskId, demand, LATER);
+  }
+
+  private InstanceView reserve(String taskId, Demand demand, Instant at) {
+    return success(instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Reserve(taskId, demand, SUMMARY, at, r)));
+  }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, StatusReply<Done>> track(
+      String taskId, TaskPhase phase, Instant at) {
+    return instance.runCommand(r -> new ContainerInstance.TrackTask(taskId, phase, at, r));
+  }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, StatusReply<InstanceView>>
+      connect(ActorRef<AgentMessages.Push> session, VersionInfo version, Instant at) {
+    return instance.runCommand(r -> new ContainerInstance.ChangeAgentConnection(true, version, session, at, r));
+  }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, StatusReply<InstanceView>>
+      disconnect(ActorRef<AgentMessages.Push> session, Instant at) {
+    return instance.runCommand(r -> new ContainerInstance.ChangeAgentConnection(false, null, session, at, r));
+  }
+
+  private InstanceView view() {
+    State state = instance.getState();
+    if (state instanceof LiveInstance live) return live.view();
+    return ((InactiveInstance) state).view();
+  }
+
+  private static Demand demand(int cpu, int memory) {
+    return new Demand(cpu, memory, Set.of(), Set.of());
+  }
+
+  private static TreeSet<Integer> ports(Integer... ports) {
+    return new TreeSet<>(List.of(ports));
+  }
+}
