@@ -414,14 +414,16 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   public EventHandler<State, Event> eventHandler() {
     var builder = newEventHandlerBuilder();
     builder.forStateType(NoInstance.class)
-        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, Status.ACTIVE, new TreeMap<>(), List.of(), 0));
+        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, Status.ACTIVE, new TreeMap<>(), List.of(), 0,
+            Map.of(), e.at()));
     builder.forStateType(InactiveInstance.class)
         .onEvent(InstanceRegistered.class, (s, e) -> registered(e, Status.ACTIVE, new TreeMap<>(),
-            s.view().recentlyStopped(), s.view().version()));
+            s.view().recentlyStopped(), s.view().version(), Map.of(), e.at()));
     builder.forStateType(LiveInstance.class)
-        // An agent's new session registers again; a DRAINING instance stays DRAINING.
+        // An agent's new session registers again: a DRAINING instance stays DRAINING, attributes put through the
+        // API stay (the agent's own ones are refreshed), and registeredAt is the first registration's.
         .onEvent(InstanceRegistered.class, (s, e) -> registered(e, s.view().status(), s.view().reservations(),
-            s.view().recentlyStopped(), s.view().version()))
+            s.view().recentlyStopped(), s.view().version(), s.view().attributes(), s.view().registeredAt()))
         .onEvent(InstanceStatusChanged.class, (s, e) -> live(s.view().with(e.status(), s.view().agentConnected(),
             s.view().versionInfo(), s.view().attributes(), s.view().reservations())))
         .onEvent(InstanceDeregistered.class, (s, e) -> new InactiveInstance(s.view().with(Status.INACTIVE, false,
@@ -460,11 +462,12 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   }
 
   private State registered(InstanceRegistered e, Status status, SortedMap<String, Reservation> reservations,
-      List<Reservation> recentlyStopped, long version) {
-    SortedMap<String, Attribute> attrs = new TreeMap<>();
+      List<Reservation> recentlyStopped, long version, Map<String, Attribute> previousAttributes,
+      Instant registeredAt) {
+    SortedMap<String, Attribute> attrs = new TreeMap<>(previousAttributes);
     e.registration().attributes().forEach(a -> attrs.put(a.name(), a));
     return new LiveInstance(new InstanceView(accountId, clusterName, e.registration(), status, false,
-        e.registration().versionInfo(), e.at(), Collections.unmodifiableSortedMap(attrs),
+        e.registration().versionInfo(), registeredAt, Collections.unmodifiableSortedMap(attrs),
         Collections.unmodifiableSortedMap(new TreeMap<>(reservations)), recentlyStopped, version + 1));
   }
 

@@ -526,6 +526,20 @@ class ContainerInstanceTest {
     assertEquals(instance.getState(), instance.restart().state());
   }
 
+  @Test
+  void agentRegisteringAgainKeepsAttributesPutThroughTheApiAndTheFirstRegistrationTime() {
+    register(2048, 4096);
+    InstanceView first = success(instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.PutAttributes(List.of(new Attribute("stack", "blue")), r)));
+
+    InstanceView view = success(instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Register(registration(2048, 4096), LATER.plusSeconds(5), r)));
+
+    assertEquals("blue", view.attributes().get("stack").value());
+    assertEquals(first.registeredAt(), view.registeredAt());
+    assertEquals(instance.getState(), instance.restart().state());
+  }
+
   // ---- the agent's session ----
 
   @Test
