@@ -3,6 +3,7 @@ package io.harbormaster.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.EventTags;
+import io.harbormaster.common.JsonMembers;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
 import io.harbormaster.common.Tags;
@@ -49,7 +50,12 @@ public final class Cluster
 
   /** UpdateCluster: members left null are kept as they are. */
   public record Update(List<Setting> settings, JsonNode configuration, JsonNode serviceConnectDefaults, Instant at,
-      ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+      ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {
+    public Update {
+      configuration = JsonMembers.absentIfNull(configuration);
+      serviceConnectDefaults = JsonMembers.absentIfNull(serviceConnectDefaults);
+    }
+  }
 
   public record Delete(Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
@@ -64,7 +70,12 @@ public final class Cluster
   public record ClusterSettingsChanged(List<Setting> settings, Instant at) implements Event {}
 
   public record ClusterConfigurationChanged(JsonNode configuration, JsonNode serviceConnectDefaults, Instant at)
-      implements Event {}
+      implements Event {
+    public ClusterConfigurationChanged {
+      configuration = JsonMembers.absentIfNull(configuration);
+      serviceConnectDefaults = JsonMembers.absentIfNull(serviceConnectDefaults);
+    }
+  }
 
   public record ClusterTagged(List<Tag> tags) implements Event {}
 
@@ -78,7 +89,13 @@ public final class Cluster
   /** What the user asked for in CreateCluster; JSON members we only store and return stay JSON. */
   public record ClusterSpec(String name, List<Setting> settings, JsonNode configuration,
       JsonNode serviceConnectDefaults, List<String> capacityProviders, JsonNode defaultCapacityProviderStrategy,
-      List<Tag> tags) implements CborSerializable {}
+      List<Tag> tags) implements CborSerializable {
+    public ClusterSpec {
+      configuration = JsonMembers.absentIfNull(configuration);
+      serviceConnectDefaults = JsonMembers.absentIfNull(serviceConnectDefaults);
+      defaultCapacityProviderStrategy = JsonMembers.absentIfNull(defaultCapacityProviderStrategy);
+    }
+  }
 
   public enum Status { ACTIVE, INACTIVE }
 
