@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,22 +60,29 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       Files.createDirectories(dataDir);
       Path home = projectHome();
-      System.out.println("Starting the embedded Cassandra (data in " + dataDir.resolve("cassandra") + ") ...");
-      EmbeddedCassandra cassandra = EmbeddedCassandra.start(home,
-          CassandraSettings.local(dataDir.resolve("cassandra"), cassandraPort, cassandraPort + 1));
-      HarbormasterNode node;
-      try {
-        node = HarbormasterNode.start(new NodeSettings("127.0.0.1", port, clusterPort, List.of(),
-            "127.0.0.1:" + cassandra.nativePort(), region, home));
-      } catch (Exception e) {
-        cassandra.close();
-        throw e;
-      }
-      // On Ctrl-C or SIGTERM: the node first (it flushes its last writes), then Cassandra.
+      Path cassandraDir = dataDir.resolve("cassandra");
+      // On Ctrl-C or SIGTERM: the node first (it flushes its last writes), then Cassandra. Registered before
+      // anything starts: a signal while Cassandra is still starting must not leave it running without us.
+      AtomicReference<EmbeddedCassandra> startedCassandra = new AtomicReference<>();
+      AtomicReference<HarbormasterNode> startedNode = new AtomicReference<>();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        node.close();
-        cassandra.close();
+        HarbormasterNode n = startedNode.get();
+        if (n != null) n.close();
+        EmbeddedCassandra c = startedCassandra.get();
+        try {
+          if (c != null) c.close(); else EmbeddedCassandra.stopRunning(cassandraDir);
+        } catch (Exception e) {
+          System.err.println("harbormaster: stopping the embedded Cassandra failed: " + e);
+        }
       }, "harbormaster-shutdown"));
+
+      System.out.println("Starting the embedded Cassandra (data in " + cassandraDir + ") ...");
+      EmbeddedCassandra cassandra = EmbeddedCassandra.start(home,
+          CassandraSettings.local(cassandraDir, cassandraPort, cassandraPort + 1));
+      startedCassandra.set(cassandra);
+      HarbormasterNode node = HarbormasterNode.start(new NodeSettings("127.0.0.1", port, clusterPort, List.of(),
+          "127.0.0.1:" + cassandra.nativePort(), region, home));
+      startedNode.set(node);
 
       Account.AccessKey key = node.ensureDefaultAccount(Duration.ofSeconds(60));
       String endpoint = "http://127.0.0.1:" + node.apiPort();
