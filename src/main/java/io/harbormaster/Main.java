@@ -102,8 +102,7 @@ public final class Main implements Callable<Integer> {
       System.out.println();
       System.out.println("Ctrl-C stops Harbormaster and its Cassandra.");
       System.out.flush();
-      node.system().getWhenTerminated().toCompletableFuture().join();
-      return 0;
+      return awaitStop(node);
     }
   }
 
@@ -156,8 +155,19 @@ public final class Main implements Callable<Integer> {
       }
       System.out.println("Harbormaster node ready: ECS endpoint http://" + host + ":" + node.apiPort());
       System.out.flush();
-      node.system().getWhenTerminated().toCompletableFuture().join();
-      return 0;
+      return awaitStop(node);
     }
+  }
+
+  /**
+   * Blocks until the node's actor system has terminated. A node that stopped by itself (the cluster downed it, it
+   * could not join) exits non-zero, so that a supervisor restarts it and it joins again; a requested stop exits 0.
+   */
+  static int awaitStop(HarbormasterNode node) {
+    node.system().getWhenTerminated().toCompletableFuture().join();
+    return node.unrequestedStopReason().map(reason -> {
+      System.err.println("harbormaster: the node stopped by itself (" + reason + "); exit status 1");
+      return 1;
+    }).orElse(0);
   }
 }

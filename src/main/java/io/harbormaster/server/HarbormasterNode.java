@@ -24,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
@@ -126,6 +128,18 @@ public final class HarbormasterNode implements AutoCloseable {
     return entities.<Account.Command, Account.AccessKey>ask(Account.ENTITY_KEY, Account.DEFAULT_ACCOUNT_ID,
             replyTo -> new Account.EnsureAccessKey(now, replyTo))
         .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Why the node stopped when nobody asked it to: the cluster downed it (the split-brain resolver after it lost
+   * contact with the side it must keep), it could not join its seeds, ... Empty while it runs, and after a stop that
+   * was asked for (SIGTERM, {@link #close()}, leaving the cluster).
+   */
+  public Optional<CoordinatedShutdown.Reason> unrequestedStopReason() {
+    return CoordinatedShutdown.get(system).getShutdownReason()
+        .filter(reason -> !reason.equals(CoordinatedShutdown.jvmExitReason())
+            && !reason.equals(CoordinatedShutdown.actorSystemTerminateReason())
+            && !reason.equals(CoordinatedShutdown.clusterLeavingReason()));
   }
 
   public Entities entities() {
