@@ -8,6 +8,7 @@ import io.harbormaster.account.Account;
 import io.harbormaster.api.ecs.AdminHandlers;
 import io.harbormaster.api.ecs.ClusterHandlers;
 import io.harbormaster.api.ecs.EcsEndpoint;
+import io.harbormaster.api.ecs.EcsException;
 import io.harbormaster.api.ecs.EcsOperations;
 import io.harbormaster.api.ecs.EcsPaging;
 import io.harbormaster.api.ecs.Entities;
@@ -25,7 +26,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -119,15 +123,31 @@ public final class HarbormasterNode implements AutoCloseable {
     return binding.localAddress().getPort();
   }
 
-  /** The default account and its first access key, created on the first start and found again after. */
+  /**
+   * The default account and its first access key, created on the first start and found again after. Right after a
+   * start one ask can outlast the API's ask timeout (shard coordinator starting, journal connecting, a busy machine),
+   * so both idempotent commands are asked again until {@code timeout} has passed.
+   */
   public Account.AccessKey ensureDefaultAccount(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     java.time.Instant now = java.time.Instant.now();
-    entities.<Account.Command, Account.Summary>ask(Account.ENTITY_KEY, Account.DEFAULT_ACCOUNT_ID,
-            replyTo -> new Account.Create("default", true, now, replyTo))
-        .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    return entities.<Account.Command, Account.AccessKey>ask(Account.ENTITY_KEY, Account.DEFAULT_ACCOUNT_ID,
-            replyTo -> new Account.EnsureAccessKey(now, replyTo))
-        .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    askUntil(deadline, () -> entities.<Account.Command, Account.Summary>ask(Account.ENTITY_KEY,
+        Account.DEFAULT_ACCOUNT_ID, replyTo -> new Account.Create("default", true, now, replyTo)));
+    return askUntil(deadline, () -> entities.<Account.Command, Account.AccessKey>ask(Account.ENTITY_KEY,
+        Account.DEFAULT_ACCOUNT_ID, replyTo -> new Account.EnsureAccessKey(now, replyTo)));
+  }
+
+  private static <T> T askUntil(long deadline, Supplier<CompletionStage<T>> ask) throws Exception {
+    while (true) {
+      long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      try {
+        return ask.get().toCompletableFuture().get(left, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        boolean serverSide = e.getCause() instanceof EcsException ecs && ecs.httpStatus() >= 500;
+        if (!serverSide || System.nanoTime() >= deadline) throw e;
+        log.info("the default account did not answer yet ({}); asking again", e.getCause().getMessage());
+      }
+    }
   }
 
   /**
