@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code harbormaster admin ...}: accounts and access keys, through the server's HarbormasterAdmin actions, signed
@@ -27,10 +28,11 @@ import picocli.CommandLine.ParentCommand;
 final class AdminCommands implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--env", description = "An env file written by `up` (default ~/.harbormaster/env).")
+  // INHERIT: `admin create-account --name x --env FILE` works as well as `admin --env FILE create-account ...`.
+  @Option(names = "--env", scope = ScopeType.INHERIT, description = "An env file written by `up` (default ~/.harbormaster/env).")
   Path envFile = Path.of(System.getProperty("user.home"), ".harbormaster", "env");
 
-  @Option(names = "--endpoint-url", description = "The Harbormaster endpoint (default: HARBORMASTER_ENDPOINT).")
+  @Option(names = "--endpoint-url", scope = ScopeType.INHERIT, description = "The Harbormaster endpoint (default: HARBORMASTER_ENDPOINT).")
   String endpoint;
 
   @Override

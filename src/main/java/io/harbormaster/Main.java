@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,28 +70,35 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       Files.createDirectories(dataDir);
       Path home = projectHome();
-      System.out.println("Starting the embedded Cassandra (data in " + dataDir.resolve("cassandra") + ") ...");
-      EmbeddedCassandra cassandra = EmbeddedCassandra.start(home,
-          CassandraSettings.local(dataDir.resolve("cassandra"), cassandraPort, cassandraPort + 1));
-      HarbormasterNode node;
-      try {
-        node = HarbormasterNode.start(new NodeSettings("127.0.0.1", port, clusterPort, List.of(),
-            "127.0.0.1:" + cassandra.nativePort(), region, home));
-      } catch (Exception e) {
-        cassandra.close();
-        throw e;
-      }
+      Path cassandraDir = dataDir.resolve("cassandra");
       Agents agents = new Agents();
-      java.util.concurrent.atomic.AtomicReference<DockerHosts.Found> engine = new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicReference<DockerHosts.Found> engine = new AtomicReference<>();
       // On Ctrl-C or SIGTERM: the agent, the node (it flushes its last writes), Cassandra, and a private Docker
-      // engine if `up` started one. Containers of an engine `up` did not start keep running; the next `up`
-      // re-adopts them.
+      // engine if `up` started one. Registered before anything starts: a signal while Cassandra is still starting
+      // must not leave it running without us. Containers of an engine `up` did not start keep running; the next
+      // `up` re-adopts them.
+      AtomicReference<EmbeddedCassandra> startedCassandra = new AtomicReference<>();
+      AtomicReference<HarbormasterNode> startedNode = new AtomicReference<>();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         agents.close();
-        node.close();
-        cassandra.close();
+        HarbormasterNode n = startedNode.get();
+        if (n != null) n.close();
+        EmbeddedCassandra c = startedCassandra.get();
+        try {
+          if (c != null) c.close(); else EmbeddedCassandra.stopRunning(cassandraDir);
+        } catch (Exception e) {
+          System.err.println("harbormaster: stopping the embedded Cassandra failed: " + e);
+        }
         if (engine.get() != null) DockerHosts.stop(home, engine.get());
       }, "harbormaster-shutdown"));
+
+      System.out.println("Starting the embedded Cassandra (data in " + cassandraDir + ") ...");
+      EmbeddedCassandra cassandra = EmbeddedCassandra.start(home,
+          CassandraSettings.local(cassandraDir, cassandraPort, cassandraPort + 1));
+      startedCassandra.set(cassandra);
+      HarbormasterNode node = HarbormasterNode.start(new NodeSettings("127.0.0.1", port, clusterPort, List.of(),
+          "127.0.0.1:" + cassandra.nativePort(), region, home));
+      startedNode.set(node);
 
       Account.AccessKey key = node.ensureDefaultAccount(Duration.ofSeconds(60));
       String endpoint = "http://127.0.0.1:" + node.apiPort();
@@ -114,8 +122,7 @@ public final class Main implements Callable<Integer> {
       System.out.println();
       System.out.println("Ctrl-C stops Harbormaster and its Cassandra.");
       System.out.flush();
-      node.system().getWhenTerminated().toCompletableFuture().join();
-      return 0;
+      return awaitStop(node);
     }
   }
 
@@ -185,8 +192,19 @@ public final class Main implements Callable<Integer> {
       }
       System.out.println("Harbormaster node ready: ECS endpoint http://" + host + ":" + node.apiPort());
       System.out.flush();
-      node.system().getWhenTerminated().toCompletableFuture().join();
-      return 0;
+      return awaitStop(node);
     }
+  }
+
+  /**
+   * Blocks until the node's actor system has terminated. A node that stopped by itself (the cluster downed it, it
+   * could not join) exits non-zero, so that a supervisor restarts it and it joins again; a requested stop exits 0.
+   */
+  static int awaitStop(HarbormasterNode node) {
+    node.system().getWhenTerminated().toCompletableFuture().join();
+    return node.unrequestedStopReason().map(reason -> {
+      System.err.println("harbormaster: the node stopped by itself (" + reason + "); exit status 1");
+      return 1;
+    }).orElse(0);
   }
 }

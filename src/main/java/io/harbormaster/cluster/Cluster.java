@@ -3,6 +3,7 @@ package io.harbormaster.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.EventTags;
+import io.harbormaster.common.JsonMembers;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
 import io.harbormaster.common.Tags;
@@ -54,8 +55,8 @@ public final class Cluster
   public record Update(List<Setting> settings, JsonNode configuration, JsonNode serviceConnectDefaults, Instant at,
       ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {
     public Update {
-      configuration = absentIfNull(configuration);
-      serviceConnectDefaults = absentIfNull(serviceConnectDefaults);
+      configuration = JsonMembers.absentIfNull(configuration);
+      serviceConnectDefaults = JsonMembers.absentIfNull(serviceConnectDefaults);
     }
   }
 
@@ -81,8 +82,8 @@ public final class Cluster
   public record ClusterConfigurationChanged(JsonNode configuration, JsonNode serviceConnectDefaults, Instant at)
       implements Event {
     public ClusterConfigurationChanged {
-      configuration = absentIfNull(configuration);
-      serviceConnectDefaults = absentIfNull(serviceConnectDefaults);
+      configuration = JsonMembers.absentIfNull(configuration);
+      serviceConnectDefaults = JsonMembers.absentIfNull(serviceConnectDefaults);
     }
   }
 
@@ -104,19 +105,10 @@ public final class Cluster
       JsonNode serviceConnectDefaults, List<String> capacityProviders, JsonNode defaultCapacityProviderStrategy,
       List<Tag> tags) implements CborSerializable {
     public ClusterSpec {
-      configuration = absentIfNull(configuration);
-      serviceConnectDefaults = absentIfNull(serviceConnectDefaults);
-      defaultCapacityProviderStrategy = absentIfNull(defaultCapacityProviderStrategy);
+      configuration = JsonMembers.absentIfNull(configuration);
+      serviceConnectDefaults = JsonMembers.absentIfNull(serviceConnectDefaults);
+      defaultCapacityProviderStrategy = JsonMembers.absentIfNull(defaultCapacityProviderStrategy);
     }
-  }
-
-  /**
-   * Jackson reads a JsonNode member written as null back as a NullNode, not as null. Absent members are null here
-   * (as the API hands them over), so the records turn a NullNode back into null: otherwise a replayed event or a
-   * command from another node would read "absent" as "set to null" and overwrite what is stored.
-   */
-  private static JsonNode absentIfNull(JsonNode node) {
-    return node == null || node.isNull() ? null : node;
   }
 
   public enum Status { ACTIVE, INACTIVE }

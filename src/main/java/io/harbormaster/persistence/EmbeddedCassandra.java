@@ -246,6 +246,15 @@ public final class EmbeddedCassandra implements AutoCloseable {
     return rendered;
   }
 
+  /**
+   * Stops the node running on this data directory, found through its pid file: for a shutdown that arrives while
+   * {@link #start} is still waiting for the node, before there is an instance to {@link #close}. Does nothing when
+   * no node runs there.
+   */
+  public static void stopRunning(Path dataDir) throws IOException {
+    stopLeftover(dataDir.toAbsolutePath().normalize());
+  }
+
   /** Stops a node that a previous, crashed run started on this data directory. */
   private static void stopLeftover(Path dataDir) throws IOException {
     Path pidFile = pidFile(dataDir);

@@ -16,6 +16,7 @@ import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.TaskNotifications;
 import io.harbormaster.api.ecs.EcsEndpoint;
+import io.harbormaster.api.ecs.EcsException;
 import io.harbormaster.api.ecs.EcsOperations;
 import io.harbormaster.api.ecs.EcsPaging;
 import io.harbormaster.api.ecs.Entities;
@@ -32,7 +33,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
@@ -133,15 +139,43 @@ public final class HarbormasterNode implements AutoCloseable {
     return binding.localAddress().getPort();
   }
 
-  /** The default account and its first access key, created on the first start and found again after. */
+  /**
+   * The default account and its first access key, created on the first start and found again after. Right after a
+   * start one ask can outlast the API's ask timeout (shard coordinator starting, journal connecting, a busy machine),
+   * so both idempotent commands are asked again until {@code timeout} has passed.
+   */
   public Account.AccessKey ensureDefaultAccount(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     java.time.Instant now = java.time.Instant.now();
-    entities.<Account.Command, Account.Summary>ask(Account.ENTITY_KEY, Account.DEFAULT_ACCOUNT_ID,
-            replyTo -> new Account.Create("default", true, now, replyTo))
-        .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    return entities.<Account.Command, Account.AccessKey>ask(Account.ENTITY_KEY, Account.DEFAULT_ACCOUNT_ID,
-            replyTo -> new Account.EnsureAccessKey(now, replyTo))
-        .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    askUntil(deadline, () -> entities.<Account.Command, Account.Summary>ask(Account.ENTITY_KEY,
+        Account.DEFAULT_ACCOUNT_ID, replyTo -> new Account.Create("default", true, now, replyTo)));
+    return askUntil(deadline, () -> entities.<Account.Command, Account.AccessKey>ask(Account.ENTITY_KEY,
+        Account.DEFAULT_ACCOUNT_ID, replyTo -> new Account.EnsureAccessKey(now, replyTo)));
+  }
+
+  private static <T> T askUntil(long deadline, Supplier<CompletionStage<T>> ask) throws Exception {
+    while (true) {
+      long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      try {
+        return ask.get().toCompletableFuture().get(left, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        boolean serverSide = e.getCause() instanceof EcsException ecs && ecs.httpStatus() >= 500;
+        if (!serverSide || System.nanoTime() >= deadline) throw e;
+        log.info("the default account did not answer yet ({}); asking again", e.getCause().getMessage());
+      }
+    }
+  }
+
+  /**
+   * Why the node stopped when nobody asked it to: the cluster downed it (the split-brain resolver after it lost
+   * contact with the side it must keep), it could not join its seeds, ... Empty while it runs, and after a stop that
+   * was asked for (SIGTERM, {@link #close()}, leaving the cluster).
+   */
+  public Optional<CoordinatedShutdown.Reason> unrequestedStopReason() {
+    return CoordinatedShutdown.get(system).getShutdownReason()
+        .filter(reason -> !reason.equals(CoordinatedShutdown.jvmExitReason())
+            && !reason.equals(CoordinatedShutdown.actorSystemTerminateReason())
+            && !reason.equals(CoordinatedShutdown.clusterLeavingReason()));
   }
 
   /** The cluster `up` and its local agent use; CreateCluster is idempotent, as in ECS. */

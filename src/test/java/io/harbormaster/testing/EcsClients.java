@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
@@ -25,6 +26,23 @@ public final class EcsClients {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
         .overrideConfiguration(config.build())
         .build();
+  }
+
+  /** One attempt, no retries, a short deadline: for polling a node whose cluster is failing over. */
+  public static EcsClient probe(String endpoint, String accessKeyId, String secret, Duration timeout) {
+    return EcsClient.builder()
+        .endpointOverride(URI.create(endpoint))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
+        .overrideConfiguration(ClientOverrideConfiguration.builder()
+            .retryStrategy(AwsRetryStrategy.doNotRetry())
+            .apiCallTimeout(timeout)
+            .build())
+        .build();
+  }
+
+  public static EcsClient sync(String endpoint, ServerProcess.Credentials credentials) {
+    return sync(endpoint, credentials.accessKeyId(), credentials.secretAccessKey());
   }
 
   public static EcsClient sync(ServerProcess server) {

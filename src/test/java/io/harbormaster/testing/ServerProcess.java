@@ -91,11 +91,25 @@ public final class ServerProcess implements AutoCloseable {
       } catch (IOException ignored) {
         // the process ended
       }
-      // Output ends a moment before the process does: exitValue() here would throw and leave start() waiting.
-      ready.completeExceptionally(new IllegalStateException("node exited with " + process.onExit().join().exitValue()));
+      // The output closes a moment before the process is reaped: exitValue() would throw.
+      ready.completeExceptionally(new IllegalStateException("node exited with " + exitCode()));
     }, "server-output-" + apiPort);
     pump.setDaemon(true);
     pump.start();
+  }
+
+  private String exitCode() {
+    try {
+      return process.waitFor(10, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "(still running)";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted)";
+    }
+  }
+
+  /** A node that joins the cluster of the nodes at {@code seeds} (their {@link #clusterAddress()}). */
+  public static ServerProcess startJoining(String name, String... seeds) throws Exception {
+    return start(name, FreePorts.pick(), FreePorts.pick(), List.of(seeds), false);
   }
 
   public String endpoint() {
@@ -116,8 +130,49 @@ public final class ServerProcess implements AutoCloseable {
     return credentials;
   }
 
+  /** Whether this node's log has a line containing {@code fragment} yet. */
+  public boolean logContains(String fragment) {
+    try {
+      return Files.readString(log).contains(fragment);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** This node's address as Pekko prints it, e.g. in "Leader is moving node [...] to [Up]". */
+  public String pekkoAddress() {
+    return "pekko://harbormaster@" + clusterAddress();
+  }
+
+  /**
+   * Waits until the cluster's leader has moved {@code joining} to Up: only the leader logs it, so every given node's
+   * log is read.
+   */
+  public static void awaitUp(ServerProcess joining, Duration timeout, ServerProcess... members)
+      throws InterruptedException {
+    String line = "Leader is moving node [" + joining.pekkoAddress() + "] to [Up]";
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (joining.logContains(line)) return;
+      for (ServerProcess member : members) {
+        if (member.logContains(line)) return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(joining.pekkoAddress() + " was not Up within " + timeout + "\n" + joining.tail());
+  }
+
+  public Path log() {
+    return log;
+  }
+
   public long pid() {
     return process.pid();
+  }
+
+  /** The exit status; the process must have ended. */
+  public int exitValue() {
+    return process.exitValue();
   }
 
   public boolean isAlive() {
