@@ -222,10 +222,10 @@ class AwsCliIT {
     assertEquals(taskDefinitionArn(a, 1), first.get("taskDefinition").get("taskDefinitionArn").asText());
     for (String family : List.of(a, a, b, unique(which, "other"))) register(family);
 
-    // DESC reverses both the family order and the revision order; pages of 2 are joined by the CLI.
-    assertEquals(List.of(taskDefinitionArn(b, 1), taskDefinitionArn(a, 3), taskDefinitionArn(a, 2),
-            taskDefinitionArn(a, 1)),
-        texts(aws.run("ecs", "list-task-definitions", "--family-prefix", prefix, "--sort", "DESC",
+    // familyPrefix names a whole family (the API model: "the full family name"); DESC reverses the revisions, and
+    // pages of 2 are joined by the CLI.
+    assertEquals(List.of(taskDefinitionArn(a, 3), taskDefinitionArn(a, 2), taskDefinitionArn(a, 1)),
+        texts(aws.run("ecs", "list-task-definitions", "--family-prefix", a, "--sort", "DESC",
             "--page-size", "2").orFail().get("taskDefinitionArns")));
 
     JsonNode deregistered = aws.run("ecs", "deregister-task-definition", "--task-definition", a + ":1")
