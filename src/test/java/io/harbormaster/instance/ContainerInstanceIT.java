@@ -34,7 +34,6 @@ import software.amazon.awssdk.services.ecs.model.ClusterContainsContainerInstanc
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.ContainerInstanceStatus;
-import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.PlacementConstraint;
@@ -175,6 +174,8 @@ class ContainerInstanceIT {
       RunTaskResponse refused = ecs.runTask(r -> r.cluster(cluster).taskDefinition(loopTd));
       assertTrue(refused.tasks().isEmpty());
       assertFalse(refused.failures().isEmpty());
+      assertEquals(instanceArn, refused.failures().get(0).arn());
+      assertEquals("DRAINING", refused.failures().get(0).reason());
     } finally {
       ecs.updateContainerInstancesState(r -> r.cluster(cluster).containerInstances(instanceArn)
           .status(ContainerInstanceStatus.ACTIVE));
@@ -205,6 +206,7 @@ class ContainerInstanceIT {
         .placementConstraints(memberOf("attribute:stack == green")));
     assertTrue(green.tasks().isEmpty());
     assertEquals("MemberOf placement constraint unsatisfied.", green.failures().get(0).reason());
+    assertEquals(instanceArn, green.failures().get(0).arn());
 
     ecs.deleteAttributes(r -> r.cluster(cluster).attributes(Attribute.builder().name("stack")
         .targetType("container-instance").targetId(instanceArn).build()));
@@ -286,7 +288,7 @@ class ContainerInstanceIT {
   void deregisteringAnInstanceWithTasksNeedsForce() {
     String taskArn = runLoop();
     awaitRunning(taskArn);
-    EcsException refused = assertThrows(EcsException.class, () -> ecs.deregisterContainerInstance(r -> r
+    InvalidParameterException refused = assertThrows(InvalidParameterException.class, () -> ecs.deregisterContainerInstance(r -> r
         .cluster(cluster).containerInstance(instanceArn)));
     assertEquals(400, refused.statusCode());
     assertEquals("ACTIVE", instance().status());
