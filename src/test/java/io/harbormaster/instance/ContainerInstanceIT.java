@@ -158,6 +158,7 @@ class ContainerInstanceIT {
     ContainerInstance after = await("resources back", Duration.ofSeconds(30), this::instance,
         i -> remaining(i, "MEMORY") == memory);
     assertEquals(cpu, remaining(after, "CPU"));
+    assertEquals(0, after.runningTasksCount());
   }
 
   @Test

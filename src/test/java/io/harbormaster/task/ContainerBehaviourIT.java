@@ -186,6 +186,8 @@ class ContainerBehaviourIT {
     assertEquals("TaskFailedToStart", stopped.stopCodeAsString());
     assertEquals(1, container(stopped, "init").exitCode());
     assertEquals(null, container(stopped, "app").exitCode());
+    assertEquals("STOPPED", container(stopped, "app").lastStatus());
+    assertEquals("STOPPED", container(stopped, "init").lastStatus());
   }
 
   @Test
@@ -239,6 +241,8 @@ class ContainerBehaviourIT {
     String td = register(unique("oom"), container("main", "x=a; while :; do x=$x$x; done").memory(16).build());
     Task stopped = awaitStopped(run(td));
     assertEquals("OutOfMemoryError: Container killed due to memory usage", container(stopped, "main").reason());
+    assertEquals(137, container(stopped, "main").exitCode());
+    assertNotNull(stopped.stoppedAt());
     assertEquals("EssentialContainerExited", stopped.stopCodeAsString());
   }
 
