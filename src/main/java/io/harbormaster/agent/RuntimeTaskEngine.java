@@ -102,8 +102,8 @@ public final class RuntimeTaskEngine implements TaskEngine {
         }
         byContainer.remove(id);
       }
+      forget(runner.taskId()); // before the runner goes: a task no longer reported has no saved state either
       runners.remove(runner.taskId());
-      forget(runner.taskId());
     }), cleanupDelay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
