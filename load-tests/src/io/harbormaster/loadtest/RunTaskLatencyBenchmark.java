@@ -89,8 +89,8 @@ public final class RunTaskLatencyBenchmark {
       row("  (of which create)", rawCreate);
       System.out.println("breakdown of the Harbormaster figure (server clock: createdAt, startedAt):");
       row("  RunTask call returns", phases[0]);
-      row("  send -> task createdAt (HTTP, placement, reserve)", phases[1]);
-      row("  createdAt -> startedAt (to agent, Docker, report)", phases[2]);
+      row("  send -> createdAt (request received)", phases[1]);
+      row("  createdAt -> startedAt (RunTask, agent, Docker)", phases[2]);
       row("  startedAt -> seen RUNNING by the poll", phases[3]);
       row("raw: the agent's Docker calls for one task", agentCalls);
       System.out.println("  (listByLabel + ensureImage + create + start + inspect, as TaskRunner.launch does)");
