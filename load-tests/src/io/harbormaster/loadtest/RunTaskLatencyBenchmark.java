@@ -1,0 +1,202 @@
+package io.harbormaster.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.harbormaster.agent.runtime.ContainerLabels;
+import io.harbormaster.agent.runtime.ContainerSpec;
+import io.harbormaster.agent.runtime.EcsContainerSpecs;
+import io.harbormaster.agent.runtime.docker.DockerRuntime;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * RunTask → RUNNING on real Docker, against the raw docker-java create+start of the same container, in the same run
+ * (the two alternate, so drift on a shared machine hits both alike). A printed figure, not a test.
+ *
+ * <pre>
+ *   RunTaskLatencyBenchmark ENV_FILE DOCKER_HOST [COUNT=30] [CLUSTER=default]
+ * </pre>
+ *
+ * The ENV_FILE is the one `harbormaster up` writes (endpoint and credentials); the agent `up` started on DOCKER_HOST
+ * runs the tasks.
+ */
+public final class RunTaskLatencyBenchmark {
+  static final String IMAGE = "harbormaster/busybox:test";
+  static final List<String> COMMAND = List.of("sh", "-c", "trap \"exit 0\" TERM; while :; do sleep 1; done");
+  static final int MEMORY_MIB = 32;
+  static final Duration POLL = Duration.ofMillis(20);
+  static final Duration TASK_TIMEOUT = Duration.ofSeconds(60);
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> env = readEnv(Path.of(args[0]));
+    String dockerHost = args[1];
+    int count = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    String cluster = args.length > 3 ? args[3] : "default";
+    int warmup = 3;
+
+    try (EcsClient ecs = EcsClient.builder()
+            .endpointOverride(URI.create(env.get("HARBORMASTER_ENDPOINT")))
+            .region(Region.of(env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")))
+            .credentialsProvider(StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))))
+            .build();
+        DockerRuntime docker = DockerRuntime.connect(dockerHost)) {
+      String family = "latency-" + UUID.randomUUID().toString().substring(0, 8);
+      String td = ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST)
+              .containerDefinitions(ContainerDefinition.builder().name("main").image(IMAGE).memory(MEMORY_MIB)
+                  .essential(true).command(COMMAND).stopTimeout(5).build()))
+          .taskDefinition().taskDefinitionArn();
+      docker.ensureImage(IMAGE);
+
+      long[] ecsNanos = new long[count];
+      long[] rawNanos = new long[count];
+      long[] rawCreate = new long[count];
+      long[] agentCalls = new long[count];
+      long[][] phases = new long[4][count];
+      for (int i = -warmup; i < count; i++) {
+        long[] e = runTaskToRunning(ecs, cluster, td);
+        long[] r = rawCreateStart(docker, i);
+        if (i >= 0) {
+          ecsNanos[i] = e[0];
+          for (int p = 0; p < 4; p++) phases[p][i] = e[p + 1];
+          rawNanos[i] = r[0] + r[1];
+          rawCreate[i] = r[0];
+          agentCalls[i] = r[0] + r[1] + r[2];
+        }
+      }
+      System.out.println();
+      System.out.printf("RunTask -> RUNNING vs raw docker-java create+start, %d tasks each (after %d warm-up), "
+          + "alternating, poll %d ms%n", count, warmup, POLL.toMillis());
+      System.out.printf("%-44s %9s %9s %9s %9s%n", "", "p50 ms", "p99 ms", "min ms", "max ms");
+      row("Harbormaster RunTask -> DescribeTasks RUNNING", ecsNanos);
+      row("raw DockerRuntime.create+start", rawNanos);
+      row("  (of which create)", rawCreate);
+      System.out.println("breakdown of the Harbormaster figure (server clock: createdAt, startedAt):");
+      row("  RunTask call returns", phases[0]);
+      row("  send -> createdAt (request received)", phases[1]);
+      row("  createdAt -> startedAt (RunTask, agent, Docker)", phases[2]);
+      row("  startedAt -> seen RUNNING by the poll", phases[3]);
+      row("raw: the agent's Docker calls for one task", agentCalls);
+      System.out.println("  (listByLabel + ensureImage + create + start + inspect, as TaskRunner.launch does)");
+      double ratio50 = pct(ecsNanos, 50) / pct(rawNanos, 50);
+      double ratio99 = pct(ecsNanos, 99) / pct(rawNanos, 99);
+      System.out.printf("ratio p50 %.2fx, p99 %.2fx (target <= 1.2x)%n", ratio50, ratio99);
+    }
+  }
+
+  /**
+   * RunTask, then DescribeTasks every ~20 ms until RUNNING; then StopTask and wait until STOPPED (not timed).
+   * Returns [total, RunTask call, send→createdAt, createdAt→startedAt, startedAt→seen] in nanos.
+   */
+  static long[] runTaskToRunning(EcsClient ecs, String cluster, String td) throws InterruptedException {
+    long t0 = System.nanoTime();
+    long wall0 = System.currentTimeMillis();
+    RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).startedBy("latency-bench"));
+    if (!run.failures().isEmpty() || run.tasks().isEmpty()) {
+      throw new IllegalStateException("RunTask failed: " + run.failures());
+    }
+    long called = System.nanoTime() - t0;
+    String arn = run.tasks().get(0).taskArn();
+    long took;
+    long wallSeen;
+    Task running;
+    while (true) {
+      Task t = ecs.describeTasks(r -> r.cluster(cluster).tasks(arn)).tasks().get(0);
+      if ("RUNNING".equals(t.lastStatus())) {
+        took = System.nanoTime() - t0;
+        wallSeen = System.currentTimeMillis();
+        running = t;
+        break;
+      }
+      if ("STOPPED".equals(t.lastStatus())) throw new IllegalStateException("task stopped: " + t.stoppedReason());
+      if (System.nanoTime() - t0 > TASK_TIMEOUT.toNanos()) throw new IllegalStateException("not RUNNING: " + arn);
+      Thread.sleep(POLL.toMillis());
+    }
+    ecs.stopTask(r -> r.cluster(cluster).task(arn).reason("benchmark"));
+    long s0 = System.nanoTime();
+    while (!"STOPPED".equals(ecs.describeTasks(r -> r.cluster(cluster).tasks(arn)).tasks().get(0).lastStatus())) {
+      if (System.nanoTime() - s0 > TASK_TIMEOUT.toNanos()) throw new IllegalStateException("not STOPPED: " + arn);
+      Thread.sleep(50);
+    }
+    long created = running.createdAt().toEpochMilli();
+    long started = running.startedAt().toEpochMilli();
+    return new long[] {took, called, (created - wall0) * 1_000_000, (started - created) * 1_000_000,
+        (wallSeen - started) * 1_000_000};
+  }
+
+  /**
+   * The same container as the task's, through the agent's own spec mapping and DockerRuntime; [create, start,
+   * the agent's other calls: listByLabel + ensureImage before, inspect after].
+   */
+  static long[] rawCreateStart(DockerRuntime docker, int i) {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode container = json.createObjectNode().put("name", "main").put("image", IMAGE)
+        .put("memory", MEMORY_MIB).put("essential", true).put("stopTimeout", 5);
+    ArrayNode command = container.putArray("command");
+    COMMAND.forEach(command::add);
+    ObjectNode taskDefinition = json.createObjectNode().put("networkMode", "host");
+    taskDefinition.putArray("containerDefinitions").add(container);
+    String taskId = "raw" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    Map<String, String> labels = new HashMap<>();
+    labels.put(ContainerLabels.TASK_ARN, "arn:aws:ecs:us-east-1:000000000000:task/raw/" + taskId);
+    labels.put(ContainerLabels.CONTAINER_NAME, "main");
+    labels.put("io.harbormaster.test", "true");
+    ContainerSpec spec = EcsContainerSpecs.fromContainerDefinition(container, taskDefinition, labels);
+    long t0 = System.nanoTime();
+    String id = docker.create(spec);
+    long t1 = System.nanoTime();
+    docker.start(id);
+    long t2 = System.nanoTime();
+    docker.inspect(id);
+    docker.listByLabel(ContainerLabels.TASK_ARN, labels.get(ContainerLabels.TASK_ARN));
+    docker.ensureImage(IMAGE);
+    long t3 = System.nanoTime();
+    docker.stop(id, Duration.ofSeconds(5));
+    docker.remove(id);
+    return new long[] {t1 - t0, t2 - t1, t3 - t2};
+  }
+
+  static void row(String name, long[] nanos) {
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    System.out.printf("%-44s %9.1f %9.1f %9.1f %9.1f%n", name, pct(nanos, 50), pct(nanos, 99), s[0] / 1e6,
+        s[s.length - 1] / 1e6);
+  }
+
+  /** Nearest-rank percentile, in ms. */
+  static double pct(long[] nanos, double p) {
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    int rank = (int) Math.ceil(p / 100.0 * s.length);
+    return s[Math.max(0, Math.min(s.length - 1, rank - 1))] / 1e6;
+  }
+
+  static Map<String, String> readEnv(Path file) throws java.io.IOException {
+    Map<String, String> out = new HashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      if (line.startsWith("export ") && line.contains("=")) {
+        String kv = line.substring("export ".length());
+        out.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+      }
+    }
+    return out;
+  }
+
+  private RunTaskLatencyBenchmark() {}
+}
