@@ -63,7 +63,11 @@ public final class Agent implements AutoCloseable {
     this.scheduler = scheduler;
     this.dockerVersion = dockerVersion;
     this.backoff = settings.minBackoff();
-    this.instanceId = readInstanceId();
+    // The host names itself before its first registration, so a registration retried after a timeout is the same
+    // instance and leaves no orphan behind.
+    String saved = readInstanceId();
+    this.instanceId = saved.isEmpty() ? java.util.UUID.randomUUID().toString().replace("-", "") : saved;
+    if (saved.isEmpty()) writeInstanceId(instanceId);
     engine.onReport(report -> {
       if (welcomed) send(report);
     });

@@ -28,9 +28,10 @@ public final class TaskNotifications implements Task.Effects {
   @Override
   public void created(TaskView task) {
     EntityRef<ContainerInstance.Command> instance = instanceOf(task);
+    // The payload first: it is not persisted, so it need not wait behind the phase's journal write.
+    instance.tell(new ContainerInstance.DeliverToAgent(new AgentMessages.StartTask(TaskPayloads.of(region, task))));
     instance.tell(new ContainerInstance.TrackTask(task.taskId(), TaskPhase.PENDING, Instant.now(),
         system.ignoreRef()));
-    instance.tell(new ContainerInstance.DeliverToAgent(new AgentMessages.StartTask(TaskPayloads.of(region, task))));
   }
 
   @Override

@@ -76,7 +76,11 @@ public final class AgentEndpoint {
         .map(t -> (AgentSession.Command) new AgentSession.FromAgent(JSON.readValue(t.getStrictText(),
             AgentMessage.class)))
         .to(ActorSink.actorRef(session, new AgentSession.Disconnected(), failure -> new AgentSession.Disconnected()));
-    Source<Message, NotUsed> outgoing = out.second().map(m -> TextMessage.create(JSON.writeValueAsString(m)));
-    return Flow.fromSinkAndSource(in, outgoing);
+    // A refusal is the session's last word: the server then closes its side too. Coupled: when the agent goes away
+    // the outgoing side completes, and when the session ends the agent sees the close and reconnects.
+    Source<Message, NotUsed> outgoing = out.second()
+        .takeWhile(m -> !(m instanceof AgentMessages.Refused), true)
+        .map(m -> TextMessage.create(JSON.writeValueAsString(m)));
+    return Flow.fromSinkAndSourceCoupled(in, outgoing);
   }
 }

@@ -100,6 +100,12 @@ public final class AgentSession {
       String instanceId = hello.instanceId() == null || hello.instanceId().isEmpty()
           ? UUID.randomUUID().toString().replace("-", "")
           : hello.instanceId();
+      if (!instanceId.matches("[A-Za-z0-9-]{1,64}") || !clusterName.matches("[A-Za-z0-9_-]{1,255}")) {
+        ctx.getSelf().tell(new RegistrationFailed("InvalidParameterException",
+            "An instance id has 1-64 letters, digits and hyphens, a cluster name 1-255 letters, digits, hyphens "
+                + "and underscores."));
+        return Behaviors.same();
+      }
       Instant now = Instant.now();
       Registration registration = new Registration(instanceId, hello.ec2InstanceId(), resources(hello),
           hello.attributes() == null ? List.of() : hello.attributes(), hello.versionInfo(), List.of());
