@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * whose command mentions {@code false} turns UNHEALTHY, any other HEALTHY, one interval after the start.
  */
 public final class HollowRuntime implements ContainerRuntime {
-  private static final Pattern EXIT = Pattern.compile("\\bexit (\\d+)");
+  /** The command ends in {@code exit N} (a trap's quoted {@code exit} inside it does not count). */
+  private static final Pattern EXIT = Pattern.compile("(?:^|;)\\s*exit (\\d+)\\s*$");
   private static final Pattern SLEEP = Pattern.compile("^sleep (\\d+)$");
 
   private final ScheduledExecutorService timers;
