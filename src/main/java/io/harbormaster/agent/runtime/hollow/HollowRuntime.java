@@ -75,8 +75,10 @@ public final class HollowRuntime implements ContainerRuntime {
     sleep(startLatency);
     c.status = ContainerState.Status.RUNNING;
     c.startedAt = Instant.now();
-    String command = String.join(" ", c.spec.command() == null ? List.of() : c.spec.command());
-    Matcher exit = EXIT.matcher(command);
+    List<String> args = c.spec.command() == null ? List.of() : c.spec.command();
+    String command = String.join(" ", args);
+    // The script a shell runs is the last argument (sh -c '...'); a plain command is all of them.
+    Matcher exit = EXIT.matcher(args.isEmpty() ? "" : args.get(args.size() - 1));
     Matcher sleep = SLEEP.matcher(command.strip());
     if (exit.find()) {
       timers.schedule(() -> exit(c, Integer.parseInt(exit.group(1))), 10, TimeUnit.MILLISECONDS);
