@@ -112,7 +112,7 @@ trap 'exit 130' INT TERM
 
 # ---- start harbormaster up ----
 log "starting ./harbormaster up: API $api_port, Cassandra $cassandra_port (+1), cluster $cluster_port, data $data_dir"
-./harbormaster up --data-dir "$data_dir" --port "$api_port" --cassandra-port "$cassandra_port" \
+./harbormaster up --no-agent --data-dir "$data_dir" --port "$api_port" --cassandra-port "$cassandra_port" \
   --cluster-port "$cluster_port" >"$up_log" 2>&1 &
 up_pid=$!   # ./harbormaster execs java: this is the server JVM
 
