@@ -5,22 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.harbormaster.agent.Agent;
-import io.harbormaster.agent.Agents;
-import io.harbormaster.testing.EcsClients;
-import io.harbormaster.testing.ProjectHome;
-import io.harbormaster.testing.ServerProcess;
+import io.harbormaster.testing.Await;
+import io.harbormaster.testing.DockerCluster;
 import io.harbormaster.testing.SharedDocker;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -50,26 +40,17 @@ import software.amazon.awssdk.services.ecs.model.Task;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerInstanceIT {
   private static final String LOOP = "trap 'exit 0' TERM; while :; do sleep 1; done";
-  private ServerProcess server;
+  private DockerCluster docker;
   private EcsClient ecs;
-  private Agents agents;
   private String cluster;
   private String instanceArn;
   private String loopTd;
 
   @BeforeAll
   void start() throws Exception {
-    String dockerHost = SharedDocker.dockerHost();
-    server = ServerProcess.startFirst("instances");
-    ecs = EcsClients.sync(server);
-    cluster = "instances-" + UUID.randomUUID().toString().substring(0, 8);
-    ecs.createCluster(r -> r.clusterName(cluster));
-    agents = new Agents();
-    var c = server.credentials();
-    Path state = Files.createTempDirectory(ProjectHome.resolve("target").toAbsolutePath(), "agent-");
-    Agent agent = agents.docker(new Agents.Credentials(URI.create(server.endpoint()), c.accessKeyId(),
-        c.secretAccessKey(), "us-east-1"), cluster, dockerHost, state, "local-1a");
-    agent.registered().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    docker = DockerCluster.start("instances");
+    ecs = docker.ecs();
+    cluster = docker.cluster();
     instanceArn = ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns().get(0);
     loopTd = ecs.registerTaskDefinition(r -> r.family("inst-loop-" + UUID.randomUUID().toString().substring(0, 6))
         .networkMode(NetworkMode.HOST).containerDefinitions(ContainerDefinition.builder().name("main")
@@ -80,9 +61,7 @@ class ContainerInstanceIT {
 
   @AfterAll
   void stop() throws Exception {
-    if (agents != null) agents.close();
-    if (ecs != null) ecs.close();
-    if (server != null) server.close();
+    if (docker != null) docker.close();
   }
 
   // ---- helpers ----
@@ -119,22 +98,6 @@ class ContainerInstanceIT {
         o -> o.waitTimeout(Duration.ofMinutes(2)));
   }
 
-  private static <T> T await(String what, Duration limit, Supplier<T> probe, Predicate<T> done) {
-    Instant deadline = Instant.now().plus(limit);
-    T last = probe.get();
-    while (!done.test(last)) {
-      if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for " + what + ": " + last);
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      last = probe.get();
-    }
-    return last;
-  }
-
   private static PlacementConstraint memberOf(String expression) {
     return PlacementConstraint.builder().type(PlacementConstraintType.MEMBER_OF).expression(expression).build();
   }
@@ -155,7 +118,7 @@ class ContainerInstanceIT {
     assertEquals(memory - 64, remaining(during, "MEMORY"));
     assertEquals(1, during.runningTasksCount());
     stopAndWait(taskArn);
-    ContainerInstance after = await("resources back", Duration.ofSeconds(30), this::instance,
+    ContainerInstance after = Await.until("resources back", Duration.ofSeconds(30), this::instance,
         i -> remaining(i, "MEMORY") == memory);
     assertEquals(cpu, remaining(after, "CPU"));
     assertEquals(0, after.runningTasksCount());

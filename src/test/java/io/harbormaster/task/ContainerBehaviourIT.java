@@ -7,17 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Ulimit;
-import io.harbormaster.agent.Agent;
-import io.harbormaster.agent.Agents;
 import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.testing.AwsCli;
-import io.harbormaster.testing.EcsClients;
-import io.harbormaster.testing.ProjectHome;
-import io.harbormaster.testing.ServerProcess;
+import io.harbormaster.testing.Await;
+import io.harbormaster.testing.DockerCluster;
 import io.harbormaster.testing.SharedDocker;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -25,9 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,40 +46,20 @@ import software.amazon.awssdk.services.ecs.model.UlimitName;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerBehaviourIT {
   private static final String LOOP = "trap 'exit 0' TERM; while :; do sleep 1; done";
-  private ServerProcess server;
+  private DockerCluster docker;
   private EcsClient ecs;
-  private Agents agents;
-  private Agents.Credentials credentials;
-  private Path state;
-  private String dockerHost;
   private String cluster;
 
   @BeforeAll
   void start() throws Exception {
-    dockerHost = SharedDocker.dockerHost();
-    server = ServerProcess.startFirst("containers");
-    ecs = EcsClients.sync(server);
-    cluster = "containers-" + UUID.randomUUID().toString().substring(0, 8);
-    ecs.createCluster(r -> r.clusterName(cluster));
-    var c = server.credentials();
-    credentials = new Agents.Credentials(URI.create(server.endpoint()), c.accessKeyId(), c.secretAccessKey(),
-        "us-east-1");
-    state = Files.createTempDirectory(ProjectHome.resolve("target").toAbsolutePath(), "agent-");
-    agents = startAgent();
-  }
-
-  private Agents startAgent() throws Exception {
-    Agents fresh = new Agents();
-    Agent agent = fresh.docker(credentials, cluster, dockerHost, state, "local-1a");
-    agent.registered().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    return fresh;
+    docker = DockerCluster.start("containers");
+    ecs = docker.ecs();
+    cluster = docker.cluster();
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (agents != null) agents.close();
-    if (ecs != null) ecs.close();
-    if (server != null) server.close();
+    if (docker != null) docker.close();
   }
 
   // ---- helpers ----
@@ -132,24 +104,8 @@ class ContainerBehaviourIT {
     return describe(taskArn);
   }
 
-  private static <T> T await(String what, Duration limit, Supplier<T> probe, Predicate<T> done) {
-    Instant deadline = Instant.now().plus(limit);
-    T last = probe.get();
-    while (!done.test(last)) {
-      if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for " + what + ": " + last);
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      last = probe.get();
-    }
-    return last;
-  }
-
   private Task awaitTask(String taskArn, String what, Predicate<Task> done) {
-    return await(what, Duration.ofMinutes(2), () -> describe(taskArn), done);
+    return Await.until(what, Duration.ofMinutes(2), () -> describe(taskArn), done);
   }
 
   // ---- dependsOn ----
@@ -312,14 +268,13 @@ class ContainerBehaviourIT {
     String instanceArn = running.containerInstanceArn();
     String containerId = container(running, "main").runtimeId();
 
-    agents.close();
-    agents = null;
-    ContainerInstance gone = await("agentConnected false", Duration.ofSeconds(60), this::instance,
+    docker.stopAgent();
+    ContainerInstance gone = Await.until("agentConnected false", Duration.ofSeconds(60), this::instance,
         i -> !i.agentConnected());
     assertEquals(instanceArn, gone.containerInstanceArn());
 
-    agents = startAgent();
-    ContainerInstance back = await("agentConnected true", Duration.ofSeconds(60), this::instance,
+    docker.startAgent();
+    ContainerInstance back = Await.until("agentConnected true", Duration.ofSeconds(60), this::instance,
         ContainerInstance::agentConnected);
     assertEquals(instanceArn, back.containerInstanceArn());
     assertEquals(List.of(instanceArn), ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns());
@@ -349,7 +304,7 @@ class ContainerBehaviourIT {
   void theAwsCliWaitsForATaskToRunAndToStop() {
     var found = AwsCli.v2();
     Assumptions.assumeTrue(found.isPresent(), "no AWS CLI v2 on this machine");
-    AwsCli aws = found.get().against(server).timeout(Duration.ofMinutes(3));
+    AwsCli aws = found.get().against(docker.server()).timeout(Duration.ofMinutes(3));
     String td = register(unique("cli-wait"), container("main", LOOP).stopTimeout(2).build());
     String taskArn = run(td);
     aws.run("ecs", "wait", "tasks-running", "--cluster", cluster, "--tasks", taskArn).orFail();

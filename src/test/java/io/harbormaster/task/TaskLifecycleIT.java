@@ -6,19 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.harbormaster.agent.Agent;
-import io.harbormaster.agent.Agents;
-import io.harbormaster.testing.EcsClients;
-import io.harbormaster.testing.ProjectHome;
-import io.harbormaster.testing.ServerProcess;
+import io.harbormaster.testing.DockerCluster;
 import io.harbormaster.testing.SharedDocker;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,32 +30,20 @@ import software.amazon.awssdk.services.ecs.model.Task;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskLifecycleIT {
   private static final String LOOP = "trap 'exit 0' TERM; while :; do sleep 1; done";
-  private ServerProcess server;
+  private DockerCluster docker;
   private EcsClient ecs;
-  private Agents agents;
   private String cluster;
-  private Agent agent;
 
   @BeforeAll
   void start() throws Exception {
-    String dockerHost = SharedDocker.dockerHost();
-    server = ServerProcess.startFirst("tasks");
-    ecs = EcsClients.sync(server);
-    cluster = "tasks-" + UUID.randomUUID().toString().substring(0, 8);
-    ecs.createCluster(r -> r.clusterName(cluster));
-    agents = new Agents();
-    var c = server.credentials();
-    Path state = Files.createTempDirectory(ProjectHome.resolve("target").toAbsolutePath(), "agent-");
-    agent = agents.docker(new Agents.Credentials(URI.create(server.endpoint()), c.accessKeyId(),
-        c.secretAccessKey(), "us-east-1"), cluster, dockerHost, state, "local-1a");
-    agent.registered().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    docker = DockerCluster.start("tasks");
+    ecs = docker.ecs();
+    cluster = docker.cluster();
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (agents != null) agents.close();
-    if (ecs != null) ecs.close();
-    if (server != null) server.close();
+    if (docker != null) docker.close();
   }
 
   private String register(String family, String command, Integer stopTimeout) {
