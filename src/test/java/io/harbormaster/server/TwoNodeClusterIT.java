@@ -61,16 +61,7 @@ class TwoNodeClusterIT {
            EcsClient ecs2 = EcsClients.sync(node2.endpoint(), account)) {
         crossNodeReadsAndWrites(ecs1, ecs2);
 
-        // Spread state over the shards of both nodes: clusters created through either node, task definitions.
-        for (int i = 0; i < SPREAD_CLUSTERS; i++) {
-          String name = "spread-%02d".formatted(i);
-          (i % 2 == 0 ? ecs1 : ecs2).createCluster(r -> r.clusterName(name).tags(tag("n", name)));
-        }
-        for (int i = 0; i < 4; i++) {
-          String family = "family-" + i;
-          (i % 2 == 0 ? ecs1 : ecs2).registerTaskDefinition(r -> r.family(family)
-              .containerDefinitions(c -> c.name("app").image("busybox:1.36").memory(32)));
-        }
+        spreadState(ecs1, ecs2);
 
         // A third node: with keep-oldest + down-if-alone the oldest is only downed by two or more survivors.
         ServerProcess node3 = timed("node 3", () -> ServerProcess.startJoining("three-node3",
@@ -151,15 +142,7 @@ class TwoNodeClusterIT {
            EcsClient probe1 = EcsClients.probe(node1.endpoint(), account.accessKeyId(), account.secretAccessKey(),
                PROBE_TIMEOUT)) {
         crossNodeReadsAndWrites(ecs1, ecs2);
-        for (int i = 0; i < SPREAD_CLUSTERS; i++) {
-          String name = "spread-%02d".formatted(i);
-          (i % 2 == 0 ? ecs1 : ecs2).createCluster(r -> r.clusterName(name).tags(tag("n", name)));
-        }
-        for (int i = 0; i < 4; i++) {
-          String family = "family-" + i;
-          (i % 2 == 0 ? ecs1 : ecs2).registerTaskDefinition(r -> r.family(family)
-              .containerDefinitions(c -> c.name("app").image("busybox:1.36").memory(32)));
-        }
+        spreadState(ecs1, ecs2);
         Map<String, SdkPojo> before = observe(ecs1, clusters);
 
         long killedAt = System.nanoTime();
@@ -200,6 +183,19 @@ class TwoNodeClusterIT {
   // ---- steps ----
 
   /** A cluster created through one node is described through the other, both ways; commands cross nodes intact. */
+  /** Clusters and task definitions created through either node, so both nodes' shards hold state. */
+  private static void spreadState(EcsClient ecs1, EcsClient ecs2) {
+    for (int i = 0; i < SPREAD_CLUSTERS; i++) {
+      String name = "spread-%02d".formatted(i);
+      (i % 2 == 0 ? ecs1 : ecs2).createCluster(r -> r.clusterName(name).tags(tag("n", name)));
+    }
+    for (int i = 0; i < 4; i++) {
+      String family = "family-" + i;
+      (i % 2 == 0 ? ecs1 : ecs2).registerTaskDefinition(r -> r.family(family)
+          .containerDefinitions(c -> c.name("app").image("busybox:1.36").memory(32)));
+    }
+  }
+
   private static void crossNodeReadsAndWrites(EcsClient ecs1, EcsClient ecs2) {
     ecs1.createCluster(r -> r.clusterName("from-node-1").tags(tag("via", "node-1"))
         .configuration(c -> c.executeCommandConfiguration(e -> e.logging("DEFAULT")))

@@ -280,8 +280,10 @@ public final class TaskHandlers {
     return entities.<Task.Command, TaskView>ask(Task.ENTITY_KEY, Task.entityId(ctx.accountId(), cluster,
             taskIds.get(0)), Task.Get::new)
         .thenCompose(first -> {
+          // The first exists, so this is a retry: fetch the others (the first is not asked twice).
           List<CompletableFuture<Optional<TaskView>>> all = new ArrayList<>();
-          for (String id : taskIds) {
+          all.add(CompletableFuture.completedFuture(Optional.of(first)));
+          for (String id : taskIds.subList(1, taskIds.size())) {
             all.add(entities.<Task.Command, TaskView>ask(Task.ENTITY_KEY, Task.entityId(ctx.accountId(), cluster, id),
                     Task.Get::new)
                 .thenApply(Optional::of).exceptionally(f -> Optional.empty()).toCompletableFuture());
