@@ -59,7 +59,7 @@ class SigV4VerifierTest {
   private static final DateTimeFormatter BASIC_ISO = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'");
   /** CI clones the repository with shared/ beside it, as on the development machines. */
   private static final Path FIXTURES = Path.of(System.getProperty("user.dir"))
-      .resolve("../shared/fixtures/sigv4/captured-requests.jsonl").normalize();
+      .resolve("src/test/resources/fixtures/sigv4/captured-requests.jsonl").normalize();
   /** The README promises 160 signed requests; fewer means a truncated or edited fixture file. */
   private static final int SIGNED_FIXTURES = 160;
   private static final List<Fixture> ALL = loadFixtures();
@@ -123,7 +123,7 @@ class SigV4VerifierTest {
     try (Stream<String> lines = Files.lines(FIXTURES)) {
       return lines.filter(l -> !l.isBlank()).map(l -> toFixture(json, l)).toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("fixtures expected at " + FIXTURES + " (shared/ beside the project)", e);
+      throw new UncheckedIOException("fixtures expected at " + FIXTURES + " (a copy of shared/fixtures, kept in the repository)", e);
     }
   }
 

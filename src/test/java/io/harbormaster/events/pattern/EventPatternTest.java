@@ -759,12 +759,12 @@ class EventPatternTest {
     }
   }
 
-  /** Patterns against the ECS example events in ../shared/fixtures/eventbridge (see its PROVENANCE.md). */
+  /** Patterns against the ECS example events in src/test/resources/fixtures/eventbridge, copied from shared/fixtures (see its PROVENANCE.md). */
   @Nested
   class Fixtures {
 
     private static final Path DIR =
-        Path.of(System.getProperty("user.dir")).resolve("../shared/fixtures/eventbridge").normalize();
+        Path.of(System.getProperty("user.dir")).resolve("src/test/resources/fixtures/eventbridge").normalize();
     private static final String STOPPED = "ecs-task-state-change-stopped.json";
     private static final String RUNNING = "ecs-task-state-change.json";
     private static final String INSTANCE = "ecs-container-instance-state-change.json";
