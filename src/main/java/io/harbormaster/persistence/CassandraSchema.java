@@ -35,7 +35,9 @@ public final class CassandraSchema {
           "messages", "tag_views", "tag_write_progress", "tag_scanning", "metadata",
           "all_persistence_ids",
           // pekko-projection-cassandra offset store
-          "offset_store", "projection_management"),
+          "offset_store", "projection_management",
+          // webhook rules and dead letters (io.harbormaster.events.hooks)
+          "hook_rules", "hook_dead_letters"),
       SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
   private CassandraSchema() {}
