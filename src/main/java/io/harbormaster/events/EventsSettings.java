@@ -9,10 +9,11 @@ public record EventsSettings(int stateCacheSize, Duration streamKeepAlive, int h
   /**
    * Webhook delivery: each event is tried {@code maxAttempts} times with exponential back-off between
    * {@code minBackoff} and {@code maxBackoff}; a rule whose delivery was dead-lettered sends its next events straight
-   * to the dead-letter list for {@code suspendAfterDeadLetter}, so one dead receiver does not hold up the others.
+   * to the dead-letter list for {@code suspendAfterDeadLetter}, so one dead receiver does not hold up the others. Up to {@code parallelism} events of a tag are delivered at
+   * once, never two of one resource.
    */
   public record Hooks(boolean enabled, int maxAttempts, Duration minBackoff, Duration maxBackoff,
-      Duration requestTimeout, Duration suspendAfterDeadLetter, Duration offsetSaveInterval) {}
+      Duration requestTimeout, Duration suspendAfterDeadLetter, Duration offsetSaveInterval, int parallelism) {}
 
   public static EventsSettings from(Config config) {
     Config c = config.getConfig("harbormaster.events");
@@ -21,6 +22,6 @@ public record EventsSettings(int stateCacheSize, Duration streamKeepAlive, int h
         c.getInt("history-page-size"),
         new Hooks(h.getBoolean("enabled"), h.getInt("max-attempts"), h.getDuration("min-backoff"),
             h.getDuration("max-backoff"), h.getDuration("request-timeout"), h.getDuration("suspend-after-dead-letter"),
-            h.getDuration("offset-save-interval")));
+            h.getDuration("offset-save-interval"), h.getInt("parallelism")));
   }
 }

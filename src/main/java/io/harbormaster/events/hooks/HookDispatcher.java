@@ -55,10 +55,12 @@ public final class HookDispatcher {
     return Behaviors.setup(ctx -> {
       ActorSystem<?> system = ctx.getSystem();
       RuleSnapshots snapshots = new RuleSnapshots(rules);
+      PerKeyChain inOrderPerResource = new PerKeyChain();
       RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.2);
       UniqueKillSwitch kill = RestartSource.withBackoff(restart, () -> Source.completionStageSource(
                   offsets.read(READER, tag).thenApply(from -> eventLog.batches(tag, from.orElse(null))))
-              .mapAsync(1, batch -> dispatch(batch, snapshots, delivery).thenApply(done -> batch))
+              .mapAsync(settings.parallelism(), batch -> inOrderPerResource.after(batch.persistenceId(),
+                  () -> dispatch(batch, snapshots, delivery)).thenApply(done -> batch))
               .groupedWithin(1000, settings.offsetSaveInterval())
               .mapAsync(1, batches -> offsets.save(READER, tag, batches.get(batches.size() - 1).offset())))
           .viaMat(KillSwitches.single(), Keep.right())
@@ -91,6 +93,25 @@ public final class HookDispatcher {
       }));
     }
     return chain;
+  }
+
+  /**
+   * Runs work for different keys at once and for one key one after another: events of different resources are
+   * delivered in parallel, a resource's own events in its order. (mapAsync still emits in the tag's order, so the
+   * offset stored after an event means every earlier event is done.)
+   */
+  static final class PerKeyChain {
+    private final Map<String, CompletableFuture<Done>> last = new java.util.concurrent.ConcurrentHashMap<>();
+
+    CompletionStage<Done> after(String key, java.util.function.Supplier<CompletionStage<Done>> work) {
+      CompletableFuture<Done> previous = last.get(key);
+      CompletableFuture<Done> next = (previous == null ? CompletableFuture.completedFuture(Done.getInstance())
+          : previous.exceptionally(failure -> Done.getInstance()))
+          .thenCompose(d -> work.get()).toCompletableFuture();
+      last.put(key, next);
+      next.whenComplete((d, failure) -> last.remove(key, next));
+      return next;
+    }
   }
 
   record Compiled(HookRule rule, EventPattern pattern) {}
