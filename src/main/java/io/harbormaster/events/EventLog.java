@@ -29,8 +29,9 @@ public final class EventLog {
   /** Journal events after {@code after} (exclusive) with what each published; null reads the tag from its start. */
   public Source<JournalBatch, NotUsed> batches(String tag, UUID after) {
     Offset offset = after == null ? NoOffset.getInstance() : Offset.timeBasedUUID(after);
+    ResourceStates.ReaderCache reader = states.readerCache();
     return journal.eventsByTag(tag, offset)
-        .mapAsync(1, envelope -> states.published(envelope).thenApply(events -> new JournalBatch(tag,
+        .mapAsync(1, envelope -> states.published(envelope, reader).thenApply(events -> new JournalBatch(tag,
             ((TimeBasedUUID) envelope.offset()).value(), envelope.persistenceId(), envelope.sequenceNr(), events)));
   }
 

@@ -27,6 +27,23 @@ public final class ResourceStates {
 
   private record Folded(long sequenceNr, Object state) {}
 
+  /**
+   * One reader's own newest states: a reader far behind the live tail (a stream resumed from long ago, a dispatcher
+   * catching up) folds its resources from here instead of replaying each one's journal for every event.
+   */
+  public static final class ReaderCache {
+    private final Map<String, Folded> folded = new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Folded> eldest) {
+        return size() > 2000;
+      }
+    };
+  }
+
+  public ReaderCache readerCache() {
+    return new ReaderCache();
+  }
+
   public ResourceStates(ResourceKinds kinds, CassandraReadJournal journal, ActorSystem<?> system, String region,
       int cacheSize) {
     this.kinds = kinds;
@@ -50,26 +67,35 @@ public final class ResourceStates {
   }
 
   /** The EventBridge events one journal event publishes (none for kinds that do not publish). */
-  public CompletionStage<List<EcsEvent>> published(EventEnvelope envelope) {
+  public CompletionStage<List<EcsEvent>> published(EventEnvelope envelope, ReaderCache reader) {
     ResourceKind<?> kind = kinds.forPersistenceId(envelope.persistenceId()).orElse(null);
     if (kind == null || !kind.publishes()) return CompletableFuture.completedFuture(List.of());
-    return publishedBy(kind, envelope);
+    return publishedBy(kind, envelope, reader);
   }
 
   @SuppressWarnings("unchecked")
-  private <S> CompletionStage<List<EcsEvent>> publishedBy(ResourceKind<S> kind, EventEnvelope envelope) {
+  private <S> CompletionStage<List<EcsEvent>> publishedBy(ResourceKind<S> kind, EventEnvelope envelope,
+      ReaderCache reader) {
     String pid = envelope.persistenceId();
     String entityId = pid.substring(pid.indexOf('|') + 1);
     long seq = envelope.sequenceNr();
     Folded cached;
-    synchronized (recent) {
-      cached = recent.get(pid);
+    synchronized (reader.folded) {
+      cached = reader.folded.get(pid);
+    }
+    if (cached == null || cached.sequenceNr() != seq - 1) {
+      synchronized (recent) {
+        cached = recent.get(pid);
+      }
     }
     CompletionStage<S> before = cached != null && cached.sequenceNr() == seq - 1
         ? CompletableFuture.completedFuture((S) cached.state())
         : stateAt(kind, pid, entityId, seq - 1);
     return before.thenApply(state -> {
       S after = kind.replay(entityId).apply(state, envelope.event());
+      synchronized (reader.folded) {
+        reader.folded.put(pid, new Folded(seq, after));
+      }
       synchronized (recent) {
         Folded now = recent.get(pid);
         if (now == null || now.sequenceNr() < seq) recent.put(pid, new Folded(seq, after));
