@@ -58,7 +58,8 @@ public final class HookDispatcher {
       PerKeyChain inOrderPerResource = new PerKeyChain();
       RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.2);
       UniqueKillSwitch kill = RestartSource.withBackoff(restart, () -> Source.completionStageSource(
-                  offsets.read(READER, tag).thenApply(from -> eventLog.batches(tag, from.orElse(null))))
+                  offsets.read(READER, tag).thenApply(from -> eventLog.batches(tag, from.orElse(null),
+                      (account, at) -> snapshots.asOf(at).thenApply(s -> s.rules().containsKey(account)))))
               .mapAsync(settings.parallelism(), batch -> inOrderPerResource.after(batch.persistenceId(),
                   () -> dispatch(batch, snapshots, delivery)).thenApply(done -> batch))
               .groupedWithin(1000, settings.offsetSaveInterval())

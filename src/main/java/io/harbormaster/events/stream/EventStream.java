@@ -58,7 +58,9 @@ public final class EventStream {
   public Source<Item, NotUsed> events(String accountId, Optional<EventPattern> pattern, ResumePoint from) {
     ResumePoint start = completed(from);
     List<Source<TagStep, NotUsed>> perTag = new ArrayList<>();
-    for (String tag : tags) perTag.add(tagSteps(tag, start.byTag().get(tag)));
+    EventLog.Interest own = (account, at) -> java.util.concurrent.CompletableFuture.completedFuture(
+        account.equals(accountId));
+    for (String tag : tags) perTag.add(tagSteps(tag, start.byTag().get(tag), own));
     Source<TagStep, NotUsed> merged = perTag.isEmpty() ? Source.empty()
         : perTag.get(0).merge(Source.from(perTag.subList(1, perTag.size())).flatMapMerge(perTag.size(), s -> s));
     return merged
@@ -78,10 +80,10 @@ public final class EventStream {
    * One tag's events, each with the tag's position just after it. A journal event that published nothing still moves
    * the position (a step with no event), so a filtered stream's next id is up to date.
    */
-  private Source<TagStep, NotUsed> tagSteps(String tag, Position from) {
+  private Source<TagStep, NotUsed> tagSteps(String tag, Position from, EventLog.Interest interest) {
     int[] toSkip = {from.skip()};
     UUID[] lastFull = {from.after()};
-    return log.batches(tag, from.after()).mapConcat(batch -> {
+    return log.batches(tag, from.after(), interest).mapConcat(batch -> {
       List<TagStep> steps = new ArrayList<>();
       List<EcsEvent> events = batch.events();
       UUID before = lastFull[0];
