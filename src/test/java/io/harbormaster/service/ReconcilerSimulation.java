@@ -156,7 +156,7 @@ final class ReconcilerSimulation {
       return;
     }
     // UpdateService with a new task definition: the old PRIMARY becomes ACTIVE, throttling starts afresh
-    String td = nextTaskDefinition(random.nextInt(3) == 0);
+    String td = nextTaskDefinition(random.nextBoolean());
     List<Deployment> next = new ArrayList<>();
     for (Deployment d : deployments) {
       next.add(d.status() != DeploymentStatus.PRIMARY ? d : new Deployment(d.id(), DeploymentStatus.ACTIVE,
