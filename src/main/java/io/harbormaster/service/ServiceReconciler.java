@@ -175,6 +175,7 @@ public final class ServiceReconciler {
     private final List<ServiceMessage> messages = new ArrayList<>();
     private final List<String> forget = new ArrayList<>();
     private final List<Instant> wakes = new ArrayList<>();
+    private final Map<String, Place> places = new HashMap<>();
     private Throttle throttle;
 
     Pass(Input in) {
@@ -287,7 +288,7 @@ public final class ServiceReconciler {
         return;
       }
       boolean startFailures = tasks.stream()
-          .anyMatch(t -> t.lastStatus() == TaskStatus.STOPPED && failedToStart(t) && t.deploymentId().equals(p.id()));
+          .anyMatch(t -> t.lastStatus() == TaskStatus.STOPPED && failedToStart(t) && p.id().equals(t.deploymentId()));
       String what = startFailures ? "tasks failed to start." : "tasks failed health checks.";
       Optional<Deployment> target = spec.rollback() && in.newDeploymentId() != null
           ? lastCompleted(p.id()) : Optional.empty();
@@ -354,7 +355,7 @@ public final class ServiceReconciler {
       List<ServiceTask> leavers = new ArrayList<>();
       for (ServiceTask t : tasks) {
         if (!live(t) || stopping(t)) continue;
-        boolean keeper = t.deploymentId().equals(primary.id()) && place(t.instanceId()) == Place.ACTIVE;
+        boolean keeper = primary.id().equals(t.deploymentId()) && place(t.instanceId()) == Place.ACTIVE;
         (keeper ? keepers : leavers).add(t);
       }
       int missing = bounds.desired() - keepers.size();
@@ -363,15 +364,18 @@ public final class ServiceReconciler {
       if (count > 0 && mayLaunch()) {
         launches.add(new Launch(primary.id(), primary.taskDefinitionArn(), count, Optional.empty()));
       }
-      List<ServiceTask> surplus = new ArrayList<>(keepers);
-      surplus.sort(SCALE_DOWN_ORDER);
       List<ServiceTask> candidates = new ArrayList<>(leavers);
-      candidates.addAll(surplus.subList(0, Math.max(0, -missing)));
+      if (missing < 0) {
+        List<ServiceTask> surplus = new ArrayList<>(keepers);
+        surplus.sort(SCALE_DOWN_ORDER);
+        candidates.addAll(surplus.subList(0, -missing));
+      }
       stopWithinMinimum(candidates, bounds, primary, t -> false);
     }
 
     private void daemon(Deployment primary) {
       List<String> eligible = eligibleInstances();
+      Set<String> eligibleSet = new HashSet<>(eligible);
       RolloutBounds bounds = RolloutBounds.of(eligible.size(), spec.minimumHealthyPercent(), spec.maximumPercent());
       Map<String, List<ServiceTask>> primaryOn = new HashMap<>();
       List<ServiceTask> candidates = new ArrayList<>();
@@ -380,7 +384,7 @@ public final class ServiceReconciler {
         if (!live(t)) continue;
         if (t.instanceId() != null) occupied.add(t.instanceId());
         if (stopping(t)) continue;
-        if (t.deploymentId().equals(primary.id()) && eligible.contains(t.instanceId())) {
+        if (primary.id().equals(t.deploymentId()) && eligibleSet.contains(t.instanceId())) {
           primaryOn.computeIfAbsent(t.instanceId(), k -> new ArrayList<>()).add(t);
         } else {
           candidates.add(t);
@@ -418,10 +422,11 @@ public final class ServiceReconciler {
      */
     private void stopWithinMinimum(List<ServiceTask> candidates, RolloutBounds bounds, Deployment primary,
         java.util.function.Predicate<ServiceTask> replaced) {
+      if (candidates.isEmpty()) return;
       List<ServiceTask> order = new ArrayList<>(candidates);
       order.sort(Comparator.comparing((ServiceTask t) -> healthy(t))
           .thenComparing(t -> !replaced.test(t))
-          .thenComparing(t -> t.deploymentId().equals(primary.id()))
+          .thenComparing(t -> primary.id().equals(t.deploymentId()))
           .thenComparing(SCALE_DOWN_ORDER));
       int healthy = (int) tasks.stream().filter(this::healthy).count();
       for (ServiceTask t : order) {
@@ -449,7 +454,7 @@ public final class ServiceReconciler {
     private void retireDrainedDeployments() {
       for (Deployment d : List.copyOf(deployments.values())) {
         if (d.status() != DeploymentStatus.ACTIVE) continue;
-        if (tasks.stream().noneMatch(t -> live(t) && t.deploymentId().equals(d.id()))) {
+        if (tasks.stream().noneMatch(t -> live(t) && d.id().equals(t.deploymentId()))) {
           deployments.put(d.id(), new Deployment(d.id(), DeploymentStatus.INACTIVE, d.taskDefinitionArn(),
               d.rolloutState(), d.rolloutStateReason(), d.failedTasks(), d.createdAt(), now));
         }
@@ -462,7 +467,7 @@ public final class ServiceReconciler {
       if (left.size() != desired()) return false;
       Set<String> instances = new HashSet<>();
       for (ServiceTask t : left) {
-        if (!t.deploymentId().equals(primary.id()) || !healthy(t) || place(t.instanceId()) != Place.ACTIVE) {
+        if (!primary.id().equals(t.deploymentId()) || !healthy(t) || place(t.instanceId()) != Place.ACTIVE) {
           return false;
         }
         instances.add(t.instanceId());
@@ -482,6 +487,10 @@ public final class ServiceReconciler {
 
     private Place place(String instanceId) {
       if (instanceId == null) return Place.ACTIVE;
+      return places.computeIfAbsent(instanceId, this::placeOf);
+    }
+
+    private Place placeOf(String instanceId) {
       Instance i = in.instances().get(instanceId);
       if (i == null) return Place.LOST;
       if (!i.agentConnected() && i.disconnectedSince() != null && in.lostHostTimeout() != null
