@@ -27,6 +27,11 @@ import java.util.TreeSet;
  *       counted for the circuit breaker and start throttling).
  *   <li>Launches are counts per deployment; the entity asks placement for them (DAEMON launches name the instance).
  *   <li>Stops are orders for tasks that are not yet desired-STOPPED; repeating an order is harmless but wasteful.
+ *   <li>When UpdateService makes a new PRIMARY deployment, the entity resets {@link Throttle} to
+ *       {@link Throttle#NONE} (a new task definition starts afresh); a rollback made here resets it here.
+ *   <li>{@link Input#deployments} keeps INACTIVE deployments at least while one is the newest COMPLETED one: a
+ *       circuit-breaker rollback returns to its task definition.
+ *   <li>For DAEMON services {@link Spec#desiredCount} is ignored; {@link #desiredCount(Input)} says what to show.
  * </ul>
  */
 public final class ServiceReconciler {
