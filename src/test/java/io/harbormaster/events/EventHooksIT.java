@@ -269,6 +269,64 @@ class EventHooksIT {
     assertEquals("ResourceNotFoundException", before.errorType());
   }
 
+  private ProcessBuilder cli(ServerProcess.Credentials as, String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.harbormaster.Main"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("HARBORMASTER_ENDPOINT"));
+    env.put("AWS_ACCESS_KEY_ID", as.accessKeyId());
+    env.put("AWS_SECRET_ACCESS_KEY", as.secretAccessKey());
+    env.put("AWS_DEFAULT_REGION", "us-east-1");
+    env.put("HARBORMASTER_ENDPOINT", server.endpoint());
+    return builder;
+  }
+
+  @Test
+  void theCommandLineFollowsEventsManagesRulesAndReadsHistory() throws Exception {
+    ServerProcess.Credentials a = SignedHttp.createAccount(server, "cli-" + UUID.randomUUID().toString()
+        .substring(0, 6));
+    String since = Instant.now().minusSeconds(1).toString();
+    Process follow = cli(a, "events", "--follow", "--env", "/nonexistent", "--pattern", INSTANCE_EVENTS,
+        "--since", since)
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread reader = new Thread(() -> {
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(follow.getInputStream()))) {
+          for (String line = in.readLine(); line != null; line = in.readLine()) lines.add(line);
+        } catch (java.io.IOException ignored) {
+          // the process was stopped
+        }
+      });
+      reader.setDaemon(true);
+      reader.start();
+      // --since: however long the CLI's JVM takes to connect, the scenario's events are in its stream
+      String arn = scenario(a, 1).get(0);
+      List<String> expected = publishedIds(a, arn);
+      Await.until("the CLI printed 7 events", DELIVERY, () -> lines.size(), n -> n >= 7);
+      List<String> printed = new ArrayList<>();
+      for (String line : lines) printed.add(JSON.readTree(line).path("id").asText());
+      assertEquals(expected, printed);
+    } finally {
+      follow.destroy();
+      follow.waitFor();
+    }
+
+    Process put = cli(a, "hooks", "put-rule", "--name", "from-cli", "--pattern", INSTANCE_EVENTS,
+        "--target-url", "http://127.0.0.1:9/hook", "--secret", "cli-secret-1").start();
+    assertEquals(0, put.waitFor(), new String(put.getErrorStream().readAllBytes()));
+    Process list = cli(a, "hooks", "list-rules").start();
+    String listed = new String(list.getInputStream().readAllBytes());
+    assertEquals(0, list.waitFor());
+    assertEquals("from-cli", JSON.readTree(listed).path("rules").path(0).path("name").asText(), listed);
+    assertFalse(listed.contains("cli-secret-1"), "the secret is never shown");
+    Process delete = cli(a, "hooks", "delete-rule", "--name", "from-cli").start();
+    assertEquals(0, delete.waitFor());
+  }
+
   @Test
   void killingTheServerDuringDeliveryLosesNothing() throws Exception {
     ServerProcess.Credentials a = server.credentials();
