@@ -5,6 +5,8 @@ import io.harbormaster.api.ecs.EcsOperations;
 import io.harbormaster.api.events.EventStreamEndpoint;
 import io.harbormaster.api.events.HistoryHandlers;
 import io.harbormaster.api.events.HookHandlers;
+import io.harbormaster.api.events.RetentionHandlers;
+import io.harbormaster.events.retention.EventRetention;
 import io.harbormaster.auth.RequestAuthenticator;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.events.history.ResourceHistory;
@@ -25,12 +27,14 @@ public final class EventServices {
   private final EventStreamEndpoint streamEndpoint;
   private final HistoryHandlers historyHandlers;
   private final HookHandlers hookHandlers;
+  private final RetentionHandlers retentionHandlers;
 
   private EventServices(EventStreamEndpoint streamEndpoint, HistoryHandlers historyHandlers,
-      HookHandlers hookHandlers) {
+      HookHandlers hookHandlers, RetentionHandlers retentionHandlers) {
     this.streamEndpoint = streamEndpoint;
     this.historyHandlers = historyHandlers;
     this.hookHandlers = hookHandlers;
+    this.retentionHandlers = retentionHandlers;
   }
 
   public static EventServices start(ActorSystem<?> system, EventsSettings settings, EventTags tags, String region,
@@ -51,15 +55,18 @@ public final class EventServices {
       HookDispatcher.init(system, published, log, new TagOffsets(journal.session(), keyspace), rules, delivery,
           settings.hooks());
     }
+    EventRetention retention = new EventRetention(system, journal, keyspace, states, clock);
+    retention.startSweeper(settings.retentionSweepInterval());
     return new EventServices(
         new EventStreamEndpoint(new EventStream(log, published), authenticator, journal, settings.streamKeepAlive()),
         new HistoryHandlers(new ResourceHistory(journal, states, system), kinds, settings.historyPageSize()),
-        new HookHandlers(rules, deadLetters, delivery));
+        new HookHandlers(rules, deadLetters, delivery), new RetentionHandlers(retention));
   }
 
   public void register(EcsOperations operations) {
     historyHandlers.register(operations);
     hookHandlers.register(operations);
+    retentionHandlers.register(operations);
   }
 
   public EcsEndpoint.StreamRoute streamRoute() {

@@ -4,7 +4,8 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /** harbormaster.events: the event stream, the webhooks and the resource states they share. */
-public record EventsSettings(int stateCacheSize, Duration streamKeepAlive, int historyPageSize, Hooks hooks) {
+public record EventsSettings(int stateCacheSize, Duration streamKeepAlive, int historyPageSize,
+    Duration retentionSweepInterval, Hooks hooks) {
 
   /**
    * Webhook delivery: each event is tried {@code maxAttempts} times with exponential back-off between
@@ -19,7 +20,7 @@ public record EventsSettings(int stateCacheSize, Duration streamKeepAlive, int h
     Config c = config.getConfig("harbormaster.events");
     Config h = c.getConfig("hooks");
     return new EventsSettings(c.getInt("state-cache-size"), c.getDuration("stream-keep-alive"),
-        c.getInt("history-page-size"),
+        c.getInt("history-page-size"), c.getDuration("retention-sweep-interval"),
         new Hooks(h.getBoolean("enabled"), h.getInt("max-attempts"), h.getDuration("min-backoff"),
             h.getDuration("max-backoff"), h.getDuration("request-timeout"), h.getDuration("suspend-after-dead-letter"),
             h.getDuration("offset-save-interval"), h.getInt("parallelism")));

@@ -37,7 +37,9 @@ public final class CassandraSchema {
           // pekko-projection-cassandra offset store
           "offset_store", "projection_management",
           // webhook rules and dead letters (io.harbormaster.events.hooks)
-          "hook_rules", "hook_dead_letters"),
+          "hook_rules", "hook_dead_letters",
+          // per-account retention of finished resources' history (io.harbormaster.events.retention)
+          "event_retention"),
       SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
   private CassandraSchema() {}

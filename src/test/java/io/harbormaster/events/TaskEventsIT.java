@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.ecs.model.NetworkMode;
  * the DescribeTasks shape, its history lists every journal event, and its state at an earlier instant is replayed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
 class TaskEventsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private DockerCluster docker;
@@ -51,6 +52,34 @@ class TaskEventsIT {
     SignedHttp.Response r = SignedHttp.post(docker.server(), target, JSON.valueToTree(input).toString());
     assertEquals(200, r.status(), r.body());
     return r.json();
+  }
+
+  @Test
+  void aRetentionPurgesTheHistoryOfOldStoppedTasksOnly() throws Exception {
+    String td = ecs.registerTaskDefinition(r -> r.family("ret-" + UUID.randomUUID().toString().substring(0, 6))
+        .networkMode(NetworkMode.HOST).containerDefinitions(ContainerDefinition.builder().name("main")
+            .image(SharedDocker.TEST_IMAGE).memory(32).command("sh", "-c", "exit 0")
+            .dockerLabels(SharedDocker.testLabels()).build())).taskDefinition().taskDefinitionArn();
+    String stoppedArn = ecs.runTask(r -> r.cluster(docker.cluster()).taskDefinition(td)).tasks().get(0).taskArn();
+    ecs.waiter().waitUntilTasksStopped(r -> r.cluster(docker.cluster()).tasks(stoppedArn),
+        o -> o.waitTimeout(Duration.ofMinutes(2)));
+    assertTrue(call("HarbormasterHistory.ListResourceEvents", Map.of("arn", stoppedArn)).path("events").size() > 0);
+    assertTrue(call("HarbormasterEvents.GetRetention", Map.of()).path("retention").isNull(), "default: forever");
+    assertEquals(0, call("HarbormasterEvents.ApplyRetention", Map.of()).path("purgedTasks").asInt());
+
+    call("HarbormasterEvents.PutRetention", Map.of("retention", "PT1S"));
+    Thread.sleep(1500);
+    assertTrue(call("HarbormasterEvents.ApplyRetention", Map.of()).path("purgedTasks").asInt() >= 1);
+    assertEquals(0, call("HarbormasterHistory.ListResourceEvents", Map.of("arn", stoppedArn)).path("events")
+        .size());
+    SignedHttp.Response at = SignedHttp.post(docker.server(), "HarbormasterHistory.DescribeResourceAt",
+        JSON.valueToTree(Map.of("arn", stoppedArn, "at", Instant.now().toString())).toString());
+    assertEquals("ResourceNotFoundException", at.errorType());
+    // the cluster (a live resource) keeps its history
+    String clusterArn = ecs.describeClusters(r -> r.clusters(docker.cluster())).clusters().get(0).clusterArn();
+    assertTrue(call("HarbormasterHistory.ListResourceEvents", Map.of("arn", clusterArn)).path("events").size() > 0);
+    call("HarbormasterEvents.PutRetention", new java.util.HashMap<>());
+    assertTrue(call("HarbormasterEvents.GetRetention", Map.of()).path("retention").isNull());
   }
 
   @Test
