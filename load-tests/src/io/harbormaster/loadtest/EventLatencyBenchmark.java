@@ -34,9 +34,15 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
  * receipt time minus the event's detail.updatedAt (when the entity persisted the change; same machine, same clock).
  * Each phase runs a rate for DURATION, then waits for the stragglers. A printed figure, not a test.
  *
+ * <p>The drain mode measures the delivery path alone: {@code produce} churns tasks with the node's hooks switched off
+ * (the rule exists, nothing is delivered), then the node restarts with hooks on and {@code drain} receives the
+ * whole backlog as fast as the dispatchers deliver it.
+ *
  * <pre>
  *   EventLatencyBenchmark prepare ENV_FILE CLUSTER
  *   EventLatencyBenchmark run ENV_FILE CLUSTER HOSTS DURATION_S TASKS_PER_S[,TASKS_PER_S...]
+ *   EventLatencyBenchmark produce ENV_FILE CLUSTER HOSTS DURATION_S TASKS_PER_S RECEIVER_PORT
+ *   EventLatencyBenchmark drain ENV_FILE CLUSTER RECEIVER_PORT QUIET_S
  * </pre>
  */
 public final class EventLatencyBenchmark {
@@ -54,8 +60,17 @@ public final class EventLatencyBenchmark {
         System.out.println("cluster " + cluster + " created");
         return;
       }
+      if (args[0].equals("drain")) {
+        drain(Integer.parseInt(args[3]), Duration.ofSeconds(Long.parseLong(args[4])));
+        return;
+      }
       int hosts = Integer.parseInt(args[3]);
       Duration duration = Duration.ofSeconds(Long.parseLong(args[4]));
+      if (args[0].equals("produce")) {
+        new EventLatencyBenchmark(env, ecs, cluster).produce(hosts, duration, Integer.parseInt(args[5]),
+            Integer.parseInt(args[6]));
+        return;
+      }
       List<Integer> rates = new ArrayList<>();
       for (String r : args[5].split(",")) rates.add(Integer.parseInt(r));
       new EventLatencyBenchmark(env, ecs, cluster).run(hosts, duration, rates);
@@ -153,6 +168,80 @@ public final class EventLatencyBenchmark {
         duplicates.getAndSet(0));
     System.out.println(line);
     return line;
+  }
+
+  /** Churn with the node's hooks off: the rule is there, its events wait in the journal. */
+  void produce(int hosts, Duration duration, int tasksPerSecond, int receiverPort) throws Exception {
+    awaitFleet(hosts);
+    call("HarbormasterEvents.PutRule", JSON.createObjectNode().put("name", "drain-" + System.currentTimeMillis())
+        .put("eventPattern", "{\"detail-type\":[\"ECS Task State Change\"]}")
+        .put("targetUrl", "http://127.0.0.1:" + receiverPort + "/hook")
+        .put("secret", "benchmark-secret"));
+    String td = ecs.registerTaskDefinition(r -> r.family("events-drain").containerDefinitions(
+            ContainerDefinition.builder().name("main").image("harbormaster/busybox:test").cpu(32).memory(32)
+                .essential(true).command("sleep 2").build()))
+        .get().taskDefinition().taskDefinitionArn();
+    AtomicInteger started = new AtomicInteger();
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    int perTick = Math.max(1, tasksPerSecond / TICKS_PER_SECOND);
+    ticker.scheduleAtFixedRate(() -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).count(perTick)
+            .startedBy("events-drain")).whenComplete((out, failure) -> {
+              if (out != null) started.addAndGet(out.tasks().size());
+            }), 0, 1000 / TICKS_PER_SECOND, TimeUnit.MILLISECONDS);
+    Thread.sleep(duration.toMillis());
+    ticker.shutdownNow();
+    Thread.sleep(15_000); // the last tasks stop
+    System.out.printf("produced: %d tasks (about %d task state changes), hooks off%n", started.get(),
+        started.get() * 6);
+  }
+
+  /** Receives the backlog; the delivery rate is events ÷ (last receipt − first receipt). */
+  static void drain(int port, Duration quiet) throws Exception {
+    ConcurrentLinkedQueue<Long> receipts = new ConcurrentLinkedQueue<>();
+    Set<String> ids = ConcurrentHashMap.newKeySet();
+    AtomicInteger dups = new AtomicInteger();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    receiver.setExecutor(Executors.newFixedThreadPool(8));
+    receiver.createContext("/hook", exchange -> {
+      JsonNode event = JSON.readTree(exchange.getRequestBody().readAllBytes());
+      if (ids.add(event.path("id").asText())) receipts.add(System.nanoTime());
+      else dups.incrementAndGet();
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    receiver.start();
+    long waitStart = System.nanoTime();
+    try {
+      while (true) {
+        Thread.sleep(1000);
+        Long last = null;
+        for (Long r : receipts) last = r;
+        if (last == null) {
+          // the node is still starting: the receiver listens before it, so no first delivery fails
+          if (System.nanoTime() - waitStart > Duration.ofMinutes(5).toNanos()) break;
+          continue;
+        }
+        if (System.nanoTime() - last > quiet.toNanos()) break;
+      }
+      List<Long> all = new ArrayList<>(receipts);
+      if (all.size() < 2) {
+        System.out.println("drain: " + all.size() + " events received");
+        return;
+      }
+      double seconds = (all.get(all.size() - 1) - all.get(0)) / 1e9;
+      System.out.printf("drain: %d events in %.1f s = %.0f events/s delivered (%d duplicates)%n", all.size(),
+          seconds, all.size() / seconds, dups.get());
+      // the rate in 5-s windows, to see whether it holds
+      StringBuilder windows = new StringBuilder("per 5 s:");
+      long t0 = all.get(0);
+      int[] counts = new int[(int) (seconds / 5) + 1];
+      for (long r : all) counts[(int) ((r - t0) / 5_000_000_000L)]++;
+      for (int c : counts) windows.append(' ').append(c / 5);
+      System.out.println(windows);
+    } finally {
+      receiver.stop(0);
+      ((java.util.concurrent.ExecutorService) receiver.getExecutor()).shutdownNow();
+    }
   }
 
   private static long pct(List<Long> sorted, double p) {

@@ -328,10 +328,39 @@ class EventHooksIT {
   }
 
   @Test
+  void badInputGetsEcsStyleErrors() throws Exception {
+    ServerProcess.Credentials a = server.credentials();
+    SignedHttp.Response badPattern = call("HarbormasterEvents.PutRule", Map.of("name", "bad", "eventPattern",
+        "{\"source\": \"not-an-array\"}", "targetUrl", "http://127.0.0.1:9/", "secret", "long-enough"), a);
+    assertEquals(400, badPattern.status(), badPattern.body());
+    assertEquals("InvalidParameterException", badPattern.errorType());
+    SignedHttp.Response badUrl = call("HarbormasterEvents.PutRule", Map.of("name", "bad", "eventPattern",
+        INSTANCE_EVENTS, "targetUrl", "ftp://x/", "secret", "long-enough"), a);
+    assertEquals("InvalidParameterException", badUrl.errorType());
+    assertEquals("ResourceNotFoundException", call("HarbormasterEvents.ListDeadLetters",
+        Map.of("name", "no-such-rule"), a).errorType());
+    assertEquals("InvalidParameterException", call("HarbormasterHistory.ListResourceEvents",
+        Map.of("arn", "arn:aws:ecs:us-east-1:000000000000:nonsense"), a).errorType());
+    assertEquals("UnknownOperationException", call("HarbormasterHistory.NoSuchAction", Map.of(), a).errorType());
+
+    EventStreamClient client = new EventStreamClient(URI.create(server.endpoint()), a.accessKeyId(),
+        a.secretAccessKey(), "us-east-1");
+    java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> client.readOnce(null, null, "not-a-resume-point", e -> { }));
+    assertTrue(refused.getMessage().startsWith("HTTP 400"), refused.getMessage());
+    EventStreamClient stranger = new EventStreamClient(URI.create(server.endpoint()), a.accessKeyId(),
+        "wrong-secret", "us-east-1");
+    java.io.IOException denied = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> stranger.readOnce(null, null, null, e -> { }));
+    assertTrue(denied.getMessage().startsWith("HTTP 403"), denied.getMessage());
+  }
+
+  @Test
   void killingTheServerDuringDeliveryLosesNothing() throws Exception {
     ServerProcess.Credentials a = server.credentials();
     WebhookReceiver receiver = receiver("kill-secret");
-    receiver.delayMillis = 150;
+    // a resource's events go one at a time: 7 × 1 s each, 8 resources side by side, so the kill lands mid-way
+    receiver.delayMillis = 1000;
     putRule(a, "kill-" + UUID.randomUUID().toString().substring(0, 6), INSTANCE_EVENTS, receiver.url(),
         "kill-secret");
     List<String> arns = scenario(a, 8);
@@ -342,8 +371,8 @@ class EventHooksIT {
     Await.until("deliveries under way", DELIVERY, () -> receiver.received.size(), n -> n >= 5);
     server.kill();
     int beforeRestart = receiver.ids().size();
-    assertTrue(beforeRestart < expected.size(), "the kill came too late to test anything: " + beforeRestart);
     server = ServerProcess.startFirst("events-restarted");
+    assertTrue(beforeRestart < expected.size(), "the kill came too late to test anything: " + beforeRestart);
 
     awaitAllDelivered(receiver, expected);
     assertInOrderPerResource(receiver);
