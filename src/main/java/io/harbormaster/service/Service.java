@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -334,8 +335,11 @@ public final class Service
     CompletionStage<ClusterPlacement.Outcome> place(String accountId, String clusterName, List<String> taskIds,
         Demand demand, TaskSummary summary, List<ConstraintSpec> constraints, List<StrategySpec> strategies);
 
-    /** Reserves a task's resources on a named instance (DAEMON, and a task created again); fails with the reason. */
-    CompletionStage<Void> reserve(String accountId, String clusterName, String instanceId, String taskId,
+    /**
+     * Reserves a task's resources on a named instance (DAEMON, and a task created again): empty when reserved, the
+     * instance's reason when it refused; a failed stage means no answer (try again later).
+     */
+    CompletionStage<Optional<String>> reserve(String accountId, String clusterName, String instanceId, String taskId,
         Demand demand, TaskSummary summary);
 
     CompletionStage<TaskReport> createTask(String accountId, String clusterName, String taskId, TaskSpec spec);
@@ -717,11 +721,11 @@ public final class Service
             String instanceId = launch.instanceId().get();
             String taskId = taskIds.get(0);
             return effects.reserve(accountId, clusterName, instanceId, taskId, demand, summary)
-                .handle((ok, failure) -> failure == null
+                .thenApply(refusal -> refusal.isEmpty()
                     ? new LaunchAnswered(deploymentId, List.of(new TaskSpecFor(taskId, specOn.apply(instanceId))),
                         null, null)
                     : new LaunchAnswered(deploymentId, List.of(), placementFailure(List.of(), Optional.of(
-                        reason(failure) + " on (container-instance " + instanceId + ")")), null));
+                        refusal.get() + " on (container-instance " + instanceId + ")")), null));
           }
           List<ConstraintSpec> constraints = new ArrayList<>(constraints(revision));
           constraints.addAll(spec.placementConstraints());
@@ -853,21 +857,31 @@ public final class Service
     return Effect().noReply();
   }
 
-  /** A launch was recorded but its Task entity never created (a crash in between): reserve again, create again. */
+  /**
+   * A launch was recorded but its Task entity never created (a crash in between): reserve again, create again with
+   * the same id. Only a refused reservation gives the task up (it never existed, so nothing runs); a failure to get
+   * an answer is tried again at the next refresh.
+   */
   private void recreate(ServiceView view, TrackedTask known) {
     String taskId = known.task().taskId();
     String instanceId = known.task().instanceId();
     String arn = view.deployments().stream().filter(d -> d.id().equals(known.task().deploymentId()))
         .map(Deployment::taskDefinitionArn).findFirst().orElse(view.spec().taskDefinitionArn());
-    CompletionStage<TaskReport> created = effects.taskDefinition(accountId, arn).thenCompose(revision -> {
+    CompletionStage<Command> created = effects.taskDefinition(accountId, arn).thenCompose(revision -> {
       Demand demand = TaskResources.demand(revision.definition(), null);
       TaskSummary summary = new TaskSummary(revision.family(), group(serviceName), known.task().deploymentId());
       return effects.reserve(accountId, clusterName, instanceId, taskId, demand, summary)
-          .thenCompose(ok -> effects.createTask(accountId, clusterName, taskId,
-              taskSpec(arn, revision, demand, known.task().deploymentId(), instanceId)));
+          .thenCompose(refusal -> refusal.isPresent()
+              ? CompletableFuture.<Command>completedFuture(new RecreateFailed(taskId, refusal.get()))
+              : effects.createTask(accountId, clusterName, taskId,
+                  taskSpec(arn, revision, demand, known.task().deploymentId(), instanceId))
+                  .<Command>thenApply(TaskChanged::new));
     });
-    ctx.pipeToSelf(created, (report, failure) -> failure == null ? new TaskChanged(report)
-        : new RecreateFailed(taskId, reason(failure)));
+    ctx.pipeToSelf(created, (next, failure) -> {
+      if (failure == null) return next;
+      ctx.getLog().info("service {}: task {} not created again yet: {}", entityId, taskId, failure.getMessage());
+      return new Reconcile();
+    });
   }
 
   private ReplyEffect<Event, State> recreateFailed(ServiceView view, RecreateFailed m) {

@@ -76,12 +76,17 @@ public final class ServiceEffects implements Service.Effects {
   }
 
   @Override
-  public CompletionStage<Void> reserve(String accountId, String clusterName, String instanceId, String taskId,
-      Demand demand, TaskSummary summary) {
+  public CompletionStage<Optional<String>> reserve(String accountId, String clusterName, String instanceId,
+      String taskId, Demand demand, TaskSummary summary) {
     return entities.<ContainerInstance.Command, InstanceView>ask(ContainerInstance.ENTITY_KEY,
             ContainerInstance.entityId(accountId, clusterName, instanceId),
             replyTo -> new ContainerInstance.Reserve(taskId, demand, summary, Instant.now(), replyTo))
-        .thenApply(view -> null);
+        .thenApply(view -> Optional.<String>empty())
+        .exceptionally(failure -> {
+          EcsException e = Entities.asEcsException(failure);
+          if (e.httpStatus() < 500) return Optional.of(e.getMessage()); // refused: no room, draining, unknown
+          throw new CompletionException(e);
+        });
   }
 
   @Override
