@@ -34,8 +34,13 @@ public final class DockerCluster implements AutoCloseable {
 
   /** @param name names the server's log and prefixes the cluster's name */
   public static DockerCluster start(String name) throws Exception {
+    return start(name, java.util.Map.of());
+  }
+
+  /** @param settings the server's configuration values of the test (see {@link ServerProcess#startFirst(String, java.util.Map)}) */
+  public static DockerCluster start(String name, java.util.Map<String, String> settings) throws Exception {
     String dockerHost = SharedDocker.dockerHost();
-    ServerProcess server = ServerProcess.startFirst(name);
+    ServerProcess server = ServerProcess.startFirst(name, settings);
     EcsClient ecs = EcsClients.sync(server);
     String cluster = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     ecs.createCluster(r -> r.clusterName(cluster));
