@@ -326,8 +326,12 @@ public final class Service
    * production implementation ({@link ServiceEffects}) asks the cluster's placement, task definitions and tasks.
    */
   public interface Effects {
-    /** The cluster's container instances, by id. */
-    CompletionStage<Map<String, Instance>> instances(String accountId, String clusterName);
+    /**
+     * The cluster's container instances, by id. Every id of {@code inUse} (the instances the service's live tasks are
+     * on) is known for sure: present if the instance exists, absent only if it does not, because the reconciler
+     * replaces the tasks of an instance that is gone. A failed stage means the answer is not certain.
+     */
+    CompletionStage<Map<String, Instance>> instances(String accountId, String clusterName, Set<String> inUse);
 
     CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(String accountId, String taskDefinitionArn);
 
@@ -464,7 +468,7 @@ public final class Service
             .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(TaskChanged.class, (s, c) -> taskChanged(s.view(), c.report()))
         .onCommand(Reconcile.class, (s, c) -> {
-          startReconcile();
+          startReconcile(s.view());
           return Effect().noReply();
         })
         .onCommand(Tick.class, (s, c) -> tick(s.view()))
@@ -583,7 +587,7 @@ public final class Service
         inactivated();
       } else if (known.task().lastStatus() != task.lastStatus() || known.task().health() != task.health()
           || known.task().desiredStopped() != task.desiredStopped()) {
-        startReconcile();
+        startReconcile(viewOf(next));
       }
     }).thenNoReply();
   }
@@ -599,7 +603,7 @@ public final class Service
   // ---- reconciliation ----
   private ReplyEffect<Event, State> tick(ServiceView view) {
     if (view.status() == ServiceStatus.ACTIVE) {
-      startReconcile();
+      startReconcile(view);
       return Effect().noReply();
     }
     // DRAINING: stop orders that did not arrive are sent again; the refresh notices tasks that stopped meanwhile.
@@ -609,22 +613,27 @@ public final class Service
     return Effect().noReply();
   }
 
-  private void startReconcile() {
+  private void startReconcile(ServiceView view) {
     if (outstanding > 0) {
       reconcileWanted = true;
       return;
     }
     outstanding++;
-    ctx.pipeToSelf(effects.instances(accountId, clusterName),
+    ctx.pipeToSelf(effects.instances(accountId, clusterName, instancesInUse(view)),
         (instances, failure) -> failure == null ? new InstancesLoaded(instances, null)
             : new InstancesLoaded(Map.of(), String.valueOf(failure.getMessage())));
+  }
+
+  private static Set<String> instancesInUse(ServiceView view) {
+    return view.tasks().values().stream().filter(TrackedTask::live).map(t -> t.task().instanceId())
+        .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
   }
 
   private void stepDone() {
     outstanding = Math.max(0, outstanding - 1);
     if (outstanding == 0 && reconcileWanted) {
       reconcileWanted = false;
-      startReconcile();
+      ctx.getSelf().tell(new Reconcile());
     }
   }
 

@@ -17,10 +17,12 @@ import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -40,13 +42,31 @@ public final class ServiceEffects implements Service.Effects {
   }
 
   @Override
-  public CompletionStage<Map<String, Instance>> instances(String accountId, String clusterName) {
+  public CompletionStage<Map<String, Instance>> instances(String accountId, String clusterName, Set<String> inUse) {
     return entities.<ClusterPlacement.Command, ClusterPlacement.Instances>askPlain(ClusterPlacement.ENTITY_KEY,
             ClusterPlacement.entityId(accountId, clusterName), ClusterPlacement.GetInstances::new)
-        .thenApply(found -> {
+        .thenCompose(found -> {
           Map<String, Instance> out = new LinkedHashMap<>();
           for (InstanceView v : found.instances()) out.put(v.registration().instanceId(), instance(v));
-          return out;
+          // The placement's snapshot may lack an instance (it is starting, or its bootstrap failed): ask the
+          // instance itself before anyone concludes that its tasks are gone.
+          List<CompletableFuture<Optional<InstanceView>>> asked = new ArrayList<>();
+          for (String id : inUse) {
+            if (out.containsKey(id)) continue;
+            asked.add(entities.<ContainerInstance.Command, InstanceView>ask(ContainerInstance.ENTITY_KEY,
+                    ContainerInstance.entityId(accountId, clusterName, id), ContainerInstance.Get::new)
+                .thenApply(Optional::of)
+                .exceptionally(failure -> {
+                  EcsException e = Entities.asEcsException(failure);
+                  if (e.httpStatus() < 500) return Optional.empty(); // never registered: gone for sure
+                  throw new CompletionException(e);
+                })
+                .toCompletableFuture());
+          }
+          return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(x -> {
+            asked.forEach(a -> a.join().ifPresent(v -> out.put(v.registration().instanceId(), instance(v))));
+            return out;
+          });
         });
   }
 

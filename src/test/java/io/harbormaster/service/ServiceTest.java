@@ -117,7 +117,8 @@ class ServiceTest {
     private final AtomicInteger nextInstance = new AtomicInteger();
 
     @Override
-    public CompletionStage<Map<String, Instance>> instances(String accountId, String clusterName) {
+    public CompletionStage<Map<String, Instance>> instances(String accountId, String clusterName,
+        Set<String> inUse) {
       return CompletableFuture.completedFuture(Map.copyOf(instances));
     }
 
