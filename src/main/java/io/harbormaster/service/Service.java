@@ -365,7 +365,7 @@ public final class Service
    */
   public static void init(ActorSystem<?> system, EventTags tags, ServiceSettings settings, Effects effects) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-            ctx -> create(ctx.getEntityId(), tags, settings, effects, ServiceReconciler::reconcile))
+            ctx -> create(ctx.getEntityId(), tags, settings, effects, ServiceReconciler::reconcile, ctx.getShard()))
         .withSettings(ClusterShardingSettings.create(system)
             .withRememberEntities(true)
             .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced())));
@@ -373,8 +373,14 @@ public final class Service
 
   public static Behavior<Command> create(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
       Function<Input, Decision> reconciler) {
+    return create(entityId, tags, settings, effects, reconciler, null);
+  }
+
+  /** @param shard the entity's shard, asked to passivate an INACTIVE service (null: the service just stops) */
+  public static Behavior<Command> create(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
+      Function<Input, Decision> reconciler, ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Service(entityId, tags, settings, effects, reconciler, ctx, timers)));
+        new Service(entityId, tags, settings, effects, reconciler, ctx, timers, shard)));
   }
 
   private final String entityId;
@@ -387,12 +393,14 @@ public final class Service
   private final Function<Input, Decision> reconciler;
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   /** Steps in flight (loading instances, launches): a new decision waits for them, so nothing is launched twice. */
   private int outstanding;
   private boolean reconcileWanted;
 
   private Service(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
-      Function<Input, Decision> reconciler, ActorContext<Command> ctx, TimerScheduler<Command> timers) {
+      Function<Input, Decision> reconciler, ActorContext<Command> ctx, TimerScheduler<Command> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     String[] parts = entityId.split("/", 3);
@@ -405,6 +413,7 @@ public final class Service
     this.reconciler = reconciler;
     this.ctx = ctx;
     this.timers = timers;
+    this.shard = shard;
   }
 
   @Override
@@ -451,7 +460,7 @@ public final class Service
         .onCommand(Delete.class, c -> notActive(c.replyTo()))
         .onCommand(TagResource.class, c -> notActive(c.replyTo()))
         .onCommand(UntagResource.class, c -> notActive(c.replyTo()))
-        .onCommand(Passivate.class, c -> Effect().stop().thenNoReply())
+        .onCommand(Passivate.class, c -> passivate())
         .onAnyCommand(c -> ignored());
     builder.forStateType(LiveService.class)
         .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
@@ -482,6 +491,16 @@ public final class Service
         .onCommand(RecreateFailed.class, (s, c) -> recreateFailed(s.view(), c))
         .onCommand(Passivate.class, c -> Effect().noReply());
     return builder.build();
+  }
+
+  /**
+   * An INACTIVE service needs no actor. A remembered entity must leave through its shard (which also forgets it);
+   * stopping on its own would count as a crash and start it again.
+   */
+  private ReplyEffect<Event, State> passivate() {
+    if (shard == null) return Effect().stop().thenNoReply();
+    shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+    return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> ignored() {

@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServiceRecoveryIT {
-  private static final String LOOP = "trap 'exit 0' TERM; while :; do sleep 1; done";
+  /** sh as PID 1 ignores SIGTERM: each stop takes the whole stop timeout, so the rollout is slow enough to interrupt. */
+  private static final String STUBBORN = "while :; do sleep 1; done";
   private static final String LABEL = "io.harbormaster.it.service";
   private static final Duration LIMIT = Duration.ofMinutes(3);
   private DockerCluster docker;
@@ -60,7 +61,7 @@ class ServiceRecoveryIT {
     labels.put(LABEL, name);
     return ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST).containerDefinitions(
         ContainerDefinition.builder().name("main").image(SharedDocker.TEST_IMAGE).memory(32)
-            .command("sh", "-c", command).stopTimeout(2).dockerLabels(labels).build()))
+            .command("sh", "-c", command).stopTimeout(8).dockerLabels(labels).build()))
         .taskDefinition().taskDefinitionArn();
   }
 
@@ -80,8 +81,8 @@ class ServiceRecoveryIT {
   @Test
   void aRollingUpdateInterruptedByAKillCompletesAfterTheRestart() throws Exception {
     String name = "roll-" + UUID.randomUUID().toString().substring(0, 6);
-    String td1 = register(name, name, LOOP);
-    String td2 = register(name, name, "echo v2; " + LOOP);
+    String td1 = register(name, name, STUBBORN);
+    String td2 = register(name, name, "echo v2; " + STUBBORN);
     ecs.createService(r -> r.cluster(cluster).serviceName(name).taskDefinition(td1).desiredCount(4)
         .deploymentConfiguration(c -> c.minimumHealthyPercent(50).maximumPercent(150)));
     Await.until("four running", LIMIT, () -> ecs.describeServices(r -> r.cluster(cluster).services(name))
@@ -89,9 +90,9 @@ class ServiceRecoveryIT {
     int eventsBefore = ecs.describeServices(r -> r.cluster(cluster).services(name)).services().get(0).events().size();
 
     ecs.updateService(r -> r.cluster(cluster).service(name).taskDefinition(td2));
-    Await.until("the rollout under way", LIMIT, () -> runningTasks(name),
-        ts -> ts.stream().anyMatch(t -> t.taskDefinitionArn().equals(td2))
-            && ts.stream().anyMatch(t -> t.taskDefinitionArn().equals(td1)));
+    List<Task> during = Await.until("the rollout under way", LIMIT, () -> runningTasks(name),
+        ts -> ts.stream().anyMatch(t -> t.taskDefinitionArn().equals(td2)));
+    assertTrue(during.stream().anyMatch(t -> t.taskDefinitionArn().equals(td1)), "killed mid-rollout: " + during);
 
     docker.killAndRestartServer("service-recovery-after");
 
