@@ -960,11 +960,9 @@ public final class Service
                 e.at()) : d);
           }
           next.add(e.deployment());
-          boolean newDefinition = v.primary().map(p -> !p.taskDefinitionArn().equals(e.deployment()
-              .taskDefinitionArn())).orElse(true);
-          // A new task definition gives a service that could not start its tasks a fresh chance.
-          return live(v.withDeployments(next).withThrottle(newDefinition ? Throttle.NONE : v.throttle())
-              .withSteady(false));
+          // A new deployment (a new task definition, or forced) gives a service that could not start its tasks a
+          // fresh chance: the reconciler's contract leaves this reset to the entity.
+          return live(v.withDeployments(next).withThrottle(Throttle.NONE).withSteady(false));
         })
         .onEvent(DeploymentsChanged.class, (s, e) -> live(s.view().withDeployments(e.deployments())))
         .onEvent(TasksLaunched.class, (s, e) -> live(s.view().withTasks(tasks -> {
