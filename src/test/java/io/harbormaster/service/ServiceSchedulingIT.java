@@ -211,6 +211,35 @@ class ServiceSchedulingIT {
   }
 
   @Test
+  void aBrokenImageIsRolledBackByTheCircuitBreaker() {
+    String family = unique("broken");
+    String good = register(family, LOOP, null);
+    String broken = ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST)
+        .containerDefinitions(ContainerDefinition.builder().name("main").image("harbormaster/no-such-image:" + family)
+            .memory(32).dockerLabels(SharedDocker.testLabels()).build())).taskDefinition().taskDefinitionArn();
+    String name = unique("broken");
+    ecs.createService(r -> r.cluster(cluster).serviceName(name).taskDefinition(good).desiredCount(2)
+        .deploymentConfiguration(c -> c.deploymentCircuitBreaker(b -> b.enable(true).rollback(true))));
+    awaitService("two running", name, s -> stable(s, 2));
+
+    ecs.updateService(r -> r.cluster(cluster).service(name).taskDefinition(broken));
+
+    Service back = Await.until("the rollback complete", Duration.ofMinutes(4), () -> describe(name),
+        s -> stable(s, 2) && s.deployments().get(0).taskDefinition().equals(good)
+            && "COMPLETED".equals(s.deployments().get(0).rolloutStateAsString()));
+    assertTrue(messages(back).stream().anyMatch(m -> m.contains("deployment failed: tasks failed to start.")),
+        messages(back).toString());
+    assertTrue(messages(back).stream().anyMatch(m -> m.contains("rolling back from failed deployment")),
+        messages(back).toString());
+    List<Task> failed = tasks(name, DesiredStatus.STOPPED).stream()
+        .filter(t -> t.taskDefinitionArn().equals(broken)).toList();
+    assertTrue(failed.size() >= 3, "the breaker counts three failed tasks: " + failed.size());
+    assertTrue(failed.stream().allMatch(t -> "TaskFailedToStart".equals(t.stopCodeAsString())),
+        failed.stream().map(Task::stopCodeAsString).toList().toString());
+    assertTrue(tasks(name, DesiredStatus.RUNNING).stream().allMatch(t -> t.taskDefinitionArn().equals(good)));
+  }
+
+  @Test
   void aDrainingInstanceLosesItsServiceTasksAndGetsThemBackWhenActive() {
     String td = register(unique("drain"), LOOP, null);
     String name = unique("drain");
