@@ -73,6 +73,14 @@ public final class Cluster
 
   public record UntagResource(List<String> tagKeys, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
+  /** A service created in this cluster (idempotent); refused when the cluster is not ACTIVE. */
+  public record AddService(String serviceName, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
+      implements Command {}
+
+  /** A service became INACTIVE (idempotent). */
+  public record RemoveService(String serviceName, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
+      implements Command {}
+
   public sealed interface Event extends CborSerializable {}
 
   public record ClusterCreated(ClusterSpec spec, Instant at) implements Event {}
@@ -97,6 +105,10 @@ public final class Cluster
 
   public record InstanceLeft(String instanceId, Instant at) implements Event {}
 
+  public record ServiceAdded(String serviceName, Instant at) implements Event {}
+
+  public record ServiceRemoved(String serviceName, Instant at) implements Event {}
+
   // ---- data ----
   public record Setting(String name, String value) implements CborSerializable {}
 
@@ -115,19 +127,35 @@ public final class Cluster
 
   /** The view every cluster reply carries; counts of instances, services and tasks join it as those arrive. */
   public record ClusterInfo(String accountId, ClusterSpec spec, Status status, Instant createdAt,
-      SortedSet<String> instances) implements CborSerializable {
+      SortedSet<String> instances, SortedSet<String> services) implements CborSerializable {
+    public ClusterInfo {
+      // Snapshots written before clusters kept their services have none.
+      if (services == null) services = Collections.emptySortedSet();
+    }
+
+    public ClusterInfo(String accountId, ClusterSpec spec, Status status, Instant createdAt,
+        SortedSet<String> instances) {
+      this(accountId, spec, status, createdAt, instances, Collections.emptySortedSet());
+    }
+
     public String name() {
       return spec.name();
     }
 
     ClusterInfo withSpec(ClusterSpec next) {
-      return new ClusterInfo(accountId, next, status, createdAt, instances);
+      return new ClusterInfo(accountId, next, status, createdAt, instances, services);
     }
 
     ClusterInfo withInstance(String instanceId, boolean member) {
       SortedSet<String> next = new TreeSet<>(instances);
       if (member) next.add(instanceId); else next.remove(instanceId);
-      return new ClusterInfo(accountId, spec, status, createdAt, Collections.unmodifiableSortedSet(next));
+      return new ClusterInfo(accountId, spec, status, createdAt, Collections.unmodifiableSortedSet(next), services);
+    }
+
+    ClusterInfo withService(String serviceName, boolean member) {
+      SortedSet<String> next = new TreeSet<>(services);
+      if (member) next.add(serviceName); else next.remove(serviceName);
+      return new ClusterInfo(accountId, spec, status, createdAt, instances, Collections.unmodifiableSortedSet(next));
     }
   }
 
@@ -180,7 +208,9 @@ public final class Cluster
         .onCommand(TagResource.class, c -> notFound(c.replyTo()))
         .onCommand(UntagResource.class, c -> notFound(c.replyTo()))
         .onCommand(JoinInstance.class, c -> notFound(c.replyTo()))
-        .onCommand(LeaveInstance.class, c -> notFound(c.replyTo()));
+        .onCommand(LeaveInstance.class, c -> notFound(c.replyTo()))
+        .onCommand(AddService.class, c -> notFound(c.replyTo()))
+        .onCommand(RemoveService.class, c -> notFound(c.replyTo()));
     builder.forStateType(InactiveCluster.class)
         .onCommand(Create.class, (s, c) -> create(c))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
@@ -189,7 +219,9 @@ public final class Cluster
         .onCommand(TagResource.class, c -> notFound(c.replyTo()))
         .onCommand(UntagResource.class, c -> notFound(c.replyTo()))
         .onCommand(JoinInstance.class, c -> notFound(c.replyTo()))
-        .onCommand(LeaveInstance.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())));
+        .onCommand(LeaveInstance.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
+        .onCommand(AddService.class, c -> notFound(c.replyTo()))
+        .onCommand(RemoveService.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())));
     builder.forStateType(ActiveCluster.class)
         // CreateCluster of an existing cluster answers with it unchanged, as ECS does.
         .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
@@ -198,6 +230,9 @@ public final class Cluster
         .onCommand(Delete.class, (s, c) -> !s.info().instances().isEmpty()
             ? Effect().reply(c.replyTo(), Rejection.reply("ClusterContainsContainerInstancesException",
                 "The cluster cannot be deleted while container instances are active or draining."))
+            : !s.info().services().isEmpty()
+            ? Effect().reply(c.replyTo(), Rejection.reply("ClusterContainsServicesException",
+                "The Cluster cannot be deleted while Services are active."))
             : Effect().persist(new ClusterDeleted(c.at()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(((InactiveCluster) next).info())))
         .onCommand(JoinInstance.class, (s, c) -> s.info().instances().contains(c.instanceId())
@@ -207,6 +242,14 @@ public final class Cluster
         .onCommand(LeaveInstance.class, (s, c) -> !s.info().instances().contains(c.instanceId())
             ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
             : Effect().persist(new InstanceLeft(c.instanceId(), c.at()))
+                .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
+        .onCommand(AddService.class, (s, c) -> s.info().services().contains(c.serviceName())
+            ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
+            : Effect().persist(new ServiceAdded(c.serviceName(), c.at()))
+                .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
+        .onCommand(RemoveService.class, (s, c) -> !s.info().services().contains(c.serviceName())
+            ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
+            : Effect().persist(new ServiceRemoved(c.serviceName(), c.at()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
         .onCommand(TagResource.class, (s, c) -> Tags.overLimit(s.info().spec().tags(), c.tags())
             ? Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException", Tags.overLimitMessage()))
@@ -259,8 +302,11 @@ public final class Cluster
             Tags.without(s.info().spec().tags(), e.tagKeys())))))
         .onEvent(InstanceJoined.class, (s, e) -> active(s.info().withInstance(e.instanceId(), true)))
         .onEvent(InstanceLeft.class, (s, e) -> active(s.info().withInstance(e.instanceId(), false)))
+        .onEvent(ServiceAdded.class, (s, e) -> active(s.info().withService(e.serviceName(), true)))
+        .onEvent(ServiceRemoved.class, (s, e) -> active(s.info().withService(e.serviceName(), false)))
         .onEvent(ClusterDeleted.class, (s, e) -> new InactiveCluster(
-            new ClusterInfo(accountId, s.info().spec(), Status.INACTIVE, s.info().createdAt(), s.info().instances())));
+            new ClusterInfo(accountId, s.info().spec(), Status.INACTIVE, s.info().createdAt(), s.info().instances(),
+                s.info().services())));
     return builder.build();
   }
 

@@ -25,6 +25,11 @@ public final class Arns {
     return "arn:aws:ecs:%s:%s:task/%s/%s".formatted(region, accountId, clusterName, taskId);
   }
 
+  /** The long ARN format ECS uses for services: the cluster's name is part of it. */
+  public static String service(String region, String accountId, String clusterName, String serviceName) {
+    return "arn:aws:ecs:%s:%s:service/%s/%s".formatted(region, accountId, clusterName, serviceName);
+  }
+
   public static String containerInstance(String region, String accountId, String clusterName, String instanceId) {
     return "arn:aws:ecs:%s:%s:container-instance/%s/%s".formatted(region, accountId, clusterName, instanceId);
   }

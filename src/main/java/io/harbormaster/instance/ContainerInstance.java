@@ -145,8 +145,8 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   /** What every reply carries: the instance as DescribeContainerInstances shows it. */
   public record InstanceView(String accountId, String clusterName, Registration registration, Status status,
       boolean agentConnected, VersionInfo versionInfo, Instant registeredAt, SortedMap<String, Attribute> attributes,
-      SortedMap<String, Reservation> reservations, List<Reservation> recentlyStopped, long version)
-      implements CborSerializable {
+      SortedMap<String, Reservation> reservations, List<Reservation> recentlyStopped, long version,
+      Instant disconnectedSince) implements CborSerializable {
 
     public Resources remaining() {
       Resources total = registration.total();
@@ -175,7 +175,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         SortedMap<String, Reservation> res) {
       return new InstanceView(accountId, clusterName, registration, nextStatus, connected, info, registeredAt,
           Collections.unmodifiableSortedMap(attrs), Collections.unmodifiableSortedMap(res), recentlyStopped,
-          version + 1);
+          version + 1, disconnectedSince);
     }
 
     InstanceView withStopped(Reservation stopped) {
@@ -183,7 +183,13 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       next.add(0, stopped);
       if (next.size() > RECENTLY_STOPPED) next.remove(next.size() - 1);
       return new InstanceView(accountId, clusterName, registration, status, agentConnected, versionInfo,
-          registeredAt, attributes, reservations, List.copyOf(next), version);
+          registeredAt, attributes, reservations, List.copyOf(next), version, disconnectedSince);
+    }
+
+    /** Since when the agent is away (null while connected): services replace its tasks after a timeout. */
+    InstanceView withDisconnectedSince(Instant since) {
+      return new InstanceView(accountId, clusterName, registration, status, agentConnected, versionInfo,
+          registeredAt, attributes, reservations, recentlyStopped, version, since);
     }
 
     InstanceView bumped() {
@@ -420,15 +426,16 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     var builder = newEventHandlerBuilder();
     builder.forStateType(NoInstance.class)
         .onEvent(InstanceRegistered.class, (s, e) -> registered(e, Status.ACTIVE, new TreeMap<>(), List.of(), 0,
-            Map.of(), e.at()));
+            Map.of(), e.at(), null));
     builder.forStateType(InactiveInstance.class)
         .onEvent(InstanceRegistered.class, (s, e) -> registered(e, Status.ACTIVE, new TreeMap<>(),
-            s.view().recentlyStopped(), s.view().version(), Map.of(), e.at()));
+            s.view().recentlyStopped(), s.view().version(), Map.of(), e.at(), null));
     builder.forStateType(LiveInstance.class)
         // An agent's new session registers again: a DRAINING instance stays DRAINING, attributes put through the
         // API stay (the agent's own ones are refreshed), and registeredAt is the first registration's.
         .onEvent(InstanceRegistered.class, (s, e) -> registered(e, s.view().status(), s.view().reservations(),
-            s.view().recentlyStopped(), s.view().version(), s.view().attributes(), s.view().registeredAt()))
+            s.view().recentlyStopped(), s.view().version(), s.view().attributes(), s.view().registeredAt(),
+            s.view().agentConnected() ? e.at() : s.view().disconnectedSince()))
         .onEvent(InstanceStatusChanged.class, (s, e) -> live(s.view().with(e.status(), s.view().agentConnected(),
             s.view().versionInfo(), s.view().attributes(), s.view().reservations())))
         .onEvent(InstanceDeregistered.class, (s, e) -> new InactiveInstance(s.view().with(Status.INACTIVE, false,
@@ -460,20 +467,22 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         })
         .onEvent(AgentConnected.class, (s, e) -> live(s.view().with(s.view().status(), true,
             e.versionInfo() != null ? e.versionInfo() : s.view().versionInfo(), s.view().attributes(),
-            s.view().reservations())))
+            s.view().reservations()).withDisconnectedSince(null)))
         .onEvent(AgentDisconnected.class, (s, e) -> live(s.view().with(s.view().status(), false,
-            s.view().versionInfo(), s.view().attributes(), s.view().reservations())));
+            s.view().versionInfo(), s.view().attributes(), s.view().reservations())
+            .withDisconnectedSince(s.view().disconnectedSince() != null ? s.view().disconnectedSince() : e.at())));
     return builder.build();
   }
 
   private State registered(InstanceRegistered e, Status status, SortedMap<String, Reservation> reservations,
       List<Reservation> recentlyStopped, long version, Map<String, Attribute> previousAttributes,
-      Instant registeredAt) {
+      Instant registeredAt, Instant disconnectedSince) {
     SortedMap<String, Attribute> attrs = new TreeMap<>(previousAttributes);
     e.registration().attributes().forEach(a -> attrs.put(a.name(), a));
     return new LiveInstance(new InstanceView(accountId, clusterName, e.registration(), status, false,
         e.registration().versionInfo(), registeredAt, Collections.unmodifiableSortedMap(attrs),
-        Collections.unmodifiableSortedMap(new TreeMap<>(reservations)), recentlyStopped, version + 1));
+        Collections.unmodifiableSortedMap(new TreeMap<>(reservations)), recentlyStopped, version + 1,
+        disconnectedSince));
   }
 
   private static State live(InstanceView view) {

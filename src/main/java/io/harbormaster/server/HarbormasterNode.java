@@ -9,7 +9,12 @@ import io.harbormaster.api.ecs.AdminHandlers;
 import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.ecs.ClusterHandlers;
 import io.harbormaster.api.ecs.InstanceHandlers;
+import io.harbormaster.api.ecs.ServiceHandlers;
 import io.harbormaster.api.ecs.TaskHandlers;
+import io.harbormaster.service.Service;
+import io.harbormaster.service.ServiceEffects;
+import io.harbormaster.service.ServiceSettings;
+import io.harbormaster.service.ServiceTaskNotifications;
 import io.harbormaster.auth.RequestAuthenticator;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.placement.ClusterPlacement;
@@ -76,8 +81,10 @@ public final class HarbormasterNode implements AutoCloseable {
       TaskDefinitionFamily.init(system, tags);
       ContainerInstance.init(system, tags, config.getDuration("harbormaster.placement.reservation-timeout"),
           ClusterPlacement.notifier(system));
-      Task.init(system, tags, new TaskNotifications(system, region));
+      Task.init(system, tags, ServiceTaskNotifications.andThen(new TaskNotifications(system, region),
+          new ServiceTaskNotifications(system)));
       ClusterPlacement.init(system, entities, region);
+      Service.init(system, tags, ServiceSettings.from(config), new ServiceEffects(system, entities));
 
       EcsPaging paging = new EcsPaging(api.pagingSecret().getBytes(StandardCharsets.UTF_8));
       EcsOperations operations = new EcsOperations();
@@ -88,6 +95,7 @@ public final class HarbormasterNode implements AutoCloseable {
       InstanceHandlers instances = new InstanceHandlers(entities, paging);
       instances.register(operations);
       new TaskHandlers(entities, paging, instances).register(operations);
+      new ServiceHandlers(entities, paging, instances).register(operations);
 
       Clock clock = Clock.systemUTC();
       RequestAuthenticator authenticator = new RequestAuthenticator(new SigV4Verifier(clock, api.maxClockSkew()),

@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * it: what every task-on-Docker IT starts from. The agent can be restarted on the same state folder.
  */
 public final class DockerCluster implements AutoCloseable {
-  private final ServerProcess server;
+  private ServerProcess server;
+  private final java.util.Map<String, String> settings;
   private final EcsClient ecs;
   private final String cluster;
   private final Agents.Credentials credentials;
@@ -23,8 +24,9 @@ public final class DockerCluster implements AutoCloseable {
   private Agents agents;
 
   private DockerCluster(ServerProcess server, EcsClient ecs, String cluster, Agents.Credentials credentials,
-      Path agentState, String dockerHost) {
+      Path agentState, String dockerHost, java.util.Map<String, String> settings) {
     this.server = server;
+    this.settings = settings;
     this.ecs = ecs;
     this.cluster = cluster;
     this.credentials = credentials;
@@ -34,8 +36,13 @@ public final class DockerCluster implements AutoCloseable {
 
   /** @param name names the server's log and prefixes the cluster's name */
   public static DockerCluster start(String name) throws Exception {
+    return start(name, java.util.Map.of());
+  }
+
+  /** @param settings the server's configuration values of the test (see {@link ServerProcess#startFirst(String, java.util.Map)}) */
+  public static DockerCluster start(String name, java.util.Map<String, String> settings) throws Exception {
     String dockerHost = SharedDocker.dockerHost();
-    ServerProcess server = ServerProcess.startFirst(name);
+    ServerProcess server = ServerProcess.startFirst(name, settings);
     EcsClient ecs = EcsClients.sync(server);
     String cluster = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     ecs.createCluster(r -> r.clusterName(cluster));
@@ -43,7 +50,7 @@ public final class DockerCluster implements AutoCloseable {
     Agents.Credentials credentials = new Agents.Credentials(URI.create(server.endpoint()), c.accessKeyId(),
         c.secretAccessKey(), "us-east-1");
     Path state = Files.createTempDirectory(ProjectHome.resolve("target").toAbsolutePath(), "agent-");
-    DockerCluster started = new DockerCluster(server, ecs, cluster, credentials, state, dockerHost);
+    DockerCluster started = new DockerCluster(server, ecs, cluster, credentials, state, dockerHost, settings);
     started.startAgent();
     return started;
   }
@@ -60,6 +67,17 @@ public final class DockerCluster implements AutoCloseable {
   public void stopAgent() {
     if (agents != null) agents.close();
     agents = null;
+  }
+
+  /**
+   * SIGKILL of the control plane, then a new node on the same API port (and Cassandra): the agent's session
+   * reconnects by itself and the SDK client keeps working. Nothing is asked of the new node here.
+   */
+  public void killAndRestartServer(String name) throws Exception {
+    int apiPort = server.apiPort();
+    server.kill();
+    server = ServerProcess.start(name, apiPort, io.harbormaster.persistence.FreePorts.pick(), java.util.List.of(),
+        true, settings);
   }
 
   public ServerProcess server() {

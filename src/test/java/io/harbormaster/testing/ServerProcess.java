@@ -44,15 +44,28 @@ public final class ServerProcess implements AutoCloseable {
     return start(name, FreePorts.pick(), FreePorts.pick(), List.of(), true);
   }
 
+  /** A first node with settings of its own, e.g. {@code harbormaster.service.lost-host-timeout} for a test. */
+  public static ServerProcess startFirst(String name, java.util.Map<String, String> settings) throws Exception {
+    return start(name, FreePorts.pick(), FreePorts.pick(), List.of(), true, settings);
+  }
+
   public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
       boolean bootstrapDefaultAccount) throws Exception {
+    return start(name, apiPort, clusterPort, seeds, bootstrapDefaultAccount, java.util.Map.of());
+  }
+
+  /** @param settings configuration values, passed as system properties (they override application.conf) */
+  public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
+      boolean bootstrapDefaultAccount, java.util.Map<String, String> settings) throws Exception {
     Path dir = ProjectHome.resolve("target/it-servers");
     Files.createDirectories(dir);
     Path log = dir.resolve(name + "-" + apiPort + ".log");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m",
-        "-Dharbormaster.home=" + ProjectHome.path(),
+        "-Dharbormaster.home=" + ProjectHome.path()));
+    settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.addAll(List.of(
         "-cp", System.getProperty("java.class.path"),
         "io.harbormaster.Main", "server",
         "--port", Integer.toString(apiPort),

@@ -19,6 +19,7 @@ import io.harbormaster.instance.ContainerInstance.Registration;
 import io.harbormaster.instance.ContainerInstance.Reservation;
 import io.harbormaster.instance.ContainerInstance.Resources;
 import io.harbormaster.instance.ContainerInstance.TaskPhase;
+import io.harbormaster.service.Service;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.TaskStatus;
 import java.time.Instant;
@@ -114,8 +115,14 @@ public final class AgentSession {
           .<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(accountId, clusterName),
               replyTo -> new Cluster.JoinInstance(instanceId, now, replyTo))
           .thenCompose(cluster -> entities.<ContainerInstance.Command, InstanceView>ask(ContainerInstance.ENTITY_KEY,
-              instanceEntity, replyTo -> new ContainerInstance.Register(registration, now, replyTo)))
-          .thenCompose(view -> connect(view, hello));
+                  instanceEntity, replyTo -> new ContainerInstance.Register(registration, now, replyTo))
+              .thenCompose(view -> connect(view, hello))
+              .thenApply(view -> {
+                // DAEMON services start their task here, others may replace what a lost host left behind.
+                cluster.services().forEach(name -> entities.tell(Service.ENTITY_KEY,
+                    Service.entityId(accountId, clusterName, name), new Service.Reconcile()));
+                return view;
+              }));
       ctx.pipeToSelf(done, (view, failure) -> {
         if (failure == null) return new Registered(view, hello);
         var e = io.harbormaster.common.Rejection.of(failure);

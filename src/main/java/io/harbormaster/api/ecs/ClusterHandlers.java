@@ -186,7 +186,7 @@ public final class ClusterHandlers {
     c.put("registeredContainerInstancesCount", info.instances().size());
     c.put("runningTasksCount", counts.running());
     c.put("pendingTasksCount", counts.pending());
-    c.put("activeServicesCount", 0);
+    c.put("activeServicesCount", info.services().size());
     ArrayNode stats = c.putArray("statistics");
     if (statistics) {
       java.util.Map<String, Integer> values = new java.util.LinkedHashMap<>();
@@ -194,7 +194,7 @@ public final class ClusterHandlers {
       values.put("runningFargateTasksCount", 0);
       values.put("pendingEC2TasksCount", counts.pending());
       values.put("pendingFargateTasksCount", 0);
-      values.put("activeEC2ServiceCount", 0);
+      values.put("activeEC2ServiceCount", info.services().size());
       values.put("activeFargateServiceCount", 0);
       values.put("drainingEC2ServiceCount", 0);
       values.put("drainingFargateServiceCount", 0);

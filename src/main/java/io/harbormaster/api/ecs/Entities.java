@@ -41,6 +41,11 @@ public final class Entities {
         });
   }
 
+  /** A message that needs no answer, such as a wake-up. */
+  public <C> void tell(EntityTypeKey<C> key, String entityId, C message) {
+    sharding.entityRefFor(key, entityId).tell(message);
+  }
+
   public static EcsException asEcsException(Throwable failure) {
     Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (t instanceof EcsException e) return e;

@@ -16,6 +16,7 @@ import io.harbormaster.placement.InstanceSnapshots;
 import io.harbormaster.scheduler.query.ClusterQuery;
 import io.harbormaster.scheduler.query.ClusterQueryLanguage;
 import io.harbormaster.scheduler.query.QueryLanguageException;
+import io.harbormaster.service.Service;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -158,6 +159,9 @@ public final class InstanceHandlers {
         results.add(r.exceptionally(Entities::asEcsException).toCompletableFuture());
       }
       return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(x -> {
+        // A draining instance's service tasks move now, not at the services' next timer.
+        info.services().forEach(name -> entities.tell(Service.ENTITY_KEY,
+            Service.entityId(ctx.accountId(), cluster, name), new Service.Reconcile()));
         ObjectNode out = JsonViews.object();
         ArrayNode done = out.putArray("containerInstances");
         ArrayNode failures = out.putArray("failures");

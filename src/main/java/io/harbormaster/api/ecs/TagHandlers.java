@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.Tag;
+import io.harbormaster.service.Service;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -30,12 +31,22 @@ public final class TagHandlers {
 
   private record TaskDefinitionTarget(String family, int revision) implements Target {}
 
+  private record ServiceTarget(String clusterName, String serviceName) implements Target {}
+
   private static Target target(RequestContext ctx, JsonNode input) {
     String arn = JsonViews.text(input, "resourceArn").orElse("");
     Arns.ParsedArn parsed = Arns.parse(arn).orElseThrow(() ->
-        EcsException.invalidParameter("Invalid resourceArn: " + arn + ". Give the ARN of a cluster or task definition."));
+        EcsException.invalidParameter("Invalid resourceArn: " + arn + ". Give the ARN of a cluster, service or task definition."));
     return switch (parsed.resourceType()) {
       case "cluster" -> new ClusterTarget(ResourceRefs.clusterName(ctx, arn));
+      case "service" -> {
+        // Long format service/<cluster>/<name>; the short, old format service/<name> means the default cluster.
+        String id = parsed.resourceId();
+        int slash = id.indexOf('/');
+        String cluster = slash < 0 ? "default" : id.substring(0, slash);
+        var ref = ServiceHandlers.ServiceRef.require(ctx, cluster, arn);
+        yield new ServiceTarget(ref.cluster(), ref.name());
+      }
       case "task-definition" -> {
         var ref = TaskDefinitionHandlers.TaskDefinitionRef.parse(ctx, arn).requireRevision();
         yield new TaskDefinitionTarget(ref.family(), ref.revision());
@@ -76,6 +87,14 @@ public final class TagHandlers {
                   : remove != null ? new Cluster.UntagResource(remove, replyTo)
                   : new Cluster.Get(replyTo))
           .thenApply(info -> info.spec().tags());
+    }
+    if (target instanceof ServiceTarget s) {
+      return entities.<Service.Command, Service.ServiceView>ask(Service.ENTITY_KEY,
+              Service.entityId(ctx.accountId(), s.clusterName(), s.serviceName()),
+              replyTo -> add != null ? new Service.TagResource(add, replyTo)
+                  : remove != null ? new Service.UntagResource(remove, replyTo)
+                  : new Service.Get(replyTo))
+          .thenApply(view -> view.spec().tags());
     }
     TaskDefinitionTarget t = (TaskDefinitionTarget) target;
     return entities.<TaskDefinitionFamily.Command, TaskDefinitionFamily.Revision>ask(
