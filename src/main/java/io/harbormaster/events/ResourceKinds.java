@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 public final class ResourceKinds {
   public static final String TASK_STATE_CHANGE = "ECS Task State Change";
   public static final String CONTAINER_INSTANCE_STATE_CHANGE = "ECS Container Instance State Change";
+  public static final String SERVICE_ACTION = "ECS Service Action";
+  public static final String DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change";
 
   private final Map<String, ResourceKind<?>> byType;
 
@@ -30,7 +32,7 @@ public final class ResourceKinds {
   }
 
   public static ResourceKinds standard() {
-    return new ResourceKinds(List.of(TASK, CONTAINER_INSTANCE, CLUSTER, TASK_DEFINITION));
+    return new ResourceKinds(List.of(TASK, CONTAINER_INSTANCE, SERVICE, CLUSTER, TASK_DEFINITION));
   }
 
   public Optional<ResourceKind<?>> forType(String entityType) {
@@ -206,6 +208,71 @@ public final class ResourceKinds {
     public List<EcsEvent> published(String region, ResourceKind.Change<ContainerInstance.State> change) {
       return stateChange(CONTAINER_INSTANCE_STATE_CHANGE, region, this, change,
           d -> d.path("containerInstanceArn").asText());
+    }
+  };
+
+  /**
+   * A service publishes its service events (the DescribeServices events) as they are recorded: deployment ones
+   * (SERVICE_DEPLOYMENT_*) as ECS Deployment State Change with the primary deployment's id, the others as ECS
+   * Service Action. Every other service change is in its history only, as in ECS.
+   */
+  public static final ResourceKind<io.harbormaster.service.Service.State> SERVICE = new ResourceKind<>() {
+    @Override
+    public String entityType() {
+      return io.harbormaster.service.Service.ENTITY_KEY.name();
+    }
+
+    @Override
+    public Replay<io.harbormaster.service.Service.State> replay(String entityId) {
+      io.harbormaster.service.Service service = io.harbormaster.service.Service.replica(entityId);
+      var handler = service.eventHandler();
+      return ResourceKinds.replay(service::emptyState,
+          (s, e) -> handler.apply(s, (io.harbormaster.service.Service.Event) e));
+    }
+
+    @Override
+    public boolean publishes() {
+      return true;
+    }
+
+    private io.harbormaster.service.Service.ServiceView viewOf(io.harbormaster.service.Service.State state) {
+      return state instanceof io.harbormaster.service.Service.LiveService l ? l.view()
+          : state instanceof io.harbormaster.service.Service.InactiveService i ? i.view() : null;
+    }
+
+    @Override
+    public Optional<ObjectNode> view(String region, String entityId, io.harbormaster.service.Service.State state,
+        String selector) {
+      var v = viewOf(state);
+      return v == null ? Optional.empty() : Optional.of(IsoTimes.convert(ResourceViews.service(region, v)));
+    }
+
+    @Override
+    public List<EcsEvent> published(String region, ResourceKind.Change<io.harbormaster.service.Service.State> c) {
+      if (!(c.event() instanceof io.harbormaster.service.Service.ServiceEventRecorded recorded)) return List.of();
+      var v = viewOf(c.after());
+      if (v == null) return List.of();
+      var e = recorded.event();
+      String serviceArn = Arns.service(region, v.accountId(), v.clusterName(), v.serviceName());
+      ObjectNode detail = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      detail.put("eventType", e.eventType());
+      detail.put("eventName", e.eventName());
+      String detailType;
+      if (e.eventName().startsWith("SERVICE_DEPLOYMENT_")) {
+        detailType = DEPLOYMENT_STATE_CHANGE;
+        v.primary().ifPresent(d -> detail.put("deploymentId", d.id()));
+        detail.put("updatedAt", IsoTimes.iso(e.createdAt()));
+        detail.put("reason", e.message());
+      } else {
+        detailType = SERVICE_ACTION;
+        detail.put("clusterArn", Arns.cluster(region, v.accountId(), v.clusterName()));
+        detail.put("createdAt", IsoTimes.iso(e.createdAt()));
+        if (e.eventName().equals("SERVICE_TASK_PLACEMENT_FAILURE")) detail.put("reason", e.message());
+        else detail.put("message", e.message());
+      }
+      detail.put("version", c.sequenceNr());
+      return List.of(new EcsEvent(EcsEvent.idFor(c.persistenceId(), c.sequenceNr(), 0), detailType,
+          EcsEvent.SOURCE, c.accountId(), c.at(), region, List.of(serviceArn), detail));
     }
   };
 

@@ -122,6 +122,48 @@ class EcsEventMappingTest {
   }
 
   @Test
+  void serviceEventsBecomeServiceActionsAndDeploymentStateChangesWithTheShapeOfEcsExamples() throws Exception {
+    String entityId = "111122223333/default/servicetest";
+    var kind = ResourceKinds.SERVICE;
+    Instant at = Instant.parse("2019-11-19T19:27:22.695Z");
+    var deployment = new io.harbormaster.service.ServiceReconciler.Deployment("ecs-svc/123",
+        io.harbormaster.service.ServiceReconciler.DeploymentStatus.PRIMARY,
+        "arn:aws:ecs:us-west-2:111122223333:task-definition/web:1",
+        io.harbormaster.service.ServiceReconciler.RolloutState.IN_PROGRESS, null, 0, at, at);
+    var spec = new io.harbormaster.service.Service.ServiceSpec("servicetest",
+        "arn:aws:ecs:us-west-2:111122223333:task-definition/web:1", 1,
+        io.harbormaster.service.ServiceReconciler.SchedulingStrategy.REPLICA, "EC2",
+        new io.harbormaster.service.Service.DeploymentSettings(100, 200, false, false), List.of(), List.of(), null,
+        List.of());
+    List<Object> journal = List.of(
+        new io.harbormaster.service.Service.ServiceCreated(spec, deployment, at),
+        new io.harbormaster.service.Service.ServiceEventRecorded(new io.harbormaster.service.Service.ServiceEvent(
+            "e1", at, "SERVICE_STEADY_STATE", "INFO", "(service servicetest) has reached a steady state.")),
+        new io.harbormaster.service.Service.ServiceEventRecorded(new io.harbormaster.service.Service.ServiceEvent(
+            "e2", at, "SERVICE_DEPLOYMENT_COMPLETED", "INFO", "ECS deployment ecs-svc/123 completed.")),
+        new io.harbormaster.service.Service.ServiceEventRecorded(new io.harbormaster.service.Service.ServiceEvent(
+            "e3", at, "SERVICE_TASK_PLACEMENT_FAILURE", "WARN", "RESOURCE:MEMORY")));
+    List<EcsEvent> events = fold(kind, kind.replay(entityId), "Service|" + entityId, entityId, journal);
+    assertEquals(3, events.size(), "ServiceCreated itself publishes nothing");
+    assertEquals(List.of(2L, 3L, 4L), events.stream().map(EcsEvent::version).toList());
+
+    ObjectNode steady = events.get(0).toJson();
+    assertSameMembersAndTypes(fixture("ecs-service-action.json"), steady, Set.of());
+    assertEquals("arn:aws:ecs:us-west-2:111122223333:service/default/servicetest",
+        steady.path("resources").path(0).asText());
+    ObjectNode completed = events.get(1).toJson();
+    assertSameMembersAndTypes(fixture("ecs-deployment-state-change.json"), completed, Set.of());
+    assertEquals("ECS Deployment State Change", completed.path("detail-type").asText());
+    assertEquals("ecs-svc/123", completed.path("detail").path("deploymentId").asText());
+    ObjectNode placement = events.get(2).toJson();
+    assertSameMembersAndTypes(fixture("ecs-service-action-task-placement-failure.json"), placement,
+        Set.of("detail/capacityProviderArns"));
+    assertEquals("RESOURCE:MEMORY", placement.path("detail").path("reason").asText());
+    assertEquals("Service|111122223333/default/servicetest", ResourceKinds.standard()
+        .resolve("arn:aws:ecs:us-west-2:111122223333:service/default/servicetest").orElseThrow().persistenceId());
+  }
+
+  @Test
   void clustersAndTaskDefinitionsPublishNothingButResolveForHistory() {
     ResourceKinds kinds = ResourceKinds.standard();
     var cluster = kinds.resolve("arn:aws:ecs:us-east-1:000000000000:cluster/demo").orElseThrow();
@@ -133,7 +175,7 @@ class EcsEventMappingTest {
     assertEquals("Task|000000000000/demo/abc", task.persistenceId());
     assertTrue(kinds.resolve("arn:aws:ecs:us-east-1:000000000000:task/abc").isEmpty());
     assertTrue(kinds.resolve("not-an-arn").isEmpty());
-    assertEquals(List.of("task-0", "task-1", "containerinstance-0", "containerinstance-1"),
+    assertEquals(List.of("task-0", "task-1", "containerinstance-0", "containerinstance-1", "service-0", "service-1"),
         kinds.publishedTags(new io.harbormaster.common.EventTags(2)));
     assertNotEquals(EcsEvent.idFor("Task|a", 1, 0), EcsEvent.idFor("Task|a", 1, 1));
   }
@@ -179,6 +221,8 @@ class EcsEventMappingTest {
   private static Instant atOf(Object event) {
     try {
       return (Instant) event.getClass().getMethod("at").invoke(event);
+    } catch (NoSuchMethodException e) {
+      return T0; // an event without its own time (ServiceEventRecorded carries it inside)
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }

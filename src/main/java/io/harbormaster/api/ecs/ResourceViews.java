@@ -30,6 +30,10 @@ public final class ResourceViews {
     return TaskDefinitionHandlers.view(context(region, accountId), revision);
   }
 
+  public static ObjectNode service(String region, io.harbormaster.service.Service.ServiceView service) {
+    return ServiceJson.view(context(region, service.accountId()), service, false, 0);
+  }
+
   private static RequestContext context(String region, String accountId) {
     return new RequestContext(accountId, region, "", Instant.EPOCH);
   }
