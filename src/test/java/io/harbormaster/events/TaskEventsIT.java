@@ -83,6 +83,51 @@ class TaskEventsIT {
   }
 
   @Test
+  void aServicePublishesItsDeploymentAndSteadyStateAndKeepsEveryServiceEvent() throws Exception {
+    WebhookReceiver services = new WebhookReceiver("service-secret");
+    try {
+      call("HarbormasterEvents.PutRule", Map.of("name", "services", "targetUrl", services.url(), "secret",
+          "service-secret", "eventPattern",
+          "{\"detail-type\":[\"ECS Service Action\",\"ECS Deployment State Change\"]}"));
+      String td = ecs.registerTaskDefinition(r -> r.family("svc-" + UUID.randomUUID().toString().substring(0, 6))
+          .networkMode(NetworkMode.HOST).containerDefinitions(ContainerDefinition.builder().name("main")
+              .image(SharedDocker.TEST_IMAGE).memory(32).command("sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done")
+              .stopTimeout(2).dockerLabels(SharedDocker.testLabels()).build())).taskDefinition().taskDefinitionArn();
+      String name = "web-" + UUID.randomUUID().toString().substring(0, 6);
+      String serviceArn = ecs.createService(r -> r.cluster(docker.cluster()).serviceName(name).taskDefinition(td)
+          .desiredCount(1)).service().serviceArn();
+
+      List<WebhookReceiver.Received> got = Await.until("steady state and deployment completed",
+          Duration.ofMinutes(2), () -> List.copyOf(services.received), list ->
+              list.stream().anyMatch(e -> e.event().path("detail").path("eventName").asText()
+                  .equals("SERVICE_STEADY_STATE"))
+                  && list.stream().anyMatch(e -> e.event().path("detail").path("eventName").asText()
+                  .equals("SERVICE_DEPLOYMENT_COMPLETED")));
+      long previous = 0;
+      for (WebhookReceiver.Received e : got) {
+        assertEquals(serviceArn, e.resource());
+        assertTrue(e.version() > previous, "in the service's order");
+        previous = e.version();
+        JsonNode detail = e.event().path("detail");
+        if (e.event().path("detail-type").asText().equals("ECS Deployment State Change")) {
+          assertTrue(detail.path("deploymentId").asText().startsWith("ecs-svc/"), detail.toString());
+        } else {
+          assertTrue(detail.path("clusterArn").asText().endsWith("/" + docker.cluster()), detail.toString());
+        }
+      }
+      // the service's whole history, every service event included (ECS keeps 100)
+      JsonNode history = call("HarbormasterHistory.ListResourceEvents", Map.of("arn", serviceArn));
+      assertEquals("ServiceCreated", history.path("events").path(0).path("type").asText());
+      int published = 0;
+      for (JsonNode e : history.path("events")) published += e.path("published").size();
+      assertTrue(published >= got.size());
+      ecs.deleteService(r -> r.cluster(docker.cluster()).service(name).force(true));
+    } finally {
+      services.close();
+    }
+  }
+
+  @Test
   void aTasksLifeIsPublishedInOrderAndCanBeReplayed() throws Exception {
     call("HarbormasterEvents.PutRule", Map.of("name", "tasks", "targetUrl", receiver.url(), "secret",
         "task-events-secret", "eventPattern", "{\"detail-type\":[\"ECS Task State Change\"],\"detail\":{"
@@ -95,8 +140,9 @@ class TaskEventsIT {
     ecs.waiter().waitUntilTasksStopped(r -> r.cluster(docker.cluster()).tasks(taskArn),
         o -> o.waitTimeout(Duration.ofMinutes(2)));
 
+    // only this task's events: the cluster's other tests' tasks (a service's) match the rule too
     List<WebhookReceiver.Received> events = Await.until("the STOPPED event", Duration.ofSeconds(60),
-        () -> List.copyOf(receiver.received),
+        () -> receiver.received.stream().filter(e -> e.resource().equals(taskArn)).toList(),
         list -> list.stream().anyMatch(e -> e.event().path("detail").path("lastStatus").asText().equals("STOPPED")));
     List<String> statuses = new ArrayList<>();
     long previous = 0;
