@@ -54,7 +54,7 @@ final class EventCommands {
 
   @Command(name = "history", description = "Every event of a resource (by ARN), or its state at an instant (--at).")
   static final class History extends Connection implements Callable<Integer> {
-    @Option(names = "--arn", required = true, description = "A task, container instance, cluster or task definition ARN.")
+    @Option(names = "--arn", required = true, description = "A task, container instance, service, cluster or task definition ARN.")
     String arn;
 
     @Option(names = "--at", description = "An ISO-8601 instant: print the resource as it was then.")

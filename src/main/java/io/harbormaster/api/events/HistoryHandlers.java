@@ -86,7 +86,7 @@ public final class HistoryHandlers {
   private ResourceRef resource(RequestContext ctx, JsonNode input) {
     String arn = JsonViews.text(input, "arn").orElseThrow(() -> EcsException.invalidParameter("arn is required."));
     ResourceRef ref = kinds.resolve(arn).orElseThrow(() -> EcsException.invalidParameter(
-        "arn is not the ARN of a task, container instance, cluster or task definition revision: " + arn));
+        "arn is not the ARN of a task, container instance, service, cluster or task definition revision: " + arn));
     // another account's resource is as absent as one that never existed
     if (!ref.accountId().equals(ctx.accountId())) {
       throw EcsException.resourceNotFound("The resource " + arn + " was not found.");
