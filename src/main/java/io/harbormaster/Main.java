@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 /** The command line: {@code up | server | admin}. */
 @Command(name = "harbormaster", mixinStandardHelpOptions = true,
     description = "A self-hosted container orchestrator that speaks the Amazon ECS API.",
-    subcommands = {Main.Up.class, Main.Server.class, AgentCommand.class, AdminCommands.class})
+    subcommands = {Main.Up.class, Main.Server.class, AgentCommand.class, AdminCommands.class,
+        EventCommands.Events.class, EventCommands.History.class, EventCommands.Hooks.class})
 public final class Main implements Callable<Integer> {
   static final int DEFAULT_API_PORT = 8642;
 

@@ -187,6 +187,11 @@ public final class Cluster
     this.tags = tags;
   }
 
+  /** The entity's state and event handler without an actor: history and the event stream replay with it. */
+  public static Cluster replica(String entityId) {
+    return new Cluster(entityId, null);
+  }
+
   @Override
   public State emptyState() {
     return new NoCluster();

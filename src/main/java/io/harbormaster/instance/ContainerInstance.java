@@ -254,6 +254,11 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     this.effects = effects;
   }
 
+  /** The entity's state and event handler without an actor: history and the event stream replay with it. */
+  public static ContainerInstance replica(String entityId) {
+    return new ContainerInstance(entityId, null, null, null, null);
+  }
+
   @Override
   public State emptyState() {
     return new NoInstance();

@@ -35,7 +35,11 @@ public final class CassandraSchema {
           "messages", "tag_views", "tag_write_progress", "tag_scanning", "metadata",
           "all_persistence_ids",
           // pekko-projection-cassandra offset store
-          "offset_store", "projection_management"),
+          "offset_store", "projection_management",
+          // webhook rules and dead letters (io.harbormaster.events.hooks)
+          "hook_rules", "hook_dead_letters",
+          // per-account retention of finished resources' history (io.harbormaster.events.retention)
+          "event_retention"),
       SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
   private CassandraSchema() {}

@@ -31,6 +31,8 @@ import io.harbormaster.auth.AccessKeySecrets;
 import io.harbormaster.auth.SigV4Verifier;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.EventTags;
+import io.harbormaster.events.EventServices;
+import io.harbormaster.events.EventsSettings;
 import io.harbormaster.persistence.CassandraSchema;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.net.InetSocketAddress;
@@ -98,8 +100,12 @@ public final class HarbormasterNode implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       RequestAuthenticator authenticator = new RequestAuthenticator(new SigV4Verifier(clock, api.maxClockSkew()),
           new AccessKeySecrets(system, api.askTimeout(), api.credentialCacheTtl(), clock), region);
+      EventServices events = EventServices.start(system, EventsSettings.from(config), tags, region, authenticator,
+          clock);
+      events.register(operations);
       EcsEndpoint endpoint = new EcsEndpoint(system, entities, operations, authenticator,
-          new AgentEndpoint(system, entities, authenticator, region), region, clock);
+          new AgentEndpoint(system, entities, authenticator, region), region, clock)
+          .withStream(events.streamRoute());
       ServerBinding binding = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort())
           .bind(endpoint)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);

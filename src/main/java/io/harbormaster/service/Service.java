@@ -416,6 +416,11 @@ public final class Service
     this.shard = shard;
   }
 
+  /** The entity's state and event handler without an actor: history and the event stream replay with it. */
+  public static Service replica(String entityId) {
+    return new Service(entityId, null, null, null, null, null, null, null);
+  }
+
   @Override
   public State emptyState() {
     return new NoService();

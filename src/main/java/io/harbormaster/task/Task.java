@@ -150,6 +150,11 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
     this.effects = effects;
   }
 
+  /** The entity's state and event handler without an actor: history and the event stream replay with it. */
+  public static Task replica(String entityId) {
+    return new Task(entityId, null, null);
+  }
+
   @Override
   public State emptyState() {
     return new NoTask();

@@ -139,6 +139,11 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
     this.tags = tags;
   }
 
+  /** The entity's state and event handler without an actor: history and the event stream replay with it. */
+  public static TaskDefinitionFamily replica(String entityId) {
+    return new TaskDefinitionFamily(entityId, null);
+  }
+
   @Override
   public State emptyState() {
     return new State(List.of());

@@ -30,16 +30,19 @@ class CassandraSchemaTest {
    * pekko-projection-cassandra (offset store) read or write, with its primary key. The key cannot be
    * altered once a table exists, so a difference here means data written by the wrong layout.
    */
-  private static final Map<String, String> REQUIRED_TABLES = Map.of(
-      "harbormaster.messages", "((persistence_id,partition_nr),sequence_nr,timestamp)",
-      "harbormaster.tag_views", "((tag_name,timebucket),timestamp,persistence_id,tag_pid_sequence_nr)",
-      "harbormaster.tag_write_progress", "(persistence_id,tag)",
-      "harbormaster.tag_scanning", "(persistence_id)",
-      "harbormaster.metadata", "(persistence_id)",
-      "harbormaster.all_persistence_ids", "(persistence_id)",
-      "harbormaster_snapshot.snapshots", "(persistence_id,sequence_nr)",
-      "harbormaster.offset_store", "((projection_name,partition),projection_key)",
-      "harbormaster.projection_management", "((projection_name,partition),projection_key)");
+  private static final Map<String, String> REQUIRED_TABLES = Map.ofEntries(
+      Map.entry("harbormaster.messages", "((persistence_id,partition_nr),sequence_nr,timestamp)"),
+      Map.entry("harbormaster.tag_views", "((tag_name,timebucket),timestamp,persistence_id,tag_pid_sequence_nr)"),
+      Map.entry("harbormaster.tag_write_progress", "(persistence_id,tag)"),
+      Map.entry("harbormaster.tag_scanning", "(persistence_id)"),
+      Map.entry("harbormaster.metadata", "(persistence_id)"),
+      Map.entry("harbormaster.all_persistence_ids", "(persistence_id)"),
+      Map.entry("harbormaster_snapshot.snapshots", "(persistence_id,sequence_nr)"),
+      Map.entry("harbormaster.offset_store", "((projection_name,partition),projection_key)"),
+      Map.entry("harbormaster.projection_management", "((projection_name,partition),projection_key)"),
+      Map.entry("harbormaster.hook_rules", "(account_id,name)"),
+      Map.entry("harbormaster.hook_dead_letters", "((account_id,rule_name),dead_at,event_id)"),
+      Map.entry("harbormaster.event_retention", "(account_id)"));
 
   private static final Pattern CREATE_KEYSPACE = Pattern.compile(
       "CREATE KEYSPACE IF NOT EXISTS (\\w+)\\s+WITH REPLICATION = \\{(.*)}", Pattern.DOTALL);

@@ -40,6 +40,7 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
   private final EcsOperations operations;
   private final RequestAuthenticator authenticator;
   private final AgentEndpoint agents;
+  private StreamRoute stream;
   private final String region;
   private final Clock clock;
 
@@ -52,6 +53,18 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
     this.agents = agents;
     this.region = region;
     this.clock = clock;
+  }
+
+  /** A long-lived GET on its own path (the event stream), authenticated by the route itself. */
+  public interface StreamRoute {
+    String path();
+
+    CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict entity, byte[] body);
+  }
+
+  public EcsEndpoint withStream(StreamRoute route) {
+    this.stream = route;
+    return this;
   }
 
   @Override
@@ -77,6 +90,9 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
     if (agents != null && request.getUri().path().equals(AgentEndpoint.PATH)) {
       return agents.handle(request);
     }
+    if (stream != null && request.getUri().path().equals(stream.path())) {
+      return stream.handle(request, entity, entity.getData().toArray());
+    }
     if (request.method() != HttpMethods.POST || !request.getUri().path().equals("/")) {
       return done(error(requestId, EcsException.unknownOperation(
           "Harbormaster serves the ECS API as POST / with an X-Amz-Target header.")));
@@ -85,6 +101,10 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
     return authenticator.authenticate(request, entity, body).thenCompose(accountId -> {
       RequestContext ctx = new RequestContext(accountId, region, requestId, clock.instant());
       String target = request.getHeader("X-Amz-Target").map(HttpHeader::value).orElse("");
+      var extension = operations.findExtension(target);
+      if (extension.isPresent()) {
+        return extension.get().handle(ctx, parse(body)).thenApply(output -> ok(requestId, output));
+      }
       if (target.startsWith(EcsOperations.ADMIN_PREFIX + ".")) {
         return admin(ctx, target.substring(EcsOperations.ADMIN_PREFIX.length() + 1), parse(body))
             .thenApply(output -> ok(requestId, output));

@@ -11,6 +11,8 @@ public final class EcsOperations {
 
   private final Map<String, EcsOperation> byName = new TreeMap<>();
   private final Map<String, EcsOperation> adminByName = new TreeMap<>();
+  /** Harbormaster's own per-account actions (HarbormasterHistory.*, HarbormasterEvents.*), by full target. */
+  private final Map<String, EcsOperation> extensionsByTarget = new TreeMap<>();
 
   public EcsOperations register(String name, EcsOperation operation) {
     if (EcsApiModel.get().operation(name).isEmpty()) {
@@ -27,6 +29,18 @@ public final class EcsOperations {
       throw new IllegalArgumentException("registered twice: " + name);
     }
     return this;
+  }
+
+  /** An action any account may call on its own resources, under a prefix of Harbormaster's own. */
+  public EcsOperations registerExtension(String prefix, String name, EcsOperation operation) {
+    if (prefix.equals(ADMIN_PREFIX) || extensionsByTarget.putIfAbsent(prefix + "." + name, operation) != null) {
+      throw new IllegalArgumentException("registered twice: " + prefix + "." + name);
+    }
+    return this;
+  }
+
+  public Optional<EcsOperation> findExtension(String target) {
+    return Optional.ofNullable(extensionsByTarget.get(target));
   }
 
   public Optional<EcsOperation> findAdmin(String name) {

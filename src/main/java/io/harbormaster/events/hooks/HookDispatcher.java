@@ -1,0 +1,153 @@
+package io.harbormaster.events.hooks;
+
+import io.harbormaster.events.EcsEvent;
+import io.harbormaster.events.EventLog;
+import io.harbormaster.events.EventsSettings;
+import io.harbormaster.events.JournalBatch;
+import io.harbormaster.events.TagOffsets;
+import io.harbormaster.events.pattern.EventPattern;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one tag of the journal and delivers its events to the matching rules, in the tag's order (so each resource's
+ * events in order), one journal event at a time; the offset is stored after the event's deliveries finished (or were
+ * dead-lettered). A crash anywhere re-reads from the stored offset: nothing is lost, some events come twice (same
+ * id). One dispatcher per tag, spread over the cluster's nodes by a ShardedDaemonProcess.
+ */
+public final class HookDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(HookDispatcher.class);
+  public static final String READER = "event-hooks";
+
+  public interface Command {}
+
+  private HookDispatcher() {}
+
+  public static void init(ActorSystem<?> system, List<String> tags, EventLog eventLog, TagOffsets offsets,
+      HookRules rules, HookDelivery delivery, EventsSettings.Hooks settings) {
+    ShardedDaemonProcess.get(system).init(Command.class, READER, tags.size(),
+        i -> create(tags.get(i), eventLog, offsets, rules, delivery, settings));
+  }
+
+  static Behavior<Command> create(String tag, EventLog eventLog, TagOffsets offsets, HookRules rules,
+      HookDelivery delivery, EventsSettings.Hooks settings) {
+    return Behaviors.setup(ctx -> {
+      ActorSystem<?> system = ctx.getSystem();
+      RuleSnapshots snapshots = new RuleSnapshots(rules);
+      PerKeyChain inOrderPerResource = new PerKeyChain();
+      RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.2);
+      UniqueKillSwitch kill = RestartSource.withBackoff(restart, () -> Source.completionStageSource(
+                  offsets.read(READER, tag).thenApply(from -> eventLog.batches(tag, from.orElse(null),
+                      (account, at) -> snapshots.asOf(at).thenApply(s -> s.rules().containsKey(account)))))
+              .mapAsync(settings.parallelism(), batch -> inOrderPerResource.after(batch.persistenceId(),
+                  () -> dispatch(batch, snapshots, delivery)).thenApply(done -> batch))
+              .groupedWithin(1000, settings.offsetSaveInterval())
+              .mapAsync(1, batches -> offsets.save(READER, tag, batches.get(batches.size() - 1).offset())))
+          .viaMat(KillSwitches.single(), Keep.right())
+          .to(Sink.ignore())
+          .run(system);
+      log.info("webhook dispatcher for tag {} started", tag);
+      return Behaviors.receive(Command.class)
+          .onSignal(PostStop.class, signal -> {
+            kill.shutdown();
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  private static CompletionStage<Done> dispatch(JournalBatch batch, RuleSnapshots snapshots, HookDelivery delivery) {
+    if (batch.events().isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
+    CompletionStage<Done> chain = CompletableFuture.completedFuture(Done.getInstance());
+    for (EcsEvent event : batch.events()) {
+      chain = chain.thenCompose(d -> snapshots.asOf(event.time()).thenCompose(snapshot -> {
+        List<CompletableFuture<Done>> sends = new ArrayList<>();
+        for (Compiled rule : snapshot.rules().getOrDefault(event.account(), List.of())) {
+          // a rule receives the events persisted after it was created
+          if (event.time().isBefore(rule.rule().createdAt())) continue;
+          if (rule.pattern().matches(event.toJson())) {
+            sends.add(delivery.deliver(rule.rule(), event).toCompletableFuture());
+          }
+        }
+        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
+      }));
+    }
+    return chain;
+  }
+
+  /**
+   * Runs work for different keys at once and for one key one after another: events of different resources are
+   * delivered in parallel, a resource's own events in its order. (mapAsync still emits in the tag's order, so the
+   * offset stored after an event means every earlier event is done.)
+   */
+  static final class PerKeyChain {
+    private final Map<String, CompletableFuture<Done>> last = new java.util.concurrent.ConcurrentHashMap<>();
+
+    CompletionStage<Done> after(String key, java.util.function.Supplier<CompletionStage<Done>> work) {
+      CompletableFuture<Done> previous = last.get(key);
+      CompletableFuture<Done> next = (previous == null ? CompletableFuture.completedFuture(Done.getInstance())
+          : previous.exceptionally(failure -> Done.getInstance()))
+          .thenCompose(d -> work.get()).toCompletableFuture();
+      last.put(key, next);
+      next.whenComplete((d, failure) -> last.remove(key, next));
+      return next;
+    }
+  }
+
+  record Compiled(HookRule rule, EventPattern pattern) {}
+
+  record Snapshot(Instant loadedAt, Map<String, List<Compiled>> rules) {}
+
+  /**
+   * The rules, loaded again whenever an event is newer than the loaded copy: a rule created before an event was
+   * persisted is always seen by that event, on whichever node the rule was put.
+   */
+  static final class RuleSnapshots {
+    private final HookRules rules;
+    private volatile Snapshot current = new Snapshot(Instant.EPOCH, Map.of());
+
+    RuleSnapshots(HookRules rules) {
+      this.rules = rules;
+    }
+
+    CompletionStage<Snapshot> asOf(Instant eventTime) {
+      Snapshot s = current;
+      if (!s.loadedAt().isBefore(eventTime)) return CompletableFuture.completedFuture(s);
+      Instant loading = Instant.now();
+      return rules.all().thenApply(all -> {
+        Map<String, List<Compiled>> byAccount = new HashMap<>();
+        for (HookRule r : all) {
+          try {
+            byAccount.computeIfAbsent(r.accountId(), a -> new ArrayList<>()).add(new Compiled(r, r.compiled()));
+          } catch (IllegalArgumentException e) {
+            log.warn("rule {} of account {} has an invalid pattern; skipped", r.name(), r.accountId());
+          }
+        }
+        Snapshot next = new Snapshot(loading, byAccount);
+        current = next;
+        return next;
+      });
+    }
+  }
+}
