@@ -191,10 +191,15 @@ public final class AgentSession {
           out.tell(new StopTask(taskId, "The task is not assigned to this container instance."));
         } else if (r.phase() == TaskPhase.STOPPING) {
           out.tell(new StopTask(taskId, "Task stopped by the control plane."));
+        } else if (r.phase() == TaskPhase.RESERVED) {
+          created(instanceEntity, taskId); // the agent runs it, so it exists
         }
       }
+      // RESERVED too: a created task stays RESERVED in the instance's journal until it runs (PENDING is not
+      // persisted). A reservation whose task does not exist yet fails the Get and is left alone.
       Set<String> missing = view.reservations().values().stream()
-          .filter(r -> r.phase() == TaskPhase.PENDING || r.phase() == TaskPhase.RUNNING)
+          .filter(r -> r.phase() == TaskPhase.RESERVED || r.phase() == TaskPhase.PENDING
+              || r.phase() == TaskPhase.RUNNING)
           .map(Reservation::taskId)
           .filter(id -> !running.containsKey(id))
           .collect(Collectors.toSet());
@@ -203,10 +208,20 @@ public final class AgentSession {
                 Task.Get::new)
             .thenAccept(task -> {
               if ("RUNNING".equals(task.desiredStatus()) && task.lastStatus() != TaskStatus.STOPPED) {
+                if (view.reservations().get(taskId).phase() == TaskPhase.RESERVED) created(instanceEntity, taskId);
                 out.tell(new StartTask(TaskPayloads.of(region, task)));
               }
             });
       }
+    }
+
+    /**
+     * Tells the instance that a task it holds as RESERVED exists, so its reservation does not time out; the instance
+     * keeps this in memory only, and a restarted instance learns it again here from its agent's next heartbeat.
+     */
+    private void created(String instanceEntity, String taskId) {
+      entities.<ContainerInstance.Command, org.apache.pekko.Done>ask(ContainerInstance.ENTITY_KEY, instanceEntity,
+          replyTo -> new ContainerInstance.TrackTask(taskId, TaskPhase.PENDING, Instant.now(), replyTo));
     }
   }
 }
