@@ -16,10 +16,20 @@ import org.apache.pekko.pattern.StatusReply;
 public final class Entities {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final ActorSystem<?> system;
 
   public Entities(ActorSystem<?> system, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.system = system;
+  }
+
+  /**
+   * Starts an entity without waiting for it (its recovery from the journal then overlaps other work): sends it a
+   * read whose answer nobody needs.
+   */
+  public <C, T> void warmUp(EntityTypeKey<C> key, String entityId, Function<ActorRef<StatusReply<T>>, C> read) {
+    sharding.entityRefFor(key, entityId).tell(read.apply(system.ignoreRef()));
   }
 
   public <C, T> CompletionStage<T> ask(EntityTypeKey<C> key, String entityId,

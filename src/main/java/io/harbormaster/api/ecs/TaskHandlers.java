@@ -75,7 +75,14 @@ public final class TaskHandlers {
     }
     return launch(ctx, input).thenCompose(launch -> {
       List<String> taskIds = taskIds(launch.clientToken(), count);
-      return existing(ctx, launch.cluster(), taskIds).thenCompose(found -> {
+      if (launch.clientToken() == null) {
+        // New tasks: their entities recover (an empty journal read) while placement runs, not after it.
+        for (String id : taskIds) {
+          entities.<Task.Command, TaskView>warmUp(Task.ENTITY_KEY, Task.entityId(ctx.accountId(), launch.cluster(), id),
+              Task.Get::new);
+        }
+      }
+      return existing(ctx, launch.cluster(), taskIds, launch.clientToken()).thenCompose(found -> {
         if (!found.isEmpty()) return CompletableFuture.completedFuture(runResponse(ctx, found, List.of()));
         return entities.<ClusterPlacement.Command, ClusterPlacement.Outcome>askPlain(ClusterPlacement.ENTITY_KEY,
                 ClusterPlacement.entityId(ctx.accountId(), launch.cluster()),
@@ -276,7 +283,9 @@ public final class TaskHandlers {
   }
 
   /** With a clientToken, a retried RunTask names the same task ids, so it finds the tasks it already started. */
-  private CompletionStage<List<TaskView>> existing(RequestContext ctx, String cluster, List<String> taskIds) {
+  private CompletionStage<List<TaskView>> existing(RequestContext ctx, String cluster, List<String> taskIds,
+      String clientToken) {
+    if (clientToken == null) return CompletableFuture.completedFuture(List.of()); // fresh random ids: nothing to find
     return entities.<Task.Command, TaskView>ask(Task.ENTITY_KEY, Task.entityId(ctx.accountId(), cluster,
             taskIds.get(0)), Task.Get::new)
         .thenCompose(first -> {
