@@ -192,7 +192,11 @@ public final class AgentSession {
         } else if (r.phase() == TaskPhase.STOPPING) {
           out.tell(new StopTask(taskId, "Task stopped by the control plane."));
         } else if (r.phase() == TaskPhase.RESERVED) {
-          created(instanceEntity, taskId); // the agent runs it, so it exists
+          // The agent runs it; it exists unless its creation failed after the payload went out (see
+          // TaskNotifications.creating): only a task that exists keeps its reservation.
+          entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),
+                  Task.Get::new)
+              .thenAccept(task -> created(instanceEntity, taskId));
         }
       }
       // RESERVED too: a created task stays RESERVED in the instance's journal until it runs (PENDING is not
