@@ -196,7 +196,9 @@ public final class AgentSession {
           // TaskNotifications.creating): only a task that exists keeps its reservation.
           entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),
                   Task.Get::new)
-              .thenAccept(task -> created(instanceEntity, taskId));
+              .thenAccept(task -> {
+                if (isHere(task, view)) created(instanceEntity, taskId);
+              });
         }
       }
       // RESERVED too: a created task stays RESERVED in the instance's journal until it runs (PENDING is not
@@ -211,12 +213,19 @@ public final class AgentSession {
         entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),
                 Task.Get::new)
             .thenAccept(task -> {
-              if ("RUNNING".equals(task.desiredStatus()) && task.lastStatus() != TaskStatus.STOPPED) {
+              // A reservation on this instance for a task created elsewhere (two placements of one retried
+              // RunTask) is not the task's: it times out, and the task is not started here.
+              if (isHere(task, view) && "RUNNING".equals(task.desiredStatus())
+                  && task.lastStatus() != TaskStatus.STOPPED) {
                 if (view.reservations().get(taskId).phase() == TaskPhase.RESERVED) created(instanceEntity, taskId);
                 out.tell(new StartTask(TaskPayloads.of(region, task)));
               }
             });
       }
+    }
+
+    private static boolean isHere(Task.TaskView task, InstanceView view) {
+      return view.registration().instanceId().equals(task.spec().containerInstanceId());
     }
 
     /**
