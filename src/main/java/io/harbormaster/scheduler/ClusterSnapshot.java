@@ -51,6 +51,12 @@ public final class ClusterSnapshot {
     return at == null ? Optional.empty() : Optional.of(instances.get(at));
   }
 
+  /** The position of instance {@code id} in {@link #instances}, or -1. */
+  public int indexOf(String id) {
+    Integer at = positions.get(id);
+    return at == null ? -1 : at;
+  }
+
   /** The snapshot after a task lands on one instance, so the next task of a batch sees what it took. */
   public ClusterSnapshot withTaskPlaced(String instanceId, TaskDemand demand) {
     Integer at = positions.get(instanceId);
