@@ -75,9 +75,9 @@ public final class TaskHandlers {
     }
     return launch(ctx, input).thenCompose(launch -> {
       List<String> taskIds = taskIds(launch.clientToken(), count);
-      // The idempotency lookup (a recovery of the first task's entity, tens of ms) and placement start together:
-      // a retry is rare, and what its placement reserved is then given back. New task entities recover (an empty
-      // journal read) during placement too, not after it.
+      // The idempotency lookup (a recovery of the first task's entity, tens of ms) and placement start together
+      // (the SDKs send a clientToken with every RunTask): a retry is rare, and what its placement reserves is
+      // given back. New task entities recover (an empty journal read) during placement too, not after it.
       CompletionStage<List<TaskView>> lookup = existing(ctx, launch.cluster(), taskIds, launch.clientToken());
       if (launch.clientToken() == null) {
         for (String id : taskIds) {
@@ -92,26 +92,35 @@ public final class TaskHandlers {
           .<Object>thenApply(outcome -> outcome)
           .exceptionally(failure -> failure)
           .toCompletableFuture();
-      return lookup.thenCompose(found -> placement.thenCompose(answer -> {
+      return lookup.thenCompose(found -> {
         if (!found.isEmpty()) {
-          if (answer instanceof ClusterPlacement.Outcome outcome) giveBack(ctx, launch.cluster(), found, outcome);
+          // A retry is answered at once (under load it must not queue for placement again); what placement
+          // reserves for it is given back when it answers.
+          placement.thenAccept(answer -> {
+            if (answer instanceof ClusterPlacement.Outcome outcome) giveBack(ctx, launch.cluster(), found, outcome);
+          });
           return CompletableFuture.completedFuture(runResponse(ctx, found, List.of()));
         }
-        if (answer instanceof Throwable failure) return CompletableFuture.failedFuture(failure);
-        ClusterPlacement.Outcome outcome = (ClusterPlacement.Outcome) answer;
-        if (outcome.clusterError().isPresent() && outcome.placed().isEmpty()) {
-          throw EcsException.invalidParameter(outcome.clusterError().get());
-        }
-        List<CompletableFuture<TaskView>> created = new ArrayList<>();
-        for (ClusterPlacement.Placed placed : outcome.placed()) {
-          created.add(create(ctx, launch, placed.taskId(), placed.instanceId()).toCompletableFuture());
-        }
-        List<ObjectNode> failures = outcome.failures().stream()
-            .map(f -> JsonViews.object().put("arn", f.arn()).put("reason", f.reason())).toList();
-        return CompletableFuture.allOf(created.toArray(CompletableFuture[]::new))
-            .thenApply(x -> runResponse(ctx, created.stream().map(CompletableFuture::join).toList(), failures));
-      }));
+        return placement.thenCompose(answer -> placed(ctx, launch, answer));
+      });
     });
+  }
+
+  /** Creates the tasks placement placed; {@code answer} is its Outcome or the ask's failure. */
+  private CompletionStage<JsonNode> placed(RequestContext ctx, Launch launch, Object answer) {
+    if (answer instanceof Throwable failure) return CompletableFuture.failedFuture(failure);
+    ClusterPlacement.Outcome outcome = (ClusterPlacement.Outcome) answer;
+    if (outcome.clusterError().isPresent() && outcome.placed().isEmpty()) {
+      throw EcsException.invalidParameter(outcome.clusterError().get());
+    }
+    List<CompletableFuture<TaskView>> created = new ArrayList<>();
+    for (ClusterPlacement.Placed placed : outcome.placed()) {
+      created.add(create(ctx, launch, placed.taskId(), placed.instanceId()).toCompletableFuture());
+    }
+    List<ObjectNode> failures = outcome.failures().stream()
+        .map(f -> JsonViews.object().put("arn", f.arn()).put("reason", f.reason())).toList();
+    return CompletableFuture.allOf(created.toArray(CompletableFuture[]::new))
+        .thenApply(x -> runResponse(ctx, created.stream().map(CompletableFuture::join).toList(), failures));
   }
 
   /**
