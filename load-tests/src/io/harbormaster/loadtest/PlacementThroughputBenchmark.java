@@ -366,7 +366,12 @@ public final class PlacementThroughputBenchmark {
   }
 
   static CqlSession session(int port) {
+    // DDL on a Cassandra still busy with the load's compactions can take more than the driver's default 2 s
     return CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", port))
+        .withConfigLoader(com.datastax.oss.driver.api.core.config.DriverConfigLoader.programmaticBuilder()
+            .withDuration(com.datastax.oss.driver.api.core.config.DefaultDriverOption.REQUEST_TIMEOUT,
+                Duration.ofSeconds(30))
+            .build())
         .withLocalDatacenter("datacenter1").build();
   }
 

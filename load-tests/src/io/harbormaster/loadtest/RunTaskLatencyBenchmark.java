@@ -93,7 +93,8 @@ public final class RunTaskLatencyBenchmark {
       row("  createdAt -> startedAt (RunTask, agent, Docker)", phases[2]);
       row("  startedAt -> seen RUNNING by the poll", phases[3]);
       row("raw: the agent's Docker calls for one task", agentCalls);
-      System.out.println("  (listByLabel + ensureImage + create + start + inspect, as TaskRunner.launch does)");
+      System.out.println("  (listByLabel + ensureImage + create + start + inspect, as TaskRunner.launch did until "
+          + "2026-11-21; it now does create + start)");
       double ratio50 = pct(ecsNanos, 50) / pct(rawNanos, 50);
       double ratio99 = pct(ecsNanos, 99) / pct(rawNanos, 99);
       System.out.printf("ratio p50 %.2fx, p99 %.2fx (target <= 1.2x)%n", ratio50, ratio99);

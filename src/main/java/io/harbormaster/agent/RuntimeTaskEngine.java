@@ -2,6 +2,7 @@ package io.harbormaster.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.api.agent.AgentMessages;
+import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerRuntime;
 import io.harbormaster.api.agent.AgentMessages.TaskPayload;
 import io.harbormaster.api.agent.AgentMessages.TaskReport;
@@ -12,12 +13,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,13 @@ public final class RuntimeTaskEngine implements TaskEngine {
   private final Map<String, TaskRunner> byContainer = new ConcurrentHashMap<>();
   private final List<Consumer<TaskReport>> listeners = new CopyOnWriteArrayList<>();
   private final ContainerRuntime.Subscription events;
+  /**
+   * Task ARNs with containers on the engine when this engine started (a previous agent run's): only their tasks
+   * look for containers to adopt, so a new task goes straight to create.
+   */
+  private final Set<String> leftBehind;
+  /** Images this engine found present or pulled; a task using one skips the check (see TaskRunner). */
+  private final Set<String> imagesPresent = ConcurrentHashMap.newKeySet();
 
   public RuntimeTaskEngine(ContainerRuntime runtime, Executor pool, ScheduledExecutorService timers,
       Optional<Path> stateDir, Duration cleanupDelay) {
@@ -53,6 +63,11 @@ public final class RuntimeTaskEngine implements TaskEngine {
       TaskRunner runner = byContainer.get(event.containerId());
       if (runner != null) runner.containerChanged(event.containerId());
     });
+    // After subscribing: a container created from now on is this engine's own and needs no adoption.
+    this.leftBehind = runtime.listByLabel(ContainerLabels.MANAGED, "true").stream()
+        .map(c -> c.label(ContainerLabels.TASK_ARN).orElse(""))
+        .filter(arn -> !arn.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
     resumeSavedTasks();
   }
 
@@ -60,7 +75,7 @@ public final class RuntimeTaskEngine implements TaskEngine {
   public void start(TaskPayload task) {
     runners.computeIfAbsent(task.taskId(), id -> {
       save(task);
-      TaskRunner runner = newRunner(task);
+      TaskRunner runner = newRunner(task, leftBehind.contains(task.taskArn()));
       runner.launch();
       return runner;
     });
@@ -82,9 +97,9 @@ public final class RuntimeTaskEngine implements TaskEngine {
     listeners.add(listener);
   }
 
-  private TaskRunner newRunner(TaskPayload task) {
+  private TaskRunner newRunner(TaskPayload task, boolean adopt) {
     TaskRunner[] self = new TaskRunner[1];
-    self[0] = new TaskRunner(task, runtime, pool, timers, report -> {
+    self[0] = new TaskRunner(task, runtime, adopt, imagesPresent, pool, timers, report -> {
       listeners.forEach(l -> l.accept(report));
       if (self[0] != null && self[0].isStopped()) scheduleCleanup(self[0]);
     }, containerId -> byContainer.put(containerId, self[0]));
@@ -113,7 +128,7 @@ public final class RuntimeTaskEngine implements TaskEngine {
       files.filter(f -> f.toString().endsWith(".json")).forEach(file -> {
         try {
           TaskPayload task = JSON.readValue(file.toFile(), TaskPayload.class);
-          TaskRunner runner = newRunner(task);
+          TaskRunner runner = newRunner(task, true);
           runners.put(task.taskId(), runner);
           runner.launch(); // adopts the containers it finds, creates the missing ones
         } catch (IOException e) {

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,10 @@ final class TaskRunner {
 
   private final TaskPayload payload;
   private final ContainerRuntime runtime;
+  /** Whether containers of this task may exist already (an agent restart): then they are looked for first. */
+  private final boolean adopt;
+  /** Images known present on this engine, shared by the engine's tasks. */
+  private final Set<String> imagesPresent;
   private final Executor strand;
   private final ScheduledExecutorService timers;
   private final Consumer<TaskReport> reporter;
@@ -62,6 +67,8 @@ final class TaskRunner {
     final Duration stopTimeout;
     final Integer startTimeoutSeconds;
     final boolean hasHealthCheck;
+    /** Port mappings: their bindings are only known from the engine once the container runs. */
+    final boolean needsInspectAfterStart;
     String containerId;
     boolean startRequested;
     String lastStatus = "PENDING";
@@ -77,6 +84,7 @@ final class TaskRunner {
       this.stopTimeout = Duration.ofSeconds(definition.path("stopTimeout").asInt(30));
       this.startTimeoutSeconds = definition.hasNonNull("startTimeout") ? definition.get("startTimeout").asInt() : null;
       this.hasHealthCheck = definition.hasNonNull("healthCheck");
+      this.needsInspectAfterStart = !definition.path("portMappings").isEmpty();
     }
 
     boolean exited() {
@@ -84,10 +92,12 @@ final class TaskRunner {
     }
   }
 
-  TaskRunner(TaskPayload payload, ContainerRuntime runtime, Executor pool, ScheduledExecutorService timers,
-      Consumer<TaskReport> reporter, Consumer<String> containerCreated) {
+  TaskRunner(TaskPayload payload, ContainerRuntime runtime, boolean adopt, Set<String> imagesPresent, Executor pool,
+      ScheduledExecutorService timers, Consumer<TaskReport> reporter, Consumer<String> containerCreated) {
     this.payload = payload;
     this.runtime = runtime;
+    this.adopt = adopt;
+    this.imagesPresent = imagesPresent;
     this.strand = new SerialExecutor(pool);
     this.timers = timers;
     this.reporter = reporter;
@@ -153,7 +163,7 @@ final class TaskRunner {
               payload.family(), payload.revision(), slot.name);
           ContainerSpec spec = EcsContainerSpecs.fromContainerDefinition(slot.definition, payload.taskDefinition(),
               labels);
-          slot.containerId = runtime.create(spec);
+          slot.containerId = create(spec);
         }
         containerCreated.accept(slot.containerId);
       }
@@ -176,8 +186,23 @@ final class TaskRunner {
     scheduleStartTimeouts();
   }
 
+  /**
+   * Creates a container. An image taken as present from what the engine knew may have been removed since: then
+   * the create fails, the image is made present again and the create retried once.
+   */
+  private String create(ContainerSpec spec) {
+    try {
+      return runtime.create(spec);
+    } catch (ContainerRuntimeException e) {
+      if (!imagesPresent.remove(spec.image())) throw e;
+      ensureImage(spec.image());
+      return runtime.create(spec);
+    }
+  }
+
   /** Containers of this task left by a previous agent run: adopted, never created twice. */
   private Map<String, ContainerState> adoptable() {
+    if (!adopt) return Map.of(); // the engine found none of this task's containers when it started
     Map<String, ContainerState> byName = new HashMap<>();
     for (ContainerState c : runtime.listByLabel(ContainerLabels.TASK_ARN, payload.taskArn())) {
       c.label(ContainerLabels.CONTAINER_NAME).ifPresent(name -> byName.put(name, c));
@@ -188,11 +213,17 @@ final class TaskRunner {
   private void pullImages(Map<String, ContainerState> existing) {
     for (Slot slot : slots.values()) {
       if (existing.containsKey(slot.name)) continue;
-      ImagePull pull = runtime.ensureImage(slot.definition.path("image").asText());
-      if (pull.pulled()) {
-        if (pullStartedAt == null || pull.pullStartedAt().isBefore(pullStartedAt)) pullStartedAt = pull.pullStartedAt();
-        if (pullStoppedAt == null || pull.pullStoppedAt().isAfter(pullStoppedAt)) pullStoppedAt = pull.pullStoppedAt();
-      }
+      String image = slot.definition.path("image").asText();
+      if (!imagesPresent.contains(image)) ensureImage(image);
+    }
+  }
+
+  private void ensureImage(String image) {
+    ImagePull pull = runtime.ensureImage(image);
+    imagesPresent.add(image);
+    if (pull.pulled()) {
+      if (pullStartedAt == null || pull.pullStartedAt().isBefore(pullStartedAt)) pullStartedAt = pull.pullStartedAt();
+      if (pullStoppedAt == null || pull.pullStoppedAt().isAfter(pullStoppedAt)) pullStoppedAt = pull.pullStoppedAt();
     }
   }
 
@@ -210,7 +241,13 @@ final class TaskRunner {
               runtime.start(slot.containerId);
               slot.startRequested = true;
               started = true;
-              refresh(slot);
+              if (slot.needsInspectAfterStart) {
+                refresh(slot); // for the network bindings the engine chose
+              } else {
+                // start returned: the process runs. An exit from now on arrives as an event (we are subscribed
+                // and the container is registered), so the report need not wait for an inspect.
+                slot.lastStatus = "RUNNING";
+              }
             } catch (ContainerRuntimeException e) {
               slot.lastStatus = "STOPPED";
               slot.reason = "CannotStartContainerError: " + e.getMessage();

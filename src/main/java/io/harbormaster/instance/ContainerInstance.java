@@ -70,7 +70,13 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   public record Reserve(String taskId, Demand demand, TaskSummary summary, Instant at,
       ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
 
-  /** The task's progress, so counts are right and a stopped task gives its resources back. */
+  /**
+   * The task's progress, so counts are right and a stopped task gives its resources back. PENDING is not persisted:
+   * the task's own TaskCreated says as much, and the instance only needs it to keep the reservation from timing
+   * out, which the entity remembers in memory (the agent's session tells it again after a restart, see
+   * {@code AgentSession}); a reservation still RESERVED in the journal when its timer fires is then persisted as
+   * PENDING. So a task costs its instance two writes on the way to RUNNING, not three.
+   */
   public record TrackTask(String taskId, TaskPhase phase, Instant at, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
 
@@ -115,7 +121,10 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   // ---- data ----
   public enum Status { ACTIVE, DRAINING, INACTIVE }
 
-  /** RESERVED: placement holds resources, the task is not created yet. STOPPING: asked to stop. STOPPED releases. */
+  /**
+   * RESERVED: placement holds resources (and the task may exist already: PENDING is only persisted when a
+   * reservation of a created task outlives its timeout). STOPPING: asked to stop. STOPPED releases.
+   */
   public enum TaskPhase { RESERVED, PENDING, RUNNING, STOPPING, STOPPED }
 
   public record Attribute(String name, String value) implements CborSerializable {}
@@ -138,6 +147,9 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
 
   /** What ListTasks filters on and placement groups by, kept with the reservation. */
   public record TaskSummary(String family, String group, String startedBy) implements CborSerializable {}
+
+  /** The reason of a release because the task stopped (not a reservation given back before its task ran). */
+  public static final String TASK_STOPPED = "task stopped";
 
   /** How many stopped tasks an instance remembers for ListTasks(desiredStatus=STOPPED). */
   public static final int RECENTLY_STOPPED = 100;
@@ -235,6 +247,8 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   private final Effects effects;
   /** The connected agent's session; not persisted: an agent re-announces it with every heartbeat. */
   private ActorRef<AgentMessages.Push> session;
+  /** Tasks told PENDING while their reservation is RESERVED in the journal: they exist, so they do not expire. */
+  private final Set<String> created = new java.util.HashSet<>();
 
   /** Who learns of an instance's changes: the cluster's placement, which keeps a snapshot of its instances. */
   public interface Effects {
@@ -311,10 +325,12 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
             .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(Reserve.class, (s, c) -> reserve(s, c))
         .onCommand(TrackTask.class, (s, c) -> trackTask(s, c))
-        .onCommand(Release.class, (s, c) -> !s.view().reservations().containsKey(c.taskId())
-            ? Effect().reply(c.replyTo(), StatusReply.ack())
-            : persist(new ResourcesReleased(c.taskId(), "released", c.at()))
-                .thenReply(c.replyTo(), next -> StatusReply.ack()))
+        .onCommand(Release.class, (s, c) -> {
+          if (!s.view().reservations().containsKey(c.taskId())) return Effect().reply(c.replyTo(), StatusReply.ack());
+          created.remove(c.taskId());
+          return persist(new ResourcesReleased(c.taskId(), "released", c.at()))
+              .thenReply(c.replyTo(), next -> StatusReply.ack());
+        })
         .onCommand(ChangeAgentConnection.class, (s, c) -> changeConnection(s, c))
         .onCommand(DeliverToAgent.class, (s, c) -> {
           if (session != null) session.tell(new AgentMessages.Push(c.message()));
@@ -363,8 +379,13 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     if (r == null || r.phase() == c.phase() || r.phase().compareTo(c.phase()) > 0) {
       return Effect().reply(c.replyTo(), StatusReply.ack()); // unknown, repeated or stale: status only moves forward
     }
+    if (c.phase() == TaskPhase.PENDING) {
+      created.add(c.taskId()); // not persisted (see TrackTask)
+      return Effect().reply(c.replyTo(), StatusReply.ack());
+    }
+    created.remove(c.taskId());
     Event event = c.phase() == TaskPhase.STOPPED
-        ? new ResourcesReleased(c.taskId(), "task stopped", c.at())
+        ? new ResourcesReleased(c.taskId(), TASK_STOPPED, c.at())
         : new TaskPhaseTracked(c.taskId(), c.phase(), c.at());
     return persist(event).thenReply(c.replyTo(), next -> StatusReply.ack());
   }
@@ -390,7 +411,9 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     List<Event> expired = new ArrayList<>();
     for (Reservation r : s.view().reservations().values()) {
       if (r.phase() == TaskPhase.RESERVED && !r.since().isAfter(deadline)) {
-        expired.add(new ResourcesReleased(r.taskId(), "reservation timed out", Instant.now()));
+        expired.add(created.remove(r.taskId())
+            ? new TaskPhaseTracked(r.taskId(), TaskPhase.PENDING, Instant.now()) // it exists: keep it, durably
+            : new ResourcesReleased(r.taskId(), "reservation timed out", Instant.now()));
       }
     }
     return expired.isEmpty() ? Effect().noReply() : persist(expired).thenNoReply();
@@ -461,7 +484,9 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onEvent(ResourcesReleased.class, (s, e) -> {
           Reservation released = s.view().reservations().get(e.taskId());
           LiveInstance next = (LiveInstance) withReservations(s, r -> r.remove(e.taskId()));
-          return released == null || released.phase() == TaskPhase.RESERVED ? next
+          // A task that stopped before RUNNING may still be RESERVED here (PENDING is not persisted): the reason says
+          // whether the task existed.
+          return released == null || released.phase() == TaskPhase.RESERVED && !TASK_STOPPED.equals(e.reason()) ? next
               : new LiveInstance(next.view().withStopped(new Reservation(released.taskId(), released.demand(),
                   released.summary(), TaskPhase.STOPPED, e.at())));
         })

@@ -19,9 +19,12 @@ import io.harbormaster.scheduler.TaskDemand;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -102,6 +105,15 @@ public final class ClusterPlacement {
   private final Map<String, InstanceView> views = new HashMap<>();
   /** instanceId → reservations sent and not yet answered. */
   private final Map<String, Map<String, Reservation>> inFlight = new HashMap<>();
+  /**
+   * instanceId → the scheduler's view of it (its view less its reservations in flight), in a stable order; only
+   * the instances that changed are rebuilt, so a Place costs O(changed instances), not O(cluster).
+   */
+  private final Map<String, io.harbormaster.scheduler.InstanceSnapshot> snapshots = new LinkedHashMap<>();
+  /** Instances whose view or reservations in flight changed since their snapshot was built. */
+  private final Set<String> stale = new HashSet<>();
+  /** The last cluster snapshot, until anything in it changes. */
+  private ClusterSnapshot cluster;
   private final Map<Long, Request> requests = new HashMap<>();
   private final SplittableRandom random = new SplittableRandom();
   private long nextRequestId = 1;
@@ -166,8 +178,16 @@ public final class ClusterPlacement {
   }
 
   private void remember(InstanceView view) {
-    InstanceView known = views.get(view.registration().instanceId());
-    if (known == null || known.version() <= view.version()) views.put(view.registration().instanceId(), view);
+    String id = view.registration().instanceId();
+    InstanceView known = views.get(id);
+    if (known == view || known != null && known.version() > view.version()) return;
+    views.put(id, view);
+    changed(id);
+  }
+
+  private void changed(String instanceId) {
+    stale.add(instanceId);
+    cluster = null;
   }
 
   private Behavior<Command> serving() {
@@ -192,13 +212,19 @@ public final class ClusterPlacement {
   }
 
   private ClusterSnapshot snapshot() {
-    List<io.harbormaster.scheduler.InstanceSnapshot> instances = new ArrayList<>();
-    for (InstanceView view : views.values()) {
-      if (view.status() == ContainerInstance.Status.INACTIVE) continue;
-      var pending = inFlight.getOrDefault(view.registration().instanceId(), Map.of()).values();
-      instances.add(InstanceSnapshots.of(region, view, pending));
+    if (cluster != null) return cluster;
+    for (String id : stale) {
+      InstanceView view = views.get(id);
+      if (view == null || view.status() == ContainerInstance.Status.INACTIVE) {
+        snapshots.remove(id);
+      } else {
+        snapshots.put(id, InstanceSnapshots.of(region, view, inFlight.getOrDefault(id, Map.of()).values(),
+            snapshots.get(id)));
+      }
     }
-    return new ClusterSnapshot(instances);
+    stale.clear();
+    cluster = new ClusterSnapshot(new ArrayList<>(snapshots.values()));
+    return cluster;
   }
 
   private void placeAndReserve(long requestId, Request request, List<String> taskIds) {
@@ -211,6 +237,7 @@ public final class ClusterPlacement {
       Reservation reservation = new Reservation(taskId, place.resources(), place.summary(), TaskPhase.RESERVED,
           Instant.now());
       inFlight.computeIfAbsent(instanceId, k -> new HashMap<>()).put(taskId, reservation);
+      changed(instanceId);
       request.outstanding++;
       request.attempts.merge(taskId, 1, Integer::sum);
       CompletionStage<InstanceView> asked = entities.ask(ContainerInstance.ENTITY_KEY,
@@ -232,6 +259,7 @@ public final class ClusterPlacement {
     if (pending != null) {
       pending.remove(m.taskId());
       if (pending.isEmpty()) inFlight.remove(m.instanceId());
+      changed(m.instanceId());
     }
     if (m.view() != null) remember(m.view());
     Request request = requests.get(m.requestId());

@@ -16,6 +16,15 @@ public final class InstanceSnapshots {
 
   /** @param inFlight reservations sent but not yet in the view; they count against the instance too */
   public static InstanceSnapshot of(String region, InstanceView view, Collection<Reservation> inFlight) {
+    return of(region, view, inFlight, null);
+  }
+
+  /**
+   * @param previous this instance's last snapshot, or null: its attributes and ARN are reused when unchanged (an
+   *     instance has dozens of attributes, and most changes are reservations)
+   */
+  public static InstanceSnapshot of(String region, InstanceView view, Collection<Reservation> inFlight,
+      InstanceSnapshot previous) {
     ContainerInstance.Resources total = view.registration().total();
     ContainerInstance.Resources remaining = view.remaining();
     int cpu = remaining.cpu();
@@ -34,11 +43,19 @@ public final class InstanceSnapshots {
       udp.addAll(r.demand().udpPorts());
       groups.merge(r.summary().group(), 1, Integer::sum);
     }
-    Map<String, String> attributes = new HashMap<>();
-    view.attributes().values().forEach(a -> attributes.put(a.name(), a.value() == null ? "" : a.value()));
     String instanceId = view.registration().instanceId();
+    boolean same = previous != null && previous.id().equals(instanceId);
+    Map<String, String> attributes;
+    if (same && sameAttributes(previous.attributes(), view)) {
+      attributes = previous.attributes();
+    } else {
+      attributes = new HashMap<>();
+      for (ContainerInstance.Attribute a : view.attributes().values()) {
+        attributes.put(a.name(), a.value() == null ? "" : a.value());
+      }
+    }
     return new InstanceSnapshot(instanceId,
-        Arns.containerInstance(region, view.accountId(), view.clusterName(), instanceId),
+        same ? previous.arn() : Arns.containerInstance(region, view.accountId(), view.clusterName(), instanceId),
         view.registration().ec2InstanceId(),
         InstanceSnapshot.Status.valueOf(view.status().name()),
         view.agentConnected(),
@@ -49,5 +66,13 @@ public final class InstanceSnapshots {
         attributes,
         view.runningTasksCount(),
         groups);
+  }
+
+  private static boolean sameAttributes(Map<String, String> known, InstanceView view) {
+    if (known.size() != view.attributes().size()) return false;
+    for (ContainerInstance.Attribute a : view.attributes().values()) {
+      if (!(a.value() == null ? "" : a.value()).equals(known.get(a.name()))) return false;
+    }
+    return true;
   }
 }

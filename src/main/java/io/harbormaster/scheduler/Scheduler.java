@@ -31,15 +31,21 @@ public final class Scheduler {
 
     List<Placement> placements = new ArrayList<>(count);
     ClusterSnapshot current = cluster;
+    // Filters look at one instance and the demand only, so after a task lands only its instance is filtered again.
+    List<Optional<String>> rejections = new ArrayList<>(cluster.instances().size());
+    for (InstanceSnapshot instance : cluster.instances()) {
+      rejections.add(PlacementFilter.firstRejection(PlacementFilter.ALL, instance, demand));
+    }
     for (int task = 0; task < count; task++) {
       List<InstanceSnapshot> feasible = new ArrayList<>();
       List<PlacementFailure> rejected = new ArrayList<>();
-      for (InstanceSnapshot instance : current.instances()) {
-        Optional<String> reason = PlacementFilter.firstRejection(PlacementFilter.ALL, instance, demand);
+      List<InstanceSnapshot> instances = current.instances();
+      for (int i = 0; i < instances.size(); i++) {
+        Optional<String> reason = rejections.get(i);
         if (reason.isPresent()) {
-          rejected.add(new PlacementFailure(instance.arn(), reason.get()));
+          rejected.add(new PlacementFailure(instances.get(i).arn(), reason.get()));
         } else {
-          feasible.add(instance);
+          feasible.add(instances.get(i));
         }
       }
       if (feasible.isEmpty()) {
@@ -48,6 +54,8 @@ public final class Scheduler {
       InstanceSnapshot chosen = pick(Ranking.best(feasible, current, demand, random), random);
       placements.add(new Placement(chosen.id(), chosen.arn(), rejected));
       current = current.withTaskPlaced(chosen.id(), demand);
+      int at = current.indexOf(chosen.id());
+      rejections.set(at, PlacementFilter.firstRejection(PlacementFilter.ALL, current.instances().get(at), demand));
     }
     return new PlacementResult(placements, 0, List.of(), Optional.empty());
   }

@@ -116,6 +116,13 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
 
   /** What the world learns of a task's change: its agent, its instance's bookkeeping, and (later) its service. */
   public interface Effects {
+    /**
+     * The task is about to be created: told before its TaskCreated is persisted, for what may overlap that write
+     * (sending the payload to the agent, whose container start takes far longer than the write). What must wait
+     * for the task to exist belongs in {@link #created}.
+     */
+    default void creating(TaskView task) {}
+
     void created(TaskView task);
 
     void stopRequested(TaskView task);
@@ -164,9 +171,12 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
     builder.forStateType(NoTask.class)
-        .onCommand(Create.class, (s, c) -> Effect().persist(new TaskCreated(c.spec(), c.at()))
-            .thenRun(next -> effects.created(viewOf(next)))
-            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(Create.class, (s, c) -> {
+          effects.creating(TaskProgress.created(accountId, clusterName, taskId, c.spec(), c.at()));
+          return Effect().persist(new TaskCreated(c.spec(), c.at()))
+              .thenRun(next -> effects.created(viewOf(next)))
+              .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+        })
         .onCommand(Get.class, c -> missing(c.replyTo()))
         .onCommand(Stop.class, c -> missing(c.replyTo()))
         .onCommand(ReportState.class, c -> missing(c.replyTo()));

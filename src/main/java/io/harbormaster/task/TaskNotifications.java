@@ -25,12 +25,20 @@ public final class TaskNotifications implements Task.Effects {
     this.region = region;
   }
 
+  /**
+   * The payload goes to the agent while TaskCreated is being written: the container's start overlaps the write. If
+   * the write fails, the agent runs a task that does not exist; its reservation, never told PENDING, then times out
+   * and the session's next reconcile stops the task on the agent ("not assigned to this container instance").
+   */
+  @Override
+  public void creating(TaskView task) {
+    instanceOf(task).tell(new ContainerInstance.DeliverToAgent(
+        new AgentMessages.StartTask(TaskPayloads.of(region, task))));
+  }
+
   @Override
   public void created(TaskView task) {
-    EntityRef<ContainerInstance.Command> instance = instanceOf(task);
-    // The payload first: it is not persisted, so it need not wait behind the phase's journal write.
-    instance.tell(new ContainerInstance.DeliverToAgent(new AgentMessages.StartTask(TaskPayloads.of(region, task))));
-    instance.tell(new ContainerInstance.TrackTask(task.taskId(), TaskPhase.PENDING, Instant.now(),
+    instanceOf(task).tell(new ContainerInstance.TrackTask(task.taskId(), TaskPhase.PENDING, Instant.now(),
         system.ignoreRef()));
   }
 

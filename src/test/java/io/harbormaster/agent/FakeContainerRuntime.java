@@ -173,6 +173,10 @@ final class FakeContainerRuntime implements ContainerRuntime {
 
   @Override
   public String create(ContainerSpec spec) {
+    if (absentImages.contains(spec.image())) {
+      throw new io.harbormaster.agent.runtime.ContainerRuntimeException("creating container " + spec.name()
+          + ": No such image: " + spec.image());
+    }
     String id = "c" + nextId.incrementAndGet();
     Fake fake = new Fake(id, spec, spec.allLabels());
     calls.add("create " + fake.name());

@@ -132,6 +132,36 @@ class TaskRunnerTest {
   }
 
   @Test
+  void imageKnownPresentIsNotCheckedAgainForTheNextTask() {
+    engine = engine();
+    engine.start(payload(oneContainer("web", "nginx:1.27")));
+    awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
+
+    engine.start(otherTask("1", oneContainer("web", "nginx:1.27")));
+
+    awaitUntil("the second task RUNNING", () -> engine.reports().stream()
+        .anyMatch(r -> r.taskId().equals(OTHER_TASK_ID + "1") && r.report().status() == TaskStatus.RUNNING));
+    assertEquals(List.of("pull nginx:1.27"), runtime.calls("pull"));
+    assertEquals(List.of("create web", "create web"), runtime.calls("create"));
+  }
+
+  @Test
+  void imageRemovedSinceItWasSeenIsPulledAgainWhenTheCreateFails() {
+    engine = engine();
+    engine.start(payload(oneContainer("web", "nginx:1.27")));
+    awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
+    runtime.absent("nginx:1.27"); // someone removed it
+
+    engine.start(otherTask("2", oneContainer("web", "nginx:1.27")));
+
+    awaitUntil("the second task RUNNING", () -> engine.reports().stream()
+        .anyMatch(r -> r.taskId().equals(OTHER_TASK_ID + "2") && r.report().status() == TaskStatus.RUNNING
+            && FakeContainerRuntime.PULL_STARTED.equals(r.report().pullStartedAt())));
+    assertEquals(List.of("pull nginx:1.27", "pull nginx:1.27"), runtime.calls("pull"));
+    assertEquals(List.of("create web", "create web"), runtime.calls("create"));
+  }
+
+  @Test
   void overridesReachTheContainerSpec() {
     engine = engine();
     TaskPayload payload = new TaskPayload(TASK_ID, TASK_ARN, CLUSTER_ARN, "web", 3, json("""
@@ -610,6 +640,15 @@ class TaskRunnerTest {
   private static Task.ContainerState container(StateReport report, String name) {
     return report.containers().stream().filter(c -> c.name().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no container " + name + " in " + report));
+  }
+
+  private static final String OTHER_TASK_ID = "fedcba9876543210fedcba987654321";
+
+  /** Another task of the same engine; {@code suffix} makes its id. */
+  private static TaskPayload otherTask(String suffix, String taskDefinition) {
+    String id = OTHER_TASK_ID + suffix;
+    return new TaskPayload(id, "arn:aws:ecs:us-east-1:123456789012:task/default/" + id, CLUSTER_ARN, "web", 3,
+        json(taskDefinition), null);
   }
 
   private static TaskPayload payload(String taskDefinition) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.harbormaster.testing.Await;
 import io.harbormaster.testing.DockerCluster;
 import io.harbormaster.testing.SharedDocker;
 import java.time.Duration;
@@ -125,6 +126,37 @@ class TaskLifecycleIT {
     String td = register("many-" + UUID.randomUUID().toString().substring(0, 6), LOOP, 2);
     assertThrows(InvalidParameterException.class, () -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(td)
         .count(11)));
+  }
+
+  @Test
+  void aRunTaskRetriedWithItsClientTokenReturnsTheSameTaskAndHoldsItsResourcesOnce() {
+    String td = register("retry-" + UUID.randomUUID().toString().substring(0, 6), LOOP, 2);
+    Await.until("no task on the instance", Duration.ofSeconds(30), this::instance,
+        i -> i.runningTasksCount() + i.pendingTasksCount() == 0);
+    int before = remainingMemory(instance());
+    String token = UUID.randomUUID().toString();
+
+    String first = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).clientToken(token)).tasks().get(0)
+        .taskArn();
+    RunTaskResponse again = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).clientToken(token));
+
+    assertEquals(List.of(first), again.tasks().stream().map(Task::taskArn).toList());
+    // the retry placed the task again before it knew; what that reserved is given back
+    Await.until("the task's 32 MiB held once", Duration.ofSeconds(30), this::instance,
+        i -> remainingMemory(i) == before - 32 && i.runningTasksCount() + i.pendingTasksCount() == 1);
+    ecs.stopTask(r -> r.cluster(cluster).task(first));
+    awaitStopped(first);
+  }
+
+  private ContainerInstance instance() {
+    List<String> arns = ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns();
+    return ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns)).containerInstances()
+        .get(0);
+  }
+
+  private static int remainingMemory(ContainerInstance instance) {
+    return instance.remainingResources().stream().filter(r -> r.name().equals("MEMORY")).findFirst()
+        .orElseThrow().integerValue();
   }
 
   @Test

@@ -72,6 +72,8 @@ class TaskTest {
   /** Every call of the task's effects, in order. */
   private final List<String> told = new CopyOnWriteArrayList<>();
   private final List<TaskView> toldViews = new CopyOnWriteArrayList<>();
+  /** The views told before TaskCreated is persisted (the agent's payload is sent from them). */
+  private final List<TaskView> creatingViews = new CopyOnWriteArrayList<>();
   private String taskId;
   private EventSourcedBehaviorTestKit<Command, Event, State> task;
 
@@ -79,9 +81,15 @@ class TaskTest {
   void newTask() {
     told.clear();
     toldViews.clear();
+    creatingViews.clear();
     taskId = "task" + NEXT_TASK.incrementAndGet();
     task = EntityTestKit.create(testKit.system(),
         Task.create(Task.entityId(ACCOUNT, CLUSTER, taskId), new EventTags(4), new Task.Effects() {
+          @Override
+          public void creating(TaskView view) {
+            creatingViews.add(view);
+          }
+
           @Override
           public void created(TaskView view) {
             record("created", view);
@@ -121,6 +129,7 @@ class TaskTest {
         "UNKNOWN", null, null, CREATED, null, null, null, null, null, null, 1), view);
     assertEquals(List.of("created PENDING/RUNNING"), told);
     assertEquals(List.of(view), toldViews);
+    assertEquals(List.of(view), creatingViews); // what the agent is sent before the write is what was written
   }
 
   @Test
@@ -132,6 +141,7 @@ class TaskTest {
     assertEquals(created, success(again));
     assertTrue(again.hasNoEvents());
     assertEquals(List.of("created PENDING/RUNNING"), told);
+    assertEquals(List.of(created), creatingViews);
   }
 
   @Test

@@ -198,10 +198,21 @@ public final class AgentSession {
           out.tell(new StopTask(taskId, "The task is not assigned to this container instance."));
         } else if (r.phase() == TaskPhase.STOPPING) {
           out.tell(new StopTask(taskId, "Task stopped by the control plane."));
+        } else if (r.phase() == TaskPhase.RESERVED) {
+          // The agent runs it; it exists unless its creation failed after the payload went out (see
+          // TaskNotifications.creating): only a task that exists keeps its reservation.
+          entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),
+                  Task.Get::new)
+              .thenAccept(task -> {
+                if (isHere(task, view)) created(instanceEntity, taskId);
+              });
         }
       }
+      // RESERVED too: a created task stays RESERVED in the instance's journal until it runs (PENDING is not
+      // persisted). A reservation whose task does not exist yet fails the Get and is left alone.
       Set<String> missing = view.reservations().values().stream()
-          .filter(r -> r.phase() == TaskPhase.PENDING || r.phase() == TaskPhase.RUNNING)
+          .filter(r -> r.phase() == TaskPhase.RESERVED || r.phase() == TaskPhase.PENDING
+              || r.phase() == TaskPhase.RUNNING)
           .map(Reservation::taskId)
           .filter(id -> !running.containsKey(id))
           .collect(Collectors.toSet());
@@ -209,11 +220,28 @@ public final class AgentSession {
         entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),
                 Task.Get::new)
             .thenAccept(task -> {
-              if ("RUNNING".equals(task.desiredStatus()) && task.lastStatus() != TaskStatus.STOPPED) {
+              // A reservation on this instance for a task created elsewhere (two placements of one retried
+              // RunTask) is not the task's: it times out, and the task is not started here.
+              if (isHere(task, view) && "RUNNING".equals(task.desiredStatus())
+                  && task.lastStatus() != TaskStatus.STOPPED) {
+                if (view.reservations().get(taskId).phase() == TaskPhase.RESERVED) created(instanceEntity, taskId);
                 out.tell(new StartTask(TaskPayloads.of(region, task)));
               }
             });
       }
+    }
+
+    private static boolean isHere(Task.TaskView task, InstanceView view) {
+      return view.registration().instanceId().equals(task.spec().containerInstanceId());
+    }
+
+    /**
+     * Tells the instance that a task it holds as RESERVED exists, so its reservation does not time out; the instance
+     * keeps this in memory only, and a restarted instance learns it again here from its agent's next heartbeat.
+     */
+    private void created(String instanceEntity, String taskId) {
+      entities.<ContainerInstance.Command, org.apache.pekko.Done>ask(ContainerInstance.ENTITY_KEY, instanceEntity,
+          replyTo -> new ContainerInstance.TrackTask(taskId, TaskPhase.PENDING, Instant.now(), replyTo));
     }
   }
 }

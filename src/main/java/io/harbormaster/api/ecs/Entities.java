@@ -2,8 +2,10 @@ package io.harbormaster.api.ecs;
 
 import io.harbormaster.common.Rejection;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -16,29 +18,50 @@ import org.apache.pekko.pattern.StatusReply;
 public final class Entities {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final ActorSystem<?> system;
+  private final Executor dispatcher;
 
   public Entities(ActorSystem<?> system, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.system = system;
+    this.dispatcher = system.executionContext();
+  }
+
+  /**
+   * Starts an entity without waiting for it (its recovery from the journal then overlaps other work): sends it a
+   * read whose answer nobody needs.
+   */
+  public <C, T> void warmUp(EntityTypeKey<C> key, String entityId, Function<ActorRef<StatusReply<T>>, C> read) {
+    sharding.entityRefFor(key, entityId).tell(read.apply(system.ignoreRef()));
   }
 
   public <C, T> CompletionStage<T> ask(EntityTypeKey<C> key, String entityId,
       Function<ActorRef<StatusReply<T>>, C> command) {
-    return sharding.entityRefFor(key, entityId)
-        .<T>askWithStatus(command::apply, askTimeout)
-        .exceptionally(failure -> {
-          throw new CompletionException(asEcsException(failure));
-        });
+    return onDispatcher(sharding.entityRefFor(key, entityId).<T>askWithStatus(command::apply, askTimeout));
   }
 
   /** Asks a plain (non-StatusReply) actor behind sharding, such as a cluster's placement. */
   public <C, T> CompletionStage<T> askPlain(EntityTypeKey<C> key, String entityId,
       Function<ActorRef<T>, C> command) {
-    return sharding.entityRefFor(key, entityId)
-        .<T>ask(command::apply, askTimeout)
-        .exceptionally(failure -> {
-          throw new CompletionException(asEcsException(failure));
-        });
+    return onDispatcher(sharding.entityRefFor(key, entityId).<T>ask(command::apply, askTimeout));
+  }
+
+  /**
+   * The answer as a plain future completed on the actor system's dispatcher. Pekko's ask stages run every
+   * dependent step "async" on the common fork-join pool (one or two threads on a small machine); what follows an
+   * ask here (more asks, JSON) runs on the dispatcher instead, which the actors share and which is sized for it.
+   */
+  private <T> CompletionStage<T> onDispatcher(CompletionStage<T> answer) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    answer.whenCompleteAsync((value, failure) -> {
+      if (failure == null) {
+        result.complete(value);
+      } else {
+        result.completeExceptionally(new CompletionException(asEcsException(failure)));
+      }
+    }, dispatcher);
+    return result;
   }
 
   /** A message that needs no answer, such as a wake-up. */

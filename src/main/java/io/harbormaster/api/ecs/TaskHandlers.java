@@ -75,27 +75,68 @@ public final class TaskHandlers {
     }
     return launch(ctx, input).thenCompose(launch -> {
       List<String> taskIds = taskIds(launch.clientToken(), count);
-      return existing(ctx, launch.cluster(), taskIds).thenCompose(found -> {
-        if (!found.isEmpty()) return CompletableFuture.completedFuture(runResponse(ctx, found, List.of()));
-        return entities.<ClusterPlacement.Command, ClusterPlacement.Outcome>askPlain(ClusterPlacement.ENTITY_KEY,
-                ClusterPlacement.entityId(ctx.accountId(), launch.cluster()),
-                replyTo -> new ClusterPlacement.Place(taskIds, launch.demand(), launch.summary(),
-                    launch.constraints(), launch.strategies(), replyTo))
-            .thenCompose(outcome -> {
-              if (outcome.clusterError().isPresent() && outcome.placed().isEmpty()) {
-                throw EcsException.invalidParameter(outcome.clusterError().get());
-              }
-              List<CompletableFuture<TaskView>> created = new ArrayList<>();
-              for (ClusterPlacement.Placed placed : outcome.placed()) {
-                created.add(create(ctx, launch, placed.taskId(), placed.instanceId()).toCompletableFuture());
-              }
-              List<ObjectNode> failures = outcome.failures().stream()
-                  .map(f -> JsonViews.object().put("arn", f.arn()).put("reason", f.reason())).toList();
-              return CompletableFuture.allOf(created.toArray(CompletableFuture[]::new))
-                  .thenApply(x -> runResponse(ctx, created.stream().map(CompletableFuture::join).toList(), failures));
-            });
+      // The idempotency lookup (a recovery of the first task's entity, tens of ms) and placement start together
+      // (the SDKs send a clientToken with every RunTask): a retry is rare, and what its placement reserves is
+      // given back. New task entities recover (an empty journal read) during placement too, not after it.
+      CompletionStage<List<TaskView>> lookup = existing(ctx, launch.cluster(), taskIds, launch.clientToken());
+      if (launch.clientToken() == null) {
+        for (String id : taskIds) {
+          entities.<Task.Command, TaskView>warmUp(Task.ENTITY_KEY, Task.entityId(ctx.accountId(), launch.cluster(), id),
+              Task.Get::new);
+        }
+      }
+      CompletableFuture<Object> placement = entities.<ClusterPlacement.Command, ClusterPlacement.Outcome>askPlain(
+              ClusterPlacement.ENTITY_KEY, ClusterPlacement.entityId(ctx.accountId(), launch.cluster()),
+              replyTo -> new ClusterPlacement.Place(taskIds, launch.demand(), launch.summary(),
+                  launch.constraints(), launch.strategies(), replyTo))
+          .<Object>thenApply(outcome -> outcome)
+          .exceptionally(failure -> failure)
+          .toCompletableFuture();
+      return lookup.thenCompose(found -> {
+        if (!found.isEmpty()) {
+          // A retry is answered at once (under load it must not queue for placement again); what placement
+          // reserves for it is given back when it answers.
+          placement.thenAccept(answer -> {
+            if (answer instanceof ClusterPlacement.Outcome outcome) giveBack(ctx, launch.cluster(), found, outcome);
+          });
+          return CompletableFuture.completedFuture(runResponse(ctx, found, List.of()));
+        }
+        return placement.thenCompose(answer -> placed(ctx, launch, answer));
       });
     });
+  }
+
+  /** Creates the tasks placement placed; {@code answer} is its Outcome or the ask's failure. */
+  private CompletionStage<JsonNode> placed(RequestContext ctx, Launch launch, Object answer) {
+    if (answer instanceof Throwable failure) return CompletableFuture.failedFuture(failure);
+    ClusterPlacement.Outcome outcome = (ClusterPlacement.Outcome) answer;
+    if (outcome.clusterError().isPresent() && outcome.placed().isEmpty()) {
+      throw EcsException.invalidParameter(outcome.clusterError().get());
+    }
+    List<CompletableFuture<TaskView>> created = new ArrayList<>();
+    for (ClusterPlacement.Placed placed : outcome.placed()) {
+      created.add(create(ctx, launch, placed.taskId(), placed.instanceId()).toCompletableFuture());
+    }
+    List<ObjectNode> failures = outcome.failures().stream()
+        .map(f -> JsonViews.object().put("arn", f.arn()).put("reason", f.reason())).toList();
+    return CompletableFuture.allOf(created.toArray(CompletableFuture[]::new))
+        .thenApply(x -> runResponse(ctx, created.stream().map(CompletableFuture::join).toList(), failures));
+  }
+
+  /**
+   * A retried RunTask found its tasks: the reservations its own placement made for them are given back, except
+   * the one a live task holds already (placement asked that instance again, and it answered with the same one).
+   */
+  private void giveBack(RequestContext ctx, String cluster, List<TaskView> found, ClusterPlacement.Outcome outcome) {
+    for (ClusterPlacement.Placed placed : outcome.placed()) {
+      TaskView task = found.stream().filter(t -> t.taskId().equals(placed.taskId())).findFirst().orElse(null);
+      boolean heldByTheTask = task != null && task.lastStatus() != io.harbormaster.task.TaskStatus.STOPPED
+          && placed.instanceId().equals(task.spec().containerInstanceId());
+      if (heldByTheTask) continue;
+      entities.<ContainerInstance.Command, org.apache.pekko.Done>ask(ContainerInstance.ENTITY_KEY,
+          ContainerInstance.entityId(ctx.accountId(), cluster, placed.instanceId()),
+          replyTo -> new ContainerInstance.Release(placed.taskId(), Instant.now(), replyTo));
+    }
   }
 
   CompletionStage<JsonNode> startTask(RequestContext ctx, JsonNode input) {
@@ -276,7 +317,9 @@ public final class TaskHandlers {
   }
 
   /** With a clientToken, a retried RunTask names the same task ids, so it finds the tasks it already started. */
-  private CompletionStage<List<TaskView>> existing(RequestContext ctx, String cluster, List<String> taskIds) {
+  private CompletionStage<List<TaskView>> existing(RequestContext ctx, String cluster, List<String> taskIds,
+      String clientToken) {
+    if (clientToken == null) return CompletableFuture.completedFuture(List.of()); // fresh random ids: nothing to find
     return entities.<Task.Command, TaskView>ask(Task.ENTITY_KEY, Task.entityId(ctx.accountId(), cluster,
             taskIds.get(0)), Task.Get::new)
         .thenCompose(first -> {

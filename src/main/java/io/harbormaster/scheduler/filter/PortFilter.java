@@ -55,7 +55,9 @@ public final class PortFilter implements PlacementFilter {
 
   @Override
   public Optional<String> reject(InstanceSnapshot instance, TaskDemand demand) {
-    boolean free = Collections.disjoint(wanted.apply(demand), taken.apply(instance.remaining()));
+    Set<Integer> ports = wanted.apply(demand);
+    if (ports.isEmpty()) return Optional.empty(); // most tasks map no static port: nothing to look up
+    boolean free = Collections.disjoint(ports, taken.apply(instance.remaining()));
     return free ? Optional.empty() : Optional.of(reason);
   }
 }
