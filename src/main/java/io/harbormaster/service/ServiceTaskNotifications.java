@@ -20,6 +20,12 @@ public final class ServiceTaskNotifications implements Task.Effects {
   public static Task.Effects andThen(Task.Effects first, Task.Effects second) {
     return new Task.Effects() {
       @Override
+      public void creating(TaskView task) {
+        first.creating(task);
+        second.creating(task);
+      }
+
+      @Override
       public void created(TaskView task) {
         first.created(task);
         second.created(task);
@@ -38,6 +44,10 @@ public final class ServiceTaskNotifications implements Task.Effects {
       }
     };
   }
+
+  /** The service hears of its task once it exists (it recorded the launch before asking for it). */
+  @Override
+  public void creating(TaskView task) {}
 
   @Override
   public void created(TaskView task) {

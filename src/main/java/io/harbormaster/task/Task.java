@@ -121,7 +121,7 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
      * (sending the payload to the agent, whose container start takes far longer than the write). What must wait
      * for the task to exist belongs in {@link #created}.
      */
-    default void creating(TaskView task) {}
+    void creating(TaskView task);
 
     void created(TaskView task);
 
