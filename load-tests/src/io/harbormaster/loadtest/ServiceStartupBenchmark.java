@@ -128,7 +128,7 @@ public final class ServiceStartupBenchmark {
   /** What one service run saw; nanos from the CreateService call. */
   record ServiceResult(int tasks, long createCallNanos, long firstRunningNanos, long allRunningNanos,
       long steadyNanos, double firstCreatedS, double lastCreatedS, double firstStartedS, double lastStartedS,
-      List<String> launchBatches, long deleteToGoneNanos) {
+      List<String> launchBatches, DockerTimeline docker, long deleteToGoneNanos) {
     void print() {
       System.out.printf("  CreateService call %.0f ms; first task RUNNING seen %.2f s, all RUNNING seen %.2f s, "
               + "runningCount %d seen %.2f s; cleanup (DeleteService force -> containers stopped) %.1f s%n",
@@ -137,6 +137,10 @@ public final class ServiceStartupBenchmark {
       System.out.printf("  server clock from the CreateService send: tasks createdAt %.2f..%.2f s, startedAt "
           + "%.2f..%.2f s; launches (SERVICE_TASKS_STARTED events, oldest first): %s%n", firstCreatedS, lastCreatedS,
           firstStartedS, lastStartedS, launchBatches);
+      System.out.printf("  engine clock (docker inspect of the task containers): Created %.2f..%.2f s, StartedAt "
+          + "%.2f..%.2f s; Created -> StartedAt per container p50 %.0f ms, max %.0f ms; most containers being "
+          + "created or started at once: %d%n", docker.firstCreatedS, docker.lastCreatedS, docker.firstStartedS,
+          docker.lastStartedS, docker.p50CreateToStartMs, docker.maxCreateToStartMs, docker.maxConcurrent);
     }
   }
 
@@ -174,6 +178,7 @@ public final class ServiceStartupBenchmark {
         .mapToLong(t -> t.startedAt().toEpochMilli()).min().orElse(0);
     double lastStarted = seen.stream().filter(t -> t.startedAt() != null)
         .mapToLong(t -> t.startedAt().toEpochMilli()).max().orElse(0);
+    DockerTimeline timeline = dockerTimeline(wall0);
     List<ServiceEvent> events = new ArrayList<>(describe(name).events());
     java.util.Collections.reverse(events);
     List<String> batches = events.stream().filter(e -> e.message().contains("has started"))
@@ -186,7 +191,33 @@ public final class ServiceStartupBenchmark {
     awaitGone(name, d0);
     return new ServiceResult(count, createCall, firstRunning, allRunning, steady, (firstCreated - wall0) / 1e3,
         (lastCreated - wall0) / 1e3, (firstStarted - wall0) / 1e3, (lastStarted - wall0) / 1e3, batches,
-        System.nanoTime() - d0);
+        timeline, System.nanoTime() - d0);
+  }
+
+  /** When the engine created and started the running task containers, in seconds from wall0. */
+  record DockerTimeline(double firstCreatedS, double lastCreatedS, double firstStartedS, double lastStartedS,
+      double p50CreateToStartMs, double maxCreateToStartMs, int maxConcurrent) {}
+
+  private DockerTimeline dockerTimeline(long wall0) {
+    List<double[]> spans = new ArrayList<>(); // [created, started] in s from wall0
+    for (Container c : docker.client().listContainersCmd().withLabelFilter(List.of(ContainerLabels.TASK_ARN))
+        .exec()) {
+      var state = docker.client().inspectContainerCmd(c.getId()).exec();
+      double created = (java.time.Instant.parse(state.getCreated()).toEpochMilli() - wall0) / 1e3;
+      double started = (java.time.Instant.parse(state.getState().getStartedAt()).toEpochMilli() - wall0) / 1e3;
+      spans.add(new double[] {created, started});
+    }
+    if (spans.isEmpty()) return new DockerTimeline(0, 0, 0, 0, 0, 0, 0);
+    long[] createToStart = spans.stream().mapToLong(x -> (long) ((x[1] - x[0]) * 1e9)).toArray();
+    int maxConcurrent = 0;
+    for (double[] x : spans) {
+      double at = x[0];
+      maxConcurrent = Math.max(maxConcurrent, (int) spans.stream().filter(y -> y[0] <= at && at < y[1]).count());
+    }
+    return new DockerTimeline(spans.stream().mapToDouble(x -> x[0]).min().orElse(0),
+        spans.stream().mapToDouble(x -> x[0]).max().orElse(0), spans.stream().mapToDouble(x -> x[1]).min().orElse(0),
+        spans.stream().mapToDouble(x -> x[1]).max().orElse(0), median(createToStart) / 1e6,
+        java.util.Arrays.stream(createToStart).max().orElse(0) / 1e6, maxConcurrent);
   }
 
   private Service describe(String name) {
