@@ -397,6 +397,11 @@ public final class Service
   /** Steps in flight (loading instances, launches): a new decision waits for them, so nothing is launched twice. */
   private int outstanding;
   private boolean reconcileWanted;
+  /**
+   * When a step last started or finished. A step whose answer never arrives (a full stash drops messages) would
+   * otherwise keep every later decision waiting for good: the tick gives such steps up (see {@link #stepsStuck}).
+   */
+  private Instant lastStepProgress = Instant.EPOCH;
 
   private Service(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
       Function<Input, Decision> reconciler, ActorContext<Command> ctx, TimerScheduler<Command> timers,
@@ -627,6 +632,12 @@ public final class Service
   // ---- reconciliation ----
   private ReplyEffect<Event, State> tick(ServiceView view) {
     if (view.status() == ServiceStatus.ACTIVE) {
+      if (stepsStuck(Instant.now())) {
+        ctx.getLog().warn("service {}: {} step(s) unanswered since {}; deciding again", entityId, outstanding,
+            lastStepProgress);
+        outstanding = 0;
+        reconcileWanted = false;
+      }
       startReconcile(view);
       return Effect().noReply();
     }
@@ -637,12 +648,21 @@ public final class Service
     return Effect().noReply();
   }
 
+  /**
+   * Every step's answer comes within the ask timeout (seconds); six reconcile intervals (a minute by default) without
+   * one means it was lost.
+   */
+  private boolean stepsStuck(Instant now) {
+    return outstanding > 0 && lastStepProgress.plus(settings.reconcileInterval().multipliedBy(6)).isBefore(now);
+  }
+
   private void startReconcile(ServiceView view) {
     if (outstanding > 0) {
       reconcileWanted = true;
       return;
     }
     outstanding++;
+    lastStepProgress = Instant.now();
     ctx.pipeToSelf(effects.instances(accountId, clusterName, instancesInUse(view)),
         (instances, failure) -> failure == null ? new InstancesLoaded(instances, null)
             : new InstancesLoaded(Map.of(), String.valueOf(failure.getMessage())));
@@ -655,6 +675,7 @@ public final class Service
 
   private void stepDone() {
     outstanding = Math.max(0, outstanding - 1);
+    lastStepProgress = Instant.now();
     if (outstanding == 0 && reconcileWanted) {
       reconcileWanted = false;
       ctx.getSelf().tell(new Reconcile());
@@ -684,10 +705,23 @@ public final class Service
     }).thenNoReply();
   }
 
-  /** Starts the decision's launches; the decision's own step ends here, each launch is a step of its own. */
+  /**
+   * Starts the decision's launches, at most {@code launchBatchSize} tasks; the rest are launched by the reconcile that
+   * follows once these are recorded. The decision's own step ends here, each launch is a step of its own.
+   */
   private void launchAll(ServiceView view, Decision decision) {
+    int budget = settings.launchBatchSize();
     for (Launch launch : decision.launches()) {
-      if (launch.count() > 0) launch(view, launch);
+      if (launch.count() <= 0) continue;
+      if (budget <= 0) {
+        reconcileWanted = true;
+        break;
+      }
+      int count = Math.min(launch.count(), budget);
+      if (count < launch.count()) reconcileWanted = true;
+      budget -= count;
+      launch(view, count == launch.count() ? launch
+          : new Launch(launch.deploymentId(), launch.taskDefinitionArn(), count, launch.instanceId()));
     }
     stepDone();
   }
@@ -740,6 +774,7 @@ public final class Service
 
   private void launch(ServiceView view, Launch launch) {
     outstanding++;
+    lastStepProgress = Instant.now();
     String deploymentId = launch.deploymentId();
     ServiceSpec spec = view.spec();
     CompletionStage<LaunchAnswered> answered = effects.taskDefinition(accountId, launch.taskDefinitionArn())

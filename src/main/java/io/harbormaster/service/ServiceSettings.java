@@ -13,13 +13,24 @@ import java.time.Duration;
  * @param recreateAfter a launched task whose Task entity still does not exist this long after the launch (the node
  *     crashed between recording the launch and creating the task) is created again
  * @param repeatedEventInterval the same service event (e.g. a placement failure) is recorded again only after this
+ * @param launchBatchSize at most this many tasks go to placement at once; the rest follow when they are recorded (one
+ *     placement of thousands of tasks outlasts the ask timeout, and its reservations outlive the timed-out launch)
  */
 public record ServiceSettings(Duration reconcileInterval, Duration taskRefreshInterval, Duration lostHostTimeout,
-    Duration recreateAfter, Duration repeatedEventInterval) {
+    Duration recreateAfter, Duration repeatedEventInterval, int launchBatchSize) {
+
+  public static final int DEFAULT_LAUNCH_BATCH_SIZE = 500;
+
+  public ServiceSettings(Duration reconcileInterval, Duration taskRefreshInterval, Duration lostHostTimeout,
+      Duration recreateAfter, Duration repeatedEventInterval) {
+    this(reconcileInterval, taskRefreshInterval, lostHostTimeout, recreateAfter, repeatedEventInterval,
+        DEFAULT_LAUNCH_BATCH_SIZE);
+  }
 
   public static ServiceSettings from(Config config) {
     Config c = config.getConfig("harbormaster.service");
     return new ServiceSettings(c.getDuration("reconcile-interval"), c.getDuration("task-refresh-interval"),
-        c.getDuration("lost-host-timeout"), c.getDuration("recreate-after"), c.getDuration("repeated-event-interval"));
+        c.getDuration("lost-host-timeout"), c.getDuration("recreate-after"), c.getDuration("repeated-event-interval"),
+        c.getInt("launch-batch-size"));
   }
 }

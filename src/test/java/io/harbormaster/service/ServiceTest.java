@@ -114,11 +114,14 @@ class ServiceTest {
     volatile boolean placementFails;
     volatile boolean creationFails;
     volatile boolean instanceFull;
+    /** This many instance lookups never answer (as if their answers were dropped). */
+    final AtomicInteger unansweredLookups = new AtomicInteger();
     private final AtomicInteger nextInstance = new AtomicInteger();
 
     @Override
     public CompletionStage<Map<String, Instance>> instances(String accountId, String clusterName,
         Set<String> inUse) {
+      if (unansweredLookups.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return new CompletableFuture<>();
       return CompletableFuture.completedFuture(Map.copyOf(instances));
     }
 
@@ -342,6 +345,34 @@ class ServiceTest {
     assertEquals(64, spec.memory());
     assertTrue(messages(view).contains("(service " + f.name() + ") has started 2 tasks: (task " + ids.get(0)
         + ") (task " + ids.get(1) + ")."), messages(view).toString());
+  }
+
+  @Test
+  void aBigLaunchGoesToPlacementInBatchesEachRecordedBeforeTheNext() {
+    Fixture f = fixture(new ServiceSettings(Duration.ofHours(1), Duration.ofHours(1), Duration.ofMinutes(3),
+        Duration.ofSeconds(30), Duration.ofMinutes(5), 3), ServiceTest::keepDesired);
+    create(f, 7);
+
+    awaitView(f, "seven tasks created", v -> v.tasks().size() == 7
+        && v.tasks().values().stream().allMatch(t -> t.task().lastStatus() == TaskStatus.PENDING));
+
+    assertEquals(List.of(3, 3, 1), journal(f, TasksLaunched.class).stream().map(e -> e.tasks().size()).toList());
+    assertEquals(List.of(3, 3, 1), f.world().calls.stream().filter(c -> c.startsWith("place "))
+        .map(c -> Integer.parseInt(c.split(" ")[1])).toList());
+    assertEquals(7, f.world().created.size());
+  }
+
+  @Test
+  void aStepWhoseAnswerIsLostDoesNotBlockTheServiceForGood() {
+    Fixture f = fixture(new ServiceSettings(Duration.ofMillis(100), Duration.ofHours(1), Duration.ofMinutes(3),
+        Duration.ofSeconds(30), Duration.ofMinutes(5)), ServiceTest::keepDesired);
+    f.world().unansweredLookups.set(1);
+    create(f, 2);
+
+    // the first reconcile never hears back; after six reconcile intervals without progress the tick decides again
+    awaitView(f, "two tasks created", v -> v.tasks().size() == 2
+        && v.tasks().values().stream().allMatch(t -> t.task().lastStatus() == TaskStatus.PENDING));
+    assertEquals(1, journal(f, TasksLaunched.class).size());
   }
 
   @Test

@@ -1,0 +1,336 @@
+package io.harbormaster.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.model.Container;
+import io.harbormaster.agent.runtime.ContainerLabels;
+import io.harbormaster.agent.runtime.ContainerSpec;
+import io.harbormaster.agent.runtime.EcsContainerSpecs;
+import io.harbormaster.agent.runtime.docker.DockerRuntime;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * A service of N busybox tasks on real Docker, CreateService → steady state (every task RUNNING and DescribeServices
+ * reporting runningCount N), against the raw docker-java create+start of the same N containers in the same run (the
+ * agent's own {@link EcsContainerSpecs} and {@link DockerRuntime}; once one after the other, once on as many threads
+ * as the agent's Docker pool). Runs alternate service / raw; between runs the service is deleted (force) and the
+ * benchmark waits until its containers no longer run. A printed figure, not a test.
+ *
+ * <pre>
+ *   ServiceStartupBenchmark ENV_FILE DOCKER_HOST [TASKS=50] [RUNS=3] [CLUSTER=default]
+ * </pre>
+ */
+public final class ServiceStartupBenchmark {
+  static final String IMAGE = RunTaskLatencyBenchmark.IMAGE;
+  static final List<String> COMMAND = RunTaskLatencyBenchmark.COMMAND; // handles SIGTERM: stops are quick
+  static final int MEMORY_MIB = 32;
+  /** The agent's Docker pool (agent/Agents: a fixed pool of 8 threads): the parallel raw half uses as many. */
+  static final int AGENT_THREADS = 8;
+  static final Duration POLL = Duration.ofMillis(100);
+  static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> env = RunTaskLatencyBenchmark.readEnv(Path.of(args[0]));
+    String dockerHost = args[1];
+    int tasks = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+    int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    String cluster = args.length > 4 ? args[4] : "default";
+
+    try (EcsClient ecs = EcsClient.builder()
+            .endpointOverride(URI.create(env.get("HARBORMASTER_ENDPOINT")))
+            .region(Region.of(env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")))
+            .credentialsProvider(StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))))
+            .build();
+        DockerRuntime docker = DockerRuntime.connect(dockerHost)) {
+      String family = "svc-startup-" + UUID.randomUUID().toString().substring(0, 8);
+      String td = ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST)
+              .containerDefinitions(ContainerDefinition.builder().name("main").image(IMAGE).memory(MEMORY_MIB)
+                  .essential(true).command(COMMAND).stopTimeout(5).build()))
+          .taskDefinition().taskDefinitionArn();
+      docker.ensureImage(IMAGE);
+      ServiceStartupBenchmark bench = new ServiceStartupBenchmark(ecs, docker, cluster, td);
+
+      // one small warm-up of each half (first container creations on a fresh engine are slow), not counted
+      System.out.println("warm-up (5 tasks each, not counted)");
+      bench.serviceRun("warmup", 5);
+      bench.rawRun(5, 1);
+
+      List<ServiceResult> service = new ArrayList<>();
+      long[] rawSerial = new long[runs];
+      long[] rawParallel = new long[runs];
+      for (int i = 0; i < runs; i++) {
+        String load = loadAverage();
+        ServiceResult s = bench.serviceRun("run" + i, tasks);
+        rawSerial[i] = bench.rawRun(tasks, 1);
+        rawParallel[i] = bench.rawRun(tasks, AGENT_THREADS);
+        service.add(s);
+        System.out.printf("run %d (load average %s): service %.2f s, raw serial %.2f s, raw %d threads %.2f s%n",
+            i + 1, load, s.steadyNanos / 1e9, rawSerial[i] / 1e9, AGENT_THREADS, rawParallel[i] / 1e9);
+        s.print();
+      }
+
+      long[] steady = service.stream().mapToLong(r -> r.steadyNanos).toArray();
+      long[] allRunning = service.stream().mapToLong(r -> r.allRunningNanos).toArray();
+      System.out.println();
+      System.out.printf("Service of %d busybox tasks (host network, %d MiB, trap-TERM loop), CreateService -> steady "
+          + "state, vs raw docker-java create+start of the same %d containers; %d runs, poll %d ms%n", tasks,
+          MEMORY_MIB, tasks, runs, POLL.toMillis());
+      System.out.printf("%-58s %8s %8s %8s%n", "", "p50 s", "min s", "max s");
+      row("Harbormaster CreateService -> runningCount " + tasks + ", all RUNNING", steady);
+      row("  (all " + tasks + " tasks RUNNING in DescribeTasks)", allRunning);
+      row("raw DockerRuntime create+start, serial", rawSerial);
+      row("raw DockerRuntime create+start, " + AGENT_THREADS + " threads", rawParallel);
+      System.out.printf("ratio service / raw serial: p50 %.2fx (per run: %s)%n",
+          median(steady) / median(rawSerial), ratios(steady, rawSerial));
+      System.out.printf("ratio service / raw %d threads: p50 %.2fx (per run: %s)%n", AGENT_THREADS,
+          median(steady) / median(rawParallel), ratios(steady, rawParallel));
+      System.out.printf("reference: Docker Swarm, 50 host-network replicas to running, median of 3: 4.1 s -> "
+          + "Harbormaster p50 %.2f s is %s%n", median(steady) / 1e9,
+          median(steady) / 1e9 < 4.1 ? "FASTER" : "SLOWER");
+    }
+  }
+
+  private final EcsClient ecs;
+  private final DockerRuntime docker;
+  private final String cluster;
+  private final String td;
+
+  ServiceStartupBenchmark(EcsClient ecs, DockerRuntime docker, String cluster, String td) {
+    this.ecs = ecs;
+    this.docker = docker;
+    this.cluster = cluster;
+    this.td = td;
+  }
+
+  /** What one service run saw; nanos from the CreateService call. */
+  record ServiceResult(int tasks, long createCallNanos, long firstRunningNanos, long allRunningNanos,
+      long steadyNanos, double firstCreatedS, double lastCreatedS, double firstStartedS, double lastStartedS,
+      List<String> launchBatches, DockerTimeline docker, long deleteToGoneNanos) {
+    void print() {
+      System.out.printf("  CreateService call %.0f ms; first task RUNNING seen %.2f s, all RUNNING seen %.2f s, "
+              + "runningCount %d seen %.2f s; cleanup (DeleteService force -> containers stopped) %.1f s%n",
+          createCallNanos / 1e6, firstRunningNanos / 1e9, allRunningNanos / 1e9, tasks, steadyNanos / 1e9,
+          deleteToGoneNanos / 1e9);
+      System.out.printf("  server clock from the CreateService send: tasks createdAt %.2f..%.2f s, startedAt "
+          + "%.2f..%.2f s; launches (SERVICE_TASKS_STARTED events, oldest first): %s%n", firstCreatedS, lastCreatedS,
+          firstStartedS, lastStartedS, launchBatches);
+      System.out.printf("  engine clock (docker inspect of the task containers): Created %.2f..%.2f s, StartedAt "
+          + "%.2f..%.2f s; Created -> StartedAt per container p50 %.0f ms, max %.0f ms; most containers being "
+          + "created or started at once: %d%n", docker.firstCreatedS, docker.lastCreatedS, docker.firstStartedS,
+          docker.lastStartedS, docker.p50CreateToStartMs, docker.maxCreateToStartMs, docker.maxConcurrent);
+    }
+  }
+
+  ServiceResult serviceRun(String label, int count) throws Exception {
+    String name = "startup-" + label + "-" + UUID.randomUUID().toString().substring(0, 6);
+    long wall0 = System.currentTimeMillis();
+    long t0 = System.nanoTime();
+    ecs.createService(r -> r.cluster(cluster).serviceName(name).taskDefinition(td).desiredCount(count));
+    long createCall = System.nanoTime() - t0;
+    long firstRunning = -1;
+    long allRunning = -1;
+    long steady = -1;
+    List<Task> seen = List.of();
+    while (steady < 0) {
+      if (System.nanoTime() - t0 > TIMEOUT.toNanos()) {
+        throw new IllegalStateException("service " + name + " not steady after " + TIMEOUT + ": " + describe(name));
+      }
+      Service s = describe(name);
+      seen = tasks(name);
+      long now = System.nanoTime() - t0;
+      long running = seen.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+      if (running > 0 && firstRunning < 0) firstRunning = now;
+      if (running >= count && allRunning < 0) allRunning = now;
+      if (allRunning >= 0 && s.runningCount() == count) steady = now;
+      for (Task t : seen) {
+        if ("STOPPED".equals(t.lastStatus())) {
+          System.out.println("  a task stopped: " + t.taskArn() + " " + t.stoppedReason());
+        }
+      }
+      if (steady < 0) Thread.sleep(POLL.toMillis());
+    }
+    double firstCreated = seen.stream().mapToLong(t -> t.createdAt().toEpochMilli()).min().orElse(0);
+    double lastCreated = seen.stream().mapToLong(t -> t.createdAt().toEpochMilli()).max().orElse(0);
+    double firstStarted = seen.stream().filter(t -> t.startedAt() != null)
+        .mapToLong(t -> t.startedAt().toEpochMilli()).min().orElse(0);
+    double lastStarted = seen.stream().filter(t -> t.startedAt() != null)
+        .mapToLong(t -> t.startedAt().toEpochMilli()).max().orElse(0);
+    DockerTimeline timeline = dockerTimeline(wall0);
+    List<ServiceEvent> events = new ArrayList<>(describe(name).events());
+    java.util.Collections.reverse(events);
+    List<String> batches = events.stream().filter(e -> e.message().contains("has started"))
+        .map(e -> e.message().replaceAll(".*has started (\\d+) tasks.*", "$1") + " at "
+            + String.format("%.2f s", (e.createdAt().toEpochMilli() - wall0) / 1e3))
+        .toList();
+
+    long d0 = System.nanoTime();
+    ecs.deleteService(r -> r.cluster(cluster).service(name).force(true));
+    awaitGone(name, d0);
+    return new ServiceResult(count, createCall, firstRunning, allRunning, steady, (firstCreated - wall0) / 1e3,
+        (lastCreated - wall0) / 1e3, (firstStarted - wall0) / 1e3, (lastStarted - wall0) / 1e3, batches,
+        timeline, System.nanoTime() - d0);
+  }
+
+  /** When the engine created and started the running task containers, in seconds from wall0. */
+  record DockerTimeline(double firstCreatedS, double lastCreatedS, double firstStartedS, double lastStartedS,
+      double p50CreateToStartMs, double maxCreateToStartMs, int maxConcurrent) {}
+
+  private DockerTimeline dockerTimeline(long wall0) {
+    List<double[]> spans = new ArrayList<>(); // [created, started] in s from wall0
+    for (Container c : docker.client().listContainersCmd().withLabelFilter(List.of(ContainerLabels.TASK_ARN))
+        .exec()) {
+      var state = docker.client().inspectContainerCmd(c.getId()).exec();
+      double created = (java.time.Instant.parse(state.getCreated()).toEpochMilli() - wall0) / 1e3;
+      double started = (java.time.Instant.parse(state.getState().getStartedAt()).toEpochMilli() - wall0) / 1e3;
+      spans.add(new double[] {created, started});
+    }
+    if (spans.isEmpty()) return new DockerTimeline(0, 0, 0, 0, 0, 0, 0);
+    long[] createToStart = spans.stream().mapToLong(x -> (long) ((x[1] - x[0]) * 1e9)).toArray();
+    int maxConcurrent = 0;
+    for (double[] x : spans) {
+      double at = x[0];
+      maxConcurrent = Math.max(maxConcurrent, (int) spans.stream().filter(y -> y[0] <= at && at < y[1]).count());
+    }
+    return new DockerTimeline(spans.stream().mapToDouble(x -> x[0]).min().orElse(0),
+        spans.stream().mapToDouble(x -> x[0]).max().orElse(0), spans.stream().mapToDouble(x -> x[1]).min().orElse(0),
+        spans.stream().mapToDouble(x -> x[1]).max().orElse(0), median(createToStart) / 1e6,
+        java.util.Arrays.stream(createToStart).max().orElse(0) / 1e6, maxConcurrent);
+  }
+
+  private Service describe(String name) {
+    return ecs.describeServices(r -> r.cluster(cluster).services(name)).services().get(0);
+  }
+
+  private List<Task> tasks(String name) {
+    List<String> arns = new ArrayList<>();
+    String token = null;
+    do {
+      String t = token;
+      var out = ecs.listTasks(r -> r.cluster(cluster).serviceName(name).desiredStatus(DesiredStatus.RUNNING)
+          .maxResults(100).nextToken(t));
+      arns.addAll(out.taskArns());
+      token = out.nextToken();
+    } while (token != null);
+    List<Task> out = new ArrayList<>();
+    for (int i = 0; i < arns.size(); i += 100) {
+      List<String> batch = arns.subList(i, Math.min(arns.size(), i + 100));
+      out.addAll(ecs.describeTasks(r -> r.cluster(cluster).tasks(batch)).tasks());
+    }
+    return out;
+  }
+
+  /** Until the service is INACTIVE and no task container runs on the engine. */
+  private void awaitGone(String name, long d0) throws InterruptedException {
+    while (true) {
+      boolean inactive = "INACTIVE".equals(describe(name).status());
+      List<Container> running = docker.client().listContainersCmd()
+          .withLabelFilter(List.of(ContainerLabels.TASK_ARN)).exec();
+      if (inactive && running.isEmpty()) return;
+      if (System.nanoTime() - d0 > TIMEOUT.toNanos()) {
+        throw new IllegalStateException("service " + name + " not gone: " + describe(name).status() + ", "
+            + running.size() + " containers running");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** N containers of the task's definition created and started on `threads` threads; then stopped and removed. */
+  long rawRun(int count, int threads) throws Exception {
+    List<ContainerSpec> specs = new ArrayList<>();
+    for (int i = 0; i < count; i++) specs.add(rawSpec());
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      long t0 = System.nanoTime();
+      List<Future<String>> started = new ArrayList<>();
+      for (ContainerSpec spec : specs) {
+        started.add(pool.submit(() -> {
+          String id = docker.create(spec);
+          docker.start(id);
+          return id;
+        }));
+      }
+      List<String> ids = new ArrayList<>();
+      for (Future<String> f : started) ids.add(f.get());
+      long took = System.nanoTime() - t0;
+      List<Future<?>> removed = new ArrayList<>();
+      for (String id : ids) {
+        removed.add(pool.submit(() -> {
+          docker.stop(id, Duration.ofSeconds(5));
+          docker.remove(id);
+        }));
+      }
+      for (Future<?> f : removed) f.get();
+      return took;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** The task's container through the agent's own mapping (as RunTaskLatencyBenchmark.rawCreateStart). */
+  static ContainerSpec rawSpec() {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode container = json.createObjectNode().put("name", "main").put("image", IMAGE)
+        .put("memory", MEMORY_MIB).put("essential", true).put("stopTimeout", 5);
+    ArrayNode command = container.putArray("command");
+    COMMAND.forEach(command::add);
+    ObjectNode taskDefinition = json.createObjectNode().put("networkMode", "host");
+    taskDefinition.putArray("containerDefinitions").add(container);
+    String taskId = "raw" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    Map<String, String> labels = new HashMap<>();
+    labels.put("io.harbormaster.test.raw-task", taskId);
+    labels.put(ContainerLabels.CONTAINER_NAME, "main");
+    labels.put("io.harbormaster.test", "true");
+    return EcsContainerSpecs.fromContainerDefinition(container, taskDefinition, labels);
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
+  static void row(String name, long[] nanos) {
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    System.out.printf("%-58s %8.2f %8.2f %8.2f%n", name, median(nanos) / 1e9, s[0] / 1e9, s[s.length - 1] / 1e9);
+  }
+
+  static double median(long[] nanos) {
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+  }
+
+  static String ratios(long[] a, long[] b) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < a.length; i++) out.add(String.format("%.2fx", a[i] / (double) b[i]));
+    return String.join(", ", out);
+  }
+
+}
