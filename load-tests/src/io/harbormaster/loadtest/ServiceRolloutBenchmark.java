@@ -180,6 +180,7 @@ public final class ServiceRolloutBenchmark {
         s = describe();
       } catch (ExecutionException e) {
         phase.sampleErrors++;
+        System.out.printf("  %s %5.1f s: DescribeServices failed: %s%n", phase.name, now / 1e9, e.getCause());
         Thread.sleep(SAMPLE.toMillis());
         continue;
       }
