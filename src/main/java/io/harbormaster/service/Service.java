@@ -910,7 +910,9 @@ public final class Service
     if (known == null || !known.live()) return Effect().noReply();
     if (m.report().isPresent()) {
       TaskReport report = m.report().get();
-      if (known.task().desiredStopped() && !report.desiredStopped() && report.lastStatus() != TaskStatus.STOPPED) {
+      // A stop the task never received, or one it received but whose order to the agent was lost (a control plane
+      // killed in between): the task passes a repeated order on, so sending it again heals both.
+      if (known.task().desiredStopped() && report.lastStatus() != TaskStatus.STOPPED) {
         effects.stopTask(accountId, clusterName, m.taskId(), STOP_CODE,
             known.stopReason() != null ? known.stopReason() : "Task stopped by the service scheduler");
       }

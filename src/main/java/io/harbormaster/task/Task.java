@@ -195,6 +195,9 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
 
   private ReplyEffect<Event, State> stop(LiveTask s, Stop c) {
     if ("STOPPED".equals(s.view().desiredStatus())) {
+      // Already ordered: nothing new to persist, but the order is passed on again, since the first may have been
+      // lost with a control plane that died before the instance and agent heard it (the agent ignores a repeat).
+      effects.stopRequested(s.view());
       return Effect().reply(c.replyTo(), StatusReply.success(s.view()));
     }
     return Effect().persist(new TaskStopRequested(c.stopCode(), c.reason(), c.at()))

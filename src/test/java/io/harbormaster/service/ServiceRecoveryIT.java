@@ -92,7 +92,10 @@ class ServiceRecoveryIT {
     ecs.updateService(r -> r.cluster(cluster).service(name).taskDefinition(td2));
     List<Task> during = Await.until("the rollout under way", LIMIT, () -> runningTasks(name),
         ts -> ts.stream().anyMatch(t -> t.taskDefinitionArn().equals(td2)));
-    assertTrue(during.stream().anyMatch(t -> t.taskDefinitionArn().equals(td1)), "killed mid-rollout: " + during);
+    // The old tasks ignore SIGTERM for 8 s, so the old deployment keeps tasks (running or stopping) for at least
+    // that long after the first new task appears: the kill lands mid-rollout even when new tasks start at once.
+    var mid = ecs.describeServices(r -> r.cluster(cluster).services(name)).services().get(0);
+    assertEquals(2, mid.deployments().size(), "killed mid-rollout: " + mid.deployments() + " " + during);
 
     docker.killAndRestartServer("service-recovery-after");
 
