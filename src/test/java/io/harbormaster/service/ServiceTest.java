@@ -300,6 +300,8 @@ class ServiceTest {
   void creatingAServiceThatExistsIsNotIdempotent() {
     Fixture f = fixture();
     create(f, 0);
+    // The first reconcile persists the steady state on its own; let it land so the refusal is observed alone.
+    awaitView(f, "the steady state", ServiceView::steady);
 
     assertRefused(f.service().<StatusReply<ServiceView>>runCommand(
             r -> new Service.Create(spec(f.name(), 1), "ecs-svc/2", UPDATED, r)),
@@ -457,6 +459,7 @@ class ServiceTest {
   void notificationsOfTasksTheServiceDidNotLaunchAreIgnored() {
     Fixture f = fixture();
     create(f, 0);
+    awaitView(f, "the steady state", ServiceView::steady); // the first reconcile's own events land first
 
     var result = f.service().runCommand(new Service.TaskChanged(new TaskReport("someone-elses", "i-1",
         TaskStatus.RUNNING, false, TaskHealth.UNKNOWN, UPDATED, null, null, 1)));
@@ -593,6 +596,7 @@ class ServiceTest {
   void deletingAServiceScaledAboveZeroNeedsForce() {
     Fixture f = fixture();
     create(f, 1);
+    awaitView(f, "the task launched", v -> v.tasks().size() == 1); // the launch's own events land first
 
     assertRefused(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Delete(false, UPDATED, r)),
         "InvalidParameterException", "The service cannot be stopped while it is scaled above 0.");
