@@ -71,6 +71,15 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
 
   /**
+   * Placement's claim for several tasks at once: each is judged as a {@link Reserve} would judge it, against what the
+   * earlier tasks of the batch left, and all that fit are persisted in one write (one journal round trip for a
+   * service's 50 tasks on one host, not 50). Replies with every task's answer, not an error, unless there is no
+   * instance.
+   */
+  public record ReserveAll(List<TaskReservation> tasks, Instant at,
+      ActorRef<StatusReply<ReservationsOutcome>> replyTo) implements Command {}
+
+  /**
    * The task's progress, so counts are right and a stopped task gives its resources back. PENDING is not persisted:
    * the task's own TaskCreated says as much, and the instance only needs it to keep the reservation from timing
    * out, which the entity remembers in memory (the agent's session tells it again after a restart, see
@@ -133,7 +142,17 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
 
   /** CPU units, memory MiB, and the host ports in use (the registered ones include the agent's reserved ports). */
   public record Resources(int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    /** What is left once a task with this demand is placed. */
+    public Resources less(Demand demand) {
+      SortedSet<Integer> tcp = new TreeSet<>(tcpPorts);
+      SortedSet<Integer> udp = new TreeSet<>(udpPorts);
+      tcp.addAll(demand.tcpPorts());
+      udp.addAll(demand.udpPorts());
+      return new Resources(cpu - demand.cpu(), memory - demand.memory(), tcp, udp);
+    }
+  }
 
   /** What one task needs from its host; port 0 (dynamic) is not reserved here. */
   public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts)
@@ -143,6 +162,23 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       VersionInfo versionInfo, List<Tag> tags) implements CborSerializable {}
 
   public record Reservation(String taskId, Demand demand, TaskSummary summary, TaskPhase phase, Instant since)
+      implements CborSerializable {}
+
+  /** One task of a {@link ReserveAll}. */
+  public record TaskReservation(String taskId, Demand demand, TaskSummary summary) implements CborSerializable {}
+
+  /**
+   * A task of a {@link ReserveAll} that was not reserved, with the refusal a single {@link Reserve} would have given
+   * ({@code ResourceShortfall} with RESOURCE:CPU, ..., or {@code InvalidParameterException} for an instance that
+   * takes no new tasks).
+   */
+  public record Refusal(String taskId, String errorType, String reason) implements CborSerializable {}
+
+  /**
+   * The answer to a {@link ReserveAll}: the tasks reserved (new ones and retried ones already held), those refused,
+   * both in the batch's order, and the instance after the write.
+   */
+  public record ReservationsOutcome(List<String> reserved, List<Refusal> refused, InstanceView view)
       implements CborSerializable {}
 
   /** What ListTasks filters on and placement groups by, kept with the reservation. */
@@ -290,6 +326,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(PutAttributes.class, c -> missing(c.replyTo()))
         .onCommand(DeleteAttributes.class, c -> missing(c.replyTo()))
         .onCommand(Reserve.class, c -> missing(c.replyTo()))
+        .onCommand(ReserveAll.class, c -> missing(c.replyTo()))
         .onCommand(TrackTask.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(Release.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ChangeAgentConnection.class, c -> missing(c.replyTo()))
@@ -306,6 +343,9 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(DeleteAttributes.class, c -> inactive(c.replyTo()))
         .onCommand(Reserve.class, c -> Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
             "The container instance is INACTIVE.")))
+        .onCommand(ReserveAll.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(
+            new ReservationsOutcome(List.of(), c.tasks().stream().map(t -> new Refusal(t.taskId(),
+                "InvalidParameterException", "The container instance is INACTIVE.")).toList(), s.view()))))
         .onCommand(TrackTask.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(Release.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ChangeAgentConnection.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
@@ -324,6 +364,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(DeleteAttributes.class, (s, c) -> persist(new AttributesDeleted(c.names()))
             .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(Reserve.class, (s, c) -> reserve(s, c))
+        .onCommand(ReserveAll.class, (s, c) -> reserveAll(s, c))
         .onCommand(TrackTask.class, (s, c) -> trackTask(s, c))
         .onCommand(Release.class, (s, c) -> {
           if (!s.view().reservations().containsKey(c.taskId())) return Effect().reply(c.replyTo(), StatusReply.ack());
@@ -357,21 +398,72 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   }
 
   private ReplyEffect<Event, State> reserve(LiveInstance s, Reserve c) {
-    InstanceView view = s.view();
-    if (view.reservations().containsKey(c.taskId())) {
-      return Effect().reply(c.replyTo(), StatusReply.success(view)); // a retried reservation
+    ReservationBatch batch = ReservationBatch.judge(s.view(),
+        List.of(new TaskReservation(c.taskId(), c.demand(), c.summary())), c.at());
+    if (!batch.refused().isEmpty()) {
+      Refusal refusal = batch.refused().get(0);
+      return Effect().reply(c.replyTo(), Rejection.reply(refusal.errorType(), refusal.reason()));
     }
-    if (view.status() != Status.ACTIVE) {
-      return Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
-          "The container instance is " + view.status() + " and takes no new tasks."));
+    if (batch.events().isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.success(s.view())); // a retried reservation
     }
-    String shortfall = shortfall(view.remaining(), c.demand());
-    if (shortfall != null) {
-      return Effect().reply(c.replyTo(), Rejection.reply("ResourceShortfall", shortfall));
+    return persistReservations(batch).thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+  }
+
+  private ReplyEffect<Event, State> reserveAll(LiveInstance s, ReserveAll c) {
+    ReservationBatch batch = ReservationBatch.judge(s.view(), c.tasks(), c.at());
+    if (batch.events().isEmpty()) {
+      return Effect().reply(c.replyTo(),
+          StatusReply.success(new ReservationsOutcome(batch.reserved(), batch.refused(), s.view())));
     }
-    timers.startSingleTimer("expire-" + c.taskId(), new ExpireReservations(), reservationTimeout);
-    return persist(new ResourcesReserved(c.taskId(), c.demand(), c.summary(), c.at()))
-        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+    return persistReservations(batch).thenReply(c.replyTo(), next -> StatusReply.success(
+        new ReservationsOutcome(batch.reserved(), batch.refused(), viewOf(next))));
+  }
+
+  /** The batch's new reservations in one write, each with its own expiry timer. */
+  private EffectBuilder<Event, State> persistReservations(ReservationBatch batch) {
+    for (Event e : batch.events()) {
+      String taskId = ((ResourcesReserved) e).taskId();
+      timers.startSingleTimer("expire-" + taskId, new ExpireReservations(), reservationTimeout);
+    }
+    return persist(batch.events());
+  }
+
+  /**
+   * What a batch of reservations comes to on a live instance, task by task in order: already held (a retry) counts
+   * as reserved; an instance that is not ACTIVE takes no new task; a new task must fit in what the instance and the
+   * earlier tasks of the batch left.
+   */
+  record ReservationBatch(List<Event> events, List<String> reserved, List<Refusal> refused) {
+
+    static ReservationBatch judge(InstanceView view, List<TaskReservation> tasks, Instant at) {
+      List<Event> events = new ArrayList<>();
+      List<String> reserved = new ArrayList<>();
+      List<Refusal> refused = new ArrayList<>();
+      Set<String> held = new java.util.HashSet<>(view.reservations().keySet());
+      Resources remaining = view.remaining();
+      for (TaskReservation task : tasks) {
+        if (held.contains(task.taskId())) {
+          reserved.add(task.taskId());
+          continue;
+        }
+        if (view.status() != Status.ACTIVE) {
+          refused.add(new Refusal(task.taskId(), "InvalidParameterException",
+              "The container instance is " + view.status() + " and takes no new tasks."));
+          continue;
+        }
+        String shortfall = shortfall(remaining, task.demand());
+        if (shortfall != null) {
+          refused.add(new Refusal(task.taskId(), "ResourceShortfall", shortfall));
+          continue;
+        }
+        events.add(new ResourcesReserved(task.taskId(), task.demand(), task.summary(), at));
+        reserved.add(task.taskId());
+        held.add(task.taskId());
+        remaining = remaining.less(task.demand());
+      }
+      return new ReservationBatch(List.copyOf(events), List.copyOf(reserved), List.copyOf(refused));
+    }
   }
 
   private ReplyEffect<Event, State> trackTask(LiveInstance s, TrackTask c) {

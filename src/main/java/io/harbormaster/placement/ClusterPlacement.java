@@ -7,8 +7,11 @@ import io.harbormaster.common.Rejection;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.Demand;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
+import io.harbormaster.instance.ContainerInstance.Refusal;
 import io.harbormaster.instance.ContainerInstance.Reservation;
+import io.harbormaster.instance.ContainerInstance.ReservationsOutcome;
 import io.harbormaster.instance.ContainerInstance.TaskPhase;
+import io.harbormaster.instance.ContainerInstance.TaskReservation;
 import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.scheduler.ClusterSnapshot;
 import io.harbormaster.scheduler.Placement;
@@ -80,8 +83,12 @@ public final class ClusterPlacement {
 
   private record Bootstrapped(List<InstanceView> views) implements Command {}
 
-  private record ReservationAnswered(long requestId, String taskId, String instanceId, boolean reserved,
-      String reason, InstanceView view) implements Command {}
+  /**
+   * An instance's answer to one batch of reservations: its outcome, or, when the ask failed as a whole (a timeout,
+   * an unknown instance), the reason every task of the batch is refused with.
+   */
+  private record ReservationsAnswered(long requestId, String instanceId, List<String> taskIds,
+      ReservationsOutcome outcome, String failure) implements Command {}
 
   public static String entityId(String accountId, String clusterName) {
     return accountId + "/" + clusterName;
@@ -207,7 +214,7 @@ public final class ClusterPlacement {
           placeAndReserve(id, request, m.taskIds());
           return Behaviors.same();
         })
-        .onMessage(ReservationAnswered.class, this::onReservation)
+        .onMessage(ReservationsAnswered.class, this::onReservations)
         .build();
   }
 
@@ -231,6 +238,8 @@ public final class ClusterPlacement {
     Place place = request.place;
     PlacementResult result = Scheduler.place(snapshot(), request.demand, taskIds.size(), random);
     List<Placement> placements = result.placements();
+    // One batch per instance: the instance persists all of it in one write.
+    Map<String, List<TaskReservation>> batches = new LinkedHashMap<>();
     for (int i = 0; i < placements.size(); i++) {
       String taskId = taskIds.get(i);
       String instanceId = placements.get(i).instanceId();
@@ -240,13 +249,17 @@ public final class ClusterPlacement {
       changed(instanceId);
       request.outstanding++;
       request.attempts.merge(taskId, 1, Integer::sum);
-      CompletionStage<InstanceView> asked = entities.ask(ContainerInstance.ENTITY_KEY,
-          ContainerInstance.entityId(accountId, clusterName, instanceId),
-          replyTo -> new ContainerInstance.Reserve(taskId, place.resources(), place.summary(), Instant.now(),
-              replyTo));
-      ctx.pipeToSelf(asked, (view, failure) -> new ReservationAnswered(requestId, taskId, instanceId,
-          failure == null, failure == null ? null : reasonOf(failure), view));
+      batches.computeIfAbsent(instanceId, k -> new ArrayList<>())
+          .add(new TaskReservation(taskId, place.resources(), place.summary()));
     }
+    batches.forEach((instanceId, batch) -> {
+      List<String> batchIds = batch.stream().map(TaskReservation::taskId).toList();
+      CompletionStage<ReservationsOutcome> asked = entities.ask(ContainerInstance.ENTITY_KEY,
+          ContainerInstance.entityId(accountId, clusterName, instanceId),
+          replyTo -> new ContainerInstance.ReserveAll(batch, Instant.now(), replyTo));
+      ctx.pipeToSelf(asked, (outcome, failure) -> new ReservationsAnswered(requestId, instanceId, batchIds,
+          outcome, failure == null ? null : reasonOf(failure)));
+    });
     if (!result.allPlaced()) {
       request.failures = result.failures();
       request.clusterError = result.clusterError();
@@ -254,24 +267,33 @@ public final class ClusterPlacement {
     finishIfDone(requestId, request);
   }
 
-  private Behavior<Command> onReservation(ReservationAnswered m) {
+  private Behavior<Command> onReservations(ReservationsAnswered m) {
     Map<String, Reservation> pending = inFlight.get(m.instanceId());
     if (pending != null) {
-      pending.remove(m.taskId());
+      m.taskIds().forEach(pending::remove);
       if (pending.isEmpty()) inFlight.remove(m.instanceId());
       changed(m.instanceId());
     }
-    if (m.view() != null) remember(m.view());
+    if (m.outcome() != null) remember(m.outcome().view());
     Request request = requests.get(m.requestId());
     if (request == null) return Behaviors.same();
-    request.outstanding--;
-    if (m.reserved()) {
-      request.placed.add(new Placed(m.taskId(), m.instanceId()));
-    } else if (request.attempts.getOrDefault(m.taskId(), 0) < ATTEMPTS) {
-      request.waiting.add(m.taskId()); // the snapshot was stale; place it again on what we know now
+    request.outstanding -= m.taskIds().size();
+    Map<String, String> refusals = new HashMap<>();
+    if (m.outcome() == null) {
+      m.taskIds().forEach(taskId -> refusals.put(taskId, m.failure()));
     } else {
-      request.failures = List.of(new PlacementFailure(
-          io.harbormaster.common.Arns.containerInstance(region, accountId, clusterName, m.instanceId()), m.reason()));
+      for (Refusal r : m.outcome().refused()) refusals.put(r.taskId(), r.reason());
+    }
+    for (String taskId : m.taskIds()) {
+      String reason = refusals.get(taskId);
+      if (reason == null) {
+        request.placed.add(new Placed(taskId, m.instanceId()));
+      } else if (request.attempts.getOrDefault(taskId, 0) < ATTEMPTS) {
+        request.waiting.add(taskId); // the snapshot was stale; place it again on what we know now
+      } else {
+        request.failures = List.of(new PlacementFailure(
+            io.harbormaster.common.Arns.containerInstance(region, accountId, clusterName, m.instanceId()), reason));
+      }
     }
     if (request.outstanding == 0 && !request.waiting.isEmpty()) {
       List<String> again = List.copyOf(request.waiting);
