@@ -23,8 +23,10 @@ import io.harbormaster.instance.ContainerInstance.InstanceStatusChanged;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
 import io.harbormaster.instance.ContainerInstance.LiveInstance;
 import io.harbormaster.instance.ContainerInstance.NoInstance;
+import io.harbormaster.instance.ContainerInstance.Refusal;
 import io.harbormaster.instance.ContainerInstance.Registration;
 import io.harbormaster.instance.ContainerInstance.Reservation;
+import io.harbormaster.instance.ContainerInstance.ReservationsOutcome;
 import io.harbormaster.instance.ContainerInstance.ResourcesReleased;
 import io.harbormaster.instance.ContainerInstance.ResourcesReserved;
 import io.harbormaster.instance.ContainerInstance.Resources;
@@ -32,6 +34,7 @@ import io.harbormaster.instance.ContainerInstance.State;
 import io.harbormaster.instance.ContainerInstance.Status;
 import io.harbormaster.instance.ContainerInstance.TaskPhase;
 import io.harbormaster.instance.ContainerInstance.TaskPhaseTracked;
+import io.harbormaster.instance.ContainerInstance.TaskReservation;
 import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.instance.ContainerInstance.VersionInfo;
 import io.harbormaster.testing.EntityTestKit;
@@ -53,7 +56,10 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -82,6 +88,11 @@ class ContainerInstanceTest {
   private String instanceId;
   private final List<InstanceView> changes = new CopyOnWriteArrayList<>();
   private EventSourcedBehaviorTestKit<Command, Event, State> instance;
+
+  @AfterEach
+  void journalWritesAsUsual() {
+    instance.persistenceTestKit().resetPolicy();
+  }
 
   @BeforeEach
   void newInstance() {
@@ -281,6 +292,150 @@ class ContainerInstanceTest {
     assertTrue(again.hasNoEvents());
     assertEquals(Status.ACTIVE, success(active).status());
     assertEquals(Set.of("t1"), reserve("t1", demand(1, 1)).reservations().keySet());
+  }
+
+  // ---- reserve a batch ----
+
+  @Test
+  void batchThatFitsIsReservedInOneWriteAndToldOnce() {
+    register(2048, 4096);
+    int told = changes.size();
+    List<Integer> writes = recordingWrites();
+    Demand withPort = new Demand(512, 1024, Set.of(8080), Set.of());
+
+    var result = reserveAll(task("t1", demand(512, 1024)), task("t2", withPort), task("t3", demand(512, 1024)));
+
+    ReservationsOutcome outcome = success(result);
+    assertEquals(List.of(new ResourcesReserved("t1", demand(512, 1024), SUMMARY, LATER),
+        new ResourcesReserved("t2", withPort, SUMMARY, LATER),
+        new ResourcesReserved("t3", demand(512, 1024), SUMMARY, LATER)), result.events());
+    assertEquals(List.of(3), writes); // one atomic write of three events, not three writes
+    assertEquals(List.of("t1", "t2", "t3"), outcome.reserved());
+    assertEquals(List.of(), outcome.refused());
+    assertEquals(new LiveInstance(outcome.view()), result.state());
+    assertEquals(new Resources(512, 1024, ports(22, 2375, 8080, 51678), ports()), outcome.view().remaining());
+    assertEquals(3, outcome.view().pendingTasksCount());
+    assertEquals(List.of(outcome.view()), changes.subList(told, changes.size())); // placement hears of it once
+    assertEquals(instance.getState(), instance.restart().state());
+  }
+
+  @Test
+  void batchWhoseLaterTasksDoNotFitReservesTheFirstAndRefusesTheRestWithTheResourceReason() {
+    register(1024, 4096);
+    reserve("t0", demand(256, 256));
+
+    var result = reserveAll(task("t1", demand(512, 512)), task("t2", demand(512, 512)),
+        task("t3", demand(128, 4096)), task("t4", new Demand(128, 128, Set.of(2375), Set.of())),
+        task("t5", demand(256, 256)));
+
+    ReservationsOutcome outcome = success(result);
+    // t1 fits; t2 would need the CPU t1 took; t3 more memory than is left; t4 a port the agent keeps; t5 fits the rest
+    assertEquals(List.of("t1", "t5"), outcome.reserved());
+    assertEquals(List.of(new Refusal("t2", "ResourceShortfall", "RESOURCE:CPU"),
+        new Refusal("t3", "ResourceShortfall", "RESOURCE:MEMORY"),
+        new Refusal("t4", "ResourceShortfall", "RESOURCE:PORTS")), outcome.refused());
+    assertEquals(List.of(new ResourcesReserved("t1", demand(512, 512), SUMMARY, LATER),
+        new ResourcesReserved("t5", demand(256, 256), SUMMARY, LATER)), result.events());
+    assertEquals(Set.of("t0", "t1", "t5"), outcome.view().reservations().keySet());
+    assertEquals(0, outcome.view().remaining().cpu());
+  }
+
+  @Test
+  void batchRefusalsSayWhatASingleReservationIsRefusedWith() {
+    register(1024, 1024);
+    reserve("t0", new Demand(512, 512, Set.of(80), Set.of(53)));
+    List<Demand> demands = List.of(demand(513, 1), demand(1, 513), new Demand(1, 1, Set.of(80), Set.of()),
+        new Demand(1, 1, Set.of(), Set.of(53)));
+
+    for (int i = 0; i < demands.size(); i++) {
+      Demand demand = demands.get(i);
+      String taskId = "t" + (i + 1);
+      var single = instance.<StatusReply<InstanceView>>runCommand(
+          r -> new ContainerInstance.Reserve(taskId, demand, SUMMARY, LATER, r));
+      Refusal refusal = success(reserveAll(task(taskId, demand))).refused().get(0);
+      assertRefused(single, refusal.errorType(), refusal.reason());
+    }
+  }
+
+  @Test
+  void repeatedBatchReservesNothingMoreAndAnswersAsBefore() {
+    register(1024, 2048);
+    ReservationsOutcome first = success(reserveAll(task("t1", demand(512, 1024)), task("t2", demand(512, 1024))));
+    int told = changes.size();
+
+    var again = reserveAll(task("t1", demand(512, 1024)), task("t2", demand(512, 1024)));
+    var overlapping = reserveAll(task("t2", demand(512, 1024)), task("t3", demand(512, 1024)));
+
+    assertTrue(again.hasNoEvents());
+    assertEquals(first, success(again));
+    assertEquals(List.of("t2"), success(overlapping).reserved()); // t2 is held already; t3 finds the host full
+    assertEquals(List.of(new Refusal("t3", "ResourceShortfall", "RESOURCE:CPU")), success(overlapping).refused());
+    assertTrue(overlapping.hasNoEvents());
+    assertEquals(told, changes.size());
+  }
+
+  @Test
+  void sameTaskTwiceInOneBatchIsReservedOnce() {
+    register(1024, 2048);
+
+    var result = reserveAll(task("t1", demand(512, 1024)), task("t1", demand(512, 1024)));
+
+    assertEquals(List.of(new ResourcesReserved("t1", demand(512, 1024), SUMMARY, LATER)), result.events());
+    assertEquals(512, success(result).view().remaining().cpu());
+  }
+
+  @Test
+  void drainingInstanceRefusesTheNewTasksOfABatchButKeepsTheRetriedOnes() {
+    register(2048, 4096);
+    reserve("t1", demand(128, 128));
+    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+
+    var result = reserveAll(task("t1", demand(128, 128)), task("t2", demand(128, 128)), task("t3", demand(1, 1)));
+
+    ReservationsOutcome outcome = success(result);
+    assertTrue(result.hasNoEvents());
+    assertEquals(List.of("t1"), outcome.reserved());
+    String draining = "The container instance is DRAINING and takes no new tasks.";
+    assertEquals(List.of(new Refusal("t2", "InvalidParameterException", draining),
+        new Refusal("t3", "InvalidParameterException", draining)), outcome.refused());
+    assertEquals(Set.of("t1"), outcome.view().reservations().keySet());
+  }
+
+  @Test
+  void deregisteredInstanceRefusesEveryTaskOfABatch() {
+    register(2048, 4096);
+    InstanceView inactive = success(instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Deregister(false, LATER, r)));
+
+    var result = reserveAll(task("t1", demand(1, 1)), task("t2", demand(1, 1)));
+
+    ReservationsOutcome outcome = success(result);
+    assertTrue(result.hasNoEvents());
+    assertEquals(List.of(), outcome.reserved());
+    assertEquals(List.of(new Refusal("t1", "InvalidParameterException", "The container instance is INACTIVE."),
+        new Refusal("t2", "InvalidParameterException", "The container instance is INACTIVE.")), outcome.refused());
+    assertEquals(inactive, outcome.view());
+  }
+
+  @Test
+  void batchForAnUnregisteredInstanceIsRefusedAsNotFound() {
+    var result = reserveAll(task("t1", demand(1, 1)));
+
+    assertRefused(result, "InvalidParameterException", "The referenced container instance was not found.");
+  }
+
+  @Test
+  void reservationsOfABatchThatNeverSeeTheirTaskTimeOut() throws InterruptedException {
+    instance = instanceWithReservationTimeout(Duration.ofMillis(1));
+    Registration registration = register(2048, 4096);
+    success(instance.<StatusReply<ReservationsOutcome>>runCommand(r -> new ContainerInstance.ReserveAll(
+        List.of(task("t1", demand(512, 512)), task("t2", demand(512, 512))), Instant.now(), r)));
+    Thread.sleep(5);
+
+    instance.runCommand(new ContainerInstance.ExpireReservations());
+
+    assertTrue(view().reservations().isEmpty(), () -> "still reserved: " + view().reservations());
+    assertEquals(registration.total(), view().remaining());
   }
 
   // ---- task progress ----
@@ -684,6 +839,26 @@ class ContainerInstanceTest {
     success(instance.<StatusReply<InstanceView>>runCommand(
         r -> new ContainerInstance.Register(registration, REGISTERED, r)));
     return registration;
+  }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, StatusReply<ReservationsOutcome>>
+      reserveAll(TaskReservation... tasks) {
+    return instance.runCommand(r -> new ContainerInstance.ReserveAll(List.of(tasks), LATER, r));
+  }
+
+  private static TaskReservation task(String taskId, Demand demand) {
+    return new TaskReservation(taskId, demand, SUMMARY);
+  }
+
+  /** The size of every journal write of this test's instance from now on. */
+  private List<Integer> recordingWrites() {
+    List<Integer> writes = new CopyOnWriteArrayList<>();
+    String persistenceId = "ContainerInstance|" + ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId);
+    instance.persistenceTestKit().withPolicy((pid, operation) -> {
+      if (pid.equals(persistenceId) && operation instanceof WriteEvents w) writes.add(w.getBatch().size());
+      return ProcessingSuccess.getInstance();
+    });
+    return writes;
   }
 
   private InstanceView reserve(String taskId, Demand demand) {
