@@ -338,6 +338,8 @@ class ContainerInstanceTest {
         new ResourcesReserved("t5", demand(256, 256), SUMMARY, LATER)), result.events());
     assertEquals(Set.of("t0", "t1", "t5"), outcome.view().reservations().keySet());
     assertEquals(0, outcome.view().remaining().cpu());
+    // the answer crosses nodes when placement and instance live on different ones
+    assertEquals(outcome, testKit.serializationTestKit().verifySerialization(outcome, false));
   }
 
   @Test
