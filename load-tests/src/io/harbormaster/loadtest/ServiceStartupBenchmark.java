@@ -73,10 +73,13 @@ public final class ServiceStartupBenchmark {
       docker.ensureImage(IMAGE);
       ServiceStartupBenchmark bench = new ServiceStartupBenchmark(ecs, docker, cluster, td);
 
-      // one small warm-up of each half (first container creations on a fresh engine are slow), not counted
-      System.out.println("warm-up (5 tasks each, not counted)");
-      bench.serviceRun("warmup", 5);
-      bench.rawRun(5, 1);
+      // One full-size warm-up of each half, printed but not counted: the first container creations on a fresh
+      // engine are slow, and a freshly started control plane compiles its hot paths (JIT) during its first launch;
+      // the counted runs measure a warm server, as a long-running control plane is.
+      ServiceResult cold = bench.serviceRun("warmup", tasks);
+      long coldRaw = bench.rawRun(tasks, AGENT_THREADS);
+      System.out.printf("warm-up (not counted; the server's first launch of %d after start): service %.2f s, raw %d "
+          + "threads %.2f s%n", tasks, cold.steadyNanos / 1e9, AGENT_THREADS, coldRaw / 1e9);
 
       List<ServiceResult> service = new ArrayList<>();
       long[] rawSerial = new long[runs];
