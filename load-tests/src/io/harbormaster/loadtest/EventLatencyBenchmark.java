@@ -116,6 +116,9 @@ public final class EventLatencyBenchmark {
           .put("eventPattern", "{\"detail-type\":[\"ECS Task State Change\"]}")
           .put("targetUrl", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")
           .put("secret", "benchmark-secret"));
+      // Dispatchers sleep while no rule exists and look for rules every 2 s (hooks.idle-check-interval): the
+      // phases measure delivery once they read, not their wake-up.
+      Thread.sleep(3000);
       String td = ecs.registerTaskDefinition(r -> r.family("events-bench").containerDefinitions(
               ContainerDefinition.builder().name("main").image("harbormaster/busybox:test").cpu(32).memory(32)
                   .essential(true).command("sleep 2").build()))

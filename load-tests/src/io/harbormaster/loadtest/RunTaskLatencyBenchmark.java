@@ -69,12 +69,16 @@ public final class RunTaskLatencyBenchmark {
       long[] rawCreate = new long[count];
       long[] agentCalls = new long[count];
       long[][] phases = new long[4][count];
+      long[][] engine = new long[3][count];
+      long[][] rawEngine = new long[3][count];
       for (int i = -warmup; i < count; i++) {
-        long[] e = runTaskToRunning(ecs, cluster, td);
+        long[] e = runTaskToRunning(ecs, cluster, td, docker);
         long[] r = rawCreateStart(docker, i);
         if (i >= 0) {
           ecsNanos[i] = e[0];
           for (int p = 0; p < 4; p++) phases[p][i] = e[p + 1];
+          for (int p = 0; p < 3; p++) engine[p][i] = e[p + 5];
+          for (int p = 0; p < 3; p++) rawEngine[p][i] = r[p + 3];
           rawNanos[i] = r[0] + r[1];
           rawCreate[i] = r[0];
           agentCalls[i] = r[0] + r[1] + r[2];
@@ -92,6 +96,15 @@ public final class RunTaskLatencyBenchmark {
       row("  send -> createdAt (request received)", phases[1]);
       row("  createdAt -> startedAt (RunTask, agent, Docker)", phases[2]);
       row("  startedAt -> seen RUNNING by the poll", phases[3]);
+      System.out.println("  the same span on the engine's clock (docker inspect of the task's container: Created, "
+          + "State.StartedAt):");
+      row("    createdAt -> container Created", engine[0]);
+      row("    container Created -> StartedAt", engine[1]);
+      row("    container StartedAt -> task startedAt", engine[2]);
+      System.out.println("  raw create+start on the engine's clock:");
+      row("    create sent -> container Created", rawEngine[0]);
+      row("    container Created -> StartedAt", rawEngine[1]);
+      row("    container StartedAt -> start returned", rawEngine[2]);
       row("raw: the agent's Docker calls for one task", agentCalls);
       System.out.println("  (listByLabel + ensureImage + create + start + inspect, as TaskRunner.launch did until "
           + "2026-11-21; it now does create + start)");
@@ -103,9 +116,11 @@ public final class RunTaskLatencyBenchmark {
 
   /**
    * RunTask, then DescribeTasks every ~20 ms until RUNNING; then StopTask and wait until STOPPED (not timed).
-   * Returns [total, RunTask call, send→createdAt, createdAt→startedAt, startedAt→seen] in nanos.
+   * Returns [total, RunTask call, send→createdAt, createdAt→startedAt, startedAt→seen, createdAt→engine Created,
+   * engine Created→engine StartedAt, engine StartedAt→startedAt] in nanos.
    */
-  static long[] runTaskToRunning(EcsClient ecs, String cluster, String td) throws InterruptedException {
+  static long[] runTaskToRunning(EcsClient ecs, String cluster, String td, DockerRuntime docker)
+      throws InterruptedException {
     long t0 = System.nanoTime();
     long wall0 = System.currentTimeMillis();
     RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).startedBy("latency-bench"));
@@ -129,6 +144,10 @@ public final class RunTaskLatencyBenchmark {
       if (System.nanoTime() - t0 > TASK_TIMEOUT.toNanos()) throw new IllegalStateException("not RUNNING: " + arn);
       Thread.sleep(POLL.toMillis());
     }
+    String containerId = running.containers().get(0).runtimeId();
+    var inspected = docker.client().inspectContainerCmd(containerId).exec();
+    long engineCreated = epochNanos(inspected.getCreated());
+    long engineStarted = epochNanos(inspected.getState().getStartedAt());
     ecs.stopTask(r -> r.cluster(cluster).task(arn).reason("benchmark"));
     long s0 = System.nanoTime();
     while (!"STOPPED".equals(ecs.describeTasks(r -> r.cluster(cluster).tasks(arn)).tasks().get(0).lastStatus())) {
@@ -138,12 +157,14 @@ public final class RunTaskLatencyBenchmark {
     long created = running.createdAt().toEpochMilli();
     long started = running.startedAt().toEpochMilli();
     return new long[] {took, called, (created - wall0) * 1_000_000, (started - created) * 1_000_000,
-        (wallSeen - started) * 1_000_000};
+        (wallSeen - started) * 1_000_000, engineCreated - created * 1_000_000, engineStarted - engineCreated,
+        started * 1_000_000 - engineStarted};
   }
 
   /**
    * The same container as the task's, through the agent's own spec mapping and DockerRuntime; [create, start,
-   * the agent's other calls: listByLabel + ensureImage before, inspect after].
+   * the agent's other calls: listByLabel + ensureImage before, inspect after, create sent→engine Created, engine
+   * Created→engine StartedAt, engine StartedAt→start returned] in nanos.
    */
   static long[] rawCreateStart(DockerRuntime docker, int i) {
     ObjectMapper json = new ObjectMapper();
@@ -159,18 +180,34 @@ public final class RunTaskLatencyBenchmark {
     labels.put(ContainerLabels.CONTAINER_NAME, "main");
     labels.put("io.harbormaster.test", "true");
     ContainerSpec spec = EcsContainerSpecs.fromContainerDefinition(container, taskDefinition, labels);
+    long wall0 = epochNanosNow();
     long t0 = System.nanoTime();
     String id = docker.create(spec);
     long t1 = System.nanoTime();
     docker.start(id);
     long t2 = System.nanoTime();
+    long wall2 = wall0 + (t2 - t0);
+    var inspected = docker.client().inspectContainerCmd(id).exec();
+    long engineCreated = epochNanos(inspected.getCreated());
+    long engineStarted = epochNanos(inspected.getState().getStartedAt());
     docker.inspect(id);
     docker.listByLabel(ContainerLabels.TASK_ARN, labels.get(ContainerLabels.TASK_ARN));
     docker.ensureImage(IMAGE);
     long t3 = System.nanoTime();
     docker.stop(id, Duration.ofSeconds(5));
     docker.remove(id);
-    return new long[] {t1 - t0, t2 - t1, t3 - t2};
+    return new long[] {t1 - t0, t2 - t1, t3 - t2, engineCreated - wall0, engineStarted - engineCreated,
+        wall2 - engineStarted};
+  }
+
+  static long epochNanos(String isoTime) {
+    java.time.Instant at = java.time.Instant.parse(isoTime);
+    return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+  }
+
+  static long epochNanosNow() {
+    java.time.Instant at = java.time.Instant.now();
+    return at.getEpochSecond() * 1_000_000_000L + at.getNano();
   }
 
   static void row(String name, long[] nanos) {

@@ -134,7 +134,8 @@ public final class Agent implements AutoCloseable {
       firstWelcome.complete(w);
       if (heartbeat != null) heartbeat.cancel(false);
       long every = settings.heartbeatInterval().toMillis();
-      heartbeat = scheduler.scheduleAtFixedRate(() -> send(new Heartbeat(engine.reports())), every, every,
+      heartbeat = scheduler.scheduleAtFixedRate(() -> send(new Heartbeat(engine.reports().stream()
+          .map(AgentMessages.HeldTask::of).toList())), every, every,
           TimeUnit.MILLISECONDS);
     } else if (message instanceof StartTask s) {
       engine.start(s.task());

@@ -167,6 +167,13 @@ public final class Cluster
 
   public record InactiveCluster(ClusterInfo info) implements State {}
 
+  /** The cluster as DescribeClusters shows it; empty before it was created. */
+  public static java.util.Optional<ClusterInfo> infoIn(State state) {
+    if (state instanceof ActiveCluster a) return java.util.Optional.of(a.info());
+    if (state instanceof InactiveCluster i) return java.util.Optional.of(i.info());
+    return java.util.Optional.empty();
+  }
+
   // ---- behaviour ----
   public static void init(ActorSystem<?> system, EventTags tags) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags)));

@@ -61,6 +61,11 @@ public final class EventLog {
 
   /** An offset that starts a tag at this moment (for a stream opened without a resume point). */
   public UUID now() {
-    return ((TimeBasedUUID) journal.timeBasedUUIDFrom(System.currentTimeMillis())).value();
+    return offsetAt(Instant.now());
+  }
+
+  /** An offset that starts a tag at the given time: the events persisted from then on come after it. */
+  public UUID offsetAt(Instant at) {
+    return ((TimeBasedUUID) journal.timeBasedUUIDFrom(at.toEpochMilli())).value();
   }
 }

@@ -14,7 +14,8 @@ public record EventsSettings(int stateCacheSize, Duration streamKeepAlive, int h
    * once, never two of one resource.
    */
   public record Hooks(boolean enabled, int maxAttempts, Duration minBackoff, Duration maxBackoff,
-      Duration requestTimeout, Duration suspendAfterDeadLetter, Duration offsetSaveInterval, int parallelism) {}
+      Duration requestTimeout, Duration suspendAfterDeadLetter, Duration offsetSaveInterval, int parallelism,
+      Duration idleCheckInterval, Duration ruleClockMargin) {}
 
   public static EventsSettings from(Config config) {
     Config c = config.getConfig("harbormaster.events");
@@ -23,6 +24,7 @@ public record EventsSettings(int stateCacheSize, Duration streamKeepAlive, int h
         c.getInt("history-page-size"), c.getDuration("retention-sweep-interval"),
         new Hooks(h.getBoolean("enabled"), h.getInt("max-attempts"), h.getDuration("min-backoff"),
             h.getDuration("max-backoff"), h.getDuration("request-timeout"), h.getDuration("suspend-after-dead-letter"),
-            h.getDuration("offset-save-interval"), h.getInt("parallelism")));
+            h.getDuration("offset-save-interval"), h.getInt("parallelism"), h.getDuration("idle-check-interval"),
+            h.getDuration("rule-clock-margin")));
   }
 }

@@ -6,15 +6,15 @@ import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.instance.ContainerInstance;
+import io.harbormaster.service.Service;
 import io.harbormaster.task.Task;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 
 /** Every resource type the events, hooks and history know, and the ARN of a resource to its entity. */
 public final class ResourceKinds {
@@ -126,234 +126,167 @@ public final class ResourceKinds {
     return copy;
   }
 
-  private static <S> ResourceKind.Replay<S> replay(Supplier<S> empty, BiFunction<S, Object, S> apply) {
-    return new ResourceKind.Replay<>() {
+  /** What differs between kinds; {@link #kind} makes the {@link ResourceKind} of it. */
+  @FunctionalInterface
+  interface Views<S> {
+    Optional<ObjectNode> view(String region, String entityId, S state, String selector);
+  }
+
+  @FunctionalInterface
+  interface Publisher<S> {
+    List<EcsEvent> published(ResourceKind<S> kind, String region, ResourceKind.Change<S> change);
+  }
+
+  @FunctionalInterface
+  interface Concerns {
+    boolean concerns(Object event, String selector);
+  }
+
+  /**
+   * A kind replayed with the entity's own empty state and event handler (a replica: no effects), shown by views and
+   * publishing what publisher says (none: the kind's tags are not read by the stream and the hooks).
+   */
+  static <S, E> ResourceKind<S> kind(String entityType,
+      Function<String, ? extends EventSourcedBehavior<?, E, S>> replica, Views<S> views, Publisher<S> publisher,
+      Concerns concerns) {
+    return new ResourceKind<>() {
       @Override
-      public S empty() {
-        return empty.get();
+      public String entityType() {
+        return entityType;
       }
 
       @Override
-      public S apply(S state, Object event) {
-        return apply.apply(state, event);
+      @SuppressWarnings("unchecked")
+      public Replay<S> replay(String entityId) {
+        EventSourcedBehavior<?, E, S> entity = replica.apply(entityId);
+        var handler = entity.eventHandler();
+        return new Replay<>() {
+          @Override
+          public S empty() {
+            return entity.emptyState();
+          }
+
+          @Override
+          public S apply(S state, Object event) {
+            return handler.apply(state, (E) event);
+          }
+        };
+      }
+
+      @Override
+      public boolean publishes() {
+        return publisher != null;
+      }
+
+      @Override
+      public Optional<ObjectNode> view(String region, String entityId, S state, String selector) {
+        return views.view(region, entityId, state, selector);
+      }
+
+      @Override
+      public List<EcsEvent> published(String region, ResourceKind.Change<S> change) {
+        return publisher == null ? List.of() : publisher.published(this, region, change);
+      }
+
+      @Override
+      public boolean concerns(Object event, String selector) {
+        return concerns.concerns(event, selector);
       }
     };
   }
 
-  public static final ResourceKind<Task.State> TASK = new ResourceKind<>() {
-    @Override
-    public String entityType() {
-      return Task.ENTITY_KEY.name();
-    }
+  private static final Concerns WHOLE_ENTITY = (event, selector) -> true;
 
-    @Override
-    public Replay<Task.State> replay(String entityId) {
-      Task task = Task.replica(entityId);
-      var handler = task.eventHandler();
-      return ResourceKinds.replay(task::emptyState, (s, e) -> handler.apply(s, (Task.Event) e));
-    }
+  public static final ResourceKind<Task.State> TASK = kind(Task.ENTITY_KEY.name(), Task::replica,
+      (region, entityId, state, selector) -> Task.viewIn(state).map(v -> {
+        ObjectNode o = ResourceViews.task(region, v);
+        o.remove("tags");
+        return IsoTimes.convert(o);
+      }),
+      (kind, region, change) -> stateChange(TASK_STATE_CHANGE, region, kind, change,
+          d -> d.path("taskArn").asText()),
+      WHOLE_ENTITY);
 
-    @Override
-    public boolean publishes() {
-      return true;
-    }
-
-    @Override
-    public Optional<ObjectNode> view(String region, String entityId, Task.State state, String selector) {
-      Task.TaskView v = state instanceof Task.LiveTask l ? l.view()
-          : state instanceof Task.StoppedTask s ? s.view() : null;
-      if (v == null) return Optional.empty();
-      ObjectNode o = ResourceViews.task(region, v);
-      o.remove("tags");
-      return Optional.of(IsoTimes.convert(o));
-    }
-
-    @Override
-    public List<EcsEvent> published(String region, ResourceKind.Change<Task.State> change) {
-      return stateChange(TASK_STATE_CHANGE, region, this, change, d -> d.path("taskArn").asText());
-    }
-  };
-
-  public static final ResourceKind<ContainerInstance.State> CONTAINER_INSTANCE = new ResourceKind<>() {
-    @Override
-    public String entityType() {
-      return ContainerInstance.ENTITY_KEY.name();
-    }
-
-    @Override
-    public Replay<ContainerInstance.State> replay(String entityId) {
-      ContainerInstance instance = ContainerInstance.replica(entityId);
-      var handler = instance.eventHandler();
-      return ResourceKinds.replay(instance::emptyState, (s, e) -> handler.apply(s, (ContainerInstance.Event) e));
-    }
-
-    @Override
-    public boolean publishes() {
-      return true;
-    }
-
-    @Override
-    public Optional<ObjectNode> view(String region, String entityId, ContainerInstance.State state,
-        String selector) {
-      ContainerInstance.InstanceView v = state instanceof ContainerInstance.LiveInstance l ? l.view()
-          : state instanceof ContainerInstance.InactiveInstance i ? i.view() : null;
-      if (v == null) return Optional.empty();
-      ObjectNode o = ResourceViews.containerInstance(region, v);
-      o.remove("tags");
-      o.put("clusterArn", Arns.cluster(region, v.accountId(), v.clusterName()));
-      return Optional.of(IsoTimes.convert(o));
-    }
-
-    @Override
-    public List<EcsEvent> published(String region, ResourceKind.Change<ContainerInstance.State> change) {
-      return stateChange(CONTAINER_INSTANCE_STATE_CHANGE, region, this, change,
-          d -> d.path("containerInstanceArn").asText());
-    }
-  };
+  public static final ResourceKind<ContainerInstance.State> CONTAINER_INSTANCE = kind(
+      ContainerInstance.ENTITY_KEY.name(), ContainerInstance::replica,
+      (region, entityId, state, selector) -> ContainerInstance.viewIn(state).map(v -> {
+        ObjectNode o = ResourceViews.containerInstance(region, v);
+        o.remove("tags");
+        o.put("clusterArn", Arns.cluster(region, v.accountId(), v.clusterName()));
+        return IsoTimes.convert(o);
+      }),
+      (kind, region, change) -> stateChange(CONTAINER_INSTANCE_STATE_CHANGE, region, kind, change,
+          d -> d.path("containerInstanceArn").asText()),
+      WHOLE_ENTITY);
 
   /**
    * A service publishes its service events (the DescribeServices events) as they are recorded: deployment ones
    * (SERVICE_DEPLOYMENT_*) as ECS Deployment State Change with the primary deployment's id, the others as ECS
    * Service Action. Every other service change is in its history only, as in ECS.
    */
-  public static final ResourceKind<io.harbormaster.service.Service.State> SERVICE = new ResourceKind<>() {
-    @Override
-    public String entityType() {
-      return io.harbormaster.service.Service.ENTITY_KEY.name();
-    }
+  public static final ResourceKind<Service.State> SERVICE = kind(Service.ENTITY_KEY.name(), Service::replica,
+      (region, entityId, state, selector) -> Service.viewIn(state)
+          .map(v -> IsoTimes.convert(ResourceViews.service(region, v))),
+      ResourceKinds::serviceEvents, WHOLE_ENTITY);
 
-    @Override
-    public Replay<io.harbormaster.service.Service.State> replay(String entityId) {
-      io.harbormaster.service.Service service = io.harbormaster.service.Service.replica(entityId);
-      var handler = service.eventHandler();
-      return ResourceKinds.replay(service::emptyState,
-          (s, e) -> handler.apply(s, (io.harbormaster.service.Service.Event) e));
+  private static List<EcsEvent> serviceEvents(ResourceKind<Service.State> kind, String region,
+      ResourceKind.Change<Service.State> c) {
+    if (!(c.event() instanceof Service.ServiceEventRecorded recorded)) return List.of();
+    Optional<Service.ServiceView> view = Service.viewIn(c.after());
+    if (view.isEmpty()) return List.of();
+    Service.ServiceView v = view.get();
+    var e = recorded.event();
+    String serviceArn = Arns.service(region, v.accountId(), v.clusterName(), v.serviceName());
+    ObjectNode detail = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    detail.put("eventType", e.eventType());
+    detail.put("eventName", e.eventName());
+    String detailType;
+    if (e.eventName().startsWith("SERVICE_DEPLOYMENT_")) {
+      detailType = DEPLOYMENT_STATE_CHANGE;
+      v.primary().ifPresent(d -> detail.put("deploymentId", d.id()));
+      detail.put("updatedAt", IsoTimes.iso(e.createdAt()));
+      detail.put("reason", e.message());
+    } else {
+      detailType = SERVICE_ACTION;
+      detail.put("clusterArn", Arns.cluster(region, v.accountId(), v.clusterName()));
+      detail.put("createdAt", IsoTimes.iso(e.createdAt()));
+      if (e.eventName().equals("SERVICE_TASK_PLACEMENT_FAILURE")) detail.put("reason", e.message());
+      else detail.put("message", e.message());
     }
-
-    @Override
-    public boolean publishes() {
-      return true;
-    }
-
-    private io.harbormaster.service.Service.ServiceView viewOf(io.harbormaster.service.Service.State state) {
-      return state instanceof io.harbormaster.service.Service.LiveService l ? l.view()
-          : state instanceof io.harbormaster.service.Service.InactiveService i ? i.view() : null;
-    }
-
-    @Override
-    public Optional<ObjectNode> view(String region, String entityId, io.harbormaster.service.Service.State state,
-        String selector) {
-      var v = viewOf(state);
-      return v == null ? Optional.empty() : Optional.of(IsoTimes.convert(ResourceViews.service(region, v)));
-    }
-
-    @Override
-    public List<EcsEvent> published(String region, ResourceKind.Change<io.harbormaster.service.Service.State> c) {
-      if (!(c.event() instanceof io.harbormaster.service.Service.ServiceEventRecorded recorded)) return List.of();
-      var v = viewOf(c.after());
-      if (v == null) return List.of();
-      var e = recorded.event();
-      String serviceArn = Arns.service(region, v.accountId(), v.clusterName(), v.serviceName());
-      ObjectNode detail = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-      detail.put("eventType", e.eventType());
-      detail.put("eventName", e.eventName());
-      String detailType;
-      if (e.eventName().startsWith("SERVICE_DEPLOYMENT_")) {
-        detailType = DEPLOYMENT_STATE_CHANGE;
-        v.primary().ifPresent(d -> detail.put("deploymentId", d.id()));
-        detail.put("updatedAt", IsoTimes.iso(e.createdAt()));
-        detail.put("reason", e.message());
-      } else {
-        detailType = SERVICE_ACTION;
-        detail.put("clusterArn", Arns.cluster(region, v.accountId(), v.clusterName()));
-        detail.put("createdAt", IsoTimes.iso(e.createdAt()));
-        if (e.eventName().equals("SERVICE_TASK_PLACEMENT_FAILURE")) detail.put("reason", e.message());
-        else detail.put("message", e.message());
-      }
-      detail.put("version", c.sequenceNr());
-      return List.of(new EcsEvent(EcsEvent.idFor(c.persistenceId(), c.sequenceNr(), 0), detailType,
-          EcsEvent.SOURCE, c.accountId(), c.at(), region, List.of(serviceArn), detail));
-    }
-  };
+    detail.put("version", c.sequenceNr());
+    return List.of(new EcsEvent(EcsEvent.idFor(c.persistenceId(), c.sequenceNr(), 0), detailType,
+        EcsEvent.SOURCE, c.accountId(), c.at(), region, List.of(serviceArn), detail));
+  }
 
   /** Clusters have no EventBridge event in ECS; their history and state at any time are still there. */
-  public static final ResourceKind<Cluster.State> CLUSTER = new ResourceKind<>() {
-    @Override
-    public String entityType() {
-      return Cluster.ENTITY_KEY.name();
-    }
-
-    @Override
-    public Replay<Cluster.State> replay(String entityId) {
-      Cluster cluster = Cluster.replica(entityId);
-      var handler = cluster.eventHandler();
-      return ResourceKinds.replay(cluster::emptyState, (s, e) -> handler.apply(s, (Cluster.Event) e));
-    }
-
-    @Override
-    public boolean publishes() {
-      return false;
-    }
-
-    @Override
-    public Optional<ObjectNode> view(String region, String entityId, Cluster.State state, String selector) {
-      Cluster.ClusterInfo info = state instanceof Cluster.ActiveCluster a ? a.info()
-          : state instanceof Cluster.InactiveCluster i ? i.info() : null;
-      return info == null ? Optional.empty() : Optional.of(IsoTimes.convert(ResourceViews.cluster(region, info)));
-    }
-
-    @Override
-    public List<EcsEvent> published(String region, ResourceKind.Change<Cluster.State> change) {
-      return List.of();
-    }
-  };
+  public static final ResourceKind<Cluster.State> CLUSTER = kind(Cluster.ENTITY_KEY.name(), Cluster::replica,
+      (region, entityId, state, selector) -> Cluster.infoIn(state)
+          .map(info -> IsoTimes.convert(ResourceViews.cluster(region, info))),
+      null, WHOLE_ENTITY);
 
   /** One family entity holds every revision; an ARN names one revision, the selector. */
-  public static final ResourceKind<TaskDefinitionFamily.State> TASK_DEFINITION = new ResourceKind<>() {
-    @Override
-    public String entityType() {
-      return TaskDefinitionFamily.ENTITY_KEY.name();
-    }
+  public static final ResourceKind<TaskDefinitionFamily.State> TASK_DEFINITION = kind(
+      TaskDefinitionFamily.ENTITY_KEY.name(), TaskDefinitionFamily::replica,
+      ResourceKinds::taskDefinitionView, null, ResourceKinds::concernsRevision);
 
-    @Override
-    public Replay<TaskDefinitionFamily.State> replay(String entityId) {
-      TaskDefinitionFamily family = TaskDefinitionFamily.replica(entityId);
-      var handler = family.eventHandler();
-      return ResourceKinds.replay(family::emptyState,
-          (s, e) -> handler.apply(s, (TaskDefinitionFamily.Event) e));
-    }
+  private static Optional<ObjectNode> taskDefinitionView(String region, String entityId,
+      TaskDefinitionFamily.State state, String selector) {
+    if (selector == null) return Optional.empty();
+    int revision = Integer.parseInt(selector);
+    if (revision < 1 || revision > state.revisions().size()) return Optional.empty();
+    String account = entityId.substring(0, entityId.indexOf('/'));
+    return Optional.of(IsoTimes.convert(ResourceViews.taskDefinition(region, account,
+        state.revisions().get(revision - 1))));
+  }
 
-    @Override
-    public boolean publishes() {
-      return false;
-    }
-
-    @Override
-    public Optional<ObjectNode> view(String region, String entityId, TaskDefinitionFamily.State state,
-        String selector) {
-      if (selector == null) return Optional.empty();
-      int revision = Integer.parseInt(selector);
-      if (revision < 1 || revision > state.revisions().size()) return Optional.empty();
-      String account = entityId.substring(0, entityId.indexOf('/'));
-      return Optional.of(IsoTimes.convert(ResourceViews.taskDefinition(region, account,
-          state.revisions().get(revision - 1))));
-    }
-
-    @Override
-    public boolean concerns(Object event, String selector) {
-      if (selector == null) return true;
-      int revision = Integer.parseInt(selector);
-      if (event instanceof TaskDefinitionFamily.RevisionRegistered e) return e.revision() == revision;
-      if (event instanceof TaskDefinitionFamily.RevisionDeregistered e) return e.revision() == revision;
-      if (event instanceof TaskDefinitionFamily.RevisionDeletionRequested e) return e.revision() == revision;
-      if (event instanceof TaskDefinitionFamily.RevisionTagged e) return e.revision() == revision;
-      if (event instanceof TaskDefinitionFamily.RevisionUntagged e) return e.revision() == revision;
-      return true;
-    }
-
-    @Override
-    public List<EcsEvent> published(String region, ResourceKind.Change<TaskDefinitionFamily.State> change) {
-      return List.of();
-    }
-  };
+  private static boolean concernsRevision(Object event, String selector) {
+    if (selector == null) return true;
+    int revision = Integer.parseInt(selector);
+    if (event instanceof TaskDefinitionFamily.RevisionRegistered e) return e.revision() == revision;
+    if (event instanceof TaskDefinitionFamily.RevisionDeregistered e) return e.revision() == revision;
+    if (event instanceof TaskDefinitionFamily.RevisionDeletionRequested e) return e.revision() == revision;
+    if (event instanceof TaskDefinitionFamily.RevisionTagged e) return e.revision() == revision;
+    if (event instanceof TaskDefinitionFamily.RevisionUntagged e) return e.revision() == revision;
+    return true;
+  }
 }

@@ -531,9 +531,14 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   }
 
   private static InstanceView viewOf(State state) {
-    if (state instanceof LiveInstance l) return l.view();
-    if (state instanceof InactiveInstance i) return i.view();
-    throw new IllegalStateException("no instance");
+    return viewIn(state).orElseThrow(() -> new IllegalStateException("no instance"));
+  }
+
+  /** The instance as DescribeContainerInstances shows it; empty before it registered. */
+  public static java.util.Optional<InstanceView> viewIn(State state) {
+    if (state instanceof LiveInstance l) return java.util.Optional.of(l.view());
+    if (state instanceof InactiveInstance i) return java.util.Optional.of(i.view());
+    return java.util.Optional.empty();
   }
 
   @Override

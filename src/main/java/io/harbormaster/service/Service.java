@@ -978,9 +978,14 @@ public final class Service
   }
 
   static ServiceView viewOf(State state) {
-    if (state instanceof LiveService l) return l.view();
-    if (state instanceof InactiveService i) return i.view();
-    throw new IllegalStateException("no service");
+    return viewIn(state).orElseThrow(() -> new IllegalStateException("no service"));
+  }
+
+  /** The service as DescribeServices shows it; empty before it was created. */
+  public static java.util.Optional<ServiceView> viewIn(State state) {
+    if (state instanceof LiveService l) return java.util.Optional.of(l.view());
+    if (state instanceof InactiveService i) return java.util.Optional.of(i.view());
+    return java.util.Optional.empty();
   }
 
   // ---- events ----

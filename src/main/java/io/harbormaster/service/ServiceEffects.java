@@ -91,6 +91,11 @@ public final class ServiceEffects implements Service.Effects {
   @Override
   public CompletionStage<ClusterPlacement.Outcome> place(String accountId, String clusterName, List<String> taskIds,
       Demand demand, TaskSummary summary, List<ConstraintSpec> constraints, List<StrategySpec> strategies) {
+    // The new task entities recover (an empty journal read each) while placement reserves, not after it.
+    for (String taskId : taskIds) {
+      entities.<Task.Command, Task.TaskView>warmUp(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),
+          Task.Get::new);
+    }
     return entities.askPlain(ClusterPlacement.ENTITY_KEY, ClusterPlacement.entityId(accountId, clusterName),
         replyTo -> new ClusterPlacement.Place(taskIds, demand, summary, constraints, strategies, replyTo));
   }

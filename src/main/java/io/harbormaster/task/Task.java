@@ -218,9 +218,14 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
   }
 
   static TaskView viewOf(State state) {
-    if (state instanceof LiveTask l) return l.view();
-    if (state instanceof StoppedTask s) return s.view();
-    throw new IllegalStateException("no task");
+    return viewIn(state).orElseThrow(() -> new IllegalStateException("no task"));
+  }
+
+  /** The task as DescribeTasks shows it; empty before it was created. */
+  public static java.util.Optional<TaskView> viewIn(State state) {
+    if (state instanceof LiveTask l) return java.util.Optional.of(l.view());
+    if (state instanceof StoppedTask s) return java.util.Optional.of(s.view());
+    return java.util.Optional.empty();
   }
 
   @Override

@@ -46,8 +46,19 @@ public final class AgentMessages {
 
   public record Welcome(String instanceId, String containerInstanceArn, String clusterArn) implements AgentMessage {}
 
-  /** Every few seconds: the tasks the agent holds that are not STOPPED yet. */
-  public record Heartbeat(List<TaskReport> tasks) implements AgentMessage {}
+  /**
+   * Every few seconds: the tasks the agent holds and their status, for the control plane to reconcile with; the
+   * tasks' full reports went out as TaskReports when they changed (and go again in the next Hello), so a heartbeat of
+   * a host with many tasks stays small.
+   */
+  public record Heartbeat(List<HeldTask> tasks) implements AgentMessage {}
+
+  /** A task an agent holds; status null while it has not reported one yet. */
+  public record HeldTask(String taskId, io.harbormaster.task.TaskStatus status) implements CborSerializable {
+    public static HeldTask of(TaskReport report) {
+      return new HeldTask(report.taskId(), report.report() == null ? null : report.report().status());
+    }
+  }
 
   public record TaskReport(String taskId, StateReport report) implements AgentMessage {}
 

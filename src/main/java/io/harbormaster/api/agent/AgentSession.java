@@ -3,6 +3,7 @@ package io.harbormaster.api.agent;
 import io.harbormaster.api.agent.AgentMessages.AgentMessage;
 import io.harbormaster.api.agent.AgentMessages.Hello;
 import io.harbormaster.api.agent.AgentMessages.Heartbeat;
+import io.harbormaster.api.agent.AgentMessages.HeldTask;
 import io.harbormaster.api.agent.AgentMessages.Push;
 import io.harbormaster.api.agent.AgentMessages.Refused;
 import io.harbormaster.api.agent.AgentMessages.StartTask;
@@ -24,12 +25,10 @@ import io.harbormaster.task.Task;
 import io.harbormaster.task.TaskStatus;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -52,7 +51,7 @@ public final class AgentSession {
 
   private record RegistrationFailed(String errorType, String message) implements Command {}
 
-  private record Reconcile(InstanceView view, List<TaskReport> reported) implements Command {}
+  private record Reconcile(InstanceView view, List<HeldTask> held) implements Command {}
 
   /** A message an entity pushed, on its way out to the agent. */
   private record Pushed(AgentMessage message) implements Command {}
@@ -152,7 +151,8 @@ public final class AgentSession {
       out.tell(new Welcome(instanceId, Arns.containerInstance(region, accountId, clusterName, instanceId),
           Arns.cluster(region, accountId, clusterName)));
       forwardReports(clusterName, hello.tasks());
-      ctx.getSelf().tell(new Reconcile(view, hello.tasks()));
+      ctx.getSelf().tell(new Reconcile(view, hello.tasks() == null ? List.of()
+          : hello.tasks().stream().map(HeldTask::of).toList()));
       return Behaviors.receive(Command.class)
           .onMessage(Pushed.class, m -> {
             out.tell(m.message());
@@ -168,7 +168,7 @@ public final class AgentSession {
             return Behaviors.same();
           })
           .onMessage(Reconcile.class, m -> {
-            reconcile(clusterName, instanceEntity, m.view(), m.reported());
+            reconcile(clusterName, instanceEntity, m.view(), m.held());
             return Behaviors.same();
           })
           .onMessage(Disconnected.class, m -> {
@@ -188,11 +188,12 @@ public final class AgentSession {
     }
 
     /** Level-triggered: start what should run and is missing, stop what runs and should not. */
-    private void reconcile(String clusterName, String instanceEntity, InstanceView view, List<TaskReport> reported) {
-      Map<String, TaskReport> running = (reported == null ? List.<TaskReport>of() : reported).stream()
-          .filter(r -> r.report() == null || r.report().status() != TaskStatus.STOPPED)
-          .collect(Collectors.toMap(TaskReport::taskId, Function.identity(), (a, b) -> b));
-      for (String taskId : running.keySet()) {
+    private void reconcile(String clusterName, String instanceEntity, InstanceView view, List<HeldTask> held) {
+      Set<String> running = (held == null ? List.<HeldTask>of() : held).stream()
+          .filter(t -> t.status() != TaskStatus.STOPPED)
+          .map(HeldTask::taskId)
+          .collect(Collectors.toSet());
+      for (String taskId : running) {
         Reservation r = view.reservations().get(taskId);
         if (r == null) {
           out.tell(new StopTask(taskId, "The task is not assigned to this container instance."));
@@ -214,7 +215,7 @@ public final class AgentSession {
           .filter(r -> r.phase() == TaskPhase.RESERVED || r.phase() == TaskPhase.PENDING
               || r.phase() == TaskPhase.RUNNING)
           .map(Reservation::taskId)
-          .filter(id -> !running.containsKey(id))
+          .filter(id -> !running.contains(id))
           .collect(Collectors.toSet());
       for (String taskId : missing) {
         entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),

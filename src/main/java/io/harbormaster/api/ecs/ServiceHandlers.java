@@ -344,10 +344,7 @@ public final class ServiceHandlers {
   }
 
   private static List<ConstraintSpec> constraints(JsonNode node) {
-    List<ConstraintSpec> out = new ArrayList<>();
-    for (JsonNode c : node) {
-      out.add(new ConstraintSpec(c.path("type").asText(), JsonViews.text(c, "expression").orElse(null)));
-    }
+    List<ConstraintSpec> out = PlacementSpecs.constraints(node);
     if (out.size() > MAX_CONSTRAINTS) {
       throw EcsException.invalidParameter("A service can have at most " + MAX_CONSTRAINTS
           + " placement constraints.");
@@ -356,10 +353,7 @@ public final class ServiceHandlers {
   }
 
   private static List<StrategySpec> strategies(JsonNode node, SchedulingStrategy scheduling) {
-    List<StrategySpec> out = new ArrayList<>();
-    for (JsonNode s : node) {
-      out.add(new StrategySpec(s.path("type").asText(), JsonViews.text(s, "field").orElse(null)));
-    }
+    List<StrategySpec> out = PlacementSpecs.strategies(node);
     if (out.size() > MAX_STRATEGIES) {
       throw EcsException.invalidParameter("A service can have at most " + MAX_STRATEGIES + " placement strategies.");
     }

@@ -278,11 +278,8 @@ public final class TaskHandlers {
       throw EcsException.invalidParameter("startedBy has 1 to 128 letters, digits, hyphens and underscores.");
     }
     List<Tag> tags = ResourceRefs.tags(input, "tags");
-    List<ConstraintSpec> requested = constraints(input.path("placementConstraints"));
-    List<StrategySpec> strategies = new ArrayList<>();
-    for (JsonNode s : input.path("placementStrategy")) {
-      strategies.add(new StrategySpec(s.path("type").asText(), JsonViews.text(s, "field").orElse(null)));
-    }
+    List<ConstraintSpec> requested = PlacementSpecs.constraints(input.path("placementConstraints"));
+    List<StrategySpec> strategies = PlacementSpecs.strategies(input.path("placementStrategy"));
     return instances.requireCluster(ctx, cluster)
         .thenCompose(info -> entities.<TaskDefinitionFamily.Command, TaskDefinitionFamily.Revision>ask(
             TaskDefinitionFamily.ENTITY_KEY, TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
@@ -292,7 +289,8 @@ public final class TaskHandlers {
             throw EcsException.clientException("TaskDefinition is inactive");
           }
           checkOverrides(revision.definition(), overrides);
-          List<ConstraintSpec> all = new ArrayList<>(constraints(revision.definition().path("placementConstraints")));
+          List<ConstraintSpec> all =
+              new ArrayList<>(PlacementSpecs.constraints(revision.definition().path("placementConstraints")));
           all.addAll(requested);
           String group = JsonViews.text(input, "group").orElse("family:" + revision.family());
           Demand demand = TaskResources.demand(revision.definition(), overrides);
@@ -357,14 +355,6 @@ public final class TaskHandlers {
     tasks.forEach(task -> t.add(TaskJson.view(ctx, task, true)));
     ArrayNode f = out.putArray("failures");
     failures.forEach(f::add);
-    return out;
-  }
-
-  private static List<ConstraintSpec> constraints(JsonNode node) {
-    List<ConstraintSpec> out = new ArrayList<>();
-    for (JsonNode c : node) {
-      out.add(new ConstraintSpec(c.path("type").asText(), JsonViews.text(c, "expression").orElse(null)));
-    }
     return out;
   }
 

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -46,35 +48,115 @@ public final class HookDispatcher {
 
   public static void init(ActorSystem<?> system, List<String> tags, EventLog eventLog, TagOffsets offsets,
       HookRules rules, HookDelivery delivery, EventsSettings.Hooks settings) {
+    // One look at the rules table per node and interval, shared by the dispatchers this node runs.
+    RulesPresence presence = new RulesPresence(rules, settings.idleCheckInterval());
     ShardedDaemonProcess.get(system).init(Command.class, READER, tags.size(),
-        i -> create(tags.get(i), eventLog, offsets, rules, delivery, settings));
+        i -> create(tags.get(i), eventLog, offsets, rules, presence, delivery, settings));
   }
 
+  /** The timer's tick: are there rules (still)? */
+  private record CheckRules() implements Command {}
+
+  /** earliestRule: empty when no account has a rule; null when the rules could not be read (nothing changes). */
+  private record RulesChecked(Optional<Instant> earliestRule) implements Command {}
+
+  /**
+   * Dormant while no account has a rule: no tag is read then (a live tag query polls Cassandra four times a second;
+   * the dispatchers of all published tags cost a quarter core of Cassandra on an idle node). When a rule appears
+   * the tag is read from the stored offset, or from just before the earliest rule if that is later: a rule only
+   * receives events persisted after it was created, so what lies before it has no receiver.
+   */
   static Behavior<Command> create(String tag, EventLog eventLog, TagOffsets offsets, HookRules rules,
-      HookDelivery delivery, EventsSettings.Hooks settings) {
-    return Behaviors.setup(ctx -> {
+      RulesPresence presence, HookDelivery delivery, EventsSettings.Hooks settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(new CheckRules(), settings.idleCheckInterval());
+      ctx.getSelf().tell(new CheckRules());
       ActorSystem<?> system = ctx.getSystem();
-      RuleSnapshots snapshots = new RuleSnapshots(rules);
-      PerKeyChain inOrderPerResource = new PerKeyChain();
-      RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.2);
-      UniqueKillSwitch kill = RestartSource.withBackoff(restart, () -> Source.completionStageSource(
-                  offsets.read(READER, tag).thenApply(from -> eventLog.batches(tag, from.orElse(null),
-                      (account, at) -> snapshots.asOf(at).thenApply(s -> s.rules().containsKey(account)))))
-              .mapAsync(settings.parallelism(), batch -> inOrderPerResource.after(batch.persistenceId(),
-                  () -> dispatch(batch, snapshots, delivery)).thenApply(done -> batch))
-              .groupedWithin(1000, settings.offsetSaveInterval())
-              .mapAsync(1, batches -> offsets.save(READER, tag, batches.get(batches.size() - 1).offset())))
-          .viaMat(KillSwitches.single(), Keep.right())
-          .to(Sink.ignore())
-          .run(system);
-      log.info("webhook dispatcher for tag {} started", tag);
+      UniqueKillSwitch[] running = new UniqueKillSwitch[1];
       return Behaviors.receive(Command.class)
+          .onMessage(CheckRules.class, m -> {
+            ctx.pipeToSelf(presence.earliestRule(), (earliest, failure) -> new RulesChecked(earliest));
+            return Behaviors.same();
+          })
+          .onMessage(RulesChecked.class, m -> {
+            if (m.earliestRule() == null) return Behaviors.same(); // unreadable now: asked again next tick
+            if (m.earliestRule().isPresent() && running[0] == null) {
+              Instant earliest = m.earliestRule().get();
+              running[0] = run(system, tag, offsets.read(READER, tag).thenApply(stored ->
+                      startAfter(stored, earliest, settings.ruleClockMargin(), eventLog::offsetAt)),
+                  eventLog, offsets, rules, delivery, settings);
+              log.info("webhook dispatcher for tag {} reading", tag);
+            } else if (m.earliestRule().isEmpty() && running[0] != null) {
+              running[0].shutdown();
+              running[0] = null;
+              log.info("webhook dispatcher for tag {} dormant: no rules", tag);
+            }
+            return Behaviors.same();
+          })
           .onSignal(PostStop.class, signal -> {
-            kill.shutdown();
+            if (running[0] != null) running[0].shutdown();
             return Behaviors.same();
           })
           .build();
-    });
+    }));
+  }
+
+  private static UniqueKillSwitch run(ActorSystem<?> system, String tag, CompletionStage<UUID> from,
+      EventLog eventLog, TagOffsets offsets, HookRules rules, HookDelivery delivery, EventsSettings.Hooks settings) {
+    RuleSnapshots snapshots = new RuleSnapshots(rules);
+    PerKeyChain inOrderPerResource = new PerKeyChain();
+    RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.2);
+    // After a restart the stream resumes from the offset it stored, which is at or after `from`.
+    boolean[] first = {true};
+    return RestartSource.withBackoff(restart, () -> Source.completionStageSource(
+                (first[0] ? from : offsets.read(READER, tag).thenCombine(from, (stored, start) ->
+                    stored.filter(s -> s.timestamp() > start.timestamp()).orElse(start)))
+                    .thenApply(after -> {
+                      first[0] = false;
+                      return eventLog.batches(tag, after,
+                          (account, at) -> snapshots.asOf(at).thenApply(s -> s.rules().containsKey(account)));
+                    }))
+            .mapAsync(settings.parallelism(), batch -> inOrderPerResource.after(batch.persistenceId(),
+                () -> dispatch(batch, snapshots, delivery)).thenApply(done -> batch))
+            .groupedWithin(1000, settings.offsetSaveInterval())
+            .mapAsync(1, batches -> offsets.save(READER, tag, batches.get(batches.size() - 1).offset())))
+        .viaMat(KillSwitches.single(), Keep.right())
+        .to(Sink.ignore())
+        .run(system);
+  }
+
+  /**
+   * Where a dispatcher that wakes up starts reading (exclusive): its stored offset, unless that lies before the
+   * earliest rule's creation less the clock margin between nodes (the rule's time is the node's that took it, the
+   * events' times their writers'). Nothing before that point has a receiver.
+   */
+  static UUID startAfter(Optional<UUID> stored, Instant earliestRule, Duration clockMargin,
+      java.util.function.Function<Instant, UUID> offsetAt) {
+    UUID ruleStart = offsetAt.apply(earliestRule.minus(clockMargin));
+    return stored.filter(s -> s.timestamp() >= ruleStart.timestamp()).orElse(ruleStart);
+  }
+
+  /** Whether any account has a rule, and the earliest one's creation; one read per interval, shared. */
+  static final class RulesPresence {
+    private final HookRules rules;
+    private final Duration maxAge;
+    private volatile CompletableFuture<Optional<Instant>> last;
+    private volatile long lastAt;
+
+    RulesPresence(HookRules rules, Duration maxAge) {
+      this.rules = rules;
+      this.maxAge = maxAge;
+    }
+
+    synchronized CompletionStage<Optional<Instant>> earliestRule() {
+      long now = System.nanoTime();
+      if (last == null || now - lastAt >= maxAge.toNanos() / 2) {
+        lastAt = now;
+        last = rules.all().thenApply(all -> all.stream().map(HookRule::createdAt).min(Instant::compareTo))
+            .toCompletableFuture();
+      }
+      return last;
+    }
   }
 
   private static CompletionStage<Done> dispatch(JournalBatch batch, RuleSnapshots snapshots, HookDelivery delivery) {
