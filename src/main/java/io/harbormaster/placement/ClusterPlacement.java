@@ -43,7 +43,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
  * One per cluster (sharded, not persistent): keeps a fresh snapshot of the cluster's container instances from
- * their own change notifications, runs the pure scheduler on it and asks the chosen instances to reserve. The
+ * their own change notifications, runs the pure scheduler on it and asks each chosen instance to reserve its share
+ * of a Place in one batch (one journal write however many tasks land there). The
  * instance is the only writer of its resources; a refused reservation (someone else got there first) sends the
  * task to the next candidate. Reservations in flight count against their instance until its view shows them.
  */
