@@ -198,9 +198,11 @@ class ServiceSchedulingIT {
     watcher.start();
     try {
       ecs.updateService(r -> r.cluster(cluster).service(name).taskDefinition(td2));
+      // The old deployment goes with its last task; the new one is marked COMPLETED by the decision after that.
       Service done = awaitService("the rollout complete", name, s -> stable(s, 2)
-          && s.deployments().get(0).taskDefinition().equals(td2));
-      assertEquals("COMPLETED", done.deployments().get(0).rolloutStateAsString());
+          && s.deployments().get(0).taskDefinition().equals(td2)
+          && "COMPLETED".equals(s.deployments().get(0).rolloutStateAsString()));
+      assertEquals(td2, done.taskDefinition());
       assertTrue(tasks(name, DesiredStatus.RUNNING).stream().allMatch(t -> t.taskDefinitionArn().equals(td2)));
     } finally {
       watcher.interrupt();
