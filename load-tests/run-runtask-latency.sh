@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # RunTask -> RUNNING latency on real Docker against raw docker-java create+start (same run).
 #
-#   load-tests/run-runtask-latency.sh [COUNT=30]
+#   load-tests/run-runtask-latency.sh [COUNT=30] [WARMUP=3]   (warm-up tasks, not counted)
 #
 # Builds, starts a private Docker engine (scripts/ensure-docker.sh, with the test image), runs
 # `./harbormaster up` on free ports with a temporary data dir and that engine, runs the benchmark, then stops
@@ -10,6 +10,7 @@ set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
 count="${1:-30}"
+warmup="${2:-3}"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -44,4 +45,4 @@ done
 grep "Local agent" "$work/up.log" >&2
 
 java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  io.harbormaster.loadtest.RunTaskLatencyBenchmark "$work/data/env" "$dh" "$count"
+  io.harbormaster.loadtest.RunTaskLatencyBenchmark "$work/data/env" "$dh" "$count" default "$warmup"

@@ -2,7 +2,7 @@
 # A service of TASKS busybox tasks on real Docker, CreateService -> steady state, against raw docker-java
 # create+start of the same containers (same run, alternating), RUNS runs.
 #
-#   load-tests/run-service-startup.sh [TASKS=50] [RUNS=3]
+#   load-tests/run-service-startup.sh [TASKS=50] [RUNS=3] [WARMUPS=1]   (full-size warm-up runs, not counted)
 #
 # Builds, starts a private Docker engine (scripts/ensure-docker.sh, with the test image), runs
 # `./harbormaster up` on free ports with a temporary data dir and that engine (its local agent runs the tasks),
@@ -13,6 +13,7 @@ home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
 tasks="${1:-50}"
 runs="${2:-3}"
+warmups="${3:-1}"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -52,7 +53,7 @@ grep "Local agent" "$work/up.log" >&2
 {
   echo "start: $(date -u +%FT%TZ), $(uptime)"
   java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-    io.harbormaster.loadtest.ServiceStartupBenchmark "$work/data/env" "$dh" "$tasks" "$runs"
+    io.harbormaster.loadtest.ServiceStartupBenchmark "$work/data/env" "$dh" "$tasks" "$runs" default "$warmups"
   echo "end: $(date -u +%FT%TZ), $(uptime)"
 } 2>&1 | tee "$out"
 [ "${PIPESTATUS[0]}" -eq 0 ]
