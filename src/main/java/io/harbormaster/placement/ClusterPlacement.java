@@ -57,9 +57,14 @@ public final class ClusterPlacement {
   /**
    * Place one task per id. Constraints and strategies travel as the user wrote them (this may cross nodes) and are
    * parsed here; the API parsed them once already to report mistakes.
+   *
+   * @param answerBy when the asker stops waiting (its ask timeout), null for never. A Place that finishes later
+   *     gives its reservations back and does not answer: nobody creates its tasks, so they would only hold
+   *     resources until the reservation timeout. Not answering keeps it safe whatever the clocks say: an asker
+   *     without an Outcome creates nothing.
    */
   public record Place(List<String> taskIds, Demand resources, TaskSummary summary, List<ConstraintSpec> constraints,
-      List<StrategySpec> strategies, ActorRef<Outcome> replyTo) implements Command {
+      List<StrategySpec> strategies, Instant answerBy, ActorRef<Outcome> replyTo) implements Command {
     public TaskDemand demand() {
       return TaskDemands.of(resources, summary.group(), constraints, strategies);
     }
@@ -209,6 +214,11 @@ public final class ClusterPlacement {
           return Behaviors.same();
         })
         .onMessage(Place.class, m -> {
+          if (m.answerBy() != null && Instant.now().isAfter(m.answerBy())) {
+            ctx.getLog().info("a placement of {} task(s) arrived after its caller stopped waiting; skipped",
+                m.taskIds().size());
+            return Behaviors.same();
+          }
           long id = nextRequestId++;
           Request request = new Request(m);
           requests.put(id, request);
@@ -309,6 +319,17 @@ public final class ClusterPlacement {
   private void finishIfDone(long requestId, Request request) {
     if (request.outstanding > 0 || !request.waiting.isEmpty()) return;
     requests.remove(requestId);
+    Instant answerBy = request.place.answerBy();
+    if (answerBy != null && Instant.now().isAfter(answerBy)) {
+      ctx.getLog().info("a placement of {} task(s) finished after its caller stopped waiting; {} reservation(s) "
+          + "given back", request.place.taskIds().size(), request.placed.size());
+      for (Placed placed : request.placed) {
+        entities.<ContainerInstance.Command, org.apache.pekko.Done>ask(ContainerInstance.ENTITY_KEY,
+            ContainerInstance.entityId(accountId, clusterName, placed.instanceId()),
+            replyTo -> new ContainerInstance.Release(placed.taskId(), Instant.now(), replyTo));
+      }
+      return;
+    }
     request.place.replyTo().tell(new Outcome(List.copyOf(request.placed),
         request.placed.size() == request.place.taskIds().size() ? List.of() : request.failures,
         request.clusterError));

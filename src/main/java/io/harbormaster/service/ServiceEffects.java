@@ -97,7 +97,8 @@ public final class ServiceEffects implements Service.Effects {
           Task.Get::new);
     }
     return entities.askPlain(ClusterPlacement.ENTITY_KEY, ClusterPlacement.entityId(accountId, clusterName),
-        replyTo -> new ClusterPlacement.Place(taskIds, demand, summary, constraints, strategies, replyTo));
+        replyTo -> new ClusterPlacement.Place(taskIds, demand, summary, constraints, strategies, entities.answerBy(),
+            replyTo));
   }
 
   @Override

@@ -35,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -43,8 +44,10 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.pattern.StatusReply;
@@ -81,6 +84,8 @@ class ClusterPlacementTest {
   private final Map<String, List<Integer>> writes = new ConcurrentHashMap<>();
   /** Off: the instances' changes do not reach the placement, whose snapshot then goes stale. */
   private final AtomicBoolean notifying = new AtomicBoolean(true);
+  /** Each journal write of the test takes this much longer (0: as fast as the in-memory journal is). */
+  private final AtomicLong slowWritesMillis = new AtomicLong();
   private Entities entities;
   private String cluster;
 
@@ -103,6 +108,14 @@ class ClusterPlacementTest {
     PersistenceTestKit.create(system).withPolicy((persistenceId, operation) -> {
       if (operation instanceof WriteEvents w) {
         writes.computeIfAbsent(persistenceId, k -> new CopyOnWriteArrayList<>()).add(w.getBatch().size());
+        long delay = slowWritesMillis.get();
+        if (delay > 0) {
+          try {
+            Thread.sleep(delay); // a journal slower than the caller's patience
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
       }
       return ProcessingSuccess.getInstance();
     });
@@ -120,6 +133,37 @@ class ClusterPlacementTest {
   void newCluster() {
     cluster = "c" + NEXT_CLUSTER.incrementAndGet();
     notifying.set(true);
+    slowWritesMillis.set(0);
+  }
+
+  @Test
+  void aPlacementThatArrivesAfterItsCallerStoppedWaitingReservesNothing() {
+    register("i-1", 4096, 8192);
+    int before = writesOf("i-1").size();
+    TestProbe<Outcome> caller = testKit.createTestProbe();
+
+    sendPlace(taskIds(3), 256, Instant.now().minusSeconds(1), caller.getRef());
+
+    caller.expectNoMessage(Duration.ofMillis(500));
+    assertTrue(instance("i-1").reservations().isEmpty());
+    assertEquals(before, writesOf("i-1").size());
+  }
+
+  @Test
+  void aPlacementThatFinishesAfterItsCallerStoppedWaitingGivesItsReservationsBack() {
+    register("i-1", 4096, 8192);
+    TestProbe<Outcome> caller = testKit.createTestProbe();
+    slowWritesMillis.set(800);
+
+    sendPlace(taskIds(3), 256, Instant.now().plusMillis(200), caller.getRef());
+
+    // nobody will create these tasks: no answer, and the reservations go instead of holding the host until they
+    // time out
+    caller.expectNoMessage(Duration.ofMillis(1500));
+    slowWritesMillis.set(0);
+    Await.until("the reservations given back", Duration.ofSeconds(10), () -> instance("i-1").reservations(),
+        Map::isEmpty);
+    assertEquals(4096, instance("i-1").remaining().cpu());
   }
 
   @Test
@@ -216,7 +260,13 @@ class ClusterPlacementTest {
   private Outcome place(List<String> taskIds, int cpu, List<StrategySpec> strategies) {
     return await(entities.askPlain(ClusterPlacement.ENTITY_KEY, ClusterPlacement.entityId(ACCOUNT, cluster),
         (ActorRef<Outcome> r) -> new ClusterPlacement.Place(taskIds, demand(cpu), SUMMARY, List.of(), strategies,
-            r)));
+            null, r)));
+  }
+
+  private void sendPlace(List<String> taskIds, int cpu, Instant answerBy, ActorRef<Outcome> replyTo) {
+    ClusterSharding.get(testKit.system()).entityRefFor(ClusterPlacement.ENTITY_KEY,
+            ClusterPlacement.entityId(ACCOUNT, cluster))
+        .tell(new ClusterPlacement.Place(taskIds, demand(cpu), SUMMARY, List.of(), List.of(), answerBy, replyTo));
   }
 
   private List<InstanceView> knownToPlacement() {

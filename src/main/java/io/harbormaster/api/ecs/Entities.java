@@ -36,6 +36,11 @@ public final class Entities {
     sharding.entityRefFor(key, entityId).tell(read.apply(system.ignoreRef()));
   }
 
+  /** When an ask sent now stops waiting for its answer. */
+  public java.time.Instant answerBy() {
+    return java.time.Instant.now().plus(askTimeout);
+  }
+
   public <C, T> CompletionStage<T> ask(EntityTypeKey<C> key, String entityId,
       Function<ActorRef<StatusReply<T>>, C> command) {
     return onDispatcher(sharding.entityRefFor(key, entityId).<T>askWithStatus(command::apply, askTimeout));

@@ -88,7 +88,7 @@ public final class TaskHandlers {
       CompletableFuture<Object> placement = entities.<ClusterPlacement.Command, ClusterPlacement.Outcome>askPlain(
               ClusterPlacement.ENTITY_KEY, ClusterPlacement.entityId(ctx.accountId(), launch.cluster()),
               replyTo -> new ClusterPlacement.Place(taskIds, launch.demand(), launch.summary(),
-                  launch.constraints(), launch.strategies(), replyTo))
+                  launch.constraints(), launch.strategies(), entities.answerBy(), replyTo))
           .<Object>thenApply(outcome -> outcome)
           .exceptionally(failure -> failure)
           .toCompletableFuture();
