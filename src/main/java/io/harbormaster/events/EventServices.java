@@ -55,7 +55,8 @@ public final class EventServices {
       HookDispatcher.init(system, published, log, new TagOffsets(journal.session(), keyspace), rules, delivery,
           settings.hooks());
     }
-    EventRetention retention = new EventRetention(system, journal, keyspace, states, clock);
+    EventRetention retention = new EventRetention(system, journal, keyspace, states, clock,
+        settings.retentionParallelism());
     retention.startSweeper(settings.retentionSweepInterval());
     return new EventServices(
         new EventStreamEndpoint(new EventStream(log, published), authenticator, journal, settings.streamKeepAlive()),

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** harbormaster.events: the event stream, the webhooks and the resource states they share. */
 public record EventsSettings(int stateCacheSize, Duration streamKeepAlive, int historyPageSize,
-    Duration retentionSweepInterval, Hooks hooks) {
+    Duration retentionSweepInterval, int retentionParallelism, Hooks hooks) {
 
   /**
    * Webhook delivery: each event is tried {@code maxAttempts} times with exponential back-off between
@@ -21,7 +21,7 @@ public record EventsSettings(int stateCacheSize, Duration streamKeepAlive, int h
     Config c = config.getConfig("harbormaster.events");
     Config h = c.getConfig("hooks");
     return new EventsSettings(c.getInt("state-cache-size"), c.getDuration("stream-keep-alive"),
-        c.getInt("history-page-size"), c.getDuration("retention-sweep-interval"),
+        c.getInt("history-page-size"), c.getDuration("retention-sweep-interval"), c.getInt("retention-parallelism"),
         new Hooks(h.getBoolean("enabled"), h.getInt("max-attempts"), h.getDuration("min-backoff"),
             h.getDuration("max-backoff"), h.getDuration("request-timeout"), h.getDuration("suspend-after-dead-letter"),
             h.getDuration("offset-save-interval"), h.getInt("parallelism"), h.getDuration("idle-check-interval"),

@@ -40,10 +40,12 @@ public final class EventRetention {
   private final ResourceStates states;
   private final Clock clock;
   private final Cleanup cleanup;
+  private final int parallelism;
 
   public EventRetention(ActorSystem<?> system, CassandraReadJournal journal, String keyspace, ResourceStates states,
-      Clock clock) {
+      Clock clock, int parallelism) {
     this.system = system;
+    this.parallelism = parallelism;
     this.session = journal.session();
     this.keyspace = keyspace;
     this.journal = journal;
@@ -91,7 +93,7 @@ public final class EventRetention {
     String prefix = Task.ENTITY_KEY.name() + "|" + accountId + "/";
     return journal.currentPersistenceIds()
         .filter(pid -> pid.startsWith(prefix))
-        .mapAsync(1, pid -> states.stateAt(ResourceKinds.TASK, pid, pid.substring(pid.indexOf('|') + 1),
+        .mapAsyncUnordered(parallelism, pid -> states.stateAt(ResourceKinds.TASK, pid, pid.substring(pid.indexOf('|') + 1),
                 Long.MAX_VALUE)
             .thenCompose(state -> {
               if (state instanceof Task.StoppedTask stopped && stopped.view().stoppedAt() != null
