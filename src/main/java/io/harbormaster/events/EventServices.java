@@ -56,7 +56,7 @@ public final class EventServices {
           settings.hooks());
     }
     EventRetention retention = new EventRetention(system, journal, keyspace, states, clock,
-        settings.retentionParallelism());
+        settings.retentionParallelism(), tags);
     retention.startSweeper(settings.retentionSweepInterval());
     return new EventServices(
         new EventStreamEndpoint(new EventStream(log, published), authenticator, journal, settings.streamKeepAlive()),

@@ -41,11 +41,13 @@ public final class EventRetention {
   private final Clock clock;
   private final Cleanup cleanup;
   private final int parallelism;
+  private final io.harbormaster.common.EventTags tags;
 
   public EventRetention(ActorSystem<?> system, CassandraReadJournal journal, String keyspace, ResourceStates states,
-      Clock clock, int parallelism) {
+      Clock clock, int parallelism, io.harbormaster.common.EventTags tags) {
     this.system = system;
     this.parallelism = parallelism;
+    this.tags = tags;
     this.session = journal.session();
     this.keyspace = keyspace;
     this.journal = journal;
@@ -91,18 +93,20 @@ public final class EventRetention {
 
   private CompletionStage<Integer> purgeTasks(String accountId, Instant stoppedBefore) {
     String prefix = Task.ENTITY_KEY.name() + "|" + accountId + "/";
+    // The states are read many at once. The purges go one at a time per tag slice: the plugin finds a task's
+    // tag_views rows by reading its tag, and a read that meets another task's rows half deleted fails
+    // (MissingTaggedEventException); slices are separate tags.
     return journal.currentPersistenceIds()
         .filter(pid -> pid.startsWith(prefix))
-        .mapAsyncUnordered(parallelism, pid -> states.stateAt(ResourceKinds.TASK, pid, pid.substring(pid.indexOf('|') + 1),
+        .mapAsync(parallelism, pid -> states.stateAt(ResourceKinds.TASK, pid, pid.substring(pid.indexOf('|') + 1),
                 Long.MAX_VALUE)
-            .thenCompose(state -> {
-              if (state instanceof Task.StoppedTask stopped && stopped.view().stoppedAt() != null
-                  && stopped.view().stoppedAt().isBefore(stoppedBefore)) {
-                return scala.jdk.javaapi.FutureConverters.asJava(cleanup.deleteAll(pid, false))
-                    .thenApply(done -> 1);
-              }
-              return CompletableFuture.completedFuture(0);
-            }))
+            .thenApply(state -> state instanceof Task.StoppedTask stopped && stopped.view().stoppedAt() != null
+                && stopped.view().stoppedAt().isBefore(stoppedBefore) ? pid : ""))
+        .filter(pid -> !pid.isEmpty())
+        .groupBy(tags.slices(), pid -> tags.sliceOf(pid.substring(pid.indexOf('|') + 1)))
+        .mapAsync(1, pid -> scala.jdk.javaapi.FutureConverters.asJava(cleanup.deleteAll(pid, false))
+            .thenApply(done -> 1))
+        .mergeSubstreams()
         .runWith(Sink.fold(0, Integer::sum), system)
         .whenComplete((n, failure) -> {
           if (n != null && n > 0) log.info("retention: purged {} stopped tasks of account {}", n, accountId);
