@@ -52,18 +52,9 @@ public final class RunTaskLatencyBenchmark {
     // threads then compete with Docker on 2 cores. The figure is of a warm control plane.
     int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 3;
 
-    try (EcsClient ecs = EcsClient.builder()
-            .endpointOverride(URI.create(env.get("HARBORMASTER_ENDPOINT")))
-            .region(Region.of(env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")))
-            .credentialsProvider(StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))))
-            .build();
+    try (EcsClient ecs = ecsClient(env);
         DockerRuntime docker = DockerRuntime.connect(dockerHost)) {
-      String family = "latency-" + UUID.randomUUID().toString().substring(0, 8);
-      String td = ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST)
-              .containerDefinitions(ContainerDefinition.builder().name("main").image(IMAGE).memory(MEMORY_MIB)
-                  .essential(true).command(COMMAND).stopTimeout(5).build()))
-          .taskDefinition().taskDefinitionArn();
+      String td = registerBusybox(ecs, "latency-");
       docker.ensureImage(IMAGE);
 
       long[] ecsNanos = new long[count];
@@ -225,6 +216,25 @@ public final class RunTaskLatencyBenchmark {
     Arrays.sort(s);
     int rank = (int) Math.ceil(p / 100.0 * s.length);
     return s[Math.max(0, Math.min(s.length - 1, rank - 1))] / 1e6;
+  }
+
+  /** The SDK client of the `up` whose env file the scripts pass (endpoint, region, the admin's key). */
+  static EcsClient ecsClient(Map<String, String> env) {
+    return EcsClient.builder()
+        .endpointOverride(URI.create(env.get("HARBORMASTER_ENDPOINT")))
+        .region(Region.of(env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")))
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))))
+        .build();
+  }
+
+  /** The benchmarks' task: one essential busybox container, host network, that exits on SIGTERM. */
+  static String registerBusybox(EcsClient ecs, String familyPrefix) {
+    String family = familyPrefix + UUID.randomUUID().toString().substring(0, 8);
+    return ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST)
+            .containerDefinitions(ContainerDefinition.builder().name("main").image(IMAGE).memory(MEMORY_MIB)
+                .essential(true).command(COMMAND).stopTimeout(5).build()))
+        .taskDefinition().taskDefinitionArn();
   }
 
   static Map<String, String> readEnv(Path file) throws java.io.IOException {

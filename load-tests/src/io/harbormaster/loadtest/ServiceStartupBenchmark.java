@@ -8,7 +8,6 @@ import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.EcsContainerSpecs;
 import io.harbormaster.agent.runtime.docker.DockerRuntime;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,13 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
-import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -45,7 +39,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
 public final class ServiceStartupBenchmark {
   static final String IMAGE = RunTaskLatencyBenchmark.IMAGE;
   static final List<String> COMMAND = RunTaskLatencyBenchmark.COMMAND; // handles SIGTERM: stops are quick
-  static final int MEMORY_MIB = 32;
+  static final int MEMORY_MIB = RunTaskLatencyBenchmark.MEMORY_MIB;
   /** The agent's Docker pool (agent/Agents: a fixed pool of 8 threads): the parallel raw half uses as many. */
   static final int AGENT_THREADS = 8;
   static final Duration POLL = Duration.ofMillis(100);
@@ -59,18 +53,9 @@ public final class ServiceStartupBenchmark {
     String cluster = args.length > 4 ? args[4] : "default";
     int warmups = args.length > 5 ? Integer.parseInt(args[5]) : 1;
 
-    try (EcsClient ecs = EcsClient.builder()
-            .endpointOverride(URI.create(env.get("HARBORMASTER_ENDPOINT")))
-            .region(Region.of(env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")))
-            .credentialsProvider(StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))))
-            .build();
+    try (EcsClient ecs = RunTaskLatencyBenchmark.ecsClient(env);
         DockerRuntime docker = DockerRuntime.connect(dockerHost)) {
-      String family = "svc-startup-" + UUID.randomUUID().toString().substring(0, 8);
-      String td = ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST)
-              .containerDefinitions(ContainerDefinition.builder().name("main").image(IMAGE).memory(MEMORY_MIB)
-                  .essential(true).command(COMMAND).stopTimeout(5).build()))
-          .taskDefinition().taskDefinitionArn();
+      String td = RunTaskLatencyBenchmark.registerBusybox(ecs, "svc-startup-");
       docker.ensureImage(IMAGE);
       ServiceStartupBenchmark bench = new ServiceStartupBenchmark(ecs, docker, cluster, td);
 
