@@ -81,10 +81,7 @@ public final class HookDispatcher {
           .onMessage(RulesChecked.class, m -> {
             if (m.earliestRule() == null) return Behaviors.same(); // unreadable now: asked again next tick
             if (m.earliestRule().isPresent() && running[0] == null) {
-              Instant earliest = m.earliestRule().get();
-              running[0] = run(system, tag, offsets.read(READER, tag).thenApply(stored ->
-                      startAfter(stored, earliest, settings.ruleClockMargin(), eventLog::offsetAt)),
-                  eventLog, offsets, rules, delivery, settings);
+              running[0] = run(system, tag, m.earliestRule().get(), eventLog, offsets, rules, delivery, settings);
               log.info("webhook dispatcher for tag {} reading", tag);
             } else if (m.earliestRule().isEmpty() && running[0] != null) {
               running[0].shutdown();
@@ -101,21 +98,16 @@ public final class HookDispatcher {
     }));
   }
 
-  private static UniqueKillSwitch run(ActorSystem<?> system, String tag, CompletionStage<UUID> from,
-      EventLog eventLog, TagOffsets offsets, HookRules rules, HookDelivery delivery, EventsSettings.Hooks settings) {
+  private static UniqueKillSwitch run(ActorSystem<?> system, String tag, Instant earliestRule, EventLog eventLog,
+      TagOffsets offsets, HookRules rules, HookDelivery delivery, EventsSettings.Hooks settings) {
     RuleSnapshots snapshots = new RuleSnapshots(rules);
     PerKeyChain inOrderPerResource = new PerKeyChain();
     RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.2);
-    // After a restart the stream resumes from the offset it stored, which is at or after `from`.
-    boolean[] first = {true};
-    return RestartSource.withBackoff(restart, () -> Source.completionStageSource(
-                (first[0] ? from : offsets.read(READER, tag).thenCombine(from, (stored, start) ->
-                    stored.filter(s -> s.timestamp() > start.timestamp()).orElse(start)))
-                    .thenApply(after -> {
-                      first[0] = false;
-                      return eventLog.batches(tag, after,
-                          (account, at) -> snapshots.asOf(at).thenApply(s -> s.rules().containsKey(account)));
-                    }))
+    // Every (re)start reads from the stored offset, or from just before the earliest rule if that is later.
+    return RestartSource.withBackoff(restart, () -> Source.completionStageSource(offsets.read(READER, tag)
+                .thenApply(stored -> eventLog.batches(tag,
+                    startAfter(stored, earliestRule, settings.ruleClockMargin(), eventLog::offsetAt),
+                    (account, at) -> snapshots.asOf(at).thenApply(s -> s.rules().containsKey(account)))))
             .mapAsync(settings.parallelism(), batch -> inOrderPerResource.after(batch.persistenceId(),
                 () -> dispatch(batch, snapshots, delivery)).thenApply(done -> batch))
             .groupedWithin(1000, settings.offsetSaveInterval())
@@ -140,8 +132,8 @@ public final class HookDispatcher {
   static final class RulesPresence {
     private final HookRules rules;
     private final Duration maxAge;
-    private volatile CompletableFuture<Optional<Instant>> last;
-    private volatile long lastAt;
+    private CompletableFuture<Optional<Instant>> last; // guarded by this
+    private long lastAt;
 
     RulesPresence(HookRules rules, Duration maxAge) {
       this.rules = rules;
