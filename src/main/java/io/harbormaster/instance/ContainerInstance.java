@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,6 +91,9 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       implements Command {}
 
   public record Release(String taskId, Instant at, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  /** Write the phase changes told since the last write (see {@code unwrittenPhases}). */
+  private record WritePhases() implements Command {}
 
   /**
    * The agent's session connected (with the session to push to) or closed. A close from a session that is no longer
@@ -271,7 +275,8 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
 
   public static Behavior<Command> create(String entityId, EventTags tags, Duration reservationTimeout,
       Effects effects) {
-    return Behaviors.withTimers(timers -> new ContainerInstance(entityId, tags, reservationTimeout, timers, effects));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new ContainerInstance(entityId, tags, reservationTimeout, ctx.getSelf(), timers, effects)));
   }
 
   private final String entityId;
@@ -279,8 +284,15 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   private final String clusterName;
   private final EventTags tags;
   private final Duration reservationTimeout;
+  private final ActorRef<Command> self;
   private final TimerScheduler<Command> timers;
   private final Effects effects;
+  /**
+   * Phase changes (RUNNING, STOPPING, STOPPED) told but not written yet. The first queues a {@link WritePhases};
+   * those told before it is handled (above all those stashed while the instance writes) share its write, so the
+   * tasks of a launch reaching RUNNING together cost a few writes, not one each. Each is acknowledged once written.
+   */
+  private final List<TrackTask> unwrittenPhases = new ArrayList<>();
   /** The connected agent's session; not persisted: an agent re-announces it with every heartbeat. */
   private ActorRef<AgentMessages.Push> session;
   /** Tasks told PENDING while their reservation is RESERVED in the journal: they exist, so they do not expire. */
@@ -291,7 +303,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     void changed(InstanceView view);
   }
 
-  private ContainerInstance(String entityId, EventTags tags, Duration reservationTimeout,
+  private ContainerInstance(String entityId, EventTags tags, Duration reservationTimeout, ActorRef<Command> self,
       TimerScheduler<Command> timers, Effects effects) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
@@ -300,13 +312,14 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     this.clusterName = parts[1];
     this.tags = tags;
     this.reservationTimeout = reservationTimeout;
+    this.self = self;
     this.timers = timers;
     this.effects = effects;
   }
 
   /** The entity's state and event handler without an actor: history and the event stream replay with it. */
   public static ContainerInstance replica(String entityId) {
-    return new ContainerInstance(entityId, null, null, null, null);
+    return new ContainerInstance(entityId, null, null, null, null, null);
   }
 
   @Override
@@ -331,7 +344,8 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(Release.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ChangeAgentConnection.class, c -> missing(c.replyTo()))
         .onCommand(DeliverToAgent.class, c -> Effect().noReply())
-        .onCommand(ExpireReservations.class, c -> Effect().noReply());
+        .onCommand(ExpireReservations.class, c -> Effect().noReply())
+        .onCommand(WritePhases.class, c -> ackUnwrittenPhases());
     builder.forStateType(InactiveInstance.class)
         // An agent that registers again with the same id after deregistration starts a fresh registration.
         .onCommand(Register.class, (s, c) -> persist(new InstanceRegistered(c.registration(), c.at()))
@@ -350,7 +364,8 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(Release.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ChangeAgentConnection.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(DeliverToAgent.class, c -> Effect().noReply())
-        .onCommand(ExpireReservations.class, c -> Effect().noReply());
+        .onCommand(ExpireReservations.class, c -> Effect().noReply())
+        .onCommand(WritePhases.class, c -> ackUnwrittenPhases());
     builder.forStateType(LiveInstance.class)
         .onCommand(Register.class, (s, c) -> reregister(s, c))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
@@ -366,6 +381,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(Reserve.class, (s, c) -> reserve(s, c))
         .onCommand(ReserveAll.class, (s, c) -> reserveAll(s, c))
         .onCommand(TrackTask.class, (s, c) -> trackTask(s, c))
+        .onCommand(WritePhases.class, (s, c) -> writePhases(s))
         .onCommand(Release.class, (s, c) -> {
           if (!s.view().reservations().containsKey(c.taskId())) return Effect().reply(c.replyTo(), StatusReply.ack());
           created.remove(c.taskId());
@@ -476,10 +492,36 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       return Effect().reply(c.replyTo(), StatusReply.ack());
     }
     created.remove(c.taskId());
-    Event event = c.phase() == TaskPhase.STOPPED
-        ? new ResourcesReleased(c.taskId(), TASK_STOPPED, c.at())
-        : new TaskPhaseTracked(c.taskId(), c.phase(), c.at());
-    return persist(event).thenReply(c.replyTo(), next -> StatusReply.ack());
+    if (unwrittenPhases.isEmpty()) self.tell(new WritePhases());
+    unwrittenPhases.add(c);
+    return Effect().noReply();
+  }
+
+  /** The instance is gone (deregistered): nothing to keep for the tasks told meanwhile. */
+  private ReplyEffect<Event, State> ackUnwrittenPhases() {
+    unwrittenPhases.forEach(c -> c.replyTo().tell(StatusReply.ack()));
+    unwrittenPhases.clear();
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> writePhases(LiveInstance s) {
+    List<Event> events = new ArrayList<>();
+    Map<String, TaskPhase> phases = new HashMap<>(); // as written so far in this batch
+    for (TrackTask c : unwrittenPhases) {
+      Reservation r = s.view().reservations().get(c.taskId());
+      TaskPhase current = phases.getOrDefault(c.taskId(), r == null ? null : r.phase());
+      if (current == null || current.compareTo(c.phase()) >= 0) continue; // released or overtaken meanwhile
+      events.add(c.phase() == TaskPhase.STOPPED ? new ResourcesReleased(c.taskId(), TASK_STOPPED, c.at())
+          : new TaskPhaseTracked(c.taskId(), c.phase(), c.at()));
+      phases.put(c.taskId(), c.phase());
+    }
+    List<ActorRef<StatusReply<Done>>> toAck = unwrittenPhases.stream().map(TrackTask::replyTo).toList();
+    unwrittenPhases.clear();
+    if (events.isEmpty()) {
+      toAck.forEach(a -> a.tell(StatusReply.ack()));
+      return Effect().noReply();
+    }
+    return persist(events).thenRun(next -> toAck.forEach(a -> a.tell(StatusReply.ack()))).thenNoReply();
   }
 
   private ReplyEffect<Event, State> changeConnection(LiveInstance s, ChangeAgentConnection c) {

@@ -132,6 +132,9 @@ public final class Service
 
   private record TaskLookedUp(String taskId, Optional<TaskReport> report) implements Command {}
 
+  /** Record the task reports that came in since the last write (see {@link #unrecordedReports}). */
+  private record RecordTaskReports() implements Command {}
+
   private record RecreateFailed(String taskId, String reason) implements Command {}
 
   private record Passivate() implements Command {}
@@ -402,6 +405,13 @@ public final class Service
    * otherwise keep every later decision waiting for good: the tick gives such steps up (see {@link #stepsStuck}).
    */
   private Instant lastStepProgress = Instant.EPOCH;
+  /**
+   * Task reports not recorded yet, the newest per task. The first one queues a {@link RecordTaskReports}; reports
+   * that arrive before it is handled (those stashed while the service writes, above all) go into the same write, so
+   * a burst of task changes costs a few writes instead of one each. Lost with the actor, like any notification:
+   * the refresh after recovery asks every live task again.
+   */
+  private final Map<String, TaskReport> unrecordedReports = new java.util.LinkedHashMap<>();
 
   private Service(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
       Function<Input, Decision> reconciler, ActorContext<Command> ctx, TimerScheduler<Command> timers,
@@ -471,6 +481,10 @@ public final class Service
         .onCommand(TagResource.class, c -> notActive(c.replyTo()))
         .onCommand(UntagResource.class, c -> notActive(c.replyTo()))
         .onCommand(Passivate.class, c -> passivate())
+        .onCommand(RecordTaskReports.class, c -> { // reports of the tasks it had when it went inactive
+          unrecordedReports.clear();
+          return Effect().noReply();
+        })
         .onAnyCommand(c -> ignored());
     builder.forStateType(LiveService.class)
         .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
@@ -486,6 +500,7 @@ public final class Service
         .onCommand(UntagResource.class, (s, c) -> Effect().persist(new ServiceUntagged(c.tagKeys()))
             .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(TaskChanged.class, (s, c) -> taskChanged(s.view(), c.report()))
+        .onCommand(RecordTaskReports.class, (s, c) -> recordTaskReports(s.view()))
         .onCommand(Reconcile.class, (s, c) -> {
           startReconcile(s.view());
           return Effect().noReply();
@@ -603,22 +618,59 @@ public final class Service
   private ReplyEffect<Event, State> taskChanged(ServiceView view, TaskReport report) {
     TrackedTask known = view.tasks().get(report.taskId());
     if (known == null || report.version() <= known.version()) return Effect().noReply(); // not ours, or stale
-    ServiceTask task = serviceTask(known, report);
+    TaskReport waiting = unrecordedReports.get(report.taskId());
+    if (waiting != null && report.version() <= waiting.version()) return Effect().noReply();
+    if (unrecordedReports.isEmpty()) ctx.getSelf().tell(new RecordTaskReports());
+    unrecordedReports.put(report.taskId(), report);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> recordTaskReports(ServiceView view) {
     Instant now = Instant.now();
     List<Event> events = new ArrayList<>();
-    events.add(new TaskStateRecorded(task, report.version(), now));
+    Map<String, ServiceTask> recorded = new java.util.HashMap<>();
+    boolean decideAgain = false;
+    for (TaskReport report : unrecordedReports.values()) {
+      TrackedTask known = view.tasks().get(report.taskId());
+      if (known == null || report.version() <= known.version()) continue;
+      ServiceTask task = serviceTask(known, report);
+      // The Task entity's first report of a launched task only repeats the launch: not recorded.
+      if (!changesWhatTheServiceActsOn(known.task(), task)) continue;
+      events.add(new TaskStateRecorded(task, report.version(), now));
+      recorded.put(task.taskId(), task);
+      decideAgain |= known.task().lastStatus() != task.lastStatus() || known.task().health() != task.health()
+          || known.task().desiredStopped() != task.desiredStopped();
+    }
+    unrecordedReports.clear();
+    if (events.isEmpty()) return Effect().noReply();
     boolean drainingDone = view.status() == ServiceStatus.DRAINING
-        && view.tasks().values().stream().filter(TrackedTask::live)
-            .allMatch(t -> t.task().taskId().equals(task.taskId()) && task.lastStatus() == TaskStatus.STOPPED);
+        && view.tasks().values().stream().filter(TrackedTask::live).allMatch(t -> {
+          ServiceTask after = recorded.get(t.task().taskId());
+          return after != null && after.lastStatus() == TaskStatus.STOPPED;
+        });
     if (drainingDone) events.add(new ServiceInactivated(now));
+    boolean reconcile = decideAgain;
     return Effect().persist(events).thenRun(next -> {
       if (next instanceof InactiveService) {
         inactivated();
-      } else if (known.task().lastStatus() != task.lastStatus() || known.task().health() != task.health()
-          || known.task().desiredStopped() != task.desiredStopped()) {
+      } else if (reconcile) {
         startReconcile(viewOf(next));
       }
     }).thenNoReply();
+  }
+
+  /**
+   * Whether a task's new state matters to the service. Its statuses before RUNNING (PROVISIONING as launched, PENDING
+   * once the task exists) are all "not running yet" to the reconciler and the counts, so a move between them does not.
+   */
+  static boolean changesWhatTheServiceActsOn(ServiceTask known, ServiceTask reported) {
+    return !notRunningYetAsOne(known).equals(notRunningYetAsOne(reported));
+  }
+
+  private static ServiceTask notRunningYetAsOne(ServiceTask t) {
+    return t.lastStatus().compareTo(TaskStatus.RUNNING) >= 0 ? t : new ServiceTask(t.taskId(), t.deploymentId(),
+        t.instanceId(), TaskStatus.PENDING, t.desiredStopped(), t.health(), t.startedAt(), t.stopCode(),
+        t.stoppedReason());
   }
 
   /** The report in the service's terms; a stop the service ordered stays ordered even if the task did not hear it yet. */

@@ -329,7 +329,7 @@ class ServiceTest {
     create(f, 2);
 
     ServiceView view = awaitView(f, "two tasks created", v -> v.tasks().size() == 2
-        && v.tasks().values().stream().allMatch(t -> t.task().lastStatus() == TaskStatus.PENDING));
+        && f.world().created.size() == 2);
 
     List<TasksLaunched> launched = journal(f, TasksLaunched.class);
     assertEquals(1, launched.size());
@@ -355,8 +355,7 @@ class ServiceTest {
         Duration.ofSeconds(30), Duration.ofMinutes(5), 3), ServiceTest::keepDesired);
     create(f, 7);
 
-    awaitView(f, "seven tasks created", v -> v.tasks().size() == 7
-        && v.tasks().values().stream().allMatch(t -> t.task().lastStatus() == TaskStatus.PENDING));
+    awaitView(f, "seven tasks created", v -> v.tasks().size() == 7 && f.world().created.size() == 7);
 
     assertEquals(List.of(3, 3, 1), journal(f, TasksLaunched.class).stream().map(e -> e.tasks().size()).toList());
     assertEquals(List.of(3, 3, 1), f.world().calls.stream().filter(c -> c.startsWith("place "))
@@ -372,8 +371,7 @@ class ServiceTest {
     create(f, 2);
 
     // the first reconcile never hears back; after six reconcile intervals without progress the tick decides again
-    awaitView(f, "two tasks created", v -> v.tasks().size() == 2
-        && v.tasks().values().stream().allMatch(t -> t.task().lastStatus() == TaskStatus.PENDING));
+    awaitView(f, "two tasks created", v -> v.tasks().size() == 2 && f.world().created.size() == 2);
     assertEquals(1, journal(f, TasksLaunched.class).size());
   }
 
@@ -389,7 +387,7 @@ class ServiceTest {
 
     f.world().creationFails = false;
 
-    awaitView(f, "the task created again", v -> v.tasks().get(taskId).task().lastStatus() == TaskStatus.PENDING);
+    awaitView(f, "the task created again", v -> f.world().created.containsKey(taskId));
     assertEquals(Set.of(taskId), f.world().created.keySet());
     assertTrue(f.world().reserved.contains(taskId + "@" + launched.tasks().get(taskId).task().instanceId()),
         f.world().reserved.toString());
@@ -453,6 +451,22 @@ class ServiceTest {
     assertEquals(5, view.tasks().get(taskId).version());
     assertEquals(1, view.runningCount(null));
     assertTrue(messages(view).contains("(service " + f.name() + ") has reached a steady state."));
+  }
+
+  @Test
+  void aTasksFirstReportThatOnlyRepeatsItsLaunchIsNotRecorded() {
+    Fixture f = fixture();
+    create(f, 1);
+    String taskId = awaitView(f, "a task", v -> v.tasks().size() == 1).tasks().firstKey();
+    assertEquals("i-1", view(f).tasks().get(taskId).task().instanceId());
+
+    report(f, taskId, TaskStatus.PENDING, TaskHealth.UNKNOWN, 1); // the Task entity's "created"
+    report(f, taskId, TaskStatus.RUNNING, TaskHealth.UNKNOWN, 2);
+
+    awaitView(f, "the task running", v -> v.tasks().get(taskId).task().lastStatus() == TaskStatus.RUNNING);
+    List<Service.TaskStateRecorded> recorded = journal(f, Service.TaskStateRecorded.class);
+    assertEquals(List.of(TaskStatus.RUNNING), recorded.stream().map(r -> r.task().lastStatus()).toList());
+    assertEquals(2, recorded.get(0).version());
   }
 
   @Test
