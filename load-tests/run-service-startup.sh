@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A service of TASKS busybox tasks on real Docker, CreateService -> steady state, against raw docker-java
-# create+start of the same containers (same run, alternating), RUNS runs.
+# create+start of the same containers and against Docker Swarm mode on the same engine (same run, alternating),
+# RUNS runs.
 #
 #   load-tests/run-service-startup.sh [TASKS=50] [RUNS=3] [WARMUPS=1]   (full-size warm-up runs, not counted)
 #
@@ -36,7 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dh="$(DOCKER_HOST=unix:///nonexistent scripts/ensure-docker.sh --test-image "$docker_dir")"
+# DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: the Swarm reference uses the local image instead of asking Docker Hub
+dh="$(DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 DOCKER_HOST=unix:///nonexistent scripts/ensure-docker.sh --test-image "$docker_dir")"
 echo "private engine: $dh" >&2
 
 port="$(free_port)"; cport="$(free_port)"; clport="$(free_port)"
@@ -49,11 +51,13 @@ for _ in $(seq 180); do
   sleep 1
 done
 grep "Local agent" "$work/up.log" >&2
+cassandra_pid="$(pgrep -f "cassandra.storagedir=$work/data/cassandra" | head -1)"
 
 {
   echo "start: $(date -u +%FT%TZ), $(uptime)"
   java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-    io.harbormaster.loadtest.ServiceStartupBenchmark "$work/data/env" "$dh" "$tasks" "$runs" default "$warmups"
+    io.harbormaster.loadtest.ServiceStartupBenchmark "$work/data/env" "$dh" "$tasks" "$runs" default "$warmups" \
+    "$up_pid" "$cassandra_pid"
   echo "end: $(date -u +%FT%TZ), $(uptime)"
 } 2>&1 | tee "$out"
 [ "${PIPESTATUS[0]}" -eq 0 ]

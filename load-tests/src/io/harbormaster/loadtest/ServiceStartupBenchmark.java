@@ -8,6 +8,7 @@ import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.EcsContainerSpecs;
 import io.harbormaster.agent.runtime.docker.DockerRuntime;
+import io.harbormaster.loadtest.PlacementThroughputBenchmark.CpuSample;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  *
  * <pre>
  *   ServiceStartupBenchmark ENV_FILE DOCKER_HOST [TASKS=50] [RUNS=3] [CLUSTER=default] [WARMUPS=1]
+ *       [SERVER_PID CASSANDRA_PID]   (then the CPU each used during each launch is printed)
  * </pre>
  */
 public final class ServiceStartupBenchmark {
@@ -52,12 +54,15 @@ public final class ServiceStartupBenchmark {
     int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     String cluster = args.length > 4 ? args[4] : "default";
     int warmups = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+    long serverPid = args.length > 7 ? Long.parseLong(args[6]) : -1;
+    long cassandraPid = args.length > 7 ? Long.parseLong(args[7]) : -1;
 
     try (EcsClient ecs = RunTaskLatencyBenchmark.ecsClient(env);
         DockerRuntime docker = DockerRuntime.connect(dockerHost)) {
       String td = RunTaskLatencyBenchmark.registerBusybox(ecs, "svc-startup-");
       docker.ensureImage(IMAGE);
-      ServiceStartupBenchmark bench = new ServiceStartupBenchmark(ecs, docker, cluster, td);
+      ServiceStartupBenchmark bench = new ServiceStartupBenchmark(ecs, docker, cluster, td, serverPid, cassandraPid);
+      SwarmReference swarm = SwarmReference.start(docker);
 
       // One full-size warm-up of each half, printed but not counted: the first container creations on a fresh
       // engine are slow, and a freshly started control plane compiles its hot paths (JIT) during its first launch;
@@ -71,19 +76,27 @@ public final class ServiceStartupBenchmark {
             cold.steadyNanos / 1e9, AGENT_THREADS, coldRaw / 1e9);
       }
 
+      if (swarm.available()) {
+        System.out.printf("warm-up (not counted): Swarm %.2f s%n", swarm.run("warmup", tasks) / 1e9);
+      }
+
       List<ServiceResult> service = new ArrayList<>();
       long[] rawSerial = new long[runs];
       long[] rawParallel = new long[runs];
+      long[] swarmNanos = new long[runs];
       for (int i = 0; i < runs; i++) {
         String load = loadAverage();
         ServiceResult s = bench.serviceRun("run" + i, tasks);
         rawSerial[i] = bench.rawRun(tasks, 1);
         rawParallel[i] = bench.rawRun(tasks, AGENT_THREADS);
+        swarmNanos[i] = swarm.available() ? swarm.run("run" + i, tasks) : -1;
         service.add(s);
-        System.out.printf("run %d (load average %s): service %.2f s, raw serial %.2f s, raw %d threads %.2f s%n",
-            i + 1, load, s.steadyNanos / 1e9, rawSerial[i] / 1e9, AGENT_THREADS, rawParallel[i] / 1e9);
+        System.out.printf("run %d (load average %s): service %.2f s, raw serial %.2f s, raw %d threads %.2f s, "
+            + "Swarm %s%n", i + 1, load, s.steadyNanos / 1e9, rawSerial[i] / 1e9, AGENT_THREADS,
+            rawParallel[i] / 1e9, swarmNanos[i] < 0 ? "-" : String.format("%.2f s", swarmNanos[i] / 1e9));
         s.print();
       }
+      swarm.close();
 
       long[] steady = service.stream().mapToLong(r -> r.steadyNanos).toArray();
       long[] allRunning = service.stream().mapToLong(r -> r.allRunningNanos).toArray();
@@ -100,6 +113,14 @@ public final class ServiceStartupBenchmark {
           median(steady) / median(rawSerial), ratios(steady, rawSerial));
       System.out.printf("ratio service / raw %d threads: p50 %.2fx (per run: %s)%n", AGENT_THREADS,
           median(steady) / median(rawParallel), ratios(steady, rawParallel));
+      if (swarm.available()) {
+        row("Docker Swarm on the same engine, docker service create -> " + tasks + "/" + tasks + " running",
+            swarmNanos);
+        System.out.printf("ratio service / Swarm: p50 %.2fx (per run: %s)%n", median(steady) / median(swarmNanos),
+            ratios(steady, swarmNanos));
+      } else {
+        System.out.println("Docker Swarm on the same engine: not measured (" + swarm.unavailableBecause() + ")");
+      }
       System.out.printf("reference: Docker Swarm, 50 host-network replicas to running, median of 3: 4.1 s -> "
           + "Harbormaster p50 %.2f s is %s%n", median(steady) / 1e9,
           median(steady) / 1e9 < 4.1 ? "FASTER" : "SLOWER");
@@ -110,19 +131,41 @@ public final class ServiceStartupBenchmark {
   private final DockerRuntime docker;
   private final String cluster;
   private final String td;
+  private final long serverPid;
+  private final long cassandraPid;
 
-  ServiceStartupBenchmark(EcsClient ecs, DockerRuntime docker, String cluster, String td) {
+  ServiceStartupBenchmark(EcsClient ecs, DockerRuntime docker, String cluster, String td, long serverPid,
+      long cassandraPid) {
     this.ecs = ecs;
     this.docker = docker;
     this.cluster = cluster;
     this.td = td;
+    this.serverPid = serverPid;
+    this.cassandraPid = cassandraPid;
+  }
+
+  /** Core-seconds used from `before` to now: server, Cassandra, the whole machine; empty without the pids. */
+  private String cpuSince(CpuSample before) {
+    if (serverPid <= 0) return "";
+    CpuSample now = CpuSample.take(serverPid, cassandraPid);
+    return String.format("server %.2f, Cassandra %.2f, whole machine %.2f core-s",
+        (now.serverTicks() - before.serverTicks()) / CpuSample.HZ,
+        (now.cassandraTicks() - before.cassandraTicks()) / CpuSample.HZ,
+        (now.machineBusy() - before.machineBusy()) / CpuSample.HZ);
+  }
+
+  private CpuSample cpuNow() {
+    return serverPid <= 0 ? null : CpuSample.take(serverPid, cassandraPid);
   }
 
   /** What one service run saw; nanos from the CreateService call. */
   record ServiceResult(int tasks, long createCallNanos, long firstRunningNanos, long allRunningNanos,
       long steadyNanos, double firstCreatedS, double lastCreatedS, double firstStartedS, double lastStartedS,
-      List<String> launchBatches, DockerTimeline docker, long deleteToGoneNanos) {
+      List<String> launchBatches, DockerTimeline docker, long deleteToGoneNanos, String launchCpu,
+      long wall0) {
     void print() {
+      System.out.printf("  CreateService sent at %s%n", java.time.Instant.ofEpochMilli(wall0));
+      if (!launchCpu.isEmpty()) System.out.println("  CPU from CreateService to steady: " + launchCpu);
       System.out.printf("  CreateService call %.0f ms; runningCount > 0 seen %.2f s, all RUNNING seen %.2f s, "
               + "runningCount %d seen %.2f s; cleanup (DeleteService force -> containers stopped) %.1f s%n",
           createCallNanos / 1e6, firstRunningNanos / 1e9, allRunningNanos / 1e9, tasks, steadyNanos / 1e9,
@@ -139,6 +182,7 @@ public final class ServiceStartupBenchmark {
 
   ServiceResult serviceRun(String label, int count) throws Exception {
     String name = "startup-" + label + "-" + UUID.randomUUID().toString().substring(0, 6);
+    CpuSample cpu0 = cpuNow();
     long wall0 = System.currentTimeMillis();
     long t0 = System.nanoTime();
     ecs.createService(r -> r.cluster(cluster).serviceName(name).taskDefinition(td).desiredCount(count));
@@ -172,6 +216,7 @@ public final class ServiceStartupBenchmark {
       }
       if (steady < 0) Thread.sleep(POLL.toMillis());
     }
+    String launchCpu = cpu0 == null ? "" : cpuSince(cpu0);
     double firstCreated = seen.stream().mapToLong(t -> t.createdAt().toEpochMilli()).min().orElse(0);
     double lastCreated = seen.stream().mapToLong(t -> t.createdAt().toEpochMilli()).max().orElse(0);
     double firstStarted = seen.stream().filter(t -> t.startedAt() != null)
@@ -191,7 +236,7 @@ public final class ServiceStartupBenchmark {
     awaitGone(name, d0);
     return new ServiceResult(count, createCall, firstRunning, allRunning, steady, (firstCreated - wall0) / 1e3,
         (lastCreated - wall0) / 1e3, (firstStarted - wall0) / 1e3, (lastStarted - wall0) / 1e3, batches,
-        timeline, System.nanoTime() - d0);
+        timeline, System.nanoTime() - d0, launchCpu, wall0);
   }
 
   /** When the engine created and started the running task containers, in seconds from wall0. */
@@ -263,6 +308,7 @@ public final class ServiceStartupBenchmark {
     for (int i = 0; i < count; i++) specs.add(rawSpec());
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
+      CpuSample cpu0 = cpuNow();
       long t0 = System.nanoTime();
       List<Future<String>> started = new ArrayList<>();
       for (ContainerSpec spec : specs) {
@@ -275,6 +321,9 @@ public final class ServiceStartupBenchmark {
       List<String> ids = new ArrayList<>();
       for (Future<String> f : started) ids.add(f.get());
       long took = System.nanoTime() - t0;
+      if (cpu0 != null) {
+        System.out.printf("  raw %d threads %.2f s, CPU: %s%n", threads, took / 1e9, cpuSince(cpu0));
+      }
       List<Future<?>> removed = new ArrayList<>();
       for (String id : ids) {
         removed.add(pool.submit(() -> {
@@ -333,4 +382,89 @@ public final class ServiceStartupBenchmark {
     return String.join(", ", out);
   }
 
+
+  /**
+   * The issue's reference measured here: Docker Swarm mode on the benchmark's own engine, a replicated service of the
+   * same container (host network, same image, command and memory limit), from service create until every replica
+   * runs, polled as often as the service half. The engine must run with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
+   * (run-service-startup.sh starts it so): otherwise Swarm's agent asks Docker Hub for the image before each task
+   * (a public address; it fails here and makes Swarm slower than it is).
+   */
+  static final class SwarmReference implements AutoCloseable {
+    private final DockerRuntime docker;
+    private final String unavailableBecause;
+
+    private SwarmReference(DockerRuntime docker, String unavailableBecause) {
+      this.docker = docker;
+      this.unavailableBecause = unavailableBecause;
+    }
+
+    /** Makes the engine a one-node swarm on loopback; on failure the reference is reported as not measured. */
+    static SwarmReference start(DockerRuntime docker) {
+      try {
+        docker.client().initializeSwarmCmd(new com.github.dockerjava.api.model.SwarmSpec())
+            .withListenAddr("127.0.0.1:" + freePort()).withAdvertiseAddr("127.0.0.1").exec();
+        return new SwarmReference(docker, null);
+      } catch (RuntimeException e) {
+        return new SwarmReference(docker, e.getMessage());
+      }
+    }
+
+    boolean available() {
+      return unavailableBecause == null;
+    }
+
+    String unavailableBecause() {
+      return unavailableBecause;
+    }
+
+    /** Nanoseconds from the service create call until `count` of its tasks run; then removed and awaited gone. */
+    long run(String label, int count) throws InterruptedException {
+      var client = docker.client();
+      var spec = new com.github.dockerjava.api.model.ServiceSpec()
+          .withName("swarm-" + label + "-" + UUID.randomUUID().toString().substring(0, 6))
+          .withTaskTemplate(new com.github.dockerjava.api.model.TaskSpec()
+              .withContainerSpec(new com.github.dockerjava.api.model.ContainerSpec().withImage(IMAGE)
+                  .withCommand(COMMAND))
+              .withResources(new com.github.dockerjava.api.model.ResourceRequirements().withLimits(
+                  new com.github.dockerjava.api.model.ResourceSpecs().withMemoryBytes(MEMORY_MIB * 1024L * 1024L)))
+              .withNetworks(List.of(new com.github.dockerjava.api.model.NetworkAttachmentConfig().withTarget("host"))))
+          .withMode(new com.github.dockerjava.api.model.ServiceModeConfig().withReplicated(
+              new com.github.dockerjava.api.model.ServiceReplicatedModeOptions().withReplicas(count)));
+      long t0 = System.nanoTime();
+      String id = client.createServiceCmd(spec).exec().getId();
+      long took;
+      while (true) {
+        long running = client.listTasksCmd().withServiceFilter(id).exec().stream()
+            .filter(t -> t.getStatus() != null
+                && t.getStatus().getState() == com.github.dockerjava.api.model.TaskState.RUNNING)
+            .count();
+        if (running >= count) {
+          took = System.nanoTime() - t0;
+          break;
+        }
+        if (System.nanoTime() - t0 > TIMEOUT.toNanos()) throw new IllegalStateException("Swarm service not running");
+        Thread.sleep(POLL.toMillis());
+      }
+      client.removeServiceCmd(id).exec();
+      while (!client.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.id", id)).exec()
+          .isEmpty()) {
+        Thread.sleep(200);
+      }
+      return took;
+    }
+
+    @Override
+    public void close() {
+      if (available()) docker.client().leaveSwarmCmd().withForceEnabled(true).exec();
+    }
+
+    private static int freePort() {
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
 }
