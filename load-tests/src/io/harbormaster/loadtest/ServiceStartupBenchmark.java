@@ -403,7 +403,7 @@ public final class ServiceStartupBenchmark {
     static SwarmReference start(DockerRuntime docker) {
       try {
         docker.client().initializeSwarmCmd(new com.github.dockerjava.api.model.SwarmSpec())
-            .withListenAddr("127.0.0.1:" + freePort()).withAdvertiseAddr("127.0.0.1").exec();
+            .withListenAddr("127.0.0.1:" + io.harbormaster.persistence.FreePorts.pick()).withAdvertiseAddr("127.0.0.1").exec();
         return new SwarmReference(docker, null);
       } catch (RuntimeException e) {
         return new SwarmReference(docker, e.getMessage());
@@ -457,14 +457,6 @@ public final class ServiceStartupBenchmark {
     @Override
     public void close() {
       if (available()) docker.client().leaveSwarmCmd().withForceEnabled(true).exec();
-    }
-
-    private static int freePort() {
-      try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-        return s.getLocalPort();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
     }
   }
 }
