@@ -491,7 +491,8 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       created.add(c.taskId()); // not persisted (see TrackTask)
       return Effect().reply(c.replyTo(), StatusReply.ack());
     }
-    created.remove(c.taskId());
+    // The task exists: until its phase is written, an expiry must not take the reservation for a dangling one.
+    created.add(c.taskId());
     if (unwrittenPhases.isEmpty()) self.tell(new WritePhases());
     unwrittenPhases.add(c);
     return Effect().noReply();
@@ -514,6 +515,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       events.add(c.phase() == TaskPhase.STOPPED ? new ResourcesReleased(c.taskId(), TASK_STOPPED, c.at())
           : new TaskPhaseTracked(c.taskId(), c.phase(), c.at()));
       phases.put(c.taskId(), c.phase());
+      created.remove(c.taskId()); // written from now on: the journal says more than RESERVED
     }
     List<ActorRef<StatusReply<Done>>> toAck = unwrittenPhases.stream().map(TrackTask::replyTo).toList();
     unwrittenPhases.clear();
