@@ -5,7 +5,6 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +19,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsAsyncClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
@@ -72,11 +68,7 @@ public final class PlacementThroughputBenchmark {
   }
 
   static EcsAsyncClient client(Map<String, String> env) {
-    return EcsAsyncClient.builder()
-        .endpointOverride(URI.create(env.get("HARBORMASTER_ENDPOINT")))
-        .region(Region.of(env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")))
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))))
+    return RunTaskLatencyBenchmark.pointedAt(EcsAsyncClient.builder(), env)
         .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(128)
             .connectionTimeout(Duration.ofSeconds(30))
             .connectionAcquisitionTimeout(Duration.ofMinutes(2)))

@@ -220,12 +220,17 @@ public final class RunTaskLatencyBenchmark {
 
   /** The SDK client of the `up` whose env file the scripts pass (endpoint, region, the admin's key). */
   static EcsClient ecsClient(Map<String, String> env) {
-    return EcsClient.builder()
+    return pointedAt(EcsClient.builder(), env).build();
+  }
+
+  /** Endpoint, region and the admin's key of the `up` whose env file the scripts pass, on any SDK client builder. */
+  static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>> B pointedAt(B builder,
+      Map<String, String> env) {
+    return builder
         .endpointOverride(URI.create(env.get("HARBORMASTER_ENDPOINT")))
         .region(Region.of(env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")))
         .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))))
-        .build();
+            AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))));
   }
 
   /** The benchmarks' task: one essential busybox container, host network, that exits on SIGTERM. */
