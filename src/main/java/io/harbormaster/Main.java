@@ -104,7 +104,7 @@ public final class Main implements Callable<Integer> {
       EmbeddedCassandra cassandra = EmbeddedCassandra.start(home,
           CassandraSettings.local(cassandraDir, cassandraPort, cassandraPort + 1));
       startedCassandra.set(cassandra);
-      HarbormasterNode node = HarbormasterNode.start(new NodeSettings("127.0.0.1", port, clusterPort, List.of(),
+      HarbormasterNode node = HarbormasterNode.start(new NodeSettings("127.0.0.1", port, clusterPort, List.of(), false,
           "127.0.0.1:" + cassandra.nativePort(), region, home));
       startedNode.set(node);
 
@@ -176,8 +176,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--cluster-port", description = "This node's Pekko cluster port (default ${DEFAULT-VALUE}).")
     int clusterPort = 25520;
 
-    @Option(names = "--seed", description = "host:port of a node's cluster port to join (repeatable); none: start a new cluster.")
+    @Option(names = "--seed", description = "host:port of a node's cluster port (repeatable). Give every node the "
+        + "same list; only the first seed, or a node without seeds, may form the cluster, and only when no live "
+        + "cluster of this installation holds the lease in Cassandra.")
     List<String> seeds = new ArrayList<>();
+
+    @Option(names = "--new-cluster", description = "Form a new cluster even if the lease in Cassandra shows a live "
+        + "one; that cluster's nodes stop. Only when every other node is gone for good.")
+    boolean newCluster;
 
     @Option(names = "--cassandra", description = "host:port of Cassandra's CQL port (default ${DEFAULT-VALUE}).")
     String cassandra = "127.0.0.1:9642";
@@ -191,7 +197,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       HarbormasterNode node = HarbormasterNode.start(
-          new NodeSettings(host, port, clusterPort, seeds, cassandra, region, projectHome()));
+          new NodeSettings(host, port, clusterPort, seeds, newCluster, cassandra, region, projectHome()));
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "harbormaster-shutdown"));
       if (bootstrapDefaultAccount) {
         Account.AccessKey key = node.ensureDefaultAccount(Duration.ofSeconds(60));

@@ -14,32 +14,29 @@ import java.util.concurrent.TimeUnit;
 public final class DockerHosts {
   private DockerHosts() {}
 
-  /** @param startedHere true when this call started the private engine: its owner stops it again */
-  public record Found(String dockerHost, boolean startedHere, Path stateDir) {}
+  /**
+   * @param privateStateDir the state folder of the private engine found or started there, whose owner (the process
+   *     that asked for that folder, e.g. `up` for its data dir) stops it again, whichever start created it; null for an
+   *     engine of the machine's (DOCKER_HOST, the default socket)
+   */
+  public record Found(String dockerHost, Path privateStateDir) {}
 
   public static Optional<Found> find(Path projectHome, Path privateStateDir) {
     String env = System.getenv("DOCKER_HOST");
-    if (env != null && !env.isBlank()) return Optional.of(new Found(env, false, null));
+    if (env != null && !env.isBlank()) return Optional.of(new Found(env, null));
     if (Files.exists(Path.of("/var/run/docker.sock"))) {
-      return Optional.of(new Found("unix:///var/run/docker.sock", false, null));
+      return Optional.of(new Found("unix:///var/run/docker.sock", null));
     }
-    boolean runningBefore = alive(privateStateDir.resolve("docker.pid"));
+    // The private engine of this state folder, started now or by an earlier owner that died (kill -9) without
+    // stopping it: either way it is the caller's now.
     Optional<String> host = run(projectHome.resolve("scripts/ensure-docker.sh"), privateStateDir.toString());
-    return host.map(h -> new Found(h, !runningBefore, privateStateDir));
+    return host.map(h -> new Found(h, privateStateDir));
   }
 
-  /** Stops a private engine this process started (its containers stop with it). */
+  /** Stops the private engine of the caller's state folder (its containers stop with it); nothing for another. */
   public static void stop(Path projectHome, Found found) {
-    if (found.startedHere()) run(projectHome.resolve("scripts/stop-docker.sh"), found.stateDir().toString());
-  }
-
-  private static boolean alive(Path pidFile) {
-    try {
-      if (!Files.exists(pidFile)) return false;
-      long pid = Long.parseLong(Files.readString(pidFile).strip());
-      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    } catch (IOException | NumberFormatException e) {
-      return false;
+    if (found.privateStateDir() != null) {
+      run(projectHome.resolve("scripts/stop-docker.sh"), found.privateStateDir().toString());
     }
   }
 

@@ -39,7 +39,9 @@ public final class CassandraSchema {
           // webhook rules and dead letters (io.harbormaster.events.hooks)
           "hook_rules", "hook_dead_letters",
           // per-account retention of finished resources' history (io.harbormaster.events.retention)
-          "event_retention"),
+          "event_retention",
+          // which Pekko cluster may write the journal, and its members (io.harbormaster.server.ClusterFormation)
+          "control_plane_lease", "control_plane_members"),
       SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
   private CassandraSchema() {}

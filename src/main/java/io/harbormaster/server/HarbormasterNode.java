@@ -39,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -60,18 +61,28 @@ public final class HarbormasterNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final Entities entities;
+  private final CqlSession membershipSession;
+  private final ClusterFormation formation;
 
-  private HarbormasterNode(ActorSystem<Void> system, ServerBinding binding, Entities entities) {
+  private HarbormasterNode(ActorSystem<Void> system, ServerBinding binding, Entities entities,
+      CqlSession membershipSession, ClusterFormation formation) {
     this.system = system;
     this.binding = binding;
     this.entities = entities;
+    this.membershipSession = membershipSession;
+    this.formation = formation;
   }
 
   public static HarbormasterNode start(NodeSettings settings) throws Exception {
     applySchema(settings);
     Config config = config(settings);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
+    CqlSession membershipSession = null;
     try {
+      membershipSession = session(settings, ClusterFormation.driverConfig());
+      ClusterFormation formation = ClusterFormation.joinOrForm(system, membershipSession,
+          CassandraSchema.JOURNAL_KEYSPACE, settings.seedNodes(), settings.newCluster(),
+          ClusterFormationSettings.from(config), Clock.systemUTC());
       EventTags tags = new EventTags(config.getInt("harbormaster.tags.tag-slices"));
       NodeSettings.ApiSettings api = NodeSettings.ApiSettings.from(config);
       Entities entities = new Entities(system, api.askTimeout());
@@ -110,26 +121,32 @@ public final class HarbormasterNode implements AutoCloseable {
           .bind(endpoint)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       log.info("ECS API listening on {}", binding.localAddress());
-      return new HarbormasterNode(system, binding, entities);
+      return new HarbormasterNode(system, binding, entities, membershipSession, formation);
     } catch (Exception e) {
       system.terminate();
+      if (membershipSession != null) membershipSession.close();
       throw e;
     }
   }
 
   /** The checked-in schema, applied before the journal plugin first touches Cassandra (it autocreates nothing). */
   private static void applySchema(NodeSettings settings) {
-    String[] hostPort = settings.cassandraContactPoint().split(":");
-    try (CqlSession session = CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
-        .withLocalDatacenter("datacenter1")
-        .withConfigLoader(CassandraSchema.schemaDriverConfig())
-        .build()) {
+    try (CqlSession session = session(settings, CassandraSchema.schemaDriverConfig())) {
       if (!CassandraSchema.isApplied(session)) {
         log.info("applying the schema from {}", settings.cqlDir());
         CassandraSchema.apply(session, settings.cqlDir());
       }
     }
+  }
+
+  private static CqlSession session(NodeSettings settings,
+      com.datastax.oss.driver.api.core.config.DriverConfigLoader driverConfig) {
+    String[] hostPort = settings.cassandraContactPoint().split(":");
+    return CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
+        .withLocalDatacenter("datacenter1")
+        .withConfigLoader(driverConfig)
+        .build();
   }
 
   static Config config(NodeSettings settings) {
@@ -139,7 +156,8 @@ public final class HarbormasterNode implements AutoCloseable {
             "harbormaster.api.port", settings.apiPort(),
             "harbormaster.region", settings.region(),
             "harbormaster.cassandra.contact-point", settings.cassandraContactPoint()))
-        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(settings.seedAddresses()));
+        // No seed nodes: ClusterFormation joins or forms the cluster once it has looked at the lease.
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()));
     // Unresolved application.conf under the overrides, so substitutions such as the driver's contact points
     // see the overridden values.
     return ConfigFactory.load(overrides.withFallback(ConfigFactory.defaultApplication()));
@@ -210,11 +228,13 @@ public final class HarbormasterNode implements AutoCloseable {
   @Override
   public void close() {
     binding.unbind();
+    formation.close();
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("the actor system did not stop within 30 s", e);
     }
+    membershipSession.close();
   }
 }

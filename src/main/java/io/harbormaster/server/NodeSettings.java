@@ -5,15 +5,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** What one control-plane node needs: where it listens, which cluster it joins, which Cassandra it uses. */
+/**
+ * What one control-plane node needs: where it listens, which cluster it joins, which Cassandra it uses.
+ *
+ * @param seedNodes host:port of nodes' cluster ports (this node's own may be among them: every node can be given the
+ *     same list); see {@link ClusterFormation} for when a node may form a cluster instead of joining one
+ * @param newCluster form a new cluster even when the lease shows a live one, whose nodes then stop
+ */
 public record NodeSettings(String apiHost, int apiPort, int clusterPort, List<String> seedNodes,
-    String cassandraContactPoint, String region, Path projectHome) {
-
-  /** Seeds are host:port of other nodes' cluster ports; the node itself when it is the first. */
-  public List<String> seedAddresses() {
-    List<String> seeds = seedNodes.isEmpty() ? List.of("127.0.0.1:" + clusterPort) : seedNodes;
-    return seeds.stream().map(s -> "pekko://harbormaster@" + s).toList();
-  }
+    boolean newCluster, String cassandraContactPoint, String region, Path projectHome) {
 
   public Path cqlDir() {
     return projectHome.resolve("persistence").resolve("cql");

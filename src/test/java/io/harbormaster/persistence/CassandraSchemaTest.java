@@ -42,7 +42,9 @@ class CassandraSchemaTest {
       Map.entry("harbormaster.projection_management", "((projection_name,partition),projection_key)"),
       Map.entry("harbormaster.hook_rules", "(account_id,name)"),
       Map.entry("harbormaster.hook_dead_letters", "((account_id,rule_name),dead_at,event_id)"),
-      Map.entry("harbormaster.event_retention", "(account_id)"));
+      Map.entry("harbormaster.event_retention", "(account_id)"),
+      Map.entry("harbormaster.control_plane_lease", "(installation)"),
+      Map.entry("harbormaster.control_plane_members", "(installation,address)"));
 
   private static final Pattern CREATE_KEYSPACE = Pattern.compile(
       "CREATE KEYSPACE IF NOT EXISTS (\\w+)\\s+WITH REPLICATION = \\{(.*)}", Pattern.DOTALL);

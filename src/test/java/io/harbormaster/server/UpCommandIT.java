@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Cluster;
@@ -122,6 +123,37 @@ class UpCommandIT {
     long secondCassandra = cassandraPid(dataDir);
     long secondStop = second.sigtermAndAwaitGone(secondCassandra);
     System.out.printf("[UpCommandIT] second SIGTERM: gone in %d ms%n", secondStop);
+    deleteRecursively(dataDir);
+  }
+
+  /**
+   * `up` owns the private Docker engine under its data dir: after `up` was killed with -9 (the engine and Cassandra
+   * run on), the next `up` on that data dir finds the engine, uses it, and stops it when it stops.
+   */
+  @Test
+  void upStopsThePrivateEngineOfItsDataDirAlsoAfterAKill() throws Exception {
+    Path dataDir = freshDataDir();
+    Ports ports = Ports.pick();
+    Up first = Up.start(this, dataDir, ports, "up-killed");
+    Path enginePidFile = dataDir.resolve("docker/docker.pid");
+    Assumptions.assumeTrue(Files.exists(enginePidFile), "up used an engine of the machine's, not a private one:\n"
+        + first.output());
+    long enginePid = Long.parseLong(Files.readString(enginePidFile).strip());
+    cassandraPid(dataDir);
+    first.process.destroyForcibly();
+    first.process.waitFor(30, TimeUnit.SECONDS);
+    assertTrue(ProcessHandle.of(enginePid).map(ProcessHandle::isAlive).orElse(false),
+        "the engine runs on after kill -9 of up");
+
+    Up second = Up.start(this, dataDir, ports, "up-after-kill");
+    assertEquals(enginePid, Long.parseLong(Files.readString(enginePidFile).strip()), "the same engine is reused");
+    second.sigtermAndAwaitGone(cassandraPid(dataDir));
+    long deadline = System.nanoTime() + STOP_LIMIT.toNanos();
+    while (ProcessHandle.of(enginePid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertFalse(ProcessHandle.of(enginePid).map(ProcessHandle::isAlive).orElse(false),
+        "the private engine (pid " + enginePid + ") still runs after the second up stopped:\n" + second.output());
     deleteRecursively(dataDir);
   }
 

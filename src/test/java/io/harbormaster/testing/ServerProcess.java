@@ -57,6 +57,13 @@ public final class ServerProcess implements AutoCloseable {
   /** @param settings configuration values, passed as system properties (they override application.conf) */
   public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
       boolean bootstrapDefaultAccount, java.util.Map<String, String> settings) throws Exception {
+    return start(name, apiPort, clusterPort, seeds, bootstrapDefaultAccount, settings, List.of());
+  }
+
+  /** @param arguments further arguments of {@code harbormaster server}, e.g. {@code --new-cluster} */
+  public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
+      boolean bootstrapDefaultAccount, java.util.Map<String, String> settings, List<String> arguments)
+      throws Exception {
     Path dir = ProjectHome.resolve("target/it-servers");
     Files.createDirectories(dir);
     Path log = dir.resolve(name + "-" + apiPort + ".log");
@@ -76,6 +83,7 @@ public final class ServerProcess implements AutoCloseable {
       command.add(seed);
     }
     if (bootstrapDefaultAccount) command.add("--bootstrap-default-account");
+    command.addAll(arguments);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     ServerProcess server = new ServerProcess(process, apiPort, clusterPort, log);
     server.pumpOutput();
@@ -131,6 +139,15 @@ public final class ServerProcess implements AutoCloseable {
 
   public int apiPort() {
     return apiPort;
+  }
+
+  public int clusterPort() {
+    return clusterPort;
+  }
+
+  /** Waits for the process to end by itself; whether it did within {@code timeout}. */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** host:port of this node's cluster port, to seed another node with. */
