@@ -90,10 +90,18 @@ public final class ClusterFormation implements AutoCloseable {
     return leaseElsewhere || members.stream().anyMatch(m -> !m.address().equals(self) && m.aliveAt(now, ttl));
   }
 
-  /** Where to look for the cluster: the seeds, then every node that was a member lately; never this node itself. */
-  static List<String> joinCandidates(String self, List<String> seeds, List<Member> members) {
+  /**
+   * Where to look for the cluster: the seeds, then the members that did not leave gracefully; never this node itself.
+   * With no live cluster in sight ({@code plan} JOIN_OR_FORM) only members whose heartbeat lapsed lately are worth a
+   * try (a cluster that lost Cassandra but not the network); members dead for longer would only delay the start.
+   */
+  static List<String> joinCandidates(String self, List<String> seeds, List<Member> members, Plan plan, Instant now,
+      Duration ttl) {
     Set<String> candidates = new LinkedHashSet<>(seeds);
-    members.forEach(m -> candidates.add(m.address()));
+    members.stream()
+        .filter(m -> m.seenAt() != null)
+        .filter(m -> plan == Plan.JOIN_ONLY || m.aliveAt(now, ttl.multipliedBy(3)))
+        .forEach(m -> candidates.add(m.address()));
     candidates.remove(self);
     return List.copyOf(candidates);
   }
@@ -162,7 +170,7 @@ public final class ClusterFormation implements AutoCloseable {
       }
       Instant now = clock.instant();
       Plan plan = plan(self, normalizedSeeds, newCluster, current, members, now, settings.leaseTtl());
-      List<String> candidates = joinCandidates(self, normalizedSeeds, members);
+      List<String> candidates = joinCandidates(self, normalizedSeeds, members, plan, now, settings.leaseTtl());
       if (plan == Plan.FORM_BY_FORCE) {
         formedId = newClusterId();
         log.warn("--new-cluster: taking the control-plane lease{} and forming cluster {}", current.map(

@@ -2,6 +2,7 @@ package io.harbormaster.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.harbormaster.persistence.FreePorts;
@@ -14,7 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.EcsException;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Tag;
@@ -44,9 +52,11 @@ class ClusterFormationIT {
       ServerProcess.awaitUp(node3, JOIN_TIMEOUT, node1, node2);
       ServerProcess.Credentials admin = node1.credentials();
 
+      // A name of this run's own: the shared test Cassandra keeps earlier runs' journals, forged events included.
+      String clusterName = "formation-" + System.currentTimeMillis();
       String clusterArn;
       try (EcsClient ecs2 = EcsClients.sync(node2.endpoint(), admin)) {
-        clusterArn = ecs2.createCluster(r -> r.clusterName("formation")).cluster().clusterArn();
+        clusterArn = ecs2.createCluster(r -> r.clusterName(clusterName)).cluster().clusterArn();
       }
 
       node1.kill();
@@ -84,8 +94,40 @@ class ClusterFormationIT {
         assertEquals(Set.of("through", "via"), ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags().stream()
             .map(Tag::key).collect(Collectors.toSet()));
       }
+
+      // Had two writers met anyway, the journal holds two events at one sequence number. Recovery refuses such a
+      // journal (replay-filter fail) instead of dropping one writer's acknowledged events.
+      forgeASecondWritersEvent(io.harbormaster.cluster.Cluster.ENTITY_KEY.name() + "|"
+          + io.harbormaster.cluster.Cluster.entityId(admin.accountId(), clusterName));
+      forced.kill();
+      ServerProcess again = ServerProcess.start("formation-forced-again", forced.apiPort(), forced.clusterPort(),
+          List.of(), false);
+      nodes.add(again);
+      try (EcsClient probe = EcsClients.probe(again.endpoint(), admin.accessKeyId(), admin.secretAccessKey(),
+          Duration.ofSeconds(30))) {
+        EcsException refused = assertThrows(EcsException.class,
+            () -> probe.describeClusters(r -> r.clusters(clusterName)));
+        assertTrue(refused.statusCode() >= 500, refused.toString());
+      }
+      assertTrue(again.logContains("Invalid replayed event"), again.tail());
     } finally {
       for (ServerProcess node : nodes) node.close();
+    }
+  }
+
+  /**
+   * A copy of the entity's second newest event at the same sequence number, as another writer would have written it.
+   * (A replay stops at the highest sequence number it read first, so a copy of the newest event is only read once the
+   * entity writes another.)
+   */
+  private static void forgeASecondWritersEvent(String persistenceId) throws Exception {
+    try (CqlSession cql = SharedCassandra.openSession()) {
+      Row newest = cql.execute(SimpleStatement.newInstance("SELECT JSON * FROM harbormaster.messages WHERE "
+          + "persistence_id = ? AND partition_nr = 0 ORDER BY sequence_nr DESC LIMIT 2", persistenceId)).all().get(1);
+      ObjectNode event = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(newest.getString(0));
+      event.put("timestamp", Uuids.timeBased().toString());
+      event.put("writer_uuid", UUID.randomUUID().toString());
+      cql.execute(SimpleStatement.newInstance("INSERT INTO harbormaster.messages JSON ?", event.toString()));
     }
   }
 

@@ -48,7 +48,8 @@ class ClusterFormationTest {
         seen(NODE3, Duration.ofSeconds(2)));
     assertEquals(Plan.JOIN_ONLY, plan(NODE1, List.of(), lease, members));
     assertEquals(Plan.JOIN_ONLY, plan(NODE1, SAME_SEEDS, lease, members));
-    assertEquals(List.of(NODE2, NODE3), ClusterFormation.joinCandidates(NODE1, List.of(), members));
+    assertEquals(List.of(NODE2, NODE3), ClusterFormation.joinCandidates(NODE1, List.of(), members, Plan.JOIN_ONLY,
+        NOW, TTL));
   }
 
   @Test
@@ -63,10 +64,22 @@ class ClusterFormationTest {
   }
 
   @Test
-  void membersWhoseHeartbeatLapsedOrWhoLeftAreOnlyPlacesToLook() {
+  void membersWhoseHeartbeatLapsedOrWhoLeftAreNoLiveCluster() {
     List<Member> members = List.of(seen(NODE2, Duration.ofSeconds(11)), new Member(NODE3, "c1", null));
     assertEquals(Plan.JOIN_OR_FORM, plan(NODE1, SAME_SEEDS, Optional.empty(), members));
-    assertEquals(List.of(NODE2, NODE3), ClusterFormation.joinCandidates(NODE1, SAME_SEEDS, members));
+    assertEquals(List.of(NODE2, NODE3), ClusterFormation.joinCandidates(NODE1, SAME_SEEDS, members,
+        Plan.JOIN_OR_FORM, NOW, TTL), "the seeds are always tried");
+  }
+
+  @Test
+  void beforeFormingOnlyLatelyLapsedMembersAreTried() {
+    String node4 = "127.0.0.1:25523";
+    List<Member> members = List.of(seen(NODE2, Duration.ofSeconds(11)), new Member(NODE3, "c1", null),
+        seen(node4, Duration.ofMinutes(5)));
+    assertEquals(List.of(NODE2), ClusterFormation.joinCandidates(NODE1, List.of(), members, Plan.JOIN_OR_FORM, NOW,
+        TTL));
+    assertEquals(List.of(NODE2, node4), ClusterFormation.joinCandidates(NODE1, List.of(), members, Plan.JOIN_ONLY,
+        NOW, TTL), "a member that left gracefully is no place to look");
   }
 
   @Test
