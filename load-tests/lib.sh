@@ -4,8 +4,7 @@
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 #   hm_init run-foo hm-foo          # cd to the checkout, temporary HM_WORK (data in HM_DATA), traps
 #   hm_build                        # classes + target/test-classpath.txt; HM_CP is the benchmarks' classpath
-#   hm_pick_ports                   # HM_PORT, HM_CASSANDRA_PORT (and the next one), HM_CLUSTER_PORT
-#   hm_start_up "$HM_WORK/up.log" --no-agent
+#   hm_start_up "$HM_WORK/up.log" --no-agent   # on free ports: HM_PORT, HM_CASSANDRA_PORT (+1), HM_CLUSTER_PORT
 #   java -cp "$HM_CP" io.harbormaster.loadtest.SomeBenchmark "$HM_DATA/env" ...
 #
 # Cleanup (on exit, also after a failure, Ctrl-C or SIGTERM): the processes registered with hm_track (hollow agents,
@@ -27,6 +26,7 @@ hm_init() { # script name (log prefix), prefix of the temporary directory
   HM_DOCKER_DIR=""
   HM_PIDS=()
   HM_TAKEN_PORTS=" "
+  HM_PORT=""
   trap hm_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -130,13 +130,15 @@ hm_find_cassandra() { # sets HM_CASSANDRA_PID from the pid file `up` keeps, if t
   if hm_alive "$pid" && hm_is_our_cassandra "$pid"; then HM_CASSANDRA_PID="$pid"; fi
 }
 
-# Starts `./harbormaster up` on HM_DATA and the picked ports with the given extra arguments (e.g. --no-agent,
-# --docker-host), output to the log file; HARBORMASTER_JAVA_OPTS reaches its JVM. Returns once it printed
-# "Harbormaster is up" and wrote its env file; exits the script (with the log's tail) when it dies or is not up
-# within 300 s. Sets HM_UP_PID (./harbormaster execs java: the server JVM) and HM_CASSANDRA_PID.
+# Starts `./harbormaster up` on HM_DATA with the given extra arguments (e.g. --no-agent, --docker-host), output to
+# the log file, on the ports of hm_pick_ports (picked at the first start; a restart on the same data dir reuses
+# them); HARBORMASTER_JAVA_OPTS reaches its JVM. Returns once it printed "Harbormaster is up" and wrote its env
+# file; exits the script (with the log's tail) when it dies or is not up within 300 s. Sets HM_UP_PID
+# (./harbormaster execs java: the server JVM) and HM_CASSANDRA_PID.
 hm_start_up() { # log file, extra `up` arguments...
   local log=$1 i
   shift
+  [ -n "$HM_PORT" ] || hm_pick_ports
   hm_log "starting ./harbormaster up: API $HM_PORT, Cassandra $HM_CASSANDRA_PORT (+1), cluster $HM_CLUSTER_PORT," \
     "data $HM_DATA"
   ./harbormaster up --data-dir "$HM_DATA" --port "$HM_PORT" --cassandra-port "$HM_CASSANDRA_PORT" \
@@ -195,6 +197,12 @@ hm_stop_up() {
 }
 
 # ---- agents and engines ----
+
+# `CLASS prepare HM_DATA/env bench` (the benchmark creates cluster `bench`), then hm_start_hollow_fleet bench ...
+hm_prepare_hollow_fleet() { # benchmark class (io.harbormaster.loadtest.X), hosts, batch, pause_s, start latency
+  java -cp "$HM_CP" "$1" prepare "$HM_DATA/env" bench
+  hm_start_hollow_fleet bench "$2" "$3" "$4" "$5"
+}
 
 # `./harbormaster agent --runtime hollow` processes for HOSTS hosts of 4096 CPU / 16384 MiB, BATCH hosts per process,
 # one process every PAUSE_S seconds (a whole fleet registering at once times out on a small machine). Logs

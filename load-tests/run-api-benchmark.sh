@@ -11,7 +11,6 @@ set -euo pipefail
 hm_init run-api-benchmark harbormaster-bench
 
 hm_build
-hm_pick_ports
 hm_start_up "$HM_WORK/up.log" --no-agent
 
 # ---- run the benchmark ----

@@ -19,8 +19,7 @@ hm_pick_ports
 hm_pick_port receiver_port
 
 HARBORMASTER_JAVA_OPTS="-Dharbormaster.events.hooks.enabled=false" hm_start_up "$HM_WORK/up1.log" --no-agent
-java -cp "$HM_CP" io.harbormaster.loadtest.EventLatencyBenchmark prepare "$HM_DATA/env" bench
-hm_start_hollow_fleet bench "$hosts" "$hosts" 0 PT0.05S
+hm_prepare_hollow_fleet io.harbormaster.loadtest.EventLatencyBenchmark "$hosts" "$hosts" 0 PT0.05S
 java -cp "$HM_CP" io.harbormaster.loadtest.EventLatencyBenchmark produce "$HM_DATA/env" bench "$hosts" "$duration" \
   "$rate" "$receiver_port"
 hm_stop_tracked || true

@@ -15,9 +15,7 @@ duration="${2:-60}"
 rates="${3:-20,40,60}"
 
 hm_build
-hm_pick_ports
 hm_start_up "$HM_WORK/up.log" --no-agent
 
-java -cp "$HM_CP" io.harbormaster.loadtest.EventLatencyBenchmark prepare "$HM_DATA/env" bench
-hm_start_hollow_fleet bench "$hosts" "$hosts" 0 PT0.05S
+hm_prepare_hollow_fleet io.harbormaster.loadtest.EventLatencyBenchmark "$hosts" "$hosts" 0 PT0.05S
 java -cp "$HM_CP" io.harbormaster.loadtest.EventLatencyBenchmark run "$HM_DATA/env" bench "$hosts" "$duration" "$rates"

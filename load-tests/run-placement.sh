@@ -22,10 +22,8 @@ batch="${5:-50}"
 batch_pause="${6:-15}"
 
 hm_build
-hm_pick_ports
 hm_start_up "$HM_WORK/up.log" --no-agent
 
-java -cp "$HM_CP" io.harbormaster.loadtest.PlacementThroughputBenchmark prepare "$HM_DATA/env" bench
-hm_start_hollow_fleet bench "$hosts" "$batch" "$batch_pause" "$start_latency"
+hm_prepare_hollow_fleet io.harbormaster.loadtest.PlacementThroughputBenchmark "$hosts" "$batch" "$batch_pause" "$start_latency"
 java -cp "$HM_CP" io.harbormaster.loadtest.PlacementThroughputBenchmark run "$HM_DATA/env" bench "$hosts" "$tasks" \
   "$HM_CASSANDRA_PORT" "$HM_UP_PID" "$HM_CASSANDRA_PID" "$in_flight"

@@ -14,7 +14,6 @@ warmup="${2:-3}"
 
 hm_build
 hm_start_private_docker
-hm_pick_ports
 hm_start_up "$HM_WORK/up.log" --docker-host "$HM_DOCKER_HOST"
 grep "Local agent" "$HM_WORK/up.log" >&2
 

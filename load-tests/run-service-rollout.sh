@@ -23,11 +23,9 @@ batch_pause="${7:-10}"
 
 hm_build
 out="target/service-rollout-$(date -u +%Y%m%dT%H%M%SZ).txt"
-hm_pick_ports
 hm_start_up "$HM_WORK/up.log" --no-agent
 
-java -cp "$HM_CP" io.harbormaster.loadtest.ServiceRolloutBenchmark prepare "$HM_DATA/env" bench
-hm_start_hollow_fleet bench "$hosts" "$batch" "$batch_pause" "$start_latency"
+hm_prepare_hollow_fleet io.harbormaster.loadtest.ServiceRolloutBenchmark "$hosts" "$batch" "$batch_pause" "$start_latency"
 
 {
   echo "start: $(date -u +%FT%TZ), $(uptime)"

@@ -20,7 +20,6 @@ hm_build
 out="target/service-startup-$(date -u +%Y%m%dT%H%M%SZ).txt"
 # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: the Swarm reference uses the local image instead of asking Docker Hub
 DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 hm_start_private_docker
-hm_pick_ports
 hm_start_up "$HM_WORK/up.log" --docker-host "$HM_DOCKER_HOST"
 grep "Local agent" "$HM_WORK/up.log" >&2
 
