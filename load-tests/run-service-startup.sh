@@ -10,54 +10,23 @@
 # runs ServiceStartupBenchmark, then stops `up` (it stops its Cassandra) and the engine by their pids.
 # The output is also written to target/service-startup-<UTC time>.txt.
 set -euo pipefail
-home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$home"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+hm_init run-service-startup hm-svcstartup
 tasks="${1:-50}"
 runs="${2:-3}"
 warmups="${3:-1}"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-./mvnw -q -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
-  -Dmdep.includeScope=test >&2 || ./mvnw -q -DskipTests package dependency:build-classpath \
-  -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2
-
-work="$(mktemp -d /tmp/hm-svcstartup.XXXXXX)"
-docker_dir="$work/docker"
+hm_build
 out="target/service-startup-$(date -u +%Y%m%dT%H%M%SZ).txt"
-up_pid=""
-cleanup() {
-  if [ -n "$up_pid" ] && kill -0 "$up_pid" 2>/dev/null; then
-    kill "$up_pid"; for _ in $(seq 60); do kill -0 "$up_pid" 2>/dev/null || break; sleep 1; done
-    kill -0 "$up_pid" 2>/dev/null && kill -9 "$up_pid" 2>/dev/null || true
-  fi
-  # containers the raw half or the agent left are removed with the engine's state
-  scripts/stop-docker.sh "$docker_dir" || true
-  [ -n "${KEEP_DATA:-}" ] || rm -rf "$work" 2>/dev/null || true
-}
-trap cleanup EXIT
-
 # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: the Swarm reference uses the local image instead of asking Docker Hub
-dh="$(DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 DOCKER_HOST=unix:///nonexistent scripts/ensure-docker.sh --test-image "$docker_dir")"
-echo "private engine: $dh" >&2
-
-port="$(free_port)"; cport="$(free_port)"; clport="$(free_port)"
-./harbormaster up --data-dir "$work/data" --port "$port" --cassandra-port "$cport" --cluster-port "$clport" \
-  --docker-host "$dh" >"$work/up.log" 2>&1 &
-up_pid=$!
-for _ in $(seq 180); do
-  grep -q "Harbormaster is up" "$work/up.log" && break
-  kill -0 "$up_pid" 2>/dev/null || { cat "$work/up.log" >&2; exit 1; }
-  sleep 1
-done
-grep "Local agent" "$work/up.log" >&2
-cassandra_pid="$(pgrep -f "cassandra.storagedir=$work/data/cassandra" | head -1)"
+DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 hm_start_private_docker
+hm_start_up "$HM_WORK/up.log" --docker-host "$HM_DOCKER_HOST"
+grep "Local agent" "$HM_WORK/up.log" >&2
 
 {
   echo "start: $(date -u +%FT%TZ), $(uptime)"
-  java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-    io.harbormaster.loadtest.ServiceStartupBenchmark "$work/data/env" "$dh" "$tasks" "$runs" default "$warmups" \
-    "$up_pid" "$cassandra_pid"
+  java -cp "$HM_CP" io.harbormaster.loadtest.ServiceStartupBenchmark "$HM_DATA/env" "$HM_DOCKER_HOST" "$tasks" \
+    "$runs" default "$warmups" "$HM_UP_PID" "$HM_CASSANDRA_PID"
   echo "end: $(date -u +%FT%TZ), $(uptime)"
 } 2>&1 | tee "$out"
 [ "${PIPESTATUS[0]}" -eq 0 ]

@@ -7,11 +7,11 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.harbormaster.account.Account;
+import io.harbormaster.loadtest.BenchmarkSupport.CpuSample;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,7 +120,7 @@ public final class ApiThroughputBenchmark {
       }
     }
     Map<String, String> env = new HashMap<>(System.getenv());
-    if (given.containsKey("env-file")) env.putAll(readEnvFile(Path.of(given.remove("env-file"))));
+    if (given.containsKey("env-file")) env.putAll(BenchmarkSupport.readEnv(Path.of(given.remove("env-file"))));
     String endpoint = Optional.ofNullable(given.remove("endpoint")).orElse(env.get("HARBORMASTER_ENDPOINT"));
     String key = env.get("AWS_ACCESS_KEY_ID");
     String secret = env.get("AWS_SECRET_ACCESS_KEY");
@@ -175,25 +175,6 @@ public final class ApiThroughputBenchmark {
     return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
   }
 
-  /** The `export NAME=value` lines of the file `harbormaster up` writes. */
-  static Map<String, String> readEnvFile(Path file) throws IOException {
-    Map<String, String> out = new HashMap<>();
-    for (String line : Files.readAllLines(file)) {
-      String l = line.strip();
-      if (l.isEmpty() || l.startsWith("#")) continue;
-      if (l.startsWith("export ")) l = l.substring("export ".length()).strip();
-      int eq = l.indexOf('=');
-      if (eq <= 0) continue;
-      String value = l.substring(eq + 1).strip();
-      if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-          || value.startsWith("'") && value.endsWith("'"))) {
-        value = value.substring(1, value.length() - 1);
-      }
-      out.put(l.substring(0, eq).strip(), value);
-    }
-    return out;
-  }
-
   // ---------------------------------------------------------------- measuring
 
   /** One measured phase: what completed, how fast, and who used the CPU meanwhile. */
@@ -204,9 +185,7 @@ public final class ApiThroughputBenchmark {
     }
 
     double percentileMillis(double p) {
-      if (sortedLatencyNanos.length == 0) return Double.NaN;
-      int rank = (int) Math.ceil(p / 100.0 * sortedLatencyNanos.length);
-      return sortedLatencyNanos[Math.max(0, Math.min(sortedLatencyNanos.length - 1, rank - 1))] / 1e6;
+      return sortedLatencyNanos.length == 0 ? Double.NaN : BenchmarkSupport.percentile(sortedLatencyNanos, p) / 1e6;
     }
 
     double maxMillis() {
@@ -233,7 +212,7 @@ public final class ApiThroughputBenchmark {
     AtomicLongArray perSecond = new AtomicLongArray(seconds + (int) DRAIN_TIMEOUT.toSeconds() + 2);
     Semaphore permits = new Semaphore(concurrency);
     Map<String, Long> tablesBefore = tableCounters.get();
-    CpuMeter.Snapshot cpuStart = cpuMeter.snapshot();
+    CpuSample cpuStart = cpuMeter.snapshot();
     long start = System.nanoTime();
     long deadline = start + duration.toNanos();
     long issued = 0;
@@ -298,8 +277,6 @@ public final class ApiThroughputBenchmark {
 
   /** CPU time of the server, Cassandra, this process and the whole machine, from /proc (Linux, USER_HZ = 100). */
   static final class CpuMeter {
-    record Snapshot(long app, long cassandra, long self, long machineBusy, long machineTotal, long nanos) {}
-
     /** Cores in use on average during the interval; -1 when not measured. */
     record Usage(double app, double cassandra, double self, double other, double machine) {
       String format() {
@@ -311,63 +288,27 @@ public final class ApiThroughputBenchmark {
       }
     }
 
-    private static final double TICKS_PER_SECOND = 100.0;
     private final long appPid;
     private final long cassandraPid;
-    private final long selfPid = ProcessHandle.current().pid();
-    private final int cpus = Runtime.getRuntime().availableProcessors();
 
     CpuMeter(long appPid, long cassandraPid) {
       this.appPid = appPid;
       this.cassandraPid = cassandraPid;
     }
 
-    Snapshot snapshot() {
-      long[] machine = machineTicks();
-      return new Snapshot(processTicks(appPid), processTicks(cassandraPid), processTicks(selfPid), machine[0],
-          machine[1], System.nanoTime());
+    CpuSample snapshot() {
+      return CpuSample.take(appPid, cassandraPid);
     }
 
-    Usage since(Snapshot a) {
-      Snapshot b = snapshot();
-      double seconds = (b.nanos() - a.nanos()) / 1e9;
-      double app = delta(a.app(), b.app(), seconds);
-      double cas = delta(a.cassandra(), b.cassandra(), seconds);
-      double self = delta(a.self(), b.self(), seconds);
-      double machine = a.machineTotal() < 0 || b.machineTotal() <= a.machineTotal() ? -1
-          : (double) (b.machineBusy() - a.machineBusy()) / (b.machineTotal() - a.machineTotal()) * cpus;
+    Usage since(CpuSample a) {
+      CpuSample b = snapshot();
+      long nanos = b.nanos() - a.nanos();
+      double app = b.server(a, nanos);
+      double cas = b.cassandra(a, nanos);
+      double self = b.self(a, nanos);
+      double machine = b.machine(a);
       double other = machine < 0 ? -1 : Math.max(0, machine - Math.max(0, app) - Math.max(0, cas) - Math.max(0, self));
       return new Usage(app, cas, self, other, machine);
-    }
-
-    private static double delta(long a, long b, double seconds) {
-      return a < 0 || b < 0 ? -1 : (b - a) / TICKS_PER_SECOND / seconds;
-    }
-
-    private static long processTicks(long pid) {
-      if (pid <= 0) return -1;
-      try {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // fields 14 and 15 of stat(5) (utime, stime) are at 11 and 12 after the command name
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-      } catch (IOException | RuntimeException e) {
-        return -1;
-      }
-    }
-
-    private static long[] machineTicks() {
-      try {
-        String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
-        String[] f = line.trim().split("\\s+");
-        long user = Long.parseLong(f[1]), nice = Long.parseLong(f[2]), system = Long.parseLong(f[3]);
-        long idle = Long.parseLong(f[4]), iowait = Long.parseLong(f[5]), irq = Long.parseLong(f[6]);
-        long softirq = Long.parseLong(f[7]), steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
-        long busy = user + nice + system + irq + softirq + steal;
-        return new long[] {busy, busy + idle + iowait};
-      } catch (IOException | RuntimeException e) {
-        return new long[] {-1, -1};
-      }
     }
   }
 

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,14 +51,7 @@ public final class EventLatencyBenchmark {
   record Received(String id, long latencyMillis, long receivedAtNanos) {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> env = RunTaskLatencyBenchmark.readEnv(Path.of(args[1]));
-    String cluster = args[2];
-    try (EcsAsyncClient ecs = PlacementThroughputBenchmark.client(env)) {
-      if (args[0].equals("prepare")) {
-        ecs.createCluster(r -> r.clusterName(cluster)).get(60, TimeUnit.SECONDS);
-        System.out.println("cluster " + cluster + " created");
-        return;
-      }
+    HollowFleet.commandLine(args, (env, ecs, cluster) -> {
       if (args[0].equals("drain")) {
         drain(Integer.parseInt(args[3]), Duration.ofSeconds(Long.parseLong(args[4])));
         return;
@@ -74,7 +66,7 @@ public final class EventLatencyBenchmark {
       List<Integer> rates = new ArrayList<>();
       for (String r : args[5].split(",")) rates.add(Integer.parseInt(r));
       new EventLatencyBenchmark(env, ecs, cluster).run(hosts, duration, rates);
-    }
+    });
   }
 
   private final Map<String, String> env;
@@ -167,7 +159,7 @@ public final class EventLatencyBenchmark {
     double seconds = (t1 - t0) / 1e9;
     String line = String.format("%-12s %8d %8d %10.1f %10.1f %8d %8d %8d %8d %6d", tasksPerSecond + " (" + failed
             + " failed)", started.get(), received.size(), received.size() / (seconds + 4.0), inWindow.size() / seconds,
-        pct(lat, 0.50), pct(lat, 0.90), pct(lat, 0.99), lat.isEmpty() ? 0 : lat.get(lat.size() - 1),
+        pct(lat, 50), pct(lat, 90), pct(lat, 99), lat.isEmpty() ? 0 : lat.get(lat.size() - 1),
         duplicates.getAndSet(0));
     System.out.println(line);
     return line;
@@ -247,9 +239,8 @@ public final class EventLatencyBenchmark {
     }
   }
 
-  private static long pct(List<Long> sorted, double p) {
-    if (sorted.isEmpty()) return 0;
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+  private static long pct(List<Long> sorted, double percent) {
+    return sorted.isEmpty() ? 0 : BenchmarkSupport.percentile(sorted, percent);
   }
 
   private void awaitFleet(int hosts) throws Exception {

@@ -4,10 +4,9 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.harbormaster.loadtest.BenchmarkSupport.CpuSample;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,15 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.ecs.EcsAsyncClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
-import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 
 /**
@@ -44,14 +39,7 @@ public final class PlacementThroughputBenchmark {
   static final int PER_CALL = 10;
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> env = RunTaskLatencyBenchmark.readEnv(Path.of(args[1]));
-    String cluster = args[2];
-    try (EcsAsyncClient ecs = client(env)) {
-      if (args[0].equals("prepare")) {
-        ecs.createCluster(r -> r.clusterName(cluster)).get(60, TimeUnit.SECONDS);
-        System.out.println("cluster " + cluster + " created");
-        return;
-      }
+    HollowFleet.commandLine(args, (env, ecs, cluster) -> {
       int hosts = Integer.parseInt(args[3]);
       int tasks = Integer.parseInt(args[4]);
       int cassandraPort = Integer.parseInt(args[5]);
@@ -64,21 +52,12 @@ public final class PlacementThroughputBenchmark {
       int inFlight = args.length > 8 ? Integer.parseInt(args[8]) : 32;
       new PlacementThroughputBenchmark(ecs, cluster, cassandraPort, serverPid, cassandraPid)
           .run(hosts, tasks, inFlight);
-    }
-  }
-
-  static EcsAsyncClient client(Map<String, String> env) {
-    return RunTaskLatencyBenchmark.pointedAt(EcsAsyncClient.builder(), env)
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(128)
-            .connectionTimeout(Duration.ofSeconds(30))
-            .connectionAcquisitionTimeout(Duration.ofMinutes(2)))
-        .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMinutes(2))
-            .retryStrategy(b -> b.maxAttempts(1)).build())
-        .build();
+    });
   }
 
   private final EcsAsyncClient ecs;
   private final String cluster;
+  private final HollowFleet fleet;
   private final int cassandraPort;
   private final long serverPid;
   private final long cassandraPid;
@@ -87,6 +66,7 @@ public final class PlacementThroughputBenchmark {
       long cassandraPid) {
     this.ecs = ecs;
     this.cluster = cluster;
+    this.fleet = new HollowFleet(ecs, cluster);
     this.cassandraPort = cassandraPort;
     this.serverPid = serverPid;
     this.cassandraPid = cassandraPid;
@@ -94,7 +74,7 @@ public final class PlacementThroughputBenchmark {
 
   void run(int hosts, int target, int inFlight) throws Exception {
     long w0 = System.nanoTime();
-    List<String> instanceArns = awaitFleet(hosts, Duration.ofMinutes(5));
+    List<String> instanceArns = fleet.awaitConnected(hosts, Duration.ofMinutes(5));
     System.out.printf("fleet: %d instances registered and connected after %.1f s%n", instanceArns.size(),
         (System.nanoTime() - w0) / 1e9);
     String td = ecs.registerTaskDefinition(r -> r.family("placement-bench").containerDefinitions(
@@ -146,7 +126,8 @@ public final class PlacementThroughputBenchmark {
             latencies.add(System.nanoTime() - s);
             if (failure != null) {
               errors.incrementAndGet();
-              failureReasons.computeIfAbsent("error: " + rootMessage(failure), k -> new AtomicInteger())
+              failureReasons
+                  .computeIfAbsent("error: " + HollowFleet.rootMessage(failure), k -> new AtomicInteger())
                   .incrementAndGet();
             } else {
               placed.addAndGet(out.tasks().size());
@@ -170,7 +151,7 @@ public final class PlacementThroughputBenchmark {
     long r0 = System.nanoTime();
     int running = 0;
     while (System.nanoTime() - r0 < Duration.ofSeconds(90).toNanos()) {
-      running = describeAll(instanceArns).stream().mapToInt(ContainerInstance::runningTasksCount).sum();
+      running = fleet.describe(instanceArns).stream().mapToInt(ContainerInstance::runningTasksCount).sum();
       if (running >= placed.get()) break;
       Thread.sleep(1000);
     }
@@ -186,7 +167,7 @@ public final class PlacementThroughputBenchmark {
         BareEntityBenchmark.run(cassandraPort, 500, Duration.ofSeconds(20), false);
 
     // ---- over-commit check
-    Check check = checkInstances(instanceArns);
+    HollowFleet.OverCommitCheck check = fleet.checkOverCommit(instanceArns, TASK_CPU, TASK_MEMORY);
 
     List<Long> lat = new ArrayList<>(latencies);
     Collections.sort(lat);
@@ -207,7 +188,8 @@ public final class PlacementThroughputBenchmark {
         running >= placed.get() ? String.format("%.1f", toRunning) : "no: " + running + " after " + toRunning);
     System.out.printf("%-48s %12.2f%n", "server CPU during load (cores)", cpu1.server(cpu0, t1 - t0));
     System.out.printf("%-48s %12.2f%n", "Cassandra CPU during load (cores)", cpu1.cassandra(cpu0, t1 - t0));
-    System.out.printf("%-48s %12.2f%n", "machine CPU during load (cores busy of 2)", cpu1.machine(cpu0));
+    System.out.printf("%-48s %12.2f%n", "machine CPU during load (cores busy of " + CpuSample.CPUS + ")",
+        cpu1.machine(cpu0));
     System.out.printf("%-48s %12.1f%n", "Task events per task (journal sample)", events.taskEvents);
     System.out.printf("%-48s %12.1f%n", "ContainerInstance events per task (sample)", events.instanceEvents);
     double perTask = events.taskEvents + events.instanceEvents;
@@ -218,108 +200,17 @@ public final class PlacementThroughputBenchmark {
         bareUntagged.eventsPerSecond());
     System.out.printf("%-48s %11.0f%%%n", "app event rate / bare tagged entity rate",
         100 * tasksPerSecond * perTask / bare.eventsPerSecond());
-    System.out.printf("%-48s %12d%n", "instances checked", check.instances);
-    System.out.printf("%-48s %12d%n", "instances over-committed (remaining < 0)", check.negative);
-    System.out.printf("%-48s %12d%n", "instances registered - tasks != remaining", check.mismatched);
-    System.out.printf("%-48s %12d%n", "tasks on instances (running+pending)", check.tasks);
-    System.out.printf("%-48s %12d%n", "busiest instance (tasks)", check.maxTasks);
+    System.out.printf("%-48s %12d%n", "instances checked", check.instances());
+    System.out.printf("%-48s %12d%n", "instances over-committed (remaining < 0)", check.negative());
+    System.out.printf("%-48s %12d%n", "instances registered - tasks != remaining", check.mismatched());
+    System.out.printf("%-48s %12d%n", "tasks on instances (running+pending)", check.tasks());
+    System.out.printf("%-48s %12d%n", "busiest instance (tasks)", check.maxTasks());
     if (!failureReasons.isEmpty()) System.out.println("failure reasons: " + failureReasons);
-    if (check.negative > 0 || check.mismatched > 0) {
-      System.out.println("OVER-COMMIT CHECK FAILED: " + check.examples);
+    if (check.negative() > 0 || check.mismatched() > 0) {
+      System.out.println("OVER-COMMIT CHECK FAILED: " + check.examples());
       System.exit(3);
     }
     System.out.println("over-commit check: OK");
-  }
-
-  private List<String> awaitFleet(int hosts, Duration timeout) throws Exception {
-    long t0 = System.nanoTime();
-    List<String> arns = List.of();
-    while (true) {
-      try {
-        arns = listInstances();
-        if (arns.size() >= hosts) {
-          List<String> connected = describeAll(arns).stream().filter(ContainerInstance::agentConnected)
-              .map(ContainerInstance::containerInstanceArn).toList();
-          if (connected.size() >= hosts) {
-            if (arns.size() > connected.size()) {
-              System.out.println("fleet: " + (arns.size() - connected.size()) + " instances in the cluster are "
-                  + "not connected or not describable (registrations that timed out, then retried under a new id)");
-            }
-            return connected;
-          }
-          System.out.println("fleet: " + arns.size() + " listed, " + connected.size() + " connected");
-        } else {
-          System.out.println("fleet: " + arns.size() + " registered");
-        }
-      } catch (java.util.concurrent.ExecutionException e) {
-        System.out.println("fleet: " + rootMessage(e)); // the server is busy with the registrations
-      }
-      if (System.nanoTime() - t0 > timeout.toNanos()) {
-        throw new IllegalStateException("only " + arns.size() + " instances after " + timeout);
-      }
-      Thread.sleep(2000);
-    }
-  }
-
-  private List<String> listInstances() throws Exception {
-    List<String> arns = new ArrayList<>();
-    String token = null;
-    do {
-      String t = token;
-      var out = ecs.listContainerInstances(r -> r.cluster(cluster).maxResults(100).nextToken(t)).get();
-      arns.addAll(out.containerInstanceArns());
-      token = out.nextToken();
-    } while (token != null);
-    return arns;
-  }
-
-  private List<ContainerInstance> describeAll(List<String> arns) throws Exception {
-    List<ContainerInstance> all = new ArrayList<>();
-    for (int i = 0; i < arns.size(); i += 100) {
-      List<String> batch = arns.subList(i, Math.min(arns.size(), i + 100));
-      var out = ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(batch)).get();
-      all.addAll(out.containerInstances());
-    }
-    return all;
-  }
-
-  record Check(int instances, int negative, int mismatched, long tasks, int maxTasks, List<String> examples) {}
-
-  /** remaining ≥ 0, and registered − Σ(tasks' demand) = remaining, for CPU and MEMORY, on every instance. */
-  private Check checkInstances(List<String> arns) throws Exception {
-    int negative = 0;
-    int mismatched = 0;
-    long tasks = 0;
-    int maxTasks = 0;
-    List<String> examples = new ArrayList<>();
-    List<ContainerInstance> all = describeAll(arns);
-    for (ContainerInstance ci : all) {
-      int n = ci.runningTasksCount() + ci.pendingTasksCount();
-      tasks += n;
-      maxTasks = Math.max(maxTasks, n);
-      for (String name : List.of("CPU", "MEMORY")) {
-        int registered = value(ci.registeredResources(), name);
-        int remaining = value(ci.remainingResources(), name);
-        int per = name.equals("CPU") ? TASK_CPU : TASK_MEMORY;
-        if (remaining < 0) {
-          negative++;
-          if (examples.size() < 5) examples.add(ci.containerInstanceArn() + " " + name + " remaining " + remaining);
-        }
-        if (registered - n * per != remaining) {
-          mismatched++;
-          if (examples.size() < 5) {
-            examples.add(ci.containerInstanceArn() + " " + name + " registered " + registered + " tasks " + n
-                + " remaining " + remaining);
-          }
-        }
-      }
-    }
-    return new Check(all.size(), negative, mismatched, tasks, maxTasks, examples);
-  }
-
-  private static int value(List<Resource> resources, String name) {
-    return resources.stream().filter(r -> r.name().equals(name)).findFirst().map(Resource::integerValue)
-        .orElseThrow(() -> new IllegalStateException("no " + name));
   }
 
   record EventCount(double taskEvents, double instanceEvents) {}
@@ -335,7 +226,7 @@ public final class PlacementThroughputBenchmark {
       }
       long instanceEvents = 0;
       long instanceTasks = 0;
-      List<ContainerInstance> described = describeAll(sampleInstances);
+      List<ContainerInstance> described = fleet.describe(sampleInstances);
       for (ContainerInstance ci : described) {
         String arn = ci.containerInstanceArn();
         instanceEvents += highestSeq(session, "ContainerInstance|" + accountId + "/" + cluster + "/" + last(arn))
@@ -372,50 +263,7 @@ public final class PlacementThroughputBenchmark {
   }
 
   private static double pctMs(List<Long> sorted, double p) {
-    if (sorted.isEmpty()) return 0;
-    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1))) / 1e6;
-  }
-
-  private static String rootMessage(Throwable t) {
-    while (t.getCause() != null) t = t.getCause();
-    String m = String.valueOf(t.getMessage());
-    return t.getClass().getSimpleName() + ": " + (m.length() > 120 ? m.substring(0, 120) : m);
-  }
-
-  /** CPU ticks of the server and Cassandra processes and of the whole machine, from /proc. */
-  record CpuSample(long serverTicks, long cassandraTicks, long machineBusy, long machineTotal) {
-    static final double HZ = 100.0;
-
-    static CpuSample take(long serverPid, long cassandraPid) {
-      try {
-        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-        long total = 0;
-        for (int i = 1; i < cpu.length; i++) total += Long.parseLong(cpu[i]);
-        long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
-        return new CpuSample(ticks(serverPid), ticks(cassandraPid), total - idle, total);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-
-    static long ticks(long pid) throws java.io.IOException {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-    }
-
-    double server(CpuSample before, long nanos) {
-      return (serverTicks - before.serverTicks) / HZ / (nanos / 1e9);
-    }
-
-    double cassandra(CpuSample before, long nanos) {
-      return (cassandraTicks - before.cassandraTicks) / HZ / (nanos / 1e9);
-    }
-
-    double machine(CpuSample before) {
-      return 2.0 * (machineBusy - before.machineBusy) / (double) (machineTotal - before.machineTotal);
-    }
+    return sorted.isEmpty() ? 0 : BenchmarkSupport.percentile(sorted, p) / 1e6;
   }
 
   /** Plain java-driver async inserts of event-sized rows into a scratch keyspace, created and dropped here. */

@@ -7,8 +7,6 @@ import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.EcsContainerSpecs;
 import io.harbormaster.agent.runtime.docker.DockerRuntime;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,9 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
@@ -44,7 +39,7 @@ public final class RunTaskLatencyBenchmark {
   static final Duration TASK_TIMEOUT = Duration.ofSeconds(60);
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> env = readEnv(Path.of(args[0]));
+    Map<String, String> env = BenchmarkSupport.readEnv(Path.of(args[0]));
     String dockerHost = args[1];
     int count = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     String cluster = args.length > 3 ? args[3] : "default";
@@ -52,7 +47,7 @@ public final class RunTaskLatencyBenchmark {
     // threads then compete with Docker on 2 cores. The figure is of a warm control plane.
     int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 3;
 
-    try (EcsClient ecs = ecsClient(env);
+    try (EcsClient ecs = BenchmarkSupport.ecsClient(env);
         DockerRuntime docker = DockerRuntime.connect(dockerHost)) {
       String td = registerBusybox(ecs, "latency-");
       docker.ensureImage(IMAGE);
@@ -160,19 +155,8 @@ public final class RunTaskLatencyBenchmark {
    * Created→engine StartedAt, engine StartedAt→start returned] in nanos.
    */
   static long[] rawCreateStart(DockerRuntime docker, int i) {
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode container = json.createObjectNode().put("name", "main").put("image", IMAGE)
-        .put("memory", MEMORY_MIB).put("essential", true).put("stopTimeout", 5);
-    ArrayNode command = container.putArray("command");
-    COMMAND.forEach(command::add);
-    ObjectNode taskDefinition = json.createObjectNode().put("networkMode", "host");
-    taskDefinition.putArray("containerDefinitions").add(container);
-    String taskId = "raw" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    Map<String, String> labels = new HashMap<>();
-    labels.put(ContainerLabels.TASK_ARN, "arn:aws:ecs:us-east-1:000000000000:task/raw/" + taskId);
-    labels.put(ContainerLabels.CONTAINER_NAME, "main");
-    labels.put("io.harbormaster.test", "true");
-    ContainerSpec spec = EcsContainerSpecs.fromContainerDefinition(container, taskDefinition, labels);
+    String taskArn = "arn:aws:ecs:us-east-1:000000000000:task/raw/" + rawTaskId();
+    ContainerSpec spec = rawSpec(ContainerLabels.TASK_ARN, taskArn);
     long wall0 = epochNanosNow();
     long t0 = System.nanoTime();
     String id = docker.create(spec);
@@ -184,13 +168,37 @@ public final class RunTaskLatencyBenchmark {
     long engineCreated = epochNanos(inspected.getCreated());
     long engineStarted = epochNanos(inspected.getState().getStartedAt());
     docker.inspect(id);
-    docker.listByLabel(ContainerLabels.TASK_ARN, labels.get(ContainerLabels.TASK_ARN));
+    docker.listByLabel(ContainerLabels.TASK_ARN, taskArn);
     docker.ensureImage(IMAGE);
     long t3 = System.nanoTime();
     docker.stop(id, Duration.ofSeconds(5));
     docker.remove(id);
     return new long[] {t1 - t0, t2 - t1, t3 - t2, engineCreated - wall0, engineStarted - engineCreated,
         wall2 - engineStarted};
+  }
+
+  /** A task id for a raw container: no task of the server has it. */
+  static String rawTaskId() {
+    return "raw" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+
+  /**
+   * The benchmarks' busybox container ({@link #registerBusybox}) through the agent's own spec mapping, labelled as
+   * the agent labels a task's container, with {@code label} set to {@code value} instead of the task ARN's.
+   */
+  static ContainerSpec rawSpec(String label, String value) {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode container = json.createObjectNode().put("name", "main").put("image", IMAGE)
+        .put("memory", MEMORY_MIB).put("essential", true).put("stopTimeout", 5);
+    ArrayNode command = container.putArray("command");
+    COMMAND.forEach(command::add);
+    ObjectNode taskDefinition = json.createObjectNode().put("networkMode", "host");
+    taskDefinition.putArray("containerDefinitions").add(container);
+    Map<String, String> labels = new HashMap<>();
+    labels.put(label, value);
+    labels.put(ContainerLabels.CONTAINER_NAME, "main");
+    labels.put("io.harbormaster.test", "true");
+    return EcsContainerSpecs.fromContainerDefinition(container, taskDefinition, labels);
   }
 
   static long epochNanos(String isoTime) {
@@ -210,27 +218,11 @@ public final class RunTaskLatencyBenchmark {
         s[s.length - 1] / 1e6);
   }
 
-  /** Nearest-rank percentile, in ms. */
+  /** Nearest-rank percentile of unsorted values in nanos, in ms. */
   static double pct(long[] nanos, double p) {
     long[] s = nanos.clone();
     Arrays.sort(s);
-    int rank = (int) Math.ceil(p / 100.0 * s.length);
-    return s[Math.max(0, Math.min(s.length - 1, rank - 1))] / 1e6;
-  }
-
-  /** The SDK client of the `up` whose env file the scripts pass (endpoint, region, the admin's key). */
-  static EcsClient ecsClient(Map<String, String> env) {
-    return pointedAt(EcsClient.builder(), env).build();
-  }
-
-  /** Endpoint, region and the admin's key of the `up` whose env file the scripts pass, on any SDK client builder. */
-  static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>> B pointedAt(B builder,
-      Map<String, String> env) {
-    return builder
-        .endpointOverride(URI.create(env.get("HARBORMASTER_ENDPOINT")))
-        .region(Region.of(env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")))
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))));
+    return BenchmarkSupport.percentile(s, p) / 1e6;
   }
 
   /** The benchmarks' task: one essential busybox container, host network, that exits on SIGTERM. */
@@ -240,17 +232,6 @@ public final class RunTaskLatencyBenchmark {
             .containerDefinitions(ContainerDefinition.builder().name("main").image(IMAGE).memory(MEMORY_MIB)
                 .essential(true).command(COMMAND).stopTimeout(5).build()))
         .taskDefinition().taskDefinitionArn();
-  }
-
-  static Map<String, String> readEnv(Path file) throws java.io.IOException {
-    Map<String, String> out = new HashMap<>();
-    for (String line : Files.readAllLines(file)) {
-      if (line.startsWith("export ") && line.contains("=")) {
-        String kv = line.substring("export ".length());
-        out.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-      }
-    }
-    return out;
   }
 
   private RunTaskLatencyBenchmark() {}

@@ -1,18 +1,14 @@
 package io.harbormaster.loadtest;
 
-import io.harbormaster.loadtest.PlacementThroughputBenchmark.CpuSample;
-import java.nio.file.Path;
+import io.harbormaster.loadtest.BenchmarkSupport.CpuSample;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.ecs.EcsAsyncClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
-import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
@@ -37,14 +33,7 @@ public final class ServiceRolloutBenchmark {
   static final int INSTANCE_SAMPLE_EVERY = 5;
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> env = RunTaskLatencyBenchmark.readEnv(Path.of(args[1]));
-    String cluster = args[2];
-    try (EcsAsyncClient ecs = PlacementThroughputBenchmark.client(env)) {
-      if (args[0].equals("prepare")) {
-        ecs.createCluster(r -> r.clusterName(cluster)).get(60, TimeUnit.SECONDS);
-        System.out.println("cluster " + cluster + " created");
-        return;
-      }
+    HollowFleet.commandLine(args, (env, ecs, cluster) -> {
       int hosts = Integer.parseInt(args[3]);
       int tasks = Integer.parseInt(args[4]);
       long serverPid = Long.parseLong(args[5]);
@@ -52,17 +41,19 @@ public final class ServiceRolloutBenchmark {
       int minHealthy = args.length > 7 ? Integer.parseInt(args[7]) : 100;
       int maxPercent = args.length > 8 ? Integer.parseInt(args[8]) : 200;
       new ServiceRolloutBenchmark(ecs, cluster, serverPid, cassandraPid).run(hosts, tasks, minHealthy, maxPercent);
-    }
+    });
   }
 
   private final EcsAsyncClient ecs;
   private final String cluster;
+  private final HollowFleet fleet;
   private final long serverPid;
   private final long cassandraPid;
 
   ServiceRolloutBenchmark(EcsAsyncClient ecs, String cluster, long serverPid, long cassandraPid) {
     this.ecs = ecs;
     this.cluster = cluster;
+    this.fleet = new HollowFleet(ecs, cluster);
     this.serverPid = serverPid;
     this.cassandraPid = cassandraPid;
   }
@@ -81,7 +72,7 @@ public final class ServiceRolloutBenchmark {
     double serverCores;
     double cassandraCores;
     double machineCores;
-    Check check;
+    HollowFleet.OverCommitCheck check;
     final List<String> progress = new ArrayList<>();
 
     Phase(String name) {
@@ -91,7 +82,7 @@ public final class ServiceRolloutBenchmark {
 
   void run(int hosts, int tasks, int minHealthy, int maxPercent) throws Exception {
     long w0 = System.nanoTime();
-    List<String> instanceArns = awaitFleet(hosts, Duration.ofMinutes(5));
+    List<String> instanceArns = fleet.awaitConnected(hosts, Duration.ofMinutes(5));
     System.out.printf("fleet: %d instances registered and connected after %.1f s%n", instanceArns.size(),
         (System.nanoTime() - w0) / 1e9);
     String rev1 = register("1");
@@ -138,20 +129,21 @@ public final class ServiceRolloutBenchmark {
     line("server CPU (cores)", f2(create.serverCores), f2(update.serverCores));
     line("Cassandra CPU (cores)", f2(create.cassandraCores), f2(update.cassandraCores));
     line("machine CPU (cores busy of 2)", f2(create.machineCores), f2(update.machineCores));
-    line("instances over-committed (remaining < 0)", "" + create.check.negative, "" + update.check.negative);
-    line("instances registered - tasks != remaining", "" + create.check.mismatched, "" + update.check.mismatched);
-    line("tasks on instances at steady state", "" + create.check.tasks, "" + update.check.tasks);
-    line("busiest instance (tasks)", "" + create.check.maxTasks, "" + update.check.maxTasks);
+    line("instances over-committed (remaining < 0)", "" + create.check.negative(), "" + update.check.negative());
+    line("instances registered - tasks != remaining", "" + create.check.mismatched(),
+        "" + update.check.mismatched());
+    line("tasks on instances at steady state", "" + create.check.tasks(), "" + update.check.tasks());
+    line("busiest instance (tasks)", "" + create.check.maxTasks(), "" + update.check.maxTasks());
     System.out.println("service events: " + last.events().size() + " recorded; deployments now: "
         + last.deployments().stream().map(d -> d.status() + " " + d.taskDefinition().replaceAll(".*/", "") + " "
             + d.rolloutState() + " running " + d.runningCount()).toList());
     boolean overMax = create.maxServiceLive > maxLive || update.maxServiceLive > maxLive
         || create.maxInstanceLive > maxLive || update.maxInstanceLive > maxLive;
-    boolean overCommit = create.check.negative + update.check.negative + create.check.mismatched
-        + update.check.mismatched > 0;
+    boolean overCommit = create.check.negative() + update.check.negative() + create.check.mismatched()
+        + update.check.mismatched() > 0;
     System.out.println("maximumPercent check: " + (overMax ? "FAILED" : "OK"));
-    System.out.println("over-commit check: " + (overCommit ? "FAILED " + create.check.examples + " "
-        + update.check.examples : "OK"));
+    System.out.println("over-commit check: " + (overCommit ? "FAILED " + create.check.examples() + " "
+        + update.check.examples() : "OK"));
     if (overMax || overCommit) System.exit(3);
   }
 
@@ -191,7 +183,7 @@ public final class ServiceRolloutBenchmark {
       if (phase.firstAllPlacedS < 0 && primaryLive(s, taskDefinition) >= tasks) phase.firstAllPlacedS = now / 1e9;
       if (phase.samples % INSTANCE_SAMPLE_EVERY == 0) {
         try {
-          long onInstances = describeAll(instanceArns).stream()
+          long onInstances = fleet.describe(instanceArns).stream()
               .mapToLong(ci -> ci.runningTasksCount() + ci.pendingTasksCount()).sum();
           phase.maxInstanceLive = Math.max(phase.maxInstanceLive, onInstances);
           phase.instanceSamples++;
@@ -231,85 +223,13 @@ public final class ServiceRolloutBenchmark {
     phase.serverCores = after.server(before, nanos);
     phase.cassandraCores = after.cassandra(before, nanos);
     phase.machineCores = after.machine(before);
-    phase.check = checkInstances(instanceArns);
+    phase.check = fleet.checkOverCommit(instanceArns, TASK_CPU, TASK_MEMORY);
     System.out.printf("%s: %.1f s, %.0f tasks/s (load average %s)%n", phase.name, phase.seconds,
         tasks / phase.seconds, ServiceStartupBenchmark.loadAverage());
   }
 
   private Service describe() throws Exception {
     return ecs.describeServices(r -> r.cluster(cluster).services(SERVICE)).get(2, TimeUnit.MINUTES).services().get(0);
-  }
-
-  private List<String> awaitFleet(int hosts, Duration timeout) throws Exception {
-    long t0 = System.nanoTime();
-    while (true) {
-      try {
-        List<String> arns = listInstances();
-        List<String> connected = describeAll(arns).stream().filter(ContainerInstance::agentConnected)
-            .map(ContainerInstance::containerInstanceArn).toList();
-        if (connected.size() >= hosts) return connected;
-        System.out.println("fleet: " + arns.size() + " listed, " + connected.size() + " connected");
-      } catch (ExecutionException e) {
-        System.out.println("fleet: " + e.getCause()); // the server is busy with the registrations
-      }
-      if (System.nanoTime() - t0 > timeout.toNanos()) throw new IllegalStateException("no fleet after " + timeout);
-      Thread.sleep(2000);
-    }
-  }
-
-  private List<String> listInstances() throws Exception {
-    List<String> arns = new ArrayList<>();
-    String token = null;
-    do {
-      String t = token;
-      var out = ecs.listContainerInstances(r -> r.cluster(cluster).maxResults(100).nextToken(t)).get();
-      arns.addAll(out.containerInstanceArns());
-      token = out.nextToken();
-    } while (token != null);
-    return arns;
-  }
-
-  private List<ContainerInstance> describeAll(List<String> arns) throws Exception {
-    List<ContainerInstance> all = new ArrayList<>();
-    for (int i = 0; i < arns.size(); i += 100) {
-      List<String> batch = arns.subList(i, Math.min(arns.size(), i + 100));
-      all.addAll(ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(batch)).get()
-          .containerInstances());
-    }
-    return all;
-  }
-
-  record Check(int negative, int mismatched, long tasks, int maxTasks, List<String> examples) {}
-
-  /** remaining ≥ 0, and registered − Σ(tasks' demand) = remaining, for CPU and MEMORY, on every instance. */
-  private Check checkInstances(List<String> arns) throws Exception {
-    int negative = 0;
-    int mismatched = 0;
-    long tasks = 0;
-    int maxTasks = 0;
-    List<String> examples = new ArrayList<>();
-    for (ContainerInstance ci : describeAll(arns)) {
-      int n = ci.runningTasksCount() + ci.pendingTasksCount();
-      tasks += n;
-      maxTasks = Math.max(maxTasks, n);
-      for (String name : List.of("CPU", "MEMORY")) {
-        int registered = value(ci.registeredResources(), name);
-        int remaining = value(ci.remainingResources(), name);
-        int per = name.equals("CPU") ? TASK_CPU : TASK_MEMORY;
-        if (remaining < 0) negative++;
-        if (registered - n * per != remaining) mismatched++;
-        if ((remaining < 0 || registered - n * per != remaining) && examples.size() < 5) {
-          examples.add(ci.containerInstanceArn() + " " + name + " registered " + registered + " tasks " + n
-              + " remaining " + remaining);
-        }
-      }
-    }
-    return new Check(negative, mismatched, tasks, maxTasks, examples);
-  }
-
-  private static int value(List<Resource> resources, String name) {
-    return resources.stream().filter(r -> r.name().equals(name)).findFirst().map(Resource::integerValue)
-        .orElseThrow(() -> new IllegalStateException("no " + name));
   }
 
   private static void line(String name, String a, String b) {

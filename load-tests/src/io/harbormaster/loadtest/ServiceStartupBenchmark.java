@@ -1,19 +1,15 @@
 package io.harbormaster.loadtest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.model.Container;
 import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.EcsContainerSpecs;
 import io.harbormaster.agent.runtime.docker.DockerRuntime;
-import io.harbormaster.loadtest.PlacementThroughputBenchmark.CpuSample;
+import io.harbormaster.loadtest.BenchmarkSupport.CpuSample;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,7 +44,7 @@ public final class ServiceStartupBenchmark {
   static final Duration TIMEOUT = Duration.ofMinutes(3);
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> env = RunTaskLatencyBenchmark.readEnv(Path.of(args[0]));
+    Map<String, String> env = BenchmarkSupport.readEnv(Path.of(args[0]));
     String dockerHost = args[1];
     int tasks = args.length > 2 ? Integer.parseInt(args[2]) : 50;
     int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
@@ -57,7 +53,7 @@ public final class ServiceStartupBenchmark {
     long serverPid = args.length > 7 ? Long.parseLong(args[6]) : -1;
     long cassandraPid = args.length > 7 ? Long.parseLong(args[7]) : -1;
 
-    try (EcsClient ecs = RunTaskLatencyBenchmark.ecsClient(env);
+    try (EcsClient ecs = BenchmarkSupport.ecsClient(env);
         DockerRuntime docker = DockerRuntime.connect(dockerHost)) {
       String td = RunTaskLatencyBenchmark.registerBusybox(ecs, "svc-startup-");
       docker.ensureImage(IMAGE);
@@ -340,19 +336,7 @@ public final class ServiceStartupBenchmark {
 
   /** The task's container through the agent's own mapping (as RunTaskLatencyBenchmark.rawCreateStart). */
   static ContainerSpec rawSpec() {
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode container = json.createObjectNode().put("name", "main").put("image", IMAGE)
-        .put("memory", MEMORY_MIB).put("essential", true).put("stopTimeout", 5);
-    ArrayNode command = container.putArray("command");
-    COMMAND.forEach(command::add);
-    ObjectNode taskDefinition = json.createObjectNode().put("networkMode", "host");
-    taskDefinition.putArray("containerDefinitions").add(container);
-    String taskId = "raw" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    Map<String, String> labels = new HashMap<>();
-    labels.put("io.harbormaster.test.raw-task", taskId);
-    labels.put(ContainerLabels.CONTAINER_NAME, "main");
-    labels.put("io.harbormaster.test", "true");
-    return EcsContainerSpecs.fromContainerDefinition(container, taskDefinition, labels);
+    return RunTaskLatencyBenchmark.rawSpec("io.harbormaster.test.raw-task", RunTaskLatencyBenchmark.rawTaskId());
   }
 
   static String loadAverage() {

@@ -1,5 +1,6 @@
 package io.harbormaster.agent;
 
+import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.ContainerState.Health;
@@ -20,6 +19,7 @@ import io.harbormaster.api.agent.AgentMessages.TaskReport;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.StateReport;
 import io.harbormaster.task.TaskStatus;
+import io.harbormaster.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TaskRunnerTest {
   private static final Duration DEADLINE = Duration.ofSeconds(5);
+  private static final Duration POLL = Duration.ofMillis(5);
   private static final Duration NO_CLEANUP_IN_A_TEST = Duration.ofHours(1);
   private static final String TASK_ID = "0123456789abcdef0123456789abcdef";
   private static final String CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/default";
@@ -601,36 +603,18 @@ class TaskRunnerTest {
 
   /** The engine's current report of the task once it meets {@code condition}; fails after the deadline. */
   private static StateReport awaitReport(RuntimeTaskEngine engine, String what, Predicate<StateReport> condition) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    StateReport last = null;
-    while (System.nanoTime() < deadline) {
-      Optional<StateReport> current = engine.reports().stream().filter(r -> r.taskId().equals(TASK_ID))
-          .map(TaskReport::report).findFirst();
-      if (current.isPresent()) {
-        last = current.get();
-        if (condition.test(last)) return last;
-      }
-      sleep();
-    }
-    return fail("no report with " + what + " within " + DEADLINE + "; last: " + last);
+    AtomicReference<StateReport> last = new AtomicReference<>();
+    boolean met = Await.within(DEADLINE, POLL, () -> engine.reports().stream()
+        .filter(r -> r.taskId().equals(TASK_ID)).map(TaskReport::report).findFirst()
+        .map(current -> {
+          last.set(current);
+          return condition.test(current);
+        }).orElse(false));
+    return met ? last.get() : fail("no report with " + what + " within " + DEADLINE + "; last: " + last.get());
   }
 
   private static void awaitUntil(String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) return;
-      sleep();
-    }
-    fail(what + " did not happen within " + DEADLINE);
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(5);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    if (!Await.within(DEADLINE, POLL, condition)) fail(what + " did not happen within " + DEADLINE);
   }
 
   private List<TaskStatus> statusesReported() {
@@ -675,13 +659,5 @@ class TaskRunnerTest {
           {"name":"init","image":"busybox:1","essential":false},
           {"name":"app","image":"app:1","dependsOn":[{"containerName":"init","condition":"%s"}]}]}
         """.formatted(condition);
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return AgentMessages.JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
   }
 }

@@ -1,10 +1,9 @@
 package io.harbormaster.cluster;
 
+import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.harbormaster.common.Tag;
 import java.time.Instant;
@@ -70,13 +69,5 @@ class ClusterSerializationTest {
         List.of());
     assertNull(spec.configuration());
     assertNull(spec.defaultCapacityProviderStrategy());
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return new ObjectMapper().readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
   }
 }

@@ -2,12 +2,13 @@ package io.harbormaster.cluster;
 
 import static io.harbormaster.testing.EntityTestKit.assertRefused;
 import static io.harbormaster.testing.EntityTestKit.success;
+import static io.harbormaster.testing.Json.JSON;
+import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.cluster.Cluster.ActiveCluster;
 import io.harbormaster.cluster.Cluster.ClusterConfigurationChanged;
@@ -58,7 +59,6 @@ class ClusterTest {
   ActorTestKit testKit = new JUnit5TestKitBuilder().withName("ClusterTest").withCustomConfig(EntityTestKit.config())
       .build();
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCOUNT = "123456789012";
   private static final Instant CREATED = Instant.parse("2026-11-02T09:00:00Z");
   private static final Instant UPDATED = Instant.parse("2026-11-02T10:00:00Z");
@@ -420,14 +420,6 @@ class ClusterTest {
     execute.put("logging", logging);
     execute.put("kmsKeyId", "alias/ecs");
     return configuration;
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(text, e);
-    }
   }
 
   private static List<Tag> tags(String prefix, int count) {

@@ -1,11 +1,11 @@
 package io.harbormaster.events;
 
+import static io.harbormaster.testing.Json.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.events.ResourceKind.Change;
 import io.harbormaster.instance.ContainerInstance;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
 
 /** Journal events of tasks and container instances become the EventBridge events ECS publishes. */
 class EcsEventMappingTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REGION = "us-west-2";
   private static final String TASK_ID = "111122223333/FargateCluster/c13b4cb40f1f4fe4a2971f76ae5a47ad";
   private static final Instant T0 = Instant.parse("2020-01-23T17:57:34.402Z");

@@ -1,11 +1,11 @@
 package io.harbormaster.events;
 
+import static io.harbormaster.testing.Json.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.events.stream.EventStreamClient;
 import io.harbormaster.testing.Await;
 import io.harbormaster.testing.EcsClients;
@@ -40,7 +40,6 @@ import software.amazon.awssdk.services.ecs.model.Resource;
 @ExtendWith(SharedCassandra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EventHooksIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INSTANCE_EVENTS =
       "{\"source\":[\"aws.ecs\"],\"detail-type\":[\"ECS Container Instance State Change\"]}";
   private static final Duration DELIVERY = Duration.ofSeconds(90);

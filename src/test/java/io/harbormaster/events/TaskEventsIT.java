@@ -1,10 +1,10 @@
 package io.harbormaster.events;
 
+import static io.harbormaster.testing.Json.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.testing.Await;
 import io.harbormaster.testing.DockerCluster;
 import io.harbormaster.testing.SharedDocker;
@@ -30,7 +30,6 @@ import software.amazon.awssdk.services.ecs.model.NetworkMode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
 class TaskEventsIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private DockerCluster docker;
   private EcsClient ecs;
   private WebhookReceiver receiver;

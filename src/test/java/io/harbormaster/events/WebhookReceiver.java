@@ -1,7 +1,8 @@
 package io.harbormaster.events;
 
+import static io.harbormaster.testing.Json.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.harbormaster.events.hooks.WebhookClient;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.util.concurrent.Executors;
  * or 500 while {@link #failing} is set. {@code delayMillis} makes each answer slow, so deliveries are in flight.
  */
 final class WebhookReceiver implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   record Received(String eventId, JsonNode event, boolean signatureValid) {
     String resource() {

@@ -9,6 +9,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.harbormaster.testing.Await;
 import io.harbormaster.testing.ProjectHome;
 import io.harbormaster.testing.SharedCassandra;
 import java.nio.ByteBuffer;
@@ -46,7 +47,7 @@ class EmbeddedCassandraIT {
       first.close();
       return null;
     });
-    assertFalse(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false), "first node still running");
+    assertFalse(Await.alive(firstPid), "first node still running");
     assertFalse(Files.exists(dataDir.resolve("cassandra.pid")));
 
     EmbeddedCassandra second = timed("restart (same data dir)", () -> EmbeddedCassandra.start(HOME, settings));
@@ -59,7 +60,7 @@ class EmbeddedCassandraIT {
     // A run that crashed without close(): the next start on the same data dir stops its node first.
     long leftoverPid = second.pid();
     try (EmbeddedCassandra third = timed("start over a leftover node", () -> EmbeddedCassandra.start(HOME, settings))) {
-      assertFalse(ProcessHandle.of(leftoverPid).map(ProcessHandle::isAlive).orElse(false), "leftover node still running");
+      assertFalse(Await.alive(leftoverPid), "leftover node still running");
       try (CqlSession session = third.openSession()) {
         assertEquals("task started", readEvent(session));
       }

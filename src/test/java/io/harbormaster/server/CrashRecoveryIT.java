@@ -95,7 +95,7 @@ class CrashRecoveryIT {
         .capacityProviders("FARGATE", "FARGATE_SPOT")
         .defaultCapacityProviderStrategy(s -> s.capacityProvider("FARGATE").weight(2).base(1))
         .tags(tag("env", "prod"), tag("team", "core")));
-    String alphaArn = arnOf(ecs, "alpha");
+    String alphaArn = EcsClients.clusterArn(ecs, "alpha");
     ecs.updateClusterSettings(r -> r.cluster("alpha")
         .settings(s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS).value("disabled")));
     // Only serviceConnectDefaults: the configuration must stay as it is, in memory and after a replay.
@@ -110,7 +110,7 @@ class CrashRecoveryIT {
 
     // One cluster with many events: the snapshot at 100 plus the events after it.
     ecs.createCluster(r -> r.clusterName("busy"));
-    String busyArn = arnOf(ecs, "busy");
+    String busyArn = EcsClients.clusterArn(ecs, "busy");
     for (int i = 0; i < TAG_OPERATIONS; i++) {
       int n = i;
       if (i % 7 == 6) {
@@ -230,7 +230,7 @@ class CrashRecoveryIT {
     ecs.createCluster(r -> r.clusterName("delta"));
     Cluster gamma = ecs.createCluster(r -> r.clusterName("gamma")).cluster();
     assertEquals("ACTIVE", gamma.status());
-    String busyArn = arnOf(ecs, "busy");
+    String busyArn = EcsClients.clusterArn(ecs, "busy");
     ecs.tagResource(r -> r.resourceArn(busyArn).tags(tag("after", "restart")));
     List<Tag> busyTags = ecs.listTagsForResource(r -> r.resourceArn(busyArn)).tags();
     List<Tag> busyBefore = ((software.amazon.awssdk.services.ecs.model.ListTagsForResourceResponse)
@@ -239,20 +239,9 @@ class CrashRecoveryIT {
     expected.add(tag("after", "restart"));
     assertEquals(expected, busyTags);
 
-    List<String> arns = new ArrayList<>();
-    String token = null;
-    do {
-      String t = token;
-      ListClustersResponse page = ecs.listClusters(r -> r.nextToken(t));
-      arns.addAll(page.clusterArns());
-      token = page.nextToken();
-    } while (token != null);
+    List<String> arns = EcsClients.allClusterArns(ecs);
     assertEquals(BULK_CLUSTERS + 5, arns.size(), "alpha, beta, busy, delta, gamma and the bulk clusters: " + arns);
     assertTrue(arns.stream().anyMatch(a -> a.endsWith("/delta")) && arns.stream().anyMatch(a -> a.endsWith("/gamma")));
-  }
-
-  private static String arnOf(EcsClient ecs, String cluster) {
-    return ecs.describeClusters(r -> r.clusters(cluster)).clusters().get(0).clusterArn();
   }
 
   private static Tag tag(String key, String value) {

@@ -25,7 +25,6 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ClusterField;
 import software.amazon.awssdk.services.ecs.model.ClusterSettingName;
-import software.amazon.awssdk.services.ecs.model.ListClustersResponse;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 
@@ -98,7 +97,7 @@ class TwoNodeClusterIT {
 
           // Writable through the survivors, including what node 1 hosted.
           for (String name : hostedByNode1) {
-            ecs2.tagResource(r -> r.resourceArn(arn(ecs2, name)).tags(tag("after", "failover")));
+            ecs2.tagResource(r -> r.resourceArn(EcsClients.clusterArn(ecs2, name)).tags(tag("after", "failover")));
             ecs2.updateClusterSettings(r -> r.cluster(name)
                 .settings(s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS).value("enhanced")));
           }
@@ -112,7 +111,7 @@ class TwoNodeClusterIT {
             assertTrue(c.tags().contains(tag("after", "failover")), name + ": " + c);
             assertEquals("enhanced", c.settings().get(0).value(), name + ": " + c);
           }
-          assertTrue(listAll(ecs3).stream().anyMatch(a -> a.endsWith("/after-failover")));
+          assertTrue(EcsClients.allClusterArns(ecs3).stream().anyMatch(a -> a.endsWith("/after-failover")));
           System.out.printf("[TwoNodeClusterIT] writes through nodes 2 and 3 after the failover: ok%n");
         }
       }
@@ -302,21 +301,6 @@ class TwoNodeClusterIT {
         + FAILOVER_LIMIT.plusSeconds(60) + "; last: " + last);
   }
 
-  private static List<String> listAll(EcsClient ecs) {
-    List<String> arns = new ArrayList<>();
-    String token = null;
-    do {
-      String t = token;
-      ListClustersResponse page = ecs.listClusters(r -> r.nextToken(t));
-      arns.addAll(page.clusterArns());
-      token = page.nextToken();
-    } while (token != null);
-    return arns;
-  }
-
-  private static String arn(EcsClient ecs, String cluster) {
-    return ecs.describeClusters(r -> r.clusters(cluster)).clusters().get(0).clusterArn();
-  }
 
   private static <T> T timed(String what, Callable<T> start) throws Exception {
     long t0 = System.nanoTime();

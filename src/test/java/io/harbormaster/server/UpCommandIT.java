@@ -1,12 +1,13 @@
 package io.harbormaster.server;
 
+import static io.harbormaster.testing.Json.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.persistence.FreePorts;
+import io.harbormaster.testing.Await;
 import io.harbormaster.testing.EcsClients;
 import io.harbormaster.testing.ProjectHome;
 import java.io.BufferedReader;
@@ -98,7 +99,7 @@ class UpCommandIT {
     }
 
     long cassandraPid = cassandraPid(dataDir);
-    assertTrue(ProcessHandle.of(cassandraPid).map(ProcessHandle::isAlive).orElse(false), "Cassandra is running");
+    assertTrue(Await.alive(cassandraPid), "Cassandra is running");
     long stopMillis = first.sigtermAndAwaitGone(cassandraPid);
     System.out.printf("[UpCommandIT] SIGTERM: up and its Cassandra gone in %d ms%n", stopMillis);
     assertFalse(Files.exists(dataDir.resolve("cassandra/cassandra.pid")), "the pid file of a stopped Cassandra");
@@ -142,17 +143,12 @@ class UpCommandIT {
     cassandraPid(dataDir);
     first.process.destroyForcibly();
     first.process.waitFor(30, TimeUnit.SECONDS);
-    assertTrue(ProcessHandle.of(enginePid).map(ProcessHandle::isAlive).orElse(false),
-        "the engine runs on after kill -9 of up");
+    assertTrue(Await.alive(enginePid), "the engine runs on after kill -9 of up");
 
     Up second = Up.start(this, dataDir, ports, "up-after-kill");
     assertEquals(enginePid, Long.parseLong(Files.readString(enginePidFile).strip()), "the same engine is reused");
     second.sigtermAndAwaitGone(cassandraPid(dataDir));
-    long deadline = System.nanoTime() + STOP_LIMIT.toNanos();
-    while (ProcessHandle.of(enginePid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertFalse(ProcessHandle.of(enginePid).map(ProcessHandle::isAlive).orElse(false),
+    assertTrue(Await.within(STOP_LIMIT, Duration.ofMillis(100), () -> !Await.alive(enginePid)),
         "the private engine (pid " + enginePid + ") still runs after the second up stopped:\n" + second.output());
     deleteRecursively(dataDir);
   }
@@ -163,8 +159,7 @@ class UpCommandIT {
     Path dataDir = freshDataDir();
     Up up = Up.launch(this, dataDir, Ports.pick(), "up-early-stop");
     Path pidFile = dataDir.resolve("cassandra/cassandra.pid");
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (!Files.exists(pidFile) && up.process.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
+    Await.within(START_TIMEOUT, Duration.ofMillis(50), () -> Files.exists(pidFile) || !up.process.isAlive());
     assertTrue(Files.exists(pidFile), "Cassandra was not started:\n" + up.output());
     long cassandraPid = cassandraPid(dataDir);
     assertFalse(up.output().contains("Harbormaster is up."), "too late: up was already ready");
@@ -263,14 +258,10 @@ class UpCommandIT {
     long sigtermAndAwaitGone(long cassandraPid) throws InterruptedException {
       long t0 = System.nanoTime();
       process.destroy();
-      long deadline = t0 + STOP_LIMIT.toNanos();
-      while (System.nanoTime() < deadline
-          && (process.isAlive() || ProcessHandle.of(cassandraPid).map(ProcessHandle::isAlive).orElse(false))) {
-        Thread.sleep(100);
-      }
+      Await.within(STOP_LIMIT, Duration.ofMillis(100), () -> !process.isAlive() && !Await.alive(cassandraPid));
       long millis = (System.nanoTime() - t0) / 1_000_000;
       assertFalse(process.isAlive(), "up still runs " + STOP_LIMIT + " after SIGTERM:\n" + output());
-      assertFalse(ProcessHandle.of(cassandraPid).map(ProcessHandle::isAlive).orElse(false),
+      assertFalse(Await.alive(cassandraPid),
           "its Cassandra (pid " + cassandraPid + ") still runs " + millis + " ms after SIGTERM to up:\n" + output());
       return millis;
     }
@@ -317,7 +308,7 @@ class UpCommandIT {
     assertTrue(admin.waitFor(2, TimeUnit.MINUTES), "admin create-account did not finish");
     String out = stdout.get(10, TimeUnit.SECONDS);
     assertEquals(0, admin.exitValue(), "admin create-account failed:\n" + out + stderr.get(10, TimeUnit.SECONDS));
-    JsonNode json = new ObjectMapper().readTree(out);
+    JsonNode json = JSON.readTree(out);
     return new AdminOutput(json.path("accountId").asText(), json.path("accessKeyId").asText(),
         json.path("secretAccessKey").asText());
   }

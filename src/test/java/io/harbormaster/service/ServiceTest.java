@@ -2,13 +2,13 @@ package io.harbormaster.service;
 
 import static io.harbormaster.testing.EntityTestKit.assertRefused;
 import static io.harbormaster.testing.EntityTestKit.success;
+import static io.harbormaster.testing.Json.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Tag;
 import io.harbormaster.instance.ContainerInstance.Demand;
@@ -48,6 +48,7 @@ import io.harbormaster.service.ServiceReconciler.Throttle;
 import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.task.TaskStatus;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
+import io.harbormaster.testing.Await;
 import io.harbormaster.testing.EntityTestKit;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +90,6 @@ class ServiceTest {
   ActorTestKit testKit = new JUnit5TestKitBuilder().withName("ServiceTest").withCustomConfig(EntityTestKit.config())
       .build();
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCOUNT = "123456789012";
   private static final String CLUSTER = "default";
   private static final String TD1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
@@ -243,18 +243,7 @@ class ServiceTest {
   }
 
   private static ServiceView awaitView(Fixture f, String what, Predicate<ServiceView> done) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    ServiceView last = view(f);
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what + ": " + last);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      last = view(f);
-    }
-    return last;
+    return Await.until(what, Duration.ofSeconds(10), Duration.ofMillis(20), () -> view(f), done);
   }
 
   private static List<Object> journal(Fixture f) {

@@ -1,13 +1,12 @@
 package io.harbormaster.task;
 
+import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.task.Task.ContainerState;
 import io.harbormaster.task.Task.ContainerStateChanged;
 import io.harbormaster.task.Task.Event;
@@ -268,13 +267,8 @@ class TaskProgressTest {
   }
 
   private static TaskSpec spec() {
-    try {
-      return new TaskSpec("arn:aws:ecs:us-east-1:123456789012:task-definition/app:1", "app", 1,
-          new ObjectMapper().readTree("""
-              {"containerDefinitions":[{"name":"app","image":"busybox:1"},{"name":"sidecar","image":"envoy:1"}]}
-              """), null, null, null, List.of(), "i-1", 0, 0, null, null);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return new TaskSpec("arn:aws:ecs:us-east-1:123456789012:task-definition/app:1", "app", 1, json("""
+        {"containerDefinitions":[{"name":"app","image":"busybox:1"},{"name":"sidecar","image":"envoy:1"}]}
+        """), null, null, null, List.of(), "i-1", 0, 0, null, null);
   }
 }

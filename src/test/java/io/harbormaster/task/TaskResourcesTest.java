@@ -1,16 +1,14 @@
 package io.harbormaster.task;
 
+import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.instance.ContainerInstance.Demand;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TaskResourcesTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   // ---- cpu and memory ----
 
@@ -192,13 +190,5 @@ class TaskResourcesTest {
         """);
 
     assertEquals(Set.of(8080, 8081), TaskResources.demand(definition, null).tcpPorts());
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
   }
 }

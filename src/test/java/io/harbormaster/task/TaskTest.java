@@ -2,14 +2,12 @@ package io.harbormaster.task;
 
 import static io.harbormaster.testing.EntityTestKit.assertRefused;
 import static io.harbormaster.testing.EntityTestKit.success;
+import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Tag;
 import io.harbormaster.task.Task.Command;
@@ -57,7 +55,6 @@ class TaskTest {
   ActorTestKit testKit = new JUnit5TestKitBuilder().withName("TaskTest").withCustomConfig(EntityTestKit.config())
       .build();
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCOUNT = "123456789012";
   private static final String CLUSTER = "default";
   private static final Instant CREATED = Instant.parse("2026-11-02T09:00:00Z");
@@ -487,13 +484,5 @@ class TaskTest {
           {"name":"log-router","image":"fluent-bit:3","memory":64,"essential":false}]}
         """), json("{\"containerOverrides\":[{\"name\":\"web\",\"environment\":[{\"name\":\"A\",\"value\":\"1\"}]}]}"),
         "family:web", "me", List.of(new Tag("team", "a")), "i-1", 0, 320, "us-east-1a", "token-1");
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
   }
 }

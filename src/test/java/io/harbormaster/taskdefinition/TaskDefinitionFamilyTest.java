@@ -2,12 +2,13 @@ package io.harbormaster.taskdefinition;
 
 import static io.harbormaster.testing.EntityTestKit.assertRefused;
 import static io.harbormaster.testing.EntityTestKit.success;
+import static io.harbormaster.testing.Json.JSON;
+import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Tag;
@@ -51,7 +52,6 @@ class TaskDefinitionFamilyTest {
   ActorTestKit testKit = new JUnit5TestKitBuilder().withName("TaskDefinitionFamilyTest")
       .withCustomConfig(EntityTestKit.config()).build();
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCOUNT = "123456789012";
   private static final String CALLER = "arn:aws:iam::123456789012:root";
   private static final Instant REGISTERED = Instant.parse("2026-11-02T09:00:00Z");
@@ -402,14 +402,6 @@ class TaskDefinitionFamilyTest {
     container.putArray("portMappings").addObject().put("containerPort", 80).put("protocol", "tcp");
     definition.putArray("compatibilities").add("EC2");
     return definition;
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(text, e);
-    }
   }
 
   private Revision register(JsonNode definition) {

@@ -1,14 +1,13 @@
 package io.harbormaster.taskdefinition;
 
+import static io.harbormaster.testing.Json.JSON;
+import static io.harbormaster.testing.Json.singleQuoted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.api.ecs.EcsException;
@@ -21,20 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class TaskDefinitionRulesTest {
 
-  /** Single quotes keep the JSON in the tests readable. */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
-
-  private static JsonNode tree(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(text, e);
-    }
-  }
-
   private static ObjectNode json(String text) {
-    return (ObjectNode) tree(text);
+    return (ObjectNode) singleQuoted(text);
   }
 
   /** A minimal valid request: one container, memory set, so each test changes only what it is about. */
@@ -170,7 +157,7 @@ class TaskDefinitionRulesTest {
     // api: everything it sent is unchanged; in its port mappings only the absent protocol is added.
     ObjectNode api = (ObjectNode) out.get("containerDefinitions").get(0);
     assertContainsAll(container(request, 0).deepCopy().without("portMappings"), api, "api");
-    assertEquals(tree("[{'containerPort':8080,'hostPort':80,'protocol':'tcp','name':'http','appProtocol':'http'},"
+    assertEquals(singleQuoted("[{'containerPort':8080,'hostPort':80,'protocol':'tcp','name':'http','appProtocol':'http'},"
         + "{'containerPort':8125,'protocol':'udp'}]"), api.get("portMappings"),
         "bridge mode: no hostPort is invented for a dynamic mapping");
     assertEquals(json("{'command':['CMD-SHELL','curl -f http://localhost:8080/ || exit 1'],"
@@ -191,7 +178,7 @@ class TaskDefinitionRulesTest {
     assertEquals(json("{'command':['CMD','redis-cli','ping'],'interval':30,'timeout':5,'retries':3}"),
         cache.get("healthCheck"));
 
-    assertEquals(tree("['EC2']"), out.get("compatibilities"));
+    assertEquals(singleQuoted("['EC2']"), out.get("compatibilities"));
     assertEquals("1 vCPU", out.get("cpu").asText(), "task cpu keeps the user's string");
     assertEquals("2 GB", out.get("memory").asText(), "task memory keeps the user's string");
     assertFalse(out.has("requiresAttributes"));
@@ -213,17 +200,17 @@ class TaskDefinitionRulesTest {
   @ValueSource(strings = {"host", "awsvpc"})
   void hostPortDefaultsToContainerPortInStaticModes(String mode) {
     ObjectNode request = minimal().put("networkMode", mode);
-    container(request, 0).set("portMappings", tree("[{'containerPort':8080},"
+    container(request, 0).set("portMappings", singleQuoted("[{'containerPort':8080},"
         + "{'containerPort':9090,'hostPort':9090,'protocol':'udp'}]"));
     JsonNode mappings = TaskDefinitionRules.normalize(request).get("containerDefinitions").get(0).get("portMappings");
-    assertEquals(tree("[{'containerPort':8080,'protocol':'tcp','hostPort':8080},"
+    assertEquals(singleQuoted("[{'containerPort':8080,'protocol':'tcp','hostPort':8080},"
         + "{'containerPort':9090,'hostPort':9090,'protocol':'udp'}]"), mappings);
   }
 
   @Test
   void tagsAreIgnoredAndTheInputIsNotModified() {
     ObjectNode request = minimal();
-    request.set("tags", tree("[{'key':'a','value':'b'}]"));
+    request.set("tags", singleQuoted("[{'key':'a','value':'b'}]"));
     ObjectNode before = request.deepCopy();
     ObjectNode out = TaskDefinitionRules.normalize(request);
     assertFalse(out.has("tags"));
@@ -472,7 +459,7 @@ class TaskDefinitionRulesTest {
       if (mode != null) {
         request.put("networkMode", mode);
       }
-      container(request, 0).set("portMappings", tree(mappingsJson));
+      container(request, 0).set("portMappings", singleQuoted(mappingsJson));
       return request;
     }
 
@@ -523,12 +510,12 @@ class TaskDefinitionRulesTest {
     void aHostPortIsUsedOnlyOnceInTheTask() {
       ObjectNode request = withMappings(null, "[{'containerPort':80,'hostPort':8080}]");
       ObjectNode side = addContainer(request, "{'name':'side','image':'busybox','memory':16}");
-      side.set("portMappings", tree("[{'containerPort':81,'hostPort':8080}]"));
+      side.set("portMappings", singleQuoted("[{'containerPort':81,'hostPort':8080}]"));
       rejected(request, "Host port 8080/tcp of container 'side' is already used by container 'app'");
 
-      side.set("portMappings", tree("[{'containerPort':81,'hostPort':8080,'protocol':'udp'}]"));
+      side.set("portMappings", singleQuoted("[{'containerPort':81,'hostPort':8080,'protocol':'udp'}]"));
       TaskDefinitionRules.normalize(request);
-      side.set("portMappings", tree("[{'containerPort':81,'hostPort':0},{'containerPort':82}]"));
+      side.set("portMappings", singleQuoted("[{'containerPort':81,'hostPort':0},{'containerPort':82}]"));
       TaskDefinitionRules.normalize(request);
     }
 
@@ -573,7 +560,7 @@ class TaskDefinitionRulesTest {
   class DependsOn {
     private ObjectNode twoContainers(String dependency, String targetExtra) {
       ObjectNode request = minimal();
-      container(request, 0).set("dependsOn", tree("[" + dependency + "]"));
+      container(request, 0).set("dependsOn", singleQuoted("[" + dependency + "]"));
       addContainer(request, "{'name':'side','image':'busybox','memory':16" + targetExtra + "}");
       return request;
     }
@@ -679,33 +666,33 @@ class TaskDefinitionRulesTest {
     @Test
     void mountPointsNameAVolumeOfTheTask() {
       ObjectNode request = minimal();
-      request.set("volumes", tree("[{'name':'data'}]"));
-      container(request, 0).set("mountPoints", tree("[{'sourceVolume':'logs','containerPath':'/logs'}]"));
+      request.set("volumes", singleQuoted("[{'name':'data'}]"));
+      container(request, 0).set("mountPoints", singleQuoted("[{'sourceVolume':'logs','containerPath':'/logs'}]"));
       rejected(request, "'mountPoints'", "container 'app'", "sourceVolume 'logs'");
-      container(request, 0).set("mountPoints", tree("[{'sourceVolume':'data','containerPath':'/d'}]"));
+      container(request, 0).set("mountPoints", singleQuoted("[{'sourceVolume':'data','containerPath':'/d'}]"));
       TaskDefinitionRules.normalize(request);
     }
 
     @Test
     void volumeNamesAreUniqueAndValid() {
       ObjectNode request = minimal();
-      request.set("volumes", tree("[{'name':'data'},{'name':'data'}]"));
+      request.set("volumes", singleQuoted("[{'name':'data'},{'name':'data'}]"));
       rejected(request, "Duplicate volume name 'data'");
-      request.set("volumes", tree("[{'name':'my data'}]"));
+      request.set("volumes", singleQuoted("[{'name':'my data'}]"));
       rejected(request, "Volume name contains invalid characters", "'my data'");
-      request.set("volumes", tree("[{'host':{'sourcePath':'/x'}}]"));
+      request.set("volumes", singleQuoted("[{'host':{'sourcePath':'/x'}}]"));
       rejected(request, "Volume name should not be null or empty");
     }
 
     @Test
     void volumesFromNamesAnotherContainer() {
       ObjectNode request = minimal();
-      container(request, 0).set("volumesFrom", tree("[{'sourceContainer':'ghost'}]"));
+      container(request, 0).set("volumesFrom", singleQuoted("[{'sourceContainer':'ghost'}]"));
       rejected(request, "'volumesFrom'", "container 'app'", "'ghost'");
-      container(request, 0).set("volumesFrom", tree("[{'sourceContainer':'app'}]"));
+      container(request, 0).set("volumesFrom", singleQuoted("[{'sourceContainer':'app'}]"));
       rejected(request, "'volumesFrom'", "sourceContainer 'app' must be another container");
       addContainer(request, "{'name':'data','image':'busybox','memory':16}");
-      container(request, 0).set("volumesFrom", tree("[{'sourceContainer':'data'}]"));
+      container(request, 0).set("volumesFrom", singleQuoted("[{'sourceContainer':'data'}]"));
       TaskDefinitionRules.normalize(request);
     }
   }
@@ -715,9 +702,9 @@ class TaskDefinitionRulesTest {
   @Test
   void ulimitSoftLimitIsAtMostHardLimit() {
     ObjectNode request = minimal();
-    container(request, 0).set("ulimits", tree("[{'name':'nofile','softLimit':2048,'hardLimit':1024}]"));
+    container(request, 0).set("ulimits", singleQuoted("[{'name':'nofile','softLimit':2048,'hardLimit':1024}]"));
     rejected(request, "'ulimits'", "container 'app'", "'nofile'", "2048", "1024");
-    container(request, 0).set("ulimits", tree("[{'name':'nofile','softLimit':1024,'hardLimit':1024}]"));
+    container(request, 0).set("ulimits", singleQuoted("[{'name':'nofile','softLimit':1024,'hardLimit':1024}]"));
     TaskDefinitionRules.normalize(request);
   }
 

@@ -1,7 +1,8 @@
 package io.harbormaster.testing;
 
+import static io.harbormaster.testing.Json.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.auth.SigV4Signer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,6 @@ import java.util.Map;
  * fresh account so that List* answers hold exactly what the test created (the test Cassandra outlives runs).
  */
 public final class AdminApi {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private AdminApi() {}
 

@@ -1,7 +1,8 @@
 package io.harbormaster.testing;
 
+import static io.harbormaster.testing.Json.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +31,6 @@ import java.util.regex.Pattern;
  * awscli}); {@link #v2()} and {@link #v1()} find each by the version it reports.
  */
 public final class AwsCli {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern VERSION = Pattern.compile("aws-cli/(\\d+)\\.(\\S+)");
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(30);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -181,14 +182,9 @@ public final class ServerProcess implements AutoCloseable {
   public static void awaitUp(ServerProcess joining, Duration timeout, ServerProcess... members)
       throws InterruptedException {
     String line = "Leader is moving node [" + joining.pekkoAddress() + "] to [Up]";
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (joining.logContains(line)) return;
-      for (ServerProcess member : members) {
-        if (member.logContains(line)) return;
-      }
-      Thread.sleep(200);
-    }
+    boolean up = Await.within(timeout, Duration.ofMillis(200),
+        () -> joining.logContains(line) || Arrays.stream(members).anyMatch(member -> member.logContains(line)));
+    if (up) return;
     throw new IllegalStateException(joining.pekkoAddress() + " was not Up within " + timeout + "\n" + joining.tail());
   }
 

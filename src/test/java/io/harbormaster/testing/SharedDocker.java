@@ -140,7 +140,7 @@ public final class SharedDocker implements BeforeAllCallback {
         return false;
       }
       long pid = Long.parseLong(Files.readString(pidFile).trim());
-      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+      return Await.alive(pid);
     } catch (IOException | NumberFormatException e) {
       return false;
     }

@@ -1,7 +1,8 @@
 package io.harbormaster.testing;
 
+import static io.harbormaster.testing.Json.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.auth.SigV4Signer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,6 @@ import java.util.Map;
 public final class SignedHttp {
   public static final String ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
   public static final String ADMIN_TARGET_PREFIX = "HarbormasterAdmin.";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10))

@@ -1,15 +1,12 @@
 package io.harbormaster.agent.runtime;
 
+import static io.harbormaster.testing.Json.singleQuoted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.harbormaster.agent.runtime.ContainerSpec.DockerVolume;
 import io.harbormaster.agent.runtime.ContainerSpec.HealthCheck;
 import io.harbormaster.agent.runtime.ContainerSpec.HostPath;
@@ -30,28 +27,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class EcsContainerSpecsTest {
 
-  /** Single quotes keep the JSON in the tests readable. */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
-
   private static final String TASK_ARN = "arn:aws:ecs:us-east-1:000000000000:task/demo/0f1e2d3c4b5a69788796a5b4c3d2e1f0";
   private static final Map<String, String> LABELS = ContainerLabels.forTask(
       "arn:aws:ecs:us-east-1:000000000000:cluster/demo", TASK_ARN, "web", 3, "app");
-
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(text, e);
-    }
-  }
 
   private static ContainerSpec map(String container) {
     return map(container, "{'family':'web'}");
   }
 
   private static ContainerSpec map(String container, String taskDefinition) {
-    return EcsContainerSpecs.fromContainerDefinition(json(container), json(taskDefinition), LABELS);
+    return EcsContainerSpecs.fromContainerDefinition(singleQuoted(container), singleQuoted(taskDefinition), LABELS);
   }
 
   @Test
@@ -83,7 +68,7 @@ class EcsContainerSpecsTest {
   @Test
   void name_withoutTaskArn_isLeftToTheRuntime() {
     ContainerSpec spec = EcsContainerSpecs.fromContainerDefinition(
-        json("{'name':'app','image':'busybox'}"), json("{}"), Map.of());
+        singleQuoted("{'name':'app','image':'busybox'}"), singleQuoted("{}"), Map.of());
 
     assertNull(spec.name());
   }

@@ -1,5 +1,6 @@
 package io.harbormaster.api.ecs;
 
+import static io.harbormaster.testing.Json.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.testing.AwsCli;
@@ -45,7 +45,6 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * <p>The test Cassandra keeps its data between runs, so every name carries a fresh suffix.
  */
 class AwsCliIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static ServerProcess server;
   /** Bulk setup and cleanup through the Java SDK: a CLI run costs a Python start-up, an SDK call milliseconds. */
   private static EcsClient sdk;

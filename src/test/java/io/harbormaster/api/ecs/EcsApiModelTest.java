@@ -1,19 +1,19 @@
 package io.harbormaster.api.ecs;
 
+import static io.harbormaster.testing.Json.JSON;
+import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 class EcsApiModelTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final EcsApiModel MODEL = EcsApiModel.get();
 
     /** A task definition using most of ContainerDefinition, as `aws ecs register-task-definition` would send it. */
@@ -253,14 +253,6 @@ class EcsApiModelTest {
     }
 
     // ---- helpers ----
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(text, e);
-        }
-    }
 
     /** The rich task definition with one member of the object at {@code pointer} replaced. */
     private static JsonNode with(String pointer, String member, String valueJson) {

@@ -1,19 +1,18 @@
 package io.harbormaster.api.ecs;
 
+import static io.harbormaster.testing.Json.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class EcsExceptionTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void jsonBodyHasTypeAndMessage() throws Exception {

@@ -1,20 +1,18 @@
 package io.harbormaster.api.ecs;
 
+import static io.harbormaster.testing.Json.JSON;
+import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 class EcsNamesTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void validNames() {
@@ -114,13 +112,5 @@ class EcsNamesTest {
         EcsException e = assertThrows(EcsException.class, call);
         assertEquals("InvalidParameterException", e.errorType());
         assertTrue(e.getMessage().startsWith(messagePrefix), e.getMessage());
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(text, e);
-        }
     }
 }

@@ -1,13 +1,12 @@
 package io.harbormaster.api.ecs;
 
+import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 class EcsPagingTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCOUNT = "123456789012";
     private static final String OTHER_ACCOUNT = "210987654321";
 
@@ -105,13 +103,5 @@ class EcsPagingTest {
     void tokensDoNotRevealTheAccount() {
         String token = paging.encode(ACCOUNT, "c");
         assertFalse(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.ISO_8859_1).contains(ACCOUNT));
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(text, e);
-        }
     }
 }

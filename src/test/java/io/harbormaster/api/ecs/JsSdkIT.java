@@ -1,10 +1,10 @@
 package io.harbormaster.api.ecs;
 
+import static io.harbormaster.testing.Json.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.testing.AwsCli;
 import io.harbormaster.testing.ChildProcess;
 import io.harbormaster.testing.ProjectHome;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
  * once for the class and prints a JSON summary that the tests below take apart.
  */
 class JsSdkIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(2);
 

@@ -33,6 +33,7 @@ import io.harbormaster.agent.runtime.ContainerState.Status;
 import io.harbormaster.agent.runtime.EcsContainerSpecs;
 import io.harbormaster.agent.runtime.ImagePull;
 import io.harbormaster.agent.runtime.ImagePullException;
+import io.harbormaster.testing.Await;
 import io.harbormaster.testing.ProjectHome;
 import io.harbormaster.testing.SharedDocker;
 import java.nio.charset.StandardCharsets;
@@ -100,25 +101,7 @@ class DockerRuntimeIT {
   }
 
   private static ContainerState await(String id, Duration within, Predicate<ContainerState> condition) {
-    long deadline = System.nanoTime() + within.toNanos();
-    ContainerState state = runtime.inspect(id);
-    while (!condition.test(state)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within " + within + ": " + state);
-      }
-      sleep(100);
-      state = runtime.inspect(id);
-    }
-    return state;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return Await.until("the state of " + id, within, Duration.ofMillis(100), () -> runtime.inspect(id), condition);
   }
 
   private static String logsOf(String id) throws InterruptedException {
@@ -233,16 +216,10 @@ class DockerRuntimeIT {
   }
 
   private static ContainerEvent awaitEvent(List<ContainerEvent> events, String id, ContainerEvent.Type type) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ContainerEvent event : events) {
-        if (event.containerId().equals(id) && event.type() == type) {
-          return event;
-        }
-      }
-      sleep(50);
-    }
-    throw new AssertionError("no " + type + " event for " + id + " in " + events);
+    Predicate<ContainerEvent> wanted = event -> event.containerId().equals(id) && event.type() == type;
+    Await.until("a " + type + " event for " + id + " among the events", Duration.ofSeconds(10), Duration.ofMillis(50),
+        () -> List.copyOf(events), seen -> seen.stream().anyMatch(wanted));
+    return events.stream().filter(wanted).findFirst().orElseThrow();
   }
 
   // ---- health checks ----
