@@ -238,6 +238,9 @@ public final class Service
     }
   }
 
+  /** How many of its newest service events a service keeps and DescribeServices shows (ECS shows 100). */
+  public static final int SHOWN_SERVICE_EVENTS = 100;
+
   /** What every reply carries: the service as DescribeServices shows it (counts are derived from the tasks). */
   public record ServiceView(String accountId, String clusterName, ServiceSpec spec, ServiceStatus status,
       Instant createdAt, List<Deployment> deployments, SortedMap<String, TrackedTask> tasks, Throttle throttle,
@@ -300,8 +303,13 @@ public final class Service
       return next(spec, status, deployments, nextTasks, throttle, steady, events);
     }
 
+    /**
+     * Keeps the newest {@link #SHOWN_SERVICE_EVENTS}, as DescribeServices shows them in ECS; the journal keeps every
+     * one (HarbormasterHistory.ListResourceEvents lists them all), so states, snapshots and replies stay bounded.
+     */
     ServiceView withEvent(ServiceEvent event) {
-      List<ServiceEvent> nextEvents = new ArrayList<>(events);
+      List<ServiceEvent> nextEvents = new ArrayList<>(events.size() < SHOWN_SERVICE_EVENTS ? events
+          : events.subList(events.size() - SHOWN_SERVICE_EVENTS + 1, events.size()));
       nextEvents.add(event);
       return next(spec, status, deployments, tasks, throttle, steady, List.copyOf(nextEvents));
     }

@@ -43,7 +43,7 @@ final class ServiceJson {
     }
     ArrayNode events = s.putArray("events");
     List<ServiceEvent> all = v.events();
-    for (int i = all.size() - 1; i >= 0; i--) { // newest first, every one of them
+    for (int i = all.size() - 1; i >= 0; i--) { // newest first: the newest 100, as the state keeps them
       ServiceEvent e = all.get(i);
       events.addObject().put("id", e.id()).put("message", e.message()).set("createdAt",
           JsonViews.epochSeconds(e.createdAt()));
