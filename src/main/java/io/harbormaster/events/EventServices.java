@@ -1,13 +1,5 @@
 package io.harbormaster.events;
 
-import io.harbormaster.api.ecs.EcsEndpoint;
-import io.harbormaster.api.ecs.EcsOperations;
-import io.harbormaster.api.events.EventStreamEndpoint;
-import io.harbormaster.api.events.HistoryHandlers;
-import io.harbormaster.api.events.HookHandlers;
-import io.harbormaster.api.events.RetentionHandlers;
-import io.harbormaster.events.retention.EventRetention;
-import io.harbormaster.auth.RequestAuthenticator;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.events.history.ResourceHistory;
 import io.harbormaster.events.hooks.DeadLetters;
@@ -15,6 +7,7 @@ import io.harbormaster.events.hooks.HookDelivery;
 import io.harbormaster.events.hooks.HookDispatcher;
 import io.harbormaster.events.hooks.HookRules;
 import io.harbormaster.events.hooks.WebhookClient;
+import io.harbormaster.events.retention.EventRetention;
 import io.harbormaster.events.stream.EventStream;
 import java.time.Clock;
 import java.util.List;
@@ -22,23 +15,16 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 
-/** The events part of a node: the stream's route, the history and hook actions, and the hook dispatchers. */
-public final class EventServices {
-  private final EventStreamEndpoint streamEndpoint;
-  private final HistoryHandlers historyHandlers;
-  private final HookHandlers hookHandlers;
-  private final RetentionHandlers retentionHandlers;
-
-  private EventServices(EventStreamEndpoint streamEndpoint, HistoryHandlers historyHandlers,
-      HookHandlers hookHandlers, RetentionHandlers retentionHandlers) {
-    this.streamEndpoint = streamEndpoint;
-    this.historyHandlers = historyHandlers;
-    this.hookHandlers = hookHandlers;
-    this.retentionHandlers = retentionHandlers;
-  }
+/**
+ * The events part of a node: the stream, the history, the hook rules with their dispatchers and dead letters, and the
+ * retention sweeper. {@code api/events} serves them.
+ */
+public record EventServices(EventsSettings settings, CassandraReadJournal journal, ResourceKinds kinds,
+    EventStream stream, ResourceHistory history, HookRules rules, DeadLetters deadLetters, HookDelivery delivery,
+    EventRetention retention) {
 
   public static EventServices start(ActorSystem<?> system, EventsSettings settings, EventTags tags, String region,
-      RequestAuthenticator authenticator, Clock clock) {
+      Clock clock) {
     CassandraReadJournal journal = PersistenceQuery.get(system)
         .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
     String keyspace = system.settings().config().getString("pekko.persistence.cassandra.journal.keyspace");
@@ -58,31 +44,7 @@ public final class EventServices {
     EventRetention retention = new EventRetention(system, journal, keyspace, states, clock,
         settings.retentionParallelism(), tags);
     retention.startSweeper(settings.retentionSweepInterval());
-    return new EventServices(
-        new EventStreamEndpoint(new EventStream(log, published), authenticator, journal, settings.streamKeepAlive()),
-        new HistoryHandlers(new ResourceHistory(journal, states, system), kinds, settings.historyPageSize()),
-        new HookHandlers(rules, deadLetters, delivery), new RetentionHandlers(retention));
-  }
-
-  public void register(EcsOperations operations) {
-    historyHandlers.register(operations);
-    hookHandlers.register(operations);
-    retentionHandlers.register(operations);
-  }
-
-  public EcsEndpoint.StreamRoute streamRoute() {
-    return new EcsEndpoint.StreamRoute() {
-      @Override
-      public String path() {
-        return EventStreamEndpoint.PATH;
-      }
-
-      @Override
-      public java.util.concurrent.CompletionStage<org.apache.pekko.http.javadsl.model.HttpResponse> handle(
-          org.apache.pekko.http.javadsl.model.HttpRequest request,
-          org.apache.pekko.http.javadsl.model.HttpEntity.Strict entity, byte[] body) {
-        return streamEndpoint.handle(request, entity, body);
-      }
-    };
+    return new EventServices(settings, journal, kinds, new EventStream(log, published),
+        new ResourceHistory(journal, states, system), rules, deadLetters, delivery, retention);
   }
 }

@@ -31,6 +31,7 @@ import io.harbormaster.auth.AccessKeySecrets;
 import io.harbormaster.auth.SigV4Verifier;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.EventTags;
+import io.harbormaster.api.events.EventApi;
 import io.harbormaster.events.EventServices;
 import io.harbormaster.events.EventsSettings;
 import io.harbormaster.persistence.CassandraSchema;
@@ -111,12 +112,12 @@ public final class HarbormasterNode implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       RequestAuthenticator authenticator = new RequestAuthenticator(new SigV4Verifier(clock, api.maxClockSkew()),
           new AccessKeySecrets(system, api.askTimeout(), api.credentialCacheTtl(), clock), region);
-      EventServices events = EventServices.start(system, EventsSettings.from(config), tags, region, authenticator,
-          clock);
+      EventApi events = new EventApi(EventServices.start(system, EventsSettings.from(config), tags, region, clock),
+          authenticator);
       events.register(operations);
       EcsEndpoint endpoint = new EcsEndpoint(system, entities, operations, authenticator,
           new AgentEndpoint(system, entities, authenticator, region), region, clock)
-          .withStream(events.streamRoute());
+          .withStream(events);
       ServerBinding binding = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort())
           .bind(endpoint)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
