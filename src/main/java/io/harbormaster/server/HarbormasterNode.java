@@ -15,7 +15,7 @@ import io.harbormaster.service.Service;
 import io.harbormaster.service.ServiceEffects;
 import io.harbormaster.service.ServiceSettings;
 import io.harbormaster.service.ServiceTaskNotifications;
-import io.harbormaster.auth.RequestAuthenticator;
+import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.task.Task;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.api.agent.AgentMessages.AgentMessage;
 import io.harbormaster.api.ecs.EcsException;
 import io.harbormaster.api.ecs.Entities;
-import io.harbormaster.auth.RequestAuthenticator;
+import io.harbormaster.api.RequestAuthenticator;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;

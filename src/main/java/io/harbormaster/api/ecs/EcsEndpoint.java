@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.api.agent.AgentEndpoint;
-import io.harbormaster.auth.RequestAuthenticator;
+import io.harbormaster.api.RequestAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;

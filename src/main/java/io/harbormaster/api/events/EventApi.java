@@ -2,7 +2,7 @@ package io.harbormaster.api.events;
 
 import io.harbormaster.api.ecs.EcsEndpoint;
 import io.harbormaster.api.ecs.EcsOperations;
-import io.harbormaster.auth.RequestAuthenticator;
+import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.events.EventServices;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpEntity;

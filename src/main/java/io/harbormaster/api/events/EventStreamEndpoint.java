@@ -1,7 +1,7 @@
 package io.harbormaster.api.events;
 
 import io.harbormaster.api.ecs.EcsException;
-import io.harbormaster.auth.RequestAuthenticator;
+import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.events.pattern.EventPattern;
 import io.harbormaster.events.stream.EventStream;
 import io.harbormaster.events.stream.ResumePoint;

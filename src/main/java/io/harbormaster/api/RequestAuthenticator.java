@@ -1,7 +1,11 @@
-package io.harbormaster.auth;
+package io.harbormaster.api;
 
 import io.harbormaster.account.Account;
 import io.harbormaster.api.ecs.EcsException;
+import io.harbormaster.auth.AccessKeySecrets;
+import io.harbormaster.auth.SigV4Verifier;
+import io.harbormaster.auth.SignedRequest;
+import io.harbormaster.auth.VerificationResult;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
