@@ -1,21 +1,31 @@
 package io.harbormaster;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.freeze.FreezingArchRule;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Dependencies point down: from {@code api/} (and the node and command line that wire everything) to the domain, never
- * back, with no cycles between packages. Violations that predate a rule are frozen in
+ * back, with no cycles between packages. Domain-to-API dependencies that predate the rule are frozen in
  * {@code src/test/resources/archunit-store} (ArchUnit's FreezingArchRule): a new one fails the build, and a fixed one
- * leaves the store, so the list only shrinks.
+ * leaves the store, so the list only shrinks; the cycles that predate it are listed below.
  */
 class ArchitectureTest {
   private static final String[] DOMAIN = {"io.harbormaster.account..", "io.harbormaster.cluster..",
@@ -57,9 +67,77 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /**
+   * Package cycles that predate this test, as groups of packages that depend on each other (strongly connected
+   * components of the package graph; api is split into its sub-packages). The groups may only shrink: one that changes
+   * or appears fails, and one that was broken up must be taken off this list.
+   */
+  private static final Set<Set<String>> KNOWN_CYCLES = Set.of(
+      // The domain reaches back to api.ecs for Entities and EcsException, and instance/task to api.agent's wire
+      // messages.
+      new TreeSet<>(Set.of("api", "api.agent", "api.ecs", "instance", "placement", "service", "task",
+          "taskdefinition")));
+
   @Test
-  void packagesHaveNoCycles() {
-    ArchRule rule = slices().matching("io.harbormaster.(*)..").should().beFreeOfCycles();
-    FreezingArchRule.freeze(rule).check(classes);
+  void packagesHaveNoCyclesBeyondTheKnownOnes() {
+    Map<String, Set<String>> edges = new TreeMap<>();
+    for (JavaClass c : classes) {
+      String from = slice(c.getPackageName());
+      if (from == null) continue;
+      for (Dependency d : c.getDirectDependenciesFromSelf()) {
+        String to = slice(d.getTargetClass().getPackageName());
+        if (to != null && !to.equals(from)) edges.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
+      }
+    }
+    assertEquals(KNOWN_CYCLES, cycles(edges), "package cycles (each a group of packages that depend on each other)");
+  }
+
+  /** The package a class counts under: the first below io.harbormaster, or the second below api. */
+  private static String slice(String packageName) {
+    String root = "io.harbormaster.";
+    if (!packageName.startsWith(root)) return null;
+    String[] parts = packageName.substring(root.length()).split("\\.");
+    return parts[0].equals("api") && parts.length > 1 ? "api." + parts[1] : parts[0];
+  }
+
+  /** Tarjan's strongly connected components of more than one package. */
+  private static Set<Set<String>> cycles(Map<String, Set<String>> edges) {
+    Map<String, Integer> index = new HashMap<>();
+    Map<String, Integer> low = new HashMap<>();
+    Deque<String> stack = new ArrayDeque<>();
+    Set<String> onStack = new HashSet<>();
+    Set<Set<String>> components = new HashSet<>();
+    int[] counter = {0};
+    for (String node : edges.keySet()) {
+      if (!index.containsKey(node)) connect(node, edges, index, low, stack, onStack, components, counter);
+    }
+    return components;
+  }
+
+  private static void connect(String node, Map<String, Set<String>> edges, Map<String, Integer> index,
+      Map<String, Integer> low, Deque<String> stack, Set<String> onStack, Set<Set<String>> components,
+      int[] counter) {
+    index.put(node, counter[0]);
+    low.put(node, counter[0]++);
+    stack.push(node);
+    onStack.add(node);
+    for (String next : edges.getOrDefault(node, Set.of())) {
+      if (!index.containsKey(next)) {
+        connect(next, edges, index, low, stack, onStack, components, counter);
+        low.put(node, Math.min(low.get(node), low.get(next)));
+      } else if (onStack.contains(next)) {
+        low.put(node, Math.min(low.get(node), index.get(next)));
+      }
+    }
+    if (low.get(node).equals(index.get(node))) {
+      Set<String> component = new TreeSet<>();
+      String member;
+      do {
+        member = stack.pop();
+        onStack.remove(member);
+        component.add(member);
+      } while (!member.equals(node));
+      if (component.size() > 1) components.add(component);
+    }
   }
 }
