@@ -197,11 +197,7 @@ public final class TaskHandlers {
             .map(id -> entities.<Task.Command, TaskView>ask(Task.ENTITY_KEY, Task.entityId(ctx.accountId(), cluster, id),
                     Task.Get::new)
                 .thenApply(Optional::of)
-                .exceptionally(f -> {
-                  EcsException e = Entities.asEcsException(f);
-                  if (e.httpStatus() >= 500) throw e;
-                  return Optional.empty();
-                })
+                .exceptionally(Entities::missingIfRefused)
                 .toCompletableFuture())
             .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
       }
