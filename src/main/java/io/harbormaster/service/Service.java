@@ -850,7 +850,7 @@ public final class Service
           List<String> taskIds = new ArrayList<>();
           for (int i = 0; i < launch.count(); i++) taskIds.add(UUID.randomUUID().toString().replace("-", ""));
           Function<String, TaskSpec> specOn = instanceId -> taskSpec(launch.taskDefinitionArn(), revision, demand,
-              deploymentId, instanceId);
+              deploymentId, instanceId, spec.launchType());
           if (launch.instanceId().isPresent()) {
             String instanceId = launch.instanceId().get();
             String taskId = taskIds.get(0);
@@ -892,9 +892,10 @@ public final class Service
   }
 
   private TaskSpec taskSpec(String taskDefinitionArn, TaskDefinitionFamily.Revision revision, Demand demand,
-      String deploymentId, String instanceId) {
+      String deploymentId, String instanceId, String launchType) {
     return new TaskSpec(taskDefinitionArn, revision.family(), revision.revision(), revision.definition(), null,
-        group(serviceName), deploymentId, List.of(), instanceId, demand.cpu(), demand.memory(), null, null);
+        group(serviceName), deploymentId, List.of(), instanceId, demand.cpu(), demand.memory(), null, null,
+        launchType);
   }
 
   private String placementFailure(List<PlacementFailure> failures, Optional<String> clusterError) {
@@ -1010,7 +1011,8 @@ public final class Service
           .thenCompose(refusal -> refusal.isPresent()
               ? CompletableFuture.<Command>completedFuture(new RecreateFailed(taskId, refusal.get()))
               : effects.createTask(accountId, clusterName, taskId,
-                  taskSpec(arn, revision, demand, known.task().deploymentId(), instanceId))
+                  taskSpec(arn, revision, demand, known.task().deploymentId(), instanceId,
+                      view.spec().launchType()))
                   .<Command>thenApply(TaskChanged::new));
     });
     ctx.pipeToSelf(created, (next, failure) -> {

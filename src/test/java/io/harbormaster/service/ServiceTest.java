@@ -345,6 +345,7 @@ class ServiceTest {
     assertEquals("ecs-svc/1000000000000000001", spec.startedBy());
     assertEquals(TD1, spec.taskDefinitionArn());
     assertEquals(64, spec.memory());
+    assertEquals("EC2", spec.launchType(), "the service's launch type");
     assertTrue(messages(view).contains("(service " + f.name() + ") has started 2 tasks: (task " + ids.get(0)
         + ") (task " + ids.get(1) + ")."), messages(view).toString());
   }

@@ -272,7 +272,7 @@ class TaskProgressTest {
       return new TaskSpec("arn:aws:ecs:us-east-1:123456789012:task-definition/app:1", "app", 1,
           new ObjectMapper().readTree("""
               {"containerDefinitions":[{"name":"app","image":"busybox:1"},{"name":"sidecar","image":"envoy:1"}]}
-              """), null, null, null, List.of(), "i-1", 0, 0, null, null);
+              """), null, null, null, List.of(), "i-1", 0, 0, null, null, "EC2");
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e);
     }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.placement.ClusterPlacement;
@@ -17,8 +15,7 @@ import io.harbormaster.service.ServiceReconciler.RolloutState;
 import io.harbormaster.service.ServiceReconciler.SchedulingStrategy;
 import io.harbormaster.service.ServiceReconciler.Throttle;
 import io.harbormaster.task.Task;
-import io.harbormaster.testing.Await;
-import io.harbormaster.testing.EntityTestKit;
+import io.harbormaster.testing.OneNodeCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,10 +32,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,8 +53,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DescribeFanOutTest {
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().withName("DescribeFanOutTest").withCustomConfig(config())
-      .build();
+  ActorTestKit testKit = new JUnit5TestKitBuilder().withName("DescribeFanOutTest")
+      .withCustomConfig(OneNodeCluster.config()).build();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCOUNT = "123456789012";
@@ -68,22 +63,10 @@ class DescribeFanOutTest {
   private ServiceHandlers services;
   private TaskHandlers tasks;
 
-  private static Config config() {
-    return ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical.hostname = "127.0.0.1"
-        pekko.remote.artery.canonical.port = 0
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        """).withFallback(EntityTestKit.config());
-  }
-
   @BeforeAll
   void startOneNodeClusterWithStandIns() {
     var system = testKit.system();
-    var node = org.apache.pekko.cluster.typed.Cluster.get(system);
-    node.manager().tell(Join.create(node.selfMember().address()));
-    Await.until("the node to be up", Duration.ofSeconds(20), () -> node.selfMember().status(),
-        status -> status == MemberStatus.up());
+    OneNodeCluster.join(system);
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(Cluster.ENTITY_KEY, ctx -> cluster(lastPart(ctx.getEntityId()))));
     sharding.init(Entity.of(ClusterPlacement.ENTITY_KEY, ctx -> placement(lastPart(ctx.getEntityId()))));
