@@ -40,7 +40,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -63,19 +62,22 @@ public final class HarbormasterNode implements AutoCloseable {
   private final Entities entities;
   private final CqlSession membershipSession;
   private final ClusterFormation formation;
+  private final NodeSettings settings;
 
   private HarbormasterNode(ActorSystem<Void> system, ServerBinding binding, Entities entities,
-      CqlSession membershipSession, ClusterFormation formation) {
+      CqlSession membershipSession, ClusterFormation formation, NodeSettings settings) {
     this.system = system;
     this.binding = binding;
     this.entities = entities;
     this.membershipSession = membershipSession;
     this.formation = formation;
+    this.settings = settings;
   }
 
-  public static HarbormasterNode start(NodeSettings settings) throws Exception {
+  public static HarbormasterNode start(NodeSettings given) throws Exception {
+    Config config = config(given, ConfigFactory.defaultApplication());
+    NodeSettings settings = given.resolvedBy(config);
     applySchema(settings);
-    Config config = config(settings);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
     CqlSession membershipSession = null;
     try {
@@ -121,7 +123,7 @@ public final class HarbormasterNode implements AutoCloseable {
           .bind(endpoint)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       log.info("ECS API listening on {}", binding.localAddress());
-      return new HarbormasterNode(system, binding, entities, membershipSession, formation);
+      return new HarbormasterNode(system, binding, entities, membershipSession, formation, settings);
     } catch (Exception e) {
       system.terminate();
       if (membershipSession != null) membershipSession.close();
@@ -149,18 +151,17 @@ public final class HarbormasterNode implements AutoCloseable {
         .build();
   }
 
-  static Config config(NodeSettings settings) {
-    Config overrides = ConfigFactory.parseMap(Map.of(
-            "pekko.remote.artery.canonical.port", settings.clusterPort(),
-            "harbormaster.api.host", settings.apiHost(),
-            "harbormaster.api.port", settings.apiPort(),
-            "harbormaster.region", settings.region(),
-            "harbormaster.cassandra.contact-point", settings.cassandraContactPoint()))
+  /**
+   * The node's config: the command line's options where given, over {@code application} (application.conf and what
+   * it includes, with their environment variables), over the libraries' reference.conf.
+   */
+  public static Config config(NodeSettings settings, Config application) {
+    Config overrides = ConfigFactory.parseMap(settings.overrides())
         // No seed nodes: ClusterFormation joins or forms the cluster once it has looked at the lease.
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()));
     // Unresolved application.conf under the overrides, so substitutions such as the driver's contact points
     // see the overridden values.
-    return ConfigFactory.load(overrides.withFallback(ConfigFactory.defaultApplication()));
+    return ConfigFactory.load(overrides.withFallback(application));
   }
 
   public ActorSystem<Void> system() {
@@ -223,6 +224,11 @@ public final class HarbormasterNode implements AutoCloseable {
 
   public Entities entities() {
     return entities;
+  }
+
+  /** What the node runs with: the command line's options, and the config where they were not given. */
+  public NodeSettings settings() {
+    return settings;
   }
 
   @Override
