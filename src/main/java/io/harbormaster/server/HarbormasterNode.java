@@ -36,7 +36,7 @@ import io.harbormaster.events.EventsSettings;
 import io.harbormaster.persistence.CassandraSchema;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -77,7 +77,8 @@ public final class HarbormasterNode implements AutoCloseable {
   public static HarbormasterNode start(NodeSettings given) throws Exception {
     Config config = config(given, ConfigFactory.defaultApplication());
     NodeSettings settings = given.resolvedBy(config);
-    applySchema(settings);
+    NodeSettings.ApiSettings api = NodeSettings.ApiSettings.from(config);
+    byte[] pagingSecret = prepareStorage(settings, api);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
     CqlSession membershipSession = null;
     try {
@@ -86,7 +87,6 @@ public final class HarbormasterNode implements AutoCloseable {
           CassandraSchema.JOURNAL_KEYSPACE, settings.seedNodes(), settings.newCluster(),
           ClusterFormationSettings.from(config), Clock.systemUTC());
       EventTags tags = new EventTags(config.getInt("harbormaster.tags.tag-slices"));
-      NodeSettings.ApiSettings api = NodeSettings.ApiSettings.from(config);
       Entities entities = new Entities(system, api.askTimeout());
       String region = settings.region();
       Account.init(system, tags);
@@ -99,7 +99,7 @@ public final class HarbormasterNode implements AutoCloseable {
       ClusterPlacement.init(system, entities, region);
       Service.init(system, tags, ServiceSettings.from(config), new ServiceEffects(system, entities));
 
-      EcsPaging paging = new EcsPaging(api.pagingSecret().getBytes(StandardCharsets.UTF_8));
+      EcsPaging paging = new EcsPaging(pagingSecret);
       EcsOperations operations = new EcsOperations();
       new ClusterHandlers(entities, paging).register(operations);
       new TaskDefinitionHandlers(entities, paging).register(operations);
@@ -131,13 +131,18 @@ public final class HarbormasterNode implements AutoCloseable {
     }
   }
 
-  /** The checked-in schema, applied before the journal plugin first touches Cassandra (it autocreates nothing). */
-  private static void applySchema(NodeSettings settings) {
+  /**
+   * The checked-in schema, applied before the journal plugin first touches Cassandra (it autocreates nothing); then
+   * the installation's paging secret (the configured one, else the one the installation generated on its first start).
+   */
+  private static byte[] prepareStorage(NodeSettings settings, NodeSettings.ApiSettings api) {
     try (CqlSession session = session(settings, CassandraSchema.schemaDriverConfig())) {
       if (!CassandraSchema.isApplied(session)) {
         log.info("applying the schema from {}", settings.cqlDir());
         CassandraSchema.apply(session, settings.cqlDir());
       }
+      return InstallationSecrets.pagingSecret(api.pagingSecret(),
+          InstallationSecrets.cassandra(session, CassandraSchema.JOURNAL_KEYSPACE), new SecureRandom());
     }
   }
 

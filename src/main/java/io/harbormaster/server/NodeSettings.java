@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one control-plane node needs: where it listens, which cluster it joins, which Cassandra it uses. A member the
@@ -48,13 +49,19 @@ public record NodeSettings(String apiHost, Integer apiPort, Integer clusterPort,
     return projectHome.resolve("persistence").resolve("cql");
   }
 
-  /** Settings read from the harbormaster.api block of the node's config. */
+  /**
+   * Settings read from the harbormaster.api block of the node's config.
+   *
+   * @param pagingSecret the key of nextToken values when one is set; empty: the installation's own
+   *     ({@link InstallationSecrets})
+   */
   public record ApiSettings(Duration askTimeout, Duration maxClockSkew, Duration credentialCacheTtl,
-      String pagingSecret) {
+      Optional<String> pagingSecret) {
     public static ApiSettings from(Config config) {
       Config api = config.getConfig("harbormaster.api");
       return new ApiSettings(api.getDuration("ask-timeout"), api.getDuration("max-clock-skew"),
-          api.getDuration("credential-cache-ttl"), api.getString("paging-secret"));
+          api.getDuration("credential-cache-ttl"),
+          api.hasPath("paging-secret") ? Optional.of(api.getString("paging-secret")) : Optional.empty());
     }
   }
 }
