@@ -26,7 +26,6 @@ import picocli.CommandLine.Option;
     subcommands = {Main.Up.class, Main.Server.class, AgentCommand.class, AdminCommands.class,
         EventCommands.Events.class, EventCommands.History.class, EventCommands.Hooks.class})
 public final class Main implements Callable<Integer> {
-  static final int DEFAULT_API_PORT = 8642;
 
   public static void main(String[] args) {
     // On 2 cores the common fork-join pool has parallelism 1, and CompletableFuture then starts a new thread for
@@ -55,17 +54,19 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Where Cassandra's data and the env file live (default ~/.harbormaster).")
     Path dataDir = Path.of(System.getProperty("user.home"), ".harbormaster");
 
-    @Option(names = "--port", description = "The ECS API port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
-    int port = DEFAULT_API_PORT;
+    @Option(names = "--port", description = "The ECS API port on 127.0.0.1 (default: harbormaster.api.port, 8642).")
+    Integer port;
 
     @Option(names = "--cassandra-port", description = "Cassandra's CQL port (default ${DEFAULT-VALUE}).")
     int cassandraPort = 9642;
 
-    @Option(names = "--cluster-port", description = "The Pekko cluster port (default ${DEFAULT-VALUE}).")
-    int clusterPort = 25520;
+    @Option(names = "--cluster-port", description = "The Pekko cluster port (default: HARBORMASTER_CLUSTER_PORT, "
+        + "25520).")
+    Integer clusterPort;
 
-    @Option(names = "--region", description = "The region in ARNs and signatures (default ${DEFAULT-VALUE}).")
-    String region = "us-east-1";
+    @Option(names = "--region", description = "The region in ARNs and signatures (default: HARBORMASTER_REGION, "
+        + "us-east-1).")
+    String region;
 
     @Option(names = "--no-agent", description = "Do not start the local agent on this machine's Docker engine.")
     boolean noAgent;
@@ -73,6 +74,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--docker-host", description = "The local agent's Docker engine (default: DOCKER_HOST, the "
         + "default socket, or a private engine started by scripts/ensure-docker.sh).")
     String dockerHost;
+
+    /** The node's settings: the options given, the config for the others (the API on 127.0.0.1 always). */
+    NodeSettings settings(String cassandraContactPoint, Path home) {
+      return new NodeSettings("127.0.0.1", port, clusterPort, List.of(), false, cassandraContactPoint, region, home);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -104,23 +110,23 @@ public final class Main implements Callable<Integer> {
       EmbeddedCassandra cassandra = EmbeddedCassandra.start(home,
           CassandraSettings.local(cassandraDir, cassandraPort, cassandraPort + 1));
       startedCassandra.set(cassandra);
-      HarbormasterNode node = HarbormasterNode.start(new NodeSettings("127.0.0.1", port, clusterPort, List.of(), false,
-          "127.0.0.1:" + cassandra.nativePort(), region, home));
+      HarbormasterNode node = HarbormasterNode.start(settings("127.0.0.1:" + cassandra.nativePort(), home));
       startedNode.set(node);
+      String nodeRegion = node.settings().region();
 
       Account.AccessKey key = node.ensureDefaultAccount(Duration.ofSeconds(60));
       String endpoint = "http://127.0.0.1:" + node.apiPort();
       node.ensureCluster(key.accountId(), "default", Duration.ofSeconds(60));
       String instance = noAgent ? "(not started: --no-agent)"
-          : startLocalAgent(agents, key, endpoint, region, home, dockerHost, dataDir, engine);
-      Path env = writeEnv(dataDir, key, region, endpoint);
+          : startLocalAgent(agents, key, endpoint, nodeRegion, home, dockerHost, dataDir, engine);
+      Path env = writeEnv(dataDir, key, nodeRegion, endpoint);
       System.out.println();
       System.out.println("Harbormaster is up.");
       System.out.println("  ECS endpoint:      " + endpoint);
       System.out.println("  Account:           " + key.accountId());
       System.out.println("  Access key id:     " + key.accessKeyId());
       System.out.println("  Secret access key: " + key.secretAccessKey());
-      System.out.println("  Region:            " + region);
+      System.out.println("  Region:            " + nodeRegion);
       System.out.println("  Local agent:       " + instance);
       System.out.println();
       System.out.println("Try:");
@@ -167,14 +173,15 @@ public final class Main implements Callable<Integer> {
 
   @Command(name = "server", description = "Run one control-plane node of a Harbormaster cluster.")
   static final class Server implements Callable<Integer> {
-    @Option(names = "--port", description = "The ECS API port (default ${DEFAULT-VALUE}).")
-    int port = DEFAULT_API_PORT;
+    @Option(names = "--port", description = "The ECS API port (default: harbormaster.api.port, 8642).")
+    Integer port;
 
-    @Option(names = "--host", description = "The ECS API address (default ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
+    @Option(names = "--host", description = "The ECS API address (default: harbormaster.api.host, 127.0.0.1).")
+    String host;
 
-    @Option(names = "--cluster-port", description = "This node's Pekko cluster port (default ${DEFAULT-VALUE}).")
-    int clusterPort = 25520;
+    @Option(names = "--cluster-port", description = "This node's Pekko cluster port (default: "
+        + "HARBORMASTER_CLUSTER_PORT, 25520).")
+    Integer clusterPort;
 
     @Option(names = "--seed", description = "host:port of a node's cluster port (repeatable). Give every node the "
         + "same list; only the first seed, or a node without seeds, may form the cluster, and only when no live "
@@ -185,26 +192,33 @@ public final class Main implements Callable<Integer> {
         + "one; that cluster's nodes stop. Only when every other node is gone for good.")
     boolean newCluster;
 
-    @Option(names = "--cassandra", description = "host:port of Cassandra's CQL port (default ${DEFAULT-VALUE}).")
-    String cassandra = "127.0.0.1:9642";
+    @Option(names = "--cassandra", description = "host:port of Cassandra's CQL port (default: "
+        + "harbormaster.cassandra.contact-point, 127.0.0.1:9642).")
+    String cassandra;
 
-    @Option(names = "--region", description = "The region in ARNs and signatures (default ${DEFAULT-VALUE}).")
-    String region = "us-east-1";
+    @Option(names = "--region", description = "The region in ARNs and signatures (default: HARBORMASTER_REGION, "
+        + "us-east-1).")
+    String region;
 
     @Option(names = "--bootstrap-default-account", description = "Create the default account if missing and print its key.")
     boolean bootstrapDefaultAccount;
 
+    /** The node's settings: the options given, the config (files, environment) for the others. */
+    NodeSettings settings(Path home) {
+      return new NodeSettings(host, port, clusterPort, seeds, newCluster, cassandra, region, home);
+    }
+
     @Override
     public Integer call() throws Exception {
-      HarbormasterNode node = HarbormasterNode.start(
-          new NodeSettings(host, port, clusterPort, seeds, newCluster, cassandra, region, projectHome()));
+      HarbormasterNode node = HarbormasterNode.start(settings(projectHome()));
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "harbormaster-shutdown"));
       if (bootstrapDefaultAccount) {
         Account.AccessKey key = node.ensureDefaultAccount(Duration.ofSeconds(60));
         System.out.println("default account " + key.accountId() + " key " + key.accessKeyId() + " "
             + key.secretAccessKey());
       }
-      System.out.println("Harbormaster node ready: ECS endpoint http://" + host + ":" + node.apiPort());
+      System.out.println("Harbormaster node ready: ECS endpoint http://" + node.settings().apiHost() + ":"
+          + node.apiPort());
       System.out.flush();
       return awaitStop(node);
     }

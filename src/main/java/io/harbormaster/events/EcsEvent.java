@@ -1,6 +1,5 @@
 package io.harbormaster.events;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -43,13 +42,5 @@ public record EcsEvent(String id, String detailType, String source, String accou
         .map(JsonNodeFactory.instance::textNode).toList()));
     o.set("detail", detail);
     return o;
-  }
-
-  public static EcsEvent fromJson(JsonNode o) {
-    List<String> resources = new java.util.ArrayList<>();
-    o.path("resources").forEach(r -> resources.add(r.asText()));
-    return new EcsEvent(o.path("id").asText(), o.path("detail-type").asText(), o.path("source").asText(),
-        o.path("account").asText(), Instant.parse(o.path("time").asText()), o.path("region").asText(),
-        List.copyOf(resources), (ObjectNode) o.path("detail"));
   }
 }

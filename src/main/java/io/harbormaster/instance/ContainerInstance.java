@@ -243,10 +243,6 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
       return new InstanceView(accountId, clusterName, registration, status, agentConnected, versionInfo,
           registeredAt, attributes, reservations, recentlyStopped, version, since);
     }
-
-    InstanceView bumped() {
-      return with(status, agentConnected, versionInfo, attributes, reservations);
-    }
   }
 
   public sealed interface State extends CborSerializable {}

@@ -41,7 +41,9 @@ public final class CassandraSchema {
           // per-account retention of finished resources' history (io.harbormaster.events.retention)
           "event_retention",
           // which Pekko cluster may write the journal, and its members (io.harbormaster.server.ClusterFormation)
-          "control_plane_lease", "control_plane_members"),
+          "control_plane_lease", "control_plane_members",
+          // secrets the installation generated once, shared by its nodes (io.harbormaster.server.InstallationSecrets)
+          "installation_secrets"),
       SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
   private CassandraSchema() {}

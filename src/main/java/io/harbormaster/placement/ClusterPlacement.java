@@ -19,6 +19,7 @@ import io.harbormaster.scheduler.PlacementFailure;
 import io.harbormaster.scheduler.PlacementResult;
 import io.harbormaster.scheduler.Scheduler;
 import io.harbormaster.scheduler.TaskDemand;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -51,6 +53,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 public final class ClusterPlacement {
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "ClusterPlacement");
   private static final int ATTEMPTS = 3;
+  private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
   public sealed interface Command extends CborSerializable {}
 
@@ -88,6 +92,11 @@ public final class ClusterPlacement {
   public record Instances(List<InstanceView> instances) implements CborSerializable {}
 
   private record Bootstrapped(List<InstanceView> views) implements Command {}
+
+  /** The snapshot could not be read: some member (or the cluster) did not answer. */
+  private record BootstrapFailed(int attempt, String reason) implements Command {}
+
+  private record RetryBootstrap(int attempt) implements Command {}
 
   /**
    * An instance's answer to one batch of reservations: its outcome, or, when the ask failed as a whole (a timeout,
@@ -157,37 +166,86 @@ public final class ClusterPlacement {
     this.region = region;
   }
 
-  /** Reads the cluster's members and each member's view before serving anything. */
+  /**
+   * Reads the cluster's members and each member's view before serving anything. A cluster that does not exist has
+   * no instances, and neither has a member whose entity says it does not exist; but when a member (or the cluster)
+   * does not answer, the snapshot is unknown, not empty: the read is tried again with back-off and every command
+   * waits for it (a caller that stops waiting gets the ask timeout, a ServerException), never "no container
+   * instances" for a cluster that has some.
+   */
   private Behavior<Command> bootstrapping(StashBuffer<Command> stash) {
+    return Behaviors.withTimers(timers -> {
+      load(1);
+      return Behaviors.receive(Command.class)
+          .onMessage(Bootstrapped.class, m -> {
+            m.views().forEach(this::remember);
+            return stash.unstashAll(serving());
+          })
+          .onMessage(BootstrapFailed.class, m -> {
+            Duration delay = retryDelay(m.attempt());
+            ctx.getLog().warn("cannot read the container instances of cluster {} (attempt {}): {}; again in {} ms",
+                clusterName, m.attempt(), m.reason(), delay.toMillis());
+            timers.startSingleTimer(new RetryBootstrap(m.attempt() + 1), delay);
+            return Behaviors.same();
+          })
+          .onMessage(RetryBootstrap.class, m -> {
+            load(m.attempt());
+            return Behaviors.same();
+          })
+          .onMessage(InstanceChanged.class, m -> {
+            remember(m.view());
+            return Behaviors.same();
+          })
+          .onAnyMessage(m -> {
+            stash.stash(m);
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  /** One attempt to read the cluster's members and their views; answers Bootstrapped or BootstrapFailed. */
+  private void load(int attempt) {
     CompletionStage<List<InstanceView>> loaded = entities
         .<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(accountId, clusterName),
             Cluster.Get::new)
+        .exceptionally(failure -> {
+          if (answered(failure)) return null; // the cluster does not exist: no instances
+          throw new CompletionException(failure);
+        })
         .thenCompose(info -> {
-          List<CompletableFuture<InstanceView>> all = new ArrayList<>();
-          for (String id : info.instances()) {
+          List<CompletableFuture<Optional<InstanceView>>> all = new ArrayList<>();
+          for (String id : info == null ? List.<String>of() : info.instances()) {
             all.add(entities.<ContainerInstance.Command, InstanceView>ask(ContainerInstance.ENTITY_KEY,
                     ContainerInstance.entityId(accountId, clusterName, id), ContainerInstance.Get::new)
+                .thenApply(Optional::of)
+                .exceptionally(failure -> {
+                  if (answered(failure)) return Optional.empty(); // no such instance
+                  throw new CompletionException(failure);
+                })
                 .toCompletableFuture());
           }
           return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-              .thenApply(x -> all.stream().map(CompletableFuture::join).toList());
-        })
-        .exceptionally(failure -> List.of()); // a missing cluster has no instances
-    ctx.pipeToSelf(loaded, (views, failure) -> new Bootstrapped(views == null ? List.of() : views));
-    return Behaviors.receive(Command.class)
-        .onMessage(Bootstrapped.class, m -> {
-          m.views().forEach(this::remember);
-          return stash.unstashAll(serving());
-        })
-        .onMessage(InstanceChanged.class, m -> {
-          remember(m.view());
-          return Behaviors.same();
-        })
-        .onAnyMessage(m -> {
-          stash.stash(m);
-          return Behaviors.same();
-        })
-        .build();
+              .thenApply(x -> all.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList());
+        });
+    ctx.pipeToSelf(loaded, (views, failure) -> failure == null ? new Bootstrapped(views)
+        : new BootstrapFailed(attempt, describe(failure)));
+  }
+
+  /** The entity answered with a refusal (it does not exist), rather than not answering at all. */
+  private static boolean answered(Throwable failure) {
+    return Entities.asEcsException(failure).httpStatus() < 500;
+  }
+
+  static Duration retryDelay(int attempt) {
+    long millis = FIRST_RETRY.toMillis() << Math.min(attempt - 1, 10);
+    return Duration.ofMillis(Math.min(millis, MAX_RETRY.toMillis()));
+  }
+
+  private static String describe(Throwable failure) {
+    Throwable t = failure;
+    while (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
   private void remember(InstanceView view) {

@@ -37,11 +37,10 @@ import io.harbormaster.events.EventsSettings;
 import io.harbormaster.persistence.CassandraSchema;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -64,19 +63,23 @@ public final class HarbormasterNode implements AutoCloseable {
   private final Entities entities;
   private final CqlSession membershipSession;
   private final ClusterFormation formation;
+  private final NodeSettings settings;
 
   private HarbormasterNode(ActorSystem<Void> system, ServerBinding binding, Entities entities,
-      CqlSession membershipSession, ClusterFormation formation) {
+      CqlSession membershipSession, ClusterFormation formation, NodeSettings settings) {
     this.system = system;
     this.binding = binding;
     this.entities = entities;
     this.membershipSession = membershipSession;
     this.formation = formation;
+    this.settings = settings;
   }
 
-  public static HarbormasterNode start(NodeSettings settings) throws Exception {
-    applySchema(settings);
-    Config config = config(settings);
+  public static HarbormasterNode start(NodeSettings given) throws Exception {
+    Config config = config(given, ConfigFactory.defaultApplication());
+    NodeSettings settings = given.resolvedBy(config);
+    NodeSettings.ApiSettings api = NodeSettings.ApiSettings.from(config);
+    byte[] pagingSecret = prepareStorage(settings, api);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
     CqlSession membershipSession = null;
     try {
@@ -85,7 +88,6 @@ public final class HarbormasterNode implements AutoCloseable {
           CassandraSchema.JOURNAL_KEYSPACE, settings.seedNodes(), settings.newCluster(),
           ClusterFormationSettings.from(config), Clock.systemUTC());
       EventTags tags = new EventTags(config.getInt("harbormaster.tags.tag-slices"));
-      NodeSettings.ApiSettings api = NodeSettings.ApiSettings.from(config);
       Entities entities = new Entities(system, api.askTimeout());
       String region = settings.region();
       Account.init(system, tags);
@@ -98,7 +100,7 @@ public final class HarbormasterNode implements AutoCloseable {
       ClusterPlacement.init(system, entities, region);
       Service.init(system, tags, ServiceSettings.from(config), new ServiceEffects(system, entities));
 
-      EcsPaging paging = new EcsPaging(api.pagingSecret().getBytes(StandardCharsets.UTF_8));
+      EcsPaging paging = new EcsPaging(pagingSecret);
       EcsOperations operations = new EcsOperations();
       new ClusterHandlers(entities, paging).register(operations);
       new TaskDefinitionHandlers(entities, paging).register(operations);
@@ -122,7 +124,7 @@ public final class HarbormasterNode implements AutoCloseable {
           .bind(endpoint)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       log.info("ECS API listening on {}", binding.localAddress());
-      return new HarbormasterNode(system, binding, entities, membershipSession, formation);
+      return new HarbormasterNode(system, binding, entities, membershipSession, formation, settings);
     } catch (Exception e) {
       system.terminate();
       if (membershipSession != null) membershipSession.close();
@@ -130,13 +132,18 @@ public final class HarbormasterNode implements AutoCloseable {
     }
   }
 
-  /** The checked-in schema, applied before the journal plugin first touches Cassandra (it autocreates nothing). */
-  private static void applySchema(NodeSettings settings) {
+  /**
+   * The checked-in schema, applied before the journal plugin first touches Cassandra (it autocreates nothing); then
+   * the installation's paging secret (the configured one, else the one the installation generated on its first start).
+   */
+  private static byte[] prepareStorage(NodeSettings settings, NodeSettings.ApiSettings api) {
     try (CqlSession session = session(settings, CassandraSchema.schemaDriverConfig())) {
       if (!CassandraSchema.isApplied(session)) {
         log.info("applying the schema from {}", settings.cqlDir());
         CassandraSchema.apply(session, settings.cqlDir());
       }
+      return InstallationSecrets.pagingSecret(api.pagingSecret(),
+          InstallationSecrets.cassandra(session, CassandraSchema.JOURNAL_KEYSPACE), new SecureRandom());
     }
   }
 
@@ -150,18 +157,17 @@ public final class HarbormasterNode implements AutoCloseable {
         .build();
   }
 
-  static Config config(NodeSettings settings) {
-    Config overrides = ConfigFactory.parseMap(Map.of(
-            "pekko.remote.artery.canonical.port", settings.clusterPort(),
-            "harbormaster.api.host", settings.apiHost(),
-            "harbormaster.api.port", settings.apiPort(),
-            "harbormaster.region", settings.region(),
-            "harbormaster.cassandra.contact-point", settings.cassandraContactPoint()))
+  /**
+   * The node's config: the command line's options where given, over {@code application} (application.conf and what
+   * it includes, with their environment variables), over the libraries' reference.conf.
+   */
+  public static Config config(NodeSettings settings, Config application) {
+    Config overrides = ConfigFactory.parseMap(settings.overrides())
         // No seed nodes: ClusterFormation joins or forms the cluster once it has looked at the lease.
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()));
     // Unresolved application.conf under the overrides, so substitutions such as the driver's contact points
     // see the overridden values.
-    return ConfigFactory.load(overrides.withFallback(ConfigFactory.defaultApplication()));
+    return ConfigFactory.load(overrides.withFallback(application));
   }
 
   public ActorSystem<Void> system() {
@@ -224,6 +230,11 @@ public final class HarbormasterNode implements AutoCloseable {
 
   public Entities entities() {
     return entities;
+  }
+
+  /** What the node runs with: the command line's options, and the config where they were not given. */
+  public NodeSettings settings() {
+    return settings;
   }
 
   @Override

@@ -167,6 +167,12 @@ public final class Service
 
   public record SteadinessChanged(boolean steady, Instant at) implements Event {}
 
+  /**
+   * A DAEMON service's desired count (the instances it should run on) changed. It is kept in the spec's
+   * {@code desiredCount}, which a DAEMON service's user never sets, so its history and events show it.
+   */
+  public record DaemonDesiredCountChanged(int desiredCount, Instant at) implements Event {}
+
   public record ServiceTagged(List<Tag> tags) implements Event {}
 
   public record ServiceUntagged(List<String> tagKeys) implements Event {}
@@ -183,7 +189,10 @@ public final class Service
   public record DeploymentSettings(int minimumHealthyPercent, int maximumPercent, boolean circuitBreakerEnabled,
       boolean rollback) implements CborSerializable {}
 
-  /** What CreateService asked for, as UpdateService changed it. The task definition is a full ARN. */
+  /**
+   * What CreateService asked for, as UpdateService changed it. The task definition is a full ARN. A DAEMON service's
+   * {@code desiredCount} is the one it recorded last ({@link DaemonDesiredCountChanged}).
+   */
   public record ServiceSpec(String serviceName, String taskDefinitionArn, int desiredCount,
       SchedulingStrategy scheduling, String launchType, DeploymentSettings deploymentConfiguration,
       List<ConstraintSpec> placementConstraints, List<StrategySpec> placementStrategy,
@@ -749,8 +758,13 @@ public final class Service
       return Effect().noReply();
     }
     Instant now = Instant.now();
-    Decision decision = reconciler.apply(inputOf(view, loaded.instances(), now));
+    Input input = inputOf(view, loaded.instances(), now);
+    Decision decision = reconciler.apply(input);
     List<Event> events = eventsOf(view, decision, now);
+    if (view.spec().scheduling() == SchedulingStrategy.DAEMON) {
+      int desired = ServiceReconciler.desiredCount(input);
+      if (desired != view.spec().desiredCount()) events.add(0, new DaemonDesiredCountChanged(desired, now));
+    }
     List<TaskStopOrdered> stops = events.stream().filter(TaskStopOrdered.class::isInstance)
         .map(TaskStopOrdered.class::cast).toList();
     decision.wakeAt().ifPresent(at -> timers.startSingleTimer("wake", new Reconcile(),
@@ -844,7 +858,7 @@ public final class Service
           List<String> taskIds = new ArrayList<>();
           for (int i = 0; i < launch.count(); i++) taskIds.add(UUID.randomUUID().toString().replace("-", ""));
           Function<String, TaskSpec> specOn = instanceId -> taskSpec(launch.taskDefinitionArn(), revision, demand,
-              deploymentId, instanceId);
+              deploymentId, instanceId, spec.launchType());
           if (launch.instanceId().isPresent()) {
             String instanceId = launch.instanceId().get();
             String taskId = taskIds.get(0);
@@ -886,9 +900,10 @@ public final class Service
   }
 
   private TaskSpec taskSpec(String taskDefinitionArn, TaskDefinitionFamily.Revision revision, Demand demand,
-      String deploymentId, String instanceId) {
+      String deploymentId, String instanceId, String launchType) {
     return new TaskSpec(taskDefinitionArn, revision.family(), revision.revision(), revision.definition(), null,
-        group(serviceName), deploymentId, List.of(), instanceId, demand.cpu(), demand.memory(), null, null);
+        group(serviceName), deploymentId, List.of(), instanceId, demand.cpu(), demand.memory(), null, null,
+        launchType);
   }
 
   private String placementFailure(List<PlacementFailure> failures, Optional<String> clusterError) {
@@ -1004,7 +1019,8 @@ public final class Service
           .thenCompose(refusal -> refusal.isPresent()
               ? CompletableFuture.<Command>completedFuture(new RecreateFailed(taskId, refusal.get()))
               : effects.createTask(accountId, clusterName, taskId,
-                  taskSpec(arn, revision, demand, known.task().deploymentId(), instanceId))
+                  taskSpec(arn, revision, demand, known.task().deploymentId(), instanceId,
+                      view.spec().launchType()))
                   .<Command>thenApply(TaskChanged::new));
     });
     ctx.pipeToSelf(created, (next, failure) -> {
@@ -1095,6 +1111,8 @@ public final class Service
         .onEvent(ServiceEventRecorded.class, (s, e) -> live(s.view().withEvent(e.event())))
         .onEvent(ThrottleChanged.class, (s, e) -> live(s.view().withThrottle(e.throttle())))
         .onEvent(SteadinessChanged.class, (s, e) -> live(s.view().withSteady(e.steady())))
+        .onEvent(DaemonDesiredCountChanged.class, (s, e) -> live(s.view().withSpec(
+            s.view().spec().withDesiredCount(e.desiredCount()))))
         .onEvent(ServiceTagged.class, (s, e) -> live(s.view().withSpec(s.view().spec().withTags(
             Tags.merged(s.view().spec().tags(), e.tags())))))
         .onEvent(ServiceUntagged.class, (s, e) -> live(s.view().withSpec(s.view().spec().withTags(

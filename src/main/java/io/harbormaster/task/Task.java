@@ -64,9 +64,14 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
   public record TaskHealthChanged(String healthStatus, Instant at) implements Event {}
 
   // ---- data ----
+  /**
+   * What the task was created with. {@code launchType} is the one RunTask was given (EC2 by default), EC2 for StartTask
+   * and the service's for a service's task; null for a task created before it was recorded (DescribeTasks then
+   * leaves it out).
+   */
   public record TaskSpec(String taskDefinitionArn, String family, int revision, JsonNode taskDefinition,
       JsonNode overrides, String group, String startedBy, List<Tag> tags, String containerInstanceId, int cpu,
-      int memory, String availabilityZone, String clientToken) implements CborSerializable {}
+      int memory, String availabilityZone, String clientToken, String launchType) implements CborSerializable {}
 
   public record NetworkBinding(String bindIP, int containerPort, int hostPort, String protocol)
       implements CborSerializable {}

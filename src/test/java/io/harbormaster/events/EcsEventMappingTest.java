@@ -40,9 +40,12 @@ class EcsEventMappingTest {
 
     assertSameMembersAndTypes(example, ours, Set.of("detail"));
     JsonNode detail = ours.path("detail");
-    // the example is a Fargate task: attachments' ENI details, imageDigest and platformVersion have no EC2 counterpart
+    // the example is a Fargate task: attachments' ENI details, imageDigest and platformVersion have no EC2 counterpart;
+    // connectivity is the instance agent's, which the task's own journal does not know: left out rather than guessed
     assertSameMembersAndTypes(example.path("detail"), detail, Set.of("platformVersion", "attachments/0",
-        "containers/0/imageDigest", "containers/0/networkInterfaces/0", "overrides/containerOverrides/0"));
+        "containers/0/imageDigest", "containers/0/networkInterfaces/0", "overrides/containerOverrides/0",
+        "connectivity", "connectivityAt"));
+    assertEquals("EC2", detail.path("launchType").asText());
     assertEquals("ECS Task State Change", ours.path("detail-type").asText());
     assertEquals("aws.ecs", ours.path("source").asText());
     assertEquals("111122223333", ours.path("account").asText());
@@ -86,7 +89,8 @@ class EcsEventMappingTest {
         Set.of("attachments/0", "containers/0/imageDigest", "containers/0/networkInterfaces/0",
             "containers/0/managedAgents", "ephemeralStorage", "platformFamily", "platformVersion",
             "containers/0/gpuIds", "overrides/containerOverrides/0", "capacityProviderName", "inferenceAccelerators",
-            "containers/0/runtimeId", "containers/0/exitCode", "containers/0/memoryReservation", "startedBy"));
+            "containers/0/runtimeId", "containers/0/exitCode", "containers/0/memoryReservation", "startedBy",
+            "connectivity", "connectivityAt")); // the instance agent's, unknown to the task's journal: left out
   }
 
   @Test
@@ -187,7 +191,7 @@ class EcsEventMappingTest {
         .put("image", "111122223333.dkr.ecr.us-west-2.amazonaws.com/hello-repository:latest").put("cpu", 0);
     TaskSpec spec = new TaskSpec("arn:aws:ecs:us-west-2:111122223333:task-definition/sample-fargate:1",
         "sample-fargate", 1, definition, null, "family:sample-fargate", null, List.of(), "instance-1", 256, 512,
-        "us-west-2c", null);
+        "us-west-2c", null, "EC2");
     ContainerState running = new ContainerState("FargateApp", definition.path("containerDefinitions").path(0)
         .path("image").asText(), "ad64cbc71c7f", "RUNNING", null, null, List.of(), "UNKNOWN");
     Instant startedAt = Instant.parse("2020-01-23T17:57:58.103Z");

@@ -44,7 +44,8 @@ class CassandraSchemaTest {
       Map.entry("harbormaster.hook_dead_letters", "((account_id,rule_name),dead_at,event_id)"),
       Map.entry("harbormaster.event_retention", "(account_id)"),
       Map.entry("harbormaster.control_plane_lease", "(installation)"),
-      Map.entry("harbormaster.control_plane_members", "(installation,address)"));
+      Map.entry("harbormaster.control_plane_members", "(installation,address)"),
+      Map.entry("harbormaster.installation_secrets", "(name)"));
 
   private static final Pattern CREATE_KEYSPACE = Pattern.compile(
       "CREATE KEYSPACE IF NOT EXISTS (\\w+)\\s+WITH REPLICATION = \\{(.*)}", Pattern.DOTALL);

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -52,6 +53,9 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.ReadEvents;
+import org.apache.pekko.persistence.testkit.ReadSeqNum;
+import org.apache.pekko.persistence.testkit.StorageFailure;
 import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,6 +90,8 @@ class ClusterPlacementTest {
   private final AtomicBoolean notifying = new AtomicBoolean(true);
   /** Each journal write of the test takes this much longer (0: as fast as the in-memory journal is). */
   private final AtomicLong slowWritesMillis = new AtomicLong();
+  /** Persistence ids whose journal cannot be read: their entities fail to recover and never answer. */
+  private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
   private Entities entities;
   private String cluster;
 
@@ -106,6 +112,9 @@ class ClusterPlacementTest {
     Await.until("the node to be up", Duration.ofSeconds(20), () -> node.selfMember().status(),
         status -> status == MemberStatus.up());
     PersistenceTestKit.create(system).withPolicy((persistenceId, operation) -> {
+      if ((operation instanceof ReadEvents || operation == ReadSeqNum.getInstance()) && unreadable.contains(persistenceId)) {
+        return StorageFailure.create();
+      }
       if (operation instanceof WriteEvents w) {
         writes.computeIfAbsent(persistenceId, k -> new CopyOnWriteArrayList<>()).add(w.getBatch().size());
         long delay = slowWritesMillis.get();
@@ -126,7 +135,8 @@ class ClusterPlacementTest {
     ContainerInstance.init(system, tags, Duration.ofMinutes(10), view -> {
       if (notifying.get()) toPlacement.changed(view);
     });
-    ClusterPlacement.init(system, entities, "us-east-1");
+    // the placement waits less than the test for an instance that does not answer
+    ClusterPlacement.init(system, new Entities(system, Duration.ofSeconds(3)), "us-east-1");
   }
 
   @BeforeEach
@@ -134,6 +144,35 @@ class ClusterPlacementTest {
     cluster = "c" + NEXT_CLUSTER.incrementAndGet();
     notifying.set(true);
     slowWritesMillis.set(0);
+    unreadable.clear();
+  }
+
+  @Test
+  void aSnapshotThatCannotBeReadIsReadAgainInsteadOfTakenForAnEmptyCluster() {
+    createCluster();
+    join("i-1");
+    join("i-down");
+    notifying.set(false); // the placement starts with the Place below and reads the cluster itself
+    register("i-1", 4096, 8192, false);
+    unreadable.add(persistenceId("i-down")); // i-down is a member whose entity does not answer
+    TestProbe<Outcome> caller = testKit.createTestProbe();
+
+    sendPlace(List.of("t1"), 256, null, caller.getRef());
+
+    // not "No Container Instances were found in your cluster.": while the snapshot is unknown nothing is answered
+    // (an asker's timeout is a ServerException), and once i-down answers the task is placed
+    caller.expectNoMessage(Duration.ofSeconds(5));
+    unreadable.clear();
+    Outcome outcome = caller.expectMessageClass(Outcome.class, Duration.ofSeconds(20));
+    assertEquals(List.of(new Placed("t1", "i-1")), outcome.placed());
+    assertEquals(Optional.empty(), outcome.clusterError());
+  }
+
+  @Test
+  void theSnapshotRetryBacksOffUpToFiveSeconds() {
+    assertEquals(List.of(200L, 400L, 800L, 1600L, 3200L, 5000L, 5000L),
+        IntStream.rangeClosed(1, 7).mapToObj(a -> ClusterPlacement.retryDelay(a).toMillis()).toList());
+    assertEquals(Duration.ofSeconds(5), ClusterPlacement.retryDelay(Integer.MAX_VALUE));
   }
 
   @Test
@@ -239,15 +278,33 @@ class ClusterPlacementTest {
   // ---- helpers ----
 
   private void register(String instanceId, int cpu, int memory) {
+    register(instanceId, cpu, memory, true);
+  }
+
+  private void register(String instanceId, int cpu, int memory, boolean awaitPlacement) {
     Registration registration = new Registration(instanceId, "i-0123456789abcdef0",
         new Resources(cpu, memory, new TreeSet<>(List.of(22, 2375, 51678)), new TreeSet<>()),
         List.of(new Attribute("ecs.os-type", "linux")), VERSION, List.<Tag>of());
     ask(instanceId, r -> new ContainerInstance.Register(registration, Instant.now(), r));
     InstanceView connected = ask(instanceId, r -> new ContainerInstance.ChangeAgentConnection(true, VERSION,
         testKit.system().ignoreRef(), Instant.now(), r));
+    if (!awaitPlacement) return;
     Await.until("the placement to know " + instanceId, Duration.ofSeconds(10), this::knownToPlacement,
         views -> views.stream().anyMatch(v -> v.registration().instanceId().equals(instanceId)
             && v.version() == connected.version()));
+  }
+
+  private void createCluster() {
+    await(entities.<io.harbormaster.cluster.Cluster.Command, io.harbormaster.cluster.Cluster.ClusterInfo>ask(
+        io.harbormaster.cluster.Cluster.ENTITY_KEY, io.harbormaster.cluster.Cluster.entityId(ACCOUNT, cluster),
+        r -> new io.harbormaster.cluster.Cluster.Create(new io.harbormaster.cluster.Cluster.ClusterSpec(cluster,
+            List.of(), null, null, List.of(), null, List.of()), Instant.now(), r)));
+  }
+
+  private void join(String instanceId) {
+    await(entities.<io.harbormaster.cluster.Cluster.Command, io.harbormaster.cluster.Cluster.ClusterInfo>ask(
+        io.harbormaster.cluster.Cluster.ENTITY_KEY, io.harbormaster.cluster.Cluster.entityId(ACCOUNT, cluster),
+        r -> new io.harbormaster.cluster.Cluster.JoinInstance(instanceId, Instant.now(), r)));
   }
 
   /** A reservation the placement does not hear of (another placement's, or StartTask's, still on its way). */
@@ -285,8 +342,11 @@ class ClusterPlacementTest {
   }
 
   private List<Integer> writesOf(String instanceId) {
-    return writes.getOrDefault(ContainerInstance.ENTITY_KEY.name() + "|"
-        + ContainerInstance.entityId(ACCOUNT, cluster, instanceId), List.of());
+    return writes.getOrDefault(persistenceId(instanceId), List.of());
+  }
+
+  private String persistenceId(String instanceId) {
+    return ContainerInstance.ENTITY_KEY.name() + "|" + ContainerInstance.entityId(ACCOUNT, cluster, instanceId);
   }
 
   private static <T> T await(java.util.concurrent.CompletionStage<T> answer) {

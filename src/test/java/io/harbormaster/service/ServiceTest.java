@@ -334,6 +334,7 @@ class ServiceTest {
     assertEquals("ecs-svc/1000000000000000001", spec.startedBy());
     assertEquals(TD1, spec.taskDefinitionArn());
     assertEquals(64, spec.memory());
+    assertEquals("EC2", spec.launchType(), "the service's launch type");
     assertTrue(messages(view).contains("(service " + f.name() + ") has started 2 tasks: (task " + ids.get(0)
         + ") (task " + ids.get(1) + ")."), messages(view).toString());
   }
@@ -591,6 +592,36 @@ class ServiceTest {
     assertEquals("i-2", view.tasks().get(taskId).task().instanceId());
     assertEquals(List.of(taskId + "@i-2"), f.world().reserved);
     assertTrue(f.world().calls.stream().noneMatch(c -> c.startsWith("place")));
+  }
+
+  @Test
+  void aDaemonServiceRecordsItsDesiredCountSoItsHistoryShowsIt() {
+    Fixture f = fixture(QUIET, in -> new Decision(List.of(), List.of(), in.deployments(), List.of(), List.of(),
+        in.throttle(), in.steady(), Optional.empty()));
+    success(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Create(new ServiceSpec(f.name(), TD1, 0,
+        SchedulingStrategy.DAEMON, "EC2", new DeploymentSettings(0, 100, false, false), List.of(), List.of(), null,
+        List.of()), "ecs-svc/1", CREATED, r)));
+
+    // what the events and history show is the journal replayed: one task per ACTIVE instance (i-1, i-2), not 0
+    awaitView(f, "the daemon's desired count in its history", v -> historyView(f).path("desiredCount").asInt() == 2);
+    JsonNode history = historyView(f);
+    assertEquals(2, history.path("deployments").path(0).path("desiredCount").asInt());
+
+    f.world().instances.remove("i-2");
+    f.service().runCommand(new Service.Reconcile());
+    awaitView(f, "one instance fewer", v -> historyView(f).path("desiredCount").asInt() == 1);
+    f.service().restart();
+    assertEquals(1, view(f).spec().desiredCount());
+  }
+
+  /** The service as the events and the history show it: its journal replayed, then viewed. */
+  private static JsonNode historyView(Fixture f) {
+    var kind = io.harbormaster.events.ResourceKinds.SERVICE;
+    String entityId = Service.entityId(ACCOUNT, CLUSTER, f.name());
+    var replay = kind.replay(entityId);
+    State state = replay.empty();
+    for (Object event : journal(f)) state = replay.apply(state, event);
+    return kind.view("us-east-1", entityId, state, null).orElseThrow();
   }
 
   // ---- delete ----

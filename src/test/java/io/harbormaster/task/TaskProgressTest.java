@@ -269,6 +269,6 @@ class TaskProgressTest {
   private static TaskSpec spec() {
     return new TaskSpec("arn:aws:ecs:us-east-1:123456789012:task-definition/app:1", "app", 1, json("""
         {"containerDefinitions":[{"name":"app","image":"busybox:1"},{"name":"sidecar","image":"envoy:1"}]}
-        """), null, null, null, List.of(), "i-1", 0, 0, null, null);
+        """), null, null, null, List.of(), "i-1", 0, 0, null, null, "EC2");
   }
 }

@@ -483,6 +483,6 @@ class TaskTest {
            "portMappings":[{"containerPort":80,"hostPort":0,"protocol":"tcp"}]},
           {"name":"log-router","image":"fluent-bit:3","memory":64,"essential":false}]}
         """), json("{\"containerOverrides\":[{\"name\":\"web\",\"environment\":[{\"name\":\"A\",\"value\":\"1\"}]}]}"),
-        "family:web", "me", List.of(new Tag("team", "a")), "i-1", 0, 320, "us-east-1a", "token-1");
+        "family:web", "me", List.of(new Tag("team", "a")), "i-1", 0, 320, "us-east-1a", "token-1", "EC2");
   }
 }

@@ -70,7 +70,7 @@ public final class ClusterHandlers {
           .map(n -> entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY,
                   Cluster.entityId(ctx.accountId(), n), Cluster.Get::new)
               .thenApply(Optional::of)
-              .exceptionally(failure -> missingOrRethrow(failure))
+              .exceptionally(Entities::missingIfRefused)
               .toCompletableFuture())
           .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
       counts.add(name.map(n -> taskCounts(ctx, n)).orElseGet(() -> CompletableFuture.completedFuture(TaskCounts.NONE)));
@@ -137,14 +137,16 @@ public final class ClusterHandlers {
             .thenApply(done -> wrap("cluster", view(ctx, info, true, true, false))));
   }
 
-  /** Running and pending tasks over the cluster's instances; a cluster whose placement can't answer shows 0. */
+  /**
+   * Running and pending tasks over the cluster's instances. A placement that cannot answer fails the call (a
+   * ServerException) rather than showing 0 tasks.
+   */
   private CompletableFuture<TaskCounts> taskCounts(RequestContext ctx, String cluster) {
     return entities.<ClusterPlacement.Command, ClusterPlacement.Instances>askPlain(ClusterPlacement.ENTITY_KEY,
             ClusterPlacement.entityId(ctx.accountId(), cluster), ClusterPlacement.GetInstances::new)
         .thenApply(instances -> new TaskCounts(
             instances.instances().stream().mapToInt(InstanceView::runningTasksCount).sum(),
             instances.instances().stream().mapToInt(InstanceView::pendingTasksCount).sum()))
-        .exceptionally(failure -> TaskCounts.NONE)
         .toCompletableFuture();
   }
 
@@ -214,11 +216,5 @@ public final class ClusterHandlers {
     ObjectNode out = JsonViews.object();
     out.set(member, value);
     return out;
-  }
-
-  static <T> Optional<T> missingOrRethrow(Throwable failure) {
-    EcsException e = Entities.asEcsException(failure);
-    if (e.errorType().equals("ClusterNotFoundException")) return Optional.empty();
-    throw e;
   }
 }

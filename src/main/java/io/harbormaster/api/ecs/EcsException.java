@@ -54,37 +54,8 @@ public final class EcsException extends RuntimeException {
         return new EcsException("ClusterNotFoundException", 400, message);
     }
 
-    public static EcsException clusterContainsContainerInstances(String message) {
-        return new EcsException("ClusterContainsContainerInstancesException", 400, message);
-    }
-
-    public static EcsException clusterContainsServices(String message) {
-        return new EcsException("ClusterContainsServicesException", 400, message);
-    }
-
-    public static EcsException clusterContainsTasks(String message) {
-        return new EcsException("ClusterContainsTasksException", 400, message);
-    }
-
     public static EcsException resourceNotFound(String message) {
         return new EcsException("ResourceNotFoundException", 400, message);
-    }
-
-    public static EcsException resourceInUse(String message) {
-        return new EcsException("ResourceInUseException", 400, message);
-    }
-
-    public static EcsException limitExceeded(String message) {
-        return new EcsException("LimitExceededException", 400, message);
-    }
-
-    public static EcsException accessDenied(String message) {
-        return new EcsException("AccessDeniedException", 400, message);
-    }
-
-    /** Every client retries this one, so it is the right answer to rate limiting. */
-    public static EcsException throttling(String message) {
-        return new EcsException("ThrottlingException", 400, message);
     }
 
     public static EcsException server(String message) {

@@ -2,6 +2,7 @@ package io.harbormaster.api.ecs;
 
 import io.harbormaster.common.Rejection;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -72,6 +73,18 @@ public final class Entities {
   /** A message that needs no answer, such as a wake-up. */
   public <C> void tell(EntityTypeKey<C> key, String entityId, C message) {
     sharding.entityRefFor(key, entityId).tell(message);
+  }
+
+  /**
+   * What a Describe* or List* fan-out makes of one failed read. An entity that answered with a refusal (reads refuse
+   * only what does not exist) is missing: MISSING in {@code failures[]}, or left out of a list. An entity that did not
+   * answer (a timeout, a crash) fails the whole call with that error, a ServerException the clients retry: showing
+   * it as missing, dropping it or showing a made-up value would claim something nobody knows.
+   */
+  public static <T> Optional<T> missingIfRefused(Throwable failure) {
+    EcsException e = asEcsException(failure);
+    if (e.httpStatus() >= 500) throw e;
+    return Optional.empty();
   }
 
   public static EcsException asEcsException(Throwable failure) {

@@ -31,7 +31,8 @@ public final class ResourceViews {
   }
 
   public static ObjectNode service(String region, io.harbormaster.service.Service.ServiceView service) {
-    return ServiceJson.view(context(region, service.accountId()), service, false, 0);
+    // A DAEMON service's spec holds the desired count it recorded last (DescribeServices asks the cluster instead).
+    return ServiceJson.view(context(region, service.accountId()), service, false, service.spec().desiredCount());
   }
 
   private static RequestContext context(String region, String accountId) {

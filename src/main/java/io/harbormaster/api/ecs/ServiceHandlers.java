@@ -186,11 +186,7 @@ public final class ServiceHandlers {
             .map(ref -> entities.<Service.Command, ServiceView>ask(Service.ENTITY_KEY, ref.entityId(ctx),
                     Service.Get::new)
                 .thenApply(Optional::of)
-                .exceptionally(f -> {
-                  EcsException e = Entities.asEcsException(f);
-                  if (e.httpStatus() >= 500) throw e;
-                  return Optional.empty();
-                })
+                .exceptionally(Entities::missingIfRefused)
                 .toCompletableFuture())
             .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
       }
@@ -230,7 +226,7 @@ public final class ServiceHandlers {
       List<CompletableFuture<Optional<ServiceView>>> views = names.stream()
           .map(n -> entities.<Service.Command, ServiceView>ask(Service.ENTITY_KEY,
                   Service.entityId(ctx.accountId(), cluster, n), Service.Get::new)
-              .thenApply(Optional::of).exceptionally(f -> Optional.empty()).toCompletableFuture())
+              .thenApply(Optional::of).exceptionally(Entities::<ServiceView>missingIfRefused).toCompletableFuture())
           .toList();
       return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(x -> views.stream()
           .map(CompletableFuture::join).flatMap(Optional::stream)
@@ -252,14 +248,16 @@ public final class ServiceHandlers {
         .thenApply(daemon -> ClusterHandlers.wrap("service", ServiceJson.view(ctx, view, tags, daemon)));
   }
 
-  /** The ACTIVE instances of the cluster, when a DAEMON service is among those shown (ECS's desired count). */
+  /**
+   * The ACTIVE instances of the cluster, when a DAEMON service is among those shown (ECS's desired count). A placement
+   * that cannot answer fails the call (a ServerException) rather than showing a desired count of 0.
+   */
   private CompletionStage<Integer> daemonTargets(RequestContext ctx, String cluster, List<ServiceView> views) {
     if (views.stream().noneMatch(v -> v.spec().scheduling() == SchedulingStrategy.DAEMON)) {
       return CompletableFuture.completedFuture(0);
     }
     return instances.instances(ctx, cluster)
-        .thenApply(all -> (int) all.stream().filter(v -> v.status() == ContainerInstance.Status.ACTIVE).count())
-        .exceptionally(f -> 0);
+        .thenApply(all -> (int) all.stream().filter(v -> v.status() == ContainerInstance.Status.ACTIVE).count());
   }
 
   private CompletionStage<TaskDefinitionFamily.Revision> activeRevision(RequestContext ctx, String ref) {

@@ -23,8 +23,10 @@ import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -57,7 +59,7 @@ public final class TaskHandlers {
   /** Everything RunTask and StartTask share, checked before anything is placed. */
   private record Launch(String cluster, TaskDefinitionFamily.Revision revision, JsonNode overrides, String group,
       String startedBy, List<Tag> tags, Demand demand, List<ConstraintSpec> constraints,
-      List<StrategySpec> strategies, String clientToken) {
+      List<StrategySpec> strategies, String clientToken, String launchType) {
     TaskSummary summary() {
       return new TaskSummary(revision.family(), group, startedBy);
     }
@@ -197,30 +199,53 @@ public final class TaskHandlers {
             .map(id -> entities.<Task.Command, TaskView>ask(Task.ENTITY_KEY, Task.entityId(ctx.accountId(), cluster, id),
                     Task.Get::new)
                 .thenApply(Optional::of)
-                .exceptionally(f -> {
-                  EcsException e = Entities.asEcsException(f);
-                  if (e.httpStatus() >= 500) throw e;
-                  return Optional.empty();
-                })
+                .exceptionally(Entities::missingIfRefused)
                 .toCompletableFuture())
             .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
       }
-      return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(x -> {
-        ObjectNode out = JsonViews.object();
-        ArrayNode tasks = out.putArray("tasks");
-        ArrayNode failures = out.putArray("failures");
-        for (int i = 0; i < refs.size(); i++) {
-          Optional<TaskView> task = lookups.get(i).join();
-          if (task.isPresent()) {
-            tasks.add(TaskJson.view(ctx, task.get(), tags));
-          } else {
-            String ref = refs.get(i);
-            failures.addObject().put("arn", ref.startsWith("arn:") ? ref
-                : Arns.task(ctx.region(), ctx.accountId(), cluster, ref)).put("reason", "MISSING");
-          }
-        }
-        return out;
-      });
+      return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
+          .thenCompose(x -> agentsConnected(ctx, cluster, lookups.stream().map(CompletableFuture::join)
+              .flatMap(Optional::stream).toList()))
+          .thenApply(agents -> {
+            ObjectNode out = JsonViews.object();
+            ArrayNode tasks = out.putArray("tasks");
+            ArrayNode failures = out.putArray("failures");
+            for (int i = 0; i < refs.size(); i++) {
+              Optional<TaskView> task = lookups.get(i).join();
+              if (task.isPresent()) {
+                tasks.add(TaskJson.view(ctx, task.get(), tags,
+                    Optional.ofNullable(agents.get(task.get().spec().containerInstanceId()))));
+              } else {
+                String ref = refs.get(i);
+                failures.addObject().put("arn", ref.startsWith("arn:") ? ref
+                    : Arns.task(ctx.region(), ctx.accountId(), cluster, ref)).put("reason", "MISSING");
+              }
+            }
+            return out;
+          });
+    });
+  }
+
+  /**
+   * Whether the agent of each of the tasks' container instances is connected (a task's connectivity). An instance
+   * that does not answer, or no longer exists, is left out: its tasks then show no connectivity rather than a guess.
+   */
+  private CompletionStage<Map<String, Boolean>> agentsConnected(RequestContext ctx, String cluster,
+      List<TaskView> found) {
+    Map<String, CompletableFuture<Optional<Boolean>>> asks = new HashMap<>();
+    for (TaskView task : found) {
+      String instanceId = task.spec().containerInstanceId();
+      if (instanceId == null || asks.containsKey(instanceId)) continue;
+      asks.put(instanceId, entities.<ContainerInstance.Command, InstanceView>ask(ContainerInstance.ENTITY_KEY,
+              ContainerInstance.entityId(ctx.accountId(), cluster, instanceId), ContainerInstance.Get::new)
+          .thenApply(view -> Optional.of(view.agentConnected()))
+          .exceptionally(failure -> Optional.empty())
+          .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new)).thenApply(x -> {
+      Map<String, Boolean> connected = new HashMap<>();
+      asks.forEach((id, answer) -> answer.join().ifPresent(c -> connected.put(id, c)));
+      return connected;
     });
   }
 
@@ -299,8 +324,9 @@ public final class TaskHandlers {
           } catch (IllegalArgumentException e) { // QueryLanguageException is one too
             throw EcsException.invalidParameter(e.getMessage());
           }
+          // RunTask's launchType (checked there; EC2 by default); StartTask has none and starts EC2 tasks
           return new Launch(cluster, revision, overrides, group, startedBy, tags, demand, all, strategies,
-              JsonViews.text(input, "clientToken").orElse(null));
+              JsonViews.text(input, "clientToken").orElse(null), JsonViews.text(input, "launchType").orElse("EC2"));
         });
   }
 
@@ -309,7 +335,7 @@ public final class TaskHandlers {
     TaskSpec spec = new TaskSpec(Arns.taskDefinition(ctx.region(), ctx.accountId(), revision.family(),
         revision.revision()), revision.family(), revision.revision(), revision.definition(), launch.overrides(),
         launch.group(), launch.startedBy(), launch.tags(), instanceId, launch.demand().cpu(),
-        launch.demand().memory(), null, launch.clientToken());
+        launch.demand().memory(), null, launch.clientToken(), launch.launchType());
     return entities.ask(Task.ENTITY_KEY, Task.entityId(ctx.accountId(), launch.cluster(), taskId),
         replyTo -> new Task.Create(spec, ctx.receivedAt(), replyTo));
   }

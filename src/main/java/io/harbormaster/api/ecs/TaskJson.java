@@ -8,20 +8,33 @@ import io.harbormaster.task.Task.ContainerState;
 import io.harbormaster.task.Task.NetworkBinding;
 import io.harbormaster.task.Task.TaskView;
 import java.time.Instant;
+import java.util.Optional;
 
 /** A task as DescribeTasks shows it. */
 final class TaskJson {
   private TaskJson() {}
 
+  /** A task whose instance's agent was not looked up: it shows no {@code connectivity}. */
   static ObjectNode view(RequestContext ctx, TaskView t, boolean tags) {
+    return view(ctx, t, tags, Optional.empty());
+  }
+
+  /**
+   * @param agentConnected whether the agent of the task's container instance is connected, when known: the task's
+   *     {@code connectivity} is CONNECTED or DISCONNECTED accordingly, and left out when unknown (the task entity
+   *     alone does not know it)
+   */
+  static ObjectNode view(RequestContext ctx, TaskView t, boolean tags, Optional<Boolean> agentConnected) {
     String taskArn = Arns.task(ctx.region(), t.accountId(), t.clusterName(), t.taskId());
     ObjectNode o = JsonViews.object();
     o.set("attachments", JsonViews.NODES.arrayNode());
     o.set("attributes", JsonViews.NODES.arrayNode());
     if (t.spec().availabilityZone() != null) o.put("availabilityZone", t.spec().availabilityZone());
     o.put("clusterArn", Arns.cluster(ctx.region(), t.accountId(), t.clusterName()));
-    o.put("connectivity", "CONNECTED");
-    o.set("connectivityAt", JsonViews.epochSeconds(t.createdAt()));
+    agentConnected.ifPresent(connected -> {
+      o.put("connectivity", connected ? "CONNECTED" : "DISCONNECTED");
+      o.set("connectivityAt", JsonViews.epochSeconds(t.createdAt()));
+    });
     o.put("containerInstanceArn", Arns.containerInstance(ctx.region(), t.accountId(), t.clusterName(),
         t.spec().containerInstanceId()));
     ArrayNode containers = o.putArray("containers");
@@ -36,7 +49,7 @@ final class TaskJson {
     if (t.spec().group() != null) o.put("group", t.spec().group());
     o.put("healthStatus", t.healthStatus());
     o.put("lastStatus", t.lastStatus().name());
-    o.put("launchType", "EC2");
+    if (t.spec().launchType() != null) o.put("launchType", t.spec().launchType());
     o.put("memory", Integer.toString(t.spec().memory()));
     ObjectNode overrides = t.spec().overrides() != null && t.spec().overrides().isObject()
         ? ((ObjectNode) t.spec().overrides()).deepCopy() : JsonViews.object();
