@@ -1,5 +1,6 @@
 package io.harbormaster.account;
 
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
@@ -187,7 +188,7 @@ public final class Account
         .onCommand(GetSecret.class, (s, c) -> Optional.ofNullable(s.keys().get(c.accessKeyId()))
             .<ReplyEffect<Event, State>>map(k -> Effect().reply(c.replyTo(), StatusReply.success(k)))
             .orElseGet(() -> Effect().reply(c.replyTo(),
-                Rejection.reply("UnrecognizedClientException", "The security token included in the request is invalid."))))
+                Rejection.reply(ErrorType.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid."))))
         .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.summary())))
         .onCommand(IndexCluster.class, (s, c) -> s.directory().clusters().contains(c.clusterName())
             ? Effect().reply(c.replyTo(), StatusReply.ack())
@@ -217,7 +218,7 @@ public final class Account
 
   private <T> ReplyEffect<Event, State> missing(ActorRef<StatusReply<T>> replyTo) {
     return Effect().reply(replyTo,
-        Rejection.reply("UnrecognizedClientException", "The security token included in the request is invalid."));
+        Rejection.reply(ErrorType.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid."));
   }
 
   @Override

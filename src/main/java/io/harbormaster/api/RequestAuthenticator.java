@@ -1,7 +1,8 @@
 package io.harbormaster.api;
 
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.account.Account;
-import io.harbormaster.api.ecs.EcsException;
+import io.harbormaster.common.EcsException;
 import io.harbormaster.auth.AccessKeySecrets;
 import io.harbormaster.auth.SigV4Verifier;
 import io.harbormaster.auth.SignedRequest;
@@ -53,16 +54,14 @@ public final class RequestAuthenticator {
       VerificationResult result = verifier.verify(signed,
           id -> found.filter(k -> k.accessKeyId().equals(id)).map(Account.AccessKey::secretAccessKey));
       if (result instanceof VerificationResult.Rejected r) {
-        throw new EcsException(r.errorType(), 403, r.message());
+        throw new EcsException(ErrorType.ofCode(r.errorType()).orElse(ErrorType.INVALID_SIGNATURE), r.message());
       }
       VerificationResult.Verified v = (VerificationResult.Verified) result;
       if (!v.service().equals("ecs")) {
-        throw new EcsException("InvalidSignatureException", 403,
-            "Credential should be scoped to correct service: 'ecs'.");
+        throw new EcsException(ErrorType.INVALID_SIGNATURE, "Credential should be scoped to correct service: 'ecs'.");
       }
       if (!v.region().equals(region)) {
-        throw new EcsException("InvalidSignatureException", 403,
-            "Credential should be scoped to a valid region, not '" + v.region() + "'. This endpoint serves '"
+        throw new EcsException(ErrorType.INVALID_SIGNATURE, "Credential should be scoped to a valid region, not '" + v.region() + "'. This endpoint serves '"
                 + region + "'.");
       }
       return found.orElseThrow().accountId();

@@ -1,5 +1,6 @@
 package io.harbormaster.cluster;
 
+import io.harbormaster.common.ErrorType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.EventTags;
@@ -235,10 +236,10 @@ public final class Cluster
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(Update.class, (s, c) -> update(c))
         .onCommand(Delete.class, (s, c) -> !s.info().instances().isEmpty()
-            ? Effect().reply(c.replyTo(), Rejection.reply("ClusterContainsContainerInstancesException",
+            ? Effect().reply(c.replyTo(), Rejection.reply(ErrorType.CLUSTER_CONTAINS_CONTAINER_INSTANCES,
                 "The cluster cannot be deleted while container instances are active or draining."))
             : !s.info().services().isEmpty()
-            ? Effect().reply(c.replyTo(), Rejection.reply("ClusterContainsServicesException",
+            ? Effect().reply(c.replyTo(), Rejection.reply(ErrorType.CLUSTER_CONTAINS_SERVICES,
                 "The Cluster cannot be deleted while Services are active."))
             : Effect().persist(new ClusterDeleted(c.at()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(((InactiveCluster) next).info())))
@@ -259,7 +260,7 @@ public final class Cluster
             : Effect().persist(new ServiceRemoved(c.serviceName(), c.at()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
         .onCommand(TagResource.class, (s, c) -> Tags.overLimit(s.info().spec().tags(), c.tags())
-            ? Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException", Tags.overLimitMessage()))
+            ? Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER, Tags.overLimitMessage()))
             : Effect().persist(new ClusterTagged(c.tags()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
         .onCommand(UntagResource.class, (s, c) -> Effect().persist(new ClusterUntagged(c.tagKeys()))
@@ -283,7 +284,7 @@ public final class Cluster
   }
 
   private <T> ReplyEffect<Event, State> notFound(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply("ClusterNotFoundException", "Cluster not found."));
+    return Effect().reply(replyTo, Rejection.reply(ErrorType.CLUSTER_NOT_FOUND, "Cluster not found."));
   }
 
   @Override

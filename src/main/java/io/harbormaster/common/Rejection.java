@@ -4,13 +4,14 @@ import java.util.Optional;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * An entity's refusal of a command, carried in {@link StatusReply#error(String)} as "Type: message" so it
- * crosses nodes as a plain string; the API turns it back into the ECS error of that type.
+ * An entity's refusal of a command: a typed ECS error. On the way to the asker it travels in
+ * {@link StatusReply#error(String)} as "Code: message", because Pekko serializes that form across nodes without
+ * registering exception types; {@link #of} reads it back, typed.
  */
-public record Rejection(String errorType, String message) {
+public record Rejection(ErrorType type, String message) {
 
-  public static <T> StatusReply<T> reply(String errorType, String message) {
-    return StatusReply.error(errorType + ": " + message);
+  public static <T> StatusReply<T> reply(ErrorType type, String message) {
+    return StatusReply.error(type.code() + ": " + message);
   }
 
   /** The rejection inside a failed ask, if the failure was one; timeouts and crashes are not. */
@@ -23,6 +24,7 @@ public record Rejection(String errorType, String message) {
     String text = t.getMessage();
     int colon = text.indexOf(": ");
     if (colon <= 0 || text.substring(0, colon).contains(" ")) return Optional.empty();
-    return Optional.of(new Rejection(text.substring(0, colon), text.substring(colon + 2)));
+    String message = text.substring(colon + 2);
+    return ErrorType.ofCode(text.substring(0, colon)).map(type -> new Rejection(type, message));
   }
 }

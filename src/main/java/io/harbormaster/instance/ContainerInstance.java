@@ -1,5 +1,6 @@
 package io.harbormaster.instance;
 
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.EventTags;
@@ -176,7 +177,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
    * ({@code ResourceShortfall} with RESOURCE:CPU, ..., or {@code InvalidParameterException} for an instance that
    * takes no new tasks).
    */
-  public record Refusal(String taskId, String errorType, String reason) implements CborSerializable {}
+  public record Refusal(String taskId, ErrorType errorType, String reason) implements CborSerializable {}
 
   /**
    * The answer to a {@link ReserveAll}: the tasks reserved (new ones and retried ones already held), those refused,
@@ -351,11 +352,11 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(ChangeStatus.class, c -> inactive(c.replyTo()))
         .onCommand(PutAttributes.class, c -> inactive(c.replyTo()))
         .onCommand(DeleteAttributes.class, c -> inactive(c.replyTo()))
-        .onCommand(Reserve.class, c -> Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
+        .onCommand(Reserve.class, c -> Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER,
             "The container instance is INACTIVE.")))
         .onCommand(ReserveAll.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(
             new ReservationsOutcome(List.of(), c.tasks().stream().map(t -> new Refusal(t.taskId(),
-                "InvalidParameterException", "The container instance is INACTIVE.")).toList(), s.view()))))
+                ErrorType.INVALID_PARAMETER, "The container instance is INACTIVE.")).toList(), s.view()))))
         .onCommand(TrackTask.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(Release.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ChangeAgentConnection.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
@@ -401,7 +402,7 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
 
   private ReplyEffect<Event, State> deregister(LiveInstance s, Deregister c) {
     if (!c.force() && !s.view().reservations().isEmpty()) {
-      return Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
+      return Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER,
           "The container instance has " + s.view().reservations().size()
               + " tasks; stop them first or deregister with force."));
     }
@@ -460,13 +461,13 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
           continue;
         }
         if (view.status() != Status.ACTIVE) {
-          refused.add(new Refusal(task.taskId(), "InvalidParameterException",
+          refused.add(new Refusal(task.taskId(), ErrorType.INVALID_PARAMETER,
               "The container instance is " + view.status() + " and takes no new tasks."));
           continue;
         }
         String shortfall = shortfall(remaining, task.demand());
         if (shortfall != null) {
-          refused.add(new Refusal(task.taskId(), "ResourceShortfall", shortfall));
+          refused.add(new Refusal(task.taskId(), ErrorType.RESOURCE_SHORTFALL, shortfall));
           continue;
         }
         events.add(new ResourcesReserved(task.taskId(), task.demand(), task.summary(), at));
@@ -561,12 +562,12 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   }
 
   private <T> ReplyEffect<Event, State> missing(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply("InvalidParameterException",
+    return Effect().reply(replyTo, Rejection.reply(ErrorType.INVALID_PARAMETER,
         "The referenced container instance was not found."));
   }
 
   private <T> ReplyEffect<Event, State> inactive(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply("InvalidParameterException",
+    return Effect().reply(replyTo, Rejection.reply(ErrorType.INVALID_PARAMETER,
         "The container instance is INACTIVE (deregistered)."));
   }
 

@@ -1,6 +1,6 @@
 package io.harbormaster.placement;
 
-import io.harbormaster.api.ecs.Entities;
+import io.harbormaster.common.Entities;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.Rejection;

@@ -1,5 +1,6 @@
 package io.harbormaster.service;
 
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
@@ -504,14 +505,14 @@ public final class Service
         })
         .onAnyCommand(c -> ignored());
     builder.forStateType(LiveService.class)
-        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
+        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER,
             s.view().status() == ServiceStatus.DRAINING ? "Unable to Start a service that is still Draining."
                 : "Creation of service was not idempotent.")))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Update.class, (s, c) -> update(s.view(), c))
         .onCommand(Delete.class, (s, c) -> delete(s.view(), c))
         .onCommand(TagResource.class, (s, c) -> Tags.overLimit(s.view().spec().tags(), c.tags())
-            ? Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException", Tags.overLimitMessage()))
+            ? Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER, Tags.overLimitMessage()))
             : Effect().persist(new ServiceTagged(c.tags()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(UntagResource.class, (s, c) -> Effect().persist(new ServiceUntagged(c.tagKeys()))
@@ -595,7 +596,7 @@ public final class Service
   private ReplyEffect<Event, State> delete(ServiceView view, Delete c) {
     if (view.status() == ServiceStatus.DRAINING) return Effect().reply(c.replyTo(), StatusReply.success(view));
     if (!c.force() && view.spec().scheduling() == SchedulingStrategy.REPLICA && view.spec().desiredCount() > 0) {
-      return Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException",
+      return Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER,
           "The service cannot be stopped while it is scaled above 0."));
     }
     List<Event> events = new ArrayList<>();
@@ -1046,11 +1047,11 @@ public final class Service
   }
 
   private <T> ReplyEffect<Event, State> notFound(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply("ServiceNotFoundException", "Service not found."));
+    return Effect().reply(replyTo, Rejection.reply(ErrorType.SERVICE_NOT_FOUND, "Service not found."));
   }
 
   private <T> ReplyEffect<Event, State> notActive(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply("ServiceNotActiveException", "Service was not ACTIVE."));
+    return Effect().reply(replyTo, Rejection.reply(ErrorType.SERVICE_NOT_ACTIVE, "Service was not ACTIVE."));
   }
 
   static ServiceView viewOf(State state) {

@@ -1,7 +1,7 @@
 package io.harbormaster.service;
 
-import io.harbormaster.api.ecs.EcsException;
-import io.harbormaster.api.ecs.Entities;
+import io.harbormaster.common.EcsException;
+import io.harbormaster.common.Entities;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Arns;
 import io.harbormaster.instance.ContainerInstance;

@@ -1,5 +1,6 @@
 package io.harbormaster.task;
 
+import io.harbormaster.common.ErrorType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.EventTags;
@@ -219,7 +220,7 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
   }
 
   private <T> ReplyEffect<Event, State> missing(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply("InvalidParameterException", "The referenced task was not found."));
+    return Effect().reply(replyTo, Rejection.reply(ErrorType.INVALID_PARAMETER, "The referenced task was not found."));
   }
 
   static TaskView viewOf(State state) {

@@ -1,5 +1,6 @@
 package io.harbormaster.taskdefinition;
 
+import io.harbormaster.common.ErrorType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.EventTags;
@@ -166,7 +167,7 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
           case INACTIVE, DELETE_IN_PROGRESS -> Effect().reply(c.replyTo(), StatusReply.success(r));
         }))
         .onCommand(Delete.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(), r -> switch (r.status()) {
-          case ACTIVE -> Effect().reply(c.replyTo(), Rejection.reply("ClientException",
+          case ACTIVE -> Effect().reply(c.replyTo(), Rejection.reply(ErrorType.CLIENT,
               "The specified task definition is still in ACTIVE status. Please deregister the target and try again."));
           case INACTIVE -> Effect().persist(new RevisionDeletionRequested(r.revision(), c.at()))
               .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()));
@@ -174,7 +175,7 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
         }))
         .onCommand(TagRevision.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(),
             r -> Tags.overLimit(r.tags(), c.tags())
-                ? Effect().reply(c.replyTo(), Rejection.reply("InvalidParameterException", Tags.overLimitMessage()))
+                ? Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER, Tags.overLimitMessage()))
                 : Effect().persist(new RevisionTagged(r.revision(), c.tags()))
                     .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()))))
         .onCommand(UntagRevision.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(),
@@ -186,7 +187,7 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
   private ReplyEffect<Event, State> withRevision(State s, int revision, ActorRef<StatusReply<Revision>> replyTo,
       java.util.function.Function<Revision, ReplyEffect<Event, State>> then) {
     return s.find(revision).map(then).orElseGet(() -> Effect().reply(replyTo,
-        Rejection.reply("ClientException", "Unable to describe task definition.")));
+        Rejection.reply(ErrorType.CLIENT, "Unable to describe task definition.")));
   }
 
   @Override

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.harbormaster.api.ecs.EcsException;
+import io.harbormaster.common.EcsException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Tag;
@@ -331,9 +332,9 @@ class ContainerInstanceTest {
     ReservationsOutcome outcome = success(result);
     // t1 fits; t2 would need the CPU t1 took; t3 more memory than is left; t4 a port the agent keeps; t5 fits the rest
     assertEquals(List.of("t1", "t5"), outcome.reserved());
-    assertEquals(List.of(new Refusal("t2", "ResourceShortfall", "RESOURCE:CPU"),
-        new Refusal("t3", "ResourceShortfall", "RESOURCE:MEMORY"),
-        new Refusal("t4", "ResourceShortfall", "RESOURCE:PORTS")), outcome.refused());
+    assertEquals(List.of(new Refusal("t2", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:CPU"),
+        new Refusal("t3", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:MEMORY"),
+        new Refusal("t4", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:PORTS")), outcome.refused());
     assertEquals(List.of(new ResourcesReserved("t1", demand(512, 512), SUMMARY, LATER),
         new ResourcesReserved("t5", demand(256, 256), SUMMARY, LATER)), result.events());
     assertEquals(Set.of("t0", "t1", "t5"), outcome.view().reservations().keySet());
@@ -355,7 +356,7 @@ class ContainerInstanceTest {
       var single = instance.<StatusReply<InstanceView>>runCommand(
           r -> new ContainerInstance.Reserve(taskId, demand, SUMMARY, LATER, r));
       Refusal refusal = success(reserveAll(task(taskId, demand))).refused().get(0);
-      assertRefused(single, refusal.errorType(), refusal.reason());
+      assertRefused(single, refusal.errorType().code(), refusal.reason());
     }
   }
 
@@ -371,7 +372,7 @@ class ContainerInstanceTest {
     assertTrue(again.hasNoEvents());
     assertEquals(first, success(again));
     assertEquals(List.of("t2"), success(overlapping).reserved()); // t2 is held already; t3 finds the host full
-    assertEquals(List.of(new Refusal("t3", "ResourceShortfall", "RESOURCE:CPU")), success(overlapping).refused());
+    assertEquals(List.of(new Refusal("t3", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:CPU")), success(overlapping).refused());
     assertTrue(overlapping.hasNoEvents());
     assertEquals(told, changes.size());
   }
@@ -398,8 +399,8 @@ class ContainerInstanceTest {
     assertTrue(result.hasNoEvents());
     assertEquals(List.of("t1"), outcome.reserved());
     String draining = "The container instance is DRAINING and takes no new tasks.";
-    assertEquals(List.of(new Refusal("t2", "InvalidParameterException", draining),
-        new Refusal("t3", "InvalidParameterException", draining)), outcome.refused());
+    assertEquals(List.of(new Refusal("t2", ErrorType.INVALID_PARAMETER, draining),
+        new Refusal("t3", ErrorType.INVALID_PARAMETER, draining)), outcome.refused());
     assertEquals(Set.of("t1"), outcome.view().reservations().keySet());
   }
 
@@ -414,8 +415,8 @@ class ContainerInstanceTest {
     ReservationsOutcome outcome = success(result);
     assertTrue(result.hasNoEvents());
     assertEquals(List.of(), outcome.reserved());
-    assertEquals(List.of(new Refusal("t1", "InvalidParameterException", "The container instance is INACTIVE."),
-        new Refusal("t2", "InvalidParameterException", "The container instance is INACTIVE.")), outcome.refused());
+    assertEquals(List.of(new Refusal("t1", ErrorType.INVALID_PARAMETER, "The container instance is INACTIVE."),
+        new Refusal("t2", ErrorType.INVALID_PARAMETER, "The container instance is INACTIVE.")), outcome.refused());
     assertEquals(inactive, outcome.view());
   }
 

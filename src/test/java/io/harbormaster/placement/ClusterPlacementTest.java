@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.harbormaster.api.ecs.Entities;
+import io.harbormaster.common.Entities;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Tag;
 import io.harbormaster.instance.ContainerInstance;

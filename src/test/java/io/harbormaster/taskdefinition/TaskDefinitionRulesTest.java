@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.harbormaster.api.ecs.EcsException;
+import io.harbormaster.common.EcsException;
 import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;

@@ -46,7 +46,8 @@ public final class EntityTestKit {
       String errorType, String message) {
     StatusReply<R> reply = result.reply();
     assertTrue(reply.isError(), () -> "expected a refusal, got " + reply);
-    assertEquals(Optional.of(new Rejection(errorType, message)), Rejection.of(reply.getError()));
+    assertEquals(Optional.of(errorType + " / " + message),
+        Rejection.of(reply.getError()).map(r -> r.type().code() + " / " + r.message()));
     assertEquals(errorType + ": " + message, reply.getError().getMessage());
     assertTrue(result.hasNoEvents(), () -> "a refusal persisted " + result.events());
   }

@@ -2,8 +2,8 @@ package io.harbormaster.api.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.api.agent.AgentMessages.AgentMessage;
-import io.harbormaster.api.ecs.EcsException;
-import io.harbormaster.api.ecs.Entities;
+import io.harbormaster.common.EcsException;
+import io.harbormaster.common.Entities;
 import io.harbormaster.api.RequestAuthenticator;
 import java.util.Optional;
 import java.util.UUID;

@@ -10,7 +10,7 @@ import io.harbormaster.api.agent.AgentMessages.StartTask;
 import io.harbormaster.api.agent.AgentMessages.StopTask;
 import io.harbormaster.api.agent.AgentMessages.TaskReport;
 import io.harbormaster.api.agent.AgentMessages.Welcome;
-import io.harbormaster.api.ecs.Entities;
+import io.harbormaster.common.Entities;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.CborSerializable;
@@ -125,7 +125,7 @@ public final class AgentSession {
       ctx.pipeToSelf(done, (view, failure) -> {
         if (failure == null) return new Registered(view, hello);
         var e = io.harbormaster.common.Rejection.of(failure);
-        return new RegistrationFailed(e.map(r -> r.errorType()).orElse("ServerException"),
+        return new RegistrationFailed(e.map(r -> r.type().code()).orElse("ServerException"),
             e.map(r -> r.message()).orElse("Registration failed: " + failure.getMessage()));
       });
       return Behaviors.same();

@@ -1,5 +1,8 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.common.ErrorType;
+import io.harbormaster.common.Entities;
+import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,8 +82,7 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
   private static EcsException asEcsException(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof EntityStreamSizeException tooLarge) {
-        return new EcsException("RequestEntityTooLargeException", 413,
-            "The request body is larger than the limit of " + tooLarge.limit() + " bytes.");
+        return new EcsException(ErrorType.REQUEST_ENTITY_TOO_LARGE, "The request body is larger than the limit of " + tooLarge.limit() + " bytes.");
       }
     }
     return Entities.asEcsException(failure);
@@ -128,8 +130,7 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
             io.harbormaster.account.Account.GetSummary::new)
         .thenCompose(summary -> {
           if (!summary.admin()) {
-            throw new EcsException("AccessDeniedException", 403,
-                "Account " + ctx.accountId() + " is not an administrator.");
+            throw new EcsException(ErrorType.ACCESS_DENIED, "Account " + ctx.accountId() + " is not an administrator.");
           }
           return handler.handle(ctx, input);
         });

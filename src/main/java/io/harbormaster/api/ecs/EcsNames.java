@@ -1,5 +1,6 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;

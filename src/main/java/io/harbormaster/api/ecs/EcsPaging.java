@@ -1,5 +1,6 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

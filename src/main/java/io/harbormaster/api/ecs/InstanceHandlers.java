@@ -1,5 +1,7 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.common.Entities;
+import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.Tag;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,8 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.common.ErrorType;
+import io.harbormaster.common.Entities;
+import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,8 +72,7 @@ public final class ServiceHandlers {
     }
 
     static ServiceRef require(RequestContext ctx, String cluster, String ref) {
-      return parse(ctx, cluster, ref).orElseThrow(() -> new EcsException("ServiceNotFoundException", 400,
-          "Service not found."));
+      return parse(ctx, cluster, ref).orElseThrow(() -> new EcsException(ErrorType.SERVICE_NOT_FOUND, "Service not found."));
     }
 
     String entityId(RequestContext ctx) {

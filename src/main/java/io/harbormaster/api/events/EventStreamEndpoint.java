@@ -1,6 +1,6 @@
 package io.harbormaster.api.events;
 
-import io.harbormaster.api.ecs.EcsException;
+import io.harbormaster.common.EcsException;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.events.pattern.EventPattern;
 import io.harbormaster.events.stream.EventStream;

@@ -3,7 +3,7 @@ package io.harbormaster.api.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.harbormaster.api.ecs.EcsException;
+import io.harbormaster.common.EcsException;
 import io.harbormaster.api.ecs.EcsNames;
 import io.harbormaster.api.ecs.EcsOperations;
 import io.harbormaster.api.ecs.JsonViews;

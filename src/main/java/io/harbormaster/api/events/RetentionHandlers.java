@@ -2,7 +2,7 @@ package io.harbormaster.api.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.harbormaster.api.ecs.EcsException;
+import io.harbormaster.common.EcsException;
 import io.harbormaster.api.ecs.EcsOperations;
 import io.harbormaster.api.ecs.JsonViews;
 import io.harbormaster.api.ecs.RequestContext;

@@ -1,5 +1,8 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.common.ErrorType;
+import io.harbormaster.common.Entities;
+import io.harbormaster.common.EcsException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -156,7 +159,7 @@ class DescribeFanOutTest {
         .onMessage(Cluster.Get.class, m -> {
           if (name.equals("silent")) return Behaviors.same();
           if (name.equals("gone")) {
-            m.replyTo().tell(Rejection.reply("ClusterNotFoundException", "Cluster not found."));
+            m.replyTo().tell(Rejection.reply(ErrorType.CLUSTER_NOT_FOUND, "Cluster not found."));
           } else {
             TreeSet<String> members = new TreeSet<>(name.equals("busy") ? List.of("web", "silent")
                 : List.of("web", "daemon", "gone"));
@@ -186,7 +189,7 @@ class DescribeFanOutTest {
         .onMessage(Service.Get.class, m -> {
           switch (name) {
             case "silent" -> { }
-            case "gone" -> m.replyTo().tell(Rejection.reply("ServiceNotFoundException", "Service not found."));
+            case "gone" -> m.replyTo().tell(Rejection.reply(ErrorType.SERVICE_NOT_FOUND, "Service not found."));
             default -> m.replyTo().tell(StatusReply.success(serviceView(clusterName, name)));
           }
           return Behaviors.same();
@@ -209,7 +212,7 @@ class DescribeFanOutTest {
     return Behaviors.receive(Task.Command.class)
         .onMessage(Task.Get.class, m -> {
           if (taskId.equals("gone")) {
-            m.replyTo().tell(Rejection.reply("InvalidParameterException", "The referenced task was not found."));
+            m.replyTo().tell(Rejection.reply(ErrorType.INVALID_PARAMETER, "The referenced task was not found."));
           }
           return Behaviors.same();
         })

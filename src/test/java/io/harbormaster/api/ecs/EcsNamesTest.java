@@ -1,5 +1,6 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.common.EcsException;
 import static io.harbormaster.testing.Json.JSON;
 import static io.harbormaster.testing.Json.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;

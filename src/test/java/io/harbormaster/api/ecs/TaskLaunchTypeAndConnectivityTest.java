@@ -1,5 +1,7 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.common.ErrorType;
+import io.harbormaster.common.Entities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -171,7 +173,7 @@ class TaskLaunchTypeAndConnectivityTest {
         .onMessage(Task.Get.class, m -> {
           TaskView view = tasks.get(entityId);
           m.replyTo().tell(view != null ? StatusReply.success(view)
-              : Rejection.reply("InvalidParameterException", "The referenced task was not found."));
+              : Rejection.reply(ErrorType.INVALID_PARAMETER, "The referenced task was not found."));
           return Behaviors.same();
         })
         .build();

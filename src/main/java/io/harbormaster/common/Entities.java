@@ -1,6 +1,5 @@
-package io.harbormaster.api.ecs;
+package io.harbormaster.common;
 
-import io.harbormaster.common.Rejection;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -91,20 +90,11 @@ public final class Entities {
     Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (t instanceof EcsException e) return e;
     return Rejection.of(t)
-        .map(r -> new EcsException(r.errorType(), statusOf(r.errorType()), r.message()))
+        .map(r -> new EcsException(r.type(), r.message()))
         .orElseGet(() -> t instanceof TimeoutException
             // The clients retry ServerException; the entity may still finish the command, which every
             // command is written to tolerate (idempotent or harmless to repeat).
             ? EcsException.server("The request timed out inside the service; retry it.")
             : EcsException.server("Internal error: " + t.getClass().getSimpleName(), t));
-  }
-
-  private static int statusOf(String errorType) {
-    return switch (errorType) {
-      case "UnrecognizedClientException", "InvalidSignatureException", "MissingAuthenticationTokenException",
-          "IncompleteSignatureException", "AccessDeniedException" -> 403;
-      case "ServerException" -> 500;
-      default -> 400;
-    };
   }
 }

@@ -1,4 +1,4 @@
-package io.harbormaster.api.ecs;
+package io.harbormaster.common;
 
 import static io.harbormaster.testing.Json.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.Test;
 
 class EcsExceptionTest {
@@ -86,9 +89,30 @@ class EcsExceptionTest {
     }
 
     @Test
-    void constructorChecksItsArguments() {
-        assertThrows(IllegalArgumentException.class, () -> new EcsException(" ", 400, "m"));
-        assertThrows(IllegalArgumentException.class, () -> new EcsException("X", 200, "m"));
-        assertEquals(503, new EcsException("ServiceUnavailableException", 503, "m").httpStatus());
+    void errorTypesHaveOneWireNameAndStatusEach() {
+        Set<String> codes = new TreeSet<>();
+        for (ErrorType type : ErrorType.values()) {
+            assertTrue(codes.add(type.code()), "two error types named " + type.code());
+            assertEquals(Optional.of(type), ErrorType.ofCode(type.code()));
+            assertTrue(type.httpStatus() >= 400 && type.httpStatus() <= 599, type.toString());
+        }
+        // The signature and credential errors and AccessDenied are 403, as the endpoint answers them (an unused
+        // factory once gave AccessDeniedException 400).
+        for (ErrorType type : List.of(ErrorType.ACCESS_DENIED, ErrorType.UNRECOGNIZED_CLIENT, ErrorType.INVALID_SIGNATURE,
+                ErrorType.INCOMPLETE_SIGNATURE, ErrorType.MISSING_AUTHENTICATION_TOKEN)) {
+            assertEquals(403, new EcsException(type, "m").httpStatus(), type.code());
+        }
+        assertEquals(500, new EcsException(ErrorType.SERVER, "m").httpStatus());
+        assertEquals(Optional.empty(), ErrorType.ofCode("NoSuchException"));
+    }
+
+    @Test
+    void aRefusalCrossesNodesAsTextAndComesBackTyped() {
+        StatusReply<Object> reply = Rejection.reply(ErrorType.CLUSTER_NOT_FOUND, "Cluster not found.");
+        assertEquals(Optional.of(new Rejection(ErrorType.CLUSTER_NOT_FOUND, "Cluster not found.")),
+                Rejection.of(reply.getError()));
+        EcsException e = Entities.asEcsException(reply.getError());
+        assertEquals(ErrorType.CLUSTER_NOT_FOUND, e.type());
+        assertEquals(400, e.httpStatus());
     }
 }
