@@ -31,7 +31,7 @@ class ArchitectureTest {
   private static final String[] DOMAIN = {"io.harbormaster.account..", "io.harbormaster.cluster..",
       "io.harbormaster.taskdefinition..", "io.harbormaster.instance..", "io.harbormaster.task..",
       "io.harbormaster.service..", "io.harbormaster.placement..", "io.harbormaster.scheduler..",
-      "io.harbormaster.events.."};
+      "io.harbormaster.events..", "io.harbormaster.views.."};
 
   private static JavaClasses classes;
 

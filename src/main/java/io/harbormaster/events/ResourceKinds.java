@@ -1,7 +1,7 @@
 package io.harbormaster.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.harbormaster.api.ecs.ResourceViews;
+import io.harbormaster.views.ResourceViews;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.EventTags;

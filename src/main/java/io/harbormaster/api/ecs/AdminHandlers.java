@@ -1,5 +1,6 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.views.JsonViews;
 import io.harbormaster.common.Entities;
 import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;

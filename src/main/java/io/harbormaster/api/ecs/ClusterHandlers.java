@@ -1,5 +1,7 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.views.JsonViews;
+import io.harbormaster.views.ClusterJson;
 import io.harbormaster.common.Entities;
 import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +54,7 @@ public final class ClusterHandlers {
             replyTo -> new Cluster.Create(spec, ctx.receivedAt(), replyTo))
         .thenCompose(info -> entities.<Account.Command, org.apache.pekko.Done>ask(Account.ENTITY_KEY, ctx.accountId(),
                 replyTo -> new Account.IndexCluster(name, replyTo))
-            .thenApply(done -> wrap("cluster", view(ctx, info, true, true, false))));
+            .thenApply(done -> JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false))));
   }
 
   CompletionStage<JsonNode> describeClusters(RequestContext ctx, JsonNode input) {
@@ -65,7 +67,7 @@ public final class ClusterHandlers {
     boolean settings = JsonViews.includes(input, "SETTINGS");
     boolean statistics = JsonViews.includes(input, "STATISTICS");
     List<CompletableFuture<Optional<ClusterInfo>>> lookups = new ArrayList<>();
-    List<CompletableFuture<TaskCounts>> counts = new ArrayList<>();
+    List<CompletableFuture<ClusterJson.TaskCounts>> counts = new ArrayList<>();
     for (String ref : refs) {
       Optional<String> name = ResourceRefs.clusterNameIfValid(ctx, ref);
       lookups.add(name
@@ -75,7 +77,7 @@ public final class ClusterHandlers {
               .exceptionally(Entities::missingIfRefused)
               .toCompletableFuture())
           .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
-      counts.add(name.map(n -> taskCounts(ctx, n)).orElseGet(() -> CompletableFuture.completedFuture(TaskCounts.NONE)));
+      counts.add(name.map(n -> taskCounts(ctx, n)).orElseGet(() -> CompletableFuture.completedFuture(ClusterJson.TaskCounts.NONE)));
     }
     List<CompletableFuture<?>> all = new ArrayList<>(lookups);
     all.addAll(counts);
@@ -86,7 +88,7 @@ public final class ClusterHandlers {
       for (int i = 0; i < lookups.size(); i++) {
         Optional<ClusterInfo> found = lookups.get(i).join();
         if (found.isPresent()) {
-          clusters.add(view(ctx, found.get(), tags, settings, statistics, counts.get(i).join()));
+          clusters.add(ClusterJson.view(ctx.view(), found.get(), tags, settings, statistics, counts.get(i).join()));
         } else {
           String ref = refs.get(i);
           String arn = ref.startsWith("arn:") ? ref : Arns.cluster(ctx.region(), ctx.accountId(), ref);
@@ -119,7 +121,7 @@ public final class ClusterHandlers {
     return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Update(settings, JsonViews.member(input, "configuration").orElse(null),
                 JsonViews.member(input, "serviceConnectDefaults").orElse(null), ctx.receivedAt(), replyTo))
-        .thenApply(info -> wrap("cluster", view(ctx, info, true, true, false)));
+        .thenApply(info -> JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
   }
 
   CompletionStage<JsonNode> updateClusterSettings(RequestContext ctx, JsonNode input) {
@@ -127,7 +129,7 @@ public final class ClusterHandlers {
     List<Setting> settings = settings(input);
     return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Update(settings, null, null, ctx.receivedAt(), replyTo))
-        .thenApply(info -> wrap("cluster", view(ctx, info, true, true, false)));
+        .thenApply(info -> JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
   }
 
   CompletionStage<JsonNode> deleteCluster(RequestContext ctx, JsonNode input) {
@@ -136,17 +138,17 @@ public final class ClusterHandlers {
             replyTo -> new Cluster.Delete(ctx.receivedAt(), replyTo))
         .thenCompose(info -> entities.<Account.Command, org.apache.pekko.Done>ask(Account.ENTITY_KEY, ctx.accountId(),
                 replyTo -> new Account.UnindexCluster(name, replyTo))
-            .thenApply(done -> wrap("cluster", view(ctx, info, true, true, false))));
+            .thenApply(done -> JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false))));
   }
 
   /**
    * Running and pending tasks over the cluster's instances. A placement that cannot answer fails the call (a
    * ServerException) rather than showing 0 tasks.
    */
-  private CompletableFuture<TaskCounts> taskCounts(RequestContext ctx, String cluster) {
+  private CompletableFuture<ClusterJson.TaskCounts> taskCounts(RequestContext ctx, String cluster) {
     return entities.<ClusterPlacement.Command, ClusterPlacement.Instances>askPlain(ClusterPlacement.ENTITY_KEY,
             ClusterPlacement.entityId(ctx.accountId(), cluster), ClusterPlacement.GetInstances::new)
-        .thenApply(instances -> new TaskCounts(
+        .thenApply(instances -> new ClusterJson.TaskCounts(
             instances.instances().stream().mapToInt(InstanceView::runningTasksCount).sum(),
             instances.instances().stream().mapToInt(InstanceView::pendingTasksCount).sum()))
         .toCompletableFuture();
@@ -170,53 +172,4 @@ public final class ClusterHandlers {
     return out;
   }
 
-  /** Tasks on the cluster's instances, from its placement's snapshot. */
-  record TaskCounts(int running, int pending) {
-    static final TaskCounts NONE = new TaskCounts(0, 0);
-  }
-
-  static ObjectNode view(RequestContext ctx, ClusterInfo info, boolean tags, boolean settings, boolean statistics) {
-    return view(ctx, info, tags, settings, statistics, TaskCounts.NONE);
-  }
-
-  static ObjectNode view(RequestContext ctx, ClusterInfo info, boolean tags, boolean settings, boolean statistics,
-      TaskCounts counts) {
-    ClusterSpec spec = info.spec();
-    ObjectNode c = JsonViews.object();
-    c.put("clusterArn", Arns.cluster(ctx.region(), info.accountId(), spec.name()));
-    c.put("clusterName", spec.name());
-    if (spec.configuration() != null) c.set("configuration", spec.configuration());
-    c.put("status", info.status().name());
-    c.put("registeredContainerInstancesCount", info.instances().size());
-    c.put("runningTasksCount", counts.running());
-    c.put("pendingTasksCount", counts.pending());
-    c.put("activeServicesCount", info.services().size());
-    ArrayNode stats = c.putArray("statistics");
-    if (statistics) {
-      java.util.Map<String, Integer> values = new java.util.LinkedHashMap<>();
-      values.put("runningEC2TasksCount", counts.running());
-      values.put("runningFargateTasksCount", 0);
-      values.put("pendingEC2TasksCount", counts.pending());
-      values.put("pendingFargateTasksCount", 0);
-      values.put("activeEC2ServiceCount", info.services().size());
-      values.put("activeFargateServiceCount", 0);
-      values.put("drainingEC2ServiceCount", 0);
-      values.put("drainingFargateServiceCount", 0);
-      values.forEach((key, value) -> stats.addObject().put("name", key).put("value", Integer.toString(value)));
-    }
-    c.set("tags", tags ? JsonViews.tags(spec.tags()) : JsonViews.NODES.arrayNode());
-    ArrayNode settingsOut = c.putArray("settings");
-    if (settings) spec.settings().forEach(s -> settingsOut.addObject().put("name", s.name()).put("value", s.value()));
-    c.set("capacityProviders", JsonViews.strings(spec.capacityProviders()));
-    c.set("defaultCapacityProviderStrategy", spec.defaultCapacityProviderStrategy() != null
-        ? spec.defaultCapacityProviderStrategy() : JsonViews.NODES.arrayNode());
-    if (spec.serviceConnectDefaults() != null) c.set("serviceConnectDefaults", spec.serviceConnectDefaults());
-    return c;
-  }
-
-  static ObjectNode wrap(String member, JsonNode value) {
-    ObjectNode out = JsonViews.object();
-    out.set(member, value);
-    return out;
-  }
 }

@@ -1,5 +1,7 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.views.JsonViews;
+import io.harbormaster.views.InstanceJson;
 import io.harbormaster.common.Entities;
 import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,7 +70,7 @@ public final class InstanceHandlers {
             replyTo -> new Cluster.JoinInstance(instanceId, ctx.receivedAt(), replyTo))
         .thenCompose(info -> instance(ctx, cluster, instanceId,
             replyTo -> new ContainerInstance.Register(registration, ctx.receivedAt(), replyTo)))
-        .thenApply(view -> ClusterHandlers.wrap("containerInstance", InstanceJson.view(ctx, view, true)));
+        .thenApply(view -> JsonViews.wrap("containerInstance", InstanceJson.view(ctx.view(), view, true)));
   }
 
   CompletionStage<JsonNode> deregisterInstance(RequestContext ctx, JsonNode input) {
@@ -80,7 +82,7 @@ public final class InstanceHandlers {
         .thenCompose(view -> entities.<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY,
                 Cluster.entityId(ctx.accountId(), cluster),
                 replyTo -> new Cluster.LeaveInstance(instanceId, ctx.receivedAt(), replyTo))
-            .thenApply(info -> ClusterHandlers.wrap("containerInstance", InstanceJson.view(ctx, view, true))));
+            .thenApply(info -> JsonViews.wrap("containerInstance", InstanceJson.view(ctx.view(), view, true))));
   }
 
   CompletionStage<JsonNode> describeInstances(RequestContext ctx, JsonNode input) {
@@ -107,7 +109,7 @@ public final class InstanceHandlers {
         for (int i = 0; i < refs.size(); i++) {
           Optional<InstanceView> view = lookups.get(i).join();
           if (view.isPresent()) {
-            found.add(InstanceJson.view(ctx, view.get(), tags));
+            found.add(InstanceJson.view(ctx.view(), view.get(), tags));
           } else {
             failures.addObject().put("arn", arnOf(ctx, cluster, refs.get(i))).put("reason", "MISSING");
           }
@@ -170,7 +172,7 @@ public final class InstanceHandlers {
         for (int i = 0; i < refs.size(); i++) {
           Object r = results.get(i).join();
           if (r instanceof InstanceView v) {
-            done.add(InstanceJson.view(ctx, v, false));
+            done.add(InstanceJson.view(ctx.view(), v, false));
           } else {
             failures.addObject().put("arn", arnOf(ctx, cluster, refs.get(i))).put("reason", "MISSING")
                 .put("detail", ((EcsException) r).getMessage());

@@ -1,5 +1,6 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.views.JsonViews;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
 import io.harbormaster.placement.ClusterPlacement.StrategySpec;

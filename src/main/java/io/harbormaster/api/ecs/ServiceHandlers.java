@@ -1,5 +1,7 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.views.JsonViews;
+import io.harbormaster.views.ServiceJson;
 import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.Entities;
 import io.harbormaster.common.EcsException;
@@ -202,7 +204,7 @@ public final class ServiceHandlers {
             for (int i = 0; i < refs.size(); i++) {
               Optional<ServiceView> found = lookups.get(i).join();
               if (found.isPresent()) {
-                services.add(ServiceJson.view(ctx, found.get(), tags, daemonDesired));
+                services.add(ServiceJson.view(ctx.view(), found.get(), tags, daemonDesired));
               } else {
                 String r = refs.get(i);
                 failures.addObject().put("arn", r.startsWith("arn:") ? r
@@ -247,7 +249,7 @@ public final class ServiceHandlers {
   // ---- shared steps ----
   private CompletionStage<JsonNode> respond(RequestContext ctx, ServiceView view, boolean tags) {
     return daemonTargets(ctx, view.clusterName(), List.of(view))
-        .thenApply(daemon -> ClusterHandlers.wrap("service", ServiceJson.view(ctx, view, tags, daemon)));
+        .thenApply(daemon -> JsonViews.wrap("service", ServiceJson.view(ctx.view(), view, tags, daemon)));
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.views.JsonViews;
+import io.harbormaster.views.TaskDefinitionJson;
 import io.harbormaster.common.Entities;
 import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,7 +87,7 @@ public final class TaskDefinitionHandlers {
             replyTo -> new TaskDefinitionFamily.Register(definition, tags, ctx.callerArn(), ctx.receivedAt(), replyTo))
         .thenCompose(revision -> index(ctx, revision).thenApply(done -> {
           ObjectNode out = JsonViews.object();
-          out.set("taskDefinition", view(ctx, revision));
+          out.set("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision));
           out.set("tags", JsonViews.tags(revision.tags()));
           return out;
         }));
@@ -95,7 +97,7 @@ public final class TaskDefinitionHandlers {
     TaskDefinitionRef ref = TaskDefinitionRef.parse(ctx, JsonViews.text(input, "taskDefinition").orElse(""));
     return get(ctx, ref).thenApply(revision -> {
       ObjectNode out = JsonViews.object();
-      out.set("taskDefinition", view(ctx, revision));
+      out.set("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision));
       if (JsonViews.includes(input, "TAGS")) out.set("tags", JsonViews.tags(revision.tags()));
       return out;
     });
@@ -176,7 +178,7 @@ public final class TaskDefinitionHandlers {
             TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
             replyTo -> new TaskDefinitionFamily.Deregister(ref.revision(), ctx.receivedAt(), replyTo))
         .thenCompose(revision -> index(ctx, revision)
-            .thenApply(done -> ClusterHandlers.wrap("taskDefinition", view(ctx, revision))));
+            .thenApply(done -> JsonViews.wrap("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision))));
   }
 
   CompletionStage<JsonNode> delete(RequestContext ctx, JsonNode input) {
@@ -210,7 +212,7 @@ public final class TaskDefinitionHandlers {
       for (int i = 0; i < refs.size(); i++) {
         Object result = results.get(i).join();
         if (result instanceof Revision revision) {
-          deleted.add(view(ctx, revision));
+          deleted.add(TaskDefinitionJson.view(ctx.view(), revision));
         } else {
           EcsException e = (EcsException) result;
           if (e.httpStatus() >= 500) throw e;
@@ -234,21 +236,5 @@ public final class TaskDefinitionHandlers {
   private CompletionStage<org.apache.pekko.Done> index(RequestContext ctx, Revision revision) {
     return entities.ask(Account.ENTITY_KEY, ctx.accountId(), replyTo -> new Account.IndexRevision(
         revision.family(), revision.revision(), RevisionStatus.valueOf(revision.status().name()), replyTo));
-  }
-
-  static ObjectNode view(RequestContext ctx, Revision revision) {
-    ObjectNode td = JsonViews.object();
-    td.put("taskDefinitionArn",
-        Arns.taskDefinition(ctx.region(), ctx.accountId(), revision.family(), revision.revision()));
-    td.setAll((ObjectNode) revision.definition().deepCopy());
-    td.put("revision", revision.revision());
-    td.put("status", revision.status().name());
-    td.set("registeredAt", JsonViews.epochSeconds(revision.registeredAt()));
-    td.put("registeredBy", revision.registeredBy());
-    if (revision.deregisteredAt() != null) td.set("deregisteredAt", JsonViews.epochSeconds(revision.deregisteredAt()));
-    if (revision.deleteRequestedAt() != null) {
-      td.set("deleteRequestedAt", JsonViews.epochSeconds(revision.deleteRequestedAt()));
-    }
-    return td;
   }
 }

@@ -1,5 +1,7 @@
 package io.harbormaster.api.ecs;
 
+import io.harbormaster.views.JsonViews;
+import io.harbormaster.views.TaskJson;
 import io.harbormaster.common.Entities;
 import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -184,7 +186,7 @@ public final class TaskHandlers {
     return instances.requireCluster(ctx, cluster).thenCompose(info -> entities.<Task.Command, TaskView>ask(
             Task.ENTITY_KEY, Task.entityId(ctx.accountId(), cluster, taskId),
             replyTo -> new Task.Stop("UserInitiated", reason, ctx.receivedAt(), replyTo)))
-        .thenApply(task -> ClusterHandlers.wrap("task", TaskJson.view(ctx, task, false)));
+        .thenApply(task -> JsonViews.wrap("task", TaskJson.view(ctx.view(), task, false)));
   }
 
   CompletionStage<JsonNode> describeTasks(RequestContext ctx, JsonNode input) {
@@ -215,7 +217,7 @@ public final class TaskHandlers {
             for (int i = 0; i < refs.size(); i++) {
               Optional<TaskView> task = lookups.get(i).join();
               if (task.isPresent()) {
-                tasks.add(TaskJson.view(ctx, task.get(), tags,
+                tasks.add(TaskJson.view(ctx.view(), task.get(), tags,
                     Optional.ofNullable(agents.get(task.get().spec().containerInstanceId()))));
               } else {
                 String ref = refs.get(i);
@@ -380,7 +382,7 @@ public final class TaskHandlers {
   private static ObjectNode runResponse(RequestContext ctx, List<TaskView> tasks, List<ObjectNode> failures) {
     ObjectNode out = JsonViews.object();
     ArrayNode t = out.putArray("tasks");
-    tasks.forEach(task -> t.add(TaskJson.view(ctx, task, true)));
+    tasks.forEach(task -> t.add(TaskJson.view(ctx.view(), task, true)));
     ArrayNode f = out.putArray("failures");
     failures.forEach(f::add);
     return out;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.api.ecs.EcsNames;
 import io.harbormaster.api.ecs.EcsOperations;
-import io.harbormaster.api.ecs.JsonViews;
+import io.harbormaster.views.JsonViews;
 import io.harbormaster.api.ecs.RequestContext;
 import io.harbormaster.events.hooks.DeadLetters;
 import io.harbormaster.events.hooks.HookDelivery;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.api.ecs.EcsOperations;
-import io.harbormaster.api.ecs.JsonViews;
+import io.harbormaster.views.JsonViews;
 import io.harbormaster.api.ecs.RequestContext;
 import io.harbormaster.events.retention.EventRetention;
 import java.time.Duration;

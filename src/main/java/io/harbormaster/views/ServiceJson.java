@@ -1,4 +1,4 @@
-package io.harbormaster.api.ecs;
+package io.harbormaster.views;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,14 +13,14 @@ import io.harbormaster.service.ServiceReconciler.SchedulingStrategy;
 import java.util.List;
 
 /** A service as DescribeServices, CreateService, UpdateService and DeleteService show it. */
-final class ServiceJson {
+public final class ServiceJson {
   private ServiceJson() {}
 
   /**
    * @param daemonDesired for a DAEMON service, the number of instances it should run on (ECS shows that as the
    *     desired count); ignored for REPLICA
    */
-  static ObjectNode view(RequestContext ctx, ServiceView v, boolean tags, int daemonDesired) {
+  public static ObjectNode view(ViewContext ctx, ServiceView v, boolean tags, int daemonDesired) {
     ServiceSpec spec = v.spec();
     int desired = spec.scheduling() == SchedulingStrategy.DAEMON ? daemonDesired : spec.desiredCount();
     if (v.status() != io.harbormaster.service.Service.ServiceStatus.ACTIVE) desired = 0;

@@ -1,11 +1,10 @@
-package io.harbormaster.api.ecs;
+package io.harbormaster.views;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.cluster.Cluster.ClusterInfo;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
 import io.harbormaster.task.Task.TaskView;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily.Revision;
-import java.time.Instant;
 
 /**
  * The Describe* objects of the API for code outside the handlers (events, history): the same JSON the API returns,
@@ -23,11 +22,11 @@ public final class ResourceViews {
   }
 
   public static ObjectNode cluster(String region, ClusterInfo cluster) {
-    return ClusterHandlers.view(context(region, cluster.accountId()), cluster, true, true, false);
+    return ClusterJson.view(context(region, cluster.accountId()), cluster, true, true, false);
   }
 
   public static ObjectNode taskDefinition(String region, String accountId, Revision revision) {
-    return TaskDefinitionHandlers.view(context(region, accountId), revision);
+    return TaskDefinitionJson.view(context(region, accountId), revision);
   }
 
   public static ObjectNode service(String region, io.harbormaster.service.Service.ServiceView service) {
@@ -35,7 +34,7 @@ public final class ResourceViews {
     return ServiceJson.view(context(region, service.accountId()), service, false, service.spec().desiredCount());
   }
 
-  private static RequestContext context(String region, String accountId) {
-    return new RequestContext(accountId, region, "", Instant.EPOCH);
+  private static ViewContext context(String region, String accountId) {
+    return new ViewContext(accountId, region);
   }
 }

@@ -1,4 +1,4 @@
-package io.harbormaster.api.ecs;
+package io.harbormaster.views;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,10 +7,10 @@ import io.harbormaster.instance.ContainerInstance.InstanceView;
 import io.harbormaster.instance.ContainerInstance.Resources;
 
 /** A container instance as DescribeContainerInstances shows it. */
-final class InstanceJson {
+public final class InstanceJson {
   private InstanceJson() {}
 
-  static ObjectNode view(RequestContext ctx, InstanceView v, boolean tags) {
+  public static ObjectNode view(ViewContext ctx, InstanceView v, boolean tags) {
     ObjectNode o = JsonViews.object();
     o.put("containerInstanceArn", Arns.containerInstance(ctx.region(), v.accountId(), v.clusterName(),
         v.registration().instanceId()));
@@ -39,7 +39,7 @@ final class InstanceJson {
     return o;
   }
 
-  static ArrayNode resources(Resources r) {
+  public static ArrayNode resources(Resources r) {
     ArrayNode out = JsonViews.NODES.arrayNode();
     out.addObject().put("name", "CPU").put("type", "INTEGER").put("doubleValue", 0.0).put("longValue", 0)
         .put("integerValue", r.cpu());

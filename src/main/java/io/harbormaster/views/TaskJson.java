@@ -1,4 +1,4 @@
-package io.harbormaster.api.ecs;
+package io.harbormaster.views;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,11 +11,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** A task as DescribeTasks shows it. */
-final class TaskJson {
+public final class TaskJson {
   private TaskJson() {}
 
   /** A task whose instance's agent was not looked up: it shows no {@code connectivity}. */
-  static ObjectNode view(RequestContext ctx, TaskView t, boolean tags) {
+  public static ObjectNode view(ViewContext ctx, TaskView t, boolean tags) {
     return view(ctx, t, tags, Optional.empty());
   }
 
@@ -24,7 +24,7 @@ final class TaskJson {
    *     {@code connectivity} is CONNECTED or DISCONNECTED accordingly, and left out when unknown (the task entity
    *     alone does not know it)
    */
-  static ObjectNode view(RequestContext ctx, TaskView t, boolean tags, Optional<Boolean> agentConnected) {
+  public static ObjectNode view(ViewContext ctx, TaskView t, boolean tags, Optional<Boolean> agentConnected) {
     String taskArn = Arns.task(ctx.region(), t.accountId(), t.clusterName(), t.taskId());
     ObjectNode o = JsonViews.object();
     o.set("attachments", JsonViews.NODES.arrayNode());
@@ -71,7 +71,7 @@ final class TaskJson {
     return o;
   }
 
-  private static ObjectNode container(RequestContext ctx, TaskView t, String taskArn, ContainerState c) {
+  private static ObjectNode container(ViewContext ctx, TaskView t, String taskArn, ContainerState c) {
     ObjectNode n = JsonViews.object();
     n.put("containerArn", Arns.container(ctx.region(), t.accountId(), t.clusterName(), t.taskId(), c.name()));
     n.put("taskArn", taskArn);

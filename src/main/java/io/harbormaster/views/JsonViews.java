@@ -1,4 +1,4 @@
-package io.harbormaster.api.ecs;
+package io.harbormaster.views;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +16,7 @@ import java.util.Optional;
 /** Small JSON helpers shared by the handlers: ECS timestamps, tags, optional members. */
 public final class JsonViews {
   public static final ObjectMapper MAPPER = new ObjectMapper();
-  static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private JsonViews() {}
 
@@ -60,5 +60,12 @@ public final class JsonViews {
   public static Optional<JsonNode> member(JsonNode input, String member) {
     JsonNode v = input.get(member);
     return v == null || v.isNull() ? Optional.empty() : Optional.of(v);
+  }
+
+  /** A response with one member, e.g. {@code {"cluster": {...}}}. */
+  public static ObjectNode wrap(String member, JsonNode value) {
+    ObjectNode out = object();
+    out.set(member, value);
+    return out;
   }
 }
