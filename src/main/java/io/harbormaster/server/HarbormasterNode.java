@@ -98,7 +98,7 @@ public final class HarbormasterNode implements AutoCloseable {
       Task.init(system, tags, ServiceTaskNotifications.andThen(new TaskNotifications(system, region),
           new ServiceTaskNotifications(system)));
       ClusterPlacement.init(system, entities, region);
-      Service.init(system, tags, ServiceSettings.from(config), new ServiceEffects(system, entities));
+      Service.init(system, tags, ServiceSettings.from(config), new ServiceEffects(system, entities), Clock.systemUTC());
 
       EcsPaging paging = new EcsPaging(pagingSecret);
       EcsOperations operations = new EcsOperations();

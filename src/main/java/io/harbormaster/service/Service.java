@@ -31,6 +31,7 @@ import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.task.TaskResources;
 import io.harbormaster.task.TaskStatus;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -384,9 +385,11 @@ public final class Service
    * plane, or when a node with services leaves, sharding starts every live service again, and each one heals from its
    * events and its tasks (level-triggered) without waiting for an API call.
    */
-  public static void init(ActorSystem<?> system, EventTags tags, ServiceSettings settings, Effects effects) {
+  public static void init(ActorSystem<?> system, EventTags tags, ServiceSettings settings, Effects effects,
+      Clock clock) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-            ctx -> create(ctx.getEntityId(), tags, settings, effects, ServiceReconciler::reconcile, ctx.getShard()))
+            ctx -> create(ctx.getEntityId(), tags, settings, effects, ServiceReconciler::reconcile, ctx.getShard(),
+                clock))
         .withSettings(ClusterShardingSettings.create(system)
             .withRememberEntities(true)
             .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced())));
@@ -394,14 +397,17 @@ public final class Service
 
   public static Behavior<Command> create(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
       Function<Input, Decision> reconciler) {
-    return create(entityId, tags, settings, effects, reconciler, null);
+    return create(entityId, tags, settings, effects, reconciler, null, Clock.systemUTC());
   }
 
-  /** @param shard the entity's shard, asked to passivate an INACTIVE service (null: the service just stops) */
+  /**
+   * @param shard the entity's shard, asked to passivate an INACTIVE service (null: the service just stops)
+   * @param clock where the service's decisions take their time from
+   */
   public static Behavior<Command> create(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
-      Function<Input, Decision> reconciler, ActorRef<ClusterSharding.ShardCommand> shard) {
+      Function<Input, Decision> reconciler, ActorRef<ClusterSharding.ShardCommand> shard, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Service(entityId, tags, settings, effects, reconciler, ctx, timers, shard)));
+        new Service(entityId, tags, settings, effects, reconciler, ctx, timers, shard, clock)));
   }
 
   private final String entityId;
@@ -415,6 +421,7 @@ public final class Service
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final Clock clock;
   /** Steps in flight (loading instances, launches): a new decision waits for them, so nothing is launched twice. */
   private int outstanding;
   private boolean reconcileWanted;
@@ -433,7 +440,7 @@ public final class Service
 
   private Service(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
       Function<Input, Decision> reconciler, ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
+      ActorRef<ClusterSharding.ShardCommand> shard, Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     String[] parts = entityId.split("/", 3);
@@ -447,11 +454,12 @@ public final class Service
     this.ctx = ctx;
     this.timers = timers;
     this.shard = shard;
+    this.clock = clock;
   }
 
   /** The entity's state and event handler without an actor: history and the event stream replay with it. */
   public static Service replica(String entityId) {
-    return new Service(entityId, null, null, null, null, null, null, null);
+    return new Service(entityId, null, null, null, null, null, null, null, null);
   }
 
   @Override
@@ -644,7 +652,7 @@ public final class Service
   }
 
   private ReplyEffect<Event, State> recordTaskReports(ServiceView view) {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     List<Event> events = new ArrayList<>();
     Map<String, ServiceTask> recorded = new java.util.HashMap<>();
     boolean decideAgain = false;
@@ -702,7 +710,7 @@ public final class Service
   // ---- reconciliation ----
   private ReplyEffect<Event, State> tick(ServiceView view) {
     if (view.status() == ServiceStatus.ACTIVE) {
-      if (stepsStuck(Instant.now())) {
+      if (stepsStuck(clock.instant())) {
         ctx.getLog().warn("service {}: {} step(s) unanswered since {}; deciding again", entityId, outstanding,
             lastStepProgress);
         outstanding = 0;
@@ -732,7 +740,7 @@ public final class Service
       return;
     }
     outstanding++;
-    lastStepProgress = Instant.now();
+    lastStepProgress = clock.instant();
     ctx.pipeToSelf(effects.instances(accountId, clusterName, instancesInUse(view)),
         (instances, failure) -> failure == null ? new InstancesLoaded(instances, null)
             : new InstancesLoaded(Map.of(), String.valueOf(failure.getMessage())));
@@ -745,7 +753,7 @@ public final class Service
 
   private void stepDone() {
     outstanding = Math.max(0, outstanding - 1);
-    lastStepProgress = Instant.now();
+    lastStepProgress = clock.instant();
     if (outstanding == 0 && reconcileWanted) {
       reconcileWanted = false;
       ctx.getSelf().tell(new Reconcile());
@@ -758,7 +766,7 @@ public final class Service
       stepDone();
       return Effect().noReply();
     }
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     Input input = inputOf(view, loaded.instances(), now);
     Decision decision = reconciler.apply(input);
     List<Event> events = eventsOf(view, decision, now);
@@ -849,7 +857,7 @@ public final class Service
 
   private void launch(ServiceView view, Launch launch) {
     outstanding++;
-    lastStepProgress = Instant.now();
+    lastStepProgress = clock.instant();
     String deploymentId = launch.deploymentId();
     ServiceSpec spec = view.spec();
     CompletionStage<LaunchAnswered> answered = effects.taskDefinition(accountId, launch.taskDefinitionArn())
@@ -926,7 +934,7 @@ public final class Service
   }
 
   private ReplyEffect<Event, State> launched(ServiceView view, LaunchAnswered a) {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     List<Event> events = new ArrayList<>();
     if (!a.placed().isEmpty()) {
       events.add(new TasksLaunched(a.deploymentId(), a.placed().stream()
@@ -994,7 +1002,7 @@ public final class Service
       }
       return taskChanged(view, report);
     }
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     if (known.task().desiredStopped()) {
       // Ordered to stop before it was ever created: it is stopped.
       return recordStopped(view, known, STOP_CODE, known.stopReason(), now);
@@ -1035,7 +1043,7 @@ public final class Service
     TrackedTask known = view.tasks().get(m.taskId());
     if (known == null || !known.live()) return Effect().noReply();
     return recordStopped(view, known, "TaskFailedToStart",
-        "The task could not be started after a control-plane restart: " + m.reason(), Instant.now());
+        "The task could not be started after a control-plane restart: " + m.reason(), clock.instant());
   }
 
   private ReplyEffect<Event, State> recordStopped(ServiceView view, TrackedTask known, String stopCode, String reason,
