@@ -19,6 +19,7 @@ import io.harbormaster.scheduler.PlacementFailure;
 import io.harbormaster.scheduler.PlacementResult;
 import io.harbormaster.scheduler.Scheduler;
 import io.harbormaster.scheduler.TaskDemand;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,14 +110,14 @@ public final class ClusterPlacement {
     return accountId + "/" + clusterName;
   }
 
-  public static void init(ActorSystem<?> system, Entities entities, String region) {
+  public static void init(ActorSystem<?> system, Entities entities, String region, Clock clock) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), entities, region)));
+        ctx -> create(ctx.getEntityId(), entities, region, clock)));
   }
 
-  public static Behavior<Command> create(String entityId, Entities entities, String region) {
+  public static Behavior<Command> create(String entityId, Entities entities, String region, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withStash(10_000,
-        stash -> new ClusterPlacement(ctx, entityId, entities, region).bootstrapping(stash)));
+        stash -> new ClusterPlacement(ctx, entityId, entities, region, clock).bootstrapping(stash)));
   }
 
   private final ActorContext<Command> ctx;
@@ -124,6 +125,7 @@ public final class ClusterPlacement {
   private final String clusterName;
   private final Entities entities;
   private final String region;
+  private final Clock clock;
   private final Map<String, InstanceView> views = new HashMap<>();
   /** instanceId → reservations sent and not yet answered. */
   private final Map<String, Map<String, Reservation>> inFlight = new HashMap<>();
@@ -157,8 +159,10 @@ public final class ClusterPlacement {
     }
   }
 
-  private ClusterPlacement(ActorContext<Command> ctx, String entityId, Entities entities, String region) {
+  private ClusterPlacement(ActorContext<Command> ctx, String entityId, Entities entities, String region,
+      Clock clock) {
     this.ctx = ctx;
+    this.clock = clock;
     int slash = entityId.indexOf('/');
     this.accountId = entityId.substring(0, slash);
     this.clusterName = entityId.substring(slash + 1);
@@ -272,7 +276,7 @@ public final class ClusterPlacement {
           return Behaviors.same();
         })
         .onMessage(Place.class, m -> {
-          if (m.answerBy() != null && Instant.now().isAfter(m.answerBy())) {
+          if (m.answerBy() != null && clock.instant().isAfter(m.answerBy())) {
             ctx.getLog().info("a placement of {} task(s) arrived after its caller stopped waiting; skipped",
                 m.taskIds().size());
             return Behaviors.same();
@@ -313,7 +317,7 @@ public final class ClusterPlacement {
       String taskId = taskIds.get(i);
       String instanceId = placements.get(i).instanceId();
       Reservation reservation = new Reservation(taskId, place.resources(), place.summary(), TaskPhase.RESERVED,
-          Instant.now());
+          clock.instant());
       inFlight.computeIfAbsent(instanceId, k -> new HashMap<>()).put(taskId, reservation);
       changed(instanceId);
       request.outstanding++;
@@ -325,7 +329,7 @@ public final class ClusterPlacement {
       List<String> batchIds = batch.stream().map(TaskReservation::taskId).toList();
       CompletionStage<ReservationsOutcome> asked = entities.ask(ContainerInstance.ENTITY_KEY,
           ContainerInstance.entityId(accountId, clusterName, instanceId),
-          replyTo -> new ContainerInstance.ReserveAll(batch, Instant.now(), replyTo));
+          replyTo -> new ContainerInstance.ReserveAll(batch, clock.instant(), replyTo));
       ctx.pipeToSelf(asked, (outcome, failure) -> new ReservationsAnswered(requestId, instanceId, batchIds,
           outcome, failure == null ? null : reasonOf(failure)));
     });
@@ -378,13 +382,13 @@ public final class ClusterPlacement {
     if (request.outstanding > 0 || !request.waiting.isEmpty()) return;
     requests.remove(requestId);
     Instant answerBy = request.place.answerBy();
-    if (answerBy != null && Instant.now().isAfter(answerBy)) {
+    if (answerBy != null && clock.instant().isAfter(answerBy)) {
       ctx.getLog().info("a placement of {} task(s) finished after its caller stopped waiting; {} reservation(s) "
           + "given back", request.place.taskIds().size(), request.placed.size());
       for (Placed placed : request.placed) {
         entities.<ContainerInstance.Command, org.apache.pekko.Done>ask(ContainerInstance.ENTITY_KEY,
             ContainerInstance.entityId(accountId, clusterName, placed.instanceId()),
-            replyTo -> new ContainerInstance.Release(placed.taskId(), Instant.now(), replyTo));
+            replyTo -> new ContainerInstance.Release(placed.taskId(), clock.instant(), replyTo));
       }
       return;
     }

@@ -97,7 +97,7 @@ public final class HarbormasterNode implements AutoCloseable {
           ClusterPlacement.notifier(system));
       Task.init(system, tags, ServiceTaskNotifications.andThen(new TaskNotifications(system, region),
           new ServiceTaskNotifications(system)));
-      ClusterPlacement.init(system, entities, region);
+      ClusterPlacement.init(system, entities, region, Clock.systemUTC());
       Service.init(system, tags, ServiceSettings.from(config), new ServiceEffects(system, entities), Clock.systemUTC());
 
       EcsPaging paging = new EcsPaging(pagingSecret);

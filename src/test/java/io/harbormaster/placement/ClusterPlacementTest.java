@@ -136,7 +136,7 @@ class ClusterPlacementTest {
       if (notifying.get()) toPlacement.changed(view);
     });
     // the placement waits less than the test for an instance that does not answer
-    ClusterPlacement.init(system, new Entities(system, Duration.ofSeconds(3)), "us-east-1");
+    ClusterPlacement.init(system, new Entities(system, Duration.ofSeconds(3)), "us-east-1", java.time.Clock.systemUTC());
   }
 
   @BeforeEach
