@@ -57,6 +57,12 @@ public final class ServerProcess implements AutoCloseable {
   /** @param settings configuration values, passed as system properties (they override application.conf) */
   public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
       boolean bootstrapDefaultAccount, java.util.Map<String, String> settings) throws Exception {
+    return start(name, apiPort, clusterPort, seeds, bootstrapDefaultAccount, settings, SharedCassandra.nativePort());
+  }
+
+  /** A node on a Cassandra of the test's own (on 127.0.0.1 at {@code cassandraPort}), not the shared one. */
+  public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
+      boolean bootstrapDefaultAccount, java.util.Map<String, String> settings, int cassandraPort) throws Exception {
     Path dir = ProjectHome.resolve("target/it-servers");
     Files.createDirectories(dir);
     Path log = dir.resolve(name + "-" + apiPort + ".log");
@@ -70,7 +76,7 @@ public final class ServerProcess implements AutoCloseable {
         "io.harbormaster.Main", "server",
         "--port", Integer.toString(apiPort),
         "--cluster-port", Integer.toString(clusterPort),
-        "--cassandra", "127.0.0.1:" + SharedCassandra.nativePort()));
+        "--cassandra", "127.0.0.1:" + cassandraPort));
     for (String seed : seeds) {
       command.add("--seed");
       command.add(seed);
