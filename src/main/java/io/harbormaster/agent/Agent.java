@@ -50,6 +50,8 @@ public final class Agent implements AutoCloseable {
   private volatile String instanceId;
   private volatile WebSocket socket;
   private volatile boolean welcomed;
+  /** Whether the control plane acknowledges reports (one that does not is never sent a report again). */
+  private volatile boolean acknowledging;
   private volatile boolean closed;
   private volatile Duration backoff;
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
@@ -140,6 +142,7 @@ public final class Agent implements AutoCloseable {
     if (message instanceof Welcome w) {
       instanceId = w.instanceId();
       writeInstanceId(w.instanceId());
+      acknowledging = Boolean.TRUE.equals(w.acknowledgesReports());
       welcomed = true;
       backoff = settings.minBackoff();
       firstWelcome.complete(w);
@@ -169,7 +172,11 @@ public final class Agent implements AutoCloseable {
    */
   private void heartbeat() {
     send(new Heartbeat(engine.reports().stream().map(AgentMessages.HeldTask::of).toList()));
-    unacknowledged.pending().forEach(this::send);
+    if (acknowledging) {
+      unacknowledged.pending().forEach(this::send);
+    } else {
+      unacknowledged.clear(); // an older control plane: it would never settle them
+    }
   }
 
   /** WebSocket sends must not overlap: each waits for the previous one. */

@@ -33,6 +33,11 @@ final class UnacknowledgedReports {
     if (pending != null && pending.seq() <= seq) byTask.remove(taskId);
   }
 
+  /** Forgets every report: for a control plane that does not acknowledge them. */
+  synchronized void clear() {
+    byTask.clear();
+  }
+
   /** Every report still waiting for its acknowledgement, oldest first. */
   synchronized List<TaskReport> pending() {
     return new ArrayList<>(byTask.values());

@@ -45,7 +45,12 @@ public final class AgentMessages {
   public record Hello(String cluster, String instanceId, String ec2InstanceId, HostResources resources,
       List<Attribute> attributes, VersionInfo versionInfo, List<TaskReport> tasks) implements AgentMessage {}
 
-  public record Welcome(String instanceId, String containerInstanceArn, String clusterArn) implements AgentMessage {}
+  /**
+   * The session is open. {@code acknowledgesReports}: this control plane answers numbered reports with
+   * {@link ReportAccepted} (null from one that does not, which an agent must not wait for).
+   */
+  public record Welcome(String instanceId, String containerInstanceArn, String clusterArn,
+      Boolean acknowledgesReports) implements AgentMessage {}
 
   /**
    * Every few seconds: the tasks the agent holds and their status, for the control plane to reconcile with; the

@@ -170,7 +170,7 @@ public final class AgentSession {
       String clusterName = view.clusterName();
       String instanceEntity = ContainerInstance.entityId(accountId, clusterName, instanceId);
       out.tell(new Welcome(instanceId, Arns.containerInstance(region, accountId, clusterName, instanceId),
-          Arns.cluster(region, accountId, clusterName)));
+          Arns.cluster(region, accountId, clusterName), true));
       forwardReports(clusterName, hello.tasks());
       ctx.getSelf().tell(new Reconcile(view, hello.tasks() == null ? List.of()
           : hello.tasks().stream().map(HeldTask::of).toList()));
