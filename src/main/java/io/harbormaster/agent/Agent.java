@@ -7,8 +7,10 @@ import io.harbormaster.api.agent.AgentMessages.AgentMessage;
 import io.harbormaster.api.agent.AgentMessages.Heartbeat;
 import io.harbormaster.api.agent.AgentMessages.Hello;
 import io.harbormaster.api.agent.AgentMessages.Refused;
+import io.harbormaster.api.agent.AgentMessages.ReportAccepted;
 import io.harbormaster.api.agent.AgentMessages.StartTask;
 import io.harbormaster.api.agent.AgentMessages.StopTask;
+import io.harbormaster.api.agent.AgentMessages.TaskReport;
 import io.harbormaster.api.agent.AgentMessages.Welcome;
 import io.harbormaster.auth.SigV4Signer;
 import io.harbormaster.instance.ContainerInstance.VersionInfo;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,11 +50,15 @@ public final class Agent implements AutoCloseable {
   private volatile String instanceId;
   private volatile WebSocket socket;
   private volatile boolean welcomed;
+  /** Whether the control plane acknowledges reports (one that does not is never sent a report again). */
+  private volatile boolean acknowledging;
   private volatile boolean closed;
   private volatile Duration backoff;
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
   private ScheduledFuture<?> heartbeat;
   private final CompletableFuture<Welcome> firstWelcome = new CompletableFuture<>();
+  /** Reports sent but not yet persisted by the control plane: sent again with every heartbeat. */
+  private final UnacknowledgedReports unacknowledged = new UnacknowledgedReports();
   /** onError and onClose may both end one session; it is retried once. */
   private final java.util.concurrent.atomic.AtomicBoolean retryScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -69,7 +76,8 @@ public final class Agent implements AutoCloseable {
     this.instanceId = saved.isEmpty() ? java.util.UUID.randomUUID().toString().replace("-", "") : saved;
     if (saved.isEmpty()) writeInstanceId(instanceId);
     engine.onReport(report -> {
-      if (welcomed) send(report);
+      TaskReport numbered = unacknowledged.add(report);
+      if (welcomed) send(numbered);
     });
   }
 
@@ -88,6 +96,11 @@ public final class Agent implements AutoCloseable {
 
   public boolean isConnected() {
     return welcomed;
+  }
+
+  /** The reports the control plane has not acknowledged yet (it has not persisted them). */
+  public List<TaskReport> unacknowledgedReports() {
+    return unacknowledged.pending();
   }
 
   private void connect() {
@@ -110,7 +123,7 @@ public final class Agent implements AutoCloseable {
       socket = ws;
       send(new Hello(settings.cluster(), instanceId, settings.hostName(), settings.resources(),
           settings.attributes(), new VersionInfo(AgentSettings.AGENT_VERSION, null, dockerVersion),
-          engine.reports()));
+          engine.reports().stream().map(unacknowledged::add).toList()));
     });
   }
 
@@ -129,16 +142,19 @@ public final class Agent implements AutoCloseable {
     if (message instanceof Welcome w) {
       instanceId = w.instanceId();
       writeInstanceId(w.instanceId());
+      acknowledging = Boolean.TRUE.equals(w.acknowledgesReports());
       welcomed = true;
       backoff = settings.minBackoff();
       firstWelcome.complete(w);
       if (heartbeat != null) heartbeat.cancel(false);
       long every = settings.heartbeatInterval().toMillis();
-      heartbeat = scheduler.scheduleAtFixedRate(() -> send(new Heartbeat(engine.reports().stream()
-          .map(AgentMessages.HeldTask::of).toList())), every, every,
-          TimeUnit.MILLISECONDS);
+      heartbeat = scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    } else if (message instanceof ReportAccepted a) {
+      unacknowledged.acknowledge(a.taskId(), a.seq());
     } else if (message instanceof StartTask s) {
-      engine.start(s.task());
+      // A task that stopped here is never started again: the control plane has not heard of its stop, so it hears
+      // it now (the engine may have forgotten the task already, its report is kept here until acknowledged).
+      unacknowledged.unacknowledgedStop(s.task().taskId()).ifPresentOrElse(this::send, () -> engine.start(s.task()));
     } else if (message instanceof StopTask s) {
       engine.stop(s.taskId(), s.reason());
     } else if (message instanceof Refused r) {
@@ -147,6 +163,19 @@ public final class Agent implements AutoCloseable {
       backoff = settings.maxBackoff();
       WebSocket ws = socket;
       if (ws != null) ws.sendClose(WebSocket.NORMAL_CLOSURE, "refused");
+    }
+  }
+
+  /**
+   * What the agent holds, and again every report the control plane has not acknowledged: a report whose write
+   * failed (a store outage, a node lost with the ask) reaches the task's entity once it can write again.
+   */
+  private void heartbeat() {
+    send(new Heartbeat(engine.reports().stream().map(AgentMessages.HeldTask::of).toList()));
+    if (acknowledging) {
+      unacknowledged.pending().forEach(this::send);
+    } else {
+      unacknowledged.clear(); // an older control plane: it would never settle them
     }
   }
 

@@ -73,12 +73,20 @@ public final class RuntimeTaskEngine implements TaskEngine {
 
   @Override
   public void start(TaskPayload task) {
-    runners.computeIfAbsent(task.taskId(), id -> {
+    boolean[] isNew = {false};
+    TaskRunner runner = runners.computeIfAbsent(task.taskId(), id -> {
+      isNew[0] = true;
       save(task);
-      TaskRunner runner = newRunner(task, leftBehind.contains(task.taskArn()));
-      runner.launch();
-      return runner;
+      TaskRunner fresh = newRunner(task, leftBehind.contains(task.taskArn()));
+      fresh.launch();
+      return fresh;
     });
+    // The control plane asks for a task that stopped here: it missed the stop, so it is told again (and the
+    // task's containers are not started again).
+    TaskReport last = runner.lastReport(); // volatile: the runner's own state belongs to its strand
+    if (!isNew[0] && last.report().status() == io.harbormaster.task.TaskStatus.STOPPED) {
+      listeners.forEach(l -> l.accept(last));
+    }
   }
 
   @Override

@@ -10,7 +10,10 @@ import java.util.function.Consumer;
  * every report it makes. It runs the same code over Docker and over the hollow runtime.
  */
 public interface TaskEngine extends AutoCloseable {
-  /** Start the task unless it is known already (a payload may come twice). */
+  /**
+   * Start the task unless it is known already (a payload may come twice). A task that stopped here is never started
+   * again: its stopped report is made again instead, since whoever asks has not heard of the stop.
+   */
   void start(TaskPayload task);
 
   /** Stop the task (SIGTERM, SIGKILL after the stop timeout); unknown tasks are ignored. */

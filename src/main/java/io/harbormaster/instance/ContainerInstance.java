@@ -29,12 +29,14 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * A container instance: a host with an agent. The single writer of its resources: every task placed here first
@@ -324,11 +326,31 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     return new NoInstance();
   }
 
+  /**
+   * Where a live instance runs is worth a line: its agent's tasks depend on it answering, and after a node is lost
+   * this says which node took it over.
+   */
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          if (state instanceof LiveInstance l) logHostedHere(l.view());
+        })
+        .build();
+  }
+
+  private void logHostedHere(InstanceView view) {
+    org.slf4j.LoggerFactory.getLogger(ContainerInstance.class).info(
+        "container instance {} started on this node (version {}, {} tasks)", entityId, view.version(),
+        view.reservations().size());
+  }
+
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
     builder.forStateType(NoInstance.class)
         .onCommand(Register.class, (s, c) -> persist(new InstanceRegistered(c.registration(), c.at()))
+            .thenRun(next -> logHostedHere(viewOf(next)))
             .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(Get.class, c -> missing(c.replyTo()))
         .onCommand(Deregister.class, c -> missing(c.replyTo()))

@@ -57,7 +57,7 @@ public final class TaskNotifications implements Task.Effects {
         system.ignoreRef()));
   }
 
-  static TaskPhase phaseOf(TaskView task) {
+  public static TaskPhase phaseOf(TaskView task) {
     if (task.lastStatus() == TaskStatus.STOPPED) return TaskPhase.STOPPED;
     if ("STOPPED".equals(task.desiredStatus())) return TaskPhase.STOPPING;
     return task.lastStatus().compareTo(TaskStatus.RUNNING) >= 0 ? TaskPhase.RUNNING : TaskPhase.PENDING;

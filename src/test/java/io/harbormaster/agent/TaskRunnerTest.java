@@ -134,6 +134,25 @@ class TaskRunnerTest {
   }
 
   @Test
+  void payloadOfATaskThatStoppedHereReportsTheStopAgainAndStartsNothing() {
+    engine = engine();
+    TaskPayload payload = payload(oneContainer("web", "nginx:1.27"));
+    engine.start(payload);
+    awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
+    runtime.exit("web", 0);
+    StateReport stopped = awaitReport("STOPPED", r -> r.status() == TaskStatus.STOPPED);
+    int reportsBefore = reports.size();
+
+    // The control plane missed the stop (its write failed) and asks for the task again.
+    engine.start(payload);
+
+    assertEquals(List.of("create web"), runtime.calls("create"));
+    assertEquals(List.of("start web"), runtime.calls("start"));
+    assertEquals(reportsBefore + 1, reports.size());
+    assertEquals(new TaskReport(TASK_ID, stopped), reports.get(reports.size() - 1));
+  }
+
+  @Test
   void imageKnownPresentIsNotCheckedAgainForTheNextTask() {
     engine = engine();
     engine.start(payload(oneContainer("web", "nginx:1.27")));

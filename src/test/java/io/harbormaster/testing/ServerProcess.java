@@ -65,6 +65,19 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
       boolean bootstrapDefaultAccount, java.util.Map<String, String> settings, List<String> arguments)
       throws Exception {
+    return start(name, apiPort, clusterPort, seeds, bootstrapDefaultAccount, settings, arguments,
+        SharedCassandra.nativePort());
+  }
+
+  /** A node on a Cassandra of the test's own (on 127.0.0.1 at {@code cassandraPort}), not the shared one. */
+  public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
+      boolean bootstrapDefaultAccount, java.util.Map<String, String> settings, int cassandraPort) throws Exception {
+    return start(name, apiPort, clusterPort, seeds, bootstrapDefaultAccount, settings, List.of(), cassandraPort);
+  }
+
+  private static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
+      boolean bootstrapDefaultAccount, java.util.Map<String, String> settings, List<String> arguments,
+      int cassandraPort) throws Exception {
     Path dir = ProjectHome.resolve("target/it-servers");
     Files.createDirectories(dir);
     Path log = dir.resolve(name + "-" + apiPort + ".log");
@@ -78,7 +91,7 @@ public final class ServerProcess implements AutoCloseable {
         "io.harbormaster.Main", "server",
         "--port", Integer.toString(apiPort),
         "--cluster-port", Integer.toString(clusterPort),
-        "--cassandra", "127.0.0.1:" + SharedCassandra.nativePort()));
+        "--cassandra", "127.0.0.1:" + cassandraPort));
     for (String seed : seeds) {
       command.add("--seed");
       command.add(seed);

@@ -31,6 +31,7 @@ public final class AgentMessages {
       @JsonSubTypes.Type(value = Welcome.class, name = "Welcome"),
       @JsonSubTypes.Type(value = Heartbeat.class, name = "Heartbeat"),
       @JsonSubTypes.Type(value = TaskReport.class, name = "TaskReport"),
+      @JsonSubTypes.Type(value = ReportAccepted.class, name = "ReportAccepted"),
       @JsonSubTypes.Type(value = StartTask.class, name = "StartTask"),
       @JsonSubTypes.Type(value = StopTask.class, name = "StopTask"),
       @JsonSubTypes.Type(value = Refused.class, name = "Refused")})
@@ -44,7 +45,12 @@ public final class AgentMessages {
   public record Hello(String cluster, String instanceId, String ec2InstanceId, HostResources resources,
       List<Attribute> attributes, VersionInfo versionInfo, List<TaskReport> tasks) implements AgentMessage {}
 
-  public record Welcome(String instanceId, String containerInstanceArn, String clusterArn) implements AgentMessage {}
+  /**
+   * The session is open. {@code acknowledgesReports}: this control plane answers numbered reports with
+   * {@link ReportAccepted} (null from one that does not, which an agent must not wait for).
+   */
+  public record Welcome(String instanceId, String containerInstanceArn, String clusterArn,
+      Boolean acknowledgesReports) implements AgentMessage {}
 
   /**
    * Every few seconds: the tasks the agent holds and their status, for the control plane to reconcile with; the
@@ -60,7 +66,28 @@ public final class AgentMessages {
     }
   }
 
-  public record TaskReport(String taskId, StateReport report) implements AgentMessage {}
+  /**
+   * A task's state as the agent sees it. {@code seq} numbers the agent's reports (it grows with every report the
+   * agent makes); the control plane answers a numbered report with {@link ReportAccepted} once the task's entity has
+   * persisted it, and the agent sends the report again with every heartbeat until then. A report without a number
+   * (an older agent, or the engine's own view) is not acknowledged.
+   */
+  public record TaskReport(String taskId, StateReport report, Long seq) implements AgentMessage {
+    public TaskReport(String taskId, StateReport report) {
+      this(taskId, report, null);
+    }
+
+    public TaskReport numbered(long number) {
+      return new TaskReport(taskId, report, number);
+    }
+  }
+
+  /**
+   * The control plane has the agent's report {@code seq} of this task: the task's entity persisted it (or holds a
+   * state it cannot move from, such as STOPPED, or does not know the task at all). Reports the agent made before it
+   * are settled too.
+   */
+  public record ReportAccepted(String taskId, long seq) implements AgentMessage {}
 
   /** What to run: the task's definition as registered (with the run's overrides); the agent reports back. */
   public record TaskPayload(String taskId, String taskArn, String clusterArn, String family, int revision,

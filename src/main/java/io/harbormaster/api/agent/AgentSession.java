@@ -6,10 +6,12 @@ import io.harbormaster.api.agent.AgentMessages.Heartbeat;
 import io.harbormaster.api.agent.AgentMessages.HeldTask;
 import io.harbormaster.api.agent.AgentMessages.Push;
 import io.harbormaster.api.agent.AgentMessages.Refused;
+import io.harbormaster.api.agent.AgentMessages.ReportAccepted;
 import io.harbormaster.api.agent.AgentMessages.StartTask;
 import io.harbormaster.api.agent.AgentMessages.StopTask;
 import io.harbormaster.api.agent.AgentMessages.TaskReport;
 import io.harbormaster.api.agent.AgentMessages.Welcome;
+import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Arns;
@@ -22,6 +24,7 @@ import io.harbormaster.instance.ContainerInstance.Resources;
 import io.harbormaster.instance.ContainerInstance.TaskPhase;
 import io.harbormaster.service.Service;
 import io.harbormaster.task.Task;
+import io.harbormaster.task.TaskNotifications;
 import io.harbormaster.task.TaskStatus;
 import java.time.Instant;
 import java.util.List;
@@ -29,18 +32,27 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control-plane side of one agent's websocket session. On Hello it registers the instance, joins it to the
  * cluster and announces itself to the instance entity (which pushes task payloads here); on every Hello and
  * Heartbeat it reconciles what the agent runs with what should run there.
+ *
+ * <p>A control plane that cannot answer never stops a healthy container: a reconcile only ever uses the view the
+ * instance's entity has just answered with. When the entity does not answer (its node died, the store is away),
+ * the heartbeat's reconcile is skipped and the agent keeps running what it runs, as the ECS agent does through a
+ * disconnect. Each report the agent numbers is acknowledged ({@link ReportAccepted}) only once the task's entity
+ * has persisted it; the agent sends it again until then.
  */
 public final class AgentSession {
+  private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
+
   public sealed interface Command extends CborSerializable {}
 
   public record FromAgent(AgentMessage message) implements Command {}
@@ -52,6 +64,12 @@ public final class AgentSession {
   private record RegistrationFailed(String errorType, String message) implements Command {}
 
   private record Reconcile(InstanceView view, List<HeldTask> held) implements Command {}
+
+  /** The instance's entity did not answer a heartbeat's announcement: no fresh view, no reconcile. */
+  private record InstanceUnanswered(Throwable failure) implements Command {}
+
+  /** The task's entity answered a report (failure null) or did not. */
+  private record ReportForwarded(String taskId, Long seq, Throwable failure) implements Command {}
 
   /** A message an entity pushed, on its way out to the agent. */
   private record Pushed(AgentMessage message) implements Command {}
@@ -71,6 +89,9 @@ public final class AgentSession {
     private final Entities entities;
     private final ActorRef<AgentMessage> out;
     private final ActorRef<Push> pushes;
+    /** Whether the instance's entity is known not to answer: logged once per outage, not on every heartbeat. */
+    private boolean instanceUnanswered;
+    private boolean reportsUnpersisted;
 
     Context(ActorContext<Command> ctx, String accountId, String region, Entities entities,
         ActorRef<AgentMessage> out) {
@@ -149,7 +170,7 @@ public final class AgentSession {
       String clusterName = view.clusterName();
       String instanceEntity = ContainerInstance.entityId(accountId, clusterName, instanceId);
       out.tell(new Welcome(instanceId, Arns.containerInstance(region, accountId, clusterName, instanceId),
-          Arns.cluster(region, accountId, clusterName)));
+          Arns.cluster(region, accountId, clusterName), true));
       forwardReports(clusterName, hello.tasks());
       ctx.getSelf().tell(new Reconcile(view, hello.tasks() == null ? List.of()
           : hello.tasks().stream().map(HeldTask::of).toList()));
@@ -162,13 +183,31 @@ public final class AgentSession {
             if (m.message() instanceof TaskReport r) {
               forwardReports(clusterName, List.of(r));
             } else if (m.message() instanceof Heartbeat h) {
-              // Re-announce the session (an entity that moved to another node forgot it), then reconcile.
-              ctx.pipeToSelf(connect(view, hello), (v, f) -> new Reconcile(f == null ? v : view, h.tasks()));
+              // Re-announce the session (an entity that moved to another node forgot it), then reconcile with the
+              // view it answers with, and with nothing else: an older view lacks every task started since.
+              ctx.pipeToSelf(connect(view, hello), (v, f) -> f == null ? new Reconcile(v, h.tasks())
+                  : new InstanceUnanswered(f));
             }
             return Behaviors.same();
           })
           .onMessage(Reconcile.class, m -> {
+            if (instanceUnanswered) {
+              instanceUnanswered = false;
+              log.info("container instance {} answers again: reconciling its agent's tasks", instanceEntity);
+            }
             reconcile(clusterName, instanceEntity, m.view(), m.held());
+            return Behaviors.same();
+          })
+          .onMessage(InstanceUnanswered.class, m -> {
+            if (!instanceUnanswered) {
+              instanceUnanswered = true;
+              log.info("container instance {} does not answer ({}): its agent keeps running what it runs until it "
+                  + "does", instanceEntity, Entities.asEcsException(m.failure()).getMessage());
+            }
+            return Behaviors.same();
+          })
+          .onMessage(ReportForwarded.class, m -> {
+            reportForwarded(m);
             return Behaviors.same();
           })
           .onMessage(Disconnected.class, m -> {
@@ -182,54 +221,84 @@ public final class AgentSession {
     private void forwardReports(String clusterName, List<TaskReport> reports) {
       if (reports == null) return;
       for (TaskReport r : reports) {
-        entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, r.taskId()),
-            replyTo -> new Task.ReportState(r.report(), Instant.now(), replyTo));
+        if (r.report() == null) continue;
+        ctx.pipeToSelf(entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY,
+                Task.entityId(accountId, clusterName, r.taskId()),
+                replyTo -> new Task.ReportState(r.report(), Instant.now(), replyTo)),
+            (task, failure) -> new ReportForwarded(r.taskId(), r.seq(), failure));
       }
     }
 
-    /** Level-triggered: start what should run and is missing, stop what runs and should not. */
+    /**
+     * A report the task's entity answered is settled: it persisted it, or its answer is final (a task it does not
+     * know). One it did not answer (a timeout, a write that failed) is not acknowledged: the agent sends it again.
+     */
+    private void reportForwarded(ReportForwarded m) {
+      boolean settled = m.failure() == null || Entities.asEcsException(m.failure()).httpStatus() < 500;
+      if (settled) {
+        if (m.seq() != null) out.tell(new ReportAccepted(m.taskId(), m.seq()));
+        if (reportsUnpersisted) {
+          reportsUnpersisted = false;
+          log.info("task reports of this agent are persisted again");
+        }
+      } else if (!reportsUnpersisted) {
+        reportsUnpersisted = true;
+        EcsException e = Entities.asEcsException(m.failure());
+        log.info("a task report of this agent was not persisted ({}); the agent sends it again until it is",
+            e.getMessage());
+      }
+    }
+
+    /**
+     * Level-triggered, against the instance's fresh view: start what should run and is missing, stop what runs and
+     * should not, and bring the instance's bookkeeping up to the tasks' own state where a notification was lost (a
+     * task that stopped while the instance could not write still holds its reservation).
+     */
     private void reconcile(String clusterName, String instanceEntity, InstanceView view, List<HeldTask> held) {
-      Set<String> running = (held == null ? List.<HeldTask>of() : held).stream()
-          .filter(t -> t.status() != TaskStatus.STOPPED)
-          .map(HeldTask::taskId)
-          .collect(Collectors.toSet());
-      for (String taskId : running) {
+      java.util.Map<String, TaskStatus> heldStatus = new java.util.HashMap<>();
+      for (HeldTask t : held == null ? List.<HeldTask>of() : held) heldStatus.put(t.taskId(), t.status());
+      for (var e : heldStatus.entrySet()) {
+        if (e.getValue() == TaskStatus.STOPPED) continue;
+        String taskId = e.getKey();
         Reservation r = view.reservations().get(taskId);
         if (r == null) {
           out.tell(new StopTask(taskId, "The task is not assigned to this container instance."));
         } else if (r.phase() == TaskPhase.STOPPING) {
           out.tell(new StopTask(taskId, "Task stopped by the control plane."));
-        } else if (r.phase() == TaskPhase.RESERVED) {
+        } else if (r.phase() == TaskPhase.RESERVED || (r.phase() == TaskPhase.PENDING
+            && e.getValue() != null && e.getValue().compareTo(TaskStatus.RUNNING) >= 0)) {
           // The agent runs it; it exists unless its creation failed after the payload went out (see
-          // TaskNotifications.creating): only a task that exists keeps its reservation.
-          entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),
-                  Task.Get::new)
-              .thenAccept(task -> {
-                if (isHere(task, view)) created(instanceEntity, taskId);
-              });
+          // TaskNotifications.creating): only a task that exists keeps its reservation, in the phase it is in.
+          task(clusterName, taskId).thenAccept(task -> {
+            if (isHere(task, view)) track(instanceEntity, taskId, TaskNotifications.phaseOf(task));
+          });
         }
       }
-      // RESERVED too: a created task stays RESERVED in the instance's journal until it runs (PENDING is not
-      // persisted). A reservation whose task does not exist yet fails the Get and is left alone.
-      Set<String> missing = view.reservations().values().stream()
-          .filter(r -> r.phase() == TaskPhase.RESERVED || r.phase() == TaskPhase.PENDING
-              || r.phase() == TaskPhase.RUNNING)
-          .map(Reservation::taskId)
-          .filter(id -> !running.contains(id))
-          .collect(Collectors.toSet());
-      for (String taskId : missing) {
-        entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),
-                Task.Get::new)
-            .thenAccept(task -> {
-              // A reservation on this instance for a task created elsewhere (two placements of one retried
-              // RunTask) is not the task's: it times out, and the task is not started here.
-              if (isHere(task, view) && "RUNNING".equals(task.desiredStatus())
-                  && task.lastStatus() != TaskStatus.STOPPED) {
-                if (view.reservations().get(taskId).phase() == TaskPhase.RESERVED) created(instanceEntity, taskId);
-                out.tell(new StartTask(TaskPayloads.of(region, task)));
-              }
-            });
+      // Reservations of tasks the agent does not run (any more): RESERVED too, since a created task stays RESERVED
+      // in the instance's journal until it runs (PENDING is not persisted). A reservation whose task does not exist
+      // yet fails the Get and is left alone.
+      for (Reservation r : view.reservations().values()) {
+        TaskStatus status = heldStatus.get(r.taskId());
+        if (status != null && status != TaskStatus.STOPPED) continue;
+        String taskId = r.taskId();
+        task(clusterName, taskId).thenAccept(task -> {
+          // A reservation on this instance for a task created elsewhere (two placements of one retried RunTask) is
+          // not the task's: it times out, and the task is not started here.
+          if (!isHere(task, view)) return;
+          if (task.lastStatus() == TaskStatus.STOPPED) {
+            track(instanceEntity, taskId, TaskPhase.STOPPED); // the task's own notification was lost
+          } else if ("RUNNING".equals(task.desiredStatus()) && r.phase() != TaskPhase.STOPPING) {
+            if (r.phase() == TaskPhase.RESERVED) created(instanceEntity, taskId);
+            // An agent that stopped the task answers with its stopped report, and never starts it again.
+            out.tell(new StartTask(TaskPayloads.of(region, task)));
+          }
+        });
       }
+    }
+
+    private CompletionStage<Task.TaskView> task(String clusterName, String taskId) {
+      return entities.<Task.Command, Task.TaskView>ask(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId),
+          Task.Get::new);
     }
 
     private static boolean isHere(Task.TaskView task, InstanceView view) {
@@ -241,8 +310,13 @@ public final class AgentSession {
      * keeps this in memory only, and a restarted instance learns it again here from its agent's next heartbeat.
      */
     private void created(String instanceEntity, String taskId) {
+      track(instanceEntity, taskId, TaskPhase.PENDING);
+    }
+
+    /** The instance moves a reservation forward only: a repeated or stale phase is acknowledged and ignored. */
+    private void track(String instanceEntity, String taskId, TaskPhase phase) {
       entities.<ContainerInstance.Command, org.apache.pekko.Done>ask(ContainerInstance.ENTITY_KEY, instanceEntity,
-          replyTo -> new ContainerInstance.TrackTask(taskId, TaskPhase.PENDING, Instant.now(), replyTo));
+          replyTo -> new ContainerInstance.TrackTask(taskId, phase, Instant.now(), replyTo));
     }
   }
 }

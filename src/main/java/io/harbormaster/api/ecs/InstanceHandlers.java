@@ -98,7 +98,7 @@ public final class InstanceHandlers {
         Optional<String> id = instanceIdIfValid(ctx, cluster, ref);
         lookups.add(id.map(i -> instance(ctx, cluster, i, ContainerInstance.Get::new)
                 .thenApply(Optional::of)
-                .exceptionally(f -> Optional.empty())
+                .exceptionally(InstanceHandlers::missingOnly)
                 .toCompletableFuture())
             .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
       }
@@ -262,6 +262,17 @@ public final class InstanceHandlers {
   }
 
   // ---- helpers ----
+
+  /**
+   * Only an instance its entity says it does not know is MISSING. An entity that does not answer (its node died, it
+   * cannot recover while the store is away) fails the whole call with a ServerException, which the clients retry:
+   * the instance exists, and calling it missing would be a lie.
+   */
+  private static Optional<InstanceView> missingOnly(Throwable failure) {
+    EcsException e = Entities.asEcsException(failure);
+    if (e.httpStatus() >= 500) throw e;
+    return Optional.empty();
+  }
   private CompletionStage<InstanceView> instance(RequestContext ctx, String cluster, String instanceId,
       java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.pattern.StatusReply<InstanceView>>,
           ContainerInstance.Command> command) {
