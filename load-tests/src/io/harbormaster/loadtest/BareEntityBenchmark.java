@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -22,10 +21,10 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 
 /**
- * The rate of a bare persistent entity: one event per command, many entities in parallel, each sending its next
- * command when the previous is persisted; on the app's persistence config (application.conf: the same journal
- * keyspace and serializer) and the same Cassandra. A local actor system (no cluster, no sharding): the ceiling of
- * persistence alone.
+ * The rate of a bare persistent entity: one event per command, many entities in parallel, each
+ * sending its next command when the previous is persisted; on the app's persistence config
+ * (application.conf: the same journal keyspace and serializer) and the same Cassandra. A local
+ * actor system (no cluster, no sharding): the ceiling of persistence alone.
  */
 public final class BareEntityBenchmark {
   public record Result(long events, double seconds) {
@@ -53,9 +52,14 @@ public final class BareEntityBenchmark {
 
     @Override
     public CommandHandler<Bump, Bumped, Long> commandHandler() {
-      return newCommandHandlerBuilder().forAnyState()
-          .onCommand(Bump.class, (s, c) -> Effect().persist(new Bumped(System.currentTimeMillis()))
-              .thenRun(next -> c.replyTo().tell(next)))
+      return newCommandHandlerBuilder()
+          .forAnyState()
+          .onCommand(
+              Bump.class,
+              (s, c) ->
+                  Effect()
+                      .persist(new Bumped(System.currentTimeMillis()))
+                      .thenRun(next -> c.replyTo().tell(next)))
           .build();
     }
 
@@ -70,22 +74,32 @@ public final class BareEntityBenchmark {
     }
   }
 
-  /** entities × (send, wait, send again) for the given time; returns events persisted and seconds. */
-  public static Result run(int cassandraPort, int entities, Duration duration, boolean tagged) throws Exception {
-    Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
-            "harbormaster.cassandra.contact-point", "127.0.0.1:" + cassandraPort,
-            "pekko.actor.provider", "local",
-            "pekko.persistence.cassandra.events-by-tag.pubsub-notification", "off",
-            "pekko.loglevel", "WARNING"))
-        .withFallback(ConfigFactory.defaultApplication()));
+  /**
+   * entities × (send, wait, send again) for the given time; returns events persisted and seconds.
+   */
+  public static Result run(int cassandraPort, int entities, Duration duration, boolean tagged)
+      throws Exception {
+    Config config =
+        ConfigFactory.load(
+            ConfigFactory.parseMap(
+                    Map.of(
+                        "harbormaster.cassandra.contact-point", "127.0.0.1:" + cassandraPort,
+                        "pekko.actor.provider", "local",
+                        "pekko.persistence.cassandra.events-by-tag.pubsub-notification", "off",
+                        "pekko.loglevel", "WARNING"))
+                .withFallback(ConfigFactory.defaultApplication()));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bare-entity", config);
     try {
       String run = UUID.randomUUID().toString().substring(0, 8);
       @SuppressWarnings("unchecked")
       ActorRef<Bump>[] refs = new ActorRef[entities];
       for (int i = 0; i < entities; i++) {
-        String tag = tagged ? "benchentity-" + (i % 4) : null; // the app tags every event with one of 4 slices
-        refs[i] = system.systemActorOf(new Counter(run + "-" + i, tag), "counter-" + i, Props.empty());
+        String tag =
+            tagged
+                ? "benchentity-" + (i % 4)
+                : null; // the app tags every event with one of 4 slices
+        refs[i] =
+            system.systemActorOf(new Counter(run + "-" + i, tag), "counter-" + i, Props.empty());
       }
       // one warm-up command each: recovery (empty) and the first write
       CompletableFuture<?>[] warm = new CompletableFuture<?>[entities];
@@ -110,12 +124,16 @@ public final class BareEntityBenchmark {
         .toCompletableFuture();
   }
 
-  private static CompletableFuture<Void> loop(ActorSystem<Void> system, ActorRef<Bump> ref, AtomicLong events,
-      long end) {
-    return ask(system, ref).thenCompose(n -> {
-      events.incrementAndGet();
-      return System.nanoTime() < end ? loop(system, ref, events, end) : CompletableFuture.completedFuture(null);
-    });
+  private static CompletableFuture<Void> loop(
+      ActorSystem<Void> system, ActorRef<Bump> ref, AtomicLong events, long end) {
+    return ask(system, ref)
+        .thenCompose(
+            n -> {
+              events.incrementAndGet();
+              return System.nanoTime() < end
+                  ? loop(system, ref, events, end)
+                  : CompletableFuture.completedFuture(null);
+            });
   }
 
   private BareEntityBenchmark() {}

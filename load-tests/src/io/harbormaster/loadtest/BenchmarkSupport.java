@@ -18,15 +18,18 @@ import software.amazon.awssdk.services.ecs.EcsAsyncClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
- * What the benchmarks share: the env file `harbormaster up` writes and SDK clients pointed at it, nearest-rank
- * percentiles, and CPU time of processes and of the whole machine from {@code /proc}.
+ * What the benchmarks share: the env file `harbormaster up` writes and SDK clients pointed at it,
+ * nearest-rank percentiles, and CPU time of processes and of the whole machine from {@code /proc}.
  */
 final class BenchmarkSupport {
   private BenchmarkSupport() {}
 
   // ---------------------------------------------------------------- the env file of `up`
 
-  /** The {@code export NAME=value} lines of the file `harbormaster up` writes (comments and quotes allowed). */
+  /**
+   * The {@code export NAME=value} lines of the file `harbormaster up` writes (comments and quotes
+   * allowed).
+   */
   static Map<String, String> readEnv(Path file) throws IOException {
     Map<String, String> out = new HashMap<>();
     for (String line : Files.readAllLines(file)) {
@@ -36,8 +39,9 @@ final class BenchmarkSupport {
       int eq = l.indexOf('=');
       if (eq <= 0) continue;
       String value = l.substring(eq + 1).strip();
-      if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-          || value.startsWith("'") && value.endsWith("'"))) {
+      if (value.length() >= 2
+          && (value.startsWith("\"") && value.endsWith("\"")
+              || value.startsWith("'") && value.endsWith("'"))) {
         value = value.substring(1, value.length() - 1);
       }
       out.put(l.substring(0, eq).strip(), value);
@@ -45,13 +49,18 @@ final class BenchmarkSupport {
     return out;
   }
 
-  /** Endpoint, region and the admin's key of the `up` whose env file the scripts pass, on any SDK client builder. */
+  /**
+   * Endpoint, region and the admin's key of the `up` whose env file the scripts pass, on any SDK
+   * client builder.
+   */
   static <B extends AwsClientBuilder<B, ?>> B pointedAt(B builder, Map<String, String> env) {
     return builder
         .endpointOverride(URI.create(env.get("HARBORMASTER_ENDPOINT")))
         .region(Region.of(env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")))
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))));
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))));
   }
 
   /** The synchronous SDK client of that `up`. */
@@ -59,14 +68,22 @@ final class BenchmarkSupport {
     return pointedAt(EcsClient.builder(), env).build();
   }
 
-  /** The asynchronous SDK client of that `up` for many calls in flight: no retries, generous timeouts. */
+  /**
+   * The asynchronous SDK client of that `up` for many calls in flight: no retries, generous
+   * timeouts.
+   */
   static EcsAsyncClient ecsAsyncClient(Map<String, String> env) {
     return pointedAt(EcsAsyncClient.builder(), env)
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(128)
-            .connectionTimeout(Duration.ofSeconds(30))
-            .connectionAcquisitionTimeout(Duration.ofMinutes(2)))
-        .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMinutes(2))
-            .retryStrategy(b -> b.maxAttempts(1)).build())
+        .httpClientBuilder(
+            NettyNioAsyncHttpClient.builder()
+                .maxConcurrency(128)
+                .connectionTimeout(Duration.ofSeconds(30))
+                .connectionAcquisitionTimeout(Duration.ofMinutes(2)))
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder()
+                .apiCallTimeout(Duration.ofMinutes(2))
+                .retryStrategy(b -> b.maxAttempts(1))
+                .build())
         .build();
   }
 
@@ -91,10 +108,15 @@ final class BenchmarkSupport {
   // ---------------------------------------------------------------- CPU from /proc
 
   /**
-   * CPU ticks (USER_HZ = 100) used so far by the server, Cassandra and this JVM, and by the whole machine (busy and
-   * total), from {@code /proc}; -1 where not readable (no such pid, not Linux).
+   * CPU ticks (USER_HZ = 100) used so far by the server, Cassandra and this JVM, and by the whole
+   * machine (busy and total), from {@code /proc}; -1 where not readable (no such pid, not Linux).
    */
-  record CpuSample(long serverTicks, long cassandraTicks, long selfTicks, long machineBusy, long machineTotal,
+  record CpuSample(
+      long serverTicks,
+      long cassandraTicks,
+      long selfTicks,
+      long machineBusy,
+      long machineTotal,
       long nanos) {
     static final double HZ = 100.0;
     static final int CPUS = Runtime.getRuntime().availableProcessors();
@@ -102,11 +124,19 @@ final class BenchmarkSupport {
 
     static CpuSample take(long serverPid, long cassandraPid) {
       long[] machine = machineTicks();
-      return new CpuSample(processTicks(serverPid), processTicks(cassandraPid), processTicks(SELF), machine[0],
-          machine[1], System.nanoTime());
+      return new CpuSample(
+          processTicks(serverPid),
+          processTicks(cassandraPid),
+          processTicks(SELF),
+          machine[0],
+          machine[1],
+          System.nanoTime());
     }
 
-    /** Cores the server used on average over {@code nanos} since {@code before}; -1 when not measured. */
+    /**
+     * Cores the server used on average over {@code nanos} since {@code before}; -1 when not
+     * measured.
+     */
     double server(CpuSample before, long nanos) {
       return cores(before.serverTicks, serverTicks, nanos);
     }
@@ -121,8 +151,11 @@ final class BenchmarkSupport {
 
     /** Cores busy on the whole machine on average since {@code before}; -1 when not measured. */
     double machine(CpuSample before) {
-      return before.machineTotal < 0 || machineTotal <= before.machineTotal ? -1
-          : (double) (machineBusy - before.machineBusy) / (machineTotal - before.machineTotal) * CPUS;
+      return before.machineTotal < 0 || machineTotal <= before.machineTotal
+          ? -1
+          : (double) (machineBusy - before.machineBusy)
+              / (machineTotal - before.machineTotal)
+              * CPUS;
     }
 
     private static double cores(long before, long after, long nanos) {
@@ -142,11 +175,16 @@ final class BenchmarkSupport {
       }
     }
 
-    /** {busy, total} ticks of all CPUs; guest time is already part of user time, iowait counts as idle. */
+    /**
+     * {busy, total} ticks of all CPUs; guest time is already part of user time, iowait counts as
+     * idle.
+     */
     private static long[] machineTicks() {
       try {
         String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-        long user = Long.parseLong(f[1]), nice = Long.parseLong(f[2]), system = Long.parseLong(f[3]);
+        long user = Long.parseLong(f[1]),
+            nice = Long.parseLong(f[2]),
+            system = Long.parseLong(f[3]);
         long idle = Long.parseLong(f[4]), iowait = Long.parseLong(f[5]), irq = Long.parseLong(f[6]);
         long softirq = Long.parseLong(f[7]), steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
         long busy = user + nice + system + irq + softirq + steal;

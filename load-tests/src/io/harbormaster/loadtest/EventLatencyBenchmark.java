@@ -28,14 +28,15 @@ import software.amazon.awssdk.services.ecs.EcsAsyncClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 
 /**
- * Webhook latency under churn: a hollow fleet runs short tasks (`sleep 2`: PENDING, RUNNING, STOPPED by themselves)
- * at a fixed RunTask rate; a webhook rule for ECS Task State Change points at a receiver in this JVM. Latency is
- * receipt time minus the event's detail.updatedAt (when the entity persisted the change; same machine, same clock).
- * Each phase runs a rate for DURATION, then waits for the stragglers. A printed figure, not a test.
+ * Webhook latency under churn: a hollow fleet runs short tasks (`sleep 2`: PENDING, RUNNING,
+ * STOPPED by themselves) at a fixed RunTask rate; a webhook rule for ECS Task State Change points
+ * at a receiver in this JVM. Latency is receipt time minus the event's detail.updatedAt (when the
+ * entity persisted the change; same machine, same clock). Each phase runs a rate for DURATION, then
+ * waits for the stragglers. A printed figure, not a test.
  *
- * <p>The drain mode measures the delivery path alone: {@code produce} churns tasks with the node's hooks switched off
- * (the rule exists, nothing is delivered), then the node restarts with hooks on and {@code drain} receives the
- * whole backlog as fast as the dispatchers deliver it.
+ * <p>The drain mode measures the delivery path alone: {@code produce} churns tasks with the node's
+ * hooks switched off (the rule exists, nothing is delivered), then the node restarts with hooks on
+ * and {@code drain} receives the whole backlog as fast as the dispatchers deliver it.
  *
  * <pre>
  *   EventLatencyBenchmark prepare ENV_FILE CLUSTER
@@ -51,22 +52,24 @@ public final class EventLatencyBenchmark {
   record Received(String id, long latencyMillis, long receivedAtNanos) {}
 
   public static void main(String[] args) throws Exception {
-    HollowFleet.commandLine(args, (env, ecs, cluster) -> {
-      if (args[0].equals("drain")) {
-        drain(Integer.parseInt(args[3]), Duration.ofSeconds(Long.parseLong(args[4])));
-        return;
-      }
-      int hosts = Integer.parseInt(args[3]);
-      Duration duration = Duration.ofSeconds(Long.parseLong(args[4]));
-      if (args[0].equals("produce")) {
-        new EventLatencyBenchmark(env, ecs, cluster).produce(hosts, duration, Integer.parseInt(args[5]),
-            Integer.parseInt(args[6]));
-        return;
-      }
-      List<Integer> rates = new ArrayList<>();
-      for (String r : args[5].split(",")) rates.add(Integer.parseInt(r));
-      new EventLatencyBenchmark(env, ecs, cluster).run(hosts, duration, rates);
-    });
+    HollowFleet.commandLine(
+        args,
+        (env, ecs, cluster) -> {
+          if (args[0].equals("drain")) {
+            drain(Integer.parseInt(args[3]), Duration.ofSeconds(Long.parseLong(args[4])));
+            return;
+          }
+          int hosts = Integer.parseInt(args[3]);
+          Duration duration = Duration.ofSeconds(Long.parseLong(args[4]));
+          if (args[0].equals("produce")) {
+            new EventLatencyBenchmark(env, ecs, cluster)
+                .produce(hosts, duration, Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+            return;
+          }
+          List<Integer> rates = new ArrayList<>();
+          for (String r : args[5].split(",")) rates.add(Integer.parseInt(r));
+          new EventLatencyBenchmark(env, ecs, cluster).run(hosts, duration, rates);
+        });
   }
 
   private final Map<String, String> env;
@@ -86,43 +89,74 @@ public final class EventLatencyBenchmark {
     awaitFleet(hosts);
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.setExecutor(Executors.newFixedThreadPool(8));
-    receiver.createContext("/hook", exchange -> {
-      long nanos = System.nanoTime();
-      long now = System.currentTimeMillis();
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      JsonNode event = JSON.readTree(new String(body, StandardCharsets.UTF_8));
-      String id = event.path("id").asText();
-      if (seen.add(id)) {
-        long updated = Instant.parse(event.path("detail").path("updatedAt").asText()).toEpochMilli();
-        received.add(new Received(id, now - updated, nanos));
-      } else {
-        duplicates.incrementAndGet();
-      }
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          long nanos = System.nanoTime();
+          long now = System.currentTimeMillis();
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          JsonNode event = JSON.readTree(new String(body, StandardCharsets.UTF_8));
+          String id = event.path("id").asText();
+          if (seen.add(id)) {
+            long updated =
+                Instant.parse(event.path("detail").path("updatedAt").asText()).toEpochMilli();
+            received.add(new Received(id, now - updated, nanos));
+          } else {
+            duplicates.incrementAndGet();
+          }
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     receiver.start();
     try {
       String rule = "bench-" + System.currentTimeMillis();
-      call("HarbormasterEvents.PutRule", JSON.createObjectNode().put("name", rule)
-          .put("eventPattern", "{\"detail-type\":[\"ECS Task State Change\"]}")
-          .put("targetUrl", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")
-          .put("secret", "benchmark-secret"));
-      // Dispatchers sleep while no rule exists and look for rules every 2 s (hooks.idle-check-interval): the
+      call(
+          "HarbormasterEvents.PutRule",
+          JSON.createObjectNode()
+              .put("name", rule)
+              .put("eventPattern", "{\"detail-type\":[\"ECS Task State Change\"]}")
+              .put("targetUrl", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")
+              .put("secret", "benchmark-secret"));
+      // Dispatchers sleep while no rule exists and look for rules every 2 s
+      // (hooks.idle-check-interval): the
       // phases measure delivery once they read, not their wake-up.
       Thread.sleep(3000);
-      String td = ecs.registerTaskDefinition(r -> r.family("events-bench").containerDefinitions(
-              ContainerDefinition.builder().name("main").image("harbormaster/busybox:test").cpu(32).memory(32)
-                  .essential(true).command("sleep 2").build()))
-          .get().taskDefinition().taskDefinitionArn();
-      System.out.printf("%-12s %8s %8s %10s %10s %8s %8s %8s %8s %6s%n", "tasks/s", "tasks", "events",
-          "events/s", "deliv/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "dups");
+      String td =
+          ecs.registerTaskDefinition(
+                  r ->
+                      r.family("events-bench")
+                          .containerDefinitions(
+                              ContainerDefinition.builder()
+                                  .name("main")
+                                  .image("harbormaster/busybox:test")
+                                  .cpu(32)
+                                  .memory(32)
+                                  .essential(true)
+                                  .command("sleep 2")
+                                  .build()))
+              .get()
+              .taskDefinition()
+              .taskDefinitionArn();
+      System.out.printf(
+          "%-12s %8s %8s %10s %10s %8s %8s %8s %8s %6s%n",
+          "tasks/s",
+          "tasks",
+          "events",
+          "events/s",
+          "deliv/s",
+          "p50 ms",
+          "p90 ms",
+          "p99 ms",
+          "max ms",
+          "dups");
       List<String> lines = new ArrayList<>();
       for (int rate : rates) lines.add(phase(td, rate, duration));
       System.out.println();
-      System.out.println("summary (events = task state changes received at the webhook, first deliveries):");
+      System.out.println(
+          "summary (events = task state changes received at the webhook, first deliveries):");
       lines.forEach(System.out::println);
-      JsonNode dead = call("HarbormasterEvents.ListDeadLetters", JSON.createObjectNode().put("name", rule));
+      JsonNode dead =
+          call("HarbormasterEvents.ListDeadLetters", JSON.createObjectNode().put("name", rule));
       System.out.println("dead letters: " + dead.path("deadLetters").size());
     } finally {
       receiver.stop(0);
@@ -137,15 +171,25 @@ public final class EventLatencyBenchmark {
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     int perTick = Math.max(1, tasksPerSecond / TICKS_PER_SECOND);
     long t0 = System.nanoTime();
-    ticker.scheduleAtFixedRate(() -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).count(perTick)
-            .startedBy("events-bench"))
-        .whenComplete((out, failure) -> {
-          if (failure != null) failed.addAndGet(perTick);
-          else {
-            started.addAndGet(out.tasks().size());
-            failed.addAndGet(out.failures().size());
-          }
-        }), 0, 1000 / TICKS_PER_SECOND, TimeUnit.MILLISECONDS);
+    ticker.scheduleAtFixedRate(
+        () ->
+            ecs.runTask(
+                    r ->
+                        r.cluster(cluster)
+                            .taskDefinition(td)
+                            .count(perTick)
+                            .startedBy("events-bench"))
+                .whenComplete(
+                    (out, failure) -> {
+                      if (failure != null) failed.addAndGet(perTick);
+                      else {
+                        started.addAndGet(out.tasks().size());
+                        failed.addAndGet(out.failures().size());
+                      }
+                    }),
+        0,
+        1000 / TICKS_PER_SECOND,
+        TimeUnit.MILLISECONDS);
     Thread.sleep(duration.toMillis());
     ticker.shutdownNow();
     long t1 = System.nanoTime();
@@ -157,37 +201,74 @@ public final class EventLatencyBenchmark {
     for (Received r : received) lat.add(r.latencyMillis());
     Collections.sort(lat);
     double seconds = (t1 - t0) / 1e9;
-    String line = String.format("%-12s %8d %8d %10.1f %10.1f %8d %8d %8d %8d %6d", tasksPerSecond + " (" + failed
-            + " failed)", started.get(), received.size(), received.size() / (seconds + 4.0), inWindow.size() / seconds,
-        pct(lat, 50), pct(lat, 90), pct(lat, 99), lat.isEmpty() ? 0 : lat.get(lat.size() - 1),
-        duplicates.getAndSet(0));
+    String line =
+        String.format(
+            "%-12s %8d %8d %10.1f %10.1f %8d %8d %8d %8d %6d",
+            tasksPerSecond + " (" + failed + " failed)",
+            started.get(),
+            received.size(),
+            received.size() / (seconds + 4.0),
+            inWindow.size() / seconds,
+            pct(lat, 50),
+            pct(lat, 90),
+            pct(lat, 99),
+            lat.isEmpty() ? 0 : lat.get(lat.size() - 1),
+            duplicates.getAndSet(0));
     System.out.println(line);
     return line;
   }
 
   /** Churn with the node's hooks off: the rule is there, its events wait in the journal. */
-  void produce(int hosts, Duration duration, int tasksPerSecond, int receiverPort) throws Exception {
+  void produce(int hosts, Duration duration, int tasksPerSecond, int receiverPort)
+      throws Exception {
     awaitFleet(hosts);
-    call("HarbormasterEvents.PutRule", JSON.createObjectNode().put("name", "drain-" + System.currentTimeMillis())
-        .put("eventPattern", "{\"detail-type\":[\"ECS Task State Change\"]}")
-        .put("targetUrl", "http://127.0.0.1:" + receiverPort + "/hook")
-        .put("secret", "benchmark-secret"));
-    String td = ecs.registerTaskDefinition(r -> r.family("events-drain").containerDefinitions(
-            ContainerDefinition.builder().name("main").image("harbormaster/busybox:test").cpu(32).memory(32)
-                .essential(true).command("sleep 2").build()))
-        .get().taskDefinition().taskDefinitionArn();
+    call(
+        "HarbormasterEvents.PutRule",
+        JSON.createObjectNode()
+            .put("name", "drain-" + System.currentTimeMillis())
+            .put("eventPattern", "{\"detail-type\":[\"ECS Task State Change\"]}")
+            .put("targetUrl", "http://127.0.0.1:" + receiverPort + "/hook")
+            .put("secret", "benchmark-secret"));
+    String td =
+        ecs.registerTaskDefinition(
+                r ->
+                    r.family("events-drain")
+                        .containerDefinitions(
+                            ContainerDefinition.builder()
+                                .name("main")
+                                .image("harbormaster/busybox:test")
+                                .cpu(32)
+                                .memory(32)
+                                .essential(true)
+                                .command("sleep 2")
+                                .build()))
+            .get()
+            .taskDefinition()
+            .taskDefinitionArn();
     AtomicInteger started = new AtomicInteger();
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     int perTick = Math.max(1, tasksPerSecond / TICKS_PER_SECOND);
-    ticker.scheduleAtFixedRate(() -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).count(perTick)
-            .startedBy("events-drain")).whenComplete((out, failure) -> {
-              if (out != null) started.addAndGet(out.tasks().size());
-            }), 0, 1000 / TICKS_PER_SECOND, TimeUnit.MILLISECONDS);
+    ticker.scheduleAtFixedRate(
+        () ->
+            ecs.runTask(
+                    r ->
+                        r.cluster(cluster)
+                            .taskDefinition(td)
+                            .count(perTick)
+                            .startedBy("events-drain"))
+                .whenComplete(
+                    (out, failure) -> {
+                      if (out != null) started.addAndGet(out.tasks().size());
+                    }),
+        0,
+        1000 / TICKS_PER_SECOND,
+        TimeUnit.MILLISECONDS);
     Thread.sleep(duration.toMillis());
     ticker.shutdownNow();
     Thread.sleep(15_000); // the last tasks stop
-    System.out.printf("produced: %d tasks (about %d task state changes), hooks off%n", started.get(),
-        started.get() * 6);
+    System.out.printf(
+        "produced: %d tasks (about %d task state changes), hooks off%n",
+        started.get(), started.get() * 6);
   }
 
   /** Receives the backlog; the delivery rate is events ÷ (last receipt − first receipt). */
@@ -197,13 +278,15 @@ public final class EventLatencyBenchmark {
     AtomicInteger dups = new AtomicInteger();
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     receiver.setExecutor(Executors.newFixedThreadPool(8));
-    receiver.createContext("/hook", exchange -> {
-      JsonNode event = JSON.readTree(exchange.getRequestBody().readAllBytes());
-      if (ids.add(event.path("id").asText())) receipts.add(System.nanoTime());
-      else dups.incrementAndGet();
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          JsonNode event = JSON.readTree(exchange.getRequestBody().readAllBytes());
+          if (ids.add(event.path("id").asText())) receipts.add(System.nanoTime());
+          else dups.incrementAndGet();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     receiver.start();
     long waitStart = System.nanoTime();
     try {
@@ -224,8 +307,9 @@ public final class EventLatencyBenchmark {
         return;
       }
       double seconds = (all.get(all.size() - 1) - all.get(0)) / 1e9;
-      System.out.printf("drain: %d events in %.1f s = %.0f events/s delivered (%d duplicates)%n", all.size(),
-          seconds, all.size() / seconds, dups.get());
+      System.out.printf(
+          "drain: %d events in %.1f s = %.0f events/s delivered (%d duplicates)%n",
+          all.size(), seconds, all.size() / seconds, dups.get());
       // the rate in 5-s windows, to see whether it holds
       StringBuilder windows = new StringBuilder("per 5 s:");
       long t0 = all.get(0);
@@ -246,13 +330,17 @@ public final class EventLatencyBenchmark {
   private void awaitFleet(int hosts) throws Exception {
     long t0 = System.nanoTime();
     while (true) {
-      int n = ecs.listContainerInstances(r -> r.cluster(cluster).maxResults(100)).get().containerInstanceArns()
-          .size();
+      int n =
+          ecs.listContainerInstances(r -> r.cluster(cluster).maxResults(100))
+              .get()
+              .containerInstanceArns()
+              .size();
       if (n >= Math.min(hosts, 100)) {
         System.out.printf("fleet: %d+ instances after %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
         return;
       }
-      if (System.nanoTime() - t0 > Duration.ofMinutes(5).toNanos()) throw new IllegalStateException("no fleet");
+      if (System.nanoTime() - t0 > Duration.ofMinutes(5).toNanos())
+        throw new IllegalStateException("no fleet");
       Thread.sleep(2000);
     }
   }
@@ -263,14 +351,23 @@ public final class EventLatencyBenchmark {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/x-amz-json-1.1");
     headers.put("X-Amz-Target", target);
-    Map<String, String> signed = SigV4Signer.sign(uri.getHost() + ":" + uri.getPort(), headers, body,
-        env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"),
-        env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"), "ecs", Instant.now());
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    Map<String, String> signed =
+        SigV4Signer.sign(
+            uri.getHost() + ":" + uri.getPort(),
+            headers,
+            body,
+            env.get("AWS_ACCESS_KEY_ID"),
+            env.get("AWS_SECRET_ACCESS_KEY"),
+            env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"),
+            "ecs",
+            Instant.now());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     signed.forEach(request::header);
-    HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) throw new IllegalStateException(target + ": " + response.body());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200)
+      throw new IllegalStateException(target + ": " + response.body());
     return JSON.readTree(response.body());
   }
 }

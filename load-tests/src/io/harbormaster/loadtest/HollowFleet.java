@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.Resource;
 
 /**
- * The container instances of a benchmark's cluster, which the scripts fill with `harbormaster agent --runtime hollow`
- * processes: created, waited for, listed, described, and checked for over-commit.
+ * The container instances of a benchmark's cluster, which the scripts fill with `harbormaster agent
+ * --runtime hollow` processes: created, waited for, listed, described, and checked for over-commit.
  */
 final class HollowFleet {
   private final EcsAsyncClient ecs;
@@ -30,8 +30,9 @@ final class HollowFleet {
   }
 
   /**
-   * The command line of a hollow-fleet benchmark: {@code MODE ENV_FILE CLUSTER ...}. {@code prepare} creates the
-   * cluster the hollow agents join; any other mode runs {@code mode} with the SDK client of that `up`.
+   * The command line of a hollow-fleet benchmark: {@code MODE ENV_FILE CLUSTER ...}. {@code
+   * prepare} creates the cluster the hollow agents join; any other mode runs {@code mode} with the
+   * SDK client of that `up`.
    */
   static void commandLine(String[] args, Mode mode) throws Exception {
     Map<String, String> env = BenchmarkSupport.readEnv(Path.of(args[1]));
@@ -54,16 +55,23 @@ final class HollowFleet {
       try {
         arns = list();
         if (arns.size() >= hosts) {
-          List<String> connected = describe(arns).stream().filter(ContainerInstance::agentConnected)
-              .map(ContainerInstance::containerInstanceArn).toList();
+          List<String> connected =
+              describe(arns).stream()
+                  .filter(ContainerInstance::agentConnected)
+                  .map(ContainerInstance::containerInstanceArn)
+                  .toList();
           if (connected.size() >= hosts) {
             if (arns.size() > connected.size()) {
-              System.out.println("fleet: " + (arns.size() - connected.size()) + " instances in the cluster are "
-                  + "not connected or not describable (registrations that timed out, then retried under a new id)");
+              System.out.println(
+                  "fleet: "
+                      + (arns.size() - connected.size())
+                      + " instances in the cluster are "
+                      + "not connected or not describable (registrations that timed out, then retried under a new id)");
             }
             return connected;
           }
-          System.out.println("fleet: " + arns.size() + " listed, " + connected.size() + " connected");
+          System.out.println(
+              "fleet: " + arns.size() + " listed, " + connected.size() + " connected");
         } else {
           System.out.println("fleet: " + arns.size() + " registered");
         }
@@ -83,7 +91,8 @@ final class HollowFleet {
     String token = null;
     do {
       String t = token;
-      var out = ecs.listContainerInstances(r -> r.cluster(cluster).maxResults(100).nextToken(t)).get();
+      var out =
+          ecs.listContainerInstances(r -> r.cluster(cluster).maxResults(100).nextToken(t)).get();
       arns.addAll(out.containerInstanceArns());
       token = out.nextToken();
     } while (token != null);
@@ -95,19 +104,26 @@ final class HollowFleet {
     List<ContainerInstance> all = new ArrayList<>();
     for (int i = 0; i < arns.size(); i += 100) {
       List<String> batch = arns.subList(i, Math.min(arns.size(), i + 100));
-      all.addAll(ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(batch)).get()
-          .containerInstances());
+      all.addAll(
+          ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(batch))
+              .get()
+              .containerInstances());
     }
     return all;
   }
 
   /** What {@link #checkOverCommit} found; {@code examples} holds at most 5 offending instances. */
-  record OverCommitCheck(int instances, int negative, int mismatched, long tasks, int maxTasks,
+  record OverCommitCheck(
+      int instances,
+      int negative,
+      int mismatched,
+      long tasks,
+      int maxTasks,
       List<String> examples) {}
 
   /**
-   * remaining ≥ 0, and registered − Σ(tasks' demand) = remaining, for CPU and MEMORY, on every instance, when every
-   * task asks for {@code taskCpu} and {@code taskMemory}.
+   * remaining ≥ 0, and registered − Σ(tasks' demand) = remaining, for CPU and MEMORY, on every
+   * instance, when every task asks for {@code taskCpu} and {@code taskMemory}.
    */
   OverCommitCheck checkOverCommit(List<String> arns, int taskCpu, int taskMemory) throws Exception {
     int negative = 0;
@@ -126,13 +142,22 @@ final class HollowFleet {
         int per = name.equals("CPU") ? taskCpu : taskMemory;
         if (remaining < 0) {
           negative++;
-          if (examples.size() < 5) examples.add(ci.containerInstanceArn() + " " + name + " remaining " + remaining);
+          if (examples.size() < 5)
+            examples.add(ci.containerInstanceArn() + " " + name + " remaining " + remaining);
         }
         if (registered - n * per != remaining) {
           mismatched++;
           if (examples.size() < 5) {
-            examples.add(ci.containerInstanceArn() + " " + name + " registered " + registered + " tasks " + n
-                + " remaining " + remaining);
+            examples.add(
+                ci.containerInstanceArn()
+                    + " "
+                    + name
+                    + " registered "
+                    + registered
+                    + " tasks "
+                    + n
+                    + " remaining "
+                    + remaining);
           }
         }
       }
@@ -141,7 +166,10 @@ final class HollowFleet {
   }
 
   private static int value(List<Resource> resources, String name) {
-    return resources.stream().filter(r -> r.name().equals(name)).findFirst().map(Resource::integerValue)
+    return resources.stream()
+        .filter(r -> r.name().equals(name))
+        .findFirst()
+        .map(Resource::integerValue)
         .orElseThrow(() -> new IllegalStateException("no " + name));
   }
 

@@ -20,19 +20,29 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code harbormaster admin ...}: accounts and access keys, through the server's HarbormasterAdmin actions, signed
- * with an administrator's key (the default account's, from the env file `up` writes, unless AWS_* variables say).
+ * {@code harbormaster admin ...}: accounts and access keys, through the server's HarbormasterAdmin
+ * actions, signed with an administrator's key (the default account's, from the env file `up`
+ * writes, unless AWS_* variables say).
  */
-@Command(name = "admin", description = "Manage accounts and access keys (needs an administrator's credentials).",
+@Command(
+    name = "admin",
+    description = "Manage accounts and access keys (needs an administrator's credentials).",
     subcommands = {AdminCommands.CreateAccount.class, AdminCommands.CreateAccessKey.class})
 final class AdminCommands implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  // INHERIT: `admin create-account --name x --env FILE` works as well as `admin --env FILE create-account ...`.
-  @Option(names = "--env", scope = ScopeType.INHERIT, description = "An env file written by `up` (default ~/.harbormaster/env).")
+  // INHERIT: `admin create-account --name x --env FILE` works as well as `admin --env FILE
+  // create-account ...`.
+  @Option(
+      names = "--env",
+      scope = ScopeType.INHERIT,
+      description = "An env file written by `up` (default ~/.harbormaster/env).")
   Path envFile = Path.of(System.getProperty("user.home"), ".harbormaster", "env");
 
-  @Option(names = "--endpoint-url", scope = ScopeType.INHERIT, description = "The Harbormaster endpoint (default: HARBORMASTER_ENDPOINT).")
+  @Option(
+      names = "--endpoint-url",
+      scope = ScopeType.INHERIT,
+      description = "The Harbormaster endpoint (default: HARBORMASTER_ENDPOINT).")
   String endpoint;
 
   @Override
@@ -41,7 +51,9 @@ final class AdminCommands implements Callable<Integer> {
     return 0;
   }
 
-  @Command(name = "create-account", description = "Create an account (tenant) and its first access key.")
+  @Command(
+      name = "create-account",
+      description = "Create an account (tenant) and its first access key.")
   static final class CreateAccount implements Callable<Integer> {
     @ParentCommand AdminCommands admin;
 
@@ -68,16 +80,20 @@ final class AdminCommands implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return admin.callAndPrint("CreateAccessKey", JSON.createObjectNode().put("accountId", accountId));
+      return admin.callAndPrint(
+          "CreateAccessKey", JSON.createObjectNode().put("accountId", accountId));
     }
   }
 
   int callAndPrint(String action, JsonNode input) throws Exception {
     Map<String, String> env = credentials();
     String url = endpoint != null ? endpoint : env.get("HARBORMASTER_ENDPOINT");
-    if (url == null || env.get("AWS_ACCESS_KEY_ID") == null || env.get("AWS_SECRET_ACCESS_KEY") == null) {
-      System.err.println("No credentials: run `harbormaster up` first, or set AWS_ACCESS_KEY_ID, "
-          + "AWS_SECRET_ACCESS_KEY and HARBORMASTER_ENDPOINT.");
+    if (url == null
+        || env.get("AWS_ACCESS_KEY_ID") == null
+        || env.get("AWS_SECRET_ACCESS_KEY") == null) {
+      System.err.println(
+          "No credentials: run `harbormaster up` first, or set AWS_ACCESS_KEY_ID, "
+              + "AWS_SECRET_ACCESS_KEY and HARBORMASTER_ENDPOINT.");
       return 2;
     }
     URI uri = URI.create(url.endsWith("/") ? url : url + "/");
@@ -85,20 +101,31 @@ final class AdminCommands implements Callable<Integer> {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/x-amz-json-1.1");
     headers.put("X-Amz-Target", "HarbormasterAdmin." + action);
-    Map<String, String> signed = SigV4Signer.sign(uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : ""),
-        headers, body, env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"),
-        env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"), "ecs", Instant.now());
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    signed.forEach((k, v) -> {
-      if (!k.equalsIgnoreCase("Host")) request.header(k, v);
-    });
-    HttpResponse<String> response = HttpClient.newHttpClient()
-        .send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    Map<String, String> signed =
+        SigV4Signer.sign(
+            uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : ""),
+            headers,
+            body,
+            env.get("AWS_ACCESS_KEY_ID"),
+            env.get("AWS_SECRET_ACCESS_KEY"),
+            env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"),
+            "ecs",
+            Instant.now());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    signed.forEach(
+        (k, v) -> {
+          if (!k.equalsIgnoreCase("Host")) request.header(k, v);
+        });
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     if (response.statusCode() != 200) {
       System.err.println(response.body());
       return 1;
     }
-    System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(response.body())));
+    System.out.println(
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(response.body())));
     return 0;
   }
 

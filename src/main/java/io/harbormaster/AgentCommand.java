@@ -11,40 +11,64 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code harbormaster agent}: registers this host's Docker engine (or a hollow fleet) as container instances. */
-@Command(name = "agent", description = "Run an agent: this host's Docker engine as a container instance of a cluster.")
+/**
+ * {@code harbormaster agent}: registers this host's Docker engine (or a hollow fleet) as container
+ * instances.
+ */
+@Command(
+    name = "agent",
+    description = "Run an agent: this host's Docker engine as a container instance of a cluster.")
 final class AgentCommand implements Callable<Integer> {
   @Option(names = "--cluster", description = "The cluster to join (default ${DEFAULT-VALUE}).")
   String cluster = "default";
 
-  @Option(names = "--endpoint", description = "A control-plane node (default: HARBORMASTER_ENDPOINT).")
+  @Option(
+      names = "--endpoint",
+      description = "A control-plane node (default: HARBORMASTER_ENDPOINT).")
   String endpoint;
 
-  @Option(names = "--env", description = "Credentials written by `up` (default ~/.harbormaster/env).")
+  @Option(
+      names = "--env",
+      description = "Credentials written by `up` (default ~/.harbormaster/env).")
   Path envFile = Path.of(System.getProperty("user.home"), ".harbormaster", "env");
 
-  @Option(names = "--runtime", description = "docker, or hollow for load tests (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runtime",
+      description = "docker, or hollow for load tests (default ${DEFAULT-VALUE}).")
   String runtime = "docker";
 
   @Option(names = "--hosts", description = "Hollow hosts to simulate (default ${DEFAULT-VALUE}).")
   int hosts = 1;
 
-  @Option(names = "--hollow-cpu", description = "CPU units of each hollow host (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--hollow-cpu",
+      description = "CPU units of each hollow host (default ${DEFAULT-VALUE}).")
   int hollowCpu = 4096;
 
-  @Option(names = "--hollow-memory", description = "Memory MiB of each hollow host (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--hollow-memory",
+      description = "Memory MiB of each hollow host (default ${DEFAULT-VALUE}).")
   int hollowMemory = 16384;
 
-  @Option(names = "--hollow-start-latency", description = "How long a hollow container takes to start (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--hollow-start-latency",
+      description = "How long a hollow container takes to start (default ${DEFAULT-VALUE}).")
   Duration hollowStartLatency = Duration.ofMillis(50);
 
-  @Option(names = "--state-dir", description = "The agent's instance id and task state (default ~/.harbormaster/agent).")
+  @Option(
+      names = "--state-dir",
+      description = "The agent's instance id and task state (default ~/.harbormaster/agent).")
   Path stateDir = Path.of(System.getProperty("user.home"), ".harbormaster", "agent");
 
-  @Option(names = "--docker-host", description = "The Docker engine (default: DOCKER_HOST, the default socket, or a private engine).")
+  @Option(
+      names = "--docker-host",
+      description =
+          "The Docker engine (default: DOCKER_HOST, the default socket, or a private engine).")
   String dockerHost;
 
-  @Option(names = "--availability-zone", description = "The ecs.availability-zone attribute (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--availability-zone",
+      description = "The ecs.availability-zone attribute (default ${DEFAULT-VALUE}).")
   String availabilityZone = "local-1a";
 
   @Override
@@ -52,24 +76,40 @@ final class AgentCommand implements Callable<Integer> {
     Map<String, String> env = EnvFile.credentials(envFile);
     String url = endpoint != null ? endpoint : env.get("HARBORMASTER_ENDPOINT");
     if (url == null || env.get("AWS_ACCESS_KEY_ID") == null) {
-      System.err.println("No endpoint or credentials: run `harbormaster up`, or set HARBORMASTER_ENDPOINT, "
-          + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.");
+      System.err.println(
+          "No endpoint or credentials: run `harbormaster up`, or set HARBORMASTER_ENDPOINT, "
+              + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.");
       return 2;
     }
-    Agents.Credentials credentials = new Agents.Credentials(URI.create(url), env.get("AWS_ACCESS_KEY_ID"),
-        env.get("AWS_SECRET_ACCESS_KEY"), env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+    Agents.Credentials credentials =
+        new Agents.Credentials(
+            URI.create(url),
+            env.get("AWS_ACCESS_KEY_ID"),
+            env.get("AWS_SECRET_ACCESS_KEY"),
+            env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
     Agents agents = new Agents();
     Runtime.getRuntime().addShutdownHook(new Thread(agents::close, "agent-shutdown"));
     if (runtime.equals("hollow")) {
-      agents.hollow(credentials, cluster, hosts, hollowCpu, hollowMemory, hollowStartLatency, Duration.ofSeconds(10));
+      agents.hollow(
+          credentials,
+          cluster,
+          hosts,
+          hollowCpu,
+          hollowMemory,
+          hollowStartLatency,
+          Duration.ofSeconds(10));
       System.out.println(hosts + " hollow hosts are joining cluster " + cluster + " at " + url);
     } else {
-      String host = dockerHost != null ? dockerHost
-          : DockerHosts.find(Main.projectHome(), stateDir.resolve("docker")).map(DockerHosts.Found::dockerHost)
-              .orElse(null);
+      String host =
+          dockerHost != null
+              ? dockerHost
+              : DockerHosts.find(Main.projectHome(), stateDir.resolve("docker"))
+                  .map(DockerHosts.Found::dockerHost)
+                  .orElse(null);
       if (host == null) {
-        System.err.println("No Docker engine found: set DOCKER_HOST or --docker-host (as root, "
-            + "scripts/ensure-docker.sh can start one).");
+        System.err.println(
+            "No Docker engine found: set DOCKER_HOST or --docker-host (as root, "
+                + "scripts/ensure-docker.sh can start one).");
         return 2;
       }
       var agent = agents.docker(credentials, cluster, host, stateDir, availabilityZone);

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The credentials `up` writes (export NAME=value lines), with the process's AWS_* variables taking precedence. */
+/**
+ * The credentials `up` writes (export NAME=value lines), with the process's AWS_* variables taking
+ * precedence.
+ */
 final class EnvFile {
   private EnvFile() {}
 
@@ -20,9 +23,11 @@ final class EnvFile {
         }
       }
     }
-    System.getenv().forEach((k, v) -> {
-      if (k.startsWith("AWS_") || k.equals("HARBORMASTER_ENDPOINT")) out.put(k, v);
-    });
+    System.getenv()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("AWS_") || k.equals("HARBORMASTER_ENDPOINT")) out.put(k, v);
+            });
     return out;
   }
 }

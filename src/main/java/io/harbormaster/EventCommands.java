@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 
-/** {@code harbormaster events | history | hooks}: the event stream, a resource's history, webhook rules. */
+/**
+ * {@code harbormaster events | history | hooks}: the event stream, a resource's history, webhook
+ * rules.
+ */
 final class EventCommands {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -18,21 +21,31 @@ final class EventCommands {
 
   /** What every one of these commands needs: where the server is and whose key signs. */
   static class Connection {
-    @Option(names = "--env", scope = ScopeType.INHERIT,
+    @Option(
+        names = "--env",
+        scope = ScopeType.INHERIT,
         description = "An env file written by `up` (default ~/.harbormaster/env).")
     Path envFile = Path.of(System.getProperty("user.home"), ".harbormaster", "env");
 
-    @Option(names = "--endpoint-url", scope = ScopeType.INHERIT,
+    @Option(
+        names = "--endpoint-url",
+        scope = ScopeType.INHERIT,
         description = "The Harbormaster endpoint (default: HARBORMASTER_ENDPOINT).")
     String endpoint;
   }
 
-  @Command(name = "events", description = "Print this account's events (EventBridge format), one JSON per line.")
+  @Command(
+      name = "events",
+      description = "Print this account's events (EventBridge format), one JSON per line.")
   static final class Events extends Connection implements Callable<Integer> {
-    @Option(names = "--follow", description = "Keep reading; reconnect with the last event id after a disconnect.")
+    @Option(
+        names = "--follow",
+        description = "Keep reading; reconnect with the last event id after a disconnect.")
     boolean follow;
 
-    @Option(names = "--pattern", description = "An EventBridge event pattern (JSON) the events must match.")
+    @Option(
+        names = "--pattern",
+        description = "An EventBridge event pattern (JSON) the events must match.")
     String pattern;
 
     @Option(names = "--since", description = "Start at this ISO-8601 instant instead of now.")
@@ -42,7 +55,8 @@ final class EventCommands {
     public Integer call() throws Exception {
       SignedCalls.Credentials c = SignedCalls.credentials(envFile, endpoint);
       if (c == null) return 2;
-      EventStreamClient client = new EventStreamClient(c.endpoint(), c.accessKeyId(), c.secret(), c.region());
+      EventStreamClient client =
+          new EventStreamClient(c.endpoint(), c.accessKeyId(), c.secret(), c.region());
       if (follow) {
         client.follow(pattern, since, e -> System.out.println(e.data()));
       } else {
@@ -52,31 +66,47 @@ final class EventCommands {
     }
   }
 
-  @Command(name = "history", description = "Every event of a resource (by ARN), or its state at an instant (--at).")
+  @Command(
+      name = "history",
+      description = "Every event of a resource (by ARN), or its state at an instant (--at).")
   static final class History extends Connection implements Callable<Integer> {
-    @Option(names = "--arn", required = true, description = "A task, container instance, service, cluster or task definition ARN.")
+    @Option(
+        names = "--arn",
+        required = true,
+        description = "A task, container instance, service, cluster or task definition ARN.")
     String arn;
 
     @Option(names = "--at", description = "An ISO-8601 instant: print the resource as it was then.")
     String at;
 
-    @Option(names = "--next-token", description = "Continue a listing where the previous page stopped.")
+    @Option(
+        names = "--next-token",
+        description = "Continue a listing where the previous page stopped.")
     String nextToken;
 
     @Override
     public Integer call() throws Exception {
       ObjectNode input = JSON.createObjectNode().put("arn", arn);
       if (at != null) {
-        return SignedCalls.callAndPrint(envFile, endpoint, "HarbormasterHistory.DescribeResourceAt",
-            input.put("at", at));
+        return SignedCalls.callAndPrint(
+            envFile, endpoint, "HarbormasterHistory.DescribeResourceAt", input.put("at", at));
       }
       if (nextToken != null) input.put("nextToken", nextToken);
-      return SignedCalls.callAndPrint(envFile, endpoint, "HarbormasterHistory.ListResourceEvents", input);
+      return SignedCalls.callAndPrint(
+          envFile, endpoint, "HarbormasterHistory.ListResourceEvents", input);
     }
   }
 
-  @Command(name = "hooks", description = "Webhook rules: events matching a pattern are POSTed to a URL, signed.",
-      subcommands = {PutRule.class, ListRules.class, DeleteRule.class, ListDeadLetters.class, Redrive.class})
+  @Command(
+      name = "hooks",
+      description = "Webhook rules: events matching a pattern are POSTed to a URL, signed.",
+      subcommands = {
+        PutRule.class,
+        ListRules.class,
+        DeleteRule.class,
+        ListDeadLetters.class,
+        Redrive.class
+      })
   static final class Hooks extends Connection implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -93,21 +123,36 @@ final class EventCommands {
   static final class PutRule implements Callable<Integer> {
     @ParentCommand Hooks hooks;
 
-    @Option(names = "--name", required = true) String name;
+    @Option(names = "--name", required = true)
+    String name;
 
-    @Option(names = "--pattern", required = true, description = "An EventBridge event pattern (JSON).")
+    @Option(
+        names = "--pattern",
+        required = true,
+        description = "An EventBridge event pattern (JSON).")
     String pattern;
 
-    @Option(names = "--target-url", required = true, description = "Where matching events are POSTed.")
+    @Option(
+        names = "--target-url",
+        required = true,
+        description = "Where matching events are POSTed.")
     String targetUrl;
 
-    @Option(names = "--secret", required = true, description = "Keys the X-Harbormaster-Signature HMAC.")
+    @Option(
+        names = "--secret",
+        required = true,
+        description = "Keys the X-Harbormaster-Signature HMAC.")
     String secret;
 
     @Override
     public Integer call() throws Exception {
-      return hooks.call("PutRule", JSON.createObjectNode().put("name", name).put("eventPattern", pattern)
-          .put("targetUrl", targetUrl).put("secret", secret));
+      return hooks.call(
+          "PutRule",
+          JSON.createObjectNode()
+              .put("name", name)
+              .put("eventPattern", pattern)
+              .put("targetUrl", targetUrl)
+              .put("secret", secret));
     }
   }
 
@@ -125,7 +170,8 @@ final class EventCommands {
   static final class DeleteRule implements Callable<Integer> {
     @ParentCommand Hooks hooks;
 
-    @Option(names = "--name", required = true) String name;
+    @Option(names = "--name", required = true)
+    String name;
 
     @Override
     public Integer call() throws Exception {
@@ -133,13 +179,17 @@ final class EventCommands {
     }
   }
 
-  @Command(name = "list-dead-letters", description = "Events a rule could not deliver, oldest first.")
+  @Command(
+      name = "list-dead-letters",
+      description = "Events a rule could not deliver, oldest first.")
   static final class ListDeadLetters implements Callable<Integer> {
     @ParentCommand Hooks hooks;
 
-    @Option(names = "--name", required = true) String name;
+    @Option(names = "--name", required = true)
+    String name;
 
-    @Option(names = "--next-token") String nextToken;
+    @Option(names = "--next-token")
+    String nextToken;
 
     @Override
     public Integer call() throws Exception {
@@ -153,7 +203,8 @@ final class EventCommands {
   static final class Redrive implements Callable<Integer> {
     @ParentCommand Hooks hooks;
 
-    @Option(names = "--name", required = true) String name;
+    @Option(names = "--name", required = true)
+    String name;
 
     @Override
     public Integer call() throws Exception {

@@ -22,59 +22,90 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point down: from {@code api/} (and the node and command line that wire everything) to the domain, never
- * back, with no cycles between packages. Domain-to-API dependencies that predate the rule are frozen in
- * {@code src/test/resources/archunit-store} (ArchUnit's FreezingArchRule): a new one fails the build, and a fixed one
- * leaves the store, so the list only shrinks; the cycles that predate it are listed below.
+ * Dependencies point down: from {@code api/} (and the node and command line that wire everything)
+ * to the domain, never back, with no cycles between packages. Domain-to-API dependencies that
+ * predate the rule are frozen in {@code src/test/resources/archunit-store} (ArchUnit's
+ * FreezingArchRule): a new one fails the build, and a fixed one leaves the store, so the list only
+ * shrinks; the cycles that predate it are listed below.
  */
 class ArchitectureTest {
-  private static final String[] DOMAIN = {"io.harbormaster.account..", "io.harbormaster.cluster..",
-      "io.harbormaster.taskdefinition..", "io.harbormaster.instance..", "io.harbormaster.task..",
-      "io.harbormaster.service..", "io.harbormaster.placement..", "io.harbormaster.scheduler..",
-      "io.harbormaster.events..", "io.harbormaster.views.."};
+  private static final String[] DOMAIN = {
+    "io.harbormaster.account..",
+    "io.harbormaster.cluster..",
+    "io.harbormaster.taskdefinition..",
+    "io.harbormaster.instance..",
+    "io.harbormaster.task..",
+    "io.harbormaster.service..",
+    "io.harbormaster.placement..",
+    "io.harbormaster.scheduler..",
+    "io.harbormaster.events..",
+    "io.harbormaster.views.."
+  };
 
   private static JavaClasses classes;
 
   @BeforeAll
   static void importMainClasses() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.harbormaster");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.harbormaster");
   }
 
   @Test
   void theDomainDoesNotKnowTheApi() {
-    ArchRule rule = noClasses().that().resideInAnyPackage(DOMAIN)
-        .should().dependOnClassesThat().resideInAnyPackage("io.harbormaster.api..", "io.harbormaster.server..")
-        .because("the API, its wire formats and errors are built on the domain, not the other way round");
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideInAnyPackage(DOMAIN)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.harbormaster.api..", "io.harbormaster.server..")
+            .because(
+                "the API, its wire formats and errors are built on the domain, not the other way round");
     FreezingArchRule.freeze(rule).check(classes);
   }
 
   @Test
   void theSchedulerIsPureJava() {
-    noClasses().that().resideInAPackage("io.harbormaster.scheduler..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..", "com.datastax..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.harbormaster.scheduler..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.pekko..", "com.datastax..")
         .because("placement decisions are pure functions of a snapshot, tested without actors")
         .check(classes);
   }
 
   @Test
   void theAgentProcessDoesNotKnowTheControlPlanesInside() {
-    noClasses().that().resideInAPackage("io.harbormaster.agent..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.harbormaster.service..",
-            "io.harbormaster.placement..", "io.harbormaster.scheduler..", "io.harbormaster.server..",
+    noClasses()
+        .that()
+        .resideInAPackage("io.harbormaster.agent..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.harbormaster.service..",
+            "io.harbormaster.placement..",
+            "io.harbormaster.scheduler..",
+            "io.harbormaster.server..",
             "io.harbormaster.api.ecs..")
         .because("an agent talks to the control plane only through its session protocol")
         .check(classes);
   }
 
   /**
-   * Package cycles that predate this test, as groups of packages that depend on each other (strongly connected
-   * components of the package graph; api is split into its sub-packages). The groups may only shrink: one that changes
-   * or appears fails, and one that was broken up must be taken off this list.
+   * Package cycles that predate this test, as groups of packages that depend on each other
+   * (strongly connected components of the package graph; api is split into its sub-packages). The
+   * groups may only shrink: one that changes or appears fails, and one that was broken up must be
+   * taken off this list.
    */
-  private static final Set<Set<String>> KNOWN_CYCLES = Set.of(
-      // instance and task reach back to api.agent's wire messages (the agent protocol needs a package of its own).
-      new TreeSet<>(Set.of("api.agent", "instance", "placement", "service", "task")));
+  private static final Set<Set<String>> KNOWN_CYCLES =
+      Set.of(
+          // instance and task reach back to api.agent's wire messages (the agent protocol needs a
+          // package of its own).
+          new TreeSet<>(Set.of("api.agent", "instance", "placement", "service", "task")));
 
   @Test
   void packagesHaveNoCyclesBeyondTheKnownOnes() {
@@ -84,10 +115,14 @@ class ArchitectureTest {
       if (from == null) continue;
       for (Dependency d : c.getDirectDependenciesFromSelf()) {
         String to = slice(d.getTargetClass().getPackageName());
-        if (to != null && !to.equals(from)) edges.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
+        if (to != null && !to.equals(from))
+          edges.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
       }
     }
-    assertEquals(KNOWN_CYCLES, cycles(edges), "package cycles (each a group of packages that depend on each other)");
+    assertEquals(
+        KNOWN_CYCLES,
+        cycles(edges),
+        "package cycles (each a group of packages that depend on each other)");
   }
 
   /** The package a class counts under: the first below io.harbormaster, or the second below api. */
@@ -107,13 +142,20 @@ class ArchitectureTest {
     Set<Set<String>> components = new HashSet<>();
     int[] counter = {0};
     for (String node : edges.keySet()) {
-      if (!index.containsKey(node)) connect(node, edges, index, low, stack, onStack, components, counter);
+      if (!index.containsKey(node))
+        connect(node, edges, index, low, stack, onStack, components, counter);
     }
     return components;
   }
 
-  private static void connect(String node, Map<String, Set<String>> edges, Map<String, Integer> index,
-      Map<String, Integer> low, Deque<String> stack, Set<String> onStack, Set<Set<String>> components,
+  private static void connect(
+      String node,
+      Map<String, Set<String>> edges,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      Set<String> onStack,
+      Set<Set<String>> components,
       int[] counter) {
     index.put(node, counter[0]);
     low.put(node, counter[0]++);

@@ -1,7 +1,7 @@
 package io.harbormaster.account;
 
-import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
 import java.security.SecureRandom;
@@ -31,14 +31,18 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * A tenant: its access keys and the directory of its clusters and task definition families, which is what
- * List* calls page through. Entity id: the 12-digit account id.
+ * A tenant: its access keys and the directory of its clusters and task definition families, which
+ * is what List* calls page through. Entity id: the 12-digit account id.
  */
 public final class Account
     extends EventSourcedBehaviorWithEnforcedReplies<Account.Command, Account.Event, Account.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Account");
-  /** The account `harbormaster up` creates and prints keys for; it may administer other accounts. */
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Account");
+
+  /**
+   * The account `harbormaster up` creates and prints keys for; it may administer other accounts.
+   */
   public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -46,46 +50,64 @@ public final class Account
   // ---- protocol ----
   public sealed interface Command extends CborSerializable {}
 
-  public record Create(String name, boolean admin, Instant at, ActorRef<StatusReply<Summary>> replyTo)
+  public record Create(
+      String name, boolean admin, Instant at, ActorRef<StatusReply<Summary>> replyTo)
       implements Command {}
 
-  public record IssueAccessKey(Instant at, ActorRef<StatusReply<AccessKey>> replyTo) implements Command {}
+  public record IssueAccessKey(Instant at, ActorRef<StatusReply<AccessKey>> replyTo)
+      implements Command {}
 
-  /** The first active key, issuing one if there is none: what `up` prints for the default account. */
-  public record EnsureAccessKey(Instant at, ActorRef<StatusReply<AccessKey>> replyTo) implements Command {}
+  /**
+   * The first active key, issuing one if there is none: what `up` prints for the default account.
+   */
+  public record EnsureAccessKey(Instant at, ActorRef<StatusReply<AccessKey>> replyTo)
+      implements Command {}
 
-  public record GetSecret(String accessKeyId, ActorRef<StatusReply<AccessKey>> replyTo) implements Command {}
+  public record GetSecret(String accessKeyId, ActorRef<StatusReply<AccessKey>> replyTo)
+      implements Command {}
 
   public record GetSummary(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
 
-  public record IndexCluster(String clusterName, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record IndexCluster(String clusterName, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
 
-  public record UnindexCluster(String clusterName, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record UnindexCluster(String clusterName, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
 
-  public record IndexRevision(String family, int revision, RevisionStatus status, ActorRef<StatusReply<Done>> replyTo)
+  public record IndexRevision(
+      String family, int revision, RevisionStatus status, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
 
   public record GetDirectory(ActorRef<StatusReply<Directory>> replyTo) implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
-  public record AccountCreated(String accountId, String name, boolean admin, Instant at) implements Event {}
+  public record AccountCreated(String accountId, String name, boolean admin, Instant at)
+      implements Event {}
 
-  public record AccessKeyIssued(String accessKeyId, String secretAccessKey, Instant at) implements Event {}
+  public record AccessKeyIssued(String accessKeyId, String secretAccessKey, Instant at)
+      implements Event {}
 
   public record ClusterIndexed(String clusterName) implements Event {}
 
   public record ClusterUnindexed(String clusterName) implements Event {}
 
-  public record RevisionIndexed(String family, int revision, RevisionStatus status) implements Event {}
+  public record RevisionIndexed(String family, int revision, RevisionStatus status)
+      implements Event {}
 
   // ---- replies and state ----
-  public enum RevisionStatus { ACTIVE, INACTIVE, DELETE_IN_PROGRESS }
+  public enum RevisionStatus {
+    ACTIVE,
+    INACTIVE,
+    DELETE_IN_PROGRESS
+  }
 
-  public record AccessKey(String accountId, String accessKeyId, String secretAccessKey, Instant createdAt)
+  public record AccessKey(
+      String accountId, String accessKeyId, String secretAccessKey, Instant createdAt)
       implements CborSerializable {}
 
-  public record Summary(String accountId, String name, boolean admin, Instant createdAt) implements CborSerializable {}
+  public record Summary(String accountId, String name, boolean admin, Instant createdAt)
+      implements CborSerializable {}
 
   /** Revision statuses of one family; absent from the map means ACTIVE (most revisions are). */
   public record FamilyIndex(int latestRevision, SortedMap<Integer, RevisionStatus> nonActive)
@@ -100,8 +122,10 @@ public final class Account
 
     FamilyIndex with(int revision, RevisionStatus status) {
       SortedMap<Integer, RevisionStatus> next = new TreeMap<>(nonActive);
-      if (status == RevisionStatus.ACTIVE) next.remove(revision); else next.put(revision, status);
-      return new FamilyIndex(Math.max(latestRevision, revision), Collections.unmodifiableSortedMap(next));
+      if (status == RevisionStatus.ACTIVE) next.remove(revision);
+      else next.put(revision, status);
+      return new FamilyIndex(
+          Math.max(latestRevision, revision), Collections.unmodifiableSortedMap(next));
     }
   }
 
@@ -114,7 +138,8 @@ public final class Account
 
   public record NoAccount() implements State {}
 
-  public record ActiveAccount(Summary summary, Map<String, AccessKey> keys, Directory directory) implements State {
+  public record ActiveAccount(Summary summary, Map<String, AccessKey> keys, Directory directory)
+      implements State {
     ActiveAccount withKey(AccessKey key) {
       Map<String, AccessKey> next = new TreeMap<>(keys);
       next.put(key.accessKeyId(), key);
@@ -123,7 +148,8 @@ public final class Account
 
     ActiveAccount withCluster(String name, boolean present) {
       SortedSet<String> next = new TreeSet<>(directory.clusters());
-      if (present) next.add(name); else next.remove(name);
+      if (present) next.add(name);
+      else next.remove(name);
       return new ActiveAccount(summary, keys, new Directory(next, directory.families()));
     }
 
@@ -134,7 +160,10 @@ public final class Account
       return new ActiveAccount(summary, keys, new Directory(directory.clusters(), next));
     }
 
-    /** The key issued first. Key ids end in random characters, so the map's order says nothing about age. */
+    /**
+     * The key issued first. Key ids end in random characters, so the map's order says nothing about
+     * age.
+     */
     Optional<AccessKey> firstKey() {
       return keys.values().stream()
           .min(Comparator.comparing(AccessKey::createdAt).thenComparing(AccessKey::accessKeyId));
@@ -143,8 +172,7 @@ public final class Account
 
   // ---- behaviour ----
   public static void init(ActorSystem<?> system, EventTags tags) {
-    ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags)));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags)));
   }
 
   public static Behavior<Command> create(String accountId, EventTags tags) {
@@ -168,9 +196,15 @@ public final class Account
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
-    builder.forStateType(NoAccount.class)
-        .onCommand(Create.class, (s, c) -> Effect().persist(new AccountCreated(accountId, c.name(), c.admin(), c.at()))
-            .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveAccount) next).summary())))
+    builder
+        .forStateType(NoAccount.class)
+        .onCommand(
+            Create.class,
+            (s, c) ->
+                Effect()
+                    .persist(new AccountCreated(accountId, c.name(), c.admin(), c.at()))
+                    .thenReply(
+                        c.replyTo(), next -> StatusReply.success(((ActiveAccount) next).summary())))
         .onCommand(IssueAccessKey.class, c -> missing(c.replyTo()))
         .onCommand(EnsureAccessKey.class, c -> missing(c.replyTo()))
         .onCommand(GetSecret.class, c -> missing(c.replyTo()))
@@ -179,60 +213,110 @@ public final class Account
         .onCommand(UnindexCluster.class, c -> missing(c.replyTo()))
         .onCommand(IndexRevision.class, c -> missing(c.replyTo()))
         .onCommand(GetDirectory.class, c -> missing(c.replyTo()));
-    builder.forStateType(ActiveAccount.class)
-        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.summary())))
+    builder
+        .forStateType(ActiveAccount.class)
+        .onCommand(
+            Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.summary())))
         .onCommand(IssueAccessKey.class, (s, c) -> issueKey(c.at(), c.replyTo()))
-        .onCommand(EnsureAccessKey.class, (s, c) -> s.firstKey()
-            .<ReplyEffect<Event, State>>map(k -> Effect().reply(c.replyTo(), StatusReply.success(k)))
-            .orElseGet(() -> issueKey(c.at(), c.replyTo())))
-        .onCommand(GetSecret.class, (s, c) -> Optional.ofNullable(s.keys().get(c.accessKeyId()))
-            .<ReplyEffect<Event, State>>map(k -> Effect().reply(c.replyTo(), StatusReply.success(k)))
-            .orElseGet(() -> Effect().reply(c.replyTo(),
-                Rejection.reply(ErrorType.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid."))))
-        .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.summary())))
-        .onCommand(IndexCluster.class, (s, c) -> s.directory().clusters().contains(c.clusterName())
-            ? Effect().reply(c.replyTo(), StatusReply.ack())
-            : Effect().persist(new ClusterIndexed(c.clusterName())).thenReply(c.replyTo(), x -> StatusReply.ack()))
-        .onCommand(UnindexCluster.class, (s, c) -> !s.directory().clusters().contains(c.clusterName())
-            ? Effect().reply(c.replyTo(), StatusReply.ack())
-            : Effect().persist(new ClusterUnindexed(c.clusterName())).thenReply(c.replyTo(), x -> StatusReply.ack()))
+        .onCommand(
+            EnsureAccessKey.class,
+            (s, c) ->
+                s.firstKey()
+                    .<ReplyEffect<Event, State>>map(
+                        k -> Effect().reply(c.replyTo(), StatusReply.success(k)))
+                    .orElseGet(() -> issueKey(c.at(), c.replyTo())))
+        .onCommand(
+            GetSecret.class,
+            (s, c) ->
+                Optional.ofNullable(s.keys().get(c.accessKeyId()))
+                    .<ReplyEffect<Event, State>>map(
+                        k -> Effect().reply(c.replyTo(), StatusReply.success(k)))
+                    .orElseGet(
+                        () ->
+                            Effect()
+                                .reply(
+                                    c.replyTo(),
+                                    Rejection.reply(
+                                        ErrorType.UNRECOGNIZED_CLIENT,
+                                        "The security token included in the request is invalid."))))
+        .onCommand(
+            GetSummary.class,
+            (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.summary())))
+        .onCommand(
+            IndexCluster.class,
+            (s, c) ->
+                s.directory().clusters().contains(c.clusterName())
+                    ? Effect().reply(c.replyTo(), StatusReply.ack())
+                    : Effect()
+                        .persist(new ClusterIndexed(c.clusterName()))
+                        .thenReply(c.replyTo(), x -> StatusReply.ack()))
+        .onCommand(
+            UnindexCluster.class,
+            (s, c) ->
+                !s.directory().clusters().contains(c.clusterName())
+                    ? Effect().reply(c.replyTo(), StatusReply.ack())
+                    : Effect()
+                        .persist(new ClusterUnindexed(c.clusterName()))
+                        .thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(IndexRevision.class, (s, c) -> indexRevision(s, c))
-        .onCommand(GetDirectory.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.directory())));
+        .onCommand(
+            GetDirectory.class,
+            (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.directory())));
     return builder.build();
   }
 
   private ReplyEffect<Event, State> indexRevision(ActiveAccount s, IndexRevision c) {
     FamilyIndex family = s.directory().families().get(c.family());
-    boolean known = family != null && family.latestRevision() >= c.revision()
-        && family.statusOf(c.revision()) == c.status();
+    boolean known =
+        family != null
+            && family.latestRevision() >= c.revision()
+            && family.statusOf(c.revision()) == c.status();
     if (known) return Effect().reply(c.replyTo(), StatusReply.ack());
-    return Effect().persist(new RevisionIndexed(c.family(), c.revision(), c.status()))
+    return Effect()
+        .persist(new RevisionIndexed(c.family(), c.revision(), c.status()))
         .thenReply(c.replyTo(), x -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, State> issueKey(Instant at, ActorRef<StatusReply<AccessKey>> replyTo) {
     AccessKeyIssued issued = new AccessKeyIssued(newAccessKeyId(accountId), newSecret(), at);
-    return Effect().persist(issued)
-        .thenReply(replyTo, next -> StatusReply.success(((ActiveAccount) next).keys().get(issued.accessKeyId())));
+    return Effect()
+        .persist(issued)
+        .thenReply(
+            replyTo,
+            next -> StatusReply.success(((ActiveAccount) next).keys().get(issued.accessKeyId())));
   }
 
   private <T> ReplyEffect<Event, State> missing(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo,
-        Rejection.reply(ErrorType.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid."));
+    return Effect()
+        .reply(
+            replyTo,
+            Rejection.reply(
+                ErrorType.UNRECOGNIZED_CLIENT,
+                "The security token included in the request is invalid."));
   }
 
   @Override
   public EventHandler<State, Event> eventHandler() {
     var builder = newEventHandlerBuilder();
-    builder.forStateType(NoAccount.class)
-        .onEvent(AccountCreated.class, (s, e) -> new ActiveAccount(
-            new Summary(e.accountId(), e.name(), e.admin(), e.at()), Map.of(), Directory.EMPTY));
-    builder.forStateType(ActiveAccount.class)
-        .onEvent(AccessKeyIssued.class, (s, e) ->
-            s.withKey(new AccessKey(accountId, e.accessKeyId(), e.secretAccessKey(), e.at())))
+    builder
+        .forStateType(NoAccount.class)
+        .onEvent(
+            AccountCreated.class,
+            (s, e) ->
+                new ActiveAccount(
+                    new Summary(e.accountId(), e.name(), e.admin(), e.at()),
+                    Map.of(),
+                    Directory.EMPTY));
+    builder
+        .forStateType(ActiveAccount.class)
+        .onEvent(
+            AccessKeyIssued.class,
+            (s, e) ->
+                s.withKey(new AccessKey(accountId, e.accessKeyId(), e.secretAccessKey(), e.at())))
         .onEvent(ClusterIndexed.class, (s, e) -> s.withCluster(e.clusterName(), true))
         .onEvent(ClusterUnindexed.class, (s, e) -> s.withCluster(e.clusterName(), false))
-        .onEvent(RevisionIndexed.class, (s, e) -> s.withRevision(e.family(), e.revision(), e.status()));
+        .onEvent(
+            RevisionIndexed.class, (s, e) -> s.withRevision(e.family(), e.revision(), e.status()));
     return builder.build();
   }
 
@@ -247,7 +331,8 @@ public final class Account
     return RetentionCriteria.snapshotEvery(100, 2);
   }
 
-  // ---- access key ids carry the account id, so a request's key finds its account without an index ----
+  // ---- access key ids carry the account id, so a request's key finds its account without an index
+  // ----
   private static final String KEY_PREFIX = "AKHM";
   private static final char[] KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
 

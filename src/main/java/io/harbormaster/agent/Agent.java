@@ -1,8 +1,8 @@
 package io.harbormaster.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.api.agent.AgentEndpoint;
+import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.api.agent.AgentMessages.AgentMessage;
 import io.harbormaster.api.agent.AgentMessages.Heartbeat;
 import io.harbormaster.api.agent.AgentMessages.Hello;
@@ -34,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's session with the control plane: a websocket to any node, signed with SigV4; Hello with everything the
- * host runs, then task payloads in and reports out, a heartbeat, and a reconnect with jittered exponential back-off
- * whenever the session ends. It is not a member of the Pekko cluster.
+ * The agent's session with the control plane: a websocket to any node, signed with SigV4; Hello
+ * with everything the host runs, then task payloads in and reports out, a heartbeat, and a
+ * reconnect with jittered exponential back-off whenever the session ends. It is not a member of the
+ * Pekko cluster.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -50,19 +51,31 @@ public final class Agent implements AutoCloseable {
   private volatile String instanceId;
   private volatile WebSocket socket;
   private volatile boolean welcomed;
-  /** Whether the control plane acknowledges reports (one that does not is never sent a report again). */
+
+  /**
+   * Whether the control plane acknowledges reports (one that does not is never sent a report
+   * again).
+   */
   private volatile boolean acknowledging;
+
   private volatile boolean closed;
   private volatile Duration backoff;
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
   private ScheduledFuture<?> heartbeat;
   private final CompletableFuture<Welcome> firstWelcome = new CompletableFuture<>();
+
   /** Reports sent but not yet persisted by the control plane: sent again with every heartbeat. */
   private final UnacknowledgedReports unacknowledged = new UnacknowledgedReports();
-  /** onError and onClose may both end one session; it is retried once. */
-  private final java.util.concurrent.atomic.AtomicBoolean retryScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
-  public Agent(AgentSettings settings, HttpClient http, TaskEngine engine, ScheduledExecutorService scheduler,
+  /** onError and onClose may both end one session; it is retried once. */
+  private final java.util.concurrent.atomic.AtomicBoolean retryScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  public Agent(
+      AgentSettings settings,
+      HttpClient http,
+      TaskEngine engine,
+      ScheduledExecutorService scheduler,
       String dockerVersion) {
     this.settings = settings;
     this.http = http;
@@ -70,15 +83,18 @@ public final class Agent implements AutoCloseable {
     this.scheduler = scheduler;
     this.dockerVersion = dockerVersion;
     this.backoff = settings.minBackoff();
-    // The host names itself before its first registration, so a registration retried after a timeout is the same
+    // The host names itself before its first registration, so a registration retried after a
+    // timeout is the same
     // instance and leaves no orphan behind.
     String saved = readInstanceId();
-    this.instanceId = saved.isEmpty() ? java.util.UUID.randomUUID().toString().replace("-", "") : saved;
+    this.instanceId =
+        saved.isEmpty() ? java.util.UUID.randomUUID().toString().replace("-", "") : saved;
     if (saved.isEmpty()) writeInstanceId(instanceId);
-    engine.onReport(report -> {
-      TaskReport numbered = unacknowledged.add(report);
-      if (welcomed) send(numbered);
-    });
+    engine.onReport(
+        report -> {
+          TaskReport numbered = unacknowledged.add(report);
+          if (welcomed) send(numbered);
+        });
   }
 
   public void start() {
@@ -109,22 +125,45 @@ public final class Agent implements AutoCloseable {
     URI base = settings.endpoint();
     String scheme = base.getScheme().equals("https") ? "wss" : "ws";
     URI uri = URI.create(scheme + "://" + base.getRawAuthority() + AgentEndpoint.PATH);
-    Map<String, String> signed = SigV4Signer.sign("GET", AgentEndpoint.PATH, "", base.getRawAuthority(),
-        new LinkedHashMap<>(), new byte[0], settings.accessKeyId(), settings.secretAccessKey(), settings.region(),
-        "ecs", Instant.now());
+    Map<String, String> signed =
+        SigV4Signer.sign(
+            "GET",
+            AgentEndpoint.PATH,
+            "",
+            base.getRawAuthority(),
+            new LinkedHashMap<>(),
+            new byte[0],
+            settings.accessKeyId(),
+            settings.secretAccessKey(),
+            settings.region(),
+            "ecs",
+            Instant.now());
     WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
     signed.forEach(builder::header);
-    builder.buildAsync(uri, new Listener()).whenComplete((ws, failure) -> {
-      if (failure != null) {
-        log.debug("agent {}: could not connect to {}: {}", settings.hostName(), uri, failure.toString());
-        reconnectLater();
-        return;
-      }
-      socket = ws;
-      send(new Hello(settings.cluster(), instanceId, settings.hostName(), settings.resources(),
-          settings.attributes(), new VersionInfo(AgentSettings.AGENT_VERSION, null, dockerVersion),
-          engine.reports().stream().map(unacknowledged::add).toList()));
-    });
+    builder
+        .buildAsync(uri, new Listener())
+        .whenComplete(
+            (ws, failure) -> {
+              if (failure != null) {
+                log.debug(
+                    "agent {}: could not connect to {}: {}",
+                    settings.hostName(),
+                    uri,
+                    failure.toString());
+                reconnectLater();
+                return;
+              }
+              socket = ws;
+              send(
+                  new Hello(
+                      settings.cluster(),
+                      instanceId,
+                      settings.hostName(),
+                      settings.resources(),
+                      settings.attributes(),
+                      new VersionInfo(AgentSettings.AGENT_VERSION, null, dockerVersion),
+                      engine.reports().stream().map(unacknowledged::add).toList()));
+            });
   }
 
   private void reconnectLater() {
@@ -148,17 +187,25 @@ public final class Agent implements AutoCloseable {
       firstWelcome.complete(w);
       if (heartbeat != null) heartbeat.cancel(false);
       long every = settings.heartbeatInterval().toMillis();
-      heartbeat = scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+      heartbeat =
+          scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
     } else if (message instanceof ReportAccepted a) {
       unacknowledged.acknowledge(a.taskId(), a.seq());
     } else if (message instanceof StartTask s) {
-      // A task that stopped here is never started again: the control plane has not heard of its stop, so it hears
-      // it now (the engine may have forgotten the task already, its report is kept here until acknowledged).
-      unacknowledged.unacknowledgedStop(s.task().taskId()).ifPresentOrElse(this::send, () -> engine.start(s.task()));
+      // A task that stopped here is never started again: the control plane has not heard of its
+      // stop, so it hears
+      // it now (the engine may have forgotten the task already, its report is kept here until
+      // acknowledged).
+      unacknowledged
+          .unacknowledgedStop(s.task().taskId())
+          .ifPresentOrElse(this::send, () -> engine.start(s.task()));
     } else if (message instanceof StopTask s) {
       engine.stop(s.taskId(), s.reason());
     } else if (message instanceof Refused r) {
-      log.warn("agent {}: the control plane refused the session: {}: {}", settings.hostName(), r.errorType(),
+      log.warn(
+          "agent {}: the control plane refused the session: {}: {}",
+          settings.hostName(),
+          r.errorType(),
           r.message());
       backoff = settings.maxBackoff();
       WebSocket ws = socket;
@@ -167,8 +214,9 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * What the agent holds, and again every report the control plane has not acknowledged: a report whose write
-   * failed (a store outage, a node lost with the ask) reaches the task's entity once it can write again.
+   * What the agent holds, and again every report the control plane has not acknowledged: a report
+   * whose write failed (a store outage, a node lost with the ask) reaches the task's entity once it
+   * can write again.
    */
   private void heartbeat() {
     send(new Heartbeat(engine.reports().stream().map(AgentMessages.HeldTask::of).toList()));
@@ -204,7 +252,10 @@ public final class Agent implements AutoCloseable {
         try {
           onMessage(JSON.readValue(text, AgentMessage.class));
         } catch (Exception e) {
-          log.warn("agent {}: unreadable message from the control plane: {}", settings.hostName(), e.toString());
+          log.warn(
+              "agent {}: unreadable message from the control plane: {}",
+              settings.hostName(),
+              e.toString());
         }
       }
       ws.request(1);

@@ -18,56 +18,101 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** Builds running agents: one on a Docker engine, or a hollow fleet for load tests. Closing stops them all. */
+/**
+ * Builds running agents: one on a Docker engine, or a hollow fleet for load tests. Closing stops
+ * them all.
+ */
 public final class Agents implements AutoCloseable {
   private final List<Agent> agents = new ArrayList<>();
   private final List<AutoCloseable> resources = new ArrayList<>();
-  private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("agent-timer"));
+  private final ScheduledExecutorService timers =
+      Executors.newScheduledThreadPool(2, daemon("agent-timer"));
   private final HttpClient http = HttpClient.newHttpClient();
 
-  public record Credentials(URI endpoint, String accessKeyId, String secretAccessKey, String region) {}
+  public record Credentials(
+      URI endpoint, String accessKeyId, String secretAccessKey, String region) {}
 
   public List<Agent> agents() {
     return agents;
   }
 
   /** The agent of this machine's Docker engine; its instance id and task state live in stateDir. */
-  public Agent docker(Credentials credentials, String cluster, String dockerHost, Path stateDir,
+  public Agent docker(
+      Credentials credentials,
+      String cluster,
+      String dockerHost,
+      Path stateDir,
       String availabilityZone) {
     DockerRuntime runtime = DockerRuntime.connect(dockerHost);
     ExecutorService pool = Executors.newFixedThreadPool(8, daemon("agent-docker"));
     resources.add(runtime);
     resources.add(pool::shutdownNow);
-    RuntimeTaskEngine engine = new RuntimeTaskEngine(runtime, pool, timers, Optional.of(stateDir.resolve("state")),
-        Duration.ofMinutes(10));
+    RuntimeTaskEngine engine =
+        new RuntimeTaskEngine(
+            runtime, pool, timers, Optional.of(stateDir.resolve("state")), Duration.ofMinutes(10));
     resources.add(engine);
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     int cpu = Runtime.getRuntime().availableProcessors() * 1024;
     // ECS keeps some memory for the OS and the agent; the rest is offered to tasks.
     int memory = (int) Math.max(256, os.getTotalMemorySize() / (1024 * 1024) - 512);
-    return add(new AgentSettings(credentials.endpoint(), cluster, credentials.accessKeyId(),
-        credentials.secretAccessKey(), credentials.region(), hostName(),
-        new HostResources(cpu, memory, Set.copyOf(AgentSettings.RESERVED_PORTS), Set.of()),
-        attributes(availabilityZone, "docker"), stateDir.resolve("instance-id"), Duration.ofSeconds(10),
-        Duration.ofSeconds(1), Duration.ofSeconds(30)), engine, runtime.engineVersion());
+    return add(
+        new AgentSettings(
+            credentials.endpoint(),
+            cluster,
+            credentials.accessKeyId(),
+            credentials.secretAccessKey(),
+            credentials.region(),
+            hostName(),
+            new HostResources(cpu, memory, Set.copyOf(AgentSettings.RESERVED_PORTS), Set.of()),
+            attributes(availabilityZone, "docker"),
+            stateDir.resolve("instance-id"),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30)),
+        engine,
+        runtime.engineVersion());
   }
 
-  /** N simulated hosts in this JVM, the same agent code over a runtime that only pretends to run containers. */
-  public List<Agent> hollow(Credentials credentials, String cluster, int hosts, int cpu, int memory,
-      Duration startLatency, Duration heartbeat) {
+  /**
+   * N simulated hosts in this JVM, the same agent code over a runtime that only pretends to run
+   * containers.
+   */
+  public List<Agent> hollow(
+      Credentials credentials,
+      String cluster,
+      int hosts,
+      int cpu,
+      int memory,
+      Duration startLatency,
+      Duration heartbeat) {
     ExecutorService pool = Executors.newFixedThreadPool(8, daemon("agent-hollow"));
     resources.add(pool::shutdownNow);
     List<Agent> fleet = new ArrayList<>();
     String[] zones = {"local-1a", "local-1b", "local-1c"};
     for (int i = 0; i < hosts; i++) {
       ContainerRuntime runtime = new HollowRuntime(timers, startLatency);
-      RuntimeTaskEngine engine = new RuntimeTaskEngine(runtime, pool, timers, Optional.empty(), Duration.ofMinutes(1));
+      RuntimeTaskEngine engine =
+          new RuntimeTaskEngine(runtime, pool, timers, Optional.empty(), Duration.ofMinutes(1));
       resources.add(engine);
-      fleet.add(add(new AgentSettings(credentials.endpoint(), cluster, credentials.accessKeyId(),
-          credentials.secretAccessKey(), credentials.region(), "hollow-" + i,
-          new HostResources(cpu, memory, Set.copyOf(AgentSettings.RESERVED_PORTS), Set.of()),
-          attributes(zones[i % zones.length], "hollow"), null, heartbeat, Duration.ofSeconds(1),
-          Duration.ofSeconds(30)), engine, "hollow"));
+      fleet.add(
+          add(
+              new AgentSettings(
+                  credentials.endpoint(),
+                  cluster,
+                  credentials.accessKeyId(),
+                  credentials.secretAccessKey(),
+                  credentials.region(),
+                  "hollow-" + i,
+                  new HostResources(
+                      cpu, memory, Set.copyOf(AgentSettings.RESERVED_PORTS), Set.of()),
+                  attributes(zones[i % zones.length], "hollow"),
+                  null,
+                  heartbeat,
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(30)),
+              engine,
+              "hollow"));
     }
     return fleet;
   }
@@ -81,14 +126,16 @@ public final class Agents implements AutoCloseable {
 
   static List<Attribute> attributes(String availabilityZone, String instanceType) {
     String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "x86_64";
-    List<Attribute> attrs = new ArrayList<>(List.of(
-        new Attribute("ecs.os-type", "linux"),
-        new Attribute("ecs.os-family", "LINUX"),
-        new Attribute("ecs.cpu-architecture", arch),
-        new Attribute("ecs.availability-zone", availabilityZone),
-        new Attribute("ecs.instance-type", instanceType),
-        new Attribute("ecs.capability.execution-role-awslogs", null),
-        new Attribute("ecs.capability.container-health-check", null)));
+    List<Attribute> attrs =
+        new ArrayList<>(
+            List.of(
+                new Attribute("ecs.os-type", "linux"),
+                new Attribute("ecs.os-family", "LINUX"),
+                new Attribute("ecs.cpu-architecture", arch),
+                new Attribute("ecs.availability-zone", availabilityZone),
+                new Attribute("ecs.instance-type", instanceType),
+                new Attribute("ecs.capability.execution-role-awslogs", null),
+                new Attribute("ecs.capability.container-health-check", null)));
     for (int v = 17; v <= 41; v++) {
       attrs.add(new Attribute("com.amazonaws.ecs.capability.docker-remote-api.1." + v, null));
     }

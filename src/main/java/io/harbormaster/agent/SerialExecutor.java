@@ -3,7 +3,9 @@ package io.harbormaster.agent;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
-/** Runs its tasks one at a time, in order, on a shared pool: one task's steps never race each other. */
+/**
+ * Runs its tasks one at a time, in order, on a shared pool: one task's steps never race each other.
+ */
 final class SerialExecutor implements Executor {
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
   private final Executor pool;

@@ -30,19 +30,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Drives one task's containers through a {@link ContainerRuntime}: pull, create, start in dependsOn order, watch,
- * and stop (reverse order, SIGTERM then SIGKILL after each container's stopTimeout). An essential container's exit
- * stops the task. Every step runs on the task's own serial executor; each change is reported.
+ * Drives one task's containers through a {@link ContainerRuntime}: pull, create, start in dependsOn
+ * order, watch, and stop (reverse order, SIGTERM then SIGKILL after each container's stopTimeout).
+ * An essential container's exit stops the task. Every step runs on the task's own serial executor;
+ * each change is reported.
  */
 final class TaskRunner {
   static final String ESSENTIAL_EXITED = "Essential container in task exited";
 
   private final TaskPayload payload;
   private final ContainerRuntime runtime;
-  /** Whether containers of this task may exist already (an agent restart): then they are looked for first. */
+
+  /**
+   * Whether containers of this task may exist already (an agent restart): then they are looked for
+   * first.
+   */
   private final boolean adopt;
+
   /** Images known present on this engine, shared by the engine's tasks. */
   private final Set<String> imagesPresent;
+
   private final Executor strand;
   private final ScheduledExecutorService timers;
   private final Consumer<TaskReport> reporter;
@@ -67,8 +74,10 @@ final class TaskRunner {
     final Duration stopTimeout;
     final Integer startTimeoutSeconds;
     final boolean hasHealthCheck;
+
     /** Port mappings: their bindings are only known from the engine once the container runs. */
     final boolean needsInspectAfterStart;
+
     String containerId;
     boolean startRequested;
     String lastStatus = "PENDING";
@@ -82,7 +91,8 @@ final class TaskRunner {
       this.definition = definition;
       this.essential = definition.path("essential").asBoolean(true);
       this.stopTimeout = Duration.ofSeconds(definition.path("stopTimeout").asInt(30));
-      this.startTimeoutSeconds = definition.hasNonNull("startTimeout") ? definition.get("startTimeout").asInt() : null;
+      this.startTimeoutSeconds =
+          definition.hasNonNull("startTimeout") ? definition.get("startTimeout").asInt() : null;
       this.hasHealthCheck = definition.hasNonNull("healthCheck");
       this.needsInspectAfterStart = !definition.path("portMappings").isEmpty();
     }
@@ -92,8 +102,15 @@ final class TaskRunner {
     }
   }
 
-  TaskRunner(TaskPayload payload, ContainerRuntime runtime, boolean adopt, Set<String> imagesPresent, Executor pool,
-      ScheduledExecutorService timers, Consumer<TaskReport> reporter, Consumer<String> containerCreated) {
+  TaskRunner(
+      TaskPayload payload,
+      ContainerRuntime runtime,
+      boolean adopt,
+      Set<String> imagesPresent,
+      Executor pool,
+      ScheduledExecutorService timers,
+      Consumer<TaskReport> reporter,
+      Consumer<String> containerCreated) {
     this.payload = payload;
     this.runtime = runtime;
     this.adopt = adopt;
@@ -102,7 +119,8 @@ final class TaskRunner {
     this.timers = timers;
     this.reporter = reporter;
     this.containerCreated = containerCreated;
-    for (JsonNode c : withOverrides(payload.taskDefinition(), payload.overrides()).path("containerDefinitions")) {
+    for (JsonNode c :
+        withOverrides(payload.taskDefinition(), payload.overrides()).path("containerDefinitions")) {
       slots.put(c.path("name").asText(), new Slot(c));
     }
     this.lastReport = report();
@@ -138,12 +156,13 @@ final class TaskRunner {
 
   /** Something happened to one of our containers: read its state again and act on it. */
   void containerChanged(String containerId) {
-    strand.execute(() -> {
-      for (Slot slot : slots.values()) {
-        if (containerId.equals(slot.containerId)) refresh(slot);
-      }
-      afterChange();
-    });
+    strand.execute(
+        () -> {
+          for (Slot slot : slots.values()) {
+            if (containerId.equals(slot.containerId)) refresh(slot);
+          }
+          afterChange();
+        });
   }
 
   private void doLaunch() {
@@ -159,26 +178,36 @@ final class TaskRunner {
           slot.startRequested = found.running() || found.exited();
           apply(slot, found);
         } else {
-          Map<String, String> labels = ContainerLabels.forTask(payload.clusterArn(), payload.taskArn(),
-              payload.family(), payload.revision(), slot.name);
-          ContainerSpec spec = EcsContainerSpecs.fromContainerDefinition(slot.definition, payload.taskDefinition(),
-              labels);
+          Map<String, String> labels =
+              ContainerLabels.forTask(
+                  payload.clusterArn(),
+                  payload.taskArn(),
+                  payload.family(),
+                  payload.revision(),
+                  slot.name);
+          ContainerSpec spec =
+              EcsContainerSpecs.fromContainerDefinition(
+                  slot.definition, payload.taskDefinition(), labels);
           slot.containerId = create(spec);
         }
         containerCreated.accept(slot.containerId);
       }
     } catch (ImagePullException e) {
-      // the message says CannotPullContainerError already; the failed pull's times are the task's too
-      if (e.pullStartedAt() != null && (pullStartedAt == null || e.pullStartedAt().isBefore(pullStartedAt))) {
+      // the message says CannotPullContainerError already; the failed pull's times are the task's
+      // too
+      if (e.pullStartedAt() != null
+          && (pullStartedAt == null || e.pullStartedAt().isBefore(pullStartedAt))) {
         pullStartedAt = e.pullStartedAt();
       }
-      if (e.pullStoppedAt() != null && (pullStoppedAt == null || e.pullStoppedAt().isAfter(pullStoppedAt))) {
+      if (e.pullStoppedAt() != null
+          && (pullStoppedAt == null || e.pullStoppedAt().isAfter(pullStoppedAt))) {
         pullStoppedAt = e.pullStoppedAt();
       }
       fail(e.getMessage());
       return;
     } catch (ContainerRuntimeException | IllegalArgumentException e) {
-      // IllegalArgumentException: a definition this agent cannot map (EcsContainerSpecs), e.g. networkMode awsvpc
+      // IllegalArgumentException: a definition this agent cannot map (EcsContainerSpecs), e.g.
+      // networkMode awsvpc
       fail("CannotCreateContainerError: " + e.getMessage());
       return;
     }
@@ -187,8 +216,8 @@ final class TaskRunner {
   }
 
   /**
-   * Creates a container. An image taken as present from what the engine knew may have been removed since: then
-   * the create fails, the image is made present again and the create retried once.
+   * Creates a container. An image taken as present from what the engine knew may have been removed
+   * since: then the create fails, the image is made present again and the create retried once.
    */
   private String create(ContainerSpec spec) {
     try {
@@ -222,12 +251,17 @@ final class TaskRunner {
     ImagePull pull = runtime.ensureImage(image);
     imagesPresent.add(image);
     if (pull.pulled()) {
-      if (pullStartedAt == null || pull.pullStartedAt().isBefore(pullStartedAt)) pullStartedAt = pull.pullStartedAt();
-      if (pullStoppedAt == null || pull.pullStoppedAt().isAfter(pullStoppedAt)) pullStoppedAt = pull.pullStoppedAt();
+      if (pullStartedAt == null || pull.pullStartedAt().isBefore(pullStartedAt))
+        pullStartedAt = pull.pullStartedAt();
+      if (pullStoppedAt == null || pull.pullStoppedAt().isAfter(pullStoppedAt))
+        pullStoppedAt = pull.pullStoppedAt();
     }
   }
 
-  /** Starts what can start, moves the task to RUNNING when its containers are up, and stops it when it must. */
+  /**
+   * Starts what can start, moves the task to RUNNING when its containers are up, and stops it when
+   * it must.
+   */
   private void afterChange() {
     if (!stopping) {
       boolean started;
@@ -244,7 +278,8 @@ final class TaskRunner {
               if (slot.needsInspectAfterStart) {
                 refresh(slot); // for the network bindings the engine chose
               } else {
-                // start returned: the process runs. An exit from now on arrives as an event (we are subscribed
+                // start returned: the process runs. An exit from now on arrives as an event (we are
+                // subscribed
                 // and the container is registered), so the report need not wait for an inspect.
                 slot.lastStatus = "RUNNING";
               }
@@ -268,15 +303,20 @@ final class TaskRunner {
           return;
         }
       }
-      if (status == TaskStatus.PENDING && slots.values().stream()
-          .allMatch(s -> s.essential ? s.lastStatus.equals("RUNNING") : s.startRequested)) {
+      if (status == TaskStatus.PENDING
+          && slots.values().stream()
+              .allMatch(s -> s.essential ? s.lastStatus.equals("RUNNING") : s.startRequested)) {
         status = TaskStatus.RUNNING;
       }
     }
     publish();
   }
 
-  private enum Readiness { READY, WAIT, NEVER }
+  private enum Readiness {
+    READY,
+    WAIT,
+    NEVER
+  }
 
   /** dependsOn: START (started), COMPLETE (exited), SUCCESS (exited 0), HEALTHY (healthy). */
   private Readiness readiness(Slot slot) {
@@ -285,14 +325,21 @@ final class TaskRunner {
       Slot target = slots.get(dep.path("containerName").asText());
       if (target == null) continue;
       String condition = dep.path("condition").asText("START");
-      Readiness r = switch (condition) {
-        case "COMPLETE" -> target.exited() ? Readiness.READY : Readiness.WAIT;
-        case "SUCCESS" -> !target.exited() ? Readiness.WAIT
-            : Integer.valueOf(0).equals(target.exitCode) ? Readiness.READY : Readiness.NEVER;
-        case "HEALTHY" -> target.health.equals("HEALTHY") ? Readiness.READY
-            : target.exited() ? Readiness.NEVER : Readiness.WAIT;
-        default -> target.startRequested ? Readiness.READY : Readiness.WAIT;
-      };
+      Readiness r =
+          switch (condition) {
+            case "COMPLETE" -> target.exited() ? Readiness.READY : Readiness.WAIT;
+            case "SUCCESS" ->
+                !target.exited()
+                    ? Readiness.WAIT
+                    : Integer.valueOf(0).equals(target.exitCode)
+                        ? Readiness.READY
+                        : Readiness.NEVER;
+            case "HEALTHY" ->
+                target.health.equals("HEALTHY")
+                    ? Readiness.READY
+                    : target.exited() ? Readiness.NEVER : Readiness.WAIT;
+            default -> target.startRequested ? Readiness.READY : Readiness.WAIT;
+          };
       if (r == Readiness.NEVER) return Readiness.NEVER;
       if (r == Readiness.WAIT) result = Readiness.WAIT;
     }
@@ -302,12 +349,21 @@ final class TaskRunner {
   private void scheduleStartTimeouts() {
     for (Slot slot : slots.values()) {
       if (slot.startTimeoutSeconds == null || slot.definition.path("dependsOn").isEmpty()) continue;
-      timers.schedule(() -> strand.execute(() -> {
-        if (!slot.startRequested && !stopping) {
-          fail("Container " + slot.name + " did not start within its startTimeout of "
-              + slot.startTimeoutSeconds + " seconds: its dependencies were not met.");
-        }
-      }), slot.startTimeoutSeconds, TimeUnit.SECONDS);
+      timers.schedule(
+          () ->
+              strand.execute(
+                  () -> {
+                    if (!slot.startRequested && !stopping) {
+                      fail(
+                          "Container "
+                              + slot.name
+                              + " did not start within its startTimeout of "
+                              + slot.startTimeoutSeconds
+                              + " seconds: its dependencies were not met.");
+                    }
+                  }),
+          slot.startTimeoutSeconds,
+          TimeUnit.SECONDS);
     }
   }
 
@@ -317,7 +373,9 @@ final class TaskRunner {
     doStop(stopCode, reason);
   }
 
-  /** Stops the containers in reverse order of definition (dependents first) and reports each exit. */
+  /**
+   * Stops the containers in reverse order of definition (dependents first) and reports each exit.
+   */
   private void doStop(String code, String reason) {
     if (status == TaskStatus.STOPPED) return;
     if (stopCode == null) stopCode = code;
@@ -360,7 +418,7 @@ final class TaskRunner {
 
   private static void apply(Slot slot, ContainerState c) {
     switch (c.status()) {
-      case CREATED -> { }
+      case CREATED -> {}
       case RUNNING -> slot.lastStatus = "RUNNING";
       case EXITED -> {
         slot.lastStatus = "STOPPED";
@@ -368,14 +426,23 @@ final class TaskRunner {
         c.stoppedReason().ifPresent(r -> slot.reason = r);
       }
     }
-    slot.health = switch (c.health()) {
-      case HEALTHY -> "HEALTHY";
-      case UNHEALTHY -> "UNHEALTHY";
-      case UNKNOWN -> "UNKNOWN";
-    };
+    slot.health =
+        switch (c.health()) {
+          case HEALTHY -> "HEALTHY";
+          case UNHEALTHY -> "UNHEALTHY";
+          case UNKNOWN -> "UNKNOWN";
+        };
     if (!c.networkBindings().isEmpty()) {
-      slot.bindings = c.networkBindings().stream().map(b -> new Task.NetworkBinding(b.bindIP(), b.containerPort(),
-          b.hostPort(), b.protocol().name().toLowerCase())).toList();
+      slot.bindings =
+          c.networkBindings().stream()
+              .map(
+                  b ->
+                      new Task.NetworkBinding(
+                          b.bindIP(),
+                          b.containerPort(),
+                          b.hostPort(),
+                          b.protocol().name().toLowerCase()))
+              .toList();
     }
   }
 
@@ -390,22 +457,45 @@ final class TaskRunner {
   private TaskReport report() {
     List<Task.ContainerState> containers = new ArrayList<>();
     for (Slot s : slots.values()) {
-      containers.add(new Task.ContainerState(s.name, s.definition.path("image").asText(), s.containerId,
-          s.lastStatus, s.exitCode, s.reason, s.bindings, s.hasHealthCheck ? s.health : "UNKNOWN"));
+      containers.add(
+          new Task.ContainerState(
+              s.name,
+              s.definition.path("image").asText(),
+              s.containerId,
+              s.lastStatus,
+              s.exitCode,
+              s.reason,
+              s.bindings,
+              s.hasHealthCheck ? s.health : "UNKNOWN"));
     }
-    return new TaskReport(payload.taskId(), new Task.StateReport(status, containers, taskHealth(), pullStartedAt,
-        pullStoppedAt, executionStoppedAt, stopCode, stoppedReason));
+    return new TaskReport(
+        payload.taskId(),
+        new Task.StateReport(
+            status,
+            containers,
+            taskHealth(),
+            pullStartedAt,
+            pullStoppedAt,
+            executionStoppedAt,
+            stopCode,
+            stoppedReason));
   }
 
-  /** ECS: over essential containers with health checks; any UNHEALTHY wins, all HEALTHY is HEALTHY. */
+  /**
+   * ECS: over essential containers with health checks; any UNHEALTHY wins, all HEALTHY is HEALTHY.
+   */
   private String taskHealth() {
-    List<Slot> checked = slots.values().stream().filter(s -> s.essential && s.hasHealthCheck).toList();
+    List<Slot> checked =
+        slots.values().stream().filter(s -> s.essential && s.hasHealthCheck).toList();
     if (checked.isEmpty()) return "UNKNOWN";
     if (checked.stream().anyMatch(s -> s.health.equals("UNHEALTHY"))) return "UNHEALTHY";
     return checked.stream().allMatch(s -> s.health.equals("HEALTHY")) ? "HEALTHY" : "UNKNOWN";
   }
 
-  /** RunTask overrides: command, environment (merged by name), cpu, memory, memoryReservation per container. */
+  /**
+   * RunTask overrides: command, environment (merged by name), cpu, memory, memoryReservation per
+   * container.
+   */
   static JsonNode withOverrides(JsonNode taskDefinition, JsonNode overrides) {
     if (overrides == null || !overrides.has("containerOverrides")) return taskDefinition;
     ObjectNode copy = taskDefinition.deepCopy();

@@ -1,12 +1,12 @@
 package io.harbormaster.api;
 
-import io.harbormaster.common.ErrorType;
 import io.harbormaster.account.Account;
-import io.harbormaster.common.EcsException;
 import io.harbormaster.auth.AccessKeySecrets;
 import io.harbormaster.auth.SigV4Verifier;
 import io.harbormaster.auth.SignedRequest;
 import io.harbormaster.auth.VerificationResult;
+import io.harbormaster.common.EcsException;
+import io.harbormaster.common.ErrorType;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +22,8 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 
 /**
- * Who sent a request: its SigV4 signature checked against the key's secret, for the ECS API and for agent sessions
- * alike. Every refusal is a 403 ECS error.
+ * Who sent a request: its SigV4 signature checked against the key's secret, for the ECS API and for
+ * agent sessions alike. Every refusal is a 403 ECS error.
  */
 public final class RequestAuthenticator {
   private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
@@ -39,48 +39,74 @@ public final class RequestAuthenticator {
   }
 
   /** The caller's account id. */
-  public CompletionStage<String> authenticate(HttpRequest request, HttpEntity.Strict entity, byte[] body) {
+  public CompletionStage<String> authenticate(
+      HttpRequest request, HttpEntity.Strict entity, byte[] body) {
     SignedRequest signed = signedRequest(request, entity, body);
-    Optional<String> keyId = signed.headers().stream()
-        .filter(h -> h.getKey().equalsIgnoreCase("authorization"))
-        .map(h -> CREDENTIAL.matcher(h.getValue()))
-        .filter(Matcher::find)
-        .map(m -> m.group(1))
-        .findFirst();
-    CompletionStage<Optional<Account.AccessKey>> key = keyId.isPresent()
-        ? secrets.find(keyId.get())
-        : CompletableFuture.completedFuture(Optional.empty());
-    return key.thenApply(found -> {
-      VerificationResult result = verifier.verify(signed,
-          id -> found.filter(k -> k.accessKeyId().equals(id)).map(Account.AccessKey::secretAccessKey));
-      if (result instanceof VerificationResult.Rejected r) {
-        throw new EcsException(ErrorType.ofCode(r.errorType()).orElse(ErrorType.INVALID_SIGNATURE), r.message());
-      }
-      VerificationResult.Verified v = (VerificationResult.Verified) result;
-      if (!v.service().equals("ecs")) {
-        throw new EcsException(ErrorType.INVALID_SIGNATURE, "Credential should be scoped to correct service: 'ecs'.");
-      }
-      if (!v.region().equals(region)) {
-        throw new EcsException(ErrorType.INVALID_SIGNATURE, "Credential should be scoped to a valid region, not '" + v.region() + "'. This endpoint serves '"
-                + region + "'.");
-      }
-      return found.orElseThrow().accountId();
-    });
+    Optional<String> keyId =
+        signed.headers().stream()
+            .filter(h -> h.getKey().equalsIgnoreCase("authorization"))
+            .map(h -> CREDENTIAL.matcher(h.getValue()))
+            .filter(Matcher::find)
+            .map(m -> m.group(1))
+            .findFirst();
+    CompletionStage<Optional<Account.AccessKey>> key =
+        keyId.isPresent()
+            ? secrets.find(keyId.get())
+            : CompletableFuture.completedFuture(Optional.empty());
+    return key.thenApply(
+        found -> {
+          VerificationResult result =
+              verifier.verify(
+                  signed,
+                  id ->
+                      found
+                          .filter(k -> k.accessKeyId().equals(id))
+                          .map(Account.AccessKey::secretAccessKey));
+          if (result instanceof VerificationResult.Rejected r) {
+            throw new EcsException(
+                ErrorType.ofCode(r.errorType()).orElse(ErrorType.INVALID_SIGNATURE), r.message());
+          }
+          VerificationResult.Verified v = (VerificationResult.Verified) result;
+          if (!v.service().equals("ecs")) {
+            throw new EcsException(
+                ErrorType.INVALID_SIGNATURE,
+                "Credential should be scoped to correct service: 'ecs'.");
+          }
+          if (!v.region().equals(region)) {
+            throw new EcsException(
+                ErrorType.INVALID_SIGNATURE,
+                "Credential should be scoped to a valid region, not '"
+                    + v.region()
+                    + "'. This endpoint serves '"
+                    + region
+                    + "'.");
+          }
+          return found.orElseThrow().accountId();
+        });
   }
 
-  /** Pekko models Content-Type and Content-Length outside the header list; SigV4 needs them as sent. */
+  /**
+   * Pekko models Content-Type and Content-Length outside the header list; SigV4 needs them as sent.
+   */
   static SignedRequest signedRequest(HttpRequest request, HttpEntity.Strict entity, byte[] body) {
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     for (HttpHeader h : request.getHeaders()) {
       headers.add(new AbstractMap.SimpleImmutableEntry<>(h.name(), h.value()));
     }
     if (!entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
-      headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Type", entity.getContentType().toString()));
+      headers.add(
+          new AbstractMap.SimpleImmutableEntry<>(
+              "Content-Type", entity.getContentType().toString()));
     }
     if (body.length > 0 || request.method().value().equals("POST")) {
-      headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Length", Integer.toString(body.length)));
+      headers.add(
+          new AbstractMap.SimpleImmutableEntry<>("Content-Length", Integer.toString(body.length)));
     }
-    return new SignedRequest(request.method().value(), request.getUri().path(),
-        request.getUri().rawQueryString().orElse(""), headers, body);
+    return new SignedRequest(
+        request.method().value(),
+        request.getUri().path(),
+        request.getUri().rawQueryString().orElse(""),
+        headers,
+        body);
   }
 }

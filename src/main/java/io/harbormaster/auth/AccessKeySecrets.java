@@ -12,8 +12,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Secrets of access keys, read from the owning Account entity (the key id names the account) and kept for a
- * short while so that a request costs no ask in the common case.
+ * Secrets of access keys, read from the owning Account entity (the key id names the account) and
+ * kept for a short while so that a request costs no ask in the common case.
  */
 public final class AccessKeySecrets {
   private record Cached(Account.AccessKey key, Instant until) {}
@@ -39,15 +39,19 @@ public final class AccessKeySecrets {
     }
     Optional<String> account = Account.accountOfAccessKey(accessKeyId);
     if (account.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
-    return sharding.entityRefFor(Account.ENTITY_KEY, account.get())
-        .<Account.AccessKey>askWithStatus(replyTo -> new Account.GetSecret(accessKeyId, replyTo), askTimeout)
-        .handle((key, failure) -> {
-          if (failure == null) {
-            cache.put(accessKeyId, new Cached(key, clock.instant().plus(ttl)));
-            return Optional.of(key);
-          }
-          if (io.harbormaster.common.Rejection.of(failure).isPresent()) return Optional.<Account.AccessKey>empty();
-          throw new java.util.concurrent.CompletionException(failure);
-        });
+    return sharding
+        .entityRefFor(Account.ENTITY_KEY, account.get())
+        .<Account.AccessKey>askWithStatus(
+            replyTo -> new Account.GetSecret(accessKeyId, replyTo), askTimeout)
+        .handle(
+            (key, failure) -> {
+              if (failure == null) {
+                cache.put(accessKeyId, new Cached(key, clock.instant().plus(ttl)));
+                return Optional.of(key);
+              }
+              if (io.harbormaster.common.Rejection.of(failure).isPresent())
+                return Optional.<Account.AccessKey>empty();
+              throw new java.util.concurrent.CompletionException(failure);
+            });
   }
 }

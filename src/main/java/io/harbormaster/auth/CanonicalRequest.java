@@ -18,26 +18,39 @@ final class CanonicalRequest {
 
   private CanonicalRequest() {}
 
-  /** Fails if a signed header is absent: the client cannot have signed a header the server never got. */
-  static String build(SignedRequest request, AuthorizationHeader auth, HeaderMap headers, String payloadHash)
+  /**
+   * Fails if a signed header is absent: the client cannot have signed a header the server never
+   * got.
+   */
+  static String build(
+      SignedRequest request, AuthorizationHeader auth, HeaderMap headers, String payloadHash)
       throws Rejection {
-    return request.method() + "\n"
-        + canonicalUri(request.path()) + "\n"
-        + canonicalQuery(request.rawQuery()) + "\n"
-        + canonicalHeaders(auth.signedHeaders(), headers) + "\n"
-        + auth.signedHeadersText() + "\n"
+    return request.method()
+        + "\n"
+        + canonicalUri(request.path())
+        + "\n"
+        + canonicalQuery(request.rawQuery())
+        + "\n"
+        + canonicalHeaders(auth.signedHeaders(), headers)
+        + "\n"
+        + auth.signedHeadersText()
+        + "\n"
         + payloadHash;
   }
 
   /**
-   * For every service but S3 the clients normalize the path and encode it a second time on top of the wire
-   * encoding, so encoding the wire path once more reproduces theirs: {@code /a%20b} becomes {@code /a%2520b}.
+   * For every service but S3 the clients normalize the path and encode it a second time on top of
+   * the wire encoding, so encoding the wire path once more reproduces theirs: {@code /a%20b}
+   * becomes {@code /a%2520b}.
    */
   static String canonicalUri(String rawPath) {
     return uriEncode(normalizePath(rawPath).getBytes(UTF_8), true);
   }
 
-  /** Drops empty and "." segments and resolves "..", keeping a trailing slash, as the SDKs' signers do. */
+  /**
+   * Drops empty and "." segments and resolves "..", keeping a trailing slash, as the SDKs' signers
+   * do.
+   */
   static String normalizePath(String path) {
     Deque<String> segments = new ArrayDeque<>();
     for (String segment : path.split("/")) {
@@ -55,8 +68,9 @@ final class CanonicalRequest {
   }
 
   /**
-   * Decode then re-encode each name and value, so equivalent wire spellings ({@code %7E} and {@code ~}) agree,
-   * then sort by encoded name and value. A '+' is taken literally: SigV4 clients send spaces as %20.
+   * Decode then re-encode each name and value, so equivalent wire spellings ({@code %7E} and {@code
+   * ~}) agree, then sort by encoded name and value. A '+' is taken literally: SigV4 clients send
+   * spaces as %20.
    */
   static String canonicalQuery(String rawQuery) {
     List<String[]> pairs = new ArrayList<>();
@@ -67,7 +81,10 @@ final class CanonicalRequest {
       int eq = part.indexOf('=');
       String name = eq < 0 ? part : part.substring(0, eq);
       String value = eq < 0 ? "" : part.substring(eq + 1);
-      pairs.add(new String[] {uriEncode(percentDecode(name), false), uriEncode(percentDecode(value), false)});
+      pairs.add(
+          new String[] {
+            uriEncode(percentDecode(name), false), uriEncode(percentDecode(value), false)
+          });
     }
     pairs.sort(Comparator.<String[], String>comparing(p -> p[0]).thenComparing(p -> p[1]));
     return pairs.stream().map(p -> p[0] + "=" + p[1]).collect(Collectors.joining("&"));
@@ -79,7 +96,8 @@ final class CanonicalRequest {
     for (String name : signedHeaders) {
       List<String> values = headers.all(name);
       if (values.isEmpty()) {
-        throw Rejection.invalid("The request is missing the signed header '" + HeaderMap.lower(name) + "'.");
+        throw Rejection.invalid(
+            "The request is missing the signed header '" + HeaderMap.lower(name) + "'.");
       }
       out.append(HeaderMap.lower(name)).append(':').append(canonicalValue(values)).append('\n');
     }
@@ -93,7 +111,9 @@ final class CanonicalRequest {
         .collect(Collectors.joining(","));
   }
 
-  /** RFC 3986 encoding as SigV4 defines it: only A-Z a-z 0-9 - _ . ~ stay, hex digits upper-case. */
+  /**
+   * RFC 3986 encoding as SigV4 defines it: only A-Z a-z 0-9 - _ . ~ stay, hex digits upper-case.
+   */
   static String uriEncode(byte[] bytes, boolean keepSlash) {
     StringBuilder out = new StringBuilder(bytes.length);
     for (byte b : bytes) {
@@ -108,11 +128,19 @@ final class CanonicalRequest {
   }
 
   private static boolean isUnreserved(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '_' || c == '.' || c == '~';
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_'
+        || c == '.'
+        || c == '~';
   }
 
-  /** Percent-decodes to bytes (not a String) so malformed UTF-8 survives unchanged; bad escapes stay literal. */
+  /**
+   * Percent-decodes to bytes (not a String) so malformed UTF-8 survives unchanged; bad escapes stay
+   * literal.
+   */
   static byte[] percentDecode(String text) {
     byte[] in = text.getBytes(UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);

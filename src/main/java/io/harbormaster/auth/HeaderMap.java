@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The request's headers by lower-cased name, values in arrival order (HTTP names are case-insensitive). */
+/**
+ * The request's headers by lower-cased name, values in arrival order (HTTP names are
+ * case-insensitive).
+ */
 final class HeaderMap {
   private final Map<String, List<String>> byName = new LinkedHashMap<>();
 
@@ -34,7 +37,8 @@ final class HeaderMap {
   Optional<String> single(String name) throws Rejection {
     List<String> values = all(name);
     if (values.size() > 1) {
-      throw Rejection.incomplete("Only one '" + name + "' header is allowed; got " + values.size() + ".");
+      throw Rejection.incomplete(
+          "Only one '" + name + "' header is allowed; got " + values.size() + ".");
     }
     return values.stream().findFirst();
   }

@@ -3,8 +3,8 @@ package io.harbormaster.auth;
 import io.harbormaster.auth.VerificationResult.Rejected;
 
 /**
- * Internal short-cut out of the verification steps; never escapes {@link SigV4Verifier#verify}.
- * No stack trace: rejections are routine (bad clients, clock skew) and must stay cheap.
+ * Internal short-cut out of the verification steps; never escapes {@link SigV4Verifier#verify}. No
+ * stack trace: rejections are routine (bad clients, clock skew) and must stay cheap.
  */
 final class Rejection extends Exception {
   static final String MISSING_TOKEN = "MissingAuthenticationTokenException";

@@ -22,7 +22,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Verifies AWS Signature Version 4 {@code Authorization} headers as the AWS CLIs and SDKs send them.
+ * Verifies AWS Signature Version 4 {@code Authorization} headers as the AWS CLIs and SDKs send
+ * them.
  *
  * <p>The signature is recomputed over exactly the headers the client lists in {@code SignedHeaders}
  * (the clients disagree on which ones they sign), with header values as received. Thread-safe.
@@ -31,18 +32,24 @@ public final class SigV4Verifier {
   private static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
   private static final String CONTENT_SHA256 = "x-amz-content-sha256";
   private static final String AMZ_DATE = "x-amz-date";
-  private static final String MISMATCH = "The request signature we calculated does not match the signature you"
-      + " provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for"
-      + " details.";
+  private static final String MISMATCH =
+      "The request signature we calculated does not match the signature you"
+          + " provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for"
+          + " details.";
+
   /** ISO-8601 basic format, as in X-Amz-Date and in AWS's own error messages. */
   private static final DateTimeFormatter BASIC_ISO =
-      DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'", Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
+      DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'", Locale.ROOT)
+          .withResolverStyle(ResolverStyle.STRICT);
+
   private static final HexFormat HEX = HexFormat.of();
 
   private final Clock clock;
   private final Duration maxSkew;
 
-  /** @param maxSkew how far X-Amz-Date may be from the clock either way; AWS allows 15 minutes */
+  /**
+   * @param maxSkew how far X-Amz-Date may be from the clock either way; AWS allows 15 minutes
+   */
   public SigV4Verifier(Clock clock, Duration maxSkew) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
@@ -65,17 +72,28 @@ public final class SigV4Verifier {
   private Verified check(SignedRequest request, SecretLookup secrets) throws Rejection {
     HeaderMap headers = new HeaderMap(request.headers());
     // A blank header is as good as none; AWS answers both with the same error.
-    String authorization = headers.single("authorization").filter(v -> !v.isBlank())
-        .orElseThrow(Rejection::missingToken);
+    String authorization =
+        headers
+            .single("authorization")
+            .filter(v -> !v.isBlank())
+            .orElseThrow(Rejection::missingToken);
     AuthorizationHeader auth = AuthorizationHeader.parse(authorization);
-    String amzDate = headers.single(AMZ_DATE).map(String::strip).orElseThrow(() -> Rejection.incomplete(
-        "Authorization header requires existence of a 'X-Amz-Date' header. Authorization=" + authorization));
+    String amzDate =
+        headers
+            .single(AMZ_DATE)
+            .map(String::strip)
+            .orElseThrow(
+                () ->
+                    Rejection.incomplete(
+                        "Authorization header requires existence of a 'X-Amz-Date' header. Authorization="
+                            + authorization));
     Instant signedAt = parseAmzDate(amzDate);
     checkScopeDate(auth, amzDate);
     checkHostSigned(auth);
     checkSkew(signedAt, amzDate);
     String secret = secrets.secretFor(auth.accessKeyId()).orElseThrow(Rejection::unrecognized);
-    String canonical = CanonicalRequest.build(request, auth, headers, payloadHash(request, auth, headers));
+    String canonical =
+        CanonicalRequest.build(request, auth, headers, payloadHash(request, auth, headers));
     checkSignature(auth, secret, stringToSign(amzDate, auth, canonical));
     return new Verified(auth.accessKeyId(), auth.region(), auth.service());
   }
@@ -84,24 +102,37 @@ public final class SigV4Verifier {
     try {
       return LocalDateTime.parse(amzDate, BASIC_ISO).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
-      throw Rejection.incomplete("Date must be in ISO-8601 'basic format'. Got '" + amzDate
-          + "'. See http://en.wikipedia.org/wiki/ISO_8601");
+      throw Rejection.incomplete(
+          "Date must be in ISO-8601 'basic format'. Got '"
+              + amzDate
+              + "'. See http://en.wikipedia.org/wiki/ISO_8601");
     }
   }
 
-  /** The signing key is derived from the scope date, so it must be the day the request claims to be from. */
+  /**
+   * The signing key is derived from the scope date, so it must be the day the request claims to be
+   * from.
+   */
   private static void checkScopeDate(AuthorizationHeader auth, String amzDate) throws Rejection {
     String day = amzDate.substring(0, 8);
     if (!auth.scopeDate().equals(day)) {
-      throw Rejection.invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from"
-          + " HTTP: '" + auth.scopeDate() + "' != '" + day + "', from '" + amzDate + "'.");
+      throw Rejection.invalid(
+          "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from"
+              + " HTTP: '"
+              + auth.scopeDate()
+              + "' != '"
+              + day
+              + "', from '"
+              + amzDate
+              + "'.");
     }
   }
 
   /** Unsigned, the Host header could be rewritten to replay a request against another endpoint. */
   private static void checkHostSigned(AuthorizationHeader auth) throws Rejection {
     if (!auth.signs("host")) {
-      throw Rejection.invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+      throw Rejection.invalid(
+          "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
     }
   }
 
@@ -109,12 +140,28 @@ public final class SigV4Verifier {
   private void checkSkew(Instant signedAt, String amzDate) throws Rejection {
     Instant now = clock.instant();
     if (signedAt.isBefore(now.minus(maxSkew))) {
-      throw Rejection.invalid("Signature expired: " + amzDate + " is now earlier than "
-          + format(now.minus(maxSkew)) + " (" + format(now) + " - " + describe(maxSkew) + ")");
+      throw Rejection.invalid(
+          "Signature expired: "
+              + amzDate
+              + " is now earlier than "
+              + format(now.minus(maxSkew))
+              + " ("
+              + format(now)
+              + " - "
+              + describe(maxSkew)
+              + ")");
     }
     if (signedAt.isAfter(now.plus(maxSkew))) {
-      throw Rejection.invalid("Signature not yet current: " + amzDate + " is still later than "
-          + format(now.plus(maxSkew)) + " (" + format(now) + " + " + describe(maxSkew) + ")");
+      throw Rejection.invalid(
+          "Signature not yet current: "
+              + amzDate
+              + " is still later than "
+              + format(now.plus(maxSkew))
+              + " ("
+              + format(now)
+              + " + "
+              + describe(maxSkew)
+              + ")");
     }
   }
 
@@ -127,30 +174,38 @@ public final class SigV4Verifier {
   }
 
   /**
-   * The CLIs don't send x-amz-content-sha256, so their payload hash is the body's. The SDKs sign it: the canonical
-   * request then carries their claimed value verbatim, which must be the body's hash unless it says UNSIGNED-PAYLOAD.
+   * The CLIs don't send x-amz-content-sha256, so their payload hash is the body's. The SDKs sign
+   * it: the canonical request then carries their claimed value verbatim, which must be the body's
+   * hash unless it says UNSIGNED-PAYLOAD.
    */
-  private static String payloadHash(SignedRequest request, AuthorizationHeader auth, HeaderMap headers)
-      throws Rejection {
+  private static String payloadHash(
+      SignedRequest request, AuthorizationHeader auth, HeaderMap headers) throws Rejection {
     String bodyHash = HEX.formatHex(sha256(request.body()));
     if (!auth.signs(CONTENT_SHA256) || !headers.contains(CONTENT_SHA256)) {
       return bodyHash;
     }
     String claimed = headers.single(CONTENT_SHA256).orElseThrow().strip();
     if (!claimed.equals(UNSIGNED_PAYLOAD) && !claimed.equalsIgnoreCase(bodyHash)) {
-      throw Rejection.invalid("The provided 'x-amz-content-sha256' header does not match what was computed.");
+      throw Rejection.invalid(
+          "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
     return claimed;
   }
 
   static String stringToSign(String amzDate, AuthorizationHeader auth, String canonicalRequest) {
-    return AuthorizationHeader.ALGORITHM + "\n"
-        + amzDate + "\n"
-        + auth.credentialScope() + "\n"
+    return AuthorizationHeader.ALGORITHM
+        + "\n"
+        + amzDate
+        + "\n"
+        + auth.credentialScope()
+        + "\n"
         + HEX.formatHex(sha256(canonicalRequest.getBytes(UTF_8)));
   }
 
-  /** Constant-time comparison, so response timing does not reveal how much of a forged signature was right. */
+  /**
+   * Constant-time comparison, so response timing does not reveal how much of a forged signature was
+   * right.
+   */
   private static void checkSignature(AuthorizationHeader auth, String secret, String stringToSign)
       throws Rejection {
     byte[] key = signingKey(secret, auth);

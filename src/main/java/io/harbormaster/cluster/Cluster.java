@@ -1,8 +1,8 @@
 package io.harbormaster.cluster;
 
-import io.harbormaster.common.ErrorType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.JsonMembers;
 import io.harbormaster.common.Rejection;
@@ -10,10 +10,10 @@ import io.harbormaster.common.Tag;
 import io.harbormaster.common.Tags;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Collections;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -32,14 +32,16 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * An ECS cluster: name, status, settings, configuration, tags, and the resources that keep it from being
- * deleted. Entity id: {@code <account>/<clusterName>}. A deleted cluster stays INACTIVE (still describable)
- * until a CreateCluster of the same name brings it back as a new, ACTIVE cluster.
+ * An ECS cluster: name, status, settings, configuration, tags, and the resources that keep it from
+ * being deleted. Entity id: {@code <account>/<clusterName>}. A deleted cluster stays INACTIVE
+ * (still describable) until a CreateCluster of the same name brings it back as a new, ACTIVE
+ * cluster.
  */
 public final class Cluster
     extends EventSourcedBehaviorWithEnforcedReplies<Cluster.Command, Cluster.Event, Cluster.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Cluster");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Cluster");
 
   public static String entityId(String accountId, String clusterName) {
     return accountId + "/" + clusterName;
@@ -48,13 +50,19 @@ public final class Cluster
   // ---- protocol ----
   public sealed interface Command extends CborSerializable {}
 
-  public record Create(ClusterSpec spec, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+  public record Create(ClusterSpec spec, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
+      implements Command {}
 
   public record Get(ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
   /** UpdateCluster: members left null are kept as they are. */
-  public record Update(List<Setting> settings, JsonNode configuration, JsonNode serviceConnectDefaults, Instant at,
-      ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {
+  public record Update(
+      List<Setting> settings,
+      JsonNode configuration,
+      JsonNode serviceConnectDefaults,
+      Instant at,
+      ActorRef<StatusReply<ClusterInfo>> replyTo)
+      implements Command {
     public Update {
       configuration = JsonMembers.absentIfNull(configuration);
       serviceConnectDefaults = JsonMembers.absentIfNull(serviceConnectDefaults);
@@ -63,23 +71,32 @@ public final class Cluster
 
   public record Delete(Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
-  public record TagResource(List<Tag> tags, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
-
-  /** A container instance registered in this cluster (idempotent); refused when the cluster is not ACTIVE. */
-  public record JoinInstance(String instanceId, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
+  public record TagResource(List<Tag> tags, ActorRef<StatusReply<ClusterInfo>> replyTo)
       implements Command {}
 
-  public record LeaveInstance(String instanceId, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
+  /**
+   * A container instance registered in this cluster (idempotent); refused when the cluster is not
+   * ACTIVE.
+   */
+  public record JoinInstance(
+      String instanceId, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
       implements Command {}
 
-  public record UntagResource(List<String> tagKeys, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+  public record LeaveInstance(
+      String instanceId, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
+      implements Command {}
+
+  public record UntagResource(List<String> tagKeys, ActorRef<StatusReply<ClusterInfo>> replyTo)
+      implements Command {}
 
   /** A service created in this cluster (idempotent); refused when the cluster is not ACTIVE. */
-  public record AddService(String serviceName, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
+  public record AddService(
+      String serviceName, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
       implements Command {}
 
   /** A service became INACTIVE (idempotent). */
-  public record RemoveService(String serviceName, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
+  public record RemoveService(
+      String serviceName, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
       implements Command {}
 
   public sealed interface Event extends CborSerializable {}
@@ -88,8 +105,8 @@ public final class Cluster
 
   public record ClusterSettingsChanged(List<Setting> settings, Instant at) implements Event {}
 
-  public record ClusterConfigurationChanged(JsonNode configuration, JsonNode serviceConnectDefaults, Instant at)
-      implements Event {
+  public record ClusterConfigurationChanged(
+      JsonNode configuration, JsonNode serviceConnectDefaults, Instant at) implements Event {
     public ClusterConfigurationChanged {
       configuration = JsonMembers.absentIfNull(configuration);
       serviceConnectDefaults = JsonMembers.absentIfNull(serviceConnectDefaults);
@@ -114,9 +131,15 @@ public final class Cluster
   public record Setting(String name, String value) implements CborSerializable {}
 
   /** What the user asked for in CreateCluster; JSON members we only store and return stay JSON. */
-  public record ClusterSpec(String name, List<Setting> settings, JsonNode configuration,
-      JsonNode serviceConnectDefaults, List<String> capacityProviders, JsonNode defaultCapacityProviderStrategy,
-      List<Tag> tags) implements CborSerializable {
+  public record ClusterSpec(
+      String name,
+      List<Setting> settings,
+      JsonNode configuration,
+      JsonNode serviceConnectDefaults,
+      List<String> capacityProviders,
+      JsonNode defaultCapacityProviderStrategy,
+      List<Tag> tags)
+      implements CborSerializable {
     public ClusterSpec {
       configuration = JsonMembers.absentIfNull(configuration);
       serviceConnectDefaults = JsonMembers.absentIfNull(serviceConnectDefaults);
@@ -124,17 +147,33 @@ public final class Cluster
     }
   }
 
-  public enum Status { ACTIVE, INACTIVE }
+  public enum Status {
+    ACTIVE,
+    INACTIVE
+  }
 
-  /** The view every cluster reply carries; counts of instances, services and tasks join it as those arrive. */
-  public record ClusterInfo(String accountId, ClusterSpec spec, Status status, Instant createdAt,
-      SortedSet<String> instances, SortedSet<String> services) implements CborSerializable {
+  /**
+   * The view every cluster reply carries; counts of instances, services and tasks join it as those
+   * arrive.
+   */
+  public record ClusterInfo(
+      String accountId,
+      ClusterSpec spec,
+      Status status,
+      Instant createdAt,
+      SortedSet<String> instances,
+      SortedSet<String> services)
+      implements CborSerializable {
     public ClusterInfo {
       // Snapshots written before clusters kept their services have none.
       if (services == null) services = Collections.emptySortedSet();
     }
 
-    public ClusterInfo(String accountId, ClusterSpec spec, Status status, Instant createdAt,
+    public ClusterInfo(
+        String accountId,
+        ClusterSpec spec,
+        Status status,
+        Instant createdAt,
         SortedSet<String> instances) {
       this(accountId, spec, status, createdAt, instances, Collections.emptySortedSet());
     }
@@ -149,14 +188,18 @@ public final class Cluster
 
     ClusterInfo withInstance(String instanceId, boolean member) {
       SortedSet<String> next = new TreeSet<>(instances);
-      if (member) next.add(instanceId); else next.remove(instanceId);
-      return new ClusterInfo(accountId, spec, status, createdAt, Collections.unmodifiableSortedSet(next), services);
+      if (member) next.add(instanceId);
+      else next.remove(instanceId);
+      return new ClusterInfo(
+          accountId, spec, status, createdAt, Collections.unmodifiableSortedSet(next), services);
     }
 
     ClusterInfo withService(String serviceName, boolean member) {
       SortedSet<String> next = new TreeSet<>(services);
-      if (member) next.add(serviceName); else next.remove(serviceName);
-      return new ClusterInfo(accountId, spec, status, createdAt, instances, Collections.unmodifiableSortedSet(next));
+      if (member) next.add(serviceName);
+      else next.remove(serviceName);
+      return new ClusterInfo(
+          accountId, spec, status, createdAt, instances, Collections.unmodifiableSortedSet(next));
     }
   }
 
@@ -195,7 +238,10 @@ public final class Cluster
     this.tags = tags;
   }
 
-  /** The entity's state and event handler without an actor: history and the event stream replay with it. */
+  /**
+   * The entity's state and event handler without an actor: history and the event stream replay with
+   * it.
+   */
   public static Cluster replica(String entityId) {
     return new Cluster(entityId, null);
   }
@@ -208,7 +254,8 @@ public final class Cluster
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
-    builder.forStateType(NoCluster.class)
+    builder
+        .forStateType(NoCluster.class)
         .onCommand(Create.class, (s, c) -> create(c))
         .onCommand(Get.class, c -> notFound(c.replyTo()))
         .onCommand(Update.class, c -> notFound(c.replyTo()))
@@ -219,7 +266,8 @@ public final class Cluster
         .onCommand(LeaveInstance.class, c -> notFound(c.replyTo()))
         .onCommand(AddService.class, c -> notFound(c.replyTo()))
         .onCommand(RemoveService.class, c -> notFound(c.replyTo()));
-    builder.forStateType(InactiveCluster.class)
+    builder
+        .forStateType(InactiveCluster.class)
         .onCommand(Create.class, (s, c) -> create(c))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(Update.class, c -> notFound(c.replyTo()))
@@ -227,49 +275,108 @@ public final class Cluster
         .onCommand(TagResource.class, c -> notFound(c.replyTo()))
         .onCommand(UntagResource.class, c -> notFound(c.replyTo()))
         .onCommand(JoinInstance.class, c -> notFound(c.replyTo()))
-        .onCommand(LeaveInstance.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
+        .onCommand(
+            LeaveInstance.class,
+            (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(AddService.class, c -> notFound(c.replyTo()))
-        .onCommand(RemoveService.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())));
-    builder.forStateType(ActiveCluster.class)
+        .onCommand(
+            RemoveService.class,
+            (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())));
+    builder
+        .forStateType(ActiveCluster.class)
         // CreateCluster of an existing cluster answers with it unchanged, as ECS does.
-        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
+        .onCommand(
+            Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(Update.class, (s, c) -> update(c))
-        .onCommand(Delete.class, (s, c) -> !s.info().instances().isEmpty()
-            ? Effect().reply(c.replyTo(), Rejection.reply(ErrorType.CLUSTER_CONTAINS_CONTAINER_INSTANCES,
-                "The cluster cannot be deleted while container instances are active or draining."))
-            : !s.info().services().isEmpty()
-            ? Effect().reply(c.replyTo(), Rejection.reply(ErrorType.CLUSTER_CONTAINS_SERVICES,
-                "The Cluster cannot be deleted while Services are active."))
-            : Effect().persist(new ClusterDeleted(c.at()))
-                .thenReply(c.replyTo(), next -> StatusReply.success(((InactiveCluster) next).info())))
-        .onCommand(JoinInstance.class, (s, c) -> s.info().instances().contains(c.instanceId())
-            ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
-            : Effect().persist(new InstanceJoined(c.instanceId(), c.at()))
-                .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
-        .onCommand(LeaveInstance.class, (s, c) -> !s.info().instances().contains(c.instanceId())
-            ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
-            : Effect().persist(new InstanceLeft(c.instanceId(), c.at()))
-                .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
-        .onCommand(AddService.class, (s, c) -> s.info().services().contains(c.serviceName())
-            ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
-            : Effect().persist(new ServiceAdded(c.serviceName(), c.at()))
-                .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
-        .onCommand(RemoveService.class, (s, c) -> !s.info().services().contains(c.serviceName())
-            ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
-            : Effect().persist(new ServiceRemoved(c.serviceName(), c.at()))
-                .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
-        .onCommand(TagResource.class, (s, c) -> Tags.overLimit(s.info().spec().tags(), c.tags())
-            ? Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER, Tags.overLimitMessage()))
-            : Effect().persist(new ClusterTagged(c.tags()))
-                .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
-        .onCommand(UntagResource.class, (s, c) -> Effect().persist(new ClusterUntagged(c.tagKeys()))
-            .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())));
+        .onCommand(
+            Delete.class,
+            (s, c) ->
+                !s.info().instances().isEmpty()
+                    ? Effect()
+                        .reply(
+                            c.replyTo(),
+                            Rejection.reply(
+                                ErrorType.CLUSTER_CONTAINS_CONTAINER_INSTANCES,
+                                "The cluster cannot be deleted while container instances are active or draining."))
+                    : !s.info().services().isEmpty()
+                        ? Effect()
+                            .reply(
+                                c.replyTo(),
+                                Rejection.reply(
+                                    ErrorType.CLUSTER_CONTAINS_SERVICES,
+                                    "The Cluster cannot be deleted while Services are active."))
+                        : Effect()
+                            .persist(new ClusterDeleted(c.at()))
+                            .thenReply(
+                                c.replyTo(),
+                                next -> StatusReply.success(((InactiveCluster) next).info())))
+        .onCommand(
+            JoinInstance.class,
+            (s, c) ->
+                s.info().instances().contains(c.instanceId())
+                    ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
+                    : Effect()
+                        .persist(new InstanceJoined(c.instanceId(), c.at()))
+                        .thenReply(
+                            c.replyTo(),
+                            next -> StatusReply.success(((ActiveCluster) next).info())))
+        .onCommand(
+            LeaveInstance.class,
+            (s, c) ->
+                !s.info().instances().contains(c.instanceId())
+                    ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
+                    : Effect()
+                        .persist(new InstanceLeft(c.instanceId(), c.at()))
+                        .thenReply(
+                            c.replyTo(),
+                            next -> StatusReply.success(((ActiveCluster) next).info())))
+        .onCommand(
+            AddService.class,
+            (s, c) ->
+                s.info().services().contains(c.serviceName())
+                    ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
+                    : Effect()
+                        .persist(new ServiceAdded(c.serviceName(), c.at()))
+                        .thenReply(
+                            c.replyTo(),
+                            next -> StatusReply.success(((ActiveCluster) next).info())))
+        .onCommand(
+            RemoveService.class,
+            (s, c) ->
+                !s.info().services().contains(c.serviceName())
+                    ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
+                    : Effect()
+                        .persist(new ServiceRemoved(c.serviceName(), c.at()))
+                        .thenReply(
+                            c.replyTo(),
+                            next -> StatusReply.success(((ActiveCluster) next).info())))
+        .onCommand(
+            TagResource.class,
+            (s, c) ->
+                Tags.overLimit(s.info().spec().tags(), c.tags())
+                    ? Effect()
+                        .reply(
+                            c.replyTo(),
+                            Rejection.reply(ErrorType.INVALID_PARAMETER, Tags.overLimitMessage()))
+                    : Effect()
+                        .persist(new ClusterTagged(c.tags()))
+                        .thenReply(
+                            c.replyTo(),
+                            next -> StatusReply.success(((ActiveCluster) next).info())))
+        .onCommand(
+            UntagResource.class,
+            (s, c) ->
+                Effect()
+                    .persist(new ClusterUntagged(c.tagKeys()))
+                    .thenReply(
+                        c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())));
     return builder.build();
   }
 
   private ReplyEffect<Event, State> create(Create c) {
-    return Effect().persist(new ClusterCreated(c.spec(), c.at()))
+    return Effect()
+        .persist(new ClusterCreated(c.spec(), c.at()))
         .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info()));
   }
 
@@ -277,49 +384,87 @@ public final class Cluster
     List<Event> events = new ArrayList<>();
     if (c.settings() != null) events.add(new ClusterSettingsChanged(c.settings(), c.at()));
     if (c.configuration() != null || c.serviceConnectDefaults() != null) {
-      events.add(new ClusterConfigurationChanged(c.configuration(), c.serviceConnectDefaults(), c.at()));
+      events.add(
+          new ClusterConfigurationChanged(c.configuration(), c.serviceConnectDefaults(), c.at()));
     }
-    return Effect().persist(events)
+    return Effect()
+        .persist(events)
         .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info()));
   }
 
   private <T> ReplyEffect<Event, State> notFound(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply(ErrorType.CLUSTER_NOT_FOUND, "Cluster not found."));
+    return Effect()
+        .reply(replyTo, Rejection.reply(ErrorType.CLUSTER_NOT_FOUND, "Cluster not found."));
   }
 
   @Override
   public EventHandler<State, Event> eventHandler() {
     var builder = newEventHandlerBuilder();
-    builder.forStateType(NoCluster.class)
-        .onEvent(ClusterCreated.class, (s, e) -> created(e));
-    builder.forStateType(InactiveCluster.class)
-        .onEvent(ClusterCreated.class, (s, e) -> created(e));
-    builder.forStateType(ActiveCluster.class)
-        .onEvent(ClusterSettingsChanged.class, (s, e) ->
-            active(s.info().withSpec(withSettings(s.info().spec(), e.settings()))))
-        .onEvent(ClusterConfigurationChanged.class, (s, e) -> {
-          ClusterSpec spec = s.info().spec();
-          return active(s.info().withSpec(new ClusterSpec(spec.name(), spec.settings(),
-              e.configuration() != null ? e.configuration() : spec.configuration(),
-              e.serviceConnectDefaults() != null ? e.serviceConnectDefaults() : spec.serviceConnectDefaults(),
-              spec.capacityProviders(), spec.defaultCapacityProviderStrategy(), spec.tags())));
-        })
-        .onEvent(ClusterTagged.class, (s, e) -> active(s.info().withSpec(withTags(s.info().spec(),
-            Tags.merged(s.info().spec().tags(), e.tags())))))
-        .onEvent(ClusterUntagged.class, (s, e) -> active(s.info().withSpec(withTags(s.info().spec(),
-            Tags.without(s.info().spec().tags(), e.tagKeys())))))
-        .onEvent(InstanceJoined.class, (s, e) -> active(s.info().withInstance(e.instanceId(), true)))
+    builder.forStateType(NoCluster.class).onEvent(ClusterCreated.class, (s, e) -> created(e));
+    builder.forStateType(InactiveCluster.class).onEvent(ClusterCreated.class, (s, e) -> created(e));
+    builder
+        .forStateType(ActiveCluster.class)
+        .onEvent(
+            ClusterSettingsChanged.class,
+            (s, e) -> active(s.info().withSpec(withSettings(s.info().spec(), e.settings()))))
+        .onEvent(
+            ClusterConfigurationChanged.class,
+            (s, e) -> {
+              ClusterSpec spec = s.info().spec();
+              return active(
+                  s.info()
+                      .withSpec(
+                          new ClusterSpec(
+                              spec.name(),
+                              spec.settings(),
+                              e.configuration() != null ? e.configuration() : spec.configuration(),
+                              e.serviceConnectDefaults() != null
+                                  ? e.serviceConnectDefaults()
+                                  : spec.serviceConnectDefaults(),
+                              spec.capacityProviders(),
+                              spec.defaultCapacityProviderStrategy(),
+                              spec.tags())));
+            })
+        .onEvent(
+            ClusterTagged.class,
+            (s, e) ->
+                active(
+                    s.info()
+                        .withSpec(
+                            withTags(
+                                s.info().spec(), Tags.merged(s.info().spec().tags(), e.tags())))))
+        .onEvent(
+            ClusterUntagged.class,
+            (s, e) ->
+                active(
+                    s.info()
+                        .withSpec(
+                            withTags(
+                                s.info().spec(),
+                                Tags.without(s.info().spec().tags(), e.tagKeys())))))
+        .onEvent(
+            InstanceJoined.class, (s, e) -> active(s.info().withInstance(e.instanceId(), true)))
         .onEvent(InstanceLeft.class, (s, e) -> active(s.info().withInstance(e.instanceId(), false)))
         .onEvent(ServiceAdded.class, (s, e) -> active(s.info().withService(e.serviceName(), true)))
-        .onEvent(ServiceRemoved.class, (s, e) -> active(s.info().withService(e.serviceName(), false)))
-        .onEvent(ClusterDeleted.class, (s, e) -> new InactiveCluster(
-            new ClusterInfo(accountId, s.info().spec(), Status.INACTIVE, s.info().createdAt(), s.info().instances(),
-                s.info().services())));
+        .onEvent(
+            ServiceRemoved.class, (s, e) -> active(s.info().withService(e.serviceName(), false)))
+        .onEvent(
+            ClusterDeleted.class,
+            (s, e) ->
+                new InactiveCluster(
+                    new ClusterInfo(
+                        accountId,
+                        s.info().spec(),
+                        Status.INACTIVE,
+                        s.info().createdAt(),
+                        s.info().instances(),
+                        s.info().services())));
     return builder.build();
   }
 
   private State created(ClusterCreated e) {
-    return new ActiveCluster(new ClusterInfo(accountId, e.spec(), Status.ACTIVE, e.at(), Collections.emptySortedSet()));
+    return new ActiveCluster(
+        new ClusterInfo(accountId, e.spec(), Status.ACTIVE, e.at(), Collections.emptySortedSet()));
   }
 
   private static State active(ClusterInfo info) {
@@ -331,14 +476,27 @@ public final class Cluster
     Map<String, String> byName = new LinkedHashMap<>();
     spec.settings().forEach(st -> byName.put(st.name(), st.value()));
     changed.forEach(st -> byName.put(st.name(), st.value()));
-    List<Setting> settings = byName.entrySet().stream().map(en -> new Setting(en.getKey(), en.getValue())).toList();
-    return new ClusterSpec(spec.name(), settings, spec.configuration(), spec.serviceConnectDefaults(),
-        spec.capacityProviders(), spec.defaultCapacityProviderStrategy(), spec.tags());
+    List<Setting> settings =
+        byName.entrySet().stream().map(en -> new Setting(en.getKey(), en.getValue())).toList();
+    return new ClusterSpec(
+        spec.name(),
+        settings,
+        spec.configuration(),
+        spec.serviceConnectDefaults(),
+        spec.capacityProviders(),
+        spec.defaultCapacityProviderStrategy(),
+        spec.tags());
   }
 
   static ClusterSpec withTags(ClusterSpec spec, List<Tag> tags) {
-    return new ClusterSpec(spec.name(), spec.settings(), spec.configuration(), spec.serviceConnectDefaults(),
-        spec.capacityProviders(), spec.defaultCapacityProviderStrategy(), tags);
+    return new ClusterSpec(
+        spec.name(),
+        spec.settings(),
+        spec.configuration(),
+        spec.serviceConnectDefaults(),
+        spec.capacityProviders(),
+        spec.defaultCapacityProviderStrategy(),
+        tags);
   }
 
   @Override

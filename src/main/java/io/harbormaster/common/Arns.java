@@ -4,20 +4,25 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The one place ARNs are built and read. Entity ids stay short (account/name); ARNs exist only at the API edge. */
+/**
+ * The one place ARNs are built and read. Entity ids stay short (account/name); ARNs exist only at
+ * the API edge.
+ */
 public final class Arns {
   private static final Pattern ARN =
       Pattern.compile("arn:aws:ecs:([a-z0-9-]+):(\\d{12}):([a-z-]+)/(.+)");
 
   private Arns() {}
 
-  public record ParsedArn(String region, String accountId, String resourceType, String resourceId) {}
+  public record ParsedArn(
+      String region, String accountId, String resourceType, String resourceId) {}
 
   public static String cluster(String region, String accountId, String clusterName) {
     return "arn:aws:ecs:%s:%s:cluster/%s".formatted(region, accountId, clusterName);
   }
 
-  public static String taskDefinition(String region, String accountId, String family, int revision) {
+  public static String taskDefinition(
+      String region, String accountId, String family, int revision) {
     return "arn:aws:ecs:%s:%s:task-definition/%s:%d".formatted(region, accountId, family, revision);
   }
 
@@ -26,17 +31,21 @@ public final class Arns {
   }
 
   /** The long ARN format ECS uses for services: the cluster's name is part of it. */
-  public static String service(String region, String accountId, String clusterName, String serviceName) {
+  public static String service(
+      String region, String accountId, String clusterName, String serviceName) {
     return "arn:aws:ecs:%s:%s:service/%s/%s".formatted(region, accountId, clusterName, serviceName);
   }
 
-  public static String containerInstance(String region, String accountId, String clusterName, String instanceId) {
-    return "arn:aws:ecs:%s:%s:container-instance/%s/%s".formatted(region, accountId, clusterName, instanceId);
+  public static String containerInstance(
+      String region, String accountId, String clusterName, String instanceId) {
+    return "arn:aws:ecs:%s:%s:container-instance/%s/%s"
+        .formatted(region, accountId, clusterName, instanceId);
   }
 
-  public static String container(String region, String accountId, String clusterName, String taskId,
-      String containerName) {
-    return "arn:aws:ecs:%s:%s:container/%s/%s/%s".formatted(region, accountId, clusterName, taskId, containerName);
+  public static String container(
+      String region, String accountId, String clusterName, String taskId, String containerName) {
+    return "arn:aws:ecs:%s:%s:container/%s/%s/%s"
+        .formatted(region, accountId, clusterName, taskId, containerName);
   }
 
   public static String accountRoot(String accountId) {

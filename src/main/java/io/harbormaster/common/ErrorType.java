@@ -7,9 +7,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The ECS errors Harbormaster answers with, each with its wire name (the {@code __type} the SDKs map to an exception
- * class) and its HTTP status: the one table from an error to HTTP. Client faults are 4xx (403 for the signature and
- * credential errors, as the AWS endpoints answer them), ServerException 500 (the clients retry it).
+ * The ECS errors Harbormaster answers with, each with its wire name (the {@code __type} the SDKs
+ * map to an exception class) and its HTTP status: the one table from an error to HTTP. Client
+ * faults are 4xx (403 for the signature and credential errors, as the AWS endpoints answer them),
+ * ServerException 500 (the clients retry it).
  */
 public enum ErrorType {
   CLIENT("ClientException", 400),
@@ -29,14 +30,16 @@ public enum ErrorType {
   MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationTokenException", 403),
   REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLargeException", 413),
   /**
-   * A container instance without room for a task. Never a call's answer of its own: RunTask and StartTask report it
-   * in {@code failures[]} with the resource (RESOURCE:CPU, ...), services as a service event.
+   * A container instance without room for a task. Never a call's answer of its own: RunTask and
+   * StartTask report it in {@code failures[]} with the resource (RESOURCE:CPU, ...), services as a
+   * service event.
    */
   RESOURCE_SHORTFALL("ResourceShortfall", 400),
   SERVER("ServerException", 500);
 
   private static final Map<String, ErrorType> BY_CODE =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorType::code, Function.identity()));
+      Arrays.stream(values())
+          .collect(Collectors.toUnmodifiableMap(ErrorType::code, Function.identity()));
 
   private final String code;
   private final int httpStatus;

@@ -3,8 +3,9 @@ package io.harbormaster.common;
 import java.util.Set;
 
 /**
- * Tags for the journal's events-by-tag: "type-slice". One resource always lands in one slice, so a reader of
- * that slice sees its events in order; the slice count is fixed in sharding-config/tags.conf.
+ * Tags for the journal's events-by-tag: "type-slice". One resource always lands in one slice, so a
+ * reader of that slice sees its events in order; the slice count is fixed in
+ * sharding-config/tags.conf.
  */
 public record EventTags(int slices) {
 

@@ -4,9 +4,9 @@ import java.util.Optional;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * An entity's refusal of a command: a typed ECS error. On the way to the asker it travels in
- * {@link StatusReply#error(String)} as "Code: message", because Pekko serializes that form across nodes without
- * registering exception types; {@link #of} reads it back, typed.
+ * An entity's refusal of a command: a typed ECS error. On the way to the asker it travels in {@link
+ * StatusReply#error(String)} as "Code: message", because Pekko serializes that form across nodes
+ * without registering exception types; {@link #of} reads it back, typed.
  */
 public record Rejection(ErrorType type, String message) {
 

@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Pure tag arithmetic shared by every taggable entity: TagResource overwrites by key, UntagResource removes keys. */
+/**
+ * Pure tag arithmetic shared by every taggable entity: TagResource overwrites by key, UntagResource
+ * removes keys.
+ */
 public final class Tags {
   /** ECS allows at most 50 user tags per resource. */
   public static final int MAX_PER_RESOURCE = 50;

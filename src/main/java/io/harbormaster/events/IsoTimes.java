@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The API writes timestamps as epoch seconds; EventBridge events carry them as ISO-8601 strings. Every ECS timestamp
- * member ends in "At" (createdAt, stoppedAt, registeredAt, ...), so that is what is converted, at any depth.
+ * The API writes timestamps as epoch seconds; EventBridge events carry them as ISO-8601 strings.
+ * Every ECS timestamp member ends in "At" (createdAt, stoppedAt, registeredAt, ...), so that is
+ * what is converted, at any depth.
  */
 final class IsoTimes {
   private IsoTimes() {}

@@ -13,10 +13,11 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * Turns journal events into EventBridge events. A task event says what changed, the EventBridge event shows the whole
- * task: so the state of each resource is folded with the entity's own event handler. The newest state of recently seen
- * resources is kept (LRU); any other position is replayed from the journal (eventsByPersistenceId), so a restart, a
- * stream resumed far back or a history query gives the same events with the same ids.
+ * Turns journal events into EventBridge events. A task event says what changed, the EventBridge
+ * event shows the whole task: so the state of each resource is folded with the entity's own event
+ * handler. The newest state of recently seen resources is kept (LRU); any other position is
+ * replayed from the journal (eventsByPersistenceId), so a restart, a stream resumed far back or a
+ * history query gives the same events with the same ids.
  */
 public final class ResourceStates {
   private final ResourceKinds kinds;
@@ -28,34 +29,41 @@ public final class ResourceStates {
   private record Folded(long sequenceNr, Object state) {}
 
   /**
-   * One reader's own newest states: a reader far behind the live tail (a stream resumed from long ago, a dispatcher
-   * catching up) folds its resources from here instead of replaying each one's journal for every event.
+   * One reader's own newest states: a reader far behind the live tail (a stream resumed from long
+   * ago, a dispatcher catching up) folds its resources from here instead of replaying each one's
+   * journal for every event.
    */
   public static final class ReaderCache {
-    private final Map<String, Folded> folded = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Folded> eldest) {
-        return size() > 2000;
-      }
-    };
+    private final Map<String, Folded> folded =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Folded> eldest) {
+            return size() > 2000;
+          }
+        };
   }
 
   public ReaderCache readerCache() {
     return new ReaderCache();
   }
 
-  public ResourceStates(ResourceKinds kinds, CassandraReadJournal journal, ActorSystem<?> system, String region,
+  public ResourceStates(
+      ResourceKinds kinds,
+      CassandraReadJournal journal,
+      ActorSystem<?> system,
+      String region,
       int cacheSize) {
     this.kinds = kinds;
     this.journal = journal;
     this.system = system;
     this.region = region;
-    this.recent = new LinkedHashMap<>(1024, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Folded> eldest) {
-        return size() > cacheSize;
-      }
-    };
+    this.recent =
+        new LinkedHashMap<>(1024, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Folded> eldest) {
+            return size() > cacheSize;
+          }
+        };
   }
 
   public String region() {
@@ -74,8 +82,8 @@ public final class ResourceStates {
   }
 
   @SuppressWarnings("unchecked")
-  private <S> CompletionStage<List<EcsEvent>> publishedBy(ResourceKind<S> kind, EventEnvelope envelope,
-      ReaderCache reader) {
+  private <S> CompletionStage<List<EcsEvent>> publishedBy(
+      ResourceKind<S> kind, EventEnvelope envelope, ReaderCache reader) {
     String pid = envelope.persistenceId();
     String entityId = pid.substring(pid.indexOf('|') + 1);
     long seq = envelope.sequenceNr();
@@ -88,29 +96,40 @@ public final class ResourceStates {
         cached = recent.get(pid);
       }
     }
-    CompletionStage<S> before = cached != null && cached.sequenceNr() == seq - 1
-        ? CompletableFuture.completedFuture((S) cached.state())
-        : stateAt(kind, pid, entityId, seq - 1);
-    return before.thenApply(state -> {
-      S after = kind.replay(entityId).apply(state, envelope.event());
-      synchronized (reader.folded) {
-        reader.folded.put(pid, new Folded(seq, after));
-      }
-      synchronized (recent) {
-        Folded now = recent.get(pid);
-        if (now == null || now.sequenceNr() < seq) recent.put(pid, new Folded(seq, after));
-      }
-      return kind.published(region, new Change<>(pid, entityId, seq, Instant.ofEpochMilli(envelope.timestamp()),
-          envelope.event(), state, after));
-    });
+    CompletionStage<S> before =
+        cached != null && cached.sequenceNr() == seq - 1
+            ? CompletableFuture.completedFuture((S) cached.state())
+            : stateAt(kind, pid, entityId, seq - 1);
+    return before.thenApply(
+        state -> {
+          S after = kind.replay(entityId).apply(state, envelope.event());
+          synchronized (reader.folded) {
+            reader.folded.put(pid, new Folded(seq, after));
+          }
+          synchronized (recent) {
+            Folded now = recent.get(pid);
+            if (now == null || now.sequenceNr() < seq) recent.put(pid, new Folded(seq, after));
+          }
+          return kind.published(
+              region,
+              new Change<>(
+                  pid,
+                  entityId,
+                  seq,
+                  Instant.ofEpochMilli(envelope.timestamp()),
+                  envelope.event(),
+                  state,
+                  after));
+        });
   }
 
   /** The entity's state after its event {@code sequenceNr}, replayed from the journal. */
-  public <S> CompletionStage<S> stateAt(ResourceKind<S> kind, String persistenceId, String entityId,
-      long sequenceNr) {
+  public <S> CompletionStage<S> stateAt(
+      ResourceKind<S> kind, String persistenceId, String entityId, long sequenceNr) {
     ResourceKind.Replay<S> replay = kind.replay(entityId);
     if (sequenceNr <= 0) return CompletableFuture.completedFuture(replay.empty());
-    return journal.currentEventsByPersistenceId(persistenceId, 0, sequenceNr)
+    return journal
+        .currentEventsByPersistenceId(persistenceId, 0, sequenceNr)
         .runWith(Sink.fold(replay.empty(), (s, e) -> replay.apply(s, e.event())), system);
   }
 }

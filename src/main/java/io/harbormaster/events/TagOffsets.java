@@ -7,9 +7,9 @@ import org.apache.pekko.Done;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 
 /**
- * How far a reader of the journal got in each tag, in pekko-projection-cassandra's offset_store table
- * (persistence/cql/003) and format (a time-based UUID, manifest "TBU"), so the readers can move to Pekko
- * Projections unchanged once a release of it fits the project's Pekko version.
+ * How far a reader of the journal got in each tag, in pekko-projection-cassandra's offset_store
+ * table (persistence/cql/003) and format (a time-based UUID, manifest "TBU"), so the readers can
+ * move to Pekko Projections unchanged once a release of it fits the project's Pekko version.
  */
 public final class TagOffsets {
   private static final String MANIFEST = "TBU";
@@ -22,14 +22,26 @@ public final class TagOffsets {
   }
 
   public CompletionStage<Optional<UUID>> read(String reader, String tag) {
-    return session.selectOne("SELECT offset FROM " + keyspace + ".offset_store WHERE projection_name = ? AND "
-            + "partition = 0 AND projection_key = ?", reader, tag)
+    return session
+        .selectOne(
+            "SELECT offset FROM "
+                + keyspace
+                + ".offset_store WHERE projection_name = ? AND "
+                + "partition = 0 AND projection_key = ?",
+            reader,
+            tag)
         .thenApply(row -> row.map(r -> UUID.fromString(r.getString("offset"))));
   }
 
   public CompletionStage<Done> save(String reader, String tag, UUID offset) {
-    return session.executeWrite("INSERT INTO " + keyspace + ".offset_store (projection_name, partition, "
-        + "projection_key, offset, manifest, last_updated) VALUES (?, 0, ?, ?, ?, toTimestamp(now()))",
-        reader, tag, offset.toString(), MANIFEST);
+    return session.executeWrite(
+        "INSERT INTO "
+            + keyspace
+            + ".offset_store (projection_name, partition, "
+            + "projection_key, offset, manifest, last_updated) VALUES (?, 0, ?, ?, ?, toTimestamp(now()))",
+        reader,
+        tag,
+        offset.toString(),
+        MANIFEST);
   }
 }

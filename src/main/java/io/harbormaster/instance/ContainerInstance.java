@@ -1,8 +1,8 @@
 package io.harbormaster.instance;
 
-import io.harbormaster.common.ErrorType;
 import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
@@ -39,14 +39,17 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * A container instance: a host with an agent. The single writer of its resources: every task placed here first
- * reserves CPU, memory and ports through this entity, so nothing is double-booked. A reservation whose task never
- * shows up is released by a timer. Entity id: {@code <account>/<cluster>/<instanceId>}.
+ * A container instance: a host with an agent. The single writer of its resources: every task placed
+ * here first reserves CPU, memory and ports through this entity, so nothing is double-booked. A
+ * reservation whose task never shows up is released by a timer. Entity id: {@code
+ * <account>/<cluster>/<instanceId>}.
  */
-public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedReplies<
-    ContainerInstance.Command, ContainerInstance.Event, ContainerInstance.State> {
+public final class ContainerInstance
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        ContainerInstance.Command, ContainerInstance.Event, ContainerInstance.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "ContainerInstance");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "ContainerInstance");
 
   public static String entityId(String accountId, String clusterName, String instanceId) {
     return accountId + "/" + clusterName + "/" + instanceId;
@@ -55,58 +58,80 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   // ---- protocol ----
   public sealed interface Command extends CborSerializable {}
 
-  public record Register(Registration registration, Instant at, ActorRef<StatusReply<InstanceView>> replyTo)
+  public record Register(
+      Registration registration, Instant at, ActorRef<StatusReply<InstanceView>> replyTo)
       implements Command {}
 
   public record Get(ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
 
-  public record Deregister(boolean force, Instant at, ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
+  public record Deregister(boolean force, Instant at, ActorRef<StatusReply<InstanceView>> replyTo)
+      implements Command {}
 
   public record ChangeStatus(Status status, Instant at, ActorRef<StatusReply<InstanceView>> replyTo)
       implements Command {}
 
-  public record PutAttributes(List<Attribute> attributes, ActorRef<StatusReply<InstanceView>> replyTo)
+  public record PutAttributes(
+      List<Attribute> attributes, ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
+
+  public record DeleteAttributes(List<String> names, ActorRef<StatusReply<InstanceView>> replyTo)
       implements Command {}
 
-  public record DeleteAttributes(List<String> names, ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
-
-  /** Placement's claim on resources for one task; refused with the ECS reason (RESOURCE:CPU, ...). */
-  public record Reserve(String taskId, Demand demand, TaskSummary summary, Instant at,
-      ActorRef<StatusReply<InstanceView>> replyTo) implements Command {}
-
   /**
-   * Placement's claim for several tasks at once: each is judged as a {@link Reserve} would judge it, against what the
-   * earlier tasks of the batch left, and all that fit are persisted in one write (one journal round trip for a
-   * service's 50 tasks on one host, not 50). Replies with every task's answer, not an error, unless there is no
-   * instance.
+   * Placement's claim on resources for one task; refused with the ECS reason (RESOURCE:CPU, ...).
    */
-  public record ReserveAll(List<TaskReservation> tasks, Instant at,
-      ActorRef<StatusReply<ReservationsOutcome>> replyTo) implements Command {}
-
-  /**
-   * The task's progress, so counts are right and a stopped task gives its resources back. PENDING is not persisted:
-   * the task's own TaskCreated says as much, and the instance only needs it to keep the reservation from timing
-   * out, which the entity remembers in memory (the agent's session tells it again after a restart, see
-   * {@code AgentSession}); a reservation still RESERVED in the journal when its timer fires is then persisted as
-   * PENDING. So a task costs its instance two writes on the way to RUNNING, not three.
-   */
-  public record TrackTask(String taskId, TaskPhase phase, Instant at, ActorRef<StatusReply<Done>> replyTo)
+  public record Reserve(
+      String taskId,
+      Demand demand,
+      TaskSummary summary,
+      Instant at,
+      ActorRef<StatusReply<InstanceView>> replyTo)
       implements Command {}
 
-  public record Release(String taskId, Instant at, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /**
+   * Placement's claim for several tasks at once: each is judged as a {@link Reserve} would judge
+   * it, against what the earlier tasks of the batch left, and all that fit are persisted in one
+   * write (one journal round trip for a service's 50 tasks on one host, not 50). Replies with every
+   * task's answer, not an error, unless there is no instance.
+   */
+  public record ReserveAll(
+      List<TaskReservation> tasks, Instant at, ActorRef<StatusReply<ReservationsOutcome>> replyTo)
+      implements Command {}
+
+  /**
+   * The task's progress, so counts are right and a stopped task gives its resources back. PENDING
+   * is not persisted: the task's own TaskCreated says as much, and the instance only needs it to
+   * keep the reservation from timing out, which the entity remembers in memory (the agent's session
+   * tells it again after a restart, see {@code AgentSession}); a reservation still RESERVED in the
+   * journal when its timer fires is then persisted as PENDING. So a task costs its instance two
+   * writes on the way to RUNNING, not three.
+   */
+  public record TrackTask(
+      String taskId, TaskPhase phase, Instant at, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  public record Release(String taskId, Instant at, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
 
   /** Write the phase changes told since the last write (see {@code unwrittenPhases}). */
   private record WritePhases() implements Command {}
 
   /**
-   * The agent's session connected (with the session to push to) or closed. A close from a session that is no longer
-   * the current one is ignored, so a reconnect that overtakes the old session's close keeps the agent connected.
+   * The agent's session connected (with the session to push to) or closed. A close from a session
+   * that is no longer the current one is ignored, so a reconnect that overtakes the old session's
+   * close keeps the agent connected.
    */
-  public record ChangeAgentConnection(boolean connected, VersionInfo versionInfo,
-      ActorRef<AgentMessages.Push> session, Instant at, ActorRef<StatusReply<InstanceView>> replyTo)
+  public record ChangeAgentConnection(
+      boolean connected,
+      VersionInfo versionInfo,
+      ActorRef<AgentMessages.Push> session,
+      Instant at,
+      ActorRef<StatusReply<InstanceView>> replyTo)
       implements Command {}
 
-  /** A message for this instance's agent; dropped when no agent is connected (the next reconcile resends). */
+  /**
+   * A message for this instance's agent; dropped when no agent is connected (the next reconcile
+   * resends).
+   */
   public record DeliverToAgent(AgentMessages.AgentMessage message) implements Command {}
 
   /** Timer tick: reservations still waiting for their task after the timeout are given back. */
@@ -124,7 +149,8 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
 
   public record AttributesDeleted(List<String> names) implements Event {}
 
-  public record ResourcesReserved(String taskId, Demand demand, TaskSummary summary, Instant at) implements Event {}
+  public record ResourcesReserved(String taskId, Demand demand, TaskSummary summary, Instant at)
+      implements Event {}
 
   public record TaskPhaseTracked(String taskId, TaskPhase phase, Instant at) implements Event {}
 
@@ -135,20 +161,36 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   public record AgentDisconnected(Instant at) implements Event {}
 
   // ---- data ----
-  public enum Status { ACTIVE, DRAINING, INACTIVE }
+  public enum Status {
+    ACTIVE,
+    DRAINING,
+    INACTIVE
+  }
 
   /**
-   * RESERVED: placement holds resources (and the task may exist already: PENDING is only persisted when a
-   * reservation of a created task outlives its timeout). STOPPING: asked to stop. STOPPED releases.
+   * RESERVED: placement holds resources (and the task may exist already: PENDING is only persisted
+   * when a reservation of a created task outlives its timeout). STOPPING: asked to stop. STOPPED
+   * releases.
    */
-  public enum TaskPhase { RESERVED, PENDING, RUNNING, STOPPING, STOPPED }
+  public enum TaskPhase {
+    RESERVED,
+    PENDING,
+    RUNNING,
+    STOPPING,
+    STOPPED
+  }
 
   public record Attribute(String name, String value) implements CborSerializable {}
 
-  public record VersionInfo(String agentVersion, String agentHash, String dockerVersion) implements CborSerializable {}
+  public record VersionInfo(String agentVersion, String agentHash, String dockerVersion)
+      implements CborSerializable {}
 
-  /** CPU units, memory MiB, and the host ports in use (the registered ones include the agent's reserved ports). */
-  public record Resources(int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts)
+  /**
+   * CPU units, memory MiB, and the host ports in use (the registered ones include the agent's
+   * reserved ports).
+   */
+  public record Resources(
+      int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts)
       implements CborSerializable {
 
     /** What is left once a task with this demand is placed. */
@@ -165,43 +207,66 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts)
       implements CborSerializable {}
 
-  public record Registration(String instanceId, String ec2InstanceId, Resources total, List<Attribute> attributes,
-      VersionInfo versionInfo, List<Tag> tags) implements CborSerializable {}
+  public record Registration(
+      String instanceId,
+      String ec2InstanceId,
+      Resources total,
+      List<Attribute> attributes,
+      VersionInfo versionInfo,
+      List<Tag> tags)
+      implements CborSerializable {}
 
-  public record Reservation(String taskId, Demand demand, TaskSummary summary, TaskPhase phase, Instant since)
+  public record Reservation(
+      String taskId, Demand demand, TaskSummary summary, TaskPhase phase, Instant since)
       implements CborSerializable {}
 
   /** One task of a {@link ReserveAll}. */
-  public record TaskReservation(String taskId, Demand demand, TaskSummary summary) implements CborSerializable {}
+  public record TaskReservation(String taskId, Demand demand, TaskSummary summary)
+      implements CborSerializable {}
 
   /**
-   * A task of a {@link ReserveAll} that was not reserved, with the refusal a single {@link Reserve} would have given
-   * ({@code ResourceShortfall} with RESOURCE:CPU, ..., or {@code InvalidParameterException} for an instance that
-   * takes no new tasks).
+   * A task of a {@link ReserveAll} that was not reserved, with the refusal a single {@link Reserve}
+   * would have given ({@code ResourceShortfall} with RESOURCE:CPU, ..., or {@code
+   * InvalidParameterException} for an instance that takes no new tasks).
    */
-  public record Refusal(String taskId, ErrorType errorType, String reason) implements CborSerializable {}
+  public record Refusal(String taskId, ErrorType errorType, String reason)
+      implements CborSerializable {}
 
   /**
-   * The answer to a {@link ReserveAll}: the tasks reserved (new ones and retried ones already held), those refused,
-   * both in the batch's order, and the instance after the write.
+   * The answer to a {@link ReserveAll}: the tasks reserved (new ones and retried ones already
+   * held), those refused, both in the batch's order, and the instance after the write.
    */
   public record ReservationsOutcome(List<String> reserved, List<Refusal> refused, InstanceView view)
       implements CborSerializable {}
 
   /** What ListTasks filters on and placement groups by, kept with the reservation. */
-  public record TaskSummary(String family, String group, String startedBy) implements CborSerializable {}
+  public record TaskSummary(String family, String group, String startedBy)
+      implements CborSerializable {}
 
-  /** The reason of a release because the task stopped (not a reservation given back before its task ran). */
+  /**
+   * The reason of a release because the task stopped (not a reservation given back before its task
+   * ran).
+   */
   public static final String TASK_STOPPED = "task stopped";
 
   /** How many stopped tasks an instance remembers for ListTasks(desiredStatus=STOPPED). */
   public static final int RECENTLY_STOPPED = 100;
 
   /** What every reply carries: the instance as DescribeContainerInstances shows it. */
-  public record InstanceView(String accountId, String clusterName, Registration registration, Status status,
-      boolean agentConnected, VersionInfo versionInfo, Instant registeredAt, SortedMap<String, Attribute> attributes,
-      SortedMap<String, Reservation> reservations, List<Reservation> recentlyStopped, long version,
-      Instant disconnectedSince) implements CborSerializable {
+  public record InstanceView(
+      String accountId,
+      String clusterName,
+      Registration registration,
+      Status status,
+      boolean agentConnected,
+      VersionInfo versionInfo,
+      Instant registeredAt,
+      SortedMap<String, Attribute> attributes,
+      SortedMap<String, Reservation> reservations,
+      List<Reservation> recentlyStopped,
+      long version,
+      Instant disconnectedSince)
+      implements CborSerializable {
 
     public Resources remaining() {
       Resources total = registration.total();
@@ -219,32 +284,73 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     }
 
     public int runningTasksCount() {
-      return (int) reservations.values().stream().filter(r -> r.phase() == TaskPhase.RUNNING).count();
+      return (int)
+          reservations.values().stream().filter(r -> r.phase() == TaskPhase.RUNNING).count();
     }
 
     public int pendingTasksCount() {
-      return (int) reservations.values().stream().filter(r -> r.phase() != TaskPhase.RUNNING).count();
+      return (int)
+          reservations.values().stream().filter(r -> r.phase() != TaskPhase.RUNNING).count();
     }
 
-    InstanceView with(Status nextStatus, boolean connected, VersionInfo info, SortedMap<String, Attribute> attrs,
+    InstanceView with(
+        Status nextStatus,
+        boolean connected,
+        VersionInfo info,
+        SortedMap<String, Attribute> attrs,
         SortedMap<String, Reservation> res) {
-      return new InstanceView(accountId, clusterName, registration, nextStatus, connected, info, registeredAt,
-          Collections.unmodifiableSortedMap(attrs), Collections.unmodifiableSortedMap(res), recentlyStopped,
-          version + 1, disconnectedSince);
+      return new InstanceView(
+          accountId,
+          clusterName,
+          registration,
+          nextStatus,
+          connected,
+          info,
+          registeredAt,
+          Collections.unmodifiableSortedMap(attrs),
+          Collections.unmodifiableSortedMap(res),
+          recentlyStopped,
+          version + 1,
+          disconnectedSince);
     }
 
     InstanceView withStopped(Reservation stopped) {
       List<Reservation> next = new ArrayList<>(recentlyStopped);
       next.add(0, stopped);
       if (next.size() > RECENTLY_STOPPED) next.remove(next.size() - 1);
-      return new InstanceView(accountId, clusterName, registration, status, agentConnected, versionInfo,
-          registeredAt, attributes, reservations, List.copyOf(next), version, disconnectedSince);
+      return new InstanceView(
+          accountId,
+          clusterName,
+          registration,
+          status,
+          agentConnected,
+          versionInfo,
+          registeredAt,
+          attributes,
+          reservations,
+          List.copyOf(next),
+          version,
+          disconnectedSince);
     }
 
-    /** Since when the agent is away (null while connected): services replace its tasks after a timeout. */
+    /**
+     * Since when the agent is away (null while connected): services replace its tasks after a
+     * timeout.
+     */
     InstanceView withDisconnectedSince(Instant since) {
-      return new InstanceView(accountId, clusterName, registration, status, agentConnected, versionInfo,
-          registeredAt, attributes, reservations, recentlyStopped, version, since);
+      return new InstanceView(
+          accountId,
+          clusterName,
+          registration,
+          status,
+          agentConnected,
+          versionInfo,
+          registeredAt,
+          attributes,
+          reservations,
+          recentlyStopped,
+          version,
+          since);
     }
   }
 
@@ -261,21 +367,30 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   public static String shortfall(Resources remaining, Demand demand) {
     if (demand.cpu() > remaining.cpu()) return "RESOURCE:CPU";
     if (demand.memory() > remaining.memory()) return "RESOURCE:MEMORY";
-    if (demand.tcpPorts().stream().anyMatch(remaining.tcpPorts()::contains)) return "RESOURCE:PORTS";
-    if (demand.udpPorts().stream().anyMatch(remaining.udpPorts()::contains)) return "RESOURCE:PORTS_UDP";
+    if (demand.tcpPorts().stream().anyMatch(remaining.tcpPorts()::contains))
+      return "RESOURCE:PORTS";
+    if (demand.udpPorts().stream().anyMatch(remaining.udpPorts()::contains))
+      return "RESOURCE:PORTS_UDP";
     return null;
   }
 
   // ---- behaviour ----
-  public static void init(ActorSystem<?> system, EventTags tags, Duration reservationTimeout, Effects effects) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), tags, reservationTimeout, effects)));
+  public static void init(
+      ActorSystem<?> system, EventTags tags, Duration reservationTimeout, Effects effects) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags, reservationTimeout, effects)));
   }
 
-  public static Behavior<Command> create(String entityId, EventTags tags, Duration reservationTimeout,
-      Effects effects) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ContainerInstance(entityId, tags, reservationTimeout, ctx.getSelf(), timers, effects)));
+  public static Behavior<Command> create(
+      String entityId, EventTags tags, Duration reservationTimeout, Effects effects) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new ContainerInstance(
+                        entityId, tags, reservationTimeout, ctx.getSelf(), timers, effects)));
   }
 
   private final String entityId;
@@ -286,24 +401,41 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   private final ActorRef<Command> self;
   private final TimerScheduler<Command> timers;
   private final Effects effects;
+
   /**
-   * Phase changes (RUNNING, STOPPING, STOPPED) told but not written yet. The first queues a {@link WritePhases};
-   * those told before it is handled (above all those stashed while the instance writes) share its write, so the
-   * tasks of a launch reaching RUNNING together cost a few writes, not one each. Each is acknowledged once written.
+   * Phase changes (RUNNING, STOPPING, STOPPED) told but not written yet. The first queues a {@link
+   * WritePhases}; those told before it is handled (above all those stashed while the instance
+   * writes) share its write, so the tasks of a launch reaching RUNNING together cost a few writes,
+   * not one each. Each is acknowledged once written.
    */
   private final List<TrackTask> unwrittenPhases = new ArrayList<>();
-  /** The connected agent's session; not persisted: an agent re-announces it with every heartbeat. */
+
+  /**
+   * The connected agent's session; not persisted: an agent re-announces it with every heartbeat.
+   */
   private ActorRef<AgentMessages.Push> session;
-  /** Tasks told PENDING while their reservation is RESERVED in the journal: they exist, so they do not expire. */
+
+  /**
+   * Tasks told PENDING while their reservation is RESERVED in the journal: they exist, so they do
+   * not expire.
+   */
   private final Set<String> created = new java.util.HashSet<>();
 
-  /** Who learns of an instance's changes: the cluster's placement, which keeps a snapshot of its instances. */
+  /**
+   * Who learns of an instance's changes: the cluster's placement, which keeps a snapshot of its
+   * instances.
+   */
   public interface Effects {
     void changed(InstanceView view);
   }
 
-  private ContainerInstance(String entityId, EventTags tags, Duration reservationTimeout, ActorRef<Command> self,
-      TimerScheduler<Command> timers, Effects effects) {
+  private ContainerInstance(
+      String entityId,
+      EventTags tags,
+      Duration reservationTimeout,
+      ActorRef<Command> self,
+      TimerScheduler<Command> timers,
+      Effects effects) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     String[] parts = entityId.split("/", 3);
@@ -316,7 +448,10 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     this.effects = effects;
   }
 
-  /** The entity's state and event handler without an actor: history and the event stream replay with it. */
+  /**
+   * The entity's state and event handler without an actor: history and the event stream replay with
+   * it.
+   */
   public static ContainerInstance replica(String entityId) {
     return new ContainerInstance(entityId, null, null, null, null, null);
   }
@@ -327,31 +462,40 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   }
 
   /**
-   * Where a live instance runs is worth a line: its agent's tasks depend on it answering, and after a node is lost
-   * this says which node took it over.
+   * Where a live instance runs is worth a line: its agent's tasks depend on it answering, and after
+   * a node is lost this says which node took it over.
    */
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> {
-          if (state instanceof LiveInstance l) logHostedHere(l.view());
-        })
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              if (state instanceof LiveInstance l) logHostedHere(l.view());
+            })
         .build();
   }
 
   private void logHostedHere(InstanceView view) {
-    org.slf4j.LoggerFactory.getLogger(ContainerInstance.class).info(
-        "container instance {} started on this node (version {}, {} tasks)", entityId, view.version(),
-        view.reservations().size());
+    org.slf4j.LoggerFactory.getLogger(ContainerInstance.class)
+        .info(
+            "container instance {} started on this node (version {}, {} tasks)",
+            entityId,
+            view.version(),
+            view.reservations().size());
   }
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
-    builder.forStateType(NoInstance.class)
-        .onCommand(Register.class, (s, c) -> persist(new InstanceRegistered(c.registration(), c.at()))
-            .thenRun(next -> logHostedHere(viewOf(next)))
-            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+    builder
+        .forStateType(NoInstance.class)
+        .onCommand(
+            Register.class,
+            (s, c) ->
+                persist(new InstanceRegistered(c.registration(), c.at()))
+                    .thenRun(next -> logHostedHere(viewOf(next)))
+                    .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(Get.class, c -> missing(c.replyTo()))
         .onCommand(Deregister.class, c -> missing(c.replyTo()))
         .onCommand(ChangeStatus.class, c -> missing(c.replyTo()))
@@ -365,76 +509,127 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(DeliverToAgent.class, c -> Effect().noReply())
         .onCommand(ExpireReservations.class, c -> Effect().noReply())
         .onCommand(WritePhases.class, c -> ackUnwrittenPhases());
-    builder.forStateType(InactiveInstance.class)
-        // An agent that registers again with the same id after deregistration starts a fresh registration.
-        .onCommand(Register.class, (s, c) -> persist(new InstanceRegistered(c.registration(), c.at()))
-            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+    builder
+        .forStateType(InactiveInstance.class)
+        // An agent that registers again with the same id after deregistration starts a fresh
+        // registration.
+        .onCommand(
+            Register.class,
+            (s, c) ->
+                persist(new InstanceRegistered(c.registration(), c.at()))
+                    .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
-        .onCommand(Deregister.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(
+            Deregister.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(ChangeStatus.class, c -> inactive(c.replyTo()))
         .onCommand(PutAttributes.class, c -> inactive(c.replyTo()))
         .onCommand(DeleteAttributes.class, c -> inactive(c.replyTo()))
-        .onCommand(Reserve.class, c -> Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER,
-            "The container instance is INACTIVE.")))
-        .onCommand(ReserveAll.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(
-            new ReservationsOutcome(List.of(), c.tasks().stream().map(t -> new Refusal(t.taskId(),
-                ErrorType.INVALID_PARAMETER, "The container instance is INACTIVE.")).toList(), s.view()))))
+        .onCommand(
+            Reserve.class,
+            c ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        Rejection.reply(
+                            ErrorType.INVALID_PARAMETER, "The container instance is INACTIVE.")))
+        .onCommand(
+            ReserveAll.class,
+            (s, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        StatusReply.success(
+                            new ReservationsOutcome(
+                                List.of(),
+                                c.tasks().stream()
+                                    .map(
+                                        t ->
+                                            new Refusal(
+                                                t.taskId(),
+                                                ErrorType.INVALID_PARAMETER,
+                                                "The container instance is INACTIVE."))
+                                    .toList(),
+                                s.view()))))
         .onCommand(TrackTask.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(Release.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()))
-        .onCommand(ChangeAgentConnection.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(
+            ChangeAgentConnection.class,
+            (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(DeliverToAgent.class, c -> Effect().noReply())
         .onCommand(ExpireReservations.class, c -> Effect().noReply())
         .onCommand(WritePhases.class, c -> ackUnwrittenPhases());
-    builder.forStateType(LiveInstance.class)
+    builder
+        .forStateType(LiveInstance.class)
         .onCommand(Register.class, (s, c) -> reregister(s, c))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Deregister.class, (s, c) -> deregister(s, c))
-        .onCommand(ChangeStatus.class, (s, c) -> s.view().status() == c.status()
-            ? Effect().reply(c.replyTo(), StatusReply.success(s.view()))
-            : persist(new InstanceStatusChanged(c.status(), c.at()))
-                .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
-        .onCommand(PutAttributes.class, (s, c) -> persist(new AttributesPut(c.attributes()))
-            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
-        .onCommand(DeleteAttributes.class, (s, c) -> persist(new AttributesDeleted(c.names()))
-            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(
+            ChangeStatus.class,
+            (s, c) ->
+                s.view().status() == c.status()
+                    ? Effect().reply(c.replyTo(), StatusReply.success(s.view()))
+                    : persist(new InstanceStatusChanged(c.status(), c.at()))
+                        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(
+            PutAttributes.class,
+            (s, c) ->
+                persist(new AttributesPut(c.attributes()))
+                    .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(
+            DeleteAttributes.class,
+            (s, c) ->
+                persist(new AttributesDeleted(c.names()))
+                    .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(Reserve.class, (s, c) -> reserve(s, c))
         .onCommand(ReserveAll.class, (s, c) -> reserveAll(s, c))
         .onCommand(TrackTask.class, (s, c) -> trackTask(s, c))
         .onCommand(WritePhases.class, (s, c) -> writePhases(s))
-        .onCommand(Release.class, (s, c) -> {
-          if (!s.view().reservations().containsKey(c.taskId())) return Effect().reply(c.replyTo(), StatusReply.ack());
-          created.remove(c.taskId());
-          return persist(new ResourcesReleased(c.taskId(), "released", c.at()))
-              .thenReply(c.replyTo(), next -> StatusReply.ack());
-        })
+        .onCommand(
+            Release.class,
+            (s, c) -> {
+              if (!s.view().reservations().containsKey(c.taskId()))
+                return Effect().reply(c.replyTo(), StatusReply.ack());
+              created.remove(c.taskId());
+              return persist(new ResourcesReleased(c.taskId(), "released", c.at()))
+                  .thenReply(c.replyTo(), next -> StatusReply.ack());
+            })
         .onCommand(ChangeAgentConnection.class, (s, c) -> changeConnection(s, c))
-        .onCommand(DeliverToAgent.class, (s, c) -> {
-          if (session != null) session.tell(new AgentMessages.Push(c.message()));
-          return Effect().noReply();
-        })
+        .onCommand(
+            DeliverToAgent.class,
+            (s, c) -> {
+              if (session != null) session.tell(new AgentMessages.Push(c.message()));
+              return Effect().noReply();
+            })
         .onCommand(ExpireReservations.class, (s, c) -> expire(s));
     return builder.build();
   }
 
   private ReplyEffect<Event, State> reregister(LiveInstance s, Register c) {
-    // The agent registers again after a restart: resources and attributes may have changed; reservations stay.
+    // The agent registers again after a restart: resources and attributes may have changed;
+    // reservations stay.
     return persist(new InstanceRegistered(c.registration(), c.at()))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
   private ReplyEffect<Event, State> deregister(LiveInstance s, Deregister c) {
     if (!c.force() && !s.view().reservations().isEmpty()) {
-      return Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER,
-          "The container instance has " + s.view().reservations().size()
-              + " tasks; stop them first or deregister with force."));
+      return Effect()
+          .reply(
+              c.replyTo(),
+              Rejection.reply(
+                  ErrorType.INVALID_PARAMETER,
+                  "The container instance has "
+                      + s.view().reservations().size()
+                      + " tasks; stop them first or deregister with force."));
     }
     return persist(new InstanceDeregistered(c.at()))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
   private ReplyEffect<Event, State> reserve(LiveInstance s, Reserve c) {
-    ReservationBatch batch = ReservationBatch.judge(s.view(),
-        List.of(new TaskReservation(c.taskId(), c.demand(), c.summary())), c.at());
+    ReservationBatch batch =
+        ReservationBatch.judge(
+            s.view(), List.of(new TaskReservation(c.taskId(), c.demand(), c.summary())), c.at());
     if (!batch.refused().isEmpty()) {
       Refusal refusal = batch.refused().get(0);
       return Effect().reply(c.replyTo(), Rejection.reply(refusal.errorType(), refusal.reason()));
@@ -442,17 +637,25 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     if (batch.events().isEmpty()) {
       return Effect().reply(c.replyTo(), StatusReply.success(s.view())); // a retried reservation
     }
-    return persistReservations(batch).thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+    return persistReservations(batch)
+        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
   private ReplyEffect<Event, State> reserveAll(LiveInstance s, ReserveAll c) {
     ReservationBatch batch = ReservationBatch.judge(s.view(), c.tasks(), c.at());
     if (batch.events().isEmpty()) {
-      return Effect().reply(c.replyTo(),
-          StatusReply.success(new ReservationsOutcome(batch.reserved(), batch.refused(), s.view())));
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.success(
+                  new ReservationsOutcome(batch.reserved(), batch.refused(), s.view())));
     }
-    return persistReservations(batch).thenReply(c.replyTo(), next -> StatusReply.success(
-        new ReservationsOutcome(batch.reserved(), batch.refused(), viewOf(next))));
+    return persistReservations(batch)
+        .thenReply(
+            c.replyTo(),
+            next ->
+                StatusReply.success(
+                    new ReservationsOutcome(batch.reserved(), batch.refused(), viewOf(next))));
   }
 
   /** The batch's new reservations in one write, each with its own expiry timer. */
@@ -465,9 +668,9 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   }
 
   /**
-   * What a batch of reservations comes to on a live instance, task by task in order: already held (a retry) counts
-   * as reserved; an instance that is not ACTIVE takes no new task; a new task must fit in what the instance and the
-   * earlier tasks of the batch left.
+   * What a batch of reservations comes to on a live instance, task by task in order: already held
+   * (a retry) counts as reserved; an instance that is not ACTIVE takes no new task; a new task must
+   * fit in what the instance and the earlier tasks of the batch left.
    */
   record ReservationBatch(List<Event> events, List<String> reserved, List<Refusal> refused) {
 
@@ -483,8 +686,11 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
           continue;
         }
         if (view.status() != Status.ACTIVE) {
-          refused.add(new Refusal(task.taskId(), ErrorType.INVALID_PARAMETER,
-              "The container instance is " + view.status() + " and takes no new tasks."));
+          refused.add(
+              new Refusal(
+                  task.taskId(),
+                  ErrorType.INVALID_PARAMETER,
+                  "The container instance is " + view.status() + " and takes no new tasks."));
           continue;
         }
         String shortfall = shortfall(remaining, task.demand());
@@ -504,13 +710,17 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   private ReplyEffect<Event, State> trackTask(LiveInstance s, TrackTask c) {
     Reservation r = s.view().reservations().get(c.taskId());
     if (r == null || r.phase() == c.phase() || r.phase().compareTo(c.phase()) > 0) {
-      return Effect().reply(c.replyTo(), StatusReply.ack()); // unknown, repeated or stale: status only moves forward
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.ack()); // unknown, repeated or stale: status only moves forward
     }
     if (c.phase() == TaskPhase.PENDING) {
       created.add(c.taskId()); // not persisted (see TrackTask)
       return Effect().reply(c.replyTo(), StatusReply.ack());
     }
-    // The task exists: until its phase is written, an expiry must not take the reservation for a dangling one.
+    // The task exists: until its phase is written, an expiry must not take the reservation for a
+    // dangling one.
     created.add(c.taskId());
     if (unwrittenPhases.isEmpty()) self.tell(new WritePhases());
     unwrittenPhases.add(c);
@@ -530,26 +740,33 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     for (TrackTask c : unwrittenPhases) {
       Reservation r = s.view().reservations().get(c.taskId());
       TaskPhase current = phases.getOrDefault(c.taskId(), r == null ? null : r.phase());
-      if (current == null || current.compareTo(c.phase()) >= 0) continue; // released or overtaken meanwhile
-      events.add(c.phase() == TaskPhase.STOPPED ? new ResourcesReleased(c.taskId(), TASK_STOPPED, c.at())
-          : new TaskPhaseTracked(c.taskId(), c.phase(), c.at()));
+      if (current == null || current.compareTo(c.phase()) >= 0)
+        continue; // released or overtaken meanwhile
+      events.add(
+          c.phase() == TaskPhase.STOPPED
+              ? new ResourcesReleased(c.taskId(), TASK_STOPPED, c.at())
+              : new TaskPhaseTracked(c.taskId(), c.phase(), c.at()));
       phases.put(c.taskId(), c.phase());
       created.remove(c.taskId()); // written from now on: the journal says more than RESERVED
     }
-    List<ActorRef<StatusReply<Done>>> toAck = unwrittenPhases.stream().map(TrackTask::replyTo).toList();
+    List<ActorRef<StatusReply<Done>>> toAck =
+        unwrittenPhases.stream().map(TrackTask::replyTo).toList();
     unwrittenPhases.clear();
     if (events.isEmpty()) {
       toAck.forEach(a -> a.tell(StatusReply.ack()));
       return Effect().noReply();
     }
-    return persist(events).thenRun(next -> toAck.forEach(a -> a.tell(StatusReply.ack()))).thenNoReply();
+    return persist(events)
+        .thenRun(next -> toAck.forEach(a -> a.tell(StatusReply.ack())))
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, State> changeConnection(LiveInstance s, ChangeAgentConnection c) {
     if (c.connected()) {
       session = c.session();
     } else if (c.session() != null && !c.session().equals(session)) {
-      return Effect().reply(c.replyTo(), StatusReply.success(s.view())); // an old session's late close
+      return Effect()
+          .reply(c.replyTo(), StatusReply.success(s.view())); // an old session's late close
     } else {
       session = null;
     }
@@ -557,7 +774,8 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
         && (c.versionInfo() == null || c.versionInfo().equals(s.view().versionInfo()))) {
       return Effect().reply(c.replyTo(), StatusReply.success(s.view()));
     }
-    Event event = c.connected() ? new AgentConnected(c.versionInfo(), c.at()) : new AgentDisconnected(c.at());
+    Event event =
+        c.connected() ? new AgentConnected(c.versionInfo(), c.at()) : new AgentDisconnected(c.at());
     return persist(event).thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
@@ -566,9 +784,11 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
     List<Event> expired = new ArrayList<>();
     for (Reservation r : s.view().reservations().values()) {
       if (r.phase() == TaskPhase.RESERVED && !r.since().isAfter(deadline)) {
-        expired.add(created.remove(r.taskId())
-            ? new TaskPhaseTracked(r.taskId(), TaskPhase.PENDING, Instant.now()) // it exists: keep it, durably
-            : new ResourcesReleased(r.taskId(), "reservation timed out", Instant.now()));
+        expired.add(
+            created.remove(r.taskId())
+                ? new TaskPhaseTracked(
+                    r.taskId(), TaskPhase.PENDING, Instant.now()) // it exists: keep it, durably
+                : new ResourcesReleased(r.taskId(), "reservation timed out", Instant.now()));
       }
     }
     return expired.isEmpty() ? Effect().noReply() : persist(expired).thenNoReply();
@@ -584,13 +804,19 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   }
 
   private <T> ReplyEffect<Event, State> missing(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply(ErrorType.INVALID_PARAMETER,
-        "The referenced container instance was not found."));
+    return Effect()
+        .reply(
+            replyTo,
+            Rejection.reply(
+                ErrorType.INVALID_PARAMETER, "The referenced container instance was not found."));
   }
 
   private <T> ReplyEffect<Event, State> inactive(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply(ErrorType.INVALID_PARAMETER,
-        "The container instance is INACTIVE (deregistered)."));
+    return Effect()
+        .reply(
+            replyTo,
+            Rejection.reply(
+                ErrorType.INVALID_PARAMETER, "The container instance is INACTIVE (deregistered)."));
   }
 
   private static InstanceView viewOf(State state) {
@@ -607,78 +833,212 @@ public final class ContainerInstance extends EventSourcedBehaviorWithEnforcedRep
   @Override
   public EventHandler<State, Event> eventHandler() {
     var builder = newEventHandlerBuilder();
-    builder.forStateType(NoInstance.class)
-        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, Status.ACTIVE, new TreeMap<>(), List.of(), 0,
-            Map.of(), e.at(), null));
-    builder.forStateType(InactiveInstance.class)
-        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, Status.ACTIVE, new TreeMap<>(),
-            s.view().recentlyStopped(), s.view().version(), Map.of(), e.at(), null));
-    builder.forStateType(LiveInstance.class)
-        // An agent's new session registers again: a DRAINING instance stays DRAINING, attributes put through the
-        // API stay (the agent's own ones are refreshed), and registeredAt is the first registration's.
-        .onEvent(InstanceRegistered.class, (s, e) -> registered(e, s.view().status(), s.view().reservations(),
-            s.view().recentlyStopped(), s.view().version(), s.view().attributes(), s.view().registeredAt(),
-            s.view().agentConnected() ? e.at() : s.view().disconnectedSince()))
-        .onEvent(InstanceStatusChanged.class, (s, e) -> live(s.view().with(e.status(), s.view().agentConnected(),
-            s.view().versionInfo(), s.view().attributes(), s.view().reservations())))
-        .onEvent(InstanceDeregistered.class, (s, e) -> new InactiveInstance(s.view().with(Status.INACTIVE, false,
-            s.view().versionInfo(), s.view().attributes(), new TreeMap<>())))
-        .onEvent(AttributesPut.class, (s, e) -> {
-          SortedMap<String, Attribute> attrs = new TreeMap<>(s.view().attributes());
-          e.attributes().forEach(a -> attrs.put(a.name(), a));
-          return live(s.view().with(s.view().status(), s.view().agentConnected(), s.view().versionInfo(), attrs,
-              s.view().reservations()));
-        })
-        .onEvent(AttributesDeleted.class, (s, e) -> {
-          SortedMap<String, Attribute> attrs = new TreeMap<>(s.view().attributes());
-          e.names().forEach(attrs::remove);
-          return live(s.view().with(s.view().status(), s.view().agentConnected(), s.view().versionInfo(), attrs,
-              s.view().reservations()));
-        })
-        .onEvent(ResourcesReserved.class, (s, e) -> withReservations(s, r ->
-            r.put(e.taskId(), new Reservation(e.taskId(), e.demand(), e.summary(), TaskPhase.RESERVED, e.at()))))
-        .onEvent(TaskPhaseTracked.class, (s, e) -> withReservations(s, r -> {
-          Reservation old = r.get(e.taskId());
-          if (old != null) r.put(e.taskId(), new Reservation(e.taskId(), old.demand(), old.summary(), e.phase(), e.at()));
-        }))
-        .onEvent(ResourcesReleased.class, (s, e) -> {
-          Reservation released = s.view().reservations().get(e.taskId());
-          LiveInstance next = (LiveInstance) withReservations(s, r -> r.remove(e.taskId()));
-          // A task that stopped before RUNNING may still be RESERVED here (PENDING is not persisted): the reason says
-          // whether the task existed.
-          return released == null || released.phase() == TaskPhase.RESERVED && !TASK_STOPPED.equals(e.reason()) ? next
-              : new LiveInstance(next.view().withStopped(new Reservation(released.taskId(), released.demand(),
-                  released.summary(), TaskPhase.STOPPED, e.at())));
-        })
-        .onEvent(AgentConnected.class, (s, e) -> live(s.view().with(s.view().status(), true,
-            e.versionInfo() != null ? e.versionInfo() : s.view().versionInfo(), s.view().attributes(),
-            s.view().reservations()).withDisconnectedSince(null)))
-        .onEvent(AgentDisconnected.class, (s, e) -> live(s.view().with(s.view().status(), false,
-            s.view().versionInfo(), s.view().attributes(), s.view().reservations())
-            .withDisconnectedSince(s.view().disconnectedSince() != null ? s.view().disconnectedSince() : e.at())));
+    builder
+        .forStateType(NoInstance.class)
+        .onEvent(
+            InstanceRegistered.class,
+            (s, e) ->
+                registered(
+                    e, Status.ACTIVE, new TreeMap<>(), List.of(), 0, Map.of(), e.at(), null));
+    builder
+        .forStateType(InactiveInstance.class)
+        .onEvent(
+            InstanceRegistered.class,
+            (s, e) ->
+                registered(
+                    e,
+                    Status.ACTIVE,
+                    new TreeMap<>(),
+                    s.view().recentlyStopped(),
+                    s.view().version(),
+                    Map.of(),
+                    e.at(),
+                    null));
+    builder
+        .forStateType(LiveInstance.class)
+        // An agent's new session registers again: a DRAINING instance stays DRAINING, attributes
+        // put through the
+        // API stay (the agent's own ones are refreshed), and registeredAt is the first
+        // registration's.
+        .onEvent(
+            InstanceRegistered.class,
+            (s, e) ->
+                registered(
+                    e,
+                    s.view().status(),
+                    s.view().reservations(),
+                    s.view().recentlyStopped(),
+                    s.view().version(),
+                    s.view().attributes(),
+                    s.view().registeredAt(),
+                    s.view().agentConnected() ? e.at() : s.view().disconnectedSince()))
+        .onEvent(
+            InstanceStatusChanged.class,
+            (s, e) ->
+                live(
+                    s.view()
+                        .with(
+                            e.status(),
+                            s.view().agentConnected(),
+                            s.view().versionInfo(),
+                            s.view().attributes(),
+                            s.view().reservations())))
+        .onEvent(
+            InstanceDeregistered.class,
+            (s, e) ->
+                new InactiveInstance(
+                    s.view()
+                        .with(
+                            Status.INACTIVE,
+                            false,
+                            s.view().versionInfo(),
+                            s.view().attributes(),
+                            new TreeMap<>())))
+        .onEvent(
+            AttributesPut.class,
+            (s, e) -> {
+              SortedMap<String, Attribute> attrs = new TreeMap<>(s.view().attributes());
+              e.attributes().forEach(a -> attrs.put(a.name(), a));
+              return live(
+                  s.view()
+                      .with(
+                          s.view().status(),
+                          s.view().agentConnected(),
+                          s.view().versionInfo(),
+                          attrs,
+                          s.view().reservations()));
+            })
+        .onEvent(
+            AttributesDeleted.class,
+            (s, e) -> {
+              SortedMap<String, Attribute> attrs = new TreeMap<>(s.view().attributes());
+              e.names().forEach(attrs::remove);
+              return live(
+                  s.view()
+                      .with(
+                          s.view().status(),
+                          s.view().agentConnected(),
+                          s.view().versionInfo(),
+                          attrs,
+                          s.view().reservations()));
+            })
+        .onEvent(
+            ResourcesReserved.class,
+            (s, e) ->
+                withReservations(
+                    s,
+                    r ->
+                        r.put(
+                            e.taskId(),
+                            new Reservation(
+                                e.taskId(), e.demand(), e.summary(), TaskPhase.RESERVED, e.at()))))
+        .onEvent(
+            TaskPhaseTracked.class,
+            (s, e) ->
+                withReservations(
+                    s,
+                    r -> {
+                      Reservation old = r.get(e.taskId());
+                      if (old != null)
+                        r.put(
+                            e.taskId(),
+                            new Reservation(
+                                e.taskId(), old.demand(), old.summary(), e.phase(), e.at()));
+                    }))
+        .onEvent(
+            ResourcesReleased.class,
+            (s, e) -> {
+              Reservation released = s.view().reservations().get(e.taskId());
+              LiveInstance next = (LiveInstance) withReservations(s, r -> r.remove(e.taskId()));
+              // A task that stopped before RUNNING may still be RESERVED here (PENDING is not
+              // persisted): the reason says
+              // whether the task existed.
+              return released == null
+                      || released.phase() == TaskPhase.RESERVED && !TASK_STOPPED.equals(e.reason())
+                  ? next
+                  : new LiveInstance(
+                      next.view()
+                          .withStopped(
+                              new Reservation(
+                                  released.taskId(),
+                                  released.demand(),
+                                  released.summary(),
+                                  TaskPhase.STOPPED,
+                                  e.at())));
+            })
+        .onEvent(
+            AgentConnected.class,
+            (s, e) ->
+                live(
+                    s.view()
+                        .with(
+                            s.view().status(),
+                            true,
+                            e.versionInfo() != null ? e.versionInfo() : s.view().versionInfo(),
+                            s.view().attributes(),
+                            s.view().reservations())
+                        .withDisconnectedSince(null)))
+        .onEvent(
+            AgentDisconnected.class,
+            (s, e) ->
+                live(
+                    s.view()
+                        .with(
+                            s.view().status(),
+                            false,
+                            s.view().versionInfo(),
+                            s.view().attributes(),
+                            s.view().reservations())
+                        .withDisconnectedSince(
+                            s.view().disconnectedSince() != null
+                                ? s.view().disconnectedSince()
+                                : e.at())));
     return builder.build();
   }
 
-  private State registered(InstanceRegistered e, Status status, SortedMap<String, Reservation> reservations,
-      List<Reservation> recentlyStopped, long version, Map<String, Attribute> previousAttributes,
-      Instant registeredAt, Instant disconnectedSince) {
+  private State registered(
+      InstanceRegistered e,
+      Status status,
+      SortedMap<String, Reservation> reservations,
+      List<Reservation> recentlyStopped,
+      long version,
+      Map<String, Attribute> previousAttributes,
+      Instant registeredAt,
+      Instant disconnectedSince) {
     SortedMap<String, Attribute> attrs = new TreeMap<>(previousAttributes);
     e.registration().attributes().forEach(a -> attrs.put(a.name(), a));
-    return new LiveInstance(new InstanceView(accountId, clusterName, e.registration(), status, false,
-        e.registration().versionInfo(), registeredAt, Collections.unmodifiableSortedMap(attrs),
-        Collections.unmodifiableSortedMap(new TreeMap<>(reservations)), recentlyStopped, version + 1,
-        disconnectedSince));
+    return new LiveInstance(
+        new InstanceView(
+            accountId,
+            clusterName,
+            e.registration(),
+            status,
+            false,
+            e.registration().versionInfo(),
+            registeredAt,
+            Collections.unmodifiableSortedMap(attrs),
+            Collections.unmodifiableSortedMap(new TreeMap<>(reservations)),
+            recentlyStopped,
+            version + 1,
+            disconnectedSince));
   }
 
   private static State live(InstanceView view) {
     return new LiveInstance(view);
   }
 
-  private static State withReservations(LiveInstance s, java.util.function.Consumer<Map<String, Reservation>> change) {
+  private static State withReservations(
+      LiveInstance s, java.util.function.Consumer<Map<String, Reservation>> change) {
     SortedMap<String, Reservation> next = new TreeMap<>(s.view().reservations());
     change.accept(next);
-    return new LiveInstance(s.view().with(s.view().status(), s.view().agentConnected(), s.view().versionInfo(),
-        s.view().attributes(), next));
+    return new LiveInstance(
+        s.view()
+            .with(
+                s.view().status(),
+                s.view().agentConnected(),
+                s.view().versionInfo(),
+                s.view().attributes(),
+                next));
   }
 
   @Override

@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * The checked-in CQL schema ({@code persistence/cql/*.cql}) and how it is applied. The application
- * applies it itself instead of letting pekko-persistence-cassandra auto-create keyspaces and tables,
- * which that plugin's documentation reserves for development.
+ * applies it itself instead of letting pekko-persistence-cassandra auto-create keyspaces and
+ * tables, which that plugin's documentation reserves for development.
  */
 public final class CassandraSchema {
 
@@ -29,28 +29,41 @@ public final class CassandraSchema {
   public static final String SNAPSHOT_KEYSPACE = "harbormaster_snapshot";
 
   /** Every table the schema creates, by keyspace; {@link #isApplied} checks for exactly these. */
-  public static final Map<String, Set<String>> TABLES = Map.of(
-      JOURNAL_KEYSPACE, Set.of(
-          // pekko-persistence-cassandra journal and events-by-tag
-          "messages", "tag_views", "tag_write_progress", "tag_scanning", "metadata",
-          "all_persistence_ids",
-          // pekko-projection-cassandra offset store
-          "offset_store", "projection_management",
-          // webhook rules and dead letters (io.harbormaster.events.hooks)
-          "hook_rules", "hook_dead_letters",
-          // per-account retention of finished resources' history (io.harbormaster.events.retention)
-          "event_retention",
-          // which Pekko cluster may write the journal, and its members (io.harbormaster.server.ClusterFormation)
-          "control_plane_lease", "control_plane_members",
-          // secrets the installation generated once, shared by its nodes (io.harbormaster.server.InstallationSecrets)
-          "installation_secrets"),
-      SNAPSHOT_KEYSPACE, Set.of("snapshots"));
+  public static final Map<String, Set<String>> TABLES =
+      Map.of(
+          JOURNAL_KEYSPACE,
+              Set.of(
+                  // pekko-persistence-cassandra journal and events-by-tag
+                  "messages",
+                  "tag_views",
+                  "tag_write_progress",
+                  "tag_scanning",
+                  "metadata",
+                  "all_persistence_ids",
+                  // pekko-projection-cassandra offset store
+                  "offset_store",
+                  "projection_management",
+                  // webhook rules and dead letters (io.harbormaster.events.hooks)
+                  "hook_rules",
+                  "hook_dead_letters",
+                  // per-account retention of finished resources' history
+                  // (io.harbormaster.events.retention)
+                  "event_retention",
+                  // which Pekko cluster may write the journal, and its members
+                  // (io.harbormaster.server.ClusterFormation)
+                  "control_plane_lease",
+                  "control_plane_members",
+                  // secrets the installation generated once, shared by its nodes
+                  // (io.harbormaster.server.InstallationSecrets)
+                  "installation_secrets"),
+          SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
   private CassandraSchema() {}
 
   /**
-   * Driver settings for a session that runs DDL: the driver's defaults plus two changes, and nothing
-   * from application.conf (its contact points and reconnect-on-init are for the application's session).
+   * Driver settings for a session that runs DDL: the driver's defaults plus two changes, and
+   * nothing from application.conf (its contact points and reconnect-on-init are for the
+   * application's session).
    */
   public static DriverConfigLoader schemaDriverConfig() {
     OptionsMap options = OptionsMap.driverDefaults();
@@ -69,12 +82,18 @@ public final class CassandraSchema {
     }
   }
 
-  /** Whether every table of {@link #TABLES} exists. Reads system_schema, not the driver's cached metadata. */
+  /**
+   * Whether every table of {@link #TABLES} exists. Reads system_schema, not the driver's cached
+   * metadata.
+   */
   public static boolean isApplied(CqlSession session) {
     for (Map.Entry<String, Set<String>> keyspace : TABLES.entrySet()) {
       Set<String> present = new HashSet<>();
-      for (Row row : session.execute(SimpleStatement.newInstance(
-          "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace.getKey()))) {
+      for (Row row :
+          session.execute(
+              SimpleStatement.newInstance(
+                  "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+                  keyspace.getKey()))) {
         present.add(row.getString("table_name"));
       }
       if (!present.containsAll(keyspace.getValue())) {
@@ -99,10 +118,8 @@ public final class CassandraSchema {
 
   static List<Path> cqlFiles(Path cqlDir) {
     try (Stream<Path> files = Files.list(cqlDir)) {
-      List<Path> cql = files
-          .filter(f -> f.getFileName().toString().endsWith(".cql"))
-          .sorted()
-          .toList();
+      List<Path> cql =
+          files.filter(f -> f.getFileName().toString().endsWith(".cql")).sorted().toList();
       if (cql.isEmpty()) {
         throw new IllegalArgumentException("no *.cql files in " + cqlDir);
       }
@@ -113,8 +130,8 @@ public final class CassandraSchema {
   }
 
   /**
-   * Splits a CQL script into statements. Deliberately simple, matching how the files are written:
-   * a statement ends with ';' at the end of a line and comments are whole lines starting with "--".
+   * Splits a CQL script into statements. Deliberately simple, matching how the files are written: a
+   * statement ends with ';' at the end of a line and comments are whole lines starting with "--".
    * (A ';' inside a string literal at a line end would split wrongly; the schema has none.)
    */
   static List<String> parse(String script) {

@@ -8,19 +8,29 @@ import java.util.regex.Pattern;
 /**
  * How to run the embedded single-node Cassandra.
  *
- * @param host         the loopback address it listens on (listen, rpc and seed address)
- * @param nativePort   the CQL port clients connect to
- * @param storagePort  the inter-node port; a single node still binds it
- * @param dataDir      where everything of this node lives: data, commit log, logs, rendered yaml, pid file
- * @param heap         -Xms and -Xmx, in the JVM's syntax ("1G", "512M")
+ * @param host the loopback address it listens on (listen, rpc and seed address)
+ * @param nativePort the CQL port clients connect to
+ * @param storagePort the inter-node port; a single node still binds it
+ * @param dataDir where everything of this node lives: data, commit log, logs, rendered yaml, pid
+ *     file
+ * @param heap -Xms and -Xmx, in the JVM's syntax ("1G", "512M")
  * @param startTimeout how long {@link EmbeddedCassandra#start} waits for the CQL port
  */
 public record CassandraSettings(
-    String host, int nativePort, int storagePort, Path dataDir, String heap, Duration startTimeout) {
+    String host,
+    int nativePort,
+    int storagePort,
+    Path dataDir,
+    String heap,
+    Duration startTimeout) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
-  /** MACHINE.md: RSS ≈ 1.5–1.65 GB with this heap; less makes compaction and repair slow to a crawl. */
+
+  /**
+   * MACHINE.md: RSS ≈ 1.5–1.65 GB with this heap; less makes compaction and repair slow to a crawl.
+   */
   public static final String DEFAULT_HEAP = "1G";
+
   /** The CQL port answers 5–8 s after launch here; two minutes leaves room for a busy machine. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
 

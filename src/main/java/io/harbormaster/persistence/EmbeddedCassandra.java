@@ -26,54 +26,82 @@ import java.util.concurrent.TimeoutException;
  * A real single-node Cassandra 5.0 running as a child JVM: Harbormaster's embedded database and the
  * integration tests' database.
  *
- * <p>It is a separate JVM, never a library call in ours: cassandra-all's Jackson, agrona, metrics and
- * lz4 clash with Pekko's, and the daemon installs a JVM-wide security manager and calls System.exit.
- * Its classpath comes from {@code persistence/cassandra-server/pom.xml}.
+ * <p>It is a separate JVM, never a library call in ours: cassandra-all's Jackson, agrona, metrics
+ * and lz4 clash with Pekko's, and the daemon installs a JVM-wide security manager and calls
+ * System.exit. Its classpath comes from {@code persistence/cassandra-server/pom.xml}.
  *
- * <p>Nothing is registered globally: whoever starts it decides whether a shutdown hook stops it.
- * A node left running by a crashed run is found through {@code <dataDir>/cassandra.pid} and stopped
+ * <p>Nothing is registered globally: whoever starts it decides whether a shutdown hook stops it. A
+ * node left running by a crashed run is found through {@code <dataDir>/cassandra.pid} and stopped
  * by the next {@link #start} on the same data directory.
  */
 public final class EmbeddedCassandra implements AutoCloseable {
 
   private static final String MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon";
+
   /** SimpleSnitch puts the node in this datacenter; the driver needs it named. */
   public static final String LOCAL_DATACENTER = "datacenter1";
+
   /** The first JVM argument, so the pid file can be checked against the process it names. */
   private static final String DATA_DIR_MARKER = "-Dharbormaster.cassandra.dataDir=";
+
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
   /**
-   * The module flags of Cassandra 5.0's conf/jvm17-server.options ("JPMS" section): Cassandra reaches
-   * into JDK internals (Unsafe, direct buffers, file channels, JMX) and fails on Java 17 without them.
+   * The module flags of Cassandra 5.0's conf/jvm17-server.options ("JPMS" section): Cassandra
+   * reaches into JDK internals (Unsafe, direct buffers, file channels, JMX) and fails on Java 17
+   * without them.
    */
-  private static final List<String> JDK17_MODULE_FLAGS = List.of(
-      "-Djdk.attach.allowAttachSelf=true",
-      "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-      "--add-exports", "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
-      "--add-exports", "java.rmi/sun.rmi.registry=ALL-UNNAMED",
-      "--add-exports", "java.rmi/sun.rmi.server=ALL-UNNAMED",
-      "--add-exports", "java.sql/java.sql=ALL-UNNAMED",
-      "--add-exports", "java.base/java.lang.ref=ALL-UNNAMED",
-      "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED",
-      "--add-exports", "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-      "--add-exports", "jdk.attach/sun.tools.attach=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang.module=ALL-UNNAMED",
-      "--add-opens", "java.base/jdk.internal.loader=ALL-UNNAMED",
-      "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens", "java.base/jdk.internal.reflect=ALL-UNNAMED",
-      "--add-opens", "java.base/jdk.internal.math=ALL-UNNAMED",
-      "--add-opens", "java.base/jdk.internal.module=ALL-UNNAMED",
-      "--add-opens", "java.base/jdk.internal.util.jar=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens", "java.base/java.io=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens", "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/java.util=ALL-UNNAMED",
-      // Same file, "Netty Options": lets Netty allocate direct buffers through Unsafe.
-      "-Dio.netty.tryReflectionSetAccessible=true");
+  private static final List<String> JDK17_MODULE_FLAGS =
+      List.of(
+          "-Djdk.attach.allowAttachSelf=true",
+          "--add-exports",
+          "java.base/jdk.internal.misc=ALL-UNNAMED",
+          "--add-exports",
+          "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+          "--add-exports",
+          "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+          "--add-exports",
+          "java.rmi/sun.rmi.server=ALL-UNNAMED",
+          "--add-exports",
+          "java.sql/java.sql=ALL-UNNAMED",
+          "--add-exports",
+          "java.base/java.lang.ref=ALL-UNNAMED",
+          "--add-exports",
+          "jdk.unsupported/sun.misc=ALL-UNNAMED",
+          "--add-exports",
+          "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+          "--add-exports",
+          "jdk.attach/sun.tools.attach=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang.module=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.loader=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.reflect=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.math=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.module=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.io=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.util=ALL-UNNAMED",
+          // Same file, "Netty Options": lets Netty allocate direct buffers through Unsafe.
+          "-Dio.netty.tryReflectionSetAccessible=true");
 
   private final CassandraSettings settings;
   private final Process process;
@@ -86,10 +114,11 @@ public final class EmbeddedCassandra implements AutoCloseable {
   /**
    * Starts a node and returns once it accepts CQL connections.
    *
-   * @param projectHome the checkout: holds mvnw, persistence/cassandra.yaml, persistence/logback-cassandra.xml
-   *     and persistence/cassandra-server/pom.xml; the classpath is cached in its target/ folder
-   * @throws IOException if the node exits during start-up or does not answer within the start timeout
-   *     (the message ends with the tail of its log)
+   * @param projectHome the checkout: holds mvnw, persistence/cassandra.yaml,
+   *     persistence/logback-cassandra.xml and persistence/cassandra-server/pom.xml; the classpath
+   *     is cached in its target/ folder
+   * @throws IOException if the node exits during start-up or does not answer within the start
+   *     timeout (the message ends with the tail of its log)
    */
   public static EmbeddedCassandra start(Path projectHome, CassandraSettings settings)
       throws IOException, InterruptedException {
@@ -114,7 +143,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
     command.add("-Dcassandra.storagedir=" + dataDir);
     command.add("-Dcassandra.logdir=" + dataDir.resolve("logs"));
     command.add("-Dlogback.configurationFile=" + home.resolve("persistence/logback-cassandra.xml"));
-    // A lone node has nobody to gossip with; waiting for gossip to settle only adds seconds to start-up.
+    // A lone node has nobody to gossip with; waiting for gossip to settle only adds seconds to
+    // start-up.
     command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
     // Nor anybody to announce its shutdown to: the default waits 2 s after announcing.
     command.add("-Dcassandra.shutdown_announce_in_ms=0");
@@ -123,12 +153,13 @@ public final class EmbeddedCassandra implements AutoCloseable {
     command.add(MAIN_CLASS);
 
     Path out = dataDir.resolve("cassandra.out");
-    Process process = new ProcessBuilder(command)
-        .directory(dataDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(out.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .start();
+    Process process =
+        new ProcessBuilder(command)
+            .directory(dataDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     Files.writeString(pidFile(dataDir), Long.toString(process.pid()));
 
     EmbeddedCassandra cassandra = new EmbeddedCassandra(settings, process);
@@ -157,7 +188,10 @@ public final class EmbeddedCassandra implements AutoCloseable {
     return settings;
   }
 
-  /** A new session to this node with {@link CassandraSchema#schemaDriverConfig()}; the caller closes it. */
+  /**
+   * A new session to this node with {@link CassandraSchema#schemaDriverConfig()}; the caller closes
+   * it.
+   */
   public CqlSession openSession() {
     return connect(contactPoint(), CassandraSchema.schemaDriverConfig());
   }
@@ -169,7 +203,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
     Path pidFile = pidFile(settings.dataDir());
     try {
       // Only our own: a later start on this data dir may have replaced it after stopping us.
-      if (Files.exists(pidFile) && parsePid(Files.readString(pidFile)).equals(Optional.of(process.pid()))) {
+      if (Files.exists(pidFile)
+          && parsePid(Files.readString(pidFile)).equals(Optional.of(process.pid()))) {
         Files.delete(pidFile);
       }
     } catch (IOException ignored) {
@@ -181,8 +216,11 @@ public final class EmbeddedCassandra implements AutoCloseable {
     long deadline = System.nanoTime() + settings.startTimeout().toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("Cassandra exited with code " + process.exitValue()
-            + " during start-up. " + logTail(settings.dataDir()));
+        throw new IOException(
+            "Cassandra exited with code "
+                + process.exitValue()
+                + " during start-up. "
+                + logTail(settings.dataDir()));
       }
       // A plain TCP connect first: creating a driver session per attempt is far more expensive.
       if (portOpen(contactPoint())) {
@@ -194,8 +232,13 @@ public final class EmbeddedCassandra implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new IOException("Cassandra did not accept CQL connections on " + contactPoint()
-        + " within " + settings.startTimeout() + ". " + logTail(settings.dataDir()));
+    throw new IOException(
+        "Cassandra did not accept CQL connections on "
+            + contactPoint()
+            + " within "
+            + settings.startTimeout()
+            + ". "
+            + logTail(settings.dataDir()));
   }
 
   static CqlSession connect(InetSocketAddress contactPoint, DriverConfigLoader config) {
@@ -207,8 +250,9 @@ public final class EmbeddedCassandra implements AutoCloseable {
   }
 
   /**
-   * The readiness probe only needs a connection: no schema or token metadata to load. Built from the
-   * driver's defaults alone: application.conf may name other contact points or retry forever on init.
+   * The readiness probe only needs a connection: no schema or token metadata to load. Built from
+   * the driver's defaults alone: application.conf may name other contact points or retry forever on
+   * init.
    */
   private static DriverConfigLoader probeConfig() {
     OptionsMap options = OptionsMap.driverDefaults();
@@ -226,20 +270,30 @@ public final class EmbeddedCassandra implements AutoCloseable {
     }
   }
 
-  /** Replaces the ${...} placeholders of the template and writes {@code <dataDir>/cassandra.yaml}. */
+  /**
+   * Replaces the ${...} placeholders of the template and writes {@code <dataDir>/cassandra.yaml}.
+   */
   static Path renderConfig(Path template, CassandraSettings settings) throws IOException {
     String yaml = Files.readString(template);
-    for (Map.Entry<String, String> value : Map.of(
-        "host", settings.host(),
-        "native_port", Integer.toString(settings.nativePort()),
-        "storage_port", Integer.toString(settings.storagePort()),
-        "data_dir", settings.dataDir().toString()).entrySet()) {
+    for (Map.Entry<String, String> value :
+        Map.of(
+                "host", settings.host(),
+                "native_port", Integer.toString(settings.nativePort()),
+                "storage_port", Integer.toString(settings.storagePort()),
+                "data_dir", settings.dataDir().toString())
+            .entrySet()) {
       yaml = yaml.replace("${" + value.getKey() + "}", value.getValue());
     }
     int unfilled = yaml.indexOf("${");
     if (unfilled >= 0) {
-      throw new IllegalStateException("unknown placeholder in " + template + ": "
-          + yaml.substring(unfilled, Math.min(yaml.length(), unfilled + 40)).lines().findFirst().orElse(""));
+      throw new IllegalStateException(
+          "unknown placeholder in "
+              + template
+              + ": "
+              + yaml.substring(unfilled, Math.min(yaml.length(), unfilled + 40))
+                  .lines()
+                  .findFirst()
+                  .orElse(""));
     }
     Path rendered = settings.dataDir().resolve("cassandra.yaml");
     Files.writeString(rendered, yaml);
@@ -247,9 +301,9 @@ public final class EmbeddedCassandra implements AutoCloseable {
   }
 
   /**
-   * Stops the node running on this data directory, found through its pid file: for a shutdown that arrives while
-   * {@link #start} is still waiting for the node, before there is an instance to {@link #close}. Does nothing when
-   * no node runs there.
+   * Stops the node running on this data directory, found through its pid file: for a shutdown that
+   * arrives while {@link #start} is still waiting for the node, before there is an instance to
+   * {@link #close}. Does nothing when no node runs there.
    */
   public static void stopRunning(Path dataDir) throws IOException {
     stopLeftover(dataDir.toAbsolutePath().normalize());
@@ -262,11 +316,12 @@ public final class EmbeddedCassandra implements AutoCloseable {
       return;
     }
     String marker = DATA_DIR_MARKER + dataDir;
-    Optional<ProcessHandle> leftover = parsePid(Files.readString(pidFile))
-        .flatMap(ProcessHandle::of)
-        .filter(ProcessHandle::isAlive)
-        // The pid may have been reused by an unrelated process since; the marker tells.
-        .filter(p -> p.info().commandLine().map(line -> line.contains(marker)).orElse(false));
+    Optional<ProcessHandle> leftover =
+        parsePid(Files.readString(pidFile))
+            .flatMap(ProcessHandle::of)
+            .filter(ProcessHandle::isAlive)
+            // The pid may have been reused by an unrelated process since; the marker tells.
+            .filter(p -> p.info().commandLine().map(line -> line.contains(marker)).orElse(false));
     leftover.ifPresent(EmbeddedCassandra::stop);
     Files.deleteIfExists(pidFile);
   }
@@ -293,7 +348,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("waiting for Cassandra (pid " + process.pid() + ") to exit", e);
+      throw new IllegalStateException(
+          "waiting for Cassandra (pid " + process.pid() + ") to exit", e);
     }
   }
 
@@ -308,7 +364,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
       try {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         tail.append("Last lines of ").append(log).append(":\n");
-        lines.subList(Math.max(0, lines.size() - 30), lines.size())
+        lines
+            .subList(Math.max(0, lines.size() - 30), lines.size())
             .forEach(line -> tail.append("  ").append(line).append('\n'));
       } catch (IOException e) {
         tail.append("(no ").append(log).append(")\n");
@@ -317,12 +374,17 @@ public final class EmbeddedCassandra implements AutoCloseable {
     return tail.toString();
   }
 
-  /** Cassandra 5.0 runs on Java 11 and 17 only; from 18 on its security manager cannot be installed. */
+  /**
+   * Cassandra 5.0 runs on Java 11 and 17 only; from 18 on its security manager cannot be installed.
+   */
   private static void requireSupportedJava() {
     int feature = Runtime.version().feature();
     if (feature != 11 && feature != 17) {
-      throw new IllegalStateException("Cassandra 5.0 needs Java 11 or 17, but this JVM ("
-          + System.getProperty("java.home") + ") is Java " + feature);
+      throw new IllegalStateException(
+          "Cassandra 5.0 needs Java 11 or 17, but this JVM ("
+              + System.getProperty("java.home")
+              + ") is Java "
+              + feature);
     }
   }
 
@@ -338,27 +400,35 @@ public final class EmbeddedCassandra implements AutoCloseable {
       }
       Files.createDirectories(cached.getParent());
       // Written aside and moved into place: two test JVMs may resolve at the same time.
-      Path fresh = cached.resolveSibling("cassandra-classpath-" + ProcessHandle.current().pid() + ".txt");
+      Path fresh =
+          cached.resolveSibling("cassandra-classpath-" + ProcessHandle.current().pid() + ".txt");
       Path log = home.resolve("target/cassandra-classpath.log");
-      Process maven = new ProcessBuilder(
-          home.resolve("mvnw").toString(), "-q",
-          "-f", "persistence/cassandra-server/pom.xml",
-          "dependency:build-classpath",
-          "-Dmdep.outputFile=" + fresh)
-          .directory(home.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+      Process maven =
+          new ProcessBuilder(
+                  home.resolve("mvnw").toString(),
+                  "-q",
+                  "-f",
+                  "persistence/cassandra-server/pom.xml",
+                  "dependency:build-classpath",
+                  "-Dmdep.outputFile=" + fresh)
+              .directory(home.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       if (!maven.waitFor(10, TimeUnit.MINUTES)) {
         maven.destroyForcibly();
         throw new IOException("resolving Cassandra's classpath took over 10 minutes; see " + log);
       }
       if (maven.exitValue() != 0 || !usable(fresh)) {
         Files.deleteIfExists(fresh);
-        throw new IOException("resolving Cassandra's classpath failed (exit " + maven.exitValue()
-            + "):\n" + Files.readString(log));
+        throw new IOException(
+            "resolving Cassandra's classpath failed (exit "
+                + maven.exitValue()
+                + "):\n"
+                + Files.readString(log));
       }
-      Files.move(fresh, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          fresh, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return Files.readString(cached).strip();
     }
 

@@ -1,8 +1,8 @@
 package io.harbormaster.placement;
 
-import io.harbormaster.common.Entities;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.Entities;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.Demand;
@@ -45,14 +45,16 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * One per cluster (sharded, not persistent): keeps a fresh snapshot of the cluster's container instances from
- * their own change notifications, runs the pure scheduler on it and asks each chosen instance to reserve its share
- * of a Place in one batch (one journal write however many tasks land there). The
- * instance is the only writer of its resources; a refused reservation (someone else got there first) sends the
- * task to the next candidate. Reservations in flight count against their instance until its view shows them.
+ * One per cluster (sharded, not persistent): keeps a fresh snapshot of the cluster's container
+ * instances from their own change notifications, runs the pure scheduler on it and asks each chosen
+ * instance to reserve its share of a Place in one batch (one journal write however many tasks land
+ * there). The instance is the only writer of its resources; a refused reservation (someone else got
+ * there first) sends the task to the next candidate. Reservations in flight count against their
+ * instance until its view shows them.
  */
 public final class ClusterPlacement {
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "ClusterPlacement");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "ClusterPlacement");
   private static final int ATTEMPTS = 3;
   private static final Duration FIRST_RETRY = Duration.ofMillis(200);
   private static final Duration MAX_RETRY = Duration.ofSeconds(5);
@@ -60,16 +62,23 @@ public final class ClusterPlacement {
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * Place one task per id. Constraints and strategies travel as the user wrote them (this may cross nodes) and are
-   * parsed here; the API parsed them once already to report mistakes.
+   * Place one task per id. Constraints and strategies travel as the user wrote them (this may cross
+   * nodes) and are parsed here; the API parsed them once already to report mistakes.
    *
-   * @param answerBy when the asker stops waiting (its ask timeout), null for never. A Place that finishes later
-   *     gives its reservations back and does not answer: nobody creates its tasks, so they would only hold
-   *     resources until the reservation timeout. Not answering keeps it safe whatever the clocks say: an asker
-   *     without an Outcome creates nothing.
+   * @param answerBy when the asker stops waiting (its ask timeout), null for never. A Place that
+   *     finishes later gives its reservations back and does not answer: nobody creates its tasks,
+   *     so they would only hold resources until the reservation timeout. Not answering keeps it
+   *     safe whatever the clocks say: an asker without an Outcome creates nothing.
    */
-  public record Place(List<String> taskIds, Demand resources, TaskSummary summary, List<ConstraintSpec> constraints,
-      List<StrategySpec> strategies, Instant answerBy, ActorRef<Outcome> replyTo) implements Command {
+  public record Place(
+      List<String> taskIds,
+      Demand resources,
+      TaskSummary summary,
+      List<ConstraintSpec> constraints,
+      List<StrategySpec> strategies,
+      Instant answerBy,
+      ActorRef<Outcome> replyTo)
+      implements Command {
     public TaskDemand demand() {
       return TaskDemands.of(resources, summary.group(), constraints, strategies);
     }
@@ -82,7 +91,8 @@ public final class ClusterPlacement {
 
   public record Placed(String taskId, String instanceId) implements CborSerializable {}
 
-  public record Outcome(List<Placed> placed, List<PlacementFailure> failures, Optional<String> clusterError)
+  public record Outcome(
+      List<Placed> placed, List<PlacementFailure> failures, Optional<String> clusterError)
       implements CborSerializable {}
 
   /** What an instance entity reports after every change it persisted. */
@@ -100,24 +110,35 @@ public final class ClusterPlacement {
   private record RetryBootstrap(int attempt) implements Command {}
 
   /**
-   * An instance's answer to one batch of reservations: its outcome, or, when the ask failed as a whole (a timeout,
-   * an unknown instance), the reason every task of the batch is refused with.
+   * An instance's answer to one batch of reservations: its outcome, or, when the ask failed as a
+   * whole (a timeout, an unknown instance), the reason every task of the batch is refused with.
    */
-  private record ReservationsAnswered(long requestId, String instanceId, List<String> taskIds,
-      ReservationsOutcome outcome, String failure) implements Command {}
+  private record ReservationsAnswered(
+      long requestId,
+      String instanceId,
+      List<String> taskIds,
+      ReservationsOutcome outcome,
+      String failure)
+      implements Command {}
 
   public static String entityId(String accountId, String clusterName) {
     return accountId + "/" + clusterName;
   }
 
   public static void init(ActorSystem<?> system, Entities entities, String region, Clock clock) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), entities, region, clock)));
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), entities, region, clock)));
   }
 
-  public static Behavior<Command> create(String entityId, Entities entities, String region, Clock clock) {
-    return Behaviors.setup(ctx -> Behaviors.withStash(10_000,
-        stash -> new ClusterPlacement(ctx, entityId, entities, region, clock).bootstrapping(stash)));
+  public static Behavior<Command> create(
+      String entityId, Entities entities, String region, Clock clock) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withStash(
+                10_000,
+                stash ->
+                    new ClusterPlacement(ctx, entityId, entities, region, clock)
+                        .bootstrapping(stash)));
   }
 
   private final ActorContext<Command> ctx;
@@ -127,17 +148,24 @@ public final class ClusterPlacement {
   private final String region;
   private final Clock clock;
   private final Map<String, InstanceView> views = new HashMap<>();
+
   /** instanceId → reservations sent and not yet answered. */
   private final Map<String, Map<String, Reservation>> inFlight = new HashMap<>();
+
   /**
-   * instanceId → the scheduler's view of it (its view less its reservations in flight), in a stable order; only
-   * the instances that changed are rebuilt, so a Place costs O(changed instances), not O(cluster).
+   * instanceId → the scheduler's view of it (its view less its reservations in flight), in a stable
+   * order; only the instances that changed are rebuilt, so a Place costs O(changed instances), not
+   * O(cluster).
    */
-  private final Map<String, io.harbormaster.scheduler.InstanceSnapshot> snapshots = new LinkedHashMap<>();
+  private final Map<String, io.harbormaster.scheduler.InstanceSnapshot> snapshots =
+      new LinkedHashMap<>();
+
   /** Instances whose view or reservations in flight changed since their snapshot was built. */
   private final Set<String> stale = new HashSet<>();
+
   /** The last cluster snapshot, until anything in it changes. */
   private ClusterSnapshot cluster;
+
   private final Map<Long, Request> requests = new HashMap<>();
   private final SplittableRandom random = new SplittableRandom();
   private long nextRequestId = 1;
@@ -159,8 +187,8 @@ public final class ClusterPlacement {
     }
   }
 
-  private ClusterPlacement(ActorContext<Command> ctx, String entityId, Entities entities, String region,
-      Clock clock) {
+  private ClusterPlacement(
+      ActorContext<Command> ctx, String entityId, Entities entities, String region, Clock clock) {
     this.ctx = ctx;
     this.clock = clock;
     int slash = entityId.indexOf('/');
@@ -171,69 +199,105 @@ public final class ClusterPlacement {
   }
 
   /**
-   * Reads the cluster's members and each member's view before serving anything. A cluster that does not exist has
-   * no instances, and neither has a member whose entity says it does not exist; but when a member (or the cluster)
-   * does not answer, the snapshot is unknown, not empty: the read is tried again with back-off and every command
-   * waits for it (a caller that stops waiting gets the ask timeout, a ServerException), never "no container
-   * instances" for a cluster that has some.
+   * Reads the cluster's members and each member's view before serving anything. A cluster that does
+   * not exist has no instances, and neither has a member whose entity says it does not exist; but
+   * when a member (or the cluster) does not answer, the snapshot is unknown, not empty: the read is
+   * tried again with back-off and every command waits for it (a caller that stops waiting gets the
+   * ask timeout, a ServerException), never "no container instances" for a cluster that has some.
    */
   private Behavior<Command> bootstrapping(StashBuffer<Command> stash) {
-    return Behaviors.withTimers(timers -> {
-      load(1);
-      return Behaviors.receive(Command.class)
-          .onMessage(Bootstrapped.class, m -> {
-            m.views().forEach(this::remember);
-            return stash.unstashAll(serving());
-          })
-          .onMessage(BootstrapFailed.class, m -> {
-            Duration delay = retryDelay(m.attempt());
-            ctx.getLog().warn("cannot read the container instances of cluster {} (attempt {}): {}; again in {} ms",
-                clusterName, m.attempt(), m.reason(), delay.toMillis());
-            timers.startSingleTimer(new RetryBootstrap(m.attempt() + 1), delay);
-            return Behaviors.same();
-          })
-          .onMessage(RetryBootstrap.class, m -> {
-            load(m.attempt());
-            return Behaviors.same();
-          })
-          .onMessage(InstanceChanged.class, m -> {
-            remember(m.view());
-            return Behaviors.same();
-          })
-          .onAnyMessage(m -> {
-            stash.stash(m);
-            return Behaviors.same();
-          })
-          .build();
-    });
+    return Behaviors.withTimers(
+        timers -> {
+          load(1);
+          return Behaviors.receive(Command.class)
+              .onMessage(
+                  Bootstrapped.class,
+                  m -> {
+                    m.views().forEach(this::remember);
+                    return stash.unstashAll(serving());
+                  })
+              .onMessage(
+                  BootstrapFailed.class,
+                  m -> {
+                    Duration delay = retryDelay(m.attempt());
+                    ctx.getLog()
+                        .warn(
+                            "cannot read the container instances of cluster {} (attempt {}): {}; again in {} ms",
+                            clusterName,
+                            m.attempt(),
+                            m.reason(),
+                            delay.toMillis());
+                    timers.startSingleTimer(new RetryBootstrap(m.attempt() + 1), delay);
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  RetryBootstrap.class,
+                  m -> {
+                    load(m.attempt());
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  InstanceChanged.class,
+                  m -> {
+                    remember(m.view());
+                    return Behaviors.same();
+                  })
+              .onAnyMessage(
+                  m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                  })
+              .build();
+        });
   }
 
-  /** One attempt to read the cluster's members and their views; answers Bootstrapped or BootstrapFailed. */
+  /**
+   * One attempt to read the cluster's members and their views; answers Bootstrapped or
+   * BootstrapFailed.
+   */
   private void load(int attempt) {
-    CompletionStage<List<InstanceView>> loaded = entities
-        .<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(accountId, clusterName),
-            Cluster.Get::new)
-        .exceptionally(failure -> {
-          if (answered(failure)) return null; // the cluster does not exist: no instances
-          throw new CompletionException(failure);
-        })
-        .thenCompose(info -> {
-          List<CompletableFuture<Optional<InstanceView>>> all = new ArrayList<>();
-          for (String id : info == null ? List.<String>of() : info.instances()) {
-            all.add(entities.<ContainerInstance.Command, InstanceView>ask(ContainerInstance.ENTITY_KEY,
-                    ContainerInstance.entityId(accountId, clusterName, id), ContainerInstance.Get::new)
-                .thenApply(Optional::of)
-                .exceptionally(failure -> {
-                  if (answered(failure)) return Optional.empty(); // no such instance
+    CompletionStage<List<InstanceView>> loaded =
+        entities
+            .<Cluster.Command, Cluster.ClusterInfo>ask(
+                Cluster.ENTITY_KEY, Cluster.entityId(accountId, clusterName), Cluster.Get::new)
+            .exceptionally(
+                failure -> {
+                  if (answered(failure)) return null; // the cluster does not exist: no instances
                   throw new CompletionException(failure);
                 })
-                .toCompletableFuture());
-          }
-          return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-              .thenApply(x -> all.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList());
-        });
-    ctx.pipeToSelf(loaded, (views, failure) -> failure == null ? new Bootstrapped(views)
-        : new BootstrapFailed(attempt, describe(failure)));
+            .thenCompose(
+                info -> {
+                  List<CompletableFuture<Optional<InstanceView>>> all = new ArrayList<>();
+                  for (String id : info == null ? List.<String>of() : info.instances()) {
+                    all.add(
+                        entities
+                            .<ContainerInstance.Command, InstanceView>ask(
+                                ContainerInstance.ENTITY_KEY,
+                                ContainerInstance.entityId(accountId, clusterName, id),
+                                ContainerInstance.Get::new)
+                            .thenApply(Optional::of)
+                            .exceptionally(
+                                failure -> {
+                                  if (answered(failure))
+                                    return Optional.empty(); // no such instance
+                                  throw new CompletionException(failure);
+                                })
+                            .toCompletableFuture());
+                  }
+                  return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                      .thenApply(
+                          x ->
+                              all.stream()
+                                  .map(CompletableFuture::join)
+                                  .flatMap(Optional::stream)
+                                  .toList());
+                });
+    ctx.pipeToSelf(
+        loaded,
+        (views, failure) ->
+            failure == null
+                ? new Bootstrapped(views)
+                : new BootstrapFailed(attempt, describe(failure)));
   }
 
   /** The entity answered with a refusal (it does not exist), rather than not answering at all. */
@@ -267,26 +331,34 @@ public final class ClusterPlacement {
 
   private Behavior<Command> serving() {
     return Behaviors.receive(Command.class)
-        .onMessage(InstanceChanged.class, m -> {
-          remember(m.view());
-          return Behaviors.same();
-        })
-        .onMessage(GetInstances.class, m -> {
-          m.replyTo().tell(new Instances(List.copyOf(views.values())));
-          return Behaviors.same();
-        })
-        .onMessage(Place.class, m -> {
-          if (m.answerBy() != null && clock.instant().isAfter(m.answerBy())) {
-            ctx.getLog().info("a placement of {} task(s) arrived after its caller stopped waiting; skipped",
-                m.taskIds().size());
-            return Behaviors.same();
-          }
-          long id = nextRequestId++;
-          Request request = new Request(m);
-          requests.put(id, request);
-          placeAndReserve(id, request, m.taskIds());
-          return Behaviors.same();
-        })
+        .onMessage(
+            InstanceChanged.class,
+            m -> {
+              remember(m.view());
+              return Behaviors.same();
+            })
+        .onMessage(
+            GetInstances.class,
+            m -> {
+              m.replyTo().tell(new Instances(List.copyOf(views.values())));
+              return Behaviors.same();
+            })
+        .onMessage(
+            Place.class,
+            m -> {
+              if (m.answerBy() != null && clock.instant().isAfter(m.answerBy())) {
+                ctx.getLog()
+                    .info(
+                        "a placement of {} task(s) arrived after its caller stopped waiting; skipped",
+                        m.taskIds().size());
+                return Behaviors.same();
+              }
+              long id = nextRequestId++;
+              Request request = new Request(m);
+              requests.put(id, request);
+              placeAndReserve(id, request, m.taskIds());
+              return Behaviors.same();
+            })
         .onMessage(ReservationsAnswered.class, this::onReservations)
         .build();
   }
@@ -298,8 +370,10 @@ public final class ClusterPlacement {
       if (view == null || view.status() == ContainerInstance.Status.INACTIVE) {
         snapshots.remove(id);
       } else {
-        snapshots.put(id, InstanceSnapshots.of(region, view, inFlight.getOrDefault(id, Map.of()).values(),
-            snapshots.get(id)));
+        snapshots.put(
+            id,
+            InstanceSnapshots.of(
+                region, view, inFlight.getOrDefault(id, Map.of()).values(), snapshots.get(id)));
       }
     }
     stale.clear();
@@ -316,23 +390,35 @@ public final class ClusterPlacement {
     for (int i = 0; i < placements.size(); i++) {
       String taskId = taskIds.get(i);
       String instanceId = placements.get(i).instanceId();
-      Reservation reservation = new Reservation(taskId, place.resources(), place.summary(), TaskPhase.RESERVED,
-          clock.instant());
+      Reservation reservation =
+          new Reservation(
+              taskId, place.resources(), place.summary(), TaskPhase.RESERVED, clock.instant());
       inFlight.computeIfAbsent(instanceId, k -> new HashMap<>()).put(taskId, reservation);
       changed(instanceId);
       request.outstanding++;
       request.attempts.merge(taskId, 1, Integer::sum);
-      batches.computeIfAbsent(instanceId, k -> new ArrayList<>())
+      batches
+          .computeIfAbsent(instanceId, k -> new ArrayList<>())
           .add(new TaskReservation(taskId, place.resources(), place.summary()));
     }
-    batches.forEach((instanceId, batch) -> {
-      List<String> batchIds = batch.stream().map(TaskReservation::taskId).toList();
-      CompletionStage<ReservationsOutcome> asked = entities.ask(ContainerInstance.ENTITY_KEY,
-          ContainerInstance.entityId(accountId, clusterName, instanceId),
-          replyTo -> new ContainerInstance.ReserveAll(batch, clock.instant(), replyTo));
-      ctx.pipeToSelf(asked, (outcome, failure) -> new ReservationsAnswered(requestId, instanceId, batchIds,
-          outcome, failure == null ? null : reasonOf(failure)));
-    });
+    batches.forEach(
+        (instanceId, batch) -> {
+          List<String> batchIds = batch.stream().map(TaskReservation::taskId).toList();
+          CompletionStage<ReservationsOutcome> asked =
+              entities.ask(
+                  ContainerInstance.ENTITY_KEY,
+                  ContainerInstance.entityId(accountId, clusterName, instanceId),
+                  replyTo -> new ContainerInstance.ReserveAll(batch, clock.instant(), replyTo));
+          ctx.pipeToSelf(
+              asked,
+              (outcome, failure) ->
+                  new ReservationsAnswered(
+                      requestId,
+                      instanceId,
+                      batchIds,
+                      outcome,
+                      failure == null ? null : reasonOf(failure)));
+        });
     if (!result.allPlaced()) {
       request.failures = result.failures();
       request.clusterError = result.clusterError();
@@ -364,8 +450,12 @@ public final class ClusterPlacement {
       } else if (request.attempts.getOrDefault(taskId, 0) < ATTEMPTS) {
         request.waiting.add(taskId); // the snapshot was stale; place it again on what we know now
       } else {
-        request.failures = List.of(new PlacementFailure(
-            io.harbormaster.common.Arns.containerInstance(region, accountId, clusterName, m.instanceId()), reason));
+        request.failures =
+            List.of(
+                new PlacementFailure(
+                    io.harbormaster.common.Arns.containerInstance(
+                        region, accountId, clusterName, m.instanceId()),
+                    reason));
       }
     }
     if (request.outstanding == 0 && !request.waiting.isEmpty()) {
@@ -383,18 +473,30 @@ public final class ClusterPlacement {
     requests.remove(requestId);
     Instant answerBy = request.place.answerBy();
     if (answerBy != null && clock.instant().isAfter(answerBy)) {
-      ctx.getLog().info("a placement of {} task(s) finished after its caller stopped waiting; {} reservation(s) "
-          + "given back", request.place.taskIds().size(), request.placed.size());
+      ctx.getLog()
+          .info(
+              "a placement of {} task(s) finished after its caller stopped waiting; {} reservation(s) "
+                  + "given back",
+              request.place.taskIds().size(),
+              request.placed.size());
       for (Placed placed : request.placed) {
-        entities.<ContainerInstance.Command, org.apache.pekko.Done>ask(ContainerInstance.ENTITY_KEY,
+        entities.<ContainerInstance.Command, org.apache.pekko.Done>ask(
+            ContainerInstance.ENTITY_KEY,
             ContainerInstance.entityId(accountId, clusterName, placed.instanceId()),
             replyTo -> new ContainerInstance.Release(placed.taskId(), clock.instant(), replyTo));
       }
       return;
     }
-    request.place.replyTo().tell(new Outcome(List.copyOf(request.placed),
-        request.placed.size() == request.place.taskIds().size() ? List.of() : request.failures,
-        request.clusterError));
+    request
+        .place
+        .replyTo()
+        .tell(
+            new Outcome(
+                List.copyOf(request.placed),
+                request.placed.size() == request.place.taskIds().size()
+                    ? List.of()
+                    : request.failures,
+                request.clusterError));
   }
 
   private static String reasonOf(Throwable failure) {
@@ -404,7 +506,9 @@ public final class ClusterPlacement {
   /** The instance entities' effects: every change goes to the cluster's placement. */
   public static ContainerInstance.Effects notifier(ActorSystem<?> system) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    return view -> sharding.entityRefFor(ENTITY_KEY, entityId(view.accountId(), view.clusterName()))
-        .tell(new InstanceChanged(view));
+    return view ->
+        sharding
+            .entityRefFor(ENTITY_KEY, entityId(view.accountId(), view.clusterName()))
+            .tell(new InstanceChanged(view));
   }
 }

@@ -14,16 +14,22 @@ import java.util.Map;
 public final class InstanceSnapshots {
   private InstanceSnapshots() {}
 
-  /** @param inFlight reservations sent but not yet in the view; they count against the instance too */
-  public static InstanceSnapshot of(String region, InstanceView view, Collection<Reservation> inFlight) {
+  /**
+   * @param inFlight reservations sent but not yet in the view; they count against the instance too
+   */
+  public static InstanceSnapshot of(
+      String region, InstanceView view, Collection<Reservation> inFlight) {
     return of(region, view, inFlight, null);
   }
 
   /**
-   * @param previous this instance's last snapshot, or null: its attributes and ARN are reused when unchanged (an
-   *     instance has dozens of attributes, and most changes are reservations)
+   * @param previous this instance's last snapshot, or null: its attributes and ARN are reused when
+   *     unchanged (an instance has dozens of attributes, and most changes are reservations)
    */
-  public static InstanceSnapshot of(String region, InstanceView view, Collection<Reservation> inFlight,
+  public static InstanceSnapshot of(
+      String region,
+      InstanceView view,
+      Collection<Reservation> inFlight,
       InstanceSnapshot previous) {
     ContainerInstance.Resources total = view.registration().total();
     ContainerInstance.Resources remaining = view.remaining();
@@ -54,8 +60,11 @@ public final class InstanceSnapshots {
         attributes.put(a.name(), a.value() == null ? "" : a.value());
       }
     }
-    return new InstanceSnapshot(instanceId,
-        same ? previous.arn() : Arns.containerInstance(region, view.accountId(), view.clusterName(), instanceId),
+    return new InstanceSnapshot(
+        instanceId,
+        same
+            ? previous.arn()
+            : Arns.containerInstance(region, view.accountId(), view.clusterName(), instanceId),
         view.registration().ec2InstanceId(),
         InstanceSnapshot.Status.valueOf(view.status().name()),
         view.agentConnected(),

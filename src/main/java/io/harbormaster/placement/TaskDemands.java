@@ -12,13 +12,26 @@ import java.util.List;
 public final class TaskDemands {
   private TaskDemands() {}
 
-  /** @throws IllegalArgumentException or the scheduler's QueryLanguageException for a malformed rule */
-  public static TaskDemand of(Demand resources, String group, List<ConstraintSpec> constraints,
+  /**
+   * @throws IllegalArgumentException or the scheduler's QueryLanguageException for a malformed rule
+   */
+  public static TaskDemand of(
+      Demand resources,
+      String group,
+      List<ConstraintSpec> constraints,
       List<StrategySpec> strategies) {
     List<PlacementConstraint> parsed = constraints.stream().map(TaskDemands::constraint).toList();
-    List<PlacementStrategy> ordered = strategies.stream().map(s -> PlacementStrategy.of(s.type(), s.field())).toList();
-    return new TaskDemand(resources.cpu(), resources.memory(), resources.tcpPorts(), resources.udpPorts(), group,
-        List.of(), parsed, ordered.isEmpty() ? PlacementStrategy.RUN_TASK_DEFAULT : ordered);
+    List<PlacementStrategy> ordered =
+        strategies.stream().map(s -> PlacementStrategy.of(s.type(), s.field())).toList();
+    return new TaskDemand(
+        resources.cpu(),
+        resources.memory(),
+        resources.tcpPorts(),
+        resources.udpPorts(),
+        group,
+        List.of(),
+        parsed,
+        ordered.isEmpty() ? PlacementStrategy.RUN_TASK_DEFAULT : ordered);
   }
 
   static PlacementConstraint constraint(ConstraintSpec spec) {
@@ -30,7 +43,8 @@ public final class TaskDemands {
         }
         yield PlacementConstraint.memberOf(spec.expression());
       }
-      default -> throw new IllegalArgumentException("Unknown placement constraint type: " + spec.type());
+      default ->
+          throw new IllegalArgumentException("Unknown placement constraint type: " + spec.type());
     };
   }
 }

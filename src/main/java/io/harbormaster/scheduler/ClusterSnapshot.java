@@ -10,12 +10,17 @@ import java.util.Optional;
 /**
  * The container instances of one cluster at one moment, in a stable order. Immutable.
  *
- * <p>A batch places its tasks one after the other on successive snapshots ({@link #withTaskPlaced}); the next
- * snapshot shares this one's index of ids, so each step costs one array copy, not a rebuilt cluster.
+ * <p>A batch places its tasks one after the other on successive snapshots ({@link
+ * #withTaskPlaced}); the next snapshot shares this one's index of ids, so each step costs one array
+ * copy, not a rebuilt cluster.
  */
 public final class ClusterSnapshot {
   private final List<InstanceSnapshot> instances;
-  /** id → position in {@link #instances}; shared by the snapshots derived from this one (same ids, same order). */
+
+  /**
+   * id → position in {@link #instances}; shared by the snapshots derived from this one (same ids,
+   * same order).
+   */
   private final Map<String, Integer> positions;
 
   public ClusterSnapshot(List<InstanceSnapshot> instances) {
@@ -23,7 +28,8 @@ public final class ClusterSnapshot {
     Map<String, Integer> index = new HashMap<>(this.instances.size() * 2);
     for (int i = 0; i < this.instances.size(); i++) {
       if (index.put(this.instances.get(i).id(), i) != null) {
-        throw new IllegalArgumentException("duplicate container instance " + this.instances.get(i).id());
+        throw new IllegalArgumentException(
+            "duplicate container instance " + this.instances.get(i).id());
       }
     }
     this.positions = index;
@@ -57,7 +63,9 @@ public final class ClusterSnapshot {
     return at == null ? -1 : at;
   }
 
-  /** The snapshot after a task lands on one instance, so the next task of a batch sees what it took. */
+  /**
+   * The snapshot after a task lands on one instance, so the next task of a batch sees what it took.
+   */
   public ClusterSnapshot withTaskPlaced(String instanceId, TaskDemand demand) {
     Integer at = positions.get(instanceId);
     if (at == null) throw new IllegalArgumentException("no container instance " + instanceId);

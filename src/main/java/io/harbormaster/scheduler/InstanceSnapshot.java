@@ -11,16 +11,18 @@ import java.util.Optional;
  *
  * @param id the container instance id (the last part of its ARN)
  * @param arn the container instance ARN, which RunTask names in {@code failures[]}
- * @param ec2InstanceId the host's EC2 (or external) instance id; the {@code ec2InstanceId} query subject
+ * @param ec2InstanceId the host's EC2 (or external) instance id; the {@code ec2InstanceId} query
+ *     subject
  * @param registered what the instance offered when it registered
  * @param remaining what is left after the tasks it holds (and every reservation in flight)
- * @param attributes built-in ({@code ecs.availability-zone}, {@code ecs.instance-type}, {@code ecs.os-type},
- *     {@code ecs.cpu-architecture}, capabilities) and custom attributes; an attribute without a value
- *     (as capabilities are) maps to {@code ""}
+ * @param attributes built-in ({@code ecs.availability-zone}, {@code ecs.instance-type}, {@code
+ *     ecs.os-type}, {@code ecs.cpu-architecture}, capabilities) and custom attributes; an attribute
+ *     without a value (as capabilities are) maps to {@code ""}
  * @param runningTasksCount the {@code runningTasksCount} query subject
- * @param tasksByGroup how many active tasks of each task group the instance holds ({@code service:web},
- *     {@code family:batch}, or a custom group); drives {@code task:group}, {@code distinctInstance} and
- *     {@code spread}. Standalone tasks default to {@code family:<family>}, so this also counts families.
+ * @param tasksByGroup how many active tasks of each task group the instance holds ({@code
+ *     service:web}, {@code family:batch}, or a custom group); drives {@code task:group}, {@code
+ *     distinctInstance} and {@code spread}. Standalone tasks default to {@code family:<family>}, so
+ *     this also counts families.
  */
 public record InstanceSnapshot(
     String id,
@@ -71,15 +73,25 @@ public record InstanceSnapshot(
   }
 
   /**
-   * The instance after one more task of this demand lands on it. {@code runningTasksCount} goes up too although
-   * the new task is only PENDING: otherwise a batch would pile onto an instance that
+   * The instance after one more task of this demand lands on it. {@code runningTasksCount} goes up
+   * too although the new task is only PENDING: otherwise a batch would pile onto an instance that
    * {@code runningTasksCount == 0} selected, because it would still look empty.
    */
   public InstanceSnapshot withTaskPlaced(TaskDemand demand) {
     Map<String, Integer> groups = new HashMap<>(tasksByGroup);
     groups.merge(demand.group(), 1, Integer::sum);
     return new InstanceSnapshot(
-        id, arn, ec2InstanceId, status, agentConnected, agentVersion, registeredAt, registered,
-        remaining.minus(demand), attributes, runningTasksCount + 1, groups);
+        id,
+        arn,
+        ec2InstanceId,
+        status,
+        agentConnected,
+        agentVersion,
+        registeredAt,
+        registered,
+        remaining.minus(demand),
+        attributes,
+        runningTasksCount + 1,
+        groups);
   }
 }

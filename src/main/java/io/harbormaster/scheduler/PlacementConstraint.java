@@ -5,7 +5,10 @@ import io.harbormaster.scheduler.query.ClusterQueryLanguage;
 import io.harbormaster.scheduler.query.QueryLanguageException;
 import java.util.Objects;
 
-/** ECS's two placement constraint types. A {@code memberOf} expression is parsed once, when it is created. */
+/**
+ * ECS's two placement constraint types. A {@code memberOf} expression is parsed once, when it is
+ * created.
+ */
 public sealed interface PlacementConstraint {
 
   /** Each task of the group on a different container instance. */
@@ -23,8 +26,8 @@ public sealed interface PlacementConstraint {
   }
 
   /**
-   * @throws QueryLanguageException when the expression is malformed; the API reports it as
-   *     {@code InvalidParameterException}
+   * @throws QueryLanguageException when the expression is malformed; the API reports it as {@code
+   *     InvalidParameterException}
    */
   static PlacementConstraint memberOf(String expression) {
     return new MemberOf(ClusterQueryLanguage.parse(expression));

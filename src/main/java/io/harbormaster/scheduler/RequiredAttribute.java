@@ -4,9 +4,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One entry of a task definition's {@code requiresAttributes}: the instance must have the attribute, and when a
- * value is given, exactly that value. ECS derives most of these itself (e.g.
- * {@code com.amazonaws.ecs.capability.docker-remote-api.1.19}); a missing one is reported as {@code ATTRIBUTE}.
+ * One entry of a task definition's {@code requiresAttributes}: the instance must have the
+ * attribute, and when a value is given, exactly that value. ECS derives most of these itself (e.g.
+ * {@code com.amazonaws.ecs.capability.docker-remote-api.1.19}); a missing one is reported as {@code
+ * ATTRIBUTE}.
  */
 public record RequiredAttribute(String name, Optional<String> value) {
 

@@ -5,9 +5,9 @@ import java.util.Set;
 
 /**
  * CPU units, memory in MiB and the host ports that are taken, as ECS reports a container instance's
- * {@code registeredResources} and {@code remainingResources} ({@code CPU}, {@code MEMORY}, {@code PORTS},
- * {@code PORTS_UDP}). The port sets list ports in use — reserved at registration (22, 2375, 51678, …) or by
- * tasks — not ports that are free, because that is how ECS reports them.
+ * {@code registeredResources} and {@code remainingResources} ({@code CPU}, {@code MEMORY}, {@code
+ * PORTS}, {@code PORTS_UDP}). The port sets list ports in use — reserved at registration (22, 2375,
+ * 51678, …) or by tasks — not ports that are free, because that is how ECS reports them.
  */
 public record Resources(int cpu, int memoryMiB, Set<Integer> tcpPorts, Set<Integer> udpPorts) {
 
@@ -20,7 +20,10 @@ public record Resources(int cpu, int memoryMiB, Set<Integer> tcpPorts, Set<Integ
     return new Resources(cpu, memoryMiB, Set.of(), Set.of());
   }
 
-  /** What remains after a task with this demand is placed: less CPU and memory, its host ports taken. */
+  /**
+   * What remains after a task with this demand is placed: less CPU and memory, its host ports
+   * taken.
+   */
   public Resources minus(TaskDemand demand) {
     return new Resources(
         cpu - demand.cpu(),

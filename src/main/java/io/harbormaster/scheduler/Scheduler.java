@@ -8,12 +8,13 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * Places tasks: feasibility filters reject the instances that cannot take the task, strategies rank the rest,
- * and one of the best is picked.
+ * Places tasks: feasibility filters reject the instances that cannot take the task, strategies rank
+ * the rest, and one of the best is picked.
  *
- * <p>A batch is placed one task at a time on a private copy of the snapshot that records each placed task
- * (resources, ports, task groups), so a batch never over-commits an instance and {@code distinctInstance} holds
- * across it. The caller's snapshot is not changed; reserving on the real instances is the caller's job.
+ * <p>A batch is placed one task at a time on a private copy of the snapshot that records each
+ * placed task (resources, ports, task groups), so a batch never over-commits an instance and {@code
+ * distinctInstance} holds across it. The caller's snapshot is not changed; reserving on the real
+ * instances is the caller's job.
  */
 public final class Scheduler {
 
@@ -21,8 +22,8 @@ public final class Scheduler {
 
   /**
    * @param count tasks to place, at least 1 (RunTask allows up to 10; services may ask for more)
-   * @param random the source for the {@code random} strategy and for the final pick among equally good
-   *     instances (kube-scheduler picks among its top scores at random too); seed it in tests
+   * @param random the source for the {@code random} strategy and for the final pick among equally
+   *     good instances (kube-scheduler picks among its top scores at random too); seed it in tests
    */
   public static PlacementResult place(
       ClusterSnapshot cluster, TaskDemand demand, int count, RandomGenerator random) {
@@ -31,7 +32,8 @@ public final class Scheduler {
 
     List<Placement> placements = new ArrayList<>(count);
     ClusterSnapshot current = cluster;
-    // Filters look at one instance and the demand only, so after a task lands only its instance is filtered again.
+    // Filters look at one instance and the demand only, so after a task lands only its instance is
+    // filtered again.
     List<Optional<String>> rejections = new ArrayList<>(cluster.instances().size());
     for (InstanceSnapshot instance : cluster.instances()) {
       rejections.add(PlacementFilter.firstRejection(PlacementFilter.ALL, instance, demand));
@@ -55,7 +57,9 @@ public final class Scheduler {
       placements.add(new Placement(chosen.id(), chosen.arn(), rejected));
       current = current.withTaskPlaced(chosen.id(), demand);
       int at = current.indexOf(chosen.id());
-      rejections.set(at, PlacementFilter.firstRejection(PlacementFilter.ALL, current.instances().get(at), demand));
+      rejections.set(
+          at,
+          PlacementFilter.firstRejection(PlacementFilter.ALL, current.instances().get(at), demand));
     }
     return new PlacementResult(placements, 0, List.of(), Optional.empty());
   }

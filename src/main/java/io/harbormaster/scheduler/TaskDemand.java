@@ -11,15 +11,15 @@ import java.util.stream.Collectors;
  * @param cpu CPU units the task reserves (the task-level value, or the sum over its containers)
  * @param memoryMiB memory the task reserves (task-level, or the sum of each container's memory or
  *     memoryReservation)
- * @param tcpHostPorts static TCP host ports; 0 means a dynamic port, which reserves nothing ahead of time and
- *     is dropped here
+ * @param tcpHostPorts static TCP host ports; 0 means a dynamic port, which reserves nothing ahead
+ *     of time and is dropped here
  * @param udpHostPorts static UDP host ports, likewise
- * @param group the task group: {@code service:<name>} for service tasks, {@code family:<family>} by default
- *     for standalone tasks, or the RunTask {@code group}
+ * @param group the task group: {@code service:<name>} for service tasks, {@code family:<family>} by
+ *     default for standalone tasks, or the RunTask {@code group}
  * @param requiredAttributes the task definition's {@code requiresAttributes}
  * @param constraints the task definition's and the request's placement constraints together
- * @param strategies the placement strategies in order; empty means every feasible instance is equally good
- *     and one is picked at random (see {@link PlacementStrategy#RUN_TASK_DEFAULT})
+ * @param strategies the placement strategies in order; empty means every feasible instance is
+ *     equally good and one is picked at random (see {@link PlacementStrategy#RUN_TASK_DEFAULT})
  */
 public record TaskDemand(
     int cpu,
@@ -33,7 +33,8 @@ public record TaskDemand(
 
   public TaskDemand {
     if (cpu < 0) throw new IllegalArgumentException("cpu must not be negative: " + cpu);
-    if (memoryMiB < 0) throw new IllegalArgumentException("memory must not be negative: " + memoryMiB);
+    if (memoryMiB < 0)
+      throw new IllegalArgumentException("memory must not be negative: " + memoryMiB);
     tcpHostPorts = staticPorts(tcpHostPorts);
     udpHostPorts = staticPorts(udpHostPorts);
     Objects.requireNonNull(group, "group");
@@ -45,23 +46,28 @@ public record TaskDemand(
 
   /** A demand for resources only: no ports, attributes, constraints or strategies. */
   public static TaskDemand of(int cpu, int memoryMiB, String group) {
-    return new TaskDemand(cpu, memoryMiB, Set.of(), Set.of(), group, List.of(), List.of(), List.of());
+    return new TaskDemand(
+        cpu, memoryMiB, Set.of(), Set.of(), group, List.of(), List.of(), List.of());
   }
 
   public TaskDemand withPorts(Set<Integer> tcp, Set<Integer> udp) {
-    return new TaskDemand(cpu, memoryMiB, tcp, udp, group, requiredAttributes, constraints, strategies);
+    return new TaskDemand(
+        cpu, memoryMiB, tcp, udp, group, requiredAttributes, constraints, strategies);
   }
 
   public TaskDemand withRequiredAttributes(List<RequiredAttribute> attributes) {
-    return new TaskDemand(cpu, memoryMiB, tcpHostPorts, udpHostPorts, group, attributes, constraints, strategies);
+    return new TaskDemand(
+        cpu, memoryMiB, tcpHostPorts, udpHostPorts, group, attributes, constraints, strategies);
   }
 
   public TaskDemand withConstraints(List<PlacementConstraint> list) {
-    return new TaskDemand(cpu, memoryMiB, tcpHostPorts, udpHostPorts, group, requiredAttributes, list, strategies);
+    return new TaskDemand(
+        cpu, memoryMiB, tcpHostPorts, udpHostPorts, group, requiredAttributes, list, strategies);
   }
 
   public TaskDemand withStrategies(List<PlacementStrategy> list) {
-    return new TaskDemand(cpu, memoryMiB, tcpHostPorts, udpHostPorts, group, requiredAttributes, constraints, list);
+    return new TaskDemand(
+        cpu, memoryMiB, tcpHostPorts, udpHostPorts, group, requiredAttributes, constraints, list);
   }
 
   public boolean hasDistinctInstance() {

@@ -5,36 +5,36 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.harbormaster.account.Account;
-import io.harbormaster.api.ecs.AdminHandlers;
+import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
+import io.harbormaster.api.ecs.AdminHandlers;
 import io.harbormaster.api.ecs.ClusterHandlers;
+import io.harbormaster.api.ecs.EcsEndpoint;
+import io.harbormaster.api.ecs.EcsOperations;
+import io.harbormaster.api.ecs.EcsPaging;
 import io.harbormaster.api.ecs.InstanceHandlers;
 import io.harbormaster.api.ecs.ServiceHandlers;
+import io.harbormaster.api.ecs.TagHandlers;
+import io.harbormaster.api.ecs.TaskDefinitionHandlers;
 import io.harbormaster.api.ecs.TaskHandlers;
+import io.harbormaster.api.events.EventApi;
+import io.harbormaster.auth.AccessKeySecrets;
+import io.harbormaster.auth.SigV4Verifier;
+import io.harbormaster.cluster.Cluster;
+import io.harbormaster.common.EcsException;
+import io.harbormaster.common.Entities;
+import io.harbormaster.common.EventTags;
+import io.harbormaster.events.EventServices;
+import io.harbormaster.events.EventsSettings;
+import io.harbormaster.instance.ContainerInstance;
+import io.harbormaster.persistence.CassandraSchema;
+import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.service.Service;
 import io.harbormaster.service.ServiceEffects;
 import io.harbormaster.service.ServiceSettings;
 import io.harbormaster.service.ServiceTaskNotifications;
-import io.harbormaster.api.RequestAuthenticator;
-import io.harbormaster.instance.ContainerInstance;
-import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.TaskNotifications;
-import io.harbormaster.api.ecs.EcsEndpoint;
-import io.harbormaster.common.EcsException;
-import io.harbormaster.api.ecs.EcsOperations;
-import io.harbormaster.api.ecs.EcsPaging;
-import io.harbormaster.common.Entities;
-import io.harbormaster.api.ecs.TagHandlers;
-import io.harbormaster.api.ecs.TaskDefinitionHandlers;
-import io.harbormaster.auth.AccessKeySecrets;
-import io.harbormaster.auth.SigV4Verifier;
-import io.harbormaster.cluster.Cluster;
-import io.harbormaster.common.EventTags;
-import io.harbormaster.api.events.EventApi;
-import io.harbormaster.events.EventServices;
-import io.harbormaster.events.EventsSettings;
-import io.harbormaster.persistence.CassandraSchema;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -65,8 +65,13 @@ public final class HarbormasterNode implements AutoCloseable {
   private final ClusterFormation formation;
   private final NodeSettings settings;
 
-  private HarbormasterNode(ActorSystem<Void> system, ServerBinding binding, Entities entities,
-      CqlSession membershipSession, ClusterFormation formation, NodeSettings settings) {
+  private HarbormasterNode(
+      ActorSystem<Void> system,
+      ServerBinding binding,
+      Entities entities,
+      CqlSession membershipSession,
+      ClusterFormation formation,
+      NodeSettings settings) {
     this.system = system;
     this.binding = binding;
     this.entities = entities;
@@ -84,21 +89,38 @@ public final class HarbormasterNode implements AutoCloseable {
     CqlSession membershipSession = null;
     try {
       membershipSession = session(settings, ClusterFormation.driverConfig());
-      ClusterFormation formation = ClusterFormation.joinOrForm(system, membershipSession,
-          CassandraSchema.JOURNAL_KEYSPACE, settings.seedNodes(), settings.newCluster(),
-          ClusterFormationSettings.from(config), Clock.systemUTC());
+      ClusterFormation formation =
+          ClusterFormation.joinOrForm(
+              system,
+              membershipSession,
+              CassandraSchema.JOURNAL_KEYSPACE,
+              settings.seedNodes(),
+              settings.newCluster(),
+              ClusterFormationSettings.from(config),
+              Clock.systemUTC());
       EventTags tags = new EventTags(config.getInt("harbormaster.tags.tag-slices"));
       Entities entities = new Entities(system, api.askTimeout());
       String region = settings.region();
       Account.init(system, tags);
       Cluster.init(system, tags);
       TaskDefinitionFamily.init(system, tags);
-      ContainerInstance.init(system, tags, config.getDuration("harbormaster.placement.reservation-timeout"),
+      ContainerInstance.init(
+          system,
+          tags,
+          config.getDuration("harbormaster.placement.reservation-timeout"),
           ClusterPlacement.notifier(system));
-      Task.init(system, tags, ServiceTaskNotifications.andThen(new TaskNotifications(system, region),
-          new ServiceTaskNotifications(system)));
+      Task.init(
+          system,
+          tags,
+          ServiceTaskNotifications.andThen(
+              new TaskNotifications(system, region), new ServiceTaskNotifications(system)));
       ClusterPlacement.init(system, entities, region, Clock.systemUTC());
-      Service.init(system, tags, ServiceSettings.from(config), new ServiceEffects(system, entities), Clock.systemUTC());
+      Service.init(
+          system,
+          tags,
+          ServiceSettings.from(config),
+          new ServiceEffects(system, entities),
+          Clock.systemUTC());
 
       EcsPaging paging = new EcsPaging(pagingSecret);
       EcsOperations operations = new EcsOperations();
@@ -112,19 +134,35 @@ public final class HarbormasterNode implements AutoCloseable {
       new ServiceHandlers(entities, paging, instances).register(operations);
 
       Clock clock = Clock.systemUTC();
-      RequestAuthenticator authenticator = new RequestAuthenticator(new SigV4Verifier(clock, api.maxClockSkew()),
-          new AccessKeySecrets(system, api.askTimeout(), api.credentialCacheTtl(), clock), region);
-      EventApi events = new EventApi(EventServices.start(system, EventsSettings.from(config), tags, region, clock),
-          authenticator);
+      RequestAuthenticator authenticator =
+          new RequestAuthenticator(
+              new SigV4Verifier(clock, api.maxClockSkew()),
+              new AccessKeySecrets(system, api.askTimeout(), api.credentialCacheTtl(), clock),
+              region);
+      EventApi events =
+          new EventApi(
+              EventServices.start(system, EventsSettings.from(config), tags, region, clock),
+              authenticator);
       events.register(operations);
-      EcsEndpoint endpoint = new EcsEndpoint(system, entities, operations, authenticator,
-          new AgentEndpoint(system, entities, authenticator, region), region, clock)
-          .withStream(events);
-      ServerBinding binding = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort())
-          .bind(endpoint)
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      EcsEndpoint endpoint =
+          new EcsEndpoint(
+                  system,
+                  entities,
+                  operations,
+                  authenticator,
+                  new AgentEndpoint(system, entities, authenticator, region),
+                  region,
+                  clock)
+              .withStream(events);
+      ServerBinding binding =
+          Http.get(system)
+              .newServerAt(settings.apiHost(), settings.apiPort())
+              .bind(endpoint)
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       log.info("ECS API listening on {}", binding.localAddress());
-      return new HarbormasterNode(system, binding, entities, membershipSession, formation, settings);
+      return new HarbormasterNode(
+          system, binding, entities, membershipSession, formation, settings);
     } catch (Exception e) {
       system.terminate();
       if (membershipSession != null) membershipSession.close();
@@ -133,8 +171,9 @@ public final class HarbormasterNode implements AutoCloseable {
   }
 
   /**
-   * The checked-in schema, applied before the journal plugin first touches Cassandra (it autocreates nothing); then
-   * the installation's paging secret (the configured one, else the one the installation generated on its first start).
+   * The checked-in schema, applied before the journal plugin first touches Cassandra (it
+   * autocreates nothing); then the installation's paging secret (the configured one, else the one
+   * the installation generated on its first start).
    */
   private static byte[] prepareStorage(NodeSettings settings, NodeSettings.ApiSettings api) {
     try (CqlSession session = session(settings, CassandraSchema.schemaDriverConfig())) {
@@ -142,12 +181,15 @@ public final class HarbormasterNode implements AutoCloseable {
         log.info("applying the schema from {}", settings.cqlDir());
         CassandraSchema.apply(session, settings.cqlDir());
       }
-      return InstallationSecrets.pagingSecret(api.pagingSecret(),
-          InstallationSecrets.cassandra(session, CassandraSchema.JOURNAL_KEYSPACE), new SecureRandom());
+      return InstallationSecrets.pagingSecret(
+          api.pagingSecret(),
+          InstallationSecrets.cassandra(session, CassandraSchema.JOURNAL_KEYSPACE),
+          new SecureRandom());
     }
   }
 
-  private static CqlSession session(NodeSettings settings,
+  private static CqlSession session(
+      NodeSettings settings,
       com.datastax.oss.driver.api.core.config.DriverConfigLoader driverConfig) {
     String[] hostPort = settings.cassandraContactPoint().split(":");
     return CqlSession.builder()
@@ -158,14 +200,18 @@ public final class HarbormasterNode implements AutoCloseable {
   }
 
   /**
-   * The node's config: the command line's options where given, over {@code application} (application.conf and what
-   * it includes, with their environment variables), over the libraries' reference.conf.
+   * The node's config: the command line's options where given, over {@code application}
+   * (application.conf and what it includes, with their environment variables), over the libraries'
+   * reference.conf.
    */
   public static Config config(NodeSettings settings, Config application) {
-    Config overrides = ConfigFactory.parseMap(settings.overrides())
-        // No seed nodes: ClusterFormation joins or forms the cluster once it has looked at the lease.
-        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()));
-    // Unresolved application.conf under the overrides, so substitutions such as the driver's contact points
+    Config overrides =
+        ConfigFactory.parseMap(settings.overrides())
+            // No seed nodes: ClusterFormation joins or forms the cluster once it has looked at the
+            // lease.
+            .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()));
+    // Unresolved application.conf under the overrides, so substitutions such as the driver's
+    // contact points
     // see the overridden values.
     return ConfigFactory.load(overrides.withFallback(application));
   }
@@ -179,17 +225,28 @@ public final class HarbormasterNode implements AutoCloseable {
   }
 
   /**
-   * The default account and its first access key, created on the first start and found again after. Right after a
-   * start one ask can outlast the API's ask timeout (shard coordinator starting, journal connecting, a busy machine),
-   * so both idempotent commands are asked again until {@code timeout} has passed.
+   * The default account and its first access key, created on the first start and found again after.
+   * Right after a start one ask can outlast the API's ask timeout (shard coordinator starting,
+   * journal connecting, a busy machine), so both idempotent commands are asked again until {@code
+   * timeout} has passed.
    */
   public Account.AccessKey ensureDefaultAccount(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     java.time.Instant now = java.time.Instant.now();
-    askUntil(deadline, () -> entities.<Account.Command, Account.Summary>ask(Account.ENTITY_KEY,
-        Account.DEFAULT_ACCOUNT_ID, replyTo -> new Account.Create("default", true, now, replyTo)));
-    return askUntil(deadline, () -> entities.<Account.Command, Account.AccessKey>ask(Account.ENTITY_KEY,
-        Account.DEFAULT_ACCOUNT_ID, replyTo -> new Account.EnsureAccessKey(now, replyTo)));
+    askUntil(
+        deadline,
+        () ->
+            entities.<Account.Command, Account.Summary>ask(
+                Account.ENTITY_KEY,
+                Account.DEFAULT_ACCOUNT_ID,
+                replyTo -> new Account.Create("default", true, now, replyTo)));
+    return askUntil(
+        deadline,
+        () ->
+            entities.<Account.Command, Account.AccessKey>ask(
+                Account.ENTITY_KEY,
+                Account.DEFAULT_ACCOUNT_ID,
+                replyTo -> new Account.EnsureAccessKey(now, replyTo)));
   }
 
   private static <T> T askUntil(long deadline, Supplier<CompletionStage<T>> ask) throws Exception {
@@ -200,39 +257,54 @@ public final class HarbormasterNode implements AutoCloseable {
       } catch (ExecutionException e) {
         boolean serverSide = e.getCause() instanceof EcsException ecs && ecs.httpStatus() >= 500;
         if (!serverSide || System.nanoTime() >= deadline) throw e;
-        log.info("the default account did not answer yet ({}); asking again", e.getCause().getMessage());
+        log.info(
+            "the default account did not answer yet ({}); asking again", e.getCause().getMessage());
       }
     }
   }
 
   /**
-   * Why the node stopped when nobody asked it to: the cluster downed it (the split-brain resolver after it lost
-   * contact with the side it must keep), it could not join its seeds, ... Empty while it runs, and after a stop that
-   * was asked for (SIGTERM, {@link #close()}, leaving the cluster).
+   * Why the node stopped when nobody asked it to: the cluster downed it (the split-brain resolver
+   * after it lost contact with the side it must keep), it could not join its seeds, ... Empty while
+   * it runs, and after a stop that was asked for (SIGTERM, {@link #close()}, leaving the cluster).
    */
   public Optional<CoordinatedShutdown.Reason> unrequestedStopReason() {
-    return CoordinatedShutdown.get(system).getShutdownReason()
-        .filter(reason -> !reason.equals(CoordinatedShutdown.jvmExitReason())
-            && !reason.equals(CoordinatedShutdown.actorSystemTerminateReason())
-            && !reason.equals(CoordinatedShutdown.clusterLeavingReason()));
+    return CoordinatedShutdown.get(system)
+        .getShutdownReason()
+        .filter(
+            reason ->
+                !reason.equals(CoordinatedShutdown.jvmExitReason())
+                    && !reason.equals(CoordinatedShutdown.actorSystemTerminateReason())
+                    && !reason.equals(CoordinatedShutdown.clusterLeavingReason()));
   }
 
   /** The cluster `up` and its local agent use; CreateCluster is idempotent, as in ECS. */
   public void ensureCluster(String accountId, String name, Duration timeout) throws Exception {
-    Cluster.ClusterSpec spec = new Cluster.ClusterSpec(name, java.util.List.of(), null, null, java.util.List.of(),
-        null, java.util.List.of());
-    entities.<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(accountId, name),
+    Cluster.ClusterSpec spec =
+        new Cluster.ClusterSpec(
+            name, java.util.List.of(), null, null, java.util.List.of(), null, java.util.List.of());
+    entities
+        .<Cluster.Command, Cluster.ClusterInfo>ask(
+            Cluster.ENTITY_KEY,
+            Cluster.entityId(accountId, name),
             replyTo -> new Cluster.Create(spec, java.time.Instant.now(), replyTo))
-        .thenCompose(info -> entities.<Account.Command, org.apache.pekko.Done>ask(Account.ENTITY_KEY, accountId,
-            replyTo -> new Account.IndexCluster(name, replyTo)))
-        .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        .thenCompose(
+            info ->
+                entities.<Account.Command, org.apache.pekko.Done>ask(
+                    Account.ENTITY_KEY,
+                    accountId,
+                    replyTo -> new Account.IndexCluster(name, replyTo)))
+        .toCompletableFuture()
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public Entities entities() {
     return entities;
   }
 
-  /** What the node runs with: the command line's options, and the config where they were not given. */
+  /**
+   * What the node runs with: the command line's options, and the config where they were not given.
+   */
   public NodeSettings settings() {
     return settings;
   }

@@ -1,7 +1,7 @@
 package io.harbormaster.service;
 
-import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
@@ -69,20 +69,26 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * An ECS service: its spec, deployments, the tasks it launched, start throttling, and every service event it ever
- * recorded. It runs the pure {@link ServiceReconciler} on every task notification and on a timer, persists each
- * decision as events (so the history says why each task was started or stopped) and then carries it out: launches
- * through the cluster's placement and Task entities, stops through Task.Stop. A launch is persisted (task ids and
- * instances) before any Task entity is created, so a crash never loses track of a task nor launches twice; a
- * periodic refresh asks the live tasks for their state, so a lost notification or a task that was never created
- * heals. Entity id: {@code <account>/<cluster>/<serviceName>}.
+ * An ECS service: its spec, deployments, the tasks it launched, start throttling, and every service
+ * event it ever recorded. It runs the pure {@link ServiceReconciler} on every task notification and
+ * on a timer, persists each decision as events (so the history says why each task was started or
+ * stopped) and then carries it out: launches through the cluster's placement and Task entities,
+ * stops through Task.Stop. A launch is persisted (task ids and instances) before any Task entity is
+ * created, so a crash never loses track of a task nor launches twice; a periodic refresh asks the
+ * live tasks for their state, so a lost notification or a task that was never created heals. Entity
+ * id: {@code <account>/<cluster>/<serviceName>}.
  */
 public final class Service
     extends EventSourcedBehaviorWithEnforcedReplies<Service.Command, Service.Event, Service.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Service");
-  /** The task group of a service's tasks, as ECS names it; ListTasks --service-name filters on it. */
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Service");
+
+  /**
+   * The task group of a service's tasks, as ECS names it; ListTasks --service-name filters on it.
+   */
   public static final String GROUP_PREFIX = "service:";
+
   public static final String STOP_CODE = "ServiceSchedulerInitiated";
 
   public static String entityId(String accountId, String clusterName, String serviceName) {
@@ -95,29 +101,44 @@ public final class Service
 
   /** ECS deployment ids: "ecs-svc/" and 19 digits; a task's startedBy is its deployment's id. */
   public static String newDeploymentId() {
-    return "ecs-svc/" + (1_000_000_000_000_000_000L + ThreadLocalRandom.current().nextLong(8_000_000_000_000_000_000L));
+    return "ecs-svc/"
+        + (1_000_000_000_000_000_000L
+            + ThreadLocalRandom.current().nextLong(8_000_000_000_000_000_000L));
   }
 
   // ---- protocol ----
   public sealed interface Command extends CborSerializable {}
 
   /** CreateService; {@code deploymentId} names the first deployment. */
-  public record Create(ServiceSpec spec, String deploymentId, Instant at, ActorRef<StatusReply<ServiceView>> replyTo)
+  public record Create(
+      ServiceSpec spec, String deploymentId, Instant at, ActorRef<StatusReply<ServiceView>> replyTo)
       implements Command {}
 
-  /** UpdateService; a new task definition or forceNewDeployment starts deployment {@code deploymentId}. */
-  public record Update(ServiceChange change, String deploymentId, Instant at,
-      ActorRef<StatusReply<ServiceView>> replyTo) implements Command {}
+  /**
+   * UpdateService; a new task definition or forceNewDeployment starts deployment {@code
+   * deploymentId}.
+   */
+  public record Update(
+      ServiceChange change,
+      String deploymentId,
+      Instant at,
+      ActorRef<StatusReply<ServiceView>> replyTo)
+      implements Command {}
 
-  public record Delete(boolean force, Instant at, ActorRef<StatusReply<ServiceView>> replyTo) implements Command {}
+  public record Delete(boolean force, Instant at, ActorRef<StatusReply<ServiceView>> replyTo)
+      implements Command {}
 
   public record Get(ActorRef<StatusReply<ServiceView>> replyTo) implements Command {}
 
-  public record TagResource(List<Tag> tags, ActorRef<StatusReply<ServiceView>> replyTo) implements Command {}
+  public record TagResource(List<Tag> tags, ActorRef<StatusReply<ServiceView>> replyTo)
+      implements Command {}
 
-  public record UntagResource(List<String> tagKeys, ActorRef<StatusReply<ServiceView>> replyTo) implements Command {}
+  public record UntagResource(List<String> tagKeys, ActorRef<StatusReply<ServiceView>> replyTo)
+      implements Command {}
 
-  /** One of the service's tasks changed (a Task entity's notification, or the answer of a refresh). */
+  /**
+   * One of the service's tasks changed (a Task entity's notification, or the answer of a refresh).
+   */
   public record TaskChanged(TaskReport report) implements Command {}
 
   /** Look at the world again now (an instance started draining, joined, ...). */
@@ -127,10 +148,12 @@ public final class Service
 
   private record RefreshTasks() implements Command {}
 
-  private record InstancesLoaded(Map<String, Instance> instances, String error) implements Command {}
+  private record InstancesLoaded(Map<String, Instance> instances, String error)
+      implements Command {}
 
-  private record LaunchAnswered(String deploymentId, List<TaskSpecFor> placed, String placementFailure,
-      String error) implements Command {}
+  private record LaunchAnswered(
+      String deploymentId, List<TaskSpecFor> placed, String placementFailure, String error)
+      implements Command {}
 
   private record TaskLookedUp(String taskId, Optional<TaskReport> report) implements Command {}
 
@@ -143,20 +166,26 @@ public final class Service
 
   public sealed interface Event extends CborSerializable {}
 
-  public record ServiceCreated(ServiceSpec spec, Deployment deployment, Instant at) implements Event {}
+  public record ServiceCreated(ServiceSpec spec, Deployment deployment, Instant at)
+      implements Event {}
 
   public record ServiceUpdated(ServiceSpec spec, Instant at) implements Event {}
 
   /** A new PRIMARY deployment; the previous PRIMARY becomes ACTIVE until its tasks are replaced. */
   public record DeploymentStarted(Deployment deployment, Instant at) implements Event {}
 
-  /** The reconciler moved deployments on (rollout state, failed counts, drained ones INACTIVE, a rollback). */
+  /**
+   * The reconciler moved deployments on (rollout state, failed counts, drained ones INACTIVE, a
+   * rollback).
+   */
   public record DeploymentsChanged(List<Deployment> deployments, Instant at) implements Event {}
 
   /** Placed and reserved; persisted before the Task entities are created. */
-  public record TasksLaunched(String deploymentId, List<LaunchedTask> tasks, Instant at) implements Event {}
+  public record TasksLaunched(String deploymentId, List<LaunchedTask> tasks, Instant at)
+      implements Event {}
 
-  public record TaskStopOrdered(String taskId, String stopCode, String reason, Instant at) implements Event {}
+  public record TaskStopOrdered(String taskId, String stopCode, String reason, Instant at)
+      implements Event {}
 
   public record TaskStateRecorded(ServiceTask task, long version, Instant at) implements Event {}
 
@@ -170,8 +199,9 @@ public final class Service
   public record SteadinessChanged(boolean steady, Instant at) implements Event {}
 
   /**
-   * A DAEMON service's desired count (the instances it should run on) changed. It is kept in the spec's
-   * {@code desiredCount}, which a DAEMON service's user never sets, so its history and events show it.
+   * A DAEMON service's desired count (the instances it should run on) changed. It is kept in the
+   * spec's {@code desiredCount}, which a DAEMON service's user never sets, so its history and
+   * events show it.
    */
   public record DaemonDesiredCountChanged(int desiredCount, Instant at) implements Event {}
 
@@ -186,40 +216,85 @@ public final class Service
   public record ServiceInactivated(Instant at) implements Event {}
 
   // ---- data ----
-  public enum ServiceStatus { ACTIVE, DRAINING, INACTIVE }
+  public enum ServiceStatus {
+    ACTIVE,
+    DRAINING,
+    INACTIVE
+  }
 
-  public record DeploymentSettings(int minimumHealthyPercent, int maximumPercent, boolean circuitBreakerEnabled,
-      boolean rollback) implements CborSerializable {}
+  public record DeploymentSettings(
+      int minimumHealthyPercent,
+      int maximumPercent,
+      boolean circuitBreakerEnabled,
+      boolean rollback)
+      implements CborSerializable {}
 
   /**
-   * What CreateService asked for, as UpdateService changed it. The task definition is a full ARN. A DAEMON service's
-   * {@code desiredCount} is the one it recorded last ({@link DaemonDesiredCountChanged}).
+   * What CreateService asked for, as UpdateService changed it. The task definition is a full ARN. A
+   * DAEMON service's {@code desiredCount} is the one it recorded last ({@link
+   * DaemonDesiredCountChanged}).
    */
-  public record ServiceSpec(String serviceName, String taskDefinitionArn, int desiredCount,
-      SchedulingStrategy scheduling, String launchType, DeploymentSettings deploymentConfiguration,
-      List<ConstraintSpec> placementConstraints, List<StrategySpec> placementStrategy,
-      Integer healthCheckGracePeriodSeconds, List<Tag> tags) implements CborSerializable {
+  public record ServiceSpec(
+      String serviceName,
+      String taskDefinitionArn,
+      int desiredCount,
+      SchedulingStrategy scheduling,
+      String launchType,
+      DeploymentSettings deploymentConfiguration,
+      List<ConstraintSpec> placementConstraints,
+      List<StrategySpec> placementStrategy,
+      Integer healthCheckGracePeriodSeconds,
+      List<Tag> tags)
+      implements CborSerializable {
 
     ServiceSpec withDesiredCount(int count) {
-      return new ServiceSpec(serviceName, taskDefinitionArn, count, scheduling, launchType, deploymentConfiguration,
-          placementConstraints, placementStrategy, healthCheckGracePeriodSeconds, tags);
+      return new ServiceSpec(
+          serviceName,
+          taskDefinitionArn,
+          count,
+          scheduling,
+          launchType,
+          deploymentConfiguration,
+          placementConstraints,
+          placementStrategy,
+          healthCheckGracePeriodSeconds,
+          tags);
     }
 
     ServiceSpec withTags(List<Tag> next) {
-      return new ServiceSpec(serviceName, taskDefinitionArn, desiredCount, scheduling, launchType,
-          deploymentConfiguration, placementConstraints, placementStrategy, healthCheckGracePeriodSeconds, next);
+      return new ServiceSpec(
+          serviceName,
+          taskDefinitionArn,
+          desiredCount,
+          scheduling,
+          launchType,
+          deploymentConfiguration,
+          placementConstraints,
+          placementStrategy,
+          healthCheckGracePeriodSeconds,
+          next);
     }
   }
 
   /** UpdateService: members left null stay as they are. */
-  public record ServiceChange(Integer desiredCount, String taskDefinitionArn, DeploymentSettings deploymentConfiguration,
-      List<ConstraintSpec> placementConstraints, List<StrategySpec> placementStrategy,
-      Integer healthCheckGracePeriodSeconds, boolean forceNewDeployment) implements CborSerializable {}
+  public record ServiceChange(
+      Integer desiredCount,
+      String taskDefinitionArn,
+      DeploymentSettings deploymentConfiguration,
+      List<ConstraintSpec> placementConstraints,
+      List<StrategySpec> placementStrategy,
+      Integer healthCheckGracePeriodSeconds,
+      boolean forceNewDeployment)
+      implements CborSerializable {}
 
   public record LaunchedTask(String taskId, String instanceId) implements CborSerializable {}
 
-  /** A DescribeServices event; {@code eventName}/{@code eventType} feed the "ECS Service Action" stream. */
-  public record ServiceEvent(String id, Instant createdAt, String eventName, String eventType, String message)
+  /**
+   * A DescribeServices event; {@code eventName}/{@code eventType} feed the "ECS Service Action"
+   * stream.
+   */
+  public record ServiceEvent(
+      String id, Instant createdAt, String eventName, String eventType, String message)
       implements CborSerializable {}
 
   /** A task as the service knows it, with the Task entity's version of that knowledge. */
@@ -232,14 +307,29 @@ public final class Service
   }
 
   /** What a Task entity says about one of the service's tasks. */
-  public record TaskReport(String taskId, String instanceId, TaskStatus lastStatus, boolean desiredStopped,
-      TaskHealth health, Instant startedAt, String stopCode, String stoppedReason, long version)
+  public record TaskReport(
+      String taskId,
+      String instanceId,
+      TaskStatus lastStatus,
+      boolean desiredStopped,
+      TaskHealth health,
+      Instant startedAt,
+      String stopCode,
+      String stoppedReason,
+      long version)
       implements CborSerializable {
 
     public static TaskReport of(Task.TaskView task) {
-      return new TaskReport(task.taskId(), task.spec().containerInstanceId(), task.lastStatus(),
-          "STOPPED".equals(task.desiredStatus()), health(task.healthStatus()), task.startedAt(), task.stopCode(),
-          task.stoppedReason(), task.version());
+      return new TaskReport(
+          task.taskId(),
+          task.spec().containerInstanceId(),
+          task.lastStatus(),
+          "STOPPED".equals(task.desiredStatus()),
+          health(task.healthStatus()),
+          task.startedAt(),
+          task.stopCode(),
+          task.stoppedReason(),
+          task.version());
     }
 
     static TaskHealth health(String status) {
@@ -249,13 +339,29 @@ public final class Service
     }
   }
 
-  /** How many of its newest service events a service keeps and DescribeServices shows (ECS shows 100). */
+  /**
+   * How many of its newest service events a service keeps and DescribeServices shows (ECS shows
+   * 100).
+   */
   public static final int SHOWN_SERVICE_EVENTS = 100;
 
-  /** What every reply carries: the service as DescribeServices shows it (counts are derived from the tasks). */
-  public record ServiceView(String accountId, String clusterName, ServiceSpec spec, ServiceStatus status,
-      Instant createdAt, List<Deployment> deployments, SortedMap<String, TrackedTask> tasks, Throttle throttle,
-      boolean steady, List<ServiceEvent> events, long version) implements CborSerializable {
+  /**
+   * What every reply carries: the service as DescribeServices shows it (counts are derived from the
+   * tasks).
+   */
+  public record ServiceView(
+      String accountId,
+      String clusterName,
+      ServiceSpec spec,
+      ServiceStatus status,
+      Instant createdAt,
+      List<Deployment> deployments,
+      SortedMap<String, TrackedTask> tasks,
+      Throttle throttle,
+      boolean steady,
+      List<ServiceEvent> events,
+      long version)
+      implements CborSerializable {
 
     public String serviceName() {
       return spec.serviceName();
@@ -267,33 +373,55 @@ public final class Service
 
     /** Deployments DescribeServices shows: PRIMARY and ACTIVE, newest first. */
     public List<Deployment> visibleDeployments() {
-      List<Deployment> out = new ArrayList<>(deployments.stream()
-          .filter(d -> d.status() != DeploymentStatus.INACTIVE).toList());
+      List<Deployment> out =
+          new ArrayList<>(
+              deployments.stream().filter(d -> d.status() != DeploymentStatus.INACTIVE).toList());
       Collections.reverse(out);
       return out;
     }
 
     public int runningCount(String deploymentId) {
-      return (int) tasks.values().stream().map(TrackedTask::task)
-          .filter(t -> deploymentId == null || deploymentId.equals(t.deploymentId()))
-          .filter(t -> !t.desiredStopped() && t.lastStatus() == TaskStatus.RUNNING).count();
+      return (int)
+          tasks.values().stream()
+              .map(TrackedTask::task)
+              .filter(t -> deploymentId == null || deploymentId.equals(t.deploymentId()))
+              .filter(t -> !t.desiredStopped() && t.lastStatus() == TaskStatus.RUNNING)
+              .count();
     }
 
     public int pendingCount(String deploymentId) {
-      return (int) tasks.values().stream().map(TrackedTask::task)
-          .filter(t -> deploymentId == null || deploymentId.equals(t.deploymentId()))
-          .filter(t -> !t.desiredStopped() && t.lastStatus().compareTo(TaskStatus.RUNNING) < 0).count();
+      return (int)
+          tasks.values().stream()
+              .map(TrackedTask::task)
+              .filter(t -> deploymentId == null || deploymentId.equals(t.deploymentId()))
+              .filter(t -> !t.desiredStopped() && t.lastStatus().compareTo(TaskStatus.RUNNING) < 0)
+              .count();
     }
 
     public boolean hasLiveTasks() {
       return tasks.values().stream().anyMatch(TrackedTask::live);
     }
 
-    ServiceView next(ServiceSpec nextSpec, ServiceStatus nextStatus, List<Deployment> nextDeployments,
-        SortedMap<String, TrackedTask> nextTasks, Throttle nextThrottle, boolean nextSteady,
+    ServiceView next(
+        ServiceSpec nextSpec,
+        ServiceStatus nextStatus,
+        List<Deployment> nextDeployments,
+        SortedMap<String, TrackedTask> nextTasks,
+        Throttle nextThrottle,
+        boolean nextSteady,
         List<ServiceEvent> nextEvents) {
-      return new ServiceView(accountId, clusterName, nextSpec, nextStatus, createdAt, List.copyOf(nextDeployments),
-          Collections.unmodifiableSortedMap(nextTasks), nextThrottle, nextSteady, nextEvents, version + 1);
+      return new ServiceView(
+          accountId,
+          clusterName,
+          nextSpec,
+          nextStatus,
+          createdAt,
+          List.copyOf(nextDeployments),
+          Collections.unmodifiableSortedMap(nextTasks),
+          nextThrottle,
+          nextSteady,
+          nextEvents,
+          version + 1);
     }
 
     ServiceView withSpec(ServiceSpec nextSpec) {
@@ -315,12 +443,16 @@ public final class Service
     }
 
     /**
-     * Keeps the newest {@link #SHOWN_SERVICE_EVENTS}, as DescribeServices shows them in ECS; the journal keeps every
-     * one (HarbormasterHistory.ListResourceEvents lists them all), so states, snapshots and replies stay bounded.
+     * Keeps the newest {@link #SHOWN_SERVICE_EVENTS}, as DescribeServices shows them in ECS; the
+     * journal keeps every one (HarbormasterHistory.ListResourceEvents lists them all), so states,
+     * snapshots and replies stay bounded.
      */
     ServiceView withEvent(ServiceEvent event) {
-      List<ServiceEvent> nextEvents = new ArrayList<>(events.size() < SHOWN_SERVICE_EVENTS ? events
-          : events.subList(events.size() - SHOWN_SERVICE_EVENTS + 1, events.size()));
+      List<ServiceEvent> nextEvents =
+          new ArrayList<>(
+              events.size() < SHOWN_SERVICE_EVENTS
+                  ? events
+                  : events.subList(events.size() - SHOWN_SERVICE_EVENTS + 1, events.size()));
       nextEvents.add(event);
       return next(spec, status, deployments, tasks, throttle, steady, List.copyOf(nextEvents));
     }
@@ -344,33 +476,51 @@ public final class Service
   public record InactiveService(ServiceView view) implements State {}
 
   /**
-   * Everything a service does to the rest of the system, behind one seam so the entity can be tested alone. The
-   * production implementation ({@link ServiceEffects}) asks the cluster's placement, task definitions and tasks.
+   * Everything a service does to the rest of the system, behind one seam so the entity can be
+   * tested alone. The production implementation ({@link ServiceEffects}) asks the cluster's
+   * placement, task definitions and tasks.
    */
   public interface Effects {
     /**
-     * The cluster's container instances, by id. Every id of {@code inUse} (the instances the service's live tasks are
-     * on) is known for sure: present if the instance exists, absent only if it does not, because the reconciler
-     * replaces the tasks of an instance that is gone. A failed stage means the answer is not certain.
+     * The cluster's container instances, by id. Every id of {@code inUse} (the instances the
+     * service's live tasks are on) is known for sure: present if the instance exists, absent only
+     * if it does not, because the reconciler replaces the tasks of an instance that is gone. A
+     * failed stage means the answer is not certain.
      */
-    CompletionStage<Map<String, Instance>> instances(String accountId, String clusterName, Set<String> inUse);
+    CompletionStage<Map<String, Instance>> instances(
+        String accountId, String clusterName, Set<String> inUse);
 
-    CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(String accountId, String taskDefinitionArn);
+    CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(
+        String accountId, String taskDefinitionArn);
 
     /** Places and reserves one task per id (REPLICA). */
-    CompletionStage<ClusterPlacement.Outcome> place(String accountId, String clusterName, List<String> taskIds,
-        Demand demand, TaskSummary summary, List<ConstraintSpec> constraints, List<StrategySpec> strategies);
+    CompletionStage<ClusterPlacement.Outcome> place(
+        String accountId,
+        String clusterName,
+        List<String> taskIds,
+        Demand demand,
+        TaskSummary summary,
+        List<ConstraintSpec> constraints,
+        List<StrategySpec> strategies);
 
     /**
-     * Reserves a task's resources on a named instance (DAEMON, and a task created again): empty when reserved, the
-     * instance's reason when it refused; a failed stage means no answer (try again later).
+     * Reserves a task's resources on a named instance (DAEMON, and a task created again): empty
+     * when reserved, the instance's reason when it refused; a failed stage means no answer (try
+     * again later).
      */
-    CompletionStage<Optional<String>> reserve(String accountId, String clusterName, String instanceId, String taskId,
-        Demand demand, TaskSummary summary);
+    CompletionStage<Optional<String>> reserve(
+        String accountId,
+        String clusterName,
+        String instanceId,
+        String taskId,
+        Demand demand,
+        TaskSummary summary);
 
-    CompletionStage<TaskReport> createTask(String accountId, String clusterName, String taskId, TaskSpec spec);
+    CompletionStage<TaskReport> createTask(
+        String accountId, String clusterName, String taskId, TaskSpec spec);
 
-    void stopTask(String accountId, String clusterName, String taskId, String stopCode, String reason);
+    void stopTask(
+        String accountId, String clusterName, String taskId, String stopCode, String reason);
 
     /** The task's state; empty when no Task entity of that id exists. */
     CompletionStage<Optional<TaskReport>> task(String accountId, String clusterName, String taskId);
@@ -381,33 +531,65 @@ public final class Service
 
   // ---- behaviour ----
   /**
-   * Services are remembered entities (event-sourced store, in the journal): after a restart of the whole control
-   * plane, or when a node with services leaves, sharding starts every live service again, and each one heals from its
-   * events and its tasks (level-triggered) without waiting for an API call.
+   * Services are remembered entities (event-sourced store, in the journal): after a restart of the
+   * whole control plane, or when a node with services leaves, sharding starts every live service
+   * again, and each one heals from its events and its tasks (level-triggered) without waiting for
+   * an API call.
    */
-  public static void init(ActorSystem<?> system, EventTags tags, ServiceSettings settings, Effects effects,
+  public static void init(
+      ActorSystem<?> system,
+      EventTags tags,
+      ServiceSettings settings,
+      Effects effects,
       Clock clock) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-            ctx -> create(ctx.getEntityId(), tags, settings, effects, ServiceReconciler::reconcile, ctx.getShard(),
-                clock))
-        .withSettings(ClusterShardingSettings.create(system)
-            .withRememberEntities(true)
-            .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced())));
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    ctx ->
+                        create(
+                            ctx.getEntityId(),
+                            tags,
+                            settings,
+                            effects,
+                            ServiceReconciler::reconcile,
+                            ctx.getShard(),
+                            clock))
+                .withSettings(
+                    ClusterShardingSettings.create(system)
+                        .withRememberEntities(true)
+                        .withRememberEntitiesStoreMode(
+                            ClusterShardingSettings.rememberEntitiesStoreModeEventSourced())));
   }
 
-  public static Behavior<Command> create(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
+  public static Behavior<Command> create(
+      String entityId,
+      EventTags tags,
+      ServiceSettings settings,
+      Effects effects,
       Function<Input, Decision> reconciler) {
     return create(entityId, tags, settings, effects, reconciler, null, Clock.systemUTC());
   }
 
   /**
-   * @param shard the entity's shard, asked to passivate an INACTIVE service (null: the service just stops)
+   * @param shard the entity's shard, asked to passivate an INACTIVE service (null: the service just
+   *     stops)
    * @param clock where the service's decisions take their time from
    */
-  public static Behavior<Command> create(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
-      Function<Input, Decision> reconciler, ActorRef<ClusterSharding.ShardCommand> shard, Clock clock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Service(entityId, tags, settings, effects, reconciler, ctx, timers, shard, clock)));
+  public static Behavior<Command> create(
+      String entityId,
+      EventTags tags,
+      ServiceSettings settings,
+      Effects effects,
+      Function<Input, Decision> reconciler,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      Clock clock) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new Service(
+                        entityId, tags, settings, effects, reconciler, ctx, timers, shard, clock)));
   }
 
   private final String entityId;
@@ -422,25 +604,41 @@ public final class Service
   private final TimerScheduler<Command> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Clock clock;
-  /** Steps in flight (loading instances, launches): a new decision waits for them, so nothing is launched twice. */
-  private int outstanding;
-  private boolean reconcileWanted;
+
   /**
-   * When a step last started or finished. A step whose answer never arrives (a full stash drops messages) would
-   * otherwise keep every later decision waiting for good: the tick gives such steps up (see {@link #stepsStuck}).
+   * Steps in flight (loading instances, launches): a new decision waits for them, so nothing is
+   * launched twice.
+   */
+  private int outstanding;
+
+  private boolean reconcileWanted;
+
+  /**
+   * When a step last started or finished. A step whose answer never arrives (a full stash drops
+   * messages) would otherwise keep every later decision waiting for good: the tick gives such steps
+   * up (see {@link #stepsStuck}).
    */
   private Instant lastStepProgress = Instant.EPOCH;
+
   /**
-   * Task reports not recorded yet, the newest per task. The first one queues a {@link RecordTaskReports}; reports
-   * that arrive before it is handled (those stashed while the service writes, above all) go into the same write, so
-   * a burst of task changes costs a few writes instead of one each. Lost with the actor, like any notification:
-   * the refresh after recovery asks every live task again.
+   * Task reports not recorded yet, the newest per task. The first one queues a {@link
+   * RecordTaskReports}; reports that arrive before it is handled (those stashed while the service
+   * writes, above all) go into the same write, so a burst of task changes costs a few writes
+   * instead of one each. Lost with the actor, like any notification: the refresh after recovery
+   * asks every live task again.
    */
   private final Map<String, TaskReport> unrecordedReports = new java.util.LinkedHashMap<>();
 
-  private Service(String entityId, EventTags tags, ServiceSettings settings, Effects effects,
-      Function<Input, Decision> reconciler, ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      ActorRef<ClusterSharding.ShardCommand> shard, Clock clock) {
+  private Service(
+      String entityId,
+      EventTags tags,
+      ServiceSettings settings,
+      Effects effects,
+      Function<Input, Decision> reconciler,
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     String[] parts = entityId.split("/", 3);
@@ -457,7 +655,10 @@ public final class Service
     this.clock = clock;
   }
 
-  /** The entity's state and event handler without an actor: history and the event stream replay with it. */
+  /**
+   * The entity's state and event handler without an actor: history and the event stream replay with
+   * it.
+   */
   public static Service replica(String entityId) {
     return new Service(entityId, null, null, null, null, null, null, null, null);
   }
@@ -470,16 +671,19 @@ public final class Service
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> {
-          if (state instanceof LiveService) {
-            startTimers();
-            ctx.getSelf().tell(new RefreshTasks());
-            ctx.getSelf().tell(new Reconcile());
-          } else if (state instanceof InactiveService) {
-            effects.inactivated(accountId, clusterName, serviceName); // heals a crash right after inactivation
-            timers.startSingleTimer("passivate", new Passivate(), Duration.ofMinutes(1));
-          }
-        })
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              if (state instanceof LiveService) {
+                startTimers();
+                ctx.getSelf().tell(new RefreshTasks());
+                ctx.getSelf().tell(new Reconcile());
+              } else if (state instanceof InactiveService) {
+                effects.inactivated(
+                    accountId, clusterName, serviceName); // heals a crash right after inactivation
+                timers.startSingleTimer("passivate", new Passivate(), Duration.ofMinutes(1));
+              }
+            })
         .build();
   }
 
@@ -491,7 +695,8 @@ public final class Service
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
-    builder.forStateType(NoService.class)
+    builder
+        .forStateType(NoService.class)
         .onCommand(Create.class, (s, c) -> create(c))
         .onCommand(Get.class, c -> notFound(c.replyTo()))
         .onCommand(Update.class, c -> notFound(c.replyTo()))
@@ -499,7 +704,8 @@ public final class Service
         .onCommand(TagResource.class, c -> notFound(c.replyTo()))
         .onCommand(UntagResource.class, c -> notFound(c.replyTo()))
         .onAnyCommand(c -> ignored());
-    builder.forStateType(InactiveService.class)
+    builder
+        .forStateType(InactiveService.class)
         .onCommand(Create.class, (s, c) -> create(c))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Update.class, c -> notActive(c.replyTo()))
@@ -507,35 +713,61 @@ public final class Service
         .onCommand(TagResource.class, c -> notActive(c.replyTo()))
         .onCommand(UntagResource.class, c -> notActive(c.replyTo()))
         .onCommand(Passivate.class, c -> passivate())
-        .onCommand(RecordTaskReports.class, c -> { // reports of the tasks it had when it went inactive
-          unrecordedReports.clear();
-          return Effect().noReply();
-        })
+        .onCommand(
+            RecordTaskReports.class,
+            c -> { // reports of the tasks it had when it went inactive
+              unrecordedReports.clear();
+              return Effect().noReply();
+            })
         .onAnyCommand(c -> ignored());
-    builder.forStateType(LiveService.class)
-        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER,
-            s.view().status() == ServiceStatus.DRAINING ? "Unable to Start a service that is still Draining."
-                : "Creation of service was not idempotent.")))
+    builder
+        .forStateType(LiveService.class)
+        .onCommand(
+            Create.class,
+            (s, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        Rejection.reply(
+                            ErrorType.INVALID_PARAMETER,
+                            s.view().status() == ServiceStatus.DRAINING
+                                ? "Unable to Start a service that is still Draining."
+                                : "Creation of service was not idempotent.")))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Update.class, (s, c) -> update(s.view(), c))
         .onCommand(Delete.class, (s, c) -> delete(s.view(), c))
-        .onCommand(TagResource.class, (s, c) -> Tags.overLimit(s.view().spec().tags(), c.tags())
-            ? Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER, Tags.overLimitMessage()))
-            : Effect().persist(new ServiceTagged(c.tags()))
-                .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
-        .onCommand(UntagResource.class, (s, c) -> Effect().persist(new ServiceUntagged(c.tagKeys()))
-            .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(
+            TagResource.class,
+            (s, c) ->
+                Tags.overLimit(s.view().spec().tags(), c.tags())
+                    ? Effect()
+                        .reply(
+                            c.replyTo(),
+                            Rejection.reply(ErrorType.INVALID_PARAMETER, Tags.overLimitMessage()))
+                    : Effect()
+                        .persist(new ServiceTagged(c.tags()))
+                        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+        .onCommand(
+            UntagResource.class,
+            (s, c) ->
+                Effect()
+                    .persist(new ServiceUntagged(c.tagKeys()))
+                    .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(TaskChanged.class, (s, c) -> taskChanged(s.view(), c.report()))
         .onCommand(RecordTaskReports.class, (s, c) -> recordTaskReports(s.view()))
-        .onCommand(Reconcile.class, (s, c) -> {
-          startReconcile(s.view());
-          return Effect().noReply();
-        })
+        .onCommand(
+            Reconcile.class,
+            (s, c) -> {
+              startReconcile(s.view());
+              return Effect().noReply();
+            })
         .onCommand(Tick.class, (s, c) -> tick(s.view()))
-        .onCommand(RefreshTasks.class, (s, c) -> {
-          refresh(s.view());
-          return Effect().noReply();
-        })
+        .onCommand(
+            RefreshTasks.class,
+            (s, c) -> {
+              refresh(s.view());
+              return Effect().noReply();
+            })
         .onCommand(InstancesLoaded.class, (s, c) -> decide(s.view(), c))
         .onCommand(LaunchAnswered.class, (s, c) -> launched(s.view(), c))
         .onCommand(TaskLookedUp.class, (s, c) -> lookedUp(s.view(), c))
@@ -545,8 +777,8 @@ public final class Service
   }
 
   /**
-   * An INACTIVE service needs no actor. A remembered entity must leave through its shard (which also forgets it);
-   * stopping on its own would count as a crash and start it again.
+   * An INACTIVE service needs no actor. A remembered entity must leave through its shard (which
+   * also forgets it); stopping on its own would count as a crash and start it again.
    */
   private ReplyEffect<Event, State> passivate() {
     if (shard == null) return Effect().stop().thenNoReply();
@@ -560,13 +792,23 @@ public final class Service
 
   // ---- API commands ----
   private ReplyEffect<Event, State> create(Create c) {
-    Deployment first = new Deployment(c.deploymentId(), DeploymentStatus.PRIMARY, c.spec().taskDefinitionArn(),
-        RolloutState.IN_PROGRESS, inProgress(c.deploymentId()), 0, c.at(), c.at());
-    return Effect().persist(new ServiceCreated(c.spec(), first, c.at()))
-        .thenRun(next -> {
-          startTimers();
-          ctx.getSelf().tell(new Reconcile());
-        })
+    Deployment first =
+        new Deployment(
+            c.deploymentId(),
+            DeploymentStatus.PRIMARY,
+            c.spec().taskDefinitionArn(),
+            RolloutState.IN_PROGRESS,
+            inProgress(c.deploymentId()),
+            0,
+            c.at(),
+            c.at());
+    return Effect()
+        .persist(new ServiceCreated(c.spec(), first, c.at()))
+        .thenRun(
+            next -> {
+              startTimers();
+              ctx.getSelf().tell(new Reconcile());
+            })
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
@@ -578,52 +820,85 @@ public final class Service
     if (view.status() != ServiceStatus.ACTIVE) return notActive(c.replyTo());
     ServiceChange change = c.change();
     ServiceSpec old = view.spec();
-    ServiceSpec spec = new ServiceSpec(old.serviceName(),
-        change.taskDefinitionArn() != null ? change.taskDefinitionArn() : old.taskDefinitionArn(),
-        change.desiredCount() != null ? change.desiredCount() : old.desiredCount(), old.scheduling(),
-        old.launchType(),
-        change.deploymentConfiguration() != null ? change.deploymentConfiguration() : old.deploymentConfiguration(),
-        change.placementConstraints() != null ? change.placementConstraints() : old.placementConstraints(),
-        change.placementStrategy() != null ? change.placementStrategy() : old.placementStrategy(),
-        change.healthCheckGracePeriodSeconds() != null ? change.healthCheckGracePeriodSeconds()
-            : old.healthCheckGracePeriodSeconds(),
-        old.tags());
+    ServiceSpec spec =
+        new ServiceSpec(
+            old.serviceName(),
+            change.taskDefinitionArn() != null
+                ? change.taskDefinitionArn()
+                : old.taskDefinitionArn(),
+            change.desiredCount() != null ? change.desiredCount() : old.desiredCount(),
+            old.scheduling(),
+            old.launchType(),
+            change.deploymentConfiguration() != null
+                ? change.deploymentConfiguration()
+                : old.deploymentConfiguration(),
+            change.placementConstraints() != null
+                ? change.placementConstraints()
+                : old.placementConstraints(),
+            change.placementStrategy() != null
+                ? change.placementStrategy()
+                : old.placementStrategy(),
+            change.healthCheckGracePeriodSeconds() != null
+                ? change.healthCheckGracePeriodSeconds()
+                : old.healthCheckGracePeriodSeconds(),
+            old.tags());
     List<Event> events = new ArrayList<>();
     if (!spec.equals(old)) events.add(new ServiceUpdated(spec, c.at()));
     if (!spec.taskDefinitionArn().equals(old.taskDefinitionArn()) || change.forceNewDeployment()) {
-      events.add(new DeploymentStarted(new Deployment(c.deploymentId(), DeploymentStatus.PRIMARY,
-          spec.taskDefinitionArn(), RolloutState.IN_PROGRESS, inProgress(c.deploymentId()), 0, c.at(), c.at()),
-          c.at()));
+      events.add(
+          new DeploymentStarted(
+              new Deployment(
+                  c.deploymentId(),
+                  DeploymentStatus.PRIMARY,
+                  spec.taskDefinitionArn(),
+                  RolloutState.IN_PROGRESS,
+                  inProgress(c.deploymentId()),
+                  0,
+                  c.at(),
+                  c.at()),
+              c.at()));
     }
     if (events.isEmpty()) return Effect().reply(c.replyTo(), StatusReply.success(view));
-    return Effect().persist(events)
+    return Effect()
+        .persist(events)
         .thenRun(next -> ctx.getSelf().tell(new Reconcile()))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
   private ReplyEffect<Event, State> delete(ServiceView view, Delete c) {
-    if (view.status() == ServiceStatus.DRAINING) return Effect().reply(c.replyTo(), StatusReply.success(view));
-    if (!c.force() && view.spec().scheduling() == SchedulingStrategy.REPLICA && view.spec().desiredCount() > 0) {
-      return Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER,
-          "The service cannot be stopped while it is scaled above 0."));
+    if (view.status() == ServiceStatus.DRAINING)
+      return Effect().reply(c.replyTo(), StatusReply.success(view));
+    if (!c.force()
+        && view.spec().scheduling() == SchedulingStrategy.REPLICA
+        && view.spec().desiredCount() > 0) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              Rejection.reply(
+                  ErrorType.INVALID_PARAMETER,
+                  "The service cannot be stopped while it is scaled above 0."));
     }
     List<Event> events = new ArrayList<>();
     events.add(new ServiceDeleted(c.at()));
     List<TaskStopOrdered> stops = drainStops(view, c.at());
     events.addAll(stops);
     if (!view.hasLiveTasks()) events.add(new ServiceInactivated(c.at()));
-    return Effect().persist(events)
-        .thenRun(next -> {
-          stops.forEach(this::carryOut);
-          if (next instanceof InactiveService) inactivated();
-        })
+    return Effect()
+        .persist(events)
+        .thenRun(
+            next -> {
+              stops.forEach(this::carryOut);
+              if (next instanceof InactiveService) inactivated();
+            })
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
   /** A deleted service stops every task it still has; the reconciler has no say any more. */
   private List<TaskStopOrdered> drainStops(ServiceView view, Instant at) {
-    String reason = "Scaling activity initiated by (deployment "
-        + view.primary().map(Deployment::id).orElse("unknown") + ")";
+    String reason =
+        "Scaling activity initiated by (deployment "
+            + view.primary().map(Deployment::id).orElse("unknown")
+            + ")";
     return view.tasks().values().stream()
         .filter(t -> t.live() && !t.task().desiredStopped())
         .map(t -> new TaskStopOrdered(t.task().taskId(), STOP_CODE, reason, at))
@@ -643,7 +918,8 @@ public final class Service
   // ---- task notifications ----
   private ReplyEffect<Event, State> taskChanged(ServiceView view, TaskReport report) {
     TrackedTask known = view.tasks().get(report.taskId());
-    if (known == null || report.version() <= known.version()) return Effect().noReply(); // not ours, or stale
+    if (known == null || report.version() <= known.version())
+      return Effect().noReply(); // not ours, or stale
     TaskReport waiting = unrecordedReports.get(report.taskId());
     if (waiting != null && report.version() <= waiting.version()) return Effect().noReply();
     if (unrecordedReports.isEmpty()) ctx.getSelf().tell(new RecordTaskReports());
@@ -664,46 +940,75 @@ public final class Service
       if (!changesWhatTheServiceActsOn(known.task(), task)) continue;
       events.add(new TaskStateRecorded(task, report.version(), now));
       recorded.put(task.taskId(), task);
-      decideAgain |= known.task().lastStatus() != task.lastStatus() || known.task().health() != task.health()
-          || known.task().desiredStopped() != task.desiredStopped();
+      decideAgain |=
+          known.task().lastStatus() != task.lastStatus()
+              || known.task().health() != task.health()
+              || known.task().desiredStopped() != task.desiredStopped();
     }
     unrecordedReports.clear();
     if (events.isEmpty()) return Effect().noReply();
-    boolean drainingDone = view.status() == ServiceStatus.DRAINING
-        && view.tasks().values().stream().filter(TrackedTask::live).allMatch(t -> {
-          ServiceTask after = recorded.get(t.task().taskId());
-          return after != null && after.lastStatus() == TaskStatus.STOPPED;
-        });
+    boolean drainingDone =
+        view.status() == ServiceStatus.DRAINING
+            && view.tasks().values().stream()
+                .filter(TrackedTask::live)
+                .allMatch(
+                    t -> {
+                      ServiceTask after = recorded.get(t.task().taskId());
+                      return after != null && after.lastStatus() == TaskStatus.STOPPED;
+                    });
     if (drainingDone) events.add(new ServiceInactivated(now));
     boolean reconcile = decideAgain;
-    return Effect().persist(events).thenRun(next -> {
-      if (next instanceof InactiveService) {
-        inactivated();
-      } else if (reconcile) {
-        startReconcile(viewOf(next));
-      }
-    }).thenNoReply();
+    return Effect()
+        .persist(events)
+        .thenRun(
+            next -> {
+              if (next instanceof InactiveService) {
+                inactivated();
+              } else if (reconcile) {
+                startReconcile(viewOf(next));
+              }
+            })
+        .thenNoReply();
   }
 
   /**
-   * Whether a task's new state matters to the service. Its statuses before RUNNING (PROVISIONING as launched, PENDING
-   * once the task exists) are all "not running yet" to the reconciler and the counts, so a move between them does not.
+   * Whether a task's new state matters to the service. Its statuses before RUNNING (PROVISIONING as
+   * launched, PENDING once the task exists) are all "not running yet" to the reconciler and the
+   * counts, so a move between them does not.
    */
   static boolean changesWhatTheServiceActsOn(ServiceTask known, ServiceTask reported) {
     return !notRunningYetAsOne(known).equals(notRunningYetAsOne(reported));
   }
 
   private static ServiceTask notRunningYetAsOne(ServiceTask t) {
-    return t.lastStatus().compareTo(TaskStatus.RUNNING) >= 0 ? t : new ServiceTask(t.taskId(), t.deploymentId(),
-        t.instanceId(), TaskStatus.PENDING, t.desiredStopped(), t.health(), t.startedAt(), t.stopCode(),
-        t.stoppedReason());
+    return t.lastStatus().compareTo(TaskStatus.RUNNING) >= 0
+        ? t
+        : new ServiceTask(
+            t.taskId(),
+            t.deploymentId(),
+            t.instanceId(),
+            TaskStatus.PENDING,
+            t.desiredStopped(),
+            t.health(),
+            t.startedAt(),
+            t.stopCode(),
+            t.stoppedReason());
   }
 
-  /** The report in the service's terms; a stop the service ordered stays ordered even if the task did not hear it yet. */
+  /**
+   * The report in the service's terms; a stop the service ordered stays ordered even if the task
+   * did not hear it yet.
+   */
   private static ServiceTask serviceTask(TrackedTask known, TaskReport r) {
-    return new ServiceTask(r.taskId(), known.task().deploymentId(),
-        r.instanceId() != null ? r.instanceId() : known.task().instanceId(), r.lastStatus(),
-        r.desiredStopped() || known.task().desiredStopped(), r.health(), r.startedAt(), r.stopCode(),
+    return new ServiceTask(
+        r.taskId(),
+        known.task().deploymentId(),
+        r.instanceId() != null ? r.instanceId() : known.task().instanceId(),
+        r.lastStatus(),
+        r.desiredStopped() || known.task().desiredStopped(),
+        r.health(),
+        r.startedAt(),
+        r.stopCode(),
         r.stoppedReason());
   }
 
@@ -711,27 +1016,40 @@ public final class Service
   private ReplyEffect<Event, State> tick(ServiceView view) {
     if (view.status() == ServiceStatus.ACTIVE) {
       if (stepsStuck(clock.instant())) {
-        ctx.getLog().warn("service {}: {} step(s) unanswered since {}; deciding again", entityId, outstanding,
-            lastStepProgress);
+        ctx.getLog()
+            .warn(
+                "service {}: {} step(s) unanswered since {}; deciding again",
+                entityId,
+                outstanding,
+                lastStepProgress);
         outstanding = 0;
         reconcileWanted = false;
       }
       startReconcile(view);
       return Effect().noReply();
     }
-    // DRAINING: stop orders that did not arrive are sent again; the refresh notices tasks that stopped meanwhile.
-    view.tasks().values().stream().filter(t -> t.live() && t.task().desiredStopped())
-        .forEach(t -> effects.stopTask(accountId, clusterName, t.task().taskId(), STOP_CODE,
-            t.stopReason() != null ? t.stopReason() : "Service deleted"));
+    // DRAINING: stop orders that did not arrive are sent again; the refresh notices tasks that
+    // stopped meanwhile.
+    view.tasks().values().stream()
+        .filter(t -> t.live() && t.task().desiredStopped())
+        .forEach(
+            t ->
+                effects.stopTask(
+                    accountId,
+                    clusterName,
+                    t.task().taskId(),
+                    STOP_CODE,
+                    t.stopReason() != null ? t.stopReason() : "Service deleted"));
     return Effect().noReply();
   }
 
   /**
-   * Every step's answer comes within the ask timeout (seconds); six reconcile intervals (a minute by default) without
-   * one means it was lost.
+   * Every step's answer comes within the ask timeout (seconds); six reconcile intervals (a minute
+   * by default) without one means it was lost.
    */
   private boolean stepsStuck(Instant now) {
-    return outstanding > 0 && lastStepProgress.plus(settings.reconcileInterval().multipliedBy(6)).isBefore(now);
+    return outstanding > 0
+        && lastStepProgress.plus(settings.reconcileInterval().multipliedBy(6)).isBefore(now);
   }
 
   private void startReconcile(ServiceView view) {
@@ -741,14 +1059,20 @@ public final class Service
     }
     outstanding++;
     lastStepProgress = clock.instant();
-    ctx.pipeToSelf(effects.instances(accountId, clusterName, instancesInUse(view)),
-        (instances, failure) -> failure == null ? new InstancesLoaded(instances, null)
-            : new InstancesLoaded(Map.of(), String.valueOf(failure.getMessage())));
+    ctx.pipeToSelf(
+        effects.instances(accountId, clusterName, instancesInUse(view)),
+        (instances, failure) ->
+            failure == null
+                ? new InstancesLoaded(instances, null)
+                : new InstancesLoaded(Map.of(), String.valueOf(failure.getMessage())));
   }
 
   private static Set<String> instancesInUse(ServiceView view) {
-    return view.tasks().values().stream().filter(TrackedTask::live).map(t -> t.task().instanceId())
-        .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+    return view.tasks().values().stream()
+        .filter(TrackedTask::live)
+        .map(t -> t.task().instanceId())
+        .filter(java.util.Objects::nonNull)
+        .collect(Collectors.toSet());
   }
 
   private void stepDone() {
@@ -762,7 +1086,8 @@ public final class Service
 
   private ReplyEffect<Event, State> decide(ServiceView view, InstancesLoaded loaded) {
     if (loaded.error() != null || view.status() != ServiceStatus.ACTIVE) {
-      if (loaded.error() != null) ctx.getLog().info("service {}: instances unavailable: {}", entityId, loaded.error());
+      if (loaded.error() != null)
+        ctx.getLog().info("service {}: instances unavailable: {}", entityId, loaded.error());
       stepDone();
       return Effect().noReply();
     }
@@ -772,25 +1097,42 @@ public final class Service
     List<Event> events = eventsOf(view, decision, now);
     if (view.spec().scheduling() == SchedulingStrategy.DAEMON) {
       int desired = ServiceReconciler.desiredCount(input);
-      if (desired != view.spec().desiredCount()) events.add(0, new DaemonDesiredCountChanged(desired, now));
+      if (desired != view.spec().desiredCount())
+        events.add(0, new DaemonDesiredCountChanged(desired, now));
     }
-    List<TaskStopOrdered> stops = events.stream().filter(TaskStopOrdered.class::isInstance)
-        .map(TaskStopOrdered.class::cast).toList();
-    decision.wakeAt().ifPresent(at -> timers.startSingleTimer("wake", new Reconcile(),
-        Duration.between(now, at).isNegative() ? Duration.ZERO : Duration.between(now, at)));
+    List<TaskStopOrdered> stops =
+        events.stream()
+            .filter(TaskStopOrdered.class::isInstance)
+            .map(TaskStopOrdered.class::cast)
+            .toList();
+    decision
+        .wakeAt()
+        .ifPresent(
+            at ->
+                timers.startSingleTimer(
+                    "wake",
+                    new Reconcile(),
+                    Duration.between(now, at).isNegative()
+                        ? Duration.ZERO
+                        : Duration.between(now, at)));
     if (events.isEmpty()) {
       launchAll(view, decision);
       return Effect().noReply();
     }
-    return Effect().persist(events).thenRun(next -> {
-      stops.forEach(this::carryOut);
-      launchAll(viewOf(next), decision);
-    }).thenNoReply();
+    return Effect()
+        .persist(events)
+        .thenRun(
+            next -> {
+              stops.forEach(this::carryOut);
+              launchAll(viewOf(next), decision);
+            })
+        .thenNoReply();
   }
 
   /**
-   * Starts the decision's launches, at most {@code launchBatchSize} tasks; the rest are launched by the reconcile that
-   * follows once these are recorded. The decision's own step ends here, each launch is a step of its own.
+   * Starts the decision's launches, at most {@code launchBatchSize} tasks; the rest are launched by
+   * the reconcile that follows once these are recorded. The decision's own step ends here, each
+   * launch is a step of its own.
    */
   private void launchAll(ServiceView view, Decision decision) {
     int budget = settings.launchBatchSize();
@@ -803,8 +1145,12 @@ public final class Service
       int count = Math.min(launch.count(), budget);
       if (count < launch.count()) reconcileWanted = true;
       budget -= count;
-      launch(view, count == launch.count() ? launch
-          : new Launch(launch.deploymentId(), launch.taskDefinitionArn(), count, launch.instanceId()));
+      launch(
+          view,
+          count == launch.count()
+              ? launch
+              : new Launch(
+                  launch.deploymentId(), launch.taskDefinitionArn(), count, launch.instanceId()));
     }
     stepDone();
   }
@@ -812,16 +1158,36 @@ public final class Service
   private Input inputOf(ServiceView view, Map<String, Instance> instances, Instant now) {
     ServiceSpec spec = view.spec();
     DeploymentSettings d = spec.deploymentConfiguration();
-    int desired = spec.scheduling() == SchedulingStrategy.DAEMON
-        ? (int) instances.values().stream().filter(i -> "ACTIVE".equals(i.status())).count()
-        : spec.desiredCount();
-    Duration grace = Duration.ofSeconds(spec.healthCheckGracePeriodSeconds() == null ? 0
-        : spec.healthCheckGracePeriodSeconds());
-    ServiceReconciler.Spec reconcilerSpec = new ServiceReconciler.Spec(spec.serviceName(), spec.scheduling(), desired,
-        d.minimumHealthyPercent(), d.maximumPercent(), d.circuitBreakerEnabled(), d.rollback(), grace);
+    int desired =
+        spec.scheduling() == SchedulingStrategy.DAEMON
+            ? (int) instances.values().stream().filter(i -> "ACTIVE".equals(i.status())).count()
+            : spec.desiredCount();
+    Duration grace =
+        Duration.ofSeconds(
+            spec.healthCheckGracePeriodSeconds() == null
+                ? 0
+                : spec.healthCheckGracePeriodSeconds());
+    ServiceReconciler.Spec reconcilerSpec =
+        new ServiceReconciler.Spec(
+            spec.serviceName(),
+            spec.scheduling(),
+            desired,
+            d.minimumHealthyPercent(),
+            d.maximumPercent(),
+            d.circuitBreakerEnabled(),
+            d.rollback(),
+            grace);
     List<ServiceTask> tasks = view.tasks().values().stream().map(TrackedTask::task).toList();
-    return new Input(reconcilerSpec, view.deployments(), tasks, instances, view.throttle(), view.steady(),
-        settings.lostHostTimeout(), newDeploymentId(), now);
+    return new Input(
+        reconcilerSpec,
+        view.deployments(),
+        tasks,
+        instances,
+        view.throttle(),
+        view.steady(),
+        settings.lostHostTimeout(),
+        newDeploymentId(),
+        now);
   }
 
   private List<Event> eventsOf(ServiceView view, Decision decision, Instant now) {
@@ -837,18 +1203,36 @@ public final class Service
       stopped.add(stop.taskId());
     }
     for (ServiceMessage m : decision.messages()) {
-      events.add(new ServiceEventRecorded(new ServiceEvent(UUID.randomUUID().toString(), now, m.eventName(),
-          m.eventType(), m.message())));
+      events.add(
+          new ServiceEventRecorded(
+              new ServiceEvent(
+                  UUID.randomUUID().toString(), now, m.eventName(), m.eventType(), m.message())));
     }
-    if (!stopped.isEmpty() && decision.messages().stream().noneMatch(m -> m.message().contains("has stopped"))) {
-      events.add(new ServiceEventRecorded(new ServiceEvent(UUID.randomUUID().toString(), now, "SERVICE_TASKS_STOPPED",
-          "INFO", "(service " + serviceName + ") has stopped " + stopped.size() + " running tasks: "
-              + stopped.stream().map(id -> "(task " + id + ")").collect(Collectors.joining(" ")) + ".")));
+    if (!stopped.isEmpty()
+        && decision.messages().stream().noneMatch(m -> m.message().contains("has stopped"))) {
+      events.add(
+          new ServiceEventRecorded(
+              new ServiceEvent(
+                  UUID.randomUUID().toString(),
+                  now,
+                  "SERVICE_TASKS_STOPPED",
+                  "INFO",
+                  "(service "
+                      + serviceName
+                      + ") has stopped "
+                      + stopped.size()
+                      + " running tasks: "
+                      + stopped.stream()
+                          .map(id -> "(task " + id + ")")
+                          .collect(Collectors.joining(" "))
+                      + ".")));
     }
     List<String> forget = decision.forget().stream().filter(view.tasks()::containsKey).toList();
     if (!forget.isEmpty()) events.add(new TasksForgotten(forget, now));
-    if (!decision.throttle().equals(view.throttle())) events.add(new ThrottleChanged(decision.throttle(), now));
-    if (decision.steady() != view.steady()) events.add(new SteadinessChanged(decision.steady(), now));
+    if (!decision.throttle().equals(view.throttle()))
+      events.add(new ThrottleChanged(decision.throttle(), now));
+    if (decision.steady() != view.steady())
+      events.add(new SteadinessChanged(decision.steady(), now));
     return events;
   }
 
@@ -860,67 +1244,140 @@ public final class Service
     lastStepProgress = clock.instant();
     String deploymentId = launch.deploymentId();
     ServiceSpec spec = view.spec();
-    CompletionStage<LaunchAnswered> answered = effects.taskDefinition(accountId, launch.taskDefinitionArn())
-        .thenCompose(revision -> {
-          Demand demand = TaskResources.demand(revision.definition(), null);
-          TaskSummary summary = new TaskSummary(revision.family(), group(serviceName), deploymentId);
-          List<String> taskIds = new ArrayList<>();
-          for (int i = 0; i < launch.count(); i++) taskIds.add(UUID.randomUUID().toString().replace("-", ""));
-          Function<String, TaskSpec> specOn = instanceId -> taskSpec(launch.taskDefinitionArn(), revision, demand,
-              deploymentId, instanceId, spec.launchType());
-          if (launch.instanceId().isPresent()) {
-            String instanceId = launch.instanceId().get();
-            String taskId = taskIds.get(0);
-            return effects.reserve(accountId, clusterName, instanceId, taskId, demand, summary)
-                .thenApply(refusal -> refusal.isEmpty()
-                    ? new LaunchAnswered(deploymentId, List.of(new TaskSpecFor(taskId, specOn.apply(instanceId))),
-                        null, null)
-                    : new LaunchAnswered(deploymentId, List.of(), placementFailure(List.of(), Optional.of(
-                        refusal.get() + " on (container-instance " + instanceId + ")")), null));
-          }
-          List<ConstraintSpec> constraints = new ArrayList<>(constraints(revision));
-          constraints.addAll(spec.placementConstraints());
-          List<StrategySpec> strategies = spec.placementStrategy().isEmpty() ? defaultStrategies()
-              : spec.placementStrategy();
-          return effects.place(accountId, clusterName, taskIds, demand, summary, constraints, strategies)
-              .thenApply(outcome -> new LaunchAnswered(deploymentId,
-                  outcome.placed().stream().map(p -> new TaskSpecFor(p.taskId(), specOn.apply(p.instanceId())))
-                      .toList(),
-                  outcome.placed().size() < taskIds.size()
-                      ? placementFailure(outcome.failures(), outcome.clusterError()) : null,
-                  null));
-        });
-    ctx.pipeToSelf(answered, (a, failure) -> failure == null ? a
-        : new LaunchAnswered(deploymentId, List.of(), null, reason(failure)));
+    CompletionStage<LaunchAnswered> answered =
+        effects
+            .taskDefinition(accountId, launch.taskDefinitionArn())
+            .thenCompose(
+                revision -> {
+                  Demand demand = TaskResources.demand(revision.definition(), null);
+                  TaskSummary summary =
+                      new TaskSummary(revision.family(), group(serviceName), deploymentId);
+                  List<String> taskIds = new ArrayList<>();
+                  for (int i = 0; i < launch.count(); i++)
+                    taskIds.add(UUID.randomUUID().toString().replace("-", ""));
+                  Function<String, TaskSpec> specOn =
+                      instanceId ->
+                          taskSpec(
+                              launch.taskDefinitionArn(),
+                              revision,
+                              demand,
+                              deploymentId,
+                              instanceId,
+                              spec.launchType());
+                  if (launch.instanceId().isPresent()) {
+                    String instanceId = launch.instanceId().get();
+                    String taskId = taskIds.get(0);
+                    return effects
+                        .reserve(accountId, clusterName, instanceId, taskId, demand, summary)
+                        .thenApply(
+                            refusal ->
+                                refusal.isEmpty()
+                                    ? new LaunchAnswered(
+                                        deploymentId,
+                                        List.of(new TaskSpecFor(taskId, specOn.apply(instanceId))),
+                                        null,
+                                        null)
+                                    : new LaunchAnswered(
+                                        deploymentId,
+                                        List.of(),
+                                        placementFailure(
+                                            List.of(),
+                                            Optional.of(
+                                                refusal.get()
+                                                    + " on (container-instance "
+                                                    + instanceId
+                                                    + ")")),
+                                        null));
+                  }
+                  List<ConstraintSpec> constraints = new ArrayList<>(constraints(revision));
+                  constraints.addAll(spec.placementConstraints());
+                  List<StrategySpec> strategies =
+                      spec.placementStrategy().isEmpty()
+                          ? defaultStrategies()
+                          : spec.placementStrategy();
+                  return effects
+                      .place(
+                          accountId, clusterName, taskIds, demand, summary, constraints, strategies)
+                      .thenApply(
+                          outcome ->
+                              new LaunchAnswered(
+                                  deploymentId,
+                                  outcome.placed().stream()
+                                      .map(
+                                          p ->
+                                              new TaskSpecFor(
+                                                  p.taskId(), specOn.apply(p.instanceId())))
+                                      .toList(),
+                                  outcome.placed().size() < taskIds.size()
+                                      ? placementFailure(outcome.failures(), outcome.clusterError())
+                                      : null,
+                                  null));
+                });
+    ctx.pipeToSelf(
+        answered,
+        (a, failure) ->
+            failure == null
+                ? a
+                : new LaunchAnswered(deploymentId, List.of(), null, reason(failure)));
   }
 
   private static List<ConstraintSpec> constraints(TaskDefinitionFamily.Revision revision) {
     List<ConstraintSpec> out = new ArrayList<>();
     for (var c : revision.definition().path("placementConstraints")) {
-      out.add(new ConstraintSpec(c.path("type").asText(), c.hasNonNull("expression")
-          ? c.get("expression").asText() : null));
+      out.add(
+          new ConstraintSpec(
+              c.path("type").asText(),
+              c.hasNonNull("expression") ? c.get("expression").asText() : null));
     }
     return out;
   }
 
   private static List<StrategySpec> defaultStrategies() {
     return PlacementStrategy.SERVICE_DEFAULT.stream()
-        .map(s -> new StrategySpec(s.type().name().toLowerCase(java.util.Locale.ROOT), s.field())).toList();
+        .map(s -> new StrategySpec(s.type().name().toLowerCase(java.util.Locale.ROOT), s.field()))
+        .toList();
   }
 
-  private TaskSpec taskSpec(String taskDefinitionArn, TaskDefinitionFamily.Revision revision, Demand demand,
-      String deploymentId, String instanceId, String launchType) {
-    return new TaskSpec(taskDefinitionArn, revision.family(), revision.revision(), revision.definition(), null,
-        group(serviceName), deploymentId, List.of(), instanceId, demand.cpu(), demand.memory(), null, null,
+  private TaskSpec taskSpec(
+      String taskDefinitionArn,
+      TaskDefinitionFamily.Revision revision,
+      Demand demand,
+      String deploymentId,
+      String instanceId,
+      String launchType) {
+    return new TaskSpec(
+        taskDefinitionArn,
+        revision.family(),
+        revision.revision(),
+        revision.definition(),
+        null,
+        group(serviceName),
+        deploymentId,
+        List.of(),
+        instanceId,
+        demand.cpu(),
+        demand.memory(),
+        null,
+        null,
         launchType);
   }
 
   private String placementFailure(List<PlacementFailure> failures, Optional<String> clusterError) {
-    String reasons = clusterError.orElseGet(() -> failures.isEmpty() ? "no container instance was available"
-        : failures.stream().map(f -> f.reason() + " on (container-instance " + shortId(f.arn()) + ")")
-            .distinct().collect(Collectors.joining(", ")));
-    return "(service " + serviceName + ") was unable to place a task because no container instance met all of its "
-        + "requirements. Reason: " + reasons + ".";
+    String reasons =
+        clusterError.orElseGet(
+            () ->
+                failures.isEmpty()
+                    ? "no container instance was available"
+                    : failures.stream()
+                        .map(f -> f.reason() + " on (container-instance " + shortId(f.arn()) + ")")
+                        .distinct()
+                        .collect(Collectors.joining(", ")));
+    return "(service "
+        + serviceName
+        + ") was unable to place a task because no container instance met all of its "
+        + "requirements. Reason: "
+        + reasons
+        + ".";
   }
 
   private static String shortId(String arn) {
@@ -928,34 +1385,65 @@ public final class Service
   }
 
   private static String reason(Throwable failure) {
-    return Rejection.of(failure).map(Rejection::message)
-        .orElse(failure.getCause() != null ? String.valueOf(failure.getCause().getMessage())
-            : String.valueOf(failure.getMessage()));
+    return Rejection.of(failure)
+        .map(Rejection::message)
+        .orElse(
+            failure.getCause() != null
+                ? String.valueOf(failure.getCause().getMessage())
+                : String.valueOf(failure.getMessage()));
   }
 
   private ReplyEffect<Event, State> launched(ServiceView view, LaunchAnswered a) {
     Instant now = clock.instant();
     List<Event> events = new ArrayList<>();
     if (!a.placed().isEmpty()) {
-      events.add(new TasksLaunched(a.deploymentId(), a.placed().stream()
-          .map(p -> new LaunchedTask(p.taskId(), p.spec().containerInstanceId())).toList(), now));
-      events.add(new ServiceEventRecorded(new ServiceEvent(UUID.randomUUID().toString(), now, "SERVICE_TASKS_STARTED",
-          "INFO", "(service " + serviceName + ") has started " + a.placed().size() + " tasks: "
-              + a.placed().stream().map(p -> "(task " + p.taskId() + ")").collect(Collectors.joining(" ")) + ".")));
+      events.add(
+          new TasksLaunched(
+              a.deploymentId(),
+              a.placed().stream()
+                  .map(p -> new LaunchedTask(p.taskId(), p.spec().containerInstanceId()))
+                  .toList(),
+              now));
+      events.add(
+          new ServiceEventRecorded(
+              new ServiceEvent(
+                  UUID.randomUUID().toString(),
+                  now,
+                  "SERVICE_TASKS_STARTED",
+                  "INFO",
+                  "(service "
+                      + serviceName
+                      + ") has started "
+                      + a.placed().size()
+                      + " tasks: "
+                      + a.placed().stream()
+                          .map(p -> "(task " + p.taskId() + ")")
+                          .collect(Collectors.joining(" "))
+                      + ".")));
     }
     if (a.placementFailure() != null && !recentlySaid(view, a.placementFailure(), now)) {
-      events.add(new ServiceEventRecorded(new ServiceEvent(UUID.randomUUID().toString(), now,
-          "SERVICE_TASK_PLACEMENT_FAILURE", "WARN", a.placementFailure())));
+      events.add(
+          new ServiceEventRecorded(
+              new ServiceEvent(
+                  UUID.randomUUID().toString(),
+                  now,
+                  "SERVICE_TASK_PLACEMENT_FAILURE",
+                  "WARN",
+                  a.placementFailure())));
     }
     if (a.error() != null) ctx.getLog().warn("service {}: launch failed: {}", entityId, a.error());
     if (events.isEmpty()) {
       stepDone();
       return Effect().noReply();
     }
-    return Effect().persist(events).thenRun(next -> {
-      for (TaskSpecFor p : a.placed()) createTask(p.taskId(), p.spec());
-      stepDone();
-    }).thenNoReply();
+    return Effect()
+        .persist(events)
+        .thenRun(
+            next -> {
+              for (TaskSpecFor p : a.placed()) createTask(p.taskId(), p.spec());
+              stepDone();
+            })
+        .thenNoReply();
   }
 
   private boolean recentlySaid(ServiceView view, String message, Instant now) {
@@ -969,14 +1457,21 @@ public final class Service
   }
 
   private void createTask(String taskId, TaskSpec spec) {
-    ctx.pipeToSelf(effects.createTask(accountId, clusterName, taskId, spec), (report, failure) -> {
-      if (failure != null) {
-        // The refresh finds the task missing and creates it again (or gives it up).
-        ctx.getLog().info("service {}: task {} not created yet: {}", entityId, taskId, failure.getMessage());
-        return new TaskLookedUp(taskId, Optional.empty());
-      }
-      return new TaskChanged(report);
-    });
+    ctx.pipeToSelf(
+        effects.createTask(accountId, clusterName, taskId, spec),
+        (report, failure) -> {
+          if (failure != null) {
+            // The refresh finds the task missing and creates it again (or gives it up).
+            ctx.getLog()
+                .info(
+                    "service {}: task {} not created yet: {}",
+                    entityId,
+                    taskId,
+                    failure.getMessage());
+            return new TaskLookedUp(taskId, Optional.empty());
+          }
+          return new TaskChanged(report);
+        });
   }
 
   // ---- healing ----
@@ -984,8 +1479,10 @@ public final class Service
     for (TrackedTask t : view.tasks().values()) {
       if (!t.live()) continue;
       String taskId = t.task().taskId();
-      ctx.pipeToSelf(effects.task(accountId, clusterName, taskId),
-          (report, failure) -> failure == null ? new TaskLookedUp(taskId, report) : new Reconcile());
+      ctx.pipeToSelf(
+          effects.task(accountId, clusterName, taskId),
+          (report, failure) ->
+              failure == null ? new TaskLookedUp(taskId, report) : new Reconcile());
     }
   }
 
@@ -994,11 +1491,18 @@ public final class Service
     if (known == null || !known.live()) return Effect().noReply();
     if (m.report().isPresent()) {
       TaskReport report = m.report().get();
-      // A stop the task never received, or one it received but whose order to the agent was lost (a control plane
+      // A stop the task never received, or one it received but whose order to the agent was lost (a
+      // control plane
       // killed in between): the task passes a repeated order on, so sending it again heals both.
       if (known.task().desiredStopped() && report.lastStatus() != TaskStatus.STOPPED) {
-        effects.stopTask(accountId, clusterName, m.taskId(), STOP_CODE,
-            known.stopReason() != null ? known.stopReason() : "Task stopped by the service scheduler");
+        effects.stopTask(
+            accountId,
+            clusterName,
+            m.taskId(),
+            STOP_CODE,
+            known.stopReason() != null
+                ? known.stopReason()
+                : "Task stopped by the service scheduler");
       }
       return taskChanged(view, report);
     }
@@ -1012,54 +1516,99 @@ public final class Service
   }
 
   /**
-   * A launch was recorded but its Task entity never created (a crash in between): reserve again, create again with
-   * the same id. Only a refused reservation gives the task up (it never existed, so nothing runs); a failure to get
-   * an answer is tried again at the next refresh.
+   * A launch was recorded but its Task entity never created (a crash in between): reserve again,
+   * create again with the same id. Only a refused reservation gives the task up (it never existed,
+   * so nothing runs); a failure to get an answer is tried again at the next refresh.
    */
   private void recreate(ServiceView view, TrackedTask known) {
     String taskId = known.task().taskId();
     String instanceId = known.task().instanceId();
-    String arn = view.deployments().stream().filter(d -> d.id().equals(known.task().deploymentId()))
-        .map(Deployment::taskDefinitionArn).findFirst().orElse(view.spec().taskDefinitionArn());
-    CompletionStage<Command> created = effects.taskDefinition(accountId, arn).thenCompose(revision -> {
-      Demand demand = TaskResources.demand(revision.definition(), null);
-      TaskSummary summary = new TaskSummary(revision.family(), group(serviceName), known.task().deploymentId());
-      return effects.reserve(accountId, clusterName, instanceId, taskId, demand, summary)
-          .thenCompose(refusal -> refusal.isPresent()
-              ? CompletableFuture.<Command>completedFuture(new RecreateFailed(taskId, refusal.get()))
-              : effects.createTask(accountId, clusterName, taskId,
-                  taskSpec(arn, revision, demand, known.task().deploymentId(), instanceId,
-                      view.spec().launchType()))
-                  .<Command>thenApply(TaskChanged::new));
-    });
-    ctx.pipeToSelf(created, (next, failure) -> {
-      if (failure == null) return next;
-      ctx.getLog().info("service {}: task {} not created again yet: {}", entityId, taskId, failure.getMessage());
-      return new Reconcile();
-    });
+    String arn =
+        view.deployments().stream()
+            .filter(d -> d.id().equals(known.task().deploymentId()))
+            .map(Deployment::taskDefinitionArn)
+            .findFirst()
+            .orElse(view.spec().taskDefinitionArn());
+    CompletionStage<Command> created =
+        effects
+            .taskDefinition(accountId, arn)
+            .thenCompose(
+                revision -> {
+                  Demand demand = TaskResources.demand(revision.definition(), null);
+                  TaskSummary summary =
+                      new TaskSummary(
+                          revision.family(), group(serviceName), known.task().deploymentId());
+                  return effects
+                      .reserve(accountId, clusterName, instanceId, taskId, demand, summary)
+                      .thenCompose(
+                          refusal ->
+                              refusal.isPresent()
+                                  ? CompletableFuture.<Command>completedFuture(
+                                      new RecreateFailed(taskId, refusal.get()))
+                                  : effects
+                                      .createTask(
+                                          accountId,
+                                          clusterName,
+                                          taskId,
+                                          taskSpec(
+                                              arn,
+                                              revision,
+                                              demand,
+                                              known.task().deploymentId(),
+                                              instanceId,
+                                              view.spec().launchType()))
+                                      .<Command>thenApply(TaskChanged::new));
+                });
+    ctx.pipeToSelf(
+        created,
+        (next, failure) -> {
+          if (failure == null) return next;
+          ctx.getLog()
+              .info(
+                  "service {}: task {} not created again yet: {}",
+                  entityId,
+                  taskId,
+                  failure.getMessage());
+          return new Reconcile();
+        });
   }
 
   private ReplyEffect<Event, State> recreateFailed(ServiceView view, RecreateFailed m) {
     TrackedTask known = view.tasks().get(m.taskId());
     if (known == null || !known.live()) return Effect().noReply();
-    return recordStopped(view, known, "TaskFailedToStart",
-        "The task could not be started after a control-plane restart: " + m.reason(), clock.instant());
+    return recordStopped(
+        view,
+        known,
+        "TaskFailedToStart",
+        "The task could not be started after a control-plane restart: " + m.reason(),
+        clock.instant());
   }
 
-  private ReplyEffect<Event, State> recordStopped(ServiceView view, TrackedTask known, String stopCode, String reason,
-      Instant now) {
+  private ReplyEffect<Event, State> recordStopped(
+      ServiceView view, TrackedTask known, String stopCode, String reason, Instant now) {
     ServiceTask t = known.task();
-    TaskReport stopped = new TaskReport(t.taskId(), t.instanceId(), TaskStatus.STOPPED, true, t.health(),
-        t.startedAt(), stopCode, reason, known.version() + 1);
+    TaskReport stopped =
+        new TaskReport(
+            t.taskId(),
+            t.instanceId(),
+            TaskStatus.STOPPED,
+            true,
+            t.health(),
+            t.startedAt(),
+            stopCode,
+            reason,
+            known.version() + 1);
     return taskChanged(view, stopped);
   }
 
   private <T> ReplyEffect<Event, State> notFound(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply(ErrorType.SERVICE_NOT_FOUND, "Service not found."));
+    return Effect()
+        .reply(replyTo, Rejection.reply(ErrorType.SERVICE_NOT_FOUND, "Service not found."));
   }
 
   private <T> ReplyEffect<Event, State> notActive(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply(ErrorType.SERVICE_NOT_ACTIVE, "Service was not ACTIVE."));
+    return Effect()
+        .reply(replyTo, Rejection.reply(ErrorType.SERVICE_NOT_ACTIVE, "Service was not ACTIVE."));
   }
 
   static ServiceView viewOf(State state) {
@@ -1077,65 +1626,161 @@ public final class Service
   @Override
   public EventHandler<State, Event> eventHandler() {
     var builder = newEventHandlerBuilder();
-    builder.forStateType(NoService.class)
-        .onEvent(ServiceCreated.class, (s, e) -> created(e, 0));
-    builder.forStateType(InactiveService.class)
+    builder.forStateType(NoService.class).onEvent(ServiceCreated.class, (s, e) -> created(e, 0));
+    builder
+        .forStateType(InactiveService.class)
         .onEvent(ServiceCreated.class, (s, e) -> created(e, s.view().version()));
-    builder.forStateType(LiveService.class)
+    builder
+        .forStateType(LiveService.class)
         .onEvent(ServiceUpdated.class, (s, e) -> live(s.view().withSpec(e.spec())))
-        .onEvent(DeploymentStarted.class, (s, e) -> {
-          ServiceView v = s.view();
-          List<Deployment> next = new ArrayList<>();
-          for (Deployment d : v.deployments()) {
-            next.add(d.status() == DeploymentStatus.PRIMARY ? new Deployment(d.id(), DeploymentStatus.ACTIVE,
-                d.taskDefinitionArn(), d.rolloutState(), d.rolloutStateReason(), d.failedTasks(), d.createdAt(),
-                e.at()) : d);
-          }
-          next.add(e.deployment());
-          // A new deployment (a new task definition, or forced) gives a service that could not start its tasks a
-          // fresh chance: the reconciler's contract leaves this reset to the entity.
-          return live(v.withDeployments(next).withThrottle(Throttle.NONE).withSteady(false));
-        })
-        .onEvent(DeploymentsChanged.class, (s, e) -> live(s.view().withDeployments(e.deployments())))
-        .onEvent(TasksLaunched.class, (s, e) -> live(s.view().withTasks(tasks -> {
-          for (LaunchedTask t : e.tasks()) {
-            tasks.put(t.taskId(), new TrackedTask(new ServiceTask(t.taskId(), e.deploymentId(), t.instanceId(),
-                TaskStatus.PROVISIONING, false, TaskHealth.UNKNOWN, null, null, null), 0, e.at(), null));
-          }
-        })))
-        .onEvent(TaskStopOrdered.class, (s, e) -> live(s.view().withTasks(tasks -> {
-          TrackedTask t = tasks.get(e.taskId());
-          if (t == null) return;
-          ServiceTask k = t.task();
-          tasks.put(e.taskId(), new TrackedTask(new ServiceTask(k.taskId(), k.deploymentId(), k.instanceId(),
-              k.lastStatus(), true, k.health(), k.startedAt(), k.stopCode(), k.stoppedReason()), t.version(),
-              t.launchedAt(), e.reason()));
-        })))
-        .onEvent(TaskStateRecorded.class, (s, e) -> live(s.view().withTasks(tasks -> {
-          TrackedTask t = tasks.get(e.task().taskId());
-          if (t != null) tasks.put(e.task().taskId(), new TrackedTask(e.task(), e.version(), t.launchedAt(),
-              t.stopReason()));
-        })))
-        .onEvent(TasksForgotten.class, (s, e) -> live(s.view().withTasks(tasks -> e.taskIds().forEach(tasks::remove))))
+        .onEvent(
+            DeploymentStarted.class,
+            (s, e) -> {
+              ServiceView v = s.view();
+              List<Deployment> next = new ArrayList<>();
+              for (Deployment d : v.deployments()) {
+                next.add(
+                    d.status() == DeploymentStatus.PRIMARY
+                        ? new Deployment(
+                            d.id(),
+                            DeploymentStatus.ACTIVE,
+                            d.taskDefinitionArn(),
+                            d.rolloutState(),
+                            d.rolloutStateReason(),
+                            d.failedTasks(),
+                            d.createdAt(),
+                            e.at())
+                        : d);
+              }
+              next.add(e.deployment());
+              // A new deployment (a new task definition, or forced) gives a service that could not
+              // start its tasks a
+              // fresh chance: the reconciler's contract leaves this reset to the entity.
+              return live(v.withDeployments(next).withThrottle(Throttle.NONE).withSteady(false));
+            })
+        .onEvent(
+            DeploymentsChanged.class, (s, e) -> live(s.view().withDeployments(e.deployments())))
+        .onEvent(
+            TasksLaunched.class,
+            (s, e) ->
+                live(
+                    s.view()
+                        .withTasks(
+                            tasks -> {
+                              for (LaunchedTask t : e.tasks()) {
+                                tasks.put(
+                                    t.taskId(),
+                                    new TrackedTask(
+                                        new ServiceTask(
+                                            t.taskId(),
+                                            e.deploymentId(),
+                                            t.instanceId(),
+                                            TaskStatus.PROVISIONING,
+                                            false,
+                                            TaskHealth.UNKNOWN,
+                                            null,
+                                            null,
+                                            null),
+                                        0,
+                                        e.at(),
+                                        null));
+                              }
+                            })))
+        .onEvent(
+            TaskStopOrdered.class,
+            (s, e) ->
+                live(
+                    s.view()
+                        .withTasks(
+                            tasks -> {
+                              TrackedTask t = tasks.get(e.taskId());
+                              if (t == null) return;
+                              ServiceTask k = t.task();
+                              tasks.put(
+                                  e.taskId(),
+                                  new TrackedTask(
+                                      new ServiceTask(
+                                          k.taskId(),
+                                          k.deploymentId(),
+                                          k.instanceId(),
+                                          k.lastStatus(),
+                                          true,
+                                          k.health(),
+                                          k.startedAt(),
+                                          k.stopCode(),
+                                          k.stoppedReason()),
+                                      t.version(),
+                                      t.launchedAt(),
+                                      e.reason()));
+                            })))
+        .onEvent(
+            TaskStateRecorded.class,
+            (s, e) ->
+                live(
+                    s.view()
+                        .withTasks(
+                            tasks -> {
+                              TrackedTask t = tasks.get(e.task().taskId());
+                              if (t != null)
+                                tasks.put(
+                                    e.task().taskId(),
+                                    new TrackedTask(
+                                        e.task(), e.version(), t.launchedAt(), t.stopReason()));
+                            })))
+        .onEvent(
+            TasksForgotten.class,
+            (s, e) -> live(s.view().withTasks(tasks -> e.taskIds().forEach(tasks::remove))))
         .onEvent(ServiceEventRecorded.class, (s, e) -> live(s.view().withEvent(e.event())))
         .onEvent(ThrottleChanged.class, (s, e) -> live(s.view().withThrottle(e.throttle())))
         .onEvent(SteadinessChanged.class, (s, e) -> live(s.view().withSteady(e.steady())))
-        .onEvent(DaemonDesiredCountChanged.class, (s, e) -> live(s.view().withSpec(
-            s.view().spec().withDesiredCount(e.desiredCount()))))
-        .onEvent(ServiceTagged.class, (s, e) -> live(s.view().withSpec(s.view().spec().withTags(
-            Tags.merged(s.view().spec().tags(), e.tags())))))
-        .onEvent(ServiceUntagged.class, (s, e) -> live(s.view().withSpec(s.view().spec().withTags(
-            Tags.without(s.view().spec().tags(), e.tagKeys())))))
-        .onEvent(ServiceDeleted.class, (s, e) -> live(s.view().withSpec(s.view().spec().withDesiredCount(0))
-            .withStatus(ServiceStatus.DRAINING)))
-        .onEvent(ServiceInactivated.class, (s, e) -> new InactiveService(s.view().withStatus(ServiceStatus.INACTIVE)));
+        .onEvent(
+            DaemonDesiredCountChanged.class,
+            (s, e) -> live(s.view().withSpec(s.view().spec().withDesiredCount(e.desiredCount()))))
+        .onEvent(
+            ServiceTagged.class,
+            (s, e) ->
+                live(
+                    s.view()
+                        .withSpec(
+                            s.view()
+                                .spec()
+                                .withTags(Tags.merged(s.view().spec().tags(), e.tags())))))
+        .onEvent(
+            ServiceUntagged.class,
+            (s, e) ->
+                live(
+                    s.view()
+                        .withSpec(
+                            s.view()
+                                .spec()
+                                .withTags(Tags.without(s.view().spec().tags(), e.tagKeys())))))
+        .onEvent(
+            ServiceDeleted.class,
+            (s, e) ->
+                live(
+                    s.view()
+                        .withSpec(s.view().spec().withDesiredCount(0))
+                        .withStatus(ServiceStatus.DRAINING)))
+        .onEvent(
+            ServiceInactivated.class,
+            (s, e) -> new InactiveService(s.view().withStatus(ServiceStatus.INACTIVE)));
     return builder.build();
   }
 
   private State created(ServiceCreated e, long version) {
-    return new LiveService(new ServiceView(accountId, clusterName, e.spec(), ServiceStatus.ACTIVE, e.at(),
-        List.of(e.deployment()), Collections.unmodifiableSortedMap(new TreeMap<>()), Throttle.NONE, false, List.of(),
-        version + 1));
+    return new LiveService(
+        new ServiceView(
+            accountId,
+            clusterName,
+            e.spec(),
+            ServiceStatus.ACTIVE,
+            e.at(),
+            List.of(e.deployment()),
+            Collections.unmodifiableSortedMap(new TreeMap<>()),
+            Throttle.NONE,
+            false,
+            List.of(),
+            version + 1));
   }
 
   private static State live(ServiceView view) {

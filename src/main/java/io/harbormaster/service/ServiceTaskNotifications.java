@@ -6,8 +6,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * A service's tasks tell their service of every change (status, health, stop), so it reconciles at once. Tasks of
- * other groups (RunTask, StartTask) are nobody's business here.
+ * A service's tasks tell their service of every change (status, health, stop), so it reconciles at
+ * once. Tasks of other groups (RunTask, StartTask) are nobody's business here.
  */
 public final class ServiceTaskNotifications implements Task.Effects {
   private final ClusterSharding sharding;
@@ -68,7 +68,9 @@ public final class ServiceTaskNotifications implements Task.Effects {
     String group = task.spec().group();
     if (group == null || !group.startsWith(Service.GROUP_PREFIX)) return;
     String serviceName = group.substring(Service.GROUP_PREFIX.length());
-    sharding.entityRefFor(Service.ENTITY_KEY, Service.entityId(task.accountId(), task.clusterName(), serviceName))
+    sharding
+        .entityRefFor(
+            Service.ENTITY_KEY, Service.entityId(task.accountId(), task.clusterName(), serviceName))
         .tell(new Service.TaskChanged(Service.TaskReport.of(task)));
   }
 }

@@ -1,8 +1,8 @@
 package io.harbormaster.task;
 
-import io.harbormaster.common.ErrorType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
@@ -25,13 +25,16 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * One task, from placement to STOPPED: its spec, desired vs last status, containers, exit codes, health, stop code
- * and every timestamp. The only writer of the task's status; the agent's reports move it forward only, and a stale
- * or backward report is acknowledged and ignored. Entity id: {@code <account>/<cluster>/<taskId>}.
+ * One task, from placement to STOPPED: its spec, desired vs last status, containers, exit codes,
+ * health, stop code and every timestamp. The only writer of the task's status; the agent's reports
+ * move it forward only, and a stale or backward report is acknowledged and ignored. Entity id:
+ * {@code <account>/<cluster>/<taskId>}.
  */
-public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Command, Task.Event, Task.State> {
+public final class Task
+    extends EventSourcedBehaviorWithEnforcedReplies<Task.Command, Task.Event, Task.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Task");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Task");
 
   public static String entityId(String accountId, String clusterName, String taskId) {
     return accountId + "/" + clusterName + "/" + taskId;
@@ -40,11 +43,13 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
   // ---- protocol ----
   public sealed interface Command extends CborSerializable {}
 
-  public record Create(TaskSpec spec, Instant at, ActorRef<StatusReply<TaskView>> replyTo) implements Command {}
+  public record Create(TaskSpec spec, Instant at, ActorRef<StatusReply<TaskView>> replyTo)
+      implements Command {}
 
   public record Get(ActorRef<StatusReply<TaskView>> replyTo) implements Command {}
 
-  public record Stop(String stopCode, String reason, Instant at, ActorRef<StatusReply<TaskView>> replyTo)
+  public record Stop(
+      String stopCode, String reason, Instant at, ActorRef<StatusReply<TaskView>> replyTo)
       implements Command {}
 
   /** What the agent saw: the task's status and each container's state. */
@@ -57,8 +62,15 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
 
   public record TaskStopRequested(String stopCode, String reason, Instant at) implements Event {}
 
-  public record TaskStatusAdvanced(TaskStatus status, Instant at, Instant pullStartedAt, Instant pullStoppedAt,
-      Instant executionStoppedAt, String stopCode, String stoppedReason) implements Event {}
+  public record TaskStatusAdvanced(
+      TaskStatus status,
+      Instant at,
+      Instant pullStartedAt,
+      Instant pullStoppedAt,
+      Instant executionStoppedAt,
+      String stopCode,
+      String stoppedReason)
+      implements Event {}
 
   public record ContainerStateChanged(ContainerState container, Instant at) implements Event {}
 
@@ -66,35 +78,106 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
 
   // ---- data ----
   /**
-   * What the task was created with. {@code launchType} is the one RunTask was given (EC2 by default), EC2 for StartTask
-   * and the service's for a service's task; null for a task created before it was recorded (DescribeTasks then
-   * leaves it out).
+   * What the task was created with. {@code launchType} is the one RunTask was given (EC2 by
+   * default), EC2 for StartTask and the service's for a service's task; null for a task created
+   * before it was recorded (DescribeTasks then leaves it out).
    */
-  public record TaskSpec(String taskDefinitionArn, String family, int revision, JsonNode taskDefinition,
-      JsonNode overrides, String group, String startedBy, List<Tag> tags, String containerInstanceId, int cpu,
-      int memory, String availabilityZone, String clientToken, String launchType) implements CborSerializable {}
+  public record TaskSpec(
+      String taskDefinitionArn,
+      String family,
+      int revision,
+      JsonNode taskDefinition,
+      JsonNode overrides,
+      String group,
+      String startedBy,
+      List<Tag> tags,
+      String containerInstanceId,
+      int cpu,
+      int memory,
+      String availabilityZone,
+      String clientToken,
+      String launchType)
+      implements CborSerializable {}
 
   public record NetworkBinding(String bindIP, int containerPort, int hostPort, String protocol)
       implements CborSerializable {}
 
   /** A container as DescribeTasks shows it; status is PENDING, RUNNING or STOPPED. */
-  public record ContainerState(String name, String image, String runtimeId, String lastStatus, Integer exitCode,
-      String reason, List<NetworkBinding> networkBindings, String healthStatus) implements CborSerializable {}
+  public record ContainerState(
+      String name,
+      String image,
+      String runtimeId,
+      String lastStatus,
+      Integer exitCode,
+      String reason,
+      List<NetworkBinding> networkBindings,
+      String healthStatus)
+      implements CborSerializable {}
 
-  public record StateReport(TaskStatus status, List<ContainerState> containers, String healthStatus,
-      Instant pullStartedAt, Instant pullStoppedAt, Instant executionStoppedAt, String stopCode,
-      String stoppedReason) implements CborSerializable {}
+  public record StateReport(
+      TaskStatus status,
+      List<ContainerState> containers,
+      String healthStatus,
+      Instant pullStartedAt,
+      Instant pullStoppedAt,
+      Instant executionStoppedAt,
+      String stopCode,
+      String stoppedReason)
+      implements CborSerializable {}
 
-  public record TaskView(String accountId, String clusterName, String taskId, TaskSpec spec, TaskStatus lastStatus,
-      String desiredStatus, List<ContainerState> containers, String healthStatus, String stopCode,
-      String stoppedReason, Instant createdAt, Instant pullStartedAt, Instant pullStoppedAt, Instant startedAt,
-      Instant stoppingAt, Instant stoppedAt, Instant executionStoppedAt, long version) implements CborSerializable {
+  public record TaskView(
+      String accountId,
+      String clusterName,
+      String taskId,
+      TaskSpec spec,
+      TaskStatus lastStatus,
+      String desiredStatus,
+      List<ContainerState> containers,
+      String healthStatus,
+      String stopCode,
+      String stoppedReason,
+      Instant createdAt,
+      Instant pullStartedAt,
+      Instant pullStoppedAt,
+      Instant startedAt,
+      Instant stoppingAt,
+      Instant stoppedAt,
+      Instant executionStoppedAt,
+      long version)
+      implements CborSerializable {
 
-    TaskView next(TaskStatus status, String desired, List<ContainerState> cs, String health, String code,
-        String reason, Instant pullStarted, Instant pullStopped, Instant started, Instant stopping, Instant stopped,
+    TaskView next(
+        TaskStatus status,
+        String desired,
+        List<ContainerState> cs,
+        String health,
+        String code,
+        String reason,
+        Instant pullStarted,
+        Instant pullStopped,
+        Instant started,
+        Instant stopping,
+        Instant stopped,
         Instant executionStopped) {
-      return new TaskView(accountId, clusterName, taskId, spec, status, desired, List.copyOf(cs), health, code,
-          reason, createdAt, pullStarted, pullStopped, started, stopping, stopped, executionStopped, version + 1);
+      return new TaskView(
+          accountId,
+          clusterName,
+          taskId,
+          spec,
+          status,
+          desired,
+          List.copyOf(cs),
+          health,
+          code,
+          reason,
+          createdAt,
+          pullStarted,
+          pullStopped,
+          started,
+          stopping,
+          stopped,
+          executionStopped,
+          version + 1);
     }
 
     TaskView withContainer(ContainerState c) {
@@ -107,8 +190,19 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
         }
       }
       if (!replaced) cs.add(c);
-      return next(lastStatus, desiredStatus, cs, healthStatus, stopCode, stoppedReason, pullStartedAt,
-          pullStoppedAt, startedAt, stoppingAt, stoppedAt, executionStoppedAt);
+      return next(
+          lastStatus,
+          desiredStatus,
+          cs,
+          healthStatus,
+          stopCode,
+          stoppedReason,
+          pullStartedAt,
+          pullStoppedAt,
+          startedAt,
+          stoppingAt,
+          stoppedAt,
+          executionStoppedAt);
     }
   }
 
@@ -120,12 +214,15 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
 
   public record StoppedTask(TaskView view) implements State {}
 
-  /** What the world learns of a task's change: its agent, its instance's bookkeeping, and (later) its service. */
+  /**
+   * What the world learns of a task's change: its agent, its instance's bookkeeping, and (later)
+   * its service.
+   */
   public interface Effects {
     /**
-     * The task is about to be created: told before its TaskCreated is persisted, for what may overlap that write
-     * (sending the payload to the agent, whose container start takes far longer than the write). What must wait
-     * for the task to exist belongs in {@link #created}.
+     * The task is about to be created: told before its TaskCreated is persisted, for what may
+     * overlap that write (sending the payload to the agent, whose container start takes far longer
+     * than the write). What must wait for the task to exist belongs in {@link #created}.
      */
     void creating(TaskView task);
 
@@ -138,7 +235,8 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
 
   // ---- behaviour ----
   public static void init(ActorSystem<?> system, EventTags tags, Effects effects) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags, effects)));
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags, effects)));
   }
 
   public static Behavior<Command> create(String entityId, EventTags tags, Effects effects) {
@@ -163,7 +261,10 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
     this.effects = effects;
   }
 
-  /** The entity's state and event handler without an actor: history and the event stream replay with it. */
+  /**
+   * The entity's state and event handler without an actor: history and the event stream replay with
+   * it.
+   */
   public static Task replica(String entityId) {
     return new Task(entityId, null, null);
   }
@@ -176,37 +277,51 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
-    builder.forStateType(NoTask.class)
-        .onCommand(Create.class, (s, c) -> {
-          effects.creating(TaskProgress.created(accountId, clusterName, taskId, c.spec(), c.at()));
-          return Effect().persist(new TaskCreated(c.spec(), c.at()))
-              .thenRun(next -> effects.created(viewOf(next)))
-              .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
-        })
+    builder
+        .forStateType(NoTask.class)
+        .onCommand(
+            Create.class,
+            (s, c) -> {
+              effects.creating(
+                  TaskProgress.created(accountId, clusterName, taskId, c.spec(), c.at()));
+              return Effect()
+                  .persist(new TaskCreated(c.spec(), c.at()))
+                  .thenRun(next -> effects.created(viewOf(next)))
+                  .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+            })
         .onCommand(Get.class, c -> missing(c.replyTo()))
         .onCommand(Stop.class, c -> missing(c.replyTo()))
         .onCommand(ReportState.class, c -> missing(c.replyTo()));
-    builder.forStateType(LiveTask.class)
-        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+    builder
+        .forStateType(LiveTask.class)
+        .onCommand(
+            Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Stop.class, (s, c) -> stop(s, c))
         .onCommand(ReportState.class, (s, c) -> report(s.view(), c));
-    builder.forStateType(StoppedTask.class)
-        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+    builder
+        .forStateType(StoppedTask.class)
+        .onCommand(
+            Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Stop.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
-        .onCommand(ReportState.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())));
+        .onCommand(
+            ReportState.class,
+            (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())));
     return builder.build();
   }
 
   private ReplyEffect<Event, State> stop(LiveTask s, Stop c) {
     if ("STOPPED".equals(s.view().desiredStatus())) {
-      // Already ordered: nothing new to persist, but the order is passed on again, since the first may have been
-      // lost with a control plane that died before the instance and agent heard it (the agent ignores a repeat).
+      // Already ordered: nothing new to persist, but the order is passed on again, since the first
+      // may have been
+      // lost with a control plane that died before the instance and agent heard it (the agent
+      // ignores a repeat).
       effects.stopRequested(s.view());
       return Effect().reply(c.replyTo(), StatusReply.success(s.view()));
     }
-    return Effect().persist(new TaskStopRequested(c.stopCode(), c.reason(), c.at()))
+    return Effect()
+        .persist(new TaskStopRequested(c.stopCode(), c.reason(), c.at()))
         .thenRun(next -> effects.stopRequested(viewOf(next)))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
@@ -214,13 +329,17 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
   private ReplyEffect<Event, State> report(TaskView view, ReportState c) {
     List<Event> events = TaskProgress.eventsFor(view, c.report(), c.at());
     if (events.isEmpty()) return Effect().reply(c.replyTo(), StatusReply.success(view));
-    return Effect().persist(events)
+    return Effect()
+        .persist(events)
         .thenRun(next -> effects.changed(viewOf(next)))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
   private <T> ReplyEffect<Event, State> missing(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.reply(ErrorType.INVALID_PARAMETER, "The referenced task was not found."));
+    return Effect()
+        .reply(
+            replyTo,
+            Rejection.reply(ErrorType.INVALID_PARAMETER, "The referenced task was not found."));
   }
 
   static TaskView viewOf(State state) {
@@ -237,17 +356,32 @@ public final class Task extends EventSourcedBehaviorWithEnforcedReplies<Task.Com
   @Override
   public EventHandler<State, Event> eventHandler() {
     var builder = newEventHandlerBuilder();
-    builder.forStateType(NoTask.class)
-        .onEvent(TaskCreated.class, (s, e) -> new LiveTask(TaskProgress.created(accountId, clusterName, taskId,
-            e.spec(), e.at())));
-    builder.forStateType(LiveTask.class)
-        .onEvent(TaskStopRequested.class, (s, e) -> new LiveTask(TaskProgress.stopRequested(s.view(), e)))
-        .onEvent(ContainerStateChanged.class, (s, e) -> new LiveTask(s.view().withContainer(e.container())))
-        .onEvent(TaskHealthChanged.class, (s, e) -> new LiveTask(TaskProgress.withHealth(s.view(), e.healthStatus())))
-        .onEvent(TaskStatusAdvanced.class, (s, e) -> {
-          TaskView next = TaskProgress.advanced(s.view(), e);
-          return next.lastStatus() == TaskStatus.STOPPED ? new StoppedTask(next) : new LiveTask(next);
-        });
+    builder
+        .forStateType(NoTask.class)
+        .onEvent(
+            TaskCreated.class,
+            (s, e) ->
+                new LiveTask(
+                    TaskProgress.created(accountId, clusterName, taskId, e.spec(), e.at())));
+    builder
+        .forStateType(LiveTask.class)
+        .onEvent(
+            TaskStopRequested.class,
+            (s, e) -> new LiveTask(TaskProgress.stopRequested(s.view(), e)))
+        .onEvent(
+            ContainerStateChanged.class,
+            (s, e) -> new LiveTask(s.view().withContainer(e.container())))
+        .onEvent(
+            TaskHealthChanged.class,
+            (s, e) -> new LiveTask(TaskProgress.withHealth(s.view(), e.healthStatus())))
+        .onEvent(
+            TaskStatusAdvanced.class,
+            (s, e) -> {
+              TaskView next = TaskProgress.advanced(s.view(), e);
+              return next.lastStatus() == TaskStatus.STOPPED
+                  ? new StoppedTask(next)
+                  : new LiveTask(next);
+            });
     return builder.build();
   }
 

@@ -14,42 +14,92 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Pure rules of a task's lifecycle: what an agent's report changes, and how each event moves the view. */
+/**
+ * Pure rules of a task's lifecycle: what an agent's report changes, and how each event moves the
+ * view.
+ */
 public final class TaskProgress {
   private static final List<String> CONTAINER_ORDER = List.of("PENDING", "RUNNING", "STOPPED");
 
   private TaskProgress() {}
 
   /** A new task on EC2-style hosts starts PENDING, its containers PENDING, health UNKNOWN. */
-  static TaskView created(String accountId, String clusterName, String taskId, TaskSpec spec, Instant at) {
+  static TaskView created(
+      String accountId, String clusterName, String taskId, TaskSpec spec, Instant at) {
     List<ContainerState> containers = new ArrayList<>();
     for (JsonNode c : spec.taskDefinition().path("containerDefinitions")) {
-      containers.add(new ContainerState(c.path("name").asText(), c.path("image").asText(), null, "PENDING", null,
-          null, List.of(), "UNKNOWN"));
+      containers.add(
+          new ContainerState(
+              c.path("name").asText(),
+              c.path("image").asText(),
+              null,
+              "PENDING",
+              null,
+              null,
+              List.of(),
+              "UNKNOWN"));
     }
-    return new TaskView(accountId, clusterName, taskId, spec, TaskStatus.PENDING, "RUNNING", List.copyOf(containers),
-        "UNKNOWN", null, null, at, null, null, null, null, null, null, 1);
+    return new TaskView(
+        accountId,
+        clusterName,
+        taskId,
+        spec,
+        TaskStatus.PENDING,
+        "RUNNING",
+        List.copyOf(containers),
+        "UNKNOWN",
+        null,
+        null,
+        at,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        1);
   }
 
   static TaskView stopRequested(TaskView v, TaskStopRequested e) {
-    return v.next(v.lastStatus(), "STOPPED", v.containers(), v.healthStatus(),
+    return v.next(
+        v.lastStatus(),
+        "STOPPED",
+        v.containers(),
+        v.healthStatus(),
         v.stopCode() != null ? v.stopCode() : e.stopCode(),
         v.stoppedReason() != null ? v.stoppedReason() : e.reason(),
-        v.pullStartedAt(), v.pullStoppedAt(), v.startedAt(), v.stoppingAt() != null ? v.stoppingAt() : e.at(),
-        v.stoppedAt(), v.executionStoppedAt());
+        v.pullStartedAt(),
+        v.pullStoppedAt(),
+        v.startedAt(),
+        v.stoppingAt() != null ? v.stoppingAt() : e.at(),
+        v.stoppedAt(),
+        v.executionStoppedAt());
   }
 
   static TaskView withHealth(TaskView v, String health) {
-    return v.next(v.lastStatus(), v.desiredStatus(), v.containers(), health, v.stopCode(), v.stoppedReason(),
-        v.pullStartedAt(), v.pullStoppedAt(), v.startedAt(), v.stoppingAt(), v.stoppedAt(), v.executionStoppedAt());
+    return v.next(
+        v.lastStatus(),
+        v.desiredStatus(),
+        v.containers(),
+        health,
+        v.stopCode(),
+        v.stoppedReason(),
+        v.pullStartedAt(),
+        v.pullStoppedAt(),
+        v.startedAt(),
+        v.stoppingAt(),
+        v.stoppedAt(),
+        v.executionStoppedAt());
   }
 
   static TaskView advanced(TaskView v, TaskStatusAdvanced e) {
     TaskStatus status = e.status();
     boolean stopping = status.isAfter(TaskStatus.RUNNING);
-    return v.next(status,
+    return v.next(
+        status,
         status == TaskStatus.STOPPED || stopping ? "STOPPED" : v.desiredStatus(),
-        v.containers(), v.healthStatus(),
+        v.containers(),
+        v.healthStatus(),
         v.stopCode() != null ? v.stopCode() : e.stopCode(),
         v.stoppedReason() != null ? v.stoppedReason() : e.stoppedReason(),
         first(v.pullStartedAt(), e.pullStartedAt()),
@@ -57,19 +107,27 @@ public final class TaskProgress {
         status == TaskStatus.RUNNING && v.startedAt() == null ? e.at() : v.startedAt(),
         stopping && v.stoppingAt() == null ? e.at() : v.stoppingAt(),
         status == TaskStatus.STOPPED ? e.at() : v.stoppedAt(),
-        status == TaskStatus.STOPPED ? first(v.executionStoppedAt(), e.executionStoppedAt() != null
-            ? e.executionStoppedAt() : e.at()) : v.executionStoppedAt());
+        status == TaskStatus.STOPPED
+            ? first(
+                v.executionStoppedAt(),
+                e.executionStoppedAt() != null ? e.executionStoppedAt() : e.at())
+            : v.executionStoppedAt());
   }
 
-  /** The events a report causes: container changes, health, and a forward move of the task's status. */
+  /**
+   * The events a report causes: container changes, health, and a forward move of the task's status.
+   */
   static List<Event> eventsFor(TaskView v, StateReport report, Instant at) {
     List<Event> events = new ArrayList<>();
     if (report.status() != null && v.lastStatus().isAfter(report.status())) {
       return events; // a report from before what the task knows: nothing in it is news
     }
     for (ContainerState reported : report.containers()) {
-      ContainerState current = v.containers().stream().filter(c -> c.name().equals(reported.name())).findFirst()
-          .orElse(null);
+      ContainerState current =
+          v.containers().stream()
+              .filter(c -> c.name().equals(reported.name()))
+              .findFirst()
+              .orElse(null);
       ContainerState merged = merge(current, reported);
       if (!merged.equals(current)) events.add(new ContainerStateChanged(merged, at));
     }
@@ -77,8 +135,15 @@ public final class TaskProgress {
       events.add(new TaskHealthChanged(report.healthStatus(), at));
     }
     if (report.status() != null && report.status().isAfter(v.lastStatus())) {
-      events.add(new TaskStatusAdvanced(report.status(), at, report.pullStartedAt(), report.pullStoppedAt(),
-          report.executionStoppedAt(), report.stopCode(), report.stoppedReason()));
+      events.add(
+          new TaskStatusAdvanced(
+              report.status(),
+              at,
+              report.pullStartedAt(),
+              report.pullStoppedAt(),
+              report.executionStoppedAt(),
+              report.stopCode(),
+              report.stoppedReason()));
     }
     return events;
   }
@@ -86,18 +151,27 @@ public final class TaskProgress {
   /** A container's status never moves back; the other fields take the newest known value. */
   static ContainerState merge(ContainerState current, ContainerState reported) {
     if (current == null) return reported;
-    String status = CONTAINER_ORDER.indexOf(reported.lastStatus()) > CONTAINER_ORDER.indexOf(current.lastStatus())
-        ? reported.lastStatus() : current.lastStatus();
-    boolean stale = CONTAINER_ORDER.indexOf(reported.lastStatus()) < CONTAINER_ORDER.indexOf(current.lastStatus());
-    return new ContainerState(current.name(),
+    String status =
+        CONTAINER_ORDER.indexOf(reported.lastStatus())
+                > CONTAINER_ORDER.indexOf(current.lastStatus())
+            ? reported.lastStatus()
+            : current.lastStatus();
+    boolean stale =
+        CONTAINER_ORDER.indexOf(reported.lastStatus())
+            < CONTAINER_ORDER.indexOf(current.lastStatus());
+    return new ContainerState(
+        current.name(),
         current.image(),
         reported.runtimeId() != null ? reported.runtimeId() : current.runtimeId(),
         status,
         stale || reported.exitCode() == null ? current.exitCode() : reported.exitCode(),
         stale || reported.reason() == null ? current.reason() : reported.reason(),
         stale || reported.networkBindings() == null || reported.networkBindings().isEmpty()
-            ? current.networkBindings() : reported.networkBindings(),
-        stale || reported.healthStatus() == null ? current.healthStatus() : reported.healthStatus());
+            ? current.networkBindings()
+            : reported.networkBindings(),
+        stale || reported.healthStatus() == null
+            ? current.healthStatus()
+            : reported.healthStatus());
   }
 
   private static Instant first(Instant existing, Instant candidate) {

@@ -11,9 +11,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a task reserves on its host, from its task definition and the run's overrides: the task-level cpu and memory
- * when given, else the containers' sums (memory, or memoryReservation when only that is set), and its static host
- * ports (host/awsvpc mode: the container ports; bridge: non-zero hostPorts; dynamic ports reserve nothing).
+ * What a task reserves on its host, from its task definition and the run's overrides: the
+ * task-level cpu and memory when given, else the containers' sums (memory, or memoryReservation
+ * when only that is set), and its static host ports (host/awsvpc mode: the container ports; bridge:
+ * non-zero hostPorts; dynamic ports reserve nothing).
  */
 public final class TaskResources {
   private TaskResources() {}
@@ -21,7 +22,8 @@ public final class TaskResources {
   public static Demand demand(JsonNode taskDefinition, JsonNode overrides) {
     Map<String, JsonNode> containerOverrides = new HashMap<>();
     if (overrides != null) {
-      for (JsonNode o : overrides.path("containerOverrides")) containerOverrides.put(o.path("name").asText(), o);
+      for (JsonNode o : overrides.path("containerOverrides"))
+        containerOverrides.put(o.path("name").asText(), o);
     }
     ObjectNode taskLevel = JsonNodeFactory.instance.objectNode();
     copyText(taskDefinition, taskLevel, "cpu");
@@ -41,9 +43,10 @@ public final class TaskResources {
       long memory = intOf(o, c, "memory");
       containerMemory += memory > 0 ? memory : intOf(o, c, "memoryReservation");
       for (JsonNode pm : c.path("portMappings")) {
-        int port = networkMode.equals("host") || networkMode.equals("awsvpc")
-            ? pm.path("hostPort").asInt(pm.path("containerPort").asInt(0))
-            : pm.path("hostPort").asInt(0);
+        int port =
+            networkMode.equals("host") || networkMode.equals("awsvpc")
+                ? pm.path("hostPort").asInt(pm.path("containerPort").asInt(0))
+                : pm.path("hostPort").asInt(0);
         if (port <= 0 || networkMode.equals("none")) continue;
         (pm.path("protocol").asText("tcp").equals("udp") ? udp : tcp).add(port);
       }

@@ -1,8 +1,8 @@
 package io.harbormaster.taskdefinition;
 
-import io.harbormaster.common.ErrorType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.CborSerializable;
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
@@ -28,16 +28,20 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * A task definition family: revisions 1..n, each with the definition exactly as registered (so every field a
- * user sent comes back), its status and tags. Entity id: {@code <account>/<family>}.
+ * A task definition family: revisions 1..n, each with the definition exactly as registered (so
+ * every field a user sent comes back), its status and tags. Entity id: {@code <account>/<family>}.
  */
-public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforcedReplies<
-    TaskDefinitionFamily.Command, TaskDefinitionFamily.Event, TaskDefinitionFamily.State> {
+public final class TaskDefinitionFamily
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        TaskDefinitionFamily.Command, TaskDefinitionFamily.Event, TaskDefinitionFamily.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "TaskDefinitionFamily");
 
-  /** Revision 0 in a command means "the latest ACTIVE revision", as a bare family name does in the API. */
+  /**
+   * Revision 0 in a command means "the latest ACTIVE revision", as a bare family name does in the
+   * API.
+   */
   public static final int LATEST_ACTIVE = 0;
 
   public static String entityId(String accountId, String family) {
@@ -47,25 +51,34 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
   // ---- protocol ----
   public sealed interface Command extends CborSerializable {}
 
-  public record Register(JsonNode definition, List<Tag> tags, String registeredBy, Instant at,
-      ActorRef<StatusReply<Revision>> replyTo) implements Command {}
+  public record Register(
+      JsonNode definition,
+      List<Tag> tags,
+      String registeredBy,
+      Instant at,
+      ActorRef<StatusReply<Revision>> replyTo)
+      implements Command {}
 
   public record Get(int revision, ActorRef<StatusReply<Revision>> replyTo) implements Command {}
 
-  public record Deregister(int revision, Instant at, ActorRef<StatusReply<Revision>> replyTo) implements Command {}
+  public record Deregister(int revision, Instant at, ActorRef<StatusReply<Revision>> replyTo)
+      implements Command {}
 
-  public record Delete(int revision, Instant at, ActorRef<StatusReply<Revision>> replyTo) implements Command {}
+  public record Delete(int revision, Instant at, ActorRef<StatusReply<Revision>> replyTo)
+      implements Command {}
 
   public record TagRevision(int revision, List<Tag> tags, ActorRef<StatusReply<Revision>> replyTo)
       implements Command {}
 
-  public record UntagRevision(int revision, List<String> tagKeys, ActorRef<StatusReply<Revision>> replyTo)
+  public record UntagRevision(
+      int revision, List<String> tagKeys, ActorRef<StatusReply<Revision>> replyTo)
       implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
-  public record RevisionRegistered(int revision, JsonNode definition, List<Tag> tags, String registeredBy,
-      Instant at) implements Event {}
+  public record RevisionRegistered(
+      int revision, JsonNode definition, List<Tag> tags, String registeredBy, Instant at)
+      implements Event {}
 
   public record RevisionDeregistered(int revision, Instant at) implements Event {}
 
@@ -76,21 +89,49 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
   public record RevisionUntagged(int revision, List<String> tagKeys) implements Event {}
 
   // ---- data ----
-  public enum Status { ACTIVE, INACTIVE, DELETE_IN_PROGRESS }
+  public enum Status {
+    ACTIVE,
+    INACTIVE,
+    DELETE_IN_PROGRESS
+  }
 
-  public record Revision(String family, int revision, JsonNode definition, Status status, List<Tag> tags,
-      String registeredBy, Instant registeredAt, Instant deregisteredAt, Instant deleteRequestedAt)
+  public record Revision(
+      String family,
+      int revision,
+      JsonNode definition,
+      Status status,
+      List<Tag> tags,
+      String registeredBy,
+      Instant registeredAt,
+      Instant deregisteredAt,
+      Instant deleteRequestedAt)
       implements CborSerializable {
 
     Revision withStatus(Status next, Instant at) {
       Instant deregistered = next == Status.INACTIVE ? at : deregisteredAt;
       Instant deleteRequested = next == Status.DELETE_IN_PROGRESS ? at : deleteRequestedAt;
-      return new Revision(family, revision, definition, next, tags, registeredBy, registeredAt, deregistered,
+      return new Revision(
+          family,
+          revision,
+          definition,
+          next,
+          tags,
+          registeredBy,
+          registeredAt,
+          deregistered,
           deleteRequested);
     }
 
     Revision withTags(List<Tag> next) {
-      return new Revision(family, revision, definition, status, next, registeredBy, registeredAt, deregisteredAt,
+      return new Revision(
+          family,
+          revision,
+          definition,
+          status,
+          next,
+          registeredBy,
+          registeredAt,
+          deregisteredAt,
           deleteRequestedAt);
     }
   }
@@ -104,7 +145,9 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
         }
         return Optional.empty();
       }
-      return revision >= 1 && revision <= revisions.size() ? Optional.of(revisions.get(revision - 1)) : Optional.empty();
+      return revision >= 1 && revision <= revisions.size()
+          ? Optional.of(revisions.get(revision - 1))
+          : Optional.empty();
     }
 
     State with(int revision, UnaryOperator<Revision> change) {
@@ -140,7 +183,10 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
     this.tags = tags;
   }
 
-  /** The entity's state and event handler without an actor: history and the event stream replay with it. */
+  /**
+   * The entity's state and event handler without an actor: history and the event stream replay with
+   * it.
+   */
   public static TaskDefinitionFamily replica(String entityId) {
     return new TaskDefinitionFamily(entityId, null);
   }
@@ -152,55 +198,158 @@ public final class TaskDefinitionFamily extends EventSourcedBehaviorWithEnforced
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder().forAnyState()
-        .onCommand(Register.class, (s, c) -> {
-          int revision = s.revisions().size() + 1;
-          return Effect().persist(new RevisionRegistered(revision, c.definition(), c.tags(), c.registeredBy(), c.at()))
-              .thenReply(c.replyTo(), next -> StatusReply.success(next.find(revision).orElseThrow()));
-        })
-        .onCommand(Get.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(),
-            r -> Effect().reply(c.replyTo(), StatusReply.success(r))))
-        .onCommand(Deregister.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(), r -> switch (r.status()) {
-          case ACTIVE -> Effect().persist(new RevisionDeregistered(r.revision(), c.at()))
-              .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()));
-          // Deregistering again answers with the revision as it is, as ECS does.
-          case INACTIVE, DELETE_IN_PROGRESS -> Effect().reply(c.replyTo(), StatusReply.success(r));
-        }))
-        .onCommand(Delete.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(), r -> switch (r.status()) {
-          case ACTIVE -> Effect().reply(c.replyTo(), Rejection.reply(ErrorType.CLIENT,
-              "The specified task definition is still in ACTIVE status. Please deregister the target and try again."));
-          case INACTIVE -> Effect().persist(new RevisionDeletionRequested(r.revision(), c.at()))
-              .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()));
-          case DELETE_IN_PROGRESS -> Effect().reply(c.replyTo(), StatusReply.success(r));
-        }))
-        .onCommand(TagRevision.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(),
-            r -> Tags.overLimit(r.tags(), c.tags())
-                ? Effect().reply(c.replyTo(), Rejection.reply(ErrorType.INVALID_PARAMETER, Tags.overLimitMessage()))
-                : Effect().persist(new RevisionTagged(r.revision(), c.tags()))
-                    .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()))))
-        .onCommand(UntagRevision.class, (s, c) -> withRevision(s, c.revision(), c.replyTo(),
-            r -> Effect().persist(new RevisionUntagged(r.revision(), c.tagKeys()))
-                .thenReply(c.replyTo(), next -> StatusReply.success(next.find(r.revision()).orElseThrow()))))
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(
+            Register.class,
+            (s, c) -> {
+              int revision = s.revisions().size() + 1;
+              return Effect()
+                  .persist(
+                      new RevisionRegistered(
+                          revision, c.definition(), c.tags(), c.registeredBy(), c.at()))
+                  .thenReply(
+                      c.replyTo(), next -> StatusReply.success(next.find(revision).orElseThrow()));
+            })
+        .onCommand(
+            Get.class,
+            (s, c) ->
+                withRevision(
+                    s,
+                    c.revision(),
+                    c.replyTo(),
+                    r -> Effect().reply(c.replyTo(), StatusReply.success(r))))
+        .onCommand(
+            Deregister.class,
+            (s, c) ->
+                withRevision(
+                    s,
+                    c.revision(),
+                    c.replyTo(),
+                    r ->
+                        switch (r.status()) {
+                          case ACTIVE ->
+                              Effect()
+                                  .persist(new RevisionDeregistered(r.revision(), c.at()))
+                                  .thenReply(
+                                      c.replyTo(),
+                                      next ->
+                                          StatusReply.success(
+                                              next.find(r.revision()).orElseThrow()));
+                          // Deregistering again answers with the revision as it is, as ECS does.
+                          case INACTIVE, DELETE_IN_PROGRESS ->
+                              Effect().reply(c.replyTo(), StatusReply.success(r));
+                        }))
+        .onCommand(
+            Delete.class,
+            (s, c) ->
+                withRevision(
+                    s,
+                    c.revision(),
+                    c.replyTo(),
+                    r ->
+                        switch (r.status()) {
+                          case ACTIVE ->
+                              Effect()
+                                  .reply(
+                                      c.replyTo(),
+                                      Rejection.reply(
+                                          ErrorType.CLIENT,
+                                          "The specified task definition is still in ACTIVE status. Please deregister the target and try again."));
+                          case INACTIVE ->
+                              Effect()
+                                  .persist(new RevisionDeletionRequested(r.revision(), c.at()))
+                                  .thenReply(
+                                      c.replyTo(),
+                                      next ->
+                                          StatusReply.success(
+                                              next.find(r.revision()).orElseThrow()));
+                          case DELETE_IN_PROGRESS ->
+                              Effect().reply(c.replyTo(), StatusReply.success(r));
+                        }))
+        .onCommand(
+            TagRevision.class,
+            (s, c) ->
+                withRevision(
+                    s,
+                    c.revision(),
+                    c.replyTo(),
+                    r ->
+                        Tags.overLimit(r.tags(), c.tags())
+                            ? Effect()
+                                .reply(
+                                    c.replyTo(),
+                                    Rejection.reply(
+                                        ErrorType.INVALID_PARAMETER, Tags.overLimitMessage()))
+                            : Effect()
+                                .persist(new RevisionTagged(r.revision(), c.tags()))
+                                .thenReply(
+                                    c.replyTo(),
+                                    next ->
+                                        StatusReply.success(
+                                            next.find(r.revision()).orElseThrow()))))
+        .onCommand(
+            UntagRevision.class,
+            (s, c) ->
+                withRevision(
+                    s,
+                    c.revision(),
+                    c.replyTo(),
+                    r ->
+                        Effect()
+                            .persist(new RevisionUntagged(r.revision(), c.tagKeys()))
+                            .thenReply(
+                                c.replyTo(),
+                                next ->
+                                    StatusReply.success(next.find(r.revision()).orElseThrow()))))
         .build();
   }
 
-  private ReplyEffect<Event, State> withRevision(State s, int revision, ActorRef<StatusReply<Revision>> replyTo,
+  private ReplyEffect<Event, State> withRevision(
+      State s,
+      int revision,
+      ActorRef<StatusReply<Revision>> replyTo,
       java.util.function.Function<Revision, ReplyEffect<Event, State>> then) {
-    return s.find(revision).map(then).orElseGet(() -> Effect().reply(replyTo,
-        Rejection.reply(ErrorType.CLIENT, "Unable to describe task definition.")));
+    return s.find(revision)
+        .map(then)
+        .orElseGet(
+            () ->
+                Effect()
+                    .reply(
+                        replyTo,
+                        Rejection.reply(ErrorType.CLIENT, "Unable to describe task definition.")));
   }
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState()
-        .onEvent(RevisionRegistered.class, (s, e) -> s.plus(new Revision(family, e.revision(), e.definition(),
-            Status.ACTIVE, e.tags(), e.registeredBy(), e.at(), null, null)))
-        .onEvent(RevisionDeregistered.class, (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.INACTIVE, e.at())))
-        .onEvent(RevisionDeletionRequested.class, (s, e) ->
-            s.with(e.revision(), r -> r.withStatus(Status.DELETE_IN_PROGRESS, e.at())))
-        .onEvent(RevisionTagged.class, (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.merged(r.tags(), e.tags()))))
-        .onEvent(RevisionUntagged.class, (s, e) ->
-            s.with(e.revision(), r -> r.withTags(Tags.without(r.tags(), e.tagKeys()))))
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            RevisionRegistered.class,
+            (s, e) ->
+                s.plus(
+                    new Revision(
+                        family,
+                        e.revision(),
+                        e.definition(),
+                        Status.ACTIVE,
+                        e.tags(),
+                        e.registeredBy(),
+                        e.at(),
+                        null,
+                        null)))
+        .onEvent(
+            RevisionDeregistered.class,
+            (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.INACTIVE, e.at())))
+        .onEvent(
+            RevisionDeletionRequested.class,
+            (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.DELETE_IN_PROGRESS, e.at())))
+        .onEvent(
+            RevisionTagged.class,
+            (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.merged(r.tags(), e.tags()))))
+        .onEvent(
+            RevisionUntagged.class,
+            (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.without(r.tags(), e.tagKeys()))))
         .build();
   }
 

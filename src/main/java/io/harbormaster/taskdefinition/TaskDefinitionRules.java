@@ -21,33 +21,49 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The semantic rules of RegisterTaskDefinition, and the defaults ECS shows in DescribeTaskDefinition.
+ * The semantic rules of RegisterTaskDefinition, and the defaults ECS shows in
+ * DescribeTaskDefinition.
  *
- * <p>Types, enums and required members are checked against the API model before this runs, so only rules the
- * model cannot express live here. Every error is a {@code ClientException}: that is what ECS returns for an
- * invalid task definition (e.g. "Family contains invalid characters.", "Too many containers."), and the
- * messages copy ECS's wording where it is known, naming the container and field at fault.
+ * <p>Types, enums and required members are checked against the API model before this runs, so only
+ * rules the model cannot express live here. Every error is a {@code ClientException}: that is what
+ * ECS returns for an invalid task definition (e.g. "Family contains invalid characters.", "Too many
+ * containers."), and the messages copy ECS's wording where it is known, naming the container and
+ * field at fault.
  */
 public final class TaskDefinitionRules {
 
   public static final int MAX_CONTAINERS = 10;
   public static final int MAX_DEFINITION_BYTES = 65_536;
-  /** Docker 20.10+ reserves 6 MiB per container; ECS documents it as the minimum container memory. */
+
+  /**
+   * Docker 20.10+ reserves 6 MiB per container; ECS documents it as the minimum container memory.
+   */
   public static final int MIN_CONTAINER_MEMORY_MIB = 6;
+
   /** ECS's documented range of task-level CPU for EC2 and external instances. */
   public static final int MIN_TASK_CPU_UNITS = 128;
+
   public static final int MAX_TASK_CPU_UNITS = 196_608;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Family, container and volume names: up to 255 letters, digits, underscores and hyphens. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
   private static final int MAX_NAME_LENGTH = 255;
-  /** Image reference before any '@': letters, digits, hyphens, underscores, colons, periods, slashes, '#'. */
+
+  /**
+   * Image reference before any '@': letters, digits, hyphens, underscores, colons, periods,
+   * slashes, '#'.
+   */
   private static final Pattern IMAGE_NAME = Pattern.compile("[A-Za-z0-9_\\-:./#]+");
+
   private static final Pattern IMAGE_DIGEST = Pattern.compile("sha256:[A-Fa-f0-9]{64}");
   private static final int MAX_IMAGE_NAME_LENGTH = 255;
-  private static final Pattern TASK_CPU = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(vcpu)?\\s*");
-  private static final Pattern TASK_MEMORY = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(gb|gib|mb|mib)?\\s*");
+  private static final Pattern TASK_CPU =
+      Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(vcpu)?\\s*");
+  private static final Pattern TASK_MEMORY =
+      Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(gb|gib|mb|mib)?\\s*");
   private static final Set<String> STATIC_PORT_MODES = Set.of("host", "awsvpc");
   private static final Set<String> CONDITIONS = Set.of("START", "COMPLETE", "SUCCESS", "HEALTHY");
   private static final Set<String> HEALTH_CHECK_KINDS = Set.of("CMD", "CMD-SHELL", "NONE");
@@ -56,9 +72,10 @@ public final class TaskDefinitionRules {
   private TaskDefinitionRules() {}
 
   /**
-   * Checks a RegisterTaskDefinition request and returns the task definition as DescribeTaskDefinition shows it:
-   * a deep copy of the request without {@code tags}, plus ECS's defaults where a member is absent. Server-set
-   * members (ARN, revision, status, registeredAt/By) are the caller's.
+   * Checks a RegisterTaskDefinition request and returns the task definition as
+   * DescribeTaskDefinition shows it: a deep copy of the request without {@code tags}, plus ECS's
+   * defaults where a member is absent. Server-set members (ARN, revision, status, registeredAt/By)
+   * are the caller's.
    *
    * @throws EcsException a {@code ClientException} naming the rule that failed
    */
@@ -110,11 +127,16 @@ public final class TaskDefinitionRules {
     try {
       bytes = JSON.writeValueAsBytes(definition).length;
     } catch (JsonProcessingException e) {
-      throw EcsException.clientException("The task definition cannot be serialized: " + e.getOriginalMessage());
+      throw EcsException.clientException(
+          "The task definition cannot be serialized: " + e.getOriginalMessage());
     }
     if (bytes > MAX_DEFINITION_BYTES) {
-      throw EcsException.clientException("Actual length: '" + bytes + "'. Max allowed length is '"
-          + MAX_DEFINITION_BYTES + "' bytes.");
+      throw EcsException.clientException(
+          "Actual length: '"
+              + bytes
+              + "'. Max allowed length is '"
+              + MAX_DEFINITION_BYTES
+              + "' bytes.");
     }
   }
 
@@ -124,12 +146,17 @@ public final class TaskDefinitionRules {
     }
     String value = family.asText();
     if (value.length() > MAX_NAME_LENGTH) {
-      throw EcsException.clientException("Family is too long: " + value.length()
-          + " characters, at most " + MAX_NAME_LENGTH + " are allowed.");
+      throw EcsException.clientException(
+          "Family is too long: "
+              + value.length()
+              + " characters, at most "
+              + MAX_NAME_LENGTH
+              + " are allowed.");
     }
     if (!NAME.matcher(value).matches()) {
-      throw EcsException.clientException("Family contains invalid characters. Up to 255 letters (uppercase and "
-          + "lowercase), numbers, underscores, and hyphens are allowed.");
+      throw EcsException.clientException(
+          "Family contains invalid characters. Up to 255 letters (uppercase and "
+              + "lowercase), numbers, underscores, and hyphens are allowed.");
     }
   }
 
@@ -139,8 +166,12 @@ public final class TaskDefinitionRules {
       throw EcsException.clientException("Container list cannot be empty.");
     }
     if (list.size() > MAX_CONTAINERS) {
-      throw EcsException.clientException("Too many containers. A task definition can have at most "
-          + MAX_CONTAINERS + " containers, this one has " + list.size() + ".");
+      throw EcsException.clientException(
+          "Too many containers. A task definition can have at most "
+              + MAX_CONTAINERS
+              + " containers, this one has "
+              + list.size()
+              + ".");
     }
     List<ObjectNode> containers = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
@@ -152,23 +183,30 @@ public final class TaskDefinitionRules {
     return containers;
   }
 
-  /** Names must be valid and unique: dependsOn, volumesFrom, links and overrides all refer to containers by name. */
+  /**
+   * Names must be valid and unique: dependsOn, volumesFrom, links and overrides all refer to
+   * containers by name.
+   */
   static Map<String, ObjectNode> checkContainerNames(List<ObjectNode> containers) {
     Map<String, ObjectNode> byName = new LinkedHashMap<>();
     for (int i = 0; i < containers.size(); i++) {
       JsonNode name = containers.get(i).get("name");
       if (name == null || !name.isTextual() || name.asText().isEmpty()) {
-        throw EcsException.clientException("Container.name should not be null or empty (containerDefinitions["
-            + i + "]).");
+        throw EcsException.clientException(
+            "Container.name should not be null or empty (containerDefinitions[" + i + "]).");
       }
       String value = name.asText();
       if (value.length() > MAX_NAME_LENGTH || !NAME.matcher(value).matches()) {
-        throw EcsException.clientException("Container.name contains invalid characters: '" + value
-            + "'. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
+        throw EcsException.clientException(
+            "Container.name contains invalid characters: '"
+                + value
+                + "'. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
       }
       if (byName.put(value, containers.get(i)) != null) {
-        throw EcsException.clientException("Duplicate container name '" + value
-            + "'. Container names must be unique within a task definition.");
+        throw EcsException.clientException(
+            "Duplicate container name '"
+                + value
+                + "'. Container names must be unique within a task definition.");
       }
     }
     return byName;
@@ -184,87 +222,134 @@ public final class TaskDefinitionRules {
       }
       String value = name.asText();
       if (value.length() > MAX_NAME_LENGTH || !NAME.matcher(value).matches()) {
-        throw EcsException.clientException("Volume name contains invalid characters: '" + value
-            + "'. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
+        throw EcsException.clientException(
+            "Volume name contains invalid characters: '"
+                + value
+                + "'. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
       }
       if (volumes.put(value, volume) != null) {
-        throw EcsException.clientException("Duplicate volume name '" + value
-            + "'. Volume names must be unique within a task definition.");
+        throw EcsException.clientException(
+            "Duplicate volume name '"
+                + value
+                + "'. Volume names must be unique within a task definition.");
       }
     }
     return volumes;
   }
 
-  /** Task cpu is a string: "1024" (units) or "1 vCPU" / "0.5 vcpu"; ECS accepts 128..196608 units on EC2. */
+  /**
+   * Task cpu is a string: "1024" (units) or "1 vCPU" / "0.5 vcpu"; ECS accepts 128..196608 units on
+   * EC2.
+   */
   static void checkTaskCpu(long units, List<ObjectNode> containers) {
     if (units < MIN_TASK_CPU_UNITS || units > MAX_TASK_CPU_UNITS) {
-      throw EcsException.clientException("Invalid 'cpu' setting for task. It is " + units + " CPU units; allowed "
-          + "are " + MIN_TASK_CPU_UNITS + " to " + MAX_TASK_CPU_UNITS + ".");
+      throw EcsException.clientException(
+          "Invalid 'cpu' setting for task. It is "
+              + units
+              + " CPU units; allowed "
+              + "are "
+              + MIN_TASK_CPU_UNITS
+              + " to "
+              + MAX_TASK_CPU_UNITS
+              + ".");
     }
     long sum = 0;
     for (ObjectNode container : containers) {
       sum += integer(container, "cpu").orElse(0);
     }
     if (sum > units) {
-      throw EcsException.clientException("The sum of all container 'cpu' values cannot be greater than the value "
-          + "of the task 'cpu' (" + sum + " > " + units + ").");
+      throw EcsException.clientException(
+          "The sum of all container 'cpu' values cannot be greater than the value "
+              + "of the task 'cpu' ("
+              + sum
+              + " > "
+              + units
+              + ").");
     }
   }
 
-  /** Task memory is a string: "512" (MiB), "2 GB" or "512 MiB"; the containers' memory must fit inside it. */
+  /**
+   * Task memory is a string: "512" (MiB), "2 GB" or "512 MiB"; the containers' memory must fit
+   * inside it.
+   */
   static void checkTaskMemory(long mib, List<ObjectNode> containers) {
     if (mib < MIN_CONTAINER_MEMORY_MIB) {
-      throw EcsException.clientException("Invalid 'memory' setting for task. It must be at least "
-          + MIN_CONTAINER_MEMORY_MIB + " MiB.");
+      throw EcsException.clientException(
+          "Invalid 'memory' setting for task. It must be at least "
+              + MIN_CONTAINER_MEMORY_MIB
+              + " MiB.");
     }
     long reserved = 0;
     for (ObjectNode container : containers) {
       String name = container.get("name").asText();
       OptionalInt hardLimit = integer(container, "memory");
       if (hardLimit.isPresent() && hardLimit.getAsInt() > mib) {
-        throw EcsException.clientException("Invalid 'memory' setting for container '" + name + "'. The container "
-            + "memory (" + hardLimit.getAsInt() + " MiB) cannot be greater than the task memory (" + mib
-            + " MiB).");
+        throw EcsException.clientException(
+            "Invalid 'memory' setting for container '"
+                + name
+                + "'. The container "
+                + "memory ("
+                + hardLimit.getAsInt()
+                + " MiB) cannot be greater than the task memory ("
+                + mib
+                + " MiB).");
       }
       // What ECS reserves on the instance: the soft limit when given, else the hard limit.
       OptionalInt soft = integer(container, "memoryReservation");
       reserved += soft.isPresent() ? soft.getAsInt() : hardLimit.orElse(0);
     }
     if (reserved > mib) {
-      throw EcsException.clientException("The sum of all container memory reservations (" + reserved
-          + " MiB) cannot be greater than the task 'memory' (" + mib + " MiB).");
+      throw EcsException.clientException(
+          "The sum of all container memory reservations ("
+              + reserved
+              + " MiB) cannot be greater than the task 'memory' ("
+              + mib
+              + " MiB).");
     }
   }
 
   public static Optional<Long> taskCpuUnits(ObjectNode definition) {
-    return text(definition, "cpu").map(value -> {
-      Matcher m = TASK_CPU.matcher(value);
-      Long units = m.matches() ? scaled(m.group(1), m.group(2) == null ? 1 : 1024) : null;
-      if (units == null) {
-        throw EcsException.clientException("Invalid 'cpu' setting for task. '" + value + "' is neither a whole "
-            + "number of CPU units (e.g. \"1024\") nor a number of vCPUs (e.g. \"1 vCPU\", \"0.5 vcpu\").");
-      }
-      return units;
-    });
+    return text(definition, "cpu")
+        .map(
+            value -> {
+              Matcher m = TASK_CPU.matcher(value);
+              Long units = m.matches() ? scaled(m.group(1), m.group(2) == null ? 1 : 1024) : null;
+              if (units == null) {
+                throw EcsException.clientException(
+                    "Invalid 'cpu' setting for task. '"
+                        + value
+                        + "' is neither a whole "
+                        + "number of CPU units (e.g. \"1024\") nor a number of vCPUs (e.g. \"1 vCPU\", \"0.5 vcpu\").");
+              }
+              return units;
+            });
   }
 
   public static Optional<Long> taskMemoryMiB(ObjectNode definition) {
-    return text(definition, "memory").map(value -> {
-      Matcher m = TASK_MEMORY.matcher(value);
-      Long mib = null;
-      if (m.matches()) {
-        String unit = m.group(2) == null ? "mib" : m.group(2).toLowerCase(Locale.ROOT);
-        mib = scaled(m.group(1), unit.startsWith("g") ? 1024 : 1);
-      }
-      if (mib == null) {
-        throw EcsException.clientException("Invalid 'memory' setting for task. '" + value + "' is neither a whole "
-            + "number of MiB (e.g. \"512\") nor a size with a unit (e.g. \"2 GB\", \"512 MiB\").");
-      }
-      return mib;
-    });
+    return text(definition, "memory")
+        .map(
+            value -> {
+              Matcher m = TASK_MEMORY.matcher(value);
+              Long mib = null;
+              if (m.matches()) {
+                String unit = m.group(2) == null ? "mib" : m.group(2).toLowerCase(Locale.ROOT);
+                mib = scaled(m.group(1), unit.startsWith("g") ? 1024 : 1);
+              }
+              if (mib == null) {
+                throw EcsException.clientException(
+                    "Invalid 'memory' setting for task. '"
+                        + value
+                        + "' is neither a whole "
+                        + "number of MiB (e.g. \"512\") nor a size with a unit (e.g. \"2 GB\", \"512 MiB\").");
+              }
+              return mib;
+            });
   }
 
-  /** number × factor when that is a whole number, else null; "1.5" units or "0.3 vCPU" are not representable. */
+  /**
+   * number × factor when that is a whole number, else null; "1.5" units or "0.3 vCPU" are not
+   * representable.
+   */
   private static Long scaled(String number, int factor) {
     try {
       return new BigDecimal(number).multiply(BigDecimal.valueOf(factor)).longValueExact();
@@ -273,11 +358,15 @@ public final class TaskDefinitionRules {
     }
   }
 
-  /** ECS: "Task definition doesn't have any essential container." Containers are essential unless told otherwise. */
+  /**
+   * ECS: "Task definition doesn't have any essential container." Containers are essential unless
+   * told otherwise.
+   */
   static void checkAtLeastOneEssential(List<ObjectNode> containers) {
     if (containers.stream().noneMatch(TaskDefinitionRules::isEssential)) {
-      throw EcsException.clientException("Task definition doesn't have any essential container. At least one "
-          + "essential container is required.");
+      throw EcsException.clientException(
+          "Task definition doesn't have any essential container. At least one "
+              + "essential container is required.");
     }
   }
 
@@ -294,15 +383,24 @@ public final class TaskDefinitionRules {
         String key = hostPort + "/" + protocol(mapping);
         String owner = owners.putIfAbsent(key, name);
         if (owner != null) {
-          throw EcsException.clientException("Host port " + key + " of container '" + name + "' is already used by "
-              + (owner.equals(name) ? "another mapping of the same container" : "container '" + owner + "'")
-              + "; a host port can be mapped only once in a task definition.");
+          throw EcsException.clientException(
+              "Host port "
+                  + key
+                  + " of container '"
+                  + name
+                  + "' is already used by "
+                  + (owner.equals(name)
+                      ? "another mapping of the same container"
+                      : "container '" + owner + "'")
+                  + "; a host port can be mapped only once in a task definition.");
         }
       }
     }
   }
 
-  /** Startup order must be satisfiable: a cycle would leave every container in it waiting forever. */
+  /**
+   * Startup order must be satisfiable: a cycle would leave every container in it waiting forever.
+   */
   static void checkNoDependencyCycle(List<ObjectNode> containers) {
     Map<String, List<String>> edges = new LinkedHashMap<>();
     for (ObjectNode container : containers) {
@@ -317,14 +415,16 @@ public final class TaskDefinitionRules {
       List<String> path = new ArrayList<>();
       List<String> cycle = findCycle(start, edges, path, done);
       if (cycle != null) {
-        throw EcsException.clientException("Container dependencies form a cycle: " + String.join(" -> ", cycle)
-            + ". dependsOn must not be circular.");
+        throw EcsException.clientException(
+            "Container dependencies form a cycle: "
+                + String.join(" -> ", cycle)
+                + ". dependsOn must not be circular.");
       }
     }
   }
 
-  private static List<String> findCycle(String node, Map<String, List<String>> edges, List<String> path,
-      Set<String> done) {
+  private static List<String> findCycle(
+      String node, Map<String, List<String>> edges, List<String> path, Set<String> done) {
     int seen = path.indexOf(node);
     if (seen >= 0) {
       List<String> cycle = new ArrayList<>(path.subList(seen, path.size()));
@@ -348,134 +448,223 @@ public final class TaskDefinitionRules {
 
   // ---- container level ----
 
-  /** ECS passes the image to Docker; it documents 255 characters before any '@' and sha256 digests only. */
+  /**
+   * ECS passes the image to Docker; it documents 255 characters before any '@' and sha256 digests
+   * only.
+   */
   static void checkImage(String container, JsonNode image) {
     if (image == null || !image.isTextual() || image.asText().isBlank()) {
-      throw EcsException.clientException("Container.image should not be null or empty (container '" + container
-          + "').");
+      throw EcsException.clientException(
+          "Container.image should not be null or empty (container '" + container + "').");
     }
     String value = image.asText();
     int at = value.indexOf('@');
     String name = at < 0 ? value : value.substring(0, at);
     if (name.length() > MAX_IMAGE_NAME_LENGTH) {
-      throw EcsException.clientException("Invalid 'image' setting for container '" + container + "'. The image "
-          + "name is " + name.length() + " characters long; at most " + MAX_IMAGE_NAME_LENGTH + " are allowed.");
+      throw EcsException.clientException(
+          "Invalid 'image' setting for container '"
+              + container
+              + "'. The image "
+              + "name is "
+              + name.length()
+              + " characters long; at most "
+              + MAX_IMAGE_NAME_LENGTH
+              + " are allowed.");
     }
     if (!IMAGE_NAME.matcher(name).matches()) {
-      throw EcsException.clientException("Invalid 'image' setting for container '" + container + "'. '" + name
-          + "' may contain only letters, numbers, hyphens, underscores, colons, periods, forward slashes and "
-          + "number signs.");
+      throw EcsException.clientException(
+          "Invalid 'image' setting for container '"
+              + container
+              + "'. '"
+              + name
+              + "' may contain only letters, numbers, hyphens, underscores, colons, periods, forward slashes and "
+              + "number signs.");
     }
     if (at >= 0 && !IMAGE_DIGEST.matcher(value.substring(at + 1)).matches()) {
-      throw EcsException.clientException("Invalid 'image' setting for container '" + container + "'. An image "
-          + "digest must be 'sha256:' followed by 64 hexadecimal characters.");
+      throw EcsException.clientException(
+          "Invalid 'image' setting for container '"
+              + container
+              + "'. An image "
+              + "digest must be 'sha256:' followed by 64 hexadecimal characters.");
     }
   }
 
-  /** Without a task-level memory the scheduler has nothing to reserve unless each container says how much. */
+  /**
+   * Without a task-level memory the scheduler has nothing to reserve unless each container says how
+   * much.
+   */
   static void checkContainerMemory(String container, ObjectNode definition, boolean taskHasMemory) {
     OptionalInt memory = integer(definition, "memory");
     OptionalInt reservation = integer(definition, "memoryReservation");
     if (!taskHasMemory && memory.isEmpty() && reservation.isEmpty()) {
-      throw EcsException.clientException("Invalid setting for container '" + container
-          + "'. At least one of 'memory' or 'memoryReservation' must be specified.");
+      throw EcsException.clientException(
+          "Invalid setting for container '"
+              + container
+              + "'. At least one of 'memory' or 'memoryReservation' must be specified.");
     }
     if (memory.isPresent() && memory.getAsInt() < MIN_CONTAINER_MEMORY_MIB) {
-      throw EcsException.clientException("Invalid 'memory' setting for container '" + container + "'. It is "
-          + memory.getAsInt() + " MiB; the minimum is " + MIN_CONTAINER_MEMORY_MIB + " MiB.");
+      throw EcsException.clientException(
+          "Invalid 'memory' setting for container '"
+              + container
+              + "'. It is "
+              + memory.getAsInt()
+              + " MiB; the minimum is "
+              + MIN_CONTAINER_MEMORY_MIB
+              + " MiB.");
     }
     if (reservation.isPresent() && reservation.getAsInt() <= 0) {
-      throw EcsException.clientException("Invalid 'memoryReservation' setting for container '" + container
-          + "'. It must be a positive number of MiB.");
+      throw EcsException.clientException(
+          "Invalid 'memoryReservation' setting for container '"
+              + container
+              + "'. It must be a positive number of MiB.");
     }
-    if (memory.isPresent() && reservation.isPresent() && reservation.getAsInt() > memory.getAsInt()) {
-      throw EcsException.clientException("Invalid setting for container '" + container + "'. 'memory' ("
-          + memory.getAsInt() + ") must be greater than or equal to 'memoryReservation' ("
-          + reservation.getAsInt() + ").");
+    if (memory.isPresent()
+        && reservation.isPresent()
+        && reservation.getAsInt() > memory.getAsInt()) {
+      throw EcsException.clientException(
+          "Invalid setting for container '"
+              + container
+              + "'. 'memory' ("
+              + memory.getAsInt()
+              + ") must be greater than or equal to 'memoryReservation' ("
+              + reservation.getAsInt()
+              + ").");
     }
   }
 
   static void checkContainerCpu(String container, ObjectNode definition) {
     OptionalInt cpu = integer(definition, "cpu");
     if (cpu.isPresent() && cpu.getAsInt() < 0) {
-      throw EcsException.clientException("Invalid 'cpu' setting for container '" + container
-          + "'. CPU units cannot be negative.");
+      throw EcsException.clientException(
+          "Invalid 'cpu' setting for container '" + container + "'. CPU units cannot be negative.");
     }
   }
 
   /**
-   * With host/awsvpc the container port is the host port (no remapping), so a different hostPort is an error;
-   * with none there is no network to map onto.
+   * With host/awsvpc the container port is the host port (no remapping), so a different hostPort is
+   * an error; with none there is no network to map onto.
    */
   static void checkPortMappings(String container, ObjectNode definition, String networkMode) {
     List<ObjectNode> mappings = objects(definition, "portMappings");
     if (!mappings.isEmpty() && "none".equals(networkMode)) {
-      throw EcsException.clientException("Port mappings are not supported when networkMode=none (container '"
-          + container + "').");
+      throw EcsException.clientException(
+          "Port mappings are not supported when networkMode=none (container '" + container + "').");
     }
     Set<String> seen = new HashSet<>();
     for (ObjectNode mapping : mappings) {
       OptionalInt containerPort = integer(mapping, "containerPort");
       OptionalInt hostPort = integer(mapping, "hostPort");
       if (containerPort.isEmpty() && text(mapping, "containerPortRange").isEmpty()) {
-        throw EcsException.clientException("Invalid 'containerPort' setting for container '" + container
-            + "'. A port mapping needs a containerPort (or a containerPortRange).");
+        throw EcsException.clientException(
+            "Invalid 'containerPort' setting for container '"
+                + container
+                + "'. A port mapping needs a containerPort (or a containerPortRange).");
       }
       checkPort(container, "containerPort", containerPort);
       checkPort(container, "hostPort", hostPort);
-      if (STATIC_PORT_MODES.contains(networkMode) && containerPort.isPresent() && hostPort.isPresent()
+      if (STATIC_PORT_MODES.contains(networkMode)
+          && containerPort.isPresent()
+          && hostPort.isPresent()
           && hostPort.getAsInt() != containerPort.getAsInt()) {
-        throw EcsException.clientException("When networkMode=" + networkMode + ", the host ports and container "
-            + "ports in port mappings must match (container '" + container + "': hostPort " + hostPort.getAsInt()
-            + ", containerPort " + containerPort.getAsInt() + ").");
+        throw EcsException.clientException(
+            "When networkMode="
+                + networkMode
+                + ", the host ports and container "
+                + "ports in port mappings must match (container '"
+                + container
+                + "': hostPort "
+                + hostPort.getAsInt()
+                + ", containerPort "
+                + containerPort.getAsInt()
+                + ").");
       }
-      if (containerPort.isPresent() && !seen.add(containerPort.getAsInt() + "/" + protocol(mapping))) {
-        throw EcsException.clientException("Container '" + container + "' maps containerPort "
-            + containerPort.getAsInt() + "/" + protocol(mapping) + " more than once.");
+      if (containerPort.isPresent()
+          && !seen.add(containerPort.getAsInt() + "/" + protocol(mapping))) {
+        throw EcsException.clientException(
+            "Container '"
+                + container
+                + "' maps containerPort "
+                + containerPort.getAsInt()
+                + "/"
+                + protocol(mapping)
+                + " more than once.");
       }
     }
   }
 
   private static void checkPort(String container, String field, OptionalInt port) {
     if (port.isPresent() && (port.getAsInt() < 0 || port.getAsInt() > MAX_PORT)) {
-      throw EcsException.clientException("Invalid '" + field + "' setting for container '" + container + "'. "
-          + port.getAsInt() + " is not between 0 and " + MAX_PORT + ".");
+      throw EcsException.clientException(
+          "Invalid '"
+              + field
+              + "' setting for container '"
+              + container
+              + "'. "
+              + port.getAsInt()
+              + " is not between 0 and "
+              + MAX_PORT
+              + ".");
     }
   }
 
-  /** Links need Docker's bridge network; a hostname would be the instance's (host) or the ENI's (awsvpc). */
-  static void checkNetworkModeRestrictions(String container, ObjectNode definition, String networkMode) {
+  /**
+   * Links need Docker's bridge network; a hostname would be the instance's (host) or the ENI's
+   * (awsvpc).
+   */
+  static void checkNetworkModeRestrictions(
+      String container, ObjectNode definition, String networkMode) {
     if (!STATIC_PORT_MODES.contains(networkMode)) {
       return;
     }
     if (!array(definition, "links").isEmpty()) {
-      throw EcsException.clientException("Links are not supported when networkMode=" + networkMode
-          + " (container '" + container + "').");
+      throw EcsException.clientException(
+          "Links are not supported when networkMode="
+              + networkMode
+              + " (container '"
+              + container
+              + "').");
     }
     if (definition.hasNonNull("hostname")) {
-      throw EcsException.clientException("hostname is not supported on container when networkMode="
-          + networkMode + " (container '" + container + "').");
+      throw EcsException.clientException(
+          "hostname is not supported on container when networkMode="
+              + networkMode
+              + " (container '"
+              + container
+              + "').");
     }
   }
 
-  /** The ranges are ECS's (interval 5-300, timeout 2-60, retries 1-10, startPeriod 0-300 seconds). */
+  /**
+   * The ranges are ECS's (interval 5-300, timeout 2-60, retries 1-10, startPeriod 0-300 seconds).
+   */
   static void checkHealthCheck(String container, JsonNode healthCheck) {
     if (healthCheck == null || healthCheck.isNull()) {
       return;
     }
-    ArrayNode command = healthCheck.get("command") instanceof ArrayNode a ? a : JSON.createArrayNode();
+    ArrayNode command =
+        healthCheck.get("command") instanceof ArrayNode a ? a : JSON.createArrayNode();
     if (command.isEmpty()) {
-      throw EcsException.clientException("Health check command for container '" + container
-          + "' should not be empty.");
+      throw EcsException.clientException(
+          "Health check command for container '" + container + "' should not be empty.");
     }
     String kind = command.get(0).asText();
     if (!HEALTH_CHECK_KINDS.contains(kind)) {
-      throw EcsException.clientException("Health check command for container '" + container + "' must start with "
-          + "CMD, CMD-SHELL or NONE, not '" + kind + "'.");
+      throw EcsException.clientException(
+          "Health check command for container '"
+              + container
+              + "' must start with "
+              + "CMD, CMD-SHELL or NONE, not '"
+              + kind
+              + "'.");
     }
     if (!"NONE".equals(kind) && command.size() < 2) {
-      throw EcsException.clientException("Health check command for container '" + container + "' has nothing to "
-          + "run after " + kind + ".");
+      throw EcsException.clientException(
+          "Health check command for container '"
+              + container
+              + "' has nothing to "
+              + "run after "
+              + kind
+              + ".");
     }
     checkRange(container, healthCheck, "interval", 5, 300);
     checkRange(container, healthCheck, "timeout", 2, 60);
@@ -483,38 +672,65 @@ public final class TaskDefinitionRules {
     checkRange(container, healthCheck, "startPeriod", 0, 300);
   }
 
-  private static void checkRange(String container, JsonNode healthCheck, String field, int min, int max) {
+  private static void checkRange(
+      String container, JsonNode healthCheck, String field, int min, int max) {
     OptionalInt value = integer(healthCheck, field);
     if (value.isEmpty()) {
       return;
     }
     String range = " (allowed: " + min + "-" + max + ").";
     if (value.getAsInt() < min) {
-      throw EcsException.clientException("Health check " + field + " must be greater than or equal to the minimum "
-          + "allowed value " + min + " for container '" + container + "'" + range);
+      throw EcsException.clientException(
+          "Health check "
+              + field
+              + " must be greater than or equal to the minimum "
+              + "allowed value "
+              + min
+              + " for container '"
+              + container
+              + "'"
+              + range);
     }
     if (value.getAsInt() > max) {
-      throw EcsException.clientException("Health check " + field + " must be less than or equal to the maximum "
-          + "allowed value " + max + " for container '" + container + "'" + range);
+      throw EcsException.clientException(
+          "Health check "
+              + field
+              + " must be less than or equal to the maximum "
+              + "allowed value "
+              + max
+              + " for container '"
+              + container
+              + "'"
+              + range);
     }
   }
 
-  static void checkMountPoints(String container, ObjectNode definition, Map<String, ObjectNode> volumes) {
+  static void checkMountPoints(
+      String container, ObjectNode definition, Map<String, ObjectNode> volumes) {
     for (ObjectNode mountPoint : objects(definition, "mountPoints")) {
       String source = text(mountPoint, "sourceVolume").orElse("");
       if (!volumes.containsKey(source)) {
-        throw EcsException.clientException("Invalid 'mountPoints' setting for container '" + container
-            + "'. sourceVolume '" + source + "' is not a volume of this task definition.");
+        throw EcsException.clientException(
+            "Invalid 'mountPoints' setting for container '"
+                + container
+                + "'. sourceVolume '"
+                + source
+                + "' is not a volume of this task definition.");
       }
     }
   }
 
-  static void checkVolumesFrom(String container, ObjectNode definition, Map<String, ObjectNode> containers) {
+  static void checkVolumesFrom(
+      String container, ObjectNode definition, Map<String, ObjectNode> containers) {
     for (ObjectNode volumeFrom : objects(definition, "volumesFrom")) {
       String source = text(volumeFrom, "sourceContainer").orElse("");
       if (source.equals(container) || !containers.containsKey(source)) {
-        throw EcsException.clientException("Invalid 'volumesFrom' setting for container '" + container
-            + "'. sourceContainer '" + source + "' must be another container of this task definition.");
+        throw EcsException.clientException(
+            "Invalid 'volumesFrom' setting for container '"
+                + container
+                + "'. sourceContainer '"
+                + source
+                + "' must be another container of this task definition.");
       }
     }
   }
@@ -524,9 +740,17 @@ public final class TaskDefinitionRules {
       OptionalInt soft = integer(ulimit, "softLimit");
       OptionalInt hard = integer(ulimit, "hardLimit");
       if (soft.isPresent() && hard.isPresent() && soft.getAsInt() > hard.getAsInt()) {
-        throw EcsException.clientException("Invalid 'ulimits' setting for container '" + container + "'. The "
-            + "softLimit (" + soft.getAsInt() + ") of ulimit '" + text(ulimit, "name").orElse("")
-            + "' cannot be greater than its hardLimit (" + hard.getAsInt() + ").");
+        throw EcsException.clientException(
+            "Invalid 'ulimits' setting for container '"
+                + container
+                + "'. The "
+                + "softLimit ("
+                + soft.getAsInt()
+                + ") of ulimit '"
+                + text(ulimit, "name").orElse("")
+                + "' cannot be greater than its hardLimit ("
+                + hard.getAsInt()
+                + ").");
       }
     }
   }
@@ -535,53 +759,83 @@ public final class TaskDefinitionRules {
   static void checkTimeouts(String container, ObjectNode definition) {
     OptionalInt stop = integer(definition, "stopTimeout");
     if (stop.isPresent() && (stop.getAsInt() < 2 || stop.getAsInt() > 120)) {
-      throw EcsException.clientException("Invalid 'stopTimeout' setting for container '" + container + "'. "
-          + stop.getAsInt() + " is not between 2 and 120 seconds.");
+      throw EcsException.clientException(
+          "Invalid 'stopTimeout' setting for container '"
+              + container
+              + "'. "
+              + stop.getAsInt()
+              + " is not between 2 and 120 seconds.");
     }
     OptionalInt start = integer(definition, "startTimeout");
     if (start.isPresent() && start.getAsInt() < 2) {
-      throw EcsException.clientException("Invalid 'startTimeout' setting for container '" + container + "'. "
-          + start.getAsInt() + " is less than the minimum of 2 seconds.");
+      throw EcsException.clientException(
+          "Invalid 'startTimeout' setting for container '"
+              + container
+              + "'. "
+              + start.getAsInt()
+              + " is less than the minimum of 2 seconds.");
     }
   }
 
   /**
-   * COMPLETE/SUCCESS wait for the target to exit, which would stop the task if the target were essential;
-   * HEALTHY needs a health check to ever be satisfied.
+   * COMPLETE/SUCCESS wait for the target to exit, which would stop the task if the target were
+   * essential; HEALTHY needs a health check to ever be satisfied.
    */
-  static void checkDependsOn(String container, ObjectNode definition, Map<String, ObjectNode> containers) {
+  static void checkDependsOn(
+      String container, ObjectNode definition, Map<String, ObjectNode> containers) {
     for (ObjectNode dependency : objects(definition, "dependsOn")) {
       String target = text(dependency, "containerName").orElse("");
       String condition = text(dependency, "condition").orElse("");
       if (target.equals(container) || !containers.containsKey(target)) {
-        throw EcsException.clientException("Invalid 'dependsOn' setting for container '" + container
-            + "'. containerName '" + target + "' must be another container of this task definition.");
+        throw EcsException.clientException(
+            "Invalid 'dependsOn' setting for container '"
+                + container
+                + "'. containerName '"
+                + target
+                + "' must be another container of this task definition.");
       }
       if (!CONDITIONS.contains(condition)) {
-        throw EcsException.clientException("Invalid 'dependsOn' setting for container '" + container
-            + "'. condition must be one of START, COMPLETE, SUCCESS, HEALTHY, not '" + condition + "'.");
+        throw EcsException.clientException(
+            "Invalid 'dependsOn' setting for container '"
+                + container
+                + "'. condition must be one of START, COMPLETE, SUCCESS, HEALTHY, not '"
+                + condition
+                + "'.");
       }
       ObjectNode targetDefinition = containers.get(target);
-      if (("COMPLETE".equals(condition) || "SUCCESS".equals(condition)) && isEssential(targetDefinition)) {
-        throw EcsException.clientException("A dependency container with SUCCESS or COMPLETE condition cannot be "
-            + "an essential container (container '" + container + "' depends on essential container '" + target
-            + "').");
+      if (("COMPLETE".equals(condition) || "SUCCESS".equals(condition))
+          && isEssential(targetDefinition)) {
+        throw EcsException.clientException(
+            "A dependency container with SUCCESS or COMPLETE condition cannot be "
+                + "an essential container (container '"
+                + container
+                + "' depends on essential container '"
+                + target
+                + "').");
       }
       if ("HEALTHY".equals(condition) && !targetDefinition.hasNonNull("healthCheck")) {
-        throw EcsException.clientException("Invalid 'dependsOn' setting for container '" + container
-            + "'. Condition HEALTHY requires container '" + target + "' to have a healthCheck.");
+        throw EcsException.clientException(
+            "Invalid 'dependsOn' setting for container '"
+                + container
+                + "'. Condition HEALTHY requires container '"
+                + target
+                + "' to have a healthCheck.");
       }
     }
   }
 
   // ---- defaults ----
 
-  /** Exactly the defaults real ECS shows in DescribeTaskDefinition; members the user sent are never touched. */
+  /**
+   * Exactly the defaults real ECS shows in DescribeTaskDefinition; members the user sent are never
+   * touched.
+   */
   static void addDefaults(ObjectNode definition, List<ObjectNode> containers, String networkMode) {
     for (ObjectNode container : containers) {
       putIfAbsent(container, "cpu", container.numberNode(0));
       putIfAbsent(container, "essential", container.booleanNode(true));
-      for (String list : List.of("portMappings", "environment", "mountPoints", "volumesFrom", "systemControls")) {
+      for (String list :
+          List.of("portMappings", "environment", "mountPoints", "volumesFrom", "systemControls")) {
         putIfAbsent(container, list, container.arrayNode());
       }
       for (ObjectNode mapping : objects(container, "portMappings")) {
@@ -620,7 +874,9 @@ public final class TaskDefinitionRules {
     if (hostPort.isPresent()) {
       return hostPort.getAsInt();
     }
-    return STATIC_PORT_MODES.contains(networkMode) ? integer(mapping, "containerPort").orElse(0) : 0;
+    return STATIC_PORT_MODES.contains(networkMode)
+        ? integer(mapping, "containerPort").orElse(0)
+        : 0;
   }
 
   private static String protocol(JsonNode mapping) {
@@ -643,18 +899,24 @@ public final class TaskDefinitionRules {
     return OptionalInt.of(value.intValue());
   }
 
-  /** Absent and null lists read as empty; the model check guarantees anything else present is an array. */
+  /**
+   * Absent and null lists read as empty; the model check guarantees anything else present is an
+   * array.
+   */
   private static ArrayNode array(JsonNode node, String field) {
     return node.get(field) instanceof ArrayNode list ? list : JSON.createArrayNode();
   }
 
-  /** A list of structures; a non-object element (which the model check should have refused) is a client error. */
+  /**
+   * A list of structures; a non-object element (which the model check should have refused) is a
+   * client error.
+   */
   private static List<ObjectNode> objects(JsonNode node, String field) {
     List<ObjectNode> result = new ArrayList<>();
     for (JsonNode element : array(node, field)) {
       if (!(element instanceof ObjectNode object)) {
-        throw EcsException.clientException("Every element of '" + field + "' must be an object, not " + element
-            + ".");
+        throw EcsException.clientException(
+            "Every element of '" + field + "' must be an object, not " + element + ".");
       }
       result.add(object);
     }

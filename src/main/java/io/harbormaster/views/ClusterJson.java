@@ -15,11 +15,17 @@ public final class ClusterJson {
     public static final TaskCounts NONE = new TaskCounts(0, 0);
   }
 
-  public static ObjectNode view(ViewContext ctx, ClusterInfo info, boolean tags, boolean settings, boolean statistics) {
+  public static ObjectNode view(
+      ViewContext ctx, ClusterInfo info, boolean tags, boolean settings, boolean statistics) {
     return view(ctx, info, tags, settings, statistics, TaskCounts.NONE);
   }
 
-  public static ObjectNode view(ViewContext ctx, ClusterInfo info, boolean tags, boolean settings, boolean statistics,
+  public static ObjectNode view(
+      ViewContext ctx,
+      ClusterInfo info,
+      boolean tags,
+      boolean settings,
+      boolean statistics,
       TaskCounts counts) {
     ClusterSpec spec = info.spec();
     ObjectNode c = JsonViews.object();
@@ -42,15 +48,22 @@ public final class ClusterJson {
       values.put("activeFargateServiceCount", 0);
       values.put("drainingEC2ServiceCount", 0);
       values.put("drainingFargateServiceCount", 0);
-      values.forEach((key, value) -> stats.addObject().put("name", key).put("value", Integer.toString(value)));
+      values.forEach(
+          (key, value) -> stats.addObject().put("name", key).put("value", Integer.toString(value)));
     }
     c.set("tags", tags ? JsonViews.tags(spec.tags()) : JsonViews.NODES.arrayNode());
     ArrayNode settingsOut = c.putArray("settings");
-    if (settings) spec.settings().forEach(s -> settingsOut.addObject().put("name", s.name()).put("value", s.value()));
+    if (settings)
+      spec.settings()
+          .forEach(s -> settingsOut.addObject().put("name", s.name()).put("value", s.value()));
     c.set("capacityProviders", JsonViews.strings(spec.capacityProviders()));
-    c.set("defaultCapacityProviderStrategy", spec.defaultCapacityProviderStrategy() != null
-        ? spec.defaultCapacityProviderStrategy() : JsonViews.NODES.arrayNode());
-    if (spec.serviceConnectDefaults() != null) c.set("serviceConnectDefaults", spec.serviceConnectDefaults());
+    c.set(
+        "defaultCapacityProviderStrategy",
+        spec.defaultCapacityProviderStrategy() != null
+            ? spec.defaultCapacityProviderStrategy()
+            : JsonViews.NODES.arrayNode());
+    if (spec.serviceConnectDefaults() != null)
+      c.set("serviceConnectDefaults", spec.serviceConnectDefaults());
     return c;
   }
 }

@@ -7,8 +7,8 @@ import io.harbormaster.task.Task.TaskView;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily.Revision;
 
 /**
- * The Describe* objects of the API for code outside the handlers (events, history): the same JSON the API returns,
- * so an event's detail can never drift from what DescribeTasks shows.
+ * The Describe* objects of the API for code outside the handlers (events, history): the same JSON
+ * the API returns, so an event's detail can never drift from what DescribeTasks shows.
  */
 public final class ResourceViews {
   private ResourceViews() {}
@@ -29,9 +29,12 @@ public final class ResourceViews {
     return TaskDefinitionJson.view(context(region, accountId), revision);
   }
 
-  public static ObjectNode service(String region, io.harbormaster.service.Service.ServiceView service) {
-    // A DAEMON service's spec holds the desired count it recorded last (DescribeServices asks the cluster instead).
-    return ServiceJson.view(context(region, service.accountId()), service, false, service.spec().desiredCount());
+  public static ObjectNode service(
+      String region, io.harbormaster.service.Service.ServiceView service) {
+    // A DAEMON service's spec holds the desired count it recorded last (DescribeServices asks the
+    // cluster instead).
+    return ServiceJson.view(
+        context(region, service.accountId()), service, false, service.spec().desiredCount());
   }
 
   private static ViewContext context(String region, String accountId) {

@@ -17,15 +17,18 @@ public final class ServiceJson {
   private ServiceJson() {}
 
   /**
-   * @param daemonDesired for a DAEMON service, the number of instances it should run on (ECS shows that as the
-   *     desired count); ignored for REPLICA
+   * @param daemonDesired for a DAEMON service, the number of instances it should run on (ECS shows
+   *     that as the desired count); ignored for REPLICA
    */
   public static ObjectNode view(ViewContext ctx, ServiceView v, boolean tags, int daemonDesired) {
     ServiceSpec spec = v.spec();
-    int desired = spec.scheduling() == SchedulingStrategy.DAEMON ? daemonDesired : spec.desiredCount();
+    int desired =
+        spec.scheduling() == SchedulingStrategy.DAEMON ? daemonDesired : spec.desiredCount();
     if (v.status() != io.harbormaster.service.Service.ServiceStatus.ACTIVE) desired = 0;
     ObjectNode s = JsonViews.object();
-    s.put("serviceArn", Arns.service(ctx.region(), v.accountId(), v.clusterName(), spec.serviceName()));
+    s.put(
+        "serviceArn",
+        Arns.service(ctx.region(), v.accountId(), v.clusterName(), spec.serviceName()));
     s.put("serviceName", spec.serviceName());
     s.put("clusterArn", Arns.cluster(ctx.region(), v.accountId(), v.clusterName()));
     s.putArray("loadBalancers");
@@ -35,7 +38,9 @@ public final class ServiceJson {
     s.put("runningCount", v.runningCount(null));
     s.put("pendingCount", v.pendingCount(null));
     s.put("launchType", spec.launchType());
-    s.put("taskDefinition", v.primary().map(Deployment::taskDefinitionArn).orElse(spec.taskDefinitionArn()));
+    s.put(
+        "taskDefinition",
+        v.primary().map(Deployment::taskDefinitionArn).orElse(spec.taskDefinitionArn()));
     s.set("deploymentConfiguration", deploymentConfiguration(spec.deploymentConfiguration()));
     ArrayNode deployments = s.putArray("deployments");
     for (Deployment d : v.visibleDeployments()) {
@@ -43,22 +48,31 @@ public final class ServiceJson {
     }
     ArrayNode events = s.putArray("events");
     List<ServiceEvent> all = v.events();
-    for (int i = all.size() - 1; i >= 0; i--) { // newest first: the newest 100, as the state keeps them
+    for (int i = all.size() - 1;
+        i >= 0;
+        i--) { // newest first: the newest 100, as the state keeps them
       ServiceEvent e = all.get(i);
-      events.addObject().put("id", e.id()).put("message", e.message()).set("createdAt",
-          JsonViews.epochSeconds(e.createdAt()));
+      events
+          .addObject()
+          .put("id", e.id())
+          .put("message", e.message())
+          .set("createdAt", JsonViews.epochSeconds(e.createdAt()));
     }
     s.set("createdAt", JsonViews.epochSeconds(v.createdAt()));
     ArrayNode constraints = s.putArray("placementConstraints");
-    spec.placementConstraints().forEach(c -> {
-      ObjectNode o = constraints.addObject().put("type", c.type());
-      if (c.expression() != null) o.put("expression", c.expression());
-    });
+    spec.placementConstraints()
+        .forEach(
+            c -> {
+              ObjectNode o = constraints.addObject().put("type", c.type());
+              if (c.expression() != null) o.put("expression", c.expression());
+            });
     ArrayNode strategies = s.putArray("placementStrategy");
-    spec.placementStrategy().forEach(st -> {
-      ObjectNode o = strategies.addObject().put("type", st.type());
-      if (st.field() != null && !st.field().isEmpty()) o.put("field", st.field());
-    });
+    spec.placementStrategy()
+        .forEach(
+            st -> {
+              ObjectNode o = strategies.addObject().put("type", st.type());
+              if (st.field() != null && !st.field().isEmpty()) o.put("field", st.field());
+            });
     if (spec.healthCheckGracePeriodSeconds() != null) {
       s.put("healthCheckGracePeriodSeconds", spec.healthCheckGracePeriodSeconds());
     }
@@ -74,21 +88,27 @@ public final class ServiceJson {
 
   private static ObjectNode deploymentConfiguration(DeploymentSettings d) {
     ObjectNode o = JsonViews.object();
-    o.putObject("deploymentCircuitBreaker").put("enable", d.circuitBreakerEnabled()).put("rollback", d.rollback());
+    o.putObject("deploymentCircuitBreaker")
+        .put("enable", d.circuitBreakerEnabled())
+        .put("rollback", d.rollback());
     o.put("maximumPercent", d.maximumPercent());
     o.put("minimumHealthyPercent", d.minimumHealthyPercent());
     return o;
   }
 
-  private static ObjectNode deployment(ServiceView v, Deployment d, int serviceDesired, String launchType) {
+  private static ObjectNode deployment(
+      ServiceView v, Deployment d, int serviceDesired, String launchType) {
     int running = v.runningCount(d.id());
     int pending = v.pendingCount(d.id());
     ObjectNode o = JsonViews.object();
     o.put("id", d.id());
     o.put("status", d.status().name());
     o.put("taskDefinition", d.taskDefinitionArn());
-    // The PRIMARY deployment aims at the service's count; an older one only keeps what it still runs.
-    o.put("desiredCount", d.status() == DeploymentStatus.PRIMARY ? serviceDesired : running + pending);
+    // The PRIMARY deployment aims at the service's count; an older one only keeps what it still
+    // runs.
+    o.put(
+        "desiredCount",
+        d.status() == DeploymentStatus.PRIMARY ? serviceDesired : running + pending);
     o.put("pendingCount", pending);
     o.put("runningCount", running);
     o.put("failedTasks", d.failedTasks());

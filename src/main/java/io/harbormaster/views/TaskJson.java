@@ -20,23 +20,27 @@ public final class TaskJson {
   }
 
   /**
-   * @param agentConnected whether the agent of the task's container instance is connected, when known: the task's
-   *     {@code connectivity} is CONNECTED or DISCONNECTED accordingly, and left out when unknown (the task entity
-   *     alone does not know it)
+   * @param agentConnected whether the agent of the task's container instance is connected, when
+   *     known: the task's {@code connectivity} is CONNECTED or DISCONNECTED accordingly, and left
+   *     out when unknown (the task entity alone does not know it)
    */
-  public static ObjectNode view(ViewContext ctx, TaskView t, boolean tags, Optional<Boolean> agentConnected) {
+  public static ObjectNode view(
+      ViewContext ctx, TaskView t, boolean tags, Optional<Boolean> agentConnected) {
     String taskArn = Arns.task(ctx.region(), t.accountId(), t.clusterName(), t.taskId());
     ObjectNode o = JsonViews.object();
     o.set("attachments", JsonViews.NODES.arrayNode());
     o.set("attributes", JsonViews.NODES.arrayNode());
     if (t.spec().availabilityZone() != null) o.put("availabilityZone", t.spec().availabilityZone());
     o.put("clusterArn", Arns.cluster(ctx.region(), t.accountId(), t.clusterName()));
-    agentConnected.ifPresent(connected -> {
-      o.put("connectivity", connected ? "CONNECTED" : "DISCONNECTED");
-      o.set("connectivityAt", JsonViews.epochSeconds(t.createdAt()));
-    });
-    o.put("containerInstanceArn", Arns.containerInstance(ctx.region(), t.accountId(), t.clusterName(),
-        t.spec().containerInstanceId()));
+    agentConnected.ifPresent(
+        connected -> {
+          o.put("connectivity", connected ? "CONNECTED" : "DISCONNECTED");
+          o.set("connectivityAt", JsonViews.epochSeconds(t.createdAt()));
+        });
+    o.put(
+        "containerInstanceArn",
+        Arns.containerInstance(
+            ctx.region(), t.accountId(), t.clusterName(), t.spec().containerInstanceId()));
     ArrayNode containers = o.putArray("containers");
     for (ContainerState c : t.containers()) {
       containers.add(container(ctx, t, taskArn, c));
@@ -51,10 +55,13 @@ public final class TaskJson {
     o.put("lastStatus", t.lastStatus().name());
     if (t.spec().launchType() != null) o.put("launchType", t.spec().launchType());
     o.put("memory", Integer.toString(t.spec().memory()));
-    ObjectNode overrides = t.spec().overrides() != null && t.spec().overrides().isObject()
-        ? ((ObjectNode) t.spec().overrides()).deepCopy() : JsonViews.object();
+    ObjectNode overrides =
+        t.spec().overrides() != null && t.spec().overrides().isObject()
+            ? ((ObjectNode) t.spec().overrides()).deepCopy()
+            : JsonViews.object();
     if (!overrides.has("containerOverrides")) overrides.putArray("containerOverrides");
-    if (!overrides.has("inferenceAcceleratorOverrides")) overrides.putArray("inferenceAcceleratorOverrides");
+    if (!overrides.has("inferenceAcceleratorOverrides"))
+      overrides.putArray("inferenceAcceleratorOverrides");
     o.set("overrides", overrides);
     time(o, "pullStartedAt", t.pullStartedAt());
     time(o, "pullStoppedAt", t.pullStoppedAt());
@@ -71,9 +78,12 @@ public final class TaskJson {
     return o;
   }
 
-  private static ObjectNode container(ViewContext ctx, TaskView t, String taskArn, ContainerState c) {
+  private static ObjectNode container(
+      ViewContext ctx, TaskView t, String taskArn, ContainerState c) {
     ObjectNode n = JsonViews.object();
-    n.put("containerArn", Arns.container(ctx.region(), t.accountId(), t.clusterName(), t.taskId(), c.name()));
+    n.put(
+        "containerArn",
+        Arns.container(ctx.region(), t.accountId(), t.clusterName(), t.taskId(), c.name()));
     n.put("taskArn", taskArn);
     n.put("name", c.name());
     n.put("image", c.image());
@@ -83,15 +93,20 @@ public final class TaskJson {
     if (c.reason() != null) n.put("reason", c.reason());
     ArrayNode bindings = n.putArray("networkBindings");
     for (NetworkBinding b : c.networkBindings()) {
-      bindings.addObject().put("bindIP", b.bindIP()).put("containerPort", b.containerPort())
-          .put("hostPort", b.hostPort()).put("protocol", b.protocol());
+      bindings
+          .addObject()
+          .put("bindIP", b.bindIP())
+          .put("containerPort", b.containerPort())
+          .put("hostPort", b.hostPort())
+          .put("protocol", b.protocol());
     }
     n.putArray("networkInterfaces");
     n.put("healthStatus", c.healthStatus() == null ? "UNKNOWN" : c.healthStatus());
     JsonNode def = definitionOf(t, c.name());
     n.put("cpu", Integer.toString(def.path("cpu").asInt(0)));
     if (def.has("memory")) n.put("memory", Integer.toString(def.path("memory").asInt()));
-    if (def.has("memoryReservation")) n.put("memoryReservation", Integer.toString(def.path("memoryReservation").asInt()));
+    if (def.has("memoryReservation"))
+      n.put("memoryReservation", Integer.toString(def.path("memoryReservation").asInt()));
     return n;
   }
 

@@ -50,20 +50,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the last instance.
+// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the
+// last instance.
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(TestKitJUnit5Extension.class)
 @ExtendWith(LogCapturingExtension.class)
 class AccountTest {
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().withName("AccountTest").withCustomConfig(EntityTestKit.config())
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withName("AccountTest")
+          .withCustomConfig(EntityTestKit.config())
+          .build();
 
   private static final Instant CREATED = Instant.parse("2026-11-02T09:00:00Z");
   private static final Instant LATER = Instant.parse("2026-11-02T10:00:00Z");
   private static final AtomicLong NEXT_ACCOUNT = new AtomicLong(100_000_000_000L);
-  private static final String INVALID_TOKEN = "The security token included in the request is invalid.";
+  private static final String INVALID_TOKEN =
+      "The security token included in the request is invalid.";
 
   private String accountId;
   private EventSourcedBehaviorTestKit<Command, Event, State> account;
@@ -78,7 +83,8 @@ class AccountTest {
 
   @Test
   void createPersistsTheAccountAndRepliesWithItsSummary() {
-    var result = account.<StatusReply<Summary>>runCommand(r -> new Account.Create("acme", true, CREATED, r));
+    var result =
+        account.<StatusReply<Summary>>runCommand(r -> new Account.Create("acme", true, CREATED, r));
 
     Summary summary = new Summary(accountId, "acme", true, CREATED);
     assertEquals(summary, success(result));
@@ -90,25 +96,30 @@ class AccountTest {
   void createOfAnExistingAccountRepliesWithTheOriginalAndPersistsNothing() {
     create();
 
-    var again = account.<StatusReply<Summary>>runCommand(r -> new Account.Create("other", true, LATER, r));
+    var again =
+        account.<StatusReply<Summary>>runCommand(r -> new Account.Create("other", true, LATER, r));
 
     assertEquals(new Summary(accountId, "acme", false, CREATED), success(again));
     assertTrue(again.hasNoEvents());
-    assertEquals(new Summary(accountId, "acme", false, CREATED), again.stateOfType(ActiveAccount.class).summary());
+    assertEquals(
+        new Summary(accountId, "acme", false, CREATED),
+        again.stateOfType(ActiveAccount.class).summary());
   }
 
   @Test
   void everyCommandBeforeCreateIsRefusedAsAnInvalidToken() {
-    // Each command has its own reply type; a refusal carries no value, so one probe type serves them all.
-    List<Function<ActorRef<StatusReply<Object>>, Command>> commands = List.of(
-        r -> new Account.IssueAccessKey(LATER, narrow(r)),
-        r -> new Account.EnsureAccessKey(LATER, narrow(r)),
-        r -> new Account.GetSecret("AKHM" + accountId + "AAAA", narrow(r)),
-        r -> new Account.GetSummary(narrow(r)),
-        r -> new Account.IndexCluster("web", narrow(r)),
-        r -> new Account.UnindexCluster("web", narrow(r)),
-        r -> new Account.IndexRevision("web", 1, RevisionStatus.ACTIVE, narrow(r)),
-        r -> new Account.GetDirectory(narrow(r)));
+    // Each command has its own reply type; a refusal carries no value, so one probe type serves
+    // them all.
+    List<Function<ActorRef<StatusReply<Object>>, Command>> commands =
+        List.of(
+            r -> new Account.IssueAccessKey(LATER, narrow(r)),
+            r -> new Account.EnsureAccessKey(LATER, narrow(r)),
+            r -> new Account.GetSecret("AKHM" + accountId + "AAAA", narrow(r)),
+            r -> new Account.GetSummary(narrow(r)),
+            r -> new Account.IndexCluster("web", narrow(r)),
+            r -> new Account.UnindexCluster("web", narrow(r)),
+            r -> new Account.IndexRevision("web", 1, RevisionStatus.ACTIVE, narrow(r)),
+            r -> new Account.GetDirectory(narrow(r)));
 
     for (var command : commands) {
       var result = account.runCommand(command);
@@ -133,7 +144,8 @@ class AccountTest {
   void issuedKeyIsPersistedAndItsIdNamesTheAccount() {
     create();
 
-    var result = account.<StatusReply<AccessKey>>runCommand(r -> new Account.IssueAccessKey(LATER, r));
+    var result =
+        account.<StatusReply<AccessKey>>runCommand(r -> new Account.IssueAccessKey(LATER, r));
 
     AccessKey key = success(result);
     assertEquals(accountId, key.accountId());
@@ -141,7 +153,9 @@ class AccountTest {
     assertEquals(20, key.accessKeyId().length());
     assertTrue(key.accessKeyId().startsWith("AKHM" + accountId), key.accessKeyId());
     assertEquals(30, Base64.getDecoder().decode(key.secretAccessKey()).length);
-    assertEquals(List.of(new AccessKeyIssued(key.accessKeyId(), key.secretAccessKey(), LATER)), result.events());
+    assertEquals(
+        List.of(new AccessKeyIssued(key.accessKeyId(), key.secretAccessKey(), LATER)),
+        result.events());
     assertEquals(Map.of(key.accessKeyId(), key), result.stateOfType(ActiveAccount.class).keys());
     assertEquals(Optional.of(accountId), Account.accountOfAccessKey(key.accessKeyId()));
   }
@@ -155,7 +169,8 @@ class AccountTest {
 
     assertNotEquals(first.accessKeyId(), second.accessKeyId());
     assertNotEquals(first.secretAccessKey(), second.secretAccessKey());
-    assertEquals(Map.of(first.accessKeyId(), first, second.accessKeyId(), second),
+    assertEquals(
+        Map.of(first.accessKeyId(), first, second.accessKeyId(), second),
         ((ActiveAccount) account.getState()).keys());
   }
 
@@ -163,12 +178,16 @@ class AccountTest {
   void ensureAccessKeyIssuesAKeyOnceAndThenReturnsTheSameKey() {
     create();
 
-    var first = account.<StatusReply<AccessKey>>runCommand(r -> new Account.EnsureAccessKey(LATER, r));
+    var first =
+        account.<StatusReply<AccessKey>>runCommand(r -> new Account.EnsureAccessKey(LATER, r));
     AccessKey key = success(first);
-    assertEquals(List.of(new AccessKeyIssued(key.accessKeyId(), key.secretAccessKey(), LATER)), first.events());
+    assertEquals(
+        List.of(new AccessKeyIssued(key.accessKeyId(), key.secretAccessKey(), LATER)),
+        first.events());
 
-    var second = account.<StatusReply<AccessKey>>runCommand(
-        r -> new Account.EnsureAccessKey(LATER.plusSeconds(60), r));
+    var second =
+        account.<StatusReply<AccessKey>>runCommand(
+            r -> new Account.EnsureAccessKey(LATER.plusSeconds(60), r));
     assertEquals(key, success(second));
     assertTrue(second.hasNoEvents());
     assertEquals(first.state(), second.state());
@@ -182,7 +201,8 @@ class AccountTest {
       issueKey(LATER.plusSeconds(i));
     }
 
-    // `harbormaster up` prints this key on every start; it must not change because other keys exist.
+    // `harbormaster up` prints this key on every start; it must not change because other keys
+    // exist.
     assertEquals(first, ensureKey(LATER.plusSeconds(100)));
     account.restart();
     assertEquals(first, ensureKey(LATER.plusSeconds(200)));
@@ -193,7 +213,9 @@ class AccountTest {
     create();
     AccessKey key = issueKey(LATER);
 
-    var result = account.<StatusReply<AccessKey>>runCommand(r -> new Account.GetSecret(key.accessKeyId(), r));
+    var result =
+        account.<StatusReply<AccessKey>>runCommand(
+            r -> new Account.GetSecret(key.accessKeyId(), r));
 
     assertEquals(key, success(result));
     assertTrue(result.hasNoEvents());
@@ -204,7 +226,8 @@ class AccountTest {
     create();
     AccessKey key = issueKey(LATER);
     State before = account.getState();
-    String unknown = key.accessKeyId().substring(0, 16) + (key.accessKeyId().endsWith("AAAA") ? "BBBB" : "AAAA");
+    String unknown =
+        key.accessKeyId().substring(0, 16) + (key.accessKeyId().endsWith("AAAA") ? "BBBB" : "AAAA");
 
     var result = account.<StatusReply<AccessKey>>runCommand(r -> new Account.GetSecret(unknown, r));
 
@@ -224,7 +247,8 @@ class AccountTest {
     var a = account.<StatusReply<Done>>runCommand(r -> new Account.IndexCluster("a", r));
     assertEquals(List.of(new ClusterIndexed("a")), a.events());
 
-    assertEquals(List.of("a", "b"), List.copyOf(a.stateOfType(ActiveAccount.class).directory().clusters()));
+    assertEquals(
+        List.of("a", "b"), List.copyOf(a.stateOfType(ActiveAccount.class).directory().clusters()));
     assertEquals(List.of("a", "b"), List.copyOf(directory().clusters()));
   }
 
@@ -250,7 +274,9 @@ class AccountTest {
 
     assertEquals(Done.getInstance(), success(result));
     assertEquals(List.of(new ClusterUnindexed("web")), result.events());
-    assertEquals(new TreeSet<>(List.of("api")), result.stateOfType(ActiveAccount.class).directory().clusters());
+    assertEquals(
+        new TreeSet<>(List.of("api")),
+        result.stateOfType(ActiveAccount.class).directory().clusters());
   }
 
   @Test
@@ -272,7 +298,8 @@ class AccountTest {
     indexRevision("web", 2, RevisionStatus.ACTIVE);
     indexRevision("web", 3, RevisionStatus.ACTIVE);
     var deregistered = indexRevision("web", 1, RevisionStatus.INACTIVE);
-    assertEquals(List.of(new RevisionIndexed("web", 1, RevisionStatus.INACTIVE)), deregistered.events());
+    assertEquals(
+        List.of(new RevisionIndexed("web", 1, RevisionStatus.INACTIVE)), deregistered.events());
     indexRevision("web", 2, RevisionStatus.INACTIVE);
     indexRevision("web", 2, RevisionStatus.DELETE_IN_PROGRESS);
     indexRevision("db", 1, RevisionStatus.ACTIVE);
@@ -282,7 +309,8 @@ class AccountTest {
     assertEquals(RevisionStatus.INACTIVE, web.statusOf(1));
     assertEquals(RevisionStatus.DELETE_IN_PROGRESS, web.statusOf(2));
     assertEquals(RevisionStatus.ACTIVE, web.statusOf(3));
-    assertEquals(new TreeMap<>(Map.of(1, RevisionStatus.INACTIVE, 2, RevisionStatus.DELETE_IN_PROGRESS)),
+    assertEquals(
+        new TreeMap<>(Map.of(1, RevisionStatus.INACTIVE, 2, RevisionStatus.DELETE_IN_PROGRESS)),
         web.nonActive());
     assertTrue(web.hasActive());
     assertEquals(List.of("db", "web"), List.copyOf(directory().families().keySet()));
@@ -361,8 +389,11 @@ class AccountTest {
     State after = account.restart().state();
 
     assertEquals(before, after);
-    assertEquals(key, success(account.<StatusReply<AccessKey>>runCommand(
-        r -> new Account.GetSecret(key.accessKeyId(), r))));
+    assertEquals(
+        key,
+        success(
+            account.<StatusReply<AccessKey>>runCommand(
+                r -> new Account.GetSecret(key.accessKeyId(), r))));
   }
 
   @Test
@@ -375,7 +406,12 @@ class AccountTest {
     indexRevision("web", 1, RevisionStatus.ACTIVE);
     indexRevision("web", 1, RevisionStatus.INACTIVE);
     State before = account.getState();
-    assertFalse(account.snapshotTestKit().orElseThrow().persistedInStorage("Account|" + accountId).isEmpty(),
+    assertFalse(
+        account
+            .snapshotTestKit()
+            .orElseThrow()
+            .persistedInStorage("Account|" + accountId)
+            .isEmpty(),
         "snapshotEvery(100) should have saved a snapshot");
 
     State after = account.restart().state();
@@ -389,18 +425,22 @@ class AccountTest {
   @Test
   void accountOfAccessKeyReadsTheAccountFromAHarbormasterKeyId() {
     assertEquals(Optional.of("123456789012"), Account.accountOfAccessKey("AKHM123456789012ABCD"));
-    assertEquals(Optional.of("123456789012"), Account.accountOfAccessKey(Account.newAccessKeyId("123456789012")));
+    assertEquals(
+        Optional.of("123456789012"),
+        Account.accountOfAccessKey(Account.newAccessKeyId("123456789012")));
   }
 
   @Test
   void accountOfAccessKeyIgnoresIdsOfAnyOtherForm() {
-    List<String> others = new ArrayList<>(List.of(
-        "AKIAIOSFODNN7EXAMPLE",    // an AWS key id: right length, wrong prefix
-        "AKHM123456789012ABC",     // one short
-        "AKHM123456789012ABCDE",   // one long
-        "AKHM12345678901XABCD",    // account not all digits
-        "akhm123456789012ABCD",    // prefix is case-sensitive
-        ""));
+    List<String> others =
+        new ArrayList<>(
+            List.of(
+                "AKIAIOSFODNN7EXAMPLE", // an AWS key id: right length, wrong prefix
+                "AKHM123456789012ABC", // one short
+                "AKHM123456789012ABCDE", // one long
+                "AKHM12345678901XABCD", // account not all digits
+                "akhm123456789012ABCD", // prefix is case-sensitive
+                ""));
     others.add(null);
 
     for (String id : others) {
@@ -425,24 +465,30 @@ class AccountTest {
   }
 
   private void create() {
-    success(account.<StatusReply<Summary>>runCommand(r -> new Account.Create("acme", false, CREATED, r)));
+    success(
+        account.<StatusReply<Summary>>runCommand(
+            r -> new Account.Create("acme", false, CREATED, r)));
   }
 
   private AccessKey issueKey(Instant at) {
-    return success(account.<StatusReply<AccessKey>>runCommand(r -> new Account.IssueAccessKey(at, r)));
+    return success(
+        account.<StatusReply<AccessKey>>runCommand(r -> new Account.IssueAccessKey(at, r)));
   }
 
   private AccessKey ensureKey(Instant at) {
-    return success(account.<StatusReply<AccessKey>>runCommand(r -> new Account.EnsureAccessKey(at, r)));
+    return success(
+        account.<StatusReply<AccessKey>>runCommand(r -> new Account.EnsureAccessKey(at, r)));
   }
 
   private void indexCluster(String name) {
     success(account.<StatusReply<Done>>runCommand(r -> new Account.IndexCluster(name, r)));
   }
 
-  private CommandResultWithReply<Command, Event, State, StatusReply<Done>> indexRevision(String family, int revision,
-      RevisionStatus status) {
-    var result = account.<StatusReply<Done>>runCommand(r -> new Account.IndexRevision(family, revision, status, r));
+  private CommandResultWithReply<Command, Event, State, StatusReply<Done>> indexRevision(
+      String family, int revision, RevisionStatus status) {
+    var result =
+        account.<StatusReply<Done>>runCommand(
+            r -> new Account.IndexRevision(family, revision, status, r));
     assertEquals(Done.getInstance(), success(result));
     return result;
   }

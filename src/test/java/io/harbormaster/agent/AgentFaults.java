@@ -17,12 +17,14 @@ import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * What the agent fault tests share: a task definition whose containers run until told to stop (and stop at once on
- * SIGTERM), the containers of one test run as Docker lists them, and a watcher that notices any of them stopping.
+ * What the agent fault tests share: a task definition whose containers run until told to stop (and
+ * stop at once on SIGTERM), the containers of one test run as Docker lists them, and a watcher that
+ * notices any of them stopping.
  */
 final class AgentFaults {
   /** Marks the containers of one test run (the value is the run's id). */
   static final String RUN_LABEL = "io.harbormaster.it.agent-faults";
+
   private static final String RUNS_UNTIL_STOPPED = "trap 'exit 0' TERM; while :; do sleep 1; done";
 
   private AgentFaults() {}
@@ -30,17 +32,32 @@ final class AgentFaults {
   static String registerLongRunning(EcsClient ecs, String family, String runId) {
     Map<String, String> labels = new HashMap<>(SharedDocker.testLabels());
     labels.put(RUN_LABEL, runId);
-    return ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST).containerDefinitions(
-            ContainerDefinition.builder().name("main").image(SharedDocker.TEST_IMAGE).memory(16)
-                .command("sh", "-c", RUNS_UNTIL_STOPPED).stopTimeout(2).dockerLabels(labels).build()))
-        .taskDefinition().taskDefinitionArn();
+    return ecs.registerTaskDefinition(
+            r ->
+                r.family(family)
+                    .networkMode(NetworkMode.HOST)
+                    .containerDefinitions(
+                        ContainerDefinition.builder()
+                            .name("main")
+                            .image(SharedDocker.TEST_IMAGE)
+                            .memory(16)
+                            .command("sh", "-c", RUNS_UNTIL_STOPPED)
+                            .stopTimeout(2)
+                            .dockerLabels(labels)
+                            .build()))
+        .taskDefinition()
+        .taskDefinitionArn();
   }
 
   /** The run's running containers: task ARN -> container id. */
   static Map<String, String> runningContainers(String runId) {
     Map<String, String> byTask = new TreeMap<>();
-    List<Container> running = SharedDocker.runtime().client().listContainersCmd()
-        .withLabelFilter(Map.of(RUN_LABEL, runId)).exec();
+    List<Container> running =
+        SharedDocker.runtime()
+            .client()
+            .listContainersCmd()
+            .withLabelFilter(Map.of(RUN_LABEL, runId))
+            .exec();
     for (Container c : running) byTask.put(c.getLabels().get(ContainerLabels.TASK_ARN), c.getId());
     return byTask;
   }
@@ -57,13 +74,15 @@ final class AgentFaults {
 
   /** Whether the task is RUNNING in the API on exactly the container Docker runs for it. */
   static boolean runningOn(Task task, String containerId) {
-    return task.lastStatus().equals("RUNNING") && task.desiredStatus().equals("RUNNING")
-        && task.containers().size() == 1 && containerId.equals(task.containers().get(0).runtimeId());
+    return task.lastStatus().equals("RUNNING")
+        && task.desiredStatus().equals("RUNNING")
+        && task.containers().size() == 1
+        && containerId.equals(task.containers().get(0).runtimeId());
   }
 
   /**
-   * Polls Docker twice a second and writes down every watched container that stops running (except those the test
-   * stops itself), with the time since the watch began.
+   * Polls Docker twice a second and writes down every watched container that stops running (except
+   * those the test stops itself), with the time since the watch began.
    */
   static final class StopWatch implements AutoCloseable {
     private final String runId;
@@ -90,11 +109,12 @@ final class AgentFaults {
       while (running) {
         try {
           Set<String> alive = Set.copyOf(runningContainers(runId).values());
-          watched.forEach((task, container) -> {
-            if (!alive.contains(container) && !expectedToStop.contains(task)) {
-              stopped.putIfAbsent(task, (System.nanoTime() - since) / 1_000_000);
-            }
-          });
+          watched.forEach(
+              (task, container) -> {
+                if (!alive.contains(container) && !expectedToStop.contains(task)) {
+                  stopped.putIfAbsent(task, (System.nanoTime() - since) / 1_000_000);
+                }
+              });
           Thread.sleep(500);
         } catch (InterruptedException e) {
           return;

@@ -24,17 +24,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A hand-written {@link ContainerRuntime}: containers are entries in a map, every call is written down, and the test
- * makes containers exit, run out of memory or change health. A started container runs until told otherwise; a
- * stopped one exits 143 (SIGTERM). Events are delivered at once, on the caller's thread.
+ * A hand-written {@link ContainerRuntime}: containers are entries in a map, every call is written
+ * down, and the test makes containers exit, run out of memory or change health. A started container
+ * runs until told otherwise; a stopped one exits 143 (SIGTERM). Events are delivered at once, on
+ * the caller's thread.
  */
 final class FakeContainerRuntime implements ContainerRuntime {
   static final Instant PULL_STARTED = Instant.parse("2026-11-02T09:00:01Z");
   static final Instant PULL_STOPPED = Instant.parse("2026-11-02T09:00:04Z");
   static final int FIRST_DYNAMIC_PORT = 32768;
 
-  /** What the agent asked, in order: "pull image", "create name", "start name", "stop name 30s", "remove name". */
+  /**
+   * What the agent asked, in order: "pull image", "create name", "start name", "stop name 30s",
+   * "remove name".
+   */
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
   private final Map<String, Fake> containers = new ConcurrentHashMap<>();
   private final List<ContainerEventListener> listeners = new CopyOnWriteArrayList<>();
   private final Set<String> absentImages = ConcurrentHashMap.newKeySet();
@@ -76,11 +81,21 @@ final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   /** A container a previous agent run created for task {@code taskArn}; returns its id. */
-  String existing(String clusterArn, String taskArn, String family, int revision, String containerName,
-      String image, Status status, Integer exitCode) {
+  String existing(
+      String clusterArn,
+      String taskArn,
+      String family,
+      int revision,
+      String containerName,
+      String image,
+      Status status,
+      Integer exitCode) {
     String id = "old-" + nextId.incrementAndGet();
-    Map<String, String> labels = ContainerLabels.forTask(clusterArn, taskArn, family, revision, containerName);
-    Fake fake = new Fake(id, ContainerSpec.builder(image).name(containerName).labels(labels).build(), labels);
+    Map<String, String> labels =
+        ContainerLabels.forTask(clusterArn, taskArn, family, revision, containerName);
+    Fake fake =
+        new Fake(
+            id, ContainerSpec.builder(image).name(containerName).labels(labels).build(), labels);
     fake.status = status;
     fake.exitCode = exitCode;
     fake.startedAt = status == Status.CREATED ? null : Instant.now();
@@ -119,7 +134,9 @@ final class FakeContainerRuntime implements ContainerRuntime {
   void health(String name, Health health) {
     Fake c = byName(name);
     c.health = health;
-    emit(new ContainerEvent(ContainerEvent.Type.HEALTH_STATUS, c.id, Instant.now(), null, health, c.labels));
+    emit(
+        new ContainerEvent(
+            ContainerEvent.Type.HEALTH_STATUS, c.id, Instant.now(), null, health, c.labels));
   }
 
   // ---- what the test reads ----
@@ -174,8 +191,8 @@ final class FakeContainerRuntime implements ContainerRuntime {
   @Override
   public String create(ContainerSpec spec) {
     if (absentImages.contains(spec.image())) {
-      throw new io.harbormaster.agent.runtime.ContainerRuntimeException("creating container " + spec.name()
-          + ": No such image: " + spec.image());
+      throw new io.harbormaster.agent.runtime.ContainerRuntimeException(
+          "creating container " + spec.name() + ": No such image: " + spec.image());
     }
     String id = "c" + nextId.incrementAndGet();
     Fake fake = new Fake(id, spec, spec.allLabels());
@@ -216,12 +233,27 @@ final class FakeContainerRuntime implements ContainerRuntime {
       if (c.status == Status.RUNNING) {
         int dynamic = FIRST_DYNAMIC_PORT;
         for (ContainerSpec.PortMapping m : c.spec.portMappings()) {
-          bindings.add(new ContainerState.NetworkBinding("0.0.0.0", m.containerPort(),
-              m.hostPort() != 0 ? m.hostPort() : dynamic++, m.protocol()));
+          bindings.add(
+              new ContainerState.NetworkBinding(
+                  "0.0.0.0",
+                  m.containerPort(),
+                  m.hostPort() != 0 ? m.hostPort() : dynamic++,
+                  m.protocol()));
         }
       }
-      return new ContainerState(c.id, c.spec.name(), c.spec.image(), c.status, c.exitCode, c.oomKilled, c.health,
-          c.startedAt, c.finishedAt, bindings, c.labels, null);
+      return new ContainerState(
+          c.id,
+          c.spec.name(),
+          c.spec.image(),
+          c.status,
+          c.exitCode,
+          c.oomKilled,
+          c.health,
+          c.startedAt,
+          c.finishedAt,
+          bindings,
+          c.labels,
+          null);
     }
   }
 

@@ -32,20 +32,25 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * Issue 11, part 2: the node that hosts a container instance's entity is killed (SIGKILL) while the instance's
- * containers run; its agent is connected to another node. Until sharding has moved the entity the control plane cannot
- * answer for the instance, and that must never make the agent stop a container: afterwards every task is still
- * RUNNING on the same container, and DescribeContainerInstances never called the instance MISSING meanwhile.
+ * Issue 11, part 2: the node that hosts a container instance's entity is killed (SIGKILL) while the
+ * instance's containers run; its agent is connected to another node. Until sharding has moved the
+ * entity the control plane cannot answer for the instance, and that must never make the agent stop
+ * a container: afterwards every task is still RUNNING on the same container, and
+ * DescribeContainerInstances never called the instance MISSING meanwhile.
  *
- * <p>Three nodes on the shared Cassandra (node 1 first, nodes 2 and 3 seeded with it), so that the loss of any node is
- * survived (sharding-config/sharding.conf). The node hosting the entity is the one whose log says last that the
- * entity started there (ContainerInstance logs it).
+ * <p>Three nodes on the shared Cassandra (node 1 first, nodes 2 and 3 seeded with it), so that the
+ * loss of any node is survived (sharding-config/sharding.conf). The node hosting the entity is the
+ * one whose log says last that the entity started there (ContainerInstance logs it).
  */
 @ExtendWith(SharedCassandra.class)
 class InstanceNodeLossIT {
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration LIMIT = Duration.ofMinutes(2);
-  /** Two heartbeats of the agent (Agents.docker: 10 s) after the instance answers again: each one reconciles. */
+
+  /**
+   * Two heartbeats of the agent (Agents.docker: 10 s) after the instance answers again: each one
+   * reconciles.
+   */
   private static final Duration WATCH_AFTER_FAILOVER = Duration.ofSeconds(22);
 
   @Test
@@ -65,49 +70,80 @@ class InstanceNodeLossIT {
       try (EcsClient ecs1 = EcsClients.sync(node1.endpoint(), account)) {
         ecs1.createCluster(r -> r.clusterName(cluster));
       }
-      Path agentState = Files.createTempDirectory(ProjectHome.resolve("target").toAbsolutePath(), "agent-node-loss-");
+      Path agentState =
+          Files.createTempDirectory(
+              ProjectHome.resolve("target").toAbsolutePath(), "agent-node-loss-");
 
-      // The agent and the test talk to a node that does not host the instance's entity: the one killed is that one.
+      // The agent and the test talk to a node that does not host the instance's entity: the one
+      // killed is that one.
       agents = new Agents();
       Agent agent = startAgent(agents, nodes.get(1), account, cluster, agentState);
       String entityId = account.accountId() + "/" + cluster + "/" + agent.instanceId();
-      ServerProcess host = Await.until("the node hosting " + entityId, LIMIT, () -> hostOf(nodes, entityId),
-          Optional::isPresent).get();
+      ServerProcess host =
+          Await.until(
+                  "the node hosting " + entityId,
+                  LIMIT,
+                  () -> hostOf(nodes, entityId),
+                  Optional::isPresent)
+              .get();
       ServerProcess survivor = nodes.stream().filter(n -> n != host).findFirst().orElseThrow();
       if (host == nodes.get(1)) {
         agents.close();
         agents = new Agents();
         agent = startAgent(agents, survivor, account, cluster, agentState);
       }
-      System.out.printf("[InstanceNodeLossIT] instance entity on %s, agent and API calls through %s%n",
+      System.out.printf(
+          "[InstanceNodeLossIT] instance entity on %s, agent and API calls through %s%n",
           host.clusterAddress(), survivor.clusterAddress());
 
       try (EcsClient ecs = EcsClients.sync(survivor.endpoint(), account);
-           EcsClient probe = EcsClients.probe(survivor.endpoint(), account.accessKeyId(), account.secretAccessKey(),
-               Duration.ofSeconds(15))) {
-        String instanceArn = ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns().get(0);
+          EcsClient probe =
+              EcsClients.probe(
+                  survivor.endpoint(),
+                  account.accessKeyId(),
+                  account.secretAccessKey(),
+                  Duration.ofSeconds(15))) {
+        String instanceArn =
+            ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns().get(0);
         String taskDefinition = AgentFaults.registerLongRunning(ecs, "node-loss-" + runId, runId);
-        ecs.createService(r -> r.cluster(cluster).serviceName("web").taskDefinition(taskDefinition).desiredCount(2));
+        ecs.createService(
+            r ->
+                r.cluster(cluster)
+                    .serviceName("web")
+                    .taskDefinition(taskDefinition)
+                    .desiredCount(2));
         ecs.runTask(r -> r.cluster(cluster).taskDefinition(taskDefinition).count(2));
-        Map<String, String> before = Await.until("four containers running", LIMIT, () -> runningContainers(runId),
-            m -> m.size() == 4);
-        Await.until("four tasks RUNNING on their containers", LIMIT, () -> describe(ecs, cluster, before.keySet()),
+        Map<String, String> before =
+            Await.until(
+                "four containers running",
+                LIMIT,
+                () -> runningContainers(runId),
+                m -> m.size() == 4);
+        Await.until(
+            "four tasks RUNNING on their containers",
+            LIMIT,
+            () -> describe(ecs, cluster, before.keySet()),
             ts -> ts.stream().allMatch(t -> runningOn(t, before.get(t.taskArn()))));
-        // Sharding may have rebalanced the entity meanwhile (nodes 2 and 3 joined shortly before): the node killed is
+        // Sharding may have rebalanced the entity meanwhile (nodes 2 and 3 joined shortly before):
+        // the node killed is
         // the one hosting it now, which must not be the agent's.
         ServerProcess target = hostOf(nodes, entityId).orElseThrow();
-        assertNotEquals(survivor, target, "the entity moved to the agent's node; the test would prove nothing");
+        assertNotEquals(
+            survivor, target, "the entity moved to the agent's node; the test would prove nothing");
 
         List<String> missing = new ArrayList<>();
         try (AgentFaults.StopWatch watch = new AgentFaults.StopWatch(runId, before)) {
           long killed = System.nanoTime();
           target.kill();
-          System.out.printf("[InstanceNodeLossIT] killed %s (pid %d), the instance entity's node%n",
+          System.out.printf(
+              "[InstanceNodeLossIT] killed %s (pid %d), the instance entity's node%n",
               target.clusterAddress(), target.pid());
           Duration answered = null;
           while (answered == null && AgentFaults.since(killed).compareTo(LIMIT) < 0) {
             try {
-              var answer = probe.describeContainerInstances(r -> r.cluster(cluster).containerInstances(instanceArn));
+              var answer =
+                  probe.describeContainerInstances(
+                      r -> r.cluster(cluster).containerInstances(instanceArn));
               answer.failures().forEach(f -> missing.add(f.arn() + " " + f.reason()));
               if (!answer.containerInstances().isEmpty()) {
                 if (AgentFaults.since(killed).toSeconds() > 3) answered = AgentFaults.since(killed);
@@ -117,17 +153,22 @@ class InstanceNodeLossIT {
             }
             Thread.sleep(500);
           }
-          System.out.printf("[InstanceNodeLossIT] the instance answers again %s ms after the kill%n",
+          System.out.printf(
+              "[InstanceNodeLossIT] the instance answers again %s ms after the kill%n",
               answered == null ? "(never)" : answered.toMillis());
           assertTrue(answered != null, "the instance answers again after the failover");
           Thread.sleep(WATCH_AFTER_FAILOVER.toMillis());
           assertEquals(Map.of(), watch.unexpectedStops(), "containers stopped (ms after the kill)");
         }
-        assertEquals(List.of(), missing, "DescribeContainerInstances said MISSING for a registered instance");
+        assertEquals(
+            List.of(),
+            missing,
+            "DescribeContainerInstances said MISSING for a registered instance");
         assertEquals(before, runningContainers(runId), "every container still runs");
         List<Task> after = describe(ecs, cluster, before.keySet());
         for (Task t : after) {
-          assertTrue(runningOn(t, before.get(t.taskArn())), "still RUNNING on the same container: " + t);
+          assertTrue(
+              runningOn(t, before.get(t.taskArn())), "still RUNNING on the same container: " + t);
         }
         assertEquals(before.size(), after.size());
       }
@@ -137,10 +178,24 @@ class InstanceNodeLossIT {
     }
   }
 
-  private static Agent startAgent(Agents agents, ServerProcess node, ServerProcess.Credentials account,
-      String cluster, Path state) throws Exception {
-    Agent agent = agents.docker(new Agents.Credentials(URI.create(node.endpoint()), account.accessKeyId(),
-        account.secretAccessKey(), "us-east-1"), cluster, SharedDocker.dockerHost(), state, "local-1a");
+  private static Agent startAgent(
+      Agents agents,
+      ServerProcess node,
+      ServerProcess.Credentials account,
+      String cluster,
+      Path state)
+      throws Exception {
+    Agent agent =
+        agents.docker(
+            new Agents.Credentials(
+                URI.create(node.endpoint()),
+                account.accessKeyId(),
+                account.secretAccessKey(),
+                "us-east-1"),
+            cluster,
+            SharedDocker.dockerHost(),
+            state,
+            "local-1a");
     agent.registered().toCompletableFuture().get(60, TimeUnit.SECONDS);
     return agent;
   }
@@ -156,8 +211,10 @@ class InstanceNodeLossIT {
 
   private static Optional<LocalTime> lastLineTime(Path log, String fragment) {
     try {
-      return Files.readAllLines(log).stream().filter(l -> l.contains(fragment))
-          .map(l -> LocalTime.parse(l.substring(0, 12))).reduce((a, b) -> b);
+      return Files.readAllLines(log).stream()
+          .filter(l -> l.contains(fragment))
+          .map(l -> LocalTime.parse(l.substring(0, 12)))
+          .reduce((a, b) -> b);
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent's task engine over a fake container runtime: what it asks the runtime, in which order, and what it
- * reports. The engine runs on a small thread pool as in production; the test waits for reports with a deadline.
+ * The agent's task engine over a fake container runtime: what it asks the runtime, in which order,
+ * and what it reports. The engine runs on a small thread pool as in production; the test waits for
+ * reports with a deadline.
  */
 class TaskRunnerTest {
   private static final Duration DEADLINE = Duration.ofSeconds(5);
@@ -47,7 +48,8 @@ class TaskRunnerTest {
   private static final Duration NO_CLEANUP_IN_A_TEST = Duration.ofHours(1);
   private static final String TASK_ID = "0123456789abcdef0123456789abcdef";
   private static final String CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/default";
-  private static final String TASK_ARN = "arn:aws:ecs:us-east-1:123456789012:task/default/" + TASK_ID;
+  private static final String TASK_ARN =
+      "arn:aws:ecs:us-east-1:123456789012:task/default/" + TASK_ID;
 
   private final FakeContainerRuntime runtime = new FakeContainerRuntime();
   private final List<RuntimeTaskEngine> engines = new ArrayList<>();
@@ -86,19 +88,39 @@ class TaskRunnerTest {
   void containersAreCreatedAndStartedAndTheTaskReportsRunning() {
     engine = engine();
 
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"web","image":"nginx:1.27","portMappings":[{"containerPort":80}]},
           {"name":"cache","image":"redis:7","portMappings":[{"containerPort":6379,"hostPort":6379}]}]}
         """));
 
     StateReport running = awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
-    assertEquals(List.of("pull nginx:1.27", "pull redis:7", "create web", "create cache", "start web", "start cache"),
+    assertEquals(
+        List.of(
+            "pull nginx:1.27",
+            "pull redis:7",
+            "create web",
+            "create cache",
+            "start web",
+            "start cache"),
         runtime.calls());
-    assertEquals(new Task.ContainerState("web", "nginx:1.27", runtime.idOf("web"), "RUNNING", null, null,
-        List.of(new Task.NetworkBinding("0.0.0.0", 80, FakeContainerRuntime.FIRST_DYNAMIC_PORT, "tcp")), "UNKNOWN"),
+    assertEquals(
+        new Task.ContainerState(
+            "web",
+            "nginx:1.27",
+            runtime.idOf("web"),
+            "RUNNING",
+            null,
+            null,
+            List.of(
+                new Task.NetworkBinding(
+                    "0.0.0.0", 80, FakeContainerRuntime.FIRST_DYNAMIC_PORT, "tcp")),
+            "UNKNOWN"),
         container(running, "web"));
-    assertEquals(List.of(new Task.NetworkBinding("0.0.0.0", 6379, 6379, "tcp")),
+    assertEquals(
+        List.of(new Task.NetworkBinding("0.0.0.0", 6379, 6379, "tcp")),
         container(running, "cache").networkBindings());
     assertEquals("UNKNOWN", running.healthStatus());
     assertNull(running.stopCode());
@@ -160,8 +182,14 @@ class TaskRunnerTest {
 
     engine.start(otherTask("1", oneContainer("web", "nginx:1.27")));
 
-    awaitUntil("the second task RUNNING", () -> engine.reports().stream()
-        .anyMatch(r -> r.taskId().equals(OTHER_TASK_ID + "1") && r.report().status() == TaskStatus.RUNNING));
+    awaitUntil(
+        "the second task RUNNING",
+        () ->
+            engine.reports().stream()
+                .anyMatch(
+                    r ->
+                        r.taskId().equals(OTHER_TASK_ID + "1")
+                            && r.report().status() == TaskStatus.RUNNING));
     assertEquals(List.of("pull nginx:1.27"), runtime.calls("pull"));
     assertEquals(List.of("create web", "create web"), runtime.calls("create"));
   }
@@ -175,9 +203,16 @@ class TaskRunnerTest {
 
     engine.start(otherTask("2", oneContainer("web", "nginx:1.27")));
 
-    awaitUntil("the second task RUNNING", () -> engine.reports().stream()
-        .anyMatch(r -> r.taskId().equals(OTHER_TASK_ID + "2") && r.report().status() == TaskStatus.RUNNING
-            && FakeContainerRuntime.PULL_STARTED.equals(r.report().pullStartedAt())));
+    awaitUntil(
+        "the second task RUNNING",
+        () ->
+            engine.reports().stream()
+                .anyMatch(
+                    r ->
+                        r.taskId().equals(OTHER_TASK_ID + "2")
+                            && r.report().status() == TaskStatus.RUNNING
+                            && FakeContainerRuntime.PULL_STARTED.equals(
+                                r.report().pullStartedAt())));
     assertEquals(List.of("pull nginx:1.27", "pull nginx:1.27"), runtime.calls("pull"));
     assertEquals(List.of("create web", "create web"), runtime.calls("create"));
   }
@@ -185,12 +220,22 @@ class TaskRunnerTest {
   @Test
   void overridesReachTheContainerSpec() {
     engine = engine();
-    TaskPayload payload = new TaskPayload(TASK_ID, TASK_ARN, CLUSTER_ARN, "web", 3, json("""
+    TaskPayload payload =
+        new TaskPayload(
+            TASK_ID,
+            TASK_ARN,
+            CLUSTER_ARN,
+            "web",
+            3,
+            json(
+                """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"web","image":"nginx:1.27","command":["nginx","-g","daemon off;"],"memory":256,
            "environment":[{"name":"A","value":"1"},{"name":"B","value":"2"}]},
           {"name":"other","image":"busybox:1","command":["sleep","1000"]}]}
-        """), json("""
+        """),
+            json(
+                """
         {"containerOverrides":[{"name":"web","command":["echo","hi"],"memory":512,
           "environment":[{"name":"B","value":"override"},{"name":"C","value":"new"}]}]}
         """));
@@ -211,7 +256,9 @@ class TaskRunnerTest {
   void containerWaitsForADependencyDefinedAfterItToStart() {
     engine = engine();
 
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"app","image":"app:1","dependsOn":[{"containerName":"log-router","condition":"START"}]},
           {"name":"log-router","image":"fluent-bit:3"}]}
@@ -225,7 +272,9 @@ class TaskRunnerTest {
   void containerWaitsForADependencyDefinedBeforeItToStart() {
     engine = engine();
 
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"db","image":"postgres:17"},
           {"name":"app","image":"app:1","dependsOn":[{"containerName":"db","condition":"START"}]}]}
@@ -239,7 +288,8 @@ class TaskRunnerTest {
   void containerWaitsUntilItsDependencyCompletesWhateverItsExitCode() {
     engine = engine();
     engine.start(payload(dependsOn("COMPLETE")));
-    StateReport waiting = awaitReport("init running", r -> "RUNNING".equals(container(r, "init").lastStatus()));
+    StateReport waiting =
+        awaitReport("init running", r -> "RUNNING".equals(container(r, "init").lastStatus()));
     assertEquals(TaskStatus.PENDING, waiting.status());
     assertEquals("PENDING", container(waiting, "app").lastStatus());
     assertNotNull(container(waiting, "app").runtimeId()); // created, not started
@@ -285,12 +335,15 @@ class TaskRunnerTest {
   @Test
   void containerStartsOnceItsDependencyIsHealthy() {
     engine = engine();
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"db","image":"postgres:17","healthCheck":{"command":["CMD-SHELL","pg_isready"]}},
           {"name":"app","image":"app:1","dependsOn":[{"containerName":"db","condition":"HEALTHY"}]}]}
         """));
-    StateReport waiting = awaitReport("db running", r -> "RUNNING".equals(container(r, "db").lastStatus()));
+    StateReport waiting =
+        awaitReport("db running", r -> "RUNNING".equals(container(r, "db").lastStatus()));
     assertEquals(TaskStatus.PENDING, waiting.status());
     assertEquals(List.of("start db"), runtime.calls("start"));
 
@@ -305,7 +358,9 @@ class TaskRunnerTest {
   @Test
   void dependencyNotMetWithinTheStartTimeoutFailsTheTask() {
     engine = engine();
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"db","image":"postgres:17","healthCheck":{"command":["CMD-SHELL","pg_isready"]}},
           {"name":"app","image":"app:1","startTimeout":1,
@@ -315,10 +370,13 @@ class TaskRunnerTest {
     StateReport stopped = awaitReport("STOPPED", r -> r.status() == TaskStatus.STOPPED);
 
     assertEquals("TaskFailedToStart", stopped.stopCode());
-    assertEquals("Container app did not start within its startTimeout of 1 seconds: its dependencies were not met.",
+    assertEquals(
+        "Container app did not start within its startTimeout of 1 seconds: its dependencies were not met.",
         stopped.stoppedReason());
     assertEquals(List.of("start db"), runtime.calls("start"));
-    assertEquals(List.of("stop app 30s", "stop db 30s"), runtime.calls("stop")); // app was created, never started
+    assertEquals(
+        List.of("stop app 30s", "stop db 30s"),
+        runtime.calls("stop")); // app was created, never started
   }
 
   // ---- exits ----
@@ -326,7 +384,9 @@ class TaskRunnerTest {
   @Test
   void essentialContainerExitStopsTheOthersInReverseOrder() {
     engine = engine();
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"a","image":"busybox:1"},
           {"name":"b","image":"busybox:1"},
@@ -342,16 +402,21 @@ class TaskRunnerTest {
     assertEquals("Essential container in task exited", stopped.stoppedReason());
     assertEquals(1, container(stopped, "a").exitCode());
     assertEquals(143, container(stopped, "b").exitCode());
-    assertEquals(List.of("STOPPED", "STOPPED", "STOPPED"),
+    assertEquals(
+        List.of("STOPPED", "STOPPED", "STOPPED"),
         stopped.containers().stream().map(Task.ContainerState::lastStatus).toList());
     assertNotNull(stopped.executionStoppedAt());
-    assertTrue(statusesReported().contains(TaskStatus.STOPPING), () -> "no STOPPING in " + statusesReported());
+    assertTrue(
+        statusesReported().contains(TaskStatus.STOPPING),
+        () -> "no STOPPING in " + statusesReported());
   }
 
   @Test
   void nonEssentialContainerExitLeavesTheTaskRunning() {
     engine = engine();
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"web","image":"nginx:1.27"},
           {"name":"migrate","image":"app:1","essential":false}]}
@@ -360,7 +425,8 @@ class TaskRunnerTest {
 
     runtime.exit("migrate", 2);
 
-    StateReport report = awaitReport("migrate stopped", r -> "STOPPED".equals(container(r, "migrate").lastStatus()));
+    StateReport report =
+        awaitReport("migrate stopped", r -> "STOPPED".equals(container(r, "migrate").lastStatus()));
     assertEquals(TaskStatus.RUNNING, report.status());
     assertEquals(2, container(report, "migrate").exitCode());
     assertEquals("RUNNING", container(report, "web").lastStatus());
@@ -377,7 +443,9 @@ class TaskRunnerTest {
     runtime.outOfMemory("web");
 
     StateReport stopped = awaitReport("STOPPED", r -> r.status() == TaskStatus.STOPPED);
-    assertEquals("OutOfMemoryError: Container killed due to memory usage", container(stopped, "web").reason());
+    assertEquals(
+        "OutOfMemoryError: Container killed due to memory usage",
+        container(stopped, "web").reason());
     assertEquals(137, container(stopped, "web").exitCode());
     assertEquals("EssentialContainerExited", stopped.stopCode());
   }
@@ -387,7 +455,9 @@ class TaskRunnerTest {
   @Test
   void stopStopsEveryContainerWithItsOwnStopTimeoutInReverseOrder() {
     engine = engine();
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"web","image":"nginx:1.27","stopTimeout":10},
           {"name":"sidecar","image":"envoy:1"}]}
@@ -400,10 +470,13 @@ class TaskRunnerTest {
     assertEquals(List.of("stop sidecar 30s", "stop web 10s"), runtime.calls("stop"));
     assertEquals("Task stopped by user", stopped.stoppedReason());
     assertNull(stopped.stopCode()); // the control plane knows who asked
-    assertEquals(List.of(143, 143), stopped.containers().stream().map(Task.ContainerState::exitCode).toList());
+    assertEquals(
+        List.of(143, 143),
+        stopped.containers().stream().map(Task.ContainerState::exitCode).toList());
     assertNotNull(stopped.executionStoppedAt());
     List<TaskStatus> statuses = statusesReported();
-    assertEquals(List.of(TaskStatus.RUNNING, TaskStatus.STOPPING, TaskStatus.STOPPED),
+    assertEquals(
+        List.of(TaskStatus.RUNNING, TaskStatus.STOPPING, TaskStatus.STOPPED),
         statuses.stream().distinct().toList());
   }
 
@@ -422,7 +495,9 @@ class TaskRunnerTest {
     engine = engine();
     runtime.unpullable("private/app:1", "pull access denied, repository does not exist");
 
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"web","image":"nginx:1.27"},
           {"name":"app","image":"private/app:1"}]}
@@ -430,12 +505,14 @@ class TaskRunnerTest {
 
     StateReport stopped = awaitReport("STOPPED", r -> r.status() == TaskStatus.STOPPED);
     assertEquals("TaskFailedToStart", stopped.stopCode());
-    assertEquals("CannotPullContainerError: private/app:1: pull access denied, repository does not exist",
+    assertEquals(
+        "CannotPullContainerError: private/app:1: pull access denied, repository does not exist",
         stopped.stoppedReason());
     assertEquals(FakeContainerRuntime.PULL_STARTED, stopped.pullStartedAt());
     assertEquals(FakeContainerRuntime.PULL_STOPPED, stopped.pullStoppedAt());
     assertEquals(List.of(), runtime.calls("create"));
-    assertEquals(List.of("STOPPED", "STOPPED"),
+    assertEquals(
+        List.of("STOPPED", "STOPPED"),
         stopped.containers().stream().map(Task.ContainerState::lastStatus).toList());
   }
 
@@ -443,14 +520,18 @@ class TaskRunnerTest {
   void taskTheAgentCannotRunFailsToStartInsteadOfStayingPending() {
     engine = engine();
 
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"networkMode":"awsvpc","containerDefinitions":[
           {"name":"web","image":"nginx:1.27"}]}
         """));
 
     StateReport stopped = awaitReport("STOPPED", r -> r.status() == TaskStatus.STOPPED);
     assertEquals("TaskFailedToStart", stopped.stopCode());
-    assertTrue(stopped.stoppedReason().startsWith("CannotCreateContainerError: "), stopped.stoppedReason());
+    assertTrue(
+        stopped.stoppedReason().startsWith("CannotCreateContainerError: "),
+        stopped.stoppedReason());
     assertTrue(stopped.stoppedReason().contains("awsvpc"), stopped.stoppedReason());
   }
 
@@ -459,41 +540,50 @@ class TaskRunnerTest {
   @Test
   void taskHealthIsOverEssentialContainersWithHealthChecks() {
     engine = engine();
-    engine.start(payload("""
+    engine.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"a","image":"busybox:1","healthCheck":{"command":["CMD","true"]}},
           {"name":"b","image":"busybox:1","healthCheck":{"command":["CMD","true"]}},
           {"name":"c","image":"busybox:1","essential":false,"healthCheck":{"command":["CMD","true"]}},
           {"name":"d","image":"busybox:1"}]}
         """));
-    assertEquals("UNKNOWN", awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING).healthStatus());
+    assertEquals(
+        "UNKNOWN", awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING).healthStatus());
 
     runtime.health("a", Health.HEALTHY);
-    StateReport oneHealthy = awaitReport("a healthy", r -> "HEALTHY".equals(container(r, "a").healthStatus()));
+    StateReport oneHealthy =
+        awaitReport("a healthy", r -> "HEALTHY".equals(container(r, "a").healthStatus()));
     runtime.health("b", Health.HEALTHY);
-    StateReport allHealthy = awaitReport("b healthy", r -> "HEALTHY".equals(container(r, "b").healthStatus()));
+    StateReport allHealthy =
+        awaitReport("b healthy", r -> "HEALTHY".equals(container(r, "b").healthStatus()));
     runtime.health("c", Health.UNHEALTHY);
-    StateReport sidecarUnhealthy = awaitReport("c unhealthy",
-        r -> "UNHEALTHY".equals(container(r, "c").healthStatus()));
+    StateReport sidecarUnhealthy =
+        awaitReport("c unhealthy", r -> "UNHEALTHY".equals(container(r, "c").healthStatus()));
     runtime.health("a", Health.UNHEALTHY);
-    StateReport essentialUnhealthy = awaitReport("a unhealthy",
-        r -> "UNHEALTHY".equals(container(r, "a").healthStatus()));
+    StateReport essentialUnhealthy =
+        awaitReport("a unhealthy", r -> "UNHEALTHY".equals(container(r, "a").healthStatus()));
 
     assertEquals("UNKNOWN", oneHealthy.healthStatus());
     assertEquals("HEALTHY", allHealthy.healthStatus());
     assertEquals("HEALTHY", sidecarUnhealthy.healthStatus());
     assertEquals("UNHEALTHY", essentialUnhealthy.healthStatus());
     assertEquals("UNKNOWN", container(essentialUnhealthy, "d").healthStatus());
-    assertEquals(TaskStatus.RUNNING, essentialUnhealthy.status()); // a standalone task keeps running
+    assertEquals(
+        TaskStatus.RUNNING, essentialUnhealthy.status()); // a standalone task keeps running
   }
 
   // ---- an agent that restarts ----
 
   @Test
   void containersLeftByAPreviousRunAreAdoptedNotCreated() {
-    String webId = runtime.existing(CLUSTER_ARN, TASK_ARN, "web", 3, "web", "nginx:1.27", Status.RUNNING, null);
-    String sidecarId = runtime.existing(CLUSTER_ARN, TASK_ARN, "web", 3, "sidecar", "envoy:1", Status.RUNNING,
-        null);
+    String webId =
+        runtime.existing(
+            CLUSTER_ARN, TASK_ARN, "web", 3, "web", "nginx:1.27", Status.RUNNING, null);
+    String sidecarId =
+        runtime.existing(
+            CLUSTER_ARN, TASK_ARN, "web", 3, "sidecar", "envoy:1", Status.RUNNING, null);
     engine = engine();
 
     engine.start(payload(webAndSidecar()));
@@ -512,7 +602,9 @@ class TaskRunnerTest {
 
   @Test
   void onlyTheContainersThatAreMissingAreCreatedAgain() {
-    String webId = runtime.existing(CLUSTER_ARN, TASK_ARN, "web", 3, "web", "nginx:1.27", Status.RUNNING, null);
+    String webId =
+        runtime.existing(
+            CLUSTER_ARN, TASK_ARN, "web", 3, "web", "nginx:1.27", Status.RUNNING, null);
     engine = engine();
 
     engine.start(payload(webAndSidecar()));
@@ -538,18 +630,21 @@ class TaskRunnerTest {
   }
 
   @Test
-  void payloadsAreKeptInTheStateFolderAndANewEngineResumesTheirTasks(@TempDir Path stateDir) throws Exception {
+  void payloadsAreKeptInTheStateFolderAndANewEngineResumesTheirTasks(@TempDir Path stateDir)
+      throws Exception {
     RuntimeTaskEngine first = engine(Optional.of(stateDir), NO_CLEANUP_IN_A_TEST);
     TaskPayload payload = payload(webAndSidecar());
     first.start(payload);
     StateReport running = awaitReport(first, "RUNNING", r -> r.status() == TaskStatus.RUNNING);
     Path saved = stateDir.resolve("tasks").resolve(TASK_ID + ".json");
-    assertEquals(AgentMessages.JSON.valueToTree(payload), AgentMessages.JSON.readTree(saved.toFile()));
+    assertEquals(
+        AgentMessages.JSON.valueToTree(payload), AgentMessages.JSON.readTree(saved.toFile()));
     first.close();
 
     RuntimeTaskEngine second = engine(Optional.of(stateDir), NO_CLEANUP_IN_A_TEST);
 
-    StateReport resumed = awaitReport(second, "RUNNING again", r -> r.status() == TaskStatus.RUNNING);
+    StateReport resumed =
+        awaitReport(second, "RUNNING again", r -> r.status() == TaskStatus.RUNNING);
     assertEquals(running.containers(), resumed.containers());
     assertEquals(List.of("create web", "create sidecar"), runtime.calls("create"));
     second.start(payload); // the control plane sends it again: nothing new
@@ -582,17 +677,22 @@ class TaskRunnerTest {
   @Test
   void hollowTaskRunsUntilItsContainerExits() {
     HollowRuntime hollow = new HollowRuntime(timers, Duration.ZERO);
-    RuntimeTaskEngine e = new RuntimeTaskEngine(hollow, pool, timers, Optional.empty(), NO_CLEANUP_IN_A_TEST);
+    RuntimeTaskEngine e =
+        new RuntimeTaskEngine(hollow, pool, timers, Optional.empty(), NO_CLEANUP_IN_A_TEST);
     engines.add(e);
     e.onReport(reports::add);
 
-    e.start(payload("""
+    e.start(
+        payload(
+            """
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"web","image":"busybox:1","command":["sh","-c","sleep 0.1; exit 3"]}]}
         """));
 
     StateReport stopped = awaitReport(e, "STOPPED", r -> r.status() == TaskStatus.STOPPED);
-    assertTrue(statusesReported().contains(TaskStatus.RUNNING), () -> "never RUNNING: " + statusesReported());
+    assertTrue(
+        statusesReported().contains(TaskStatus.RUNNING),
+        () -> "never RUNNING: " + statusesReported());
     assertEquals(3, container(stopped, "web").exitCode());
     assertEquals("EssentialContainerExited", stopped.stopCode());
     assertEquals("Essential container in task exited", stopped.stoppedReason());
@@ -601,7 +701,8 @@ class TaskRunnerTest {
   @Test
   void hollowTaskRunsUntilStopped() {
     HollowRuntime hollow = new HollowRuntime(timers, Duration.ZERO);
-    RuntimeTaskEngine e = new RuntimeTaskEngine(hollow, pool, timers, Optional.empty(), NO_CLEANUP_IN_A_TEST);
+    RuntimeTaskEngine e =
+        new RuntimeTaskEngine(hollow, pool, timers, Optional.empty(), NO_CLEANUP_IN_A_TEST);
     engines.add(e);
     e.start(payload(webAndSidecar()));
     StateReport running = awaitReport(e, "RUNNING", r -> r.status() == TaskStatus.RUNNING);
@@ -610,7 +711,8 @@ class TaskRunnerTest {
     e.stop(TASK_ID, "Task stopped by user");
 
     StateReport stopped = awaitReport(e, "STOPPED", r -> r.status() == TaskStatus.STOPPED);
-    assertEquals(List.of(0, 0), stopped.containers().stream().map(Task.ContainerState::exitCode).toList());
+    assertEquals(
+        List.of(0, 0), stopped.containers().stream().map(Task.ContainerState::exitCode).toList());
     assertEquals("Task stopped by user", stopped.stoppedReason());
   }
 
@@ -620,16 +722,31 @@ class TaskRunnerTest {
     return awaitReport(engine, what, condition);
   }
 
-  /** The engine's current report of the task once it meets {@code condition}; fails after the deadline. */
-  private static StateReport awaitReport(RuntimeTaskEngine engine, String what, Predicate<StateReport> condition) {
+  /**
+   * The engine's current report of the task once it meets {@code condition}; fails after the
+   * deadline.
+   */
+  private static StateReport awaitReport(
+      RuntimeTaskEngine engine, String what, Predicate<StateReport> condition) {
     AtomicReference<StateReport> last = new AtomicReference<>();
-    boolean met = Await.within(DEADLINE, POLL, () -> engine.reports().stream()
-        .filter(r -> r.taskId().equals(TASK_ID)).map(TaskReport::report).findFirst()
-        .map(current -> {
-          last.set(current);
-          return condition.test(current);
-        }).orElse(false));
-    return met ? last.get() : fail("no report with " + what + " within " + DEADLINE + "; last: " + last.get());
+    boolean met =
+        Await.within(
+            DEADLINE,
+            POLL,
+            () ->
+                engine.reports().stream()
+                    .filter(r -> r.taskId().equals(TASK_ID))
+                    .map(TaskReport::report)
+                    .findFirst()
+                    .map(
+                        current -> {
+                          last.set(current);
+                          return condition.test(current);
+                        })
+                    .orElse(false));
+    return met
+        ? last.get()
+        : fail("no report with " + what + " within " + DEADLINE + "; last: " + last.get());
   }
 
   private static void awaitUntil(String what, java.util.function.BooleanSupplier condition) {
@@ -637,11 +754,16 @@ class TaskRunnerTest {
   }
 
   private List<TaskStatus> statusesReported() {
-    return reports.stream().filter(r -> r.taskId().equals(TASK_ID)).map(r -> r.report().status()).toList();
+    return reports.stream()
+        .filter(r -> r.taskId().equals(TASK_ID))
+        .map(r -> r.report().status())
+        .toList();
   }
 
   private static Task.ContainerState container(StateReport report, String name) {
-    return report.containers().stream().filter(c -> c.name().equals(name)).findFirst()
+    return report.containers().stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no container " + name + " in " + report));
   }
 
@@ -650,8 +772,14 @@ class TaskRunnerTest {
   /** Another task of the same engine; {@code suffix} makes its id. */
   private static TaskPayload otherTask(String suffix, String taskDefinition) {
     String id = OTHER_TASK_ID + suffix;
-    return new TaskPayload(id, "arn:aws:ecs:us-east-1:123456789012:task/default/" + id, CLUSTER_ARN, "web", 3,
-        json(taskDefinition), null);
+    return new TaskPayload(
+        id,
+        "arn:aws:ecs:us-east-1:123456789012:task/default/" + id,
+        CLUSTER_ARN,
+        "web",
+        3,
+        json(taskDefinition),
+        null);
   }
 
   private static TaskPayload payload(String taskDefinition) {
@@ -659,8 +787,11 @@ class TaskRunnerTest {
   }
 
   private static String oneContainer(String name, String image) {
-    return "{\"family\":\"web\",\"revision\":3,\"containerDefinitions\":[{\"name\":\"" + name + "\",\"image\":\""
-        + image + "\"}]}";
+    return "{\"family\":\"web\",\"revision\":3,\"containerDefinitions\":[{\"name\":\""
+        + name
+        + "\",\"image\":\""
+        + image
+        + "\"}]}";
   }
 
   private static String webAndSidecar() {
@@ -677,6 +808,7 @@ class TaskRunnerTest {
         {"family":"web","revision":3,"containerDefinitions":[
           {"name":"init","image":"busybox:1","essential":false},
           {"name":"app","image":"app:1","dependsOn":[{"containerName":"init","condition":"%s"}]}]}
-        """.formatted(condition);
+        """
+        .formatted(condition);
   }
 }

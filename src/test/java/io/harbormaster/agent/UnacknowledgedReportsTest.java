@@ -43,7 +43,8 @@ class UnacknowledgedReportsTest {
     TaskReport stopped = reports.add(report("a", TaskStatus.STOPPED));
 
     assertEquals(List.of(stopped), reports.pending());
-    reports.acknowledge("a", running.seq()); // the RUNNING report's write finished after STOPPED was made
+    reports.acknowledge(
+        "a", running.seq()); // the RUNNING report's write finished after STOPPED was made
     assertEquals(List.of(stopped), reports.pending());
     assertEquals(Optional.of(stopped), reports.unacknowledgedStop("a"));
 
@@ -72,7 +73,16 @@ class UnacknowledgedReportsTest {
   }
 
   private static TaskReport report(String taskId, TaskStatus status) {
-    return new TaskReport(taskId, new StateReport(status, List.of(), "UNKNOWN", null, null, null,
-        status == TaskStatus.STOPPED ? "EssentialContainerExited" : null, null));
+    return new TaskReport(
+        taskId,
+        new StateReport(
+            status,
+            List.of(),
+            "UNKNOWN",
+            null,
+            null,
+            null,
+            status == TaskStatus.STOPPED ? "EssentialContainerExited" : null,
+            null));
   }
 }

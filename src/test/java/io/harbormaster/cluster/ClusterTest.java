@@ -49,15 +49,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the last instance.
+// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the
+// last instance.
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(TestKitJUnit5Extension.class)
 @ExtendWith(LogCapturingExtension.class)
 class ClusterTest {
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().withName("ClusterTest").withCustomConfig(EntityTestKit.config())
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withName("ClusterTest")
+          .withCustomConfig(EntityTestKit.config())
+          .build();
 
   private static final String ACCOUNT = "123456789012";
   private static final Instant CREATED = Instant.parse("2026-11-02T09:00:00Z");
@@ -72,7 +76,9 @@ class ClusterTest {
   @BeforeEach
   void newCluster() {
     name = "cluster-" + NEXT_CLUSTER.incrementAndGet();
-    cluster = EntityTestKit.create(testKit.system(), Cluster.create(Cluster.entityId(ACCOUNT, name), new EventTags(4)));
+    cluster =
+        EntityTestKit.create(
+            testKit.system(), Cluster.create(Cluster.entityId(ACCOUNT, name), new EventTags(4)));
   }
 
   // ---- create and get ----
@@ -81,9 +87,12 @@ class ClusterTest {
   void createPersistsTheSpecAndRepliesWithAnActiveCluster() {
     ClusterSpec spec = spec();
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(spec, CREATED, r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(spec, CREATED, r));
 
-    ClusterInfo info = new ClusterInfo(ACCOUNT, spec, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet());
+    ClusterInfo info =
+        new ClusterInfo(
+            ACCOUNT, spec, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet());
     assertEquals(info, success(result));
     assertEquals(name, info.name());
     assertEquals(List.of(new ClusterCreated(spec, CREATED)), result.events());
@@ -94,19 +103,32 @@ class ClusterTest {
   void createWithEveryOptionalMemberAbsentKeepsThemAbsent() {
     ClusterSpec bare = new ClusterSpec(name, List.of(), null, null, List.of(), null, List.of());
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(bare, CREATED, r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(bare, CREATED, r));
 
-    assertEquals(new ClusterInfo(ACCOUNT, bare, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet()), success(result));
+    assertEquals(
+        new ClusterInfo(
+            ACCOUNT, bare, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet()),
+        success(result));
     assertEquals(List.of(new ClusterCreated(bare, CREATED)), result.events());
   }
 
   @Test
   void createOfAnActiveClusterRepliesWithItUnchangedAndPersistsNothing() {
     ClusterInfo original = create(spec());
-    ClusterSpec different = new ClusterSpec(name, List.of(new Setting("containerInsights", "enabled")), null, null,
-        List.of("FARGATE"), null, List.of(new Tag("team", "b")));
+    ClusterSpec different =
+        new ClusterSpec(
+            name,
+            List.of(new Setting("containerInsights", "enabled")),
+            null,
+            null,
+            List.of("FARGATE"),
+            null,
+            List.of(new Tag("team", "b")));
 
-    var again = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(different, UPDATED, r));
+    var again =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r -> new Cluster.Create(different, UPDATED, r));
 
     assertEquals(original, success(again));
     assertTrue(again.hasNoEvents());
@@ -125,7 +147,8 @@ class ClusterTest {
 
   @Test
   void everyCommandOnAMissingClusterIsRefusedAsClusterNotFound() {
-    List<Function<ActorRef<StatusReply<ClusterInfo>>, Command>> commands = new ArrayList<>(changes());
+    List<Function<ActorRef<StatusReply<ClusterInfo>>, Command>> commands =
+        new ArrayList<>(changes());
     commands.add(Cluster.Get::new);
 
     for (var command : commands) {
@@ -139,19 +162,38 @@ class ClusterTest {
 
   @Test
   void updatedSettingsReplaceSettingsOfTheSameNameAndKeepTheOthers() {
-    ClusterSpec spec = new ClusterSpec(name,
-        List.of(new Setting("containerInsights", "disabled"), new Setting("other", "kept")),
-        configuration("KMS"), null, List.of(), null, List.of());
+    ClusterSpec spec =
+        new ClusterSpec(
+            name,
+            List.of(new Setting("containerInsights", "disabled"), new Setting("other", "kept")),
+            configuration("KMS"),
+            null,
+            List.of(),
+            null,
+            List.of());
     create(spec);
-    List<Setting> changed = List.of(new Setting("containerInsights", "enhanced"), new Setting("added", "new"));
+    List<Setting> changed =
+        List.of(new Setting("containerInsights", "enhanced"), new Setting("added", "new"));
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Update(changed, null, null, UPDATED, r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r -> new Cluster.Update(changed, null, null, UPDATED, r));
 
-    ClusterSpec expected = new ClusterSpec(name,
-        List.of(new Setting("containerInsights", "enhanced"), new Setting("other", "kept"),
-            new Setting("added", "new")),
-        configuration("KMS"), null, List.of(), null, List.of());
-    ClusterInfo info = new ClusterInfo(ACCOUNT, expected, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet());
+    ClusterSpec expected =
+        new ClusterSpec(
+            name,
+            List.of(
+                new Setting("containerInsights", "enhanced"),
+                new Setting("other", "kept"),
+                new Setting("added", "new")),
+            configuration("KMS"),
+            null,
+            List.of(),
+            null,
+            List.of());
+    ClusterInfo info =
+        new ClusterInfo(
+            ACCOUNT, expected, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet());
     assertEquals(info, success(result));
     assertEquals(List.<Event>of(new ClusterSettingsChanged(changed, UPDATED)), result.events());
     assertEquals(new ActiveCluster(info), result.state());
@@ -159,32 +201,57 @@ class ClusterTest {
 
   @Test
   void updatedConfigurationReplacesOnlyTheMembersGiven() {
-    JsonNode serviceConnect = json("{\"namespace\":\"arn:aws:servicediscovery:us-east-1:123456789012:namespace/x\"}");
-    create(new ClusterSpec(name, List.of(new Setting("containerInsights", "enabled")), configuration("KMS"),
-        serviceConnect, List.of(), null, List.of()));
+    JsonNode serviceConnect =
+        json("{\"namespace\":\"arn:aws:servicediscovery:us-east-1:123456789012:namespace/x\"}");
+    create(
+        new ClusterSpec(
+            name,
+            List.of(new Setting("containerInsights", "enabled")),
+            configuration("KMS"),
+            serviceConnect,
+            List.of(),
+            null,
+            List.of()));
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(
-        r -> new Cluster.Update(null, configuration("NONE"), null, UPDATED, r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r -> new Cluster.Update(null, configuration("NONE"), null, UPDATED, r));
 
-    ClusterSpec expected = new ClusterSpec(name, List.of(new Setting("containerInsights", "enabled")),
-        configuration("NONE"), serviceConnect, List.of(), null, List.of());
-    assertEquals(new ClusterInfo(ACCOUNT, expected, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet()), success(result));
-    assertEquals(List.<Event>of(new ClusterConfigurationChanged(configuration("NONE"), null, UPDATED)),
+    ClusterSpec expected =
+        new ClusterSpec(
+            name,
+            List.of(new Setting("containerInsights", "enabled")),
+            configuration("NONE"),
+            serviceConnect,
+            List.of(),
+            null,
+            List.of());
+    assertEquals(
+        new ClusterInfo(
+            ACCOUNT, expected, Status.ACTIVE, CREATED, java.util.Collections.emptySortedSet()),
+        success(result));
+    assertEquals(
+        List.<Event>of(new ClusterConfigurationChanged(configuration("NONE"), null, UPDATED)),
         result.events());
   }
 
   @Test
   void updatedServiceConnectDefaultsKeepTheConfiguration() {
-    create(new ClusterSpec(name, List.of(), configuration("KMS"), null, List.of(), null, List.of()));
+    create(
+        new ClusterSpec(name, List.of(), configuration("KMS"), null, List.of(), null, List.of()));
     JsonNode serviceConnect = json("{\"namespace\":\"web\"}");
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(
-        r -> new Cluster.Update(null, null, serviceConnect, UPDATED, r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r -> new Cluster.Update(null, null, serviceConnect, UPDATED, r));
 
-    ClusterSpec expected = new ClusterSpec(name, List.of(), configuration("KMS"), serviceConnect, List.of(), null,
-        List.of());
+    ClusterSpec expected =
+        new ClusterSpec(
+            name, List.of(), configuration("KMS"), serviceConnect, List.of(), null, List.of());
     assertEquals(expected, success(result).spec());
-    assertEquals(List.<Event>of(new ClusterConfigurationChanged(null, serviceConnect, UPDATED)), result.events());
+    assertEquals(
+        List.<Event>of(new ClusterConfigurationChanged(null, serviceConnect, UPDATED)),
+        result.events());
     assertEquals(expected, result.stateOfType(ActiveCluster.class).info().spec());
   }
 
@@ -193,11 +260,15 @@ class ClusterTest {
     create(spec());
     List<Setting> settings = List.of(new Setting("containerInsights", "enabled"));
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(
-        r -> new Cluster.Update(settings, configuration("NONE"), null, UPDATED, r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r -> new Cluster.Update(settings, configuration("NONE"), null, UPDATED, r));
 
-    assertEquals(List.of(new ClusterSettingsChanged(settings, UPDATED),
-        new ClusterConfigurationChanged(configuration("NONE"), null, UPDATED)), result.events());
+    assertEquals(
+        List.of(
+            new ClusterSettingsChanged(settings, UPDATED),
+            new ClusterConfigurationChanged(configuration("NONE"), null, UPDATED)),
+        result.events());
     ClusterSpec spec = success(result).spec();
     assertEquals(settings, spec.settings());
     assertEquals(configuration("NONE"), spec.configuration());
@@ -207,7 +278,9 @@ class ClusterTest {
   void updateThatChangesNothingPersistsNothing() {
     ClusterInfo info = create(spec());
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Update(null, null, null, UPDATED, r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r -> new Cluster.Update(null, null, null, UPDATED, r));
 
     assertEquals(info, success(result));
     assertTrue(result.hasNoEvents());
@@ -217,12 +290,14 @@ class ClusterTest {
 
   @Test
   void taggingOverwritesTagsByKeyAndAddsNewOnes() {
-    create(spec());   // team=a
+    create(spec()); // team=a
     List<Tag> tags = List.of(new Tag("team", "b"), new Tag("env", "prod"));
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.TagResource(tags, r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.TagResource(tags, r));
 
-    assertEquals(List.of(new Tag("team", "b"), new Tag("env", "prod")), success(result).spec().tags());
+    assertEquals(
+        List.of(new Tag("team", "b"), new Tag("env", "prod")), success(result).spec().tags());
     assertEquals(List.<Event>of(new ClusterTagged(tags)), result.events());
     assertEquals(success(result), result.stateOfType(ActiveCluster.class).info());
   }
@@ -232,21 +307,26 @@ class ClusterTest {
     create(spec());
     tag(List.of(new Tag("env", "prod"), new Tag("cost", "42")));
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(
-        r -> new Cluster.UntagResource(List.of("team", "cost", "absent"), r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r -> new Cluster.UntagResource(List.of("team", "cost", "absent"), r));
 
     assertEquals(List.of(new Tag("env", "prod")), success(result).spec().tags());
-    assertEquals(List.<Event>of(new ClusterUntagged(List.of("team", "cost", "absent"))), result.events());
+    assertEquals(
+        List.<Event>of(new ClusterUntagged(List.of("team", "cost", "absent"))), result.events());
     assertEquals(success(result), result.stateOfType(ActiveCluster.class).info());
   }
 
   @Test
   void taggingBeyondFiftyTagsIsRefused() {
-    create(new ClusterSpec(name, List.of(), null, null, List.of(), null, tags("k", Tags.MAX_PER_RESOURCE)));
+    create(
+        new ClusterSpec(
+            name, List.of(), null, null, List.of(), null, tags("k", Tags.MAX_PER_RESOURCE)));
     State before = cluster.getState();
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(
-        r -> new Cluster.TagResource(List.of(new Tag("one-more", "x")), r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r -> new Cluster.TagResource(List.of(new Tag("one-more", "x")), r));
 
     assertRefused(result, "InvalidParameterException", "A resource can have at most 50 tags.");
     assertEquals(before, result.state());
@@ -254,10 +334,13 @@ class ClusterTest {
 
   @Test
   void overwritingTagsOfAClusterWithFiftyTagsIsAllowed() {
-    create(new ClusterSpec(name, List.of(), null, null, List.of(), null, tags("k", Tags.MAX_PER_RESOURCE)));
+    create(
+        new ClusterSpec(
+            name, List.of(), null, null, List.of(), null, tags("k", Tags.MAX_PER_RESOURCE)));
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(
-        r -> new Cluster.TagResource(List.of(new Tag("k1", "changed")), r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r -> new Cluster.TagResource(List.of(new Tag("k1", "changed")), r));
 
     List<Tag> tags = success(result).spec().tags();
     assertEquals(Tags.MAX_PER_RESOURCE, tags.size());
@@ -266,10 +349,11 @@ class ClusterTest {
 
   @Test
   void tagsAddedInOneRequestCountTowardsTheLimit() {
-    create(spec());   // one tag
+    create(spec()); // one tag
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(
-        r -> new Cluster.TagResource(tags("new", Tags.MAX_PER_RESOURCE), r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r -> new Cluster.TagResource(tags("new", Tags.MAX_PER_RESOURCE), r));
 
     assertRefused(result, "InvalidParameterException", "A resource can have at most 50 tags.");
   }
@@ -282,7 +366,13 @@ class ClusterTest {
 
     var deleted = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Delete(DELETED, r));
 
-    ClusterInfo inactive = new ClusterInfo(ACCOUNT, active.spec(), Status.INACTIVE, CREATED, java.util.Collections.emptySortedSet());
+    ClusterInfo inactive =
+        new ClusterInfo(
+            ACCOUNT,
+            active.spec(),
+            Status.INACTIVE,
+            CREATED,
+            java.util.Collections.emptySortedSet());
     assertEquals(inactive, success(deleted));
     assertEquals(List.<Event>of(new ClusterDeleted(DELETED)), deleted.events());
     assertEquals(new InactiveCluster(inactive), deleted.state());
@@ -310,13 +400,19 @@ class ClusterTest {
     create(spec());
     tag(List.of(new Tag("env", "prod")));
     cluster.<StatusReply<ClusterInfo>>runCommand(
-        r -> new Cluster.Update(List.of(new Setting("containerInsights", "enabled")), null, null, UPDATED, r));
+        r ->
+            new Cluster.Update(
+                List.of(new Setting("containerInsights", "enabled")), null, null, UPDATED, r));
     cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Delete(DELETED, r));
-    ClusterSpec fresh = new ClusterSpec(name, List.of(), null, null, List.of(), null, List.of(new Tag("new", "1")));
+    ClusterSpec fresh =
+        new ClusterSpec(name, List.of(), null, null, List.of(), null, List.of(new Tag("new", "1")));
 
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(fresh, RECREATED, r));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(fresh, RECREATED, r));
 
-    ClusterInfo info = new ClusterInfo(ACCOUNT, fresh, Status.ACTIVE, RECREATED, java.util.Collections.emptySortedSet());
+    ClusterInfo info =
+        new ClusterInfo(
+            ACCOUNT, fresh, Status.ACTIVE, RECREATED, java.util.Collections.emptySortedSet());
     assertEquals(info, success(result));
     assertEquals(List.<Event>of(new ClusterCreated(fresh, RECREATED)), result.events());
     assertEquals(new ActiveCluster(info), result.state());
@@ -329,16 +425,22 @@ class ClusterTest {
     create(spec());
     tag(List.of(new Tag("env", "prod")));
     cluster.<StatusReply<ClusterInfo>>runCommand(
-        r -> new Cluster.Update(List.of(new Setting("containerInsights", "enhanced")), null, null, UPDATED, r));
+        r ->
+            new Cluster.Update(
+                List.of(new Setting("containerInsights", "enhanced")), null, null, UPDATED, r));
     cluster.<StatusReply<ClusterInfo>>runCommand(
-        r -> new Cluster.Update(null, configuration("KMS"), json("{\"namespace\":\"web\"}"), UPDATED, r));
-    cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.UntagResource(List.of("team"), r));
+        r ->
+            new Cluster.Update(
+                null, configuration("KMS"), json("{\"namespace\":\"web\"}"), UPDATED, r));
+    cluster.<StatusReply<ClusterInfo>>runCommand(
+        r -> new Cluster.UntagResource(List.of("team"), r));
     State before = cluster.getState();
 
     State after = cluster.restart().state();
 
     assertEquals(before, after);
-    assertEquals(((ActiveCluster) before).info(),
+    assertEquals(
+        ((ActiveCluster) before).info(),
         success(cluster.<StatusReply<ClusterInfo>>runCommand(Cluster.Get::new)));
   }
 
@@ -359,8 +461,10 @@ class ClusterTest {
   void absentJsonMembersStayAbsentWhenReplayed() {
     ClusterSpec bare = new ClusterSpec(name, List.of(), null, null, List.of(), null, List.of());
 
-    ClusterCreated replayed = testKit.serializationTestKit().verifySerialization(new ClusterCreated(bare, CREATED),
-        false);
+    ClusterCreated replayed =
+        testKit
+            .serializationTestKit()
+            .verifySerialization(new ClusterCreated(bare, CREATED), false);
 
     assertEquals(bare, replayed.spec());
     assertNull(replayed.spec().configuration());
@@ -375,12 +479,18 @@ class ClusterTest {
     State before = cluster.getState();
 
     // Recover from the events as a real journal hands them back: through jackson-cbor.
-    Object[] replayed = cluster.persistenceTestKit().persistedInStorage("Cluster|" + Cluster.entityId(ACCOUNT, name))
-        .stream().map(event -> testKit.serializationTestKit().verifySerialization(event, false)).toArray();
+    Object[] replayed =
+        cluster
+            .persistenceTestKit()
+            .persistedInStorage("Cluster|" + Cluster.entityId(ACCOUNT, name))
+            .stream()
+            .map(event -> testKit.serializationTestKit().verifySerialization(event, false))
+            .toArray();
     cluster.initialize(replayed);
 
     assertEquals(before, cluster.getState());
-    assertEquals(configuration("KMS"), ((ActiveCluster) cluster.getState()).info().spec().configuration());
+    assertEquals(
+        configuration("KMS"), ((ActiveCluster) cluster.getState()).info().spec().configuration());
   }
 
   @Test
@@ -389,8 +499,13 @@ class ClusterTest {
     List<Setting> settings = List.of(new Setting("containerInsights", "enabled"));
 
     // Sharding serializes a command for an entity on another node.
-    var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> testKit.serializationTestKit()
-        .verifySerialization(new Cluster.Update(settings, null, null, UPDATED, r), false));
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(
+            r ->
+                testKit
+                    .serializationTestKit()
+                    .verifySerialization(
+                        new Cluster.Update(settings, null, null, UPDATED, r), false));
 
     assertEquals(List.<Event>of(new ClusterSettingsChanged(settings, UPDATED)), result.events());
     assertEquals(configuration("KMS"), success(result).spec().configuration());
@@ -398,19 +513,34 @@ class ClusterTest {
 
   @Test
   void settingsMergeByNameAsAPureFunction() {
-    ClusterSpec spec = new ClusterSpec(name, List.of(new Setting("a", "1"), new Setting("b", "2")), null, null,
-        List.of(), null, List.of());
+    ClusterSpec spec =
+        new ClusterSpec(
+            name,
+            List.of(new Setting("a", "1"), new Setting("b", "2")),
+            null,
+            null,
+            List.of(),
+            null,
+            List.of());
 
-    ClusterSpec merged = Cluster.withSettings(spec, List.of(new Setting("b", "3"), new Setting("c", "4")));
+    ClusterSpec merged =
+        Cluster.withSettings(spec, List.of(new Setting("b", "3"), new Setting("c", "4")));
 
-    assertEquals(List.of(new Setting("a", "1"), new Setting("b", "3"), new Setting("c", "4")), merged.settings());
+    assertEquals(
+        List.of(new Setting("a", "1"), new Setting("b", "3"), new Setting("c", "4")),
+        merged.settings());
   }
 
   // ---- helpers ----
 
   private ClusterSpec spec() {
-    return new ClusterSpec(name, List.of(new Setting("containerInsights", "disabled")), configuration("KMS"), null,
-        List.of(), json("[{\"capacityProvider\":\"FARGATE\",\"weight\":1,\"base\":0}]"),
+    return new ClusterSpec(
+        name,
+        List.of(new Setting("containerInsights", "disabled")),
+        configuration("KMS"),
+        null,
+        List.of(),
+        json("[{\"capacityProvider\":\"FARGATE\",\"weight\":1,\"base\":0}]"),
         List.of(new Tag("team", "a")));
   }
 
@@ -427,7 +557,8 @@ class ClusterTest {
   }
 
   private ClusterInfo create(ClusterSpec spec) {
-    return success(cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(spec, CREATED, r)));
+    return success(
+        cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(spec, CREATED, r)));
   }
 
   private void tag(List<Tag> tags) {
@@ -437,7 +568,9 @@ class ClusterTest {
   /** Every command that changes a cluster other than Create. */
   private static List<Function<ActorRef<StatusReply<ClusterInfo>>, Command>> changes() {
     return List.of(
-        r -> new Cluster.Update(List.of(new Setting("containerInsights", "enabled")), null, null, UPDATED, r),
+        r ->
+            new Cluster.Update(
+                List.of(new Setting("containerInsights", "enabled")), null, null, UPDATED, r),
         r -> new Cluster.Update(null, configuration("NONE"), null, UPDATED, r),
         r -> new Cluster.Delete(DELETED, r),
         r -> new Cluster.TagResource(List.of(new Tag("env", "prod")), r),

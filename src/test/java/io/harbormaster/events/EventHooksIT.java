@@ -33,9 +33,10 @@ import software.amazon.awssdk.services.ecs.model.ContainerInstanceStatus;
 import software.amazon.awssdk.services.ecs.model.Resource;
 
 /**
- * Webhooks, the event stream and the history against a real server process and Cassandra. Container instances
- * registered through the API (no agent) make a scripted, fast scenario: each one is registered, gets attributes,
- * is drained, activated and deregistered, and every step is an ECS Container Instance State Change.
+ * Webhooks, the event stream and the history against a real server process and Cassandra. Container
+ * instances registered through the API (no agent) make a scripted, fast scenario: each one is
+ * registered, gets attributes, is drained, activated and deregistered, and every step is an ECS
+ * Container Instance State Change.
  */
 @ExtendWith(SharedCassandra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -68,34 +69,64 @@ class EventHooksIT {
     return SignedHttp.post(server, target, JSON.valueToTree(input).toString(), as);
   }
 
-  private void putRule(ServerProcess.Credentials as, String name, String pattern, String url, String secret) {
-    SignedHttp.Response r = call("HarbormasterEvents.PutRule", Map.of("name", name, "eventPattern", pattern,
-        "targetUrl", url, "secret", secret), as);
+  private void putRule(
+      ServerProcess.Credentials as, String name, String pattern, String url, String secret) {
+    SignedHttp.Response r =
+        call(
+            "HarbormasterEvents.PutRule",
+            Map.of("name", name, "eventPattern", pattern, "targetUrl", url, "secret", secret),
+            as);
     assertEquals(200, r.status(), r.body());
   }
 
-  /** Registers {@code count} instances in a fresh cluster and takes each through 7 visible changes. */
+  /**
+   * Registers {@code count} instances in a fresh cluster and takes each through 7 visible changes.
+   */
   private List<String> scenario(ServerProcess.Credentials as, int count) {
     try (EcsClient ecs = EcsClients.sync(server, as)) {
       String cluster = "ev-" + UUID.randomUUID().toString().substring(0, 8);
       ecs.createCluster(r -> r.clusterName(cluster));
       List<String> arns = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        arns.add(ecs.registerContainerInstance(r -> r.cluster(cluster).totalResources(
-            Resource.builder().name("CPU").type("INTEGER").integerValue(1024).build(),
-            Resource.builder().name("MEMORY").type("INTEGER").integerValue(2048).build()))
-            .containerInstance().containerInstanceArn());
+        arns.add(
+            ecs.registerContainerInstance(
+                    r ->
+                        r.cluster(cluster)
+                            .totalResources(
+                                Resource.builder()
+                                    .name("CPU")
+                                    .type("INTEGER")
+                                    .integerValue(1024)
+                                    .build(),
+                                Resource.builder()
+                                    .name("MEMORY")
+                                    .type("INTEGER")
+                                    .integerValue(2048)
+                                    .build()))
+                .containerInstance()
+                .containerInstanceArn());
       }
       for (String arn : arns) {
         for (int a = 0; a < 3; a++) {
           int n = a;
-          ecs.putAttributes(r -> r.cluster(cluster).attributes(Attribute.builder().name("step-" + n).value("x")
-              .targetType("container-instance").targetId(arn).build()));
+          ecs.putAttributes(
+              r ->
+                  r.cluster(cluster)
+                      .attributes(
+                          Attribute.builder()
+                              .name("step-" + n)
+                              .value("x")
+                              .targetType("container-instance")
+                              .targetId(arn)
+                              .build()));
         }
-        ecs.updateContainerInstancesState(r -> r.cluster(cluster).containerInstances(arn)
-            .status(ContainerInstanceStatus.DRAINING));
-        ecs.updateContainerInstancesState(r -> r.cluster(cluster).containerInstances(arn)
-            .status(ContainerInstanceStatus.ACTIVE));
+        ecs.updateContainerInstancesState(
+            r ->
+                r.cluster(cluster)
+                    .containerInstances(arn)
+                    .status(ContainerInstanceStatus.DRAINING));
+        ecs.updateContainerInstancesState(
+            r -> r.cluster(cluster).containerInstances(arn).status(ContainerInstanceStatus.ACTIVE));
         ecs.deregisterContainerInstance(r -> r.cluster(cluster).containerInstance(arn));
       }
       return arns;
@@ -109,7 +140,8 @@ class EventHooksIT {
     do {
       var input = JSON.createObjectNode().put("arn", arn).put("maxResults", 3);
       if (token != null) input.put("nextToken", token);
-      SignedHttp.Response r = SignedHttp.post(server, "HarbormasterHistory.ListResourceEvents", input.toString(), as);
+      SignedHttp.Response r =
+          SignedHttp.post(server, "HarbormasterHistory.ListResourceEvents", input.toString(), as);
       assertEquals(200, r.status(), r.body());
       for (JsonNode e : r.json().path("events")) {
         for (JsonNode p : e.path("published")) ids.add(p.path("id").asText());
@@ -120,26 +152,38 @@ class EventHooksIT {
   }
 
   private void awaitAllDelivered(WebhookReceiver receiver, Set<String> expected) {
-    Await.until("all " + expected.size() + " events delivered", DELIVERY, receiver::ids,
+    Await.until(
+        "all " + expected.size() + " events delivered",
+        DELIVERY,
+        receiver::ids,
         ids -> ids.containsAll(expected));
   }
 
   private static void assertInOrderPerResource(WebhookReceiver receiver) {
-    receiver.firstDeliveryVersionsByResource().forEach((resource, versions) -> {
-      for (int i = 1; i < versions.size(); i++) {
-        assertTrue(versions.get(i) > versions.get(i - 1), resource + " got versions out of order: " + versions);
-      }
-    });
+    receiver
+        .firstDeliveryVersionsByResource()
+        .forEach(
+            (resource, versions) -> {
+              for (int i = 1; i < versions.size(); i++) {
+                assertTrue(
+                    versions.get(i) > versions.get(i - 1),
+                    resource + " got versions out of order: " + versions);
+              }
+            });
   }
 
   @Test
   void everyEventOfAScenarioReachesItsAccountsHookInOrderPerResourceAndSigned() throws Exception {
     ServerProcess.Credentials a = server.credentials();
-    ServerProcess.Credentials b = SignedHttp.createAccount(server, "tenant-" + UUID.randomUUID().toString()
-        .substring(0, 6));
+    ServerProcess.Credentials b =
+        SignedHttp.createAccount(server, "tenant-" + UUID.randomUUID().toString().substring(0, 6));
     WebhookReceiver forA = receiver("secret-of-a");
     WebhookReceiver forB = receiver("secret-of-b");
-    putRule(a, "all-instances-" + UUID.randomUUID().toString().substring(0, 6), INSTANCE_EVENTS, forA.url(),
+    putRule(
+        a,
+        "all-instances-" + UUID.randomUUID().toString().substring(0, 6),
+        INSTANCE_EVENTS,
+        forA.url(),
         "secret-of-a");
     putRule(b, "all-instances", INSTANCE_EVENTS, forB.url(), "secret-of-b");
 
@@ -159,14 +203,18 @@ class EventHooksIT {
 
     assertInOrderPerResource(forA);
     assertTrue(forA.received.stream().allMatch(WebhookReceiver.Received::signatureValid));
-    assertTrue(forA.received.stream().allMatch(r -> r.event().path("account").asText().equals(a.accountId())));
-    assertTrue(forB.received.stream().allMatch(r -> r.event().path("account").asText().equals(b.accountId())));
+    assertTrue(
+        forA.received.stream()
+            .allMatch(r -> r.event().path("account").asText().equals(a.accountId())));
+    assertTrue(
+        forB.received.stream()
+            .allMatch(r -> r.event().path("account").asText().equals(b.accountId())));
     Set<String> leaked = new HashSet<>(forA.ids());
     leaked.retainAll(expectedB);
     assertTrue(leaked.isEmpty(), "account A received B's events");
     // B cannot read A's history either
-    SignedHttp.Response foreign = call("HarbormasterHistory.ListResourceEvents",
-        Map.of("arn", instancesOfA.get(0)), b);
+    SignedHttp.Response foreign =
+        call("HarbormasterHistory.ListResourceEvents", Map.of("arn", instancesOfA.get(0)), b);
     assertEquals(400, foreign.status());
     assertEquals("ResourceNotFoundException", foreign.errorType());
   }
@@ -181,32 +229,44 @@ class EventHooksIT {
     String arn = scenario(a, 1).get(0);
     List<String> ids = publishedIds(a, arn);
 
-    JsonNode letters = Await.until("7 dead letters", DELIVERY,
-        () -> call("HarbormasterEvents.ListDeadLetters", Map.of("name", rule), a).json(),
-        j -> j.path("deadLetters").size() == 7);
+    JsonNode letters =
+        Await.until(
+            "7 dead letters",
+            DELIVERY,
+            () -> call("HarbormasterEvents.ListDeadLetters", Map.of("name", rule), a).json(),
+            j -> j.path("deadLetters").size() == 7);
     List<String> deadIds = new ArrayList<>();
     letters.path("deadLetters").forEach(d -> deadIds.add(d.path("eventId").asText()));
     assertEquals(ids, deadIds, "dead letters in the resource's order");
-    assertTrue(receiver.failures >= 5, "the first event was tried max-attempts times: " + receiver.failures);
+    assertTrue(
+        receiver.failures >= 5,
+        "the first event was tried max-attempts times: " + receiver.failures);
     assertEquals(5, letters.path("deadLetters").path(0).path("attempts").asInt());
 
     receiver.failing = false;
-    JsonNode redriven = call("HarbormasterEvents.RedriveDeadLetters", Map.of("name", rule), a).json();
+    JsonNode redriven =
+        call("HarbormasterEvents.RedriveDeadLetters", Map.of("name", rule), a).json();
     assertEquals(7, redriven.path("redriven").asInt(), redriven.toString());
     assertEquals(0, redriven.path("remaining").asInt());
-    assertEquals(0, call("HarbormasterEvents.ListDeadLetters", Map.of("name", rule), a).json()
-        .path("deadLetters").size());
+    assertEquals(
+        0,
+        call("HarbormasterEvents.ListDeadLetters", Map.of("name", rule), a)
+            .json()
+            .path("deadLetters")
+            .size());
     assertEquals(ids, receiver.received.stream().map(WebhookReceiver.Received::eventId).toList());
     assertTrue(receiver.received.stream().allMatch(WebhookReceiver.Received::signatureValid));
   }
 
   @Test
   void theStreamResumesWithLastEventIdWithoutGapsAndShowsOnlyTheCallersAccount() throws Exception {
-    ServerProcess.Credentials a = SignedHttp.createAccount(server, "streamer-" + UUID.randomUUID().toString()
-        .substring(0, 6));
+    ServerProcess.Credentials a =
+        SignedHttp.createAccount(
+            server, "streamer-" + UUID.randomUUID().toString().substring(0, 6));
     ServerProcess.Credentials other = server.credentials();
-    EventStreamClient client = new EventStreamClient(URI.create(server.endpoint()), a.accessKeyId(),
-        a.secretAccessKey(), "us-east-1");
+    EventStreamClient client =
+        new EventStreamClient(
+            URI.create(server.endpoint()), a.accessKeyId(), a.secretAccessKey(), "us-east-1");
     String since = Instant.now().minusSeconds(1).toString();
     List<String> arns = scenario(a, 2);
     scenario(other, 1);
@@ -217,30 +277,43 @@ class EventHooksIT {
     List<EventStreamClient.Received> got = new ArrayList<>();
     class Enough extends RuntimeException {}
     try {
-      client.readOnce(INSTANCE_EVENTS, since, null, e -> {
-        got.add(e);
-        if (got.size() == 5) throw new Enough();
-      });
+      client.readOnce(
+          INSTANCE_EVENTS,
+          since,
+          null,
+          e -> {
+            got.add(e);
+            if (got.size() == 5) throw new Enough();
+          });
     } catch (Enough expectedStop) {
       // disconnected on purpose
     }
     String lastId = got.get(got.size() - 1).id();
     // second connection resumes after the 5th: the remaining 9, none twice, none missing
     try {
-      client.readOnce(INSTANCE_EVENTS, null, lastId, e -> {
-        got.add(e);
-        if (got.size() == expected.size()) throw new Enough();
-      });
+      client.readOnce(
+          INSTANCE_EVENTS,
+          null,
+          lastId,
+          e -> {
+            got.add(e);
+            if (got.size() == expected.size()) throw new Enough();
+          });
     } catch (Enough expectedStop) {
       // all there
     }
-    List<String> ids = got.stream().map(e -> e.data()).map(d -> {
-      try {
-        return JSON.readTree(d).path("id").asText();
-      } catch (Exception ex) {
-        throw new IllegalStateException(ex);
-      }
-    }).toList();
+    List<String> ids =
+        got.stream()
+            .map(e -> e.data())
+            .map(
+                d -> {
+                  try {
+                    return JSON.readTree(d).path("id").asText();
+                  } catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                  }
+                })
+            .toList();
     assertEquals(new HashSet<>(expected), new HashSet<>(ids));
     assertEquals(expected.size(), ids.size(), "no event twice");
   }
@@ -252,26 +325,49 @@ class EventHooksIT {
     JsonNode page = call("HarbormasterHistory.ListResourceEvents", Map.of("arn", arn), a).json();
     List<String> types = new ArrayList<>();
     page.path("events").forEach(e -> types.add(e.path("type").asText()));
-    assertEquals(List.of("InstanceRegistered", "AttributesPut", "AttributesPut", "AttributesPut",
-        "InstanceStatusChanged", "InstanceStatusChanged", "InstanceDeregistered"), types);
+    assertEquals(
+        List.of(
+            "InstanceRegistered",
+            "AttributesPut",
+            "AttributesPut",
+            "AttributesPut",
+            "InstanceStatusChanged",
+            "InstanceStatusChanged",
+            "InstanceDeregistered"),
+        types);
     JsonNode draining = page.path("events").path(4);
     Instant drainedAt = Instant.parse(draining.path("time").asText());
-    JsonNode then = call("HarbormasterHistory.DescribeResourceAt", Map.of("arn", arn, "at", drainedAt.toString()),
-        a).json();
+    JsonNode then =
+        call(
+                "HarbormasterHistory.DescribeResourceAt",
+                Map.of("arn", arn, "at", drainedAt.toString()),
+                a)
+            .json();
     assertEquals("DRAINING", then.path("resource").path("status").asText(), then.toString());
     assertEquals(5, then.path("sequenceNr").asInt());
-    JsonNode now = call("HarbormasterHistory.DescribeResourceAt", Map.of("arn", arn, "at", Instant.now().toString()),
-        a).json();
+    JsonNode now =
+        call(
+                "HarbormasterHistory.DescribeResourceAt",
+                Map.of("arn", arn, "at", Instant.now().toString()),
+                a)
+            .json();
     assertEquals("INACTIVE", now.path("resource").path("status").asText());
-    SignedHttp.Response before = call("HarbormasterHistory.DescribeResourceAt", Map.of("arn", arn, "at",
-        "2020-01-01T00:00:00Z"), a);
+    SignedHttp.Response before =
+        call(
+            "HarbormasterHistory.DescribeResourceAt",
+            Map.of("arn", arn, "at", "2020-01-01T00:00:00Z"),
+            a);
     assertEquals("ResourceNotFoundException", before.errorType());
   }
 
   private ProcessBuilder cli(ServerProcess.Credentials as, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.harbormaster.Main"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.harbormaster.Main"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
@@ -285,24 +381,40 @@ class EventHooksIT {
 
   @Test
   void theCommandLineFollowsEventsManagesRulesAndReadsHistory() throws Exception {
-    ServerProcess.Credentials a = SignedHttp.createAccount(server, "cli-" + UUID.randomUUID().toString()
-        .substring(0, 6));
+    ServerProcess.Credentials a =
+        SignedHttp.createAccount(server, "cli-" + UUID.randomUUID().toString().substring(0, 6));
     String since = Instant.now().minusSeconds(1).toString();
-    Process follow = cli(a, "events", "--follow", "--env", "/nonexistent", "--pattern", INSTANCE_EVENTS,
-        "--since", since)
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process follow =
+        cli(
+                a,
+                "events",
+                "--follow",
+                "--env",
+                "/nonexistent",
+                "--pattern",
+                INSTANCE_EVENTS,
+                "--since",
+                since)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
       List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-      Thread reader = new Thread(() -> {
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(follow.getInputStream()))) {
-          for (String line = in.readLine(); line != null; line = in.readLine()) lines.add(line);
-        } catch (java.io.IOException ignored) {
-          // the process was stopped
-        }
-      });
+      Thread reader =
+          new Thread(
+              () -> {
+                try (var in =
+                    new java.io.BufferedReader(
+                        new java.io.InputStreamReader(follow.getInputStream()))) {
+                  for (String line = in.readLine(); line != null; line = in.readLine())
+                    lines.add(line);
+                } catch (java.io.IOException ignored) {
+                  // the process was stopped
+                }
+              });
       reader.setDaemon(true);
       reader.start();
-      // --since: however long the CLI's JVM takes to connect, the scenario's events are in its stream
+      // --since: however long the CLI's JVM takes to connect, the scenario's events are in its
+      // stream
       String arn = scenario(a, 1).get(0);
       List<String> expected = publishedIds(a, arn);
       Await.until("the CLI printed 7 events", DELIVERY, () -> lines.size(), n -> n >= 7);
@@ -314,13 +426,26 @@ class EventHooksIT {
       follow.waitFor();
     }
 
-    Process put = cli(a, "hooks", "put-rule", "--name", "from-cli", "--pattern", INSTANCE_EVENTS,
-        "--target-url", "http://127.0.0.1:9/hook", "--secret", "cli-secret-1").start();
+    Process put =
+        cli(
+                a,
+                "hooks",
+                "put-rule",
+                "--name",
+                "from-cli",
+                "--pattern",
+                INSTANCE_EVENTS,
+                "--target-url",
+                "http://127.0.0.1:9/hook",
+                "--secret",
+                "cli-secret-1")
+            .start();
     assertEquals(0, put.waitFor(), new String(put.getErrorStream().readAllBytes()));
     Process list = cli(a, "hooks", "list-rules").start();
     String listed = new String(list.getInputStream().readAllBytes());
     assertEquals(0, list.waitFor());
-    assertEquals("from-cli", JSON.readTree(listed).path("rules").path(0).path("name").asText(), listed);
+    assertEquals(
+        "from-cli", JSON.readTree(listed).path("rules").path(0).path("name").asText(), listed);
     assertFalse(listed.contains("cli-secret-1"), "the secret is never shown");
     Process delete = cli(a, "hooks", "delete-rule", "--name", "from-cli").start();
     assertEquals(0, delete.waitFor());
@@ -329,28 +454,63 @@ class EventHooksIT {
   @Test
   void badInputGetsEcsStyleErrors() throws Exception {
     ServerProcess.Credentials a = server.credentials();
-    SignedHttp.Response badPattern = call("HarbormasterEvents.PutRule", Map.of("name", "bad", "eventPattern",
-        "{\"source\": \"not-an-array\"}", "targetUrl", "http://127.0.0.1:9/", "secret", "long-enough"), a);
+    SignedHttp.Response badPattern =
+        call(
+            "HarbormasterEvents.PutRule",
+            Map.of(
+                "name",
+                "bad",
+                "eventPattern",
+                "{\"source\": \"not-an-array\"}",
+                "targetUrl",
+                "http://127.0.0.1:9/",
+                "secret",
+                "long-enough"),
+            a);
     assertEquals(400, badPattern.status(), badPattern.body());
     assertEquals("InvalidParameterException", badPattern.errorType());
-    SignedHttp.Response badUrl = call("HarbormasterEvents.PutRule", Map.of("name", "bad", "eventPattern",
-        INSTANCE_EVENTS, "targetUrl", "ftp://x/", "secret", "long-enough"), a);
+    SignedHttp.Response badUrl =
+        call(
+            "HarbormasterEvents.PutRule",
+            Map.of(
+                "name",
+                "bad",
+                "eventPattern",
+                INSTANCE_EVENTS,
+                "targetUrl",
+                "ftp://x/",
+                "secret",
+                "long-enough"),
+            a);
     assertEquals("InvalidParameterException", badUrl.errorType());
-    assertEquals("ResourceNotFoundException", call("HarbormasterEvents.ListDeadLetters",
-        Map.of("name", "no-such-rule"), a).errorType());
-    assertEquals("InvalidParameterException", call("HarbormasterHistory.ListResourceEvents",
-        Map.of("arn", "arn:aws:ecs:us-east-1:000000000000:nonsense"), a).errorType());
-    assertEquals("UnknownOperationException", call("HarbormasterHistory.NoSuchAction", Map.of(), a).errorType());
+    assertEquals(
+        "ResourceNotFoundException",
+        call("HarbormasterEvents.ListDeadLetters", Map.of("name", "no-such-rule"), a).errorType());
+    assertEquals(
+        "InvalidParameterException",
+        call(
+                "HarbormasterHistory.ListResourceEvents",
+                Map.of("arn", "arn:aws:ecs:us-east-1:000000000000:nonsense"),
+                a)
+            .errorType());
+    assertEquals(
+        "UnknownOperationException",
+        call("HarbormasterHistory.NoSuchAction", Map.of(), a).errorType());
 
-    EventStreamClient client = new EventStreamClient(URI.create(server.endpoint()), a.accessKeyId(),
-        a.secretAccessKey(), "us-east-1");
-    java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-        () -> client.readOnce(null, null, "not-a-resume-point", e -> { }));
+    EventStreamClient client =
+        new EventStreamClient(
+            URI.create(server.endpoint()), a.accessKeyId(), a.secretAccessKey(), "us-east-1");
+    java.io.IOException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.IOException.class,
+            () -> client.readOnce(null, null, "not-a-resume-point", e -> {}));
     assertTrue(refused.getMessage().startsWith("HTTP 400"), refused.getMessage());
-    EventStreamClient stranger = new EventStreamClient(URI.create(server.endpoint()), a.accessKeyId(),
-        "wrong-secret", "us-east-1");
-    java.io.IOException denied = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-        () -> stranger.readOnce(null, null, null, e -> { }));
+    EventStreamClient stranger =
+        new EventStreamClient(
+            URI.create(server.endpoint()), a.accessKeyId(), "wrong-secret", "us-east-1");
+    java.io.IOException denied =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.IOException.class, () -> stranger.readOnce(null, null, null, e -> {}));
     assertTrue(denied.getMessage().startsWith("HTTP 403"), denied.getMessage());
   }
 
@@ -358,9 +518,14 @@ class EventHooksIT {
   void killingTheServerDuringDeliveryLosesNothing() throws Exception {
     ServerProcess.Credentials a = server.credentials();
     WebhookReceiver receiver = receiver("kill-secret");
-    // a resource's events go one at a time: 7 × 1 s each, 8 resources side by side, so the kill lands mid-way
+    // a resource's events go one at a time: 7 × 1 s each, 8 resources side by side, so the kill
+    // lands mid-way
     receiver.delayMillis = 1000;
-    putRule(a, "kill-" + UUID.randomUUID().toString().substring(0, 6), INSTANCE_EVENTS, receiver.url(),
+    putRule(
+        a,
+        "kill-" + UUID.randomUUID().toString().substring(0, 6),
+        INSTANCE_EVENTS,
+        receiver.url(),
         "kill-secret");
     List<String> arns = scenario(a, 8);
     Set<String> expected = new LinkedHashSet<>();
@@ -371,7 +536,9 @@ class EventHooksIT {
     server.kill();
     int beforeRestart = receiver.ids().size();
     server = ServerProcess.startFirst("events-restarted");
-    assertTrue(beforeRestart < expected.size(), "the kill came too late to test anything: " + beforeRestart);
+    assertTrue(
+        beforeRestart < expected.size(),
+        "the kill came too late to test anything: " + beforeRestart);
 
     awaitAllDelivered(receiver, expected);
     assertInOrderPerResource(receiver);

@@ -16,8 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
- * A webhook target on loopback: records every POST (the event, whether its signature checks out) and answers 200,
- * or 500 while {@link #failing} is set. {@code delayMillis} makes each answer slow, so deliveries are in flight.
+ * A webhook target on loopback: records every POST (the event, whether its signature checks out)
+ * and answers 200, or 500 while {@link #failing} is set. {@code delayMillis} makes each answer
+ * slow, so deliveries are in flight.
  */
 final class WebhookReceiver implements AutoCloseable {
 
@@ -42,27 +43,33 @@ final class WebhookReceiver implements AutoCloseable {
     this.secret = secret;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newFixedThreadPool(4));
-    server.createContext("/hook", exchange -> {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      try {
-        if (delayMillis > 0) Thread.sleep(delayMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      int status;
-      if (failing) {
-        failures++;
-        status = 500;
-      } else {
-        String signature = exchange.getRequestHeaders().getFirst(WebhookClient.SIGNATURE_HEADER);
-        boolean valid = WebhookClient.signature(secret, body).equals(signature);
-        received.add(new Received(exchange.getRequestHeaders().getFirst(WebhookClient.EVENT_ID_HEADER),
-            JSON.readTree(new String(body, StandardCharsets.UTF_8)), valid));
-        status = 200;
-      }
-      exchange.sendResponseHeaders(status, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/hook",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          try {
+            if (delayMillis > 0) Thread.sleep(delayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          int status;
+          if (failing) {
+            failures++;
+            status = 500;
+          } else {
+            String signature =
+                exchange.getRequestHeaders().getFirst(WebhookClient.SIGNATURE_HEADER);
+            boolean valid = WebhookClient.signature(secret, body).equals(signature);
+            received.add(
+                new Received(
+                    exchange.getRequestHeaders().getFirst(WebhookClient.EVENT_ID_HEADER),
+                    JSON.readTree(new String(body, StandardCharsets.UTF_8)),
+                    valid));
+            status = 200;
+          }
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -70,7 +77,10 @@ final class WebhookReceiver implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
   }
 
-  /** First deliveries only (a redelivery has an id seen before), grouped by resource, in arrival order. */
+  /**
+   * First deliveries only (a redelivery has an id seen before), grouped by resource, in arrival
+   * order.
+   */
   Map<String, List<Long>> firstDeliveryVersionsByResource() {
     Map<String, List<Long>> out = new LinkedHashMap<>();
     java.util.Set<String> seen = new java.util.HashSet<>();

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.harbormaster.common.ErrorType;
 import io.harbormaster.api.agent.AgentMessages;
+import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Tag;
 import io.harbormaster.instance.ContainerInstance.AgentConnected;
@@ -28,9 +28,9 @@ import io.harbormaster.instance.ContainerInstance.Refusal;
 import io.harbormaster.instance.ContainerInstance.Registration;
 import io.harbormaster.instance.ContainerInstance.Reservation;
 import io.harbormaster.instance.ContainerInstance.ReservationsOutcome;
+import io.harbormaster.instance.ContainerInstance.Resources;
 import io.harbormaster.instance.ContainerInstance.ResourcesReleased;
 import io.harbormaster.instance.ContainerInstance.ResourcesReserved;
-import io.harbormaster.instance.ContainerInstance.Resources;
 import io.harbormaster.instance.ContainerInstance.State;
 import io.harbormaster.instance.ContainerInstance.Status;
 import io.harbormaster.instance.ContainerInstance.TaskPhase;
@@ -66,15 +66,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the last instance.
+// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the
+// last instance.
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(TestKitJUnit5Extension.class)
 @ExtendWith(LogCapturingExtension.class)
 class ContainerInstanceTest {
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().withName("ContainerInstanceTest")
-      .withCustomConfig(EntityTestKit.config()).build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withName("ContainerInstanceTest")
+          .withCustomConfig(EntityTestKit.config())
+          .build();
 
   private static final String ACCOUNT = "123456789012";
   private static final String CLUSTER = "default";
@@ -101,10 +105,16 @@ class ContainerInstanceTest {
     instance = instanceWithReservationTimeout(NO_TIMEOUT_IN_A_TEST);
   }
 
-  private EventSourcedBehaviorTestKit<Command, Event, State> instanceWithReservationTimeout(Duration timeout) {
+  private EventSourcedBehaviorTestKit<Command, Event, State> instanceWithReservationTimeout(
+      Duration timeout) {
     instanceId = "i-" + NEXT_INSTANCE.incrementAndGet();
-    return EntityTestKit.create(testKit.system(), ContainerInstance.create(
-        ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId), new EventTags(4), timeout, changes::add));
+    return EntityTestKit.create(
+        testKit.system(),
+        ContainerInstance.create(
+            ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId),
+            new EventTags(4),
+            timeout,
+            changes::add));
   }
 
   // ---- register ----
@@ -113,8 +123,9 @@ class ContainerInstanceTest {
   void registerMakesAnActiveInstanceWithItsResourcesAndAttributes() {
     Registration registration = registration(2048, 4096);
 
-    var result = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Register(registration, REGISTERED, r));
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Register(registration, REGISTERED, r));
 
     InstanceView view = success(result);
     assertEquals(List.of(new InstanceRegistered(registration, REGISTERED)), result.events());
@@ -125,7 +136,8 @@ class ContainerInstanceTest {
     assertFalse(view.agentConnected());
     assertEquals(VERSION, view.versionInfo());
     assertEquals(REGISTERED, view.registeredAt());
-    assertEquals(List.of("ecs.availability-zone", "ecs.os-type"), List.copyOf(view.attributes().keySet()));
+    assertEquals(
+        List.of("ecs.availability-zone", "ecs.os-type"), List.copyOf(view.attributes().keySet()));
     assertEquals(registration.total(), view.remaining());
     assertEquals(0, view.runningTasksCount());
     assertEquals(0, view.pendingTasksCount());
@@ -134,27 +146,31 @@ class ContainerInstanceTest {
 
   @Test
   void everyCommandOnAnUnregisteredInstanceIsRefusedAsNotFound() {
-    List<Function<ActorRef<StatusReply<InstanceView>>, Command>> commands = List.of(
-        ContainerInstance.Get::new,
-        r -> new ContainerInstance.Deregister(true, LATER, r),
-        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r),
-        r -> new ContainerInstance.PutAttributes(List.of(new Attribute("a", "b")), r),
-        r -> new ContainerInstance.DeleteAttributes(List.of("a"), r),
-        r -> new ContainerInstance.Reserve("t1", demand(1, 1), SUMMARY, LATER, r),
-        r -> new ContainerInstance.ChangeAgentConnection(true, VERSION, null, LATER, r));
+    List<Function<ActorRef<StatusReply<InstanceView>>, Command>> commands =
+        List.of(
+            ContainerInstance.Get::new,
+            r -> new ContainerInstance.Deregister(true, LATER, r),
+            r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r),
+            r -> new ContainerInstance.PutAttributes(List.of(new Attribute("a", "b")), r),
+            r -> new ContainerInstance.DeleteAttributes(List.of("a"), r),
+            r -> new ContainerInstance.Reserve("t1", demand(1, 1), SUMMARY, LATER, r),
+            r -> new ContainerInstance.ChangeAgentConnection(true, VERSION, null, LATER, r));
 
     for (var command : commands) {
       var result = instance.runCommand(command);
-      assertRefused(result, "InvalidParameterException", "The referenced container instance was not found.");
+      assertRefused(
+          result, "InvalidParameterException", "The referenced container instance was not found.");
       assertEquals(new NoInstance(), result.state());
     }
   }
 
   @Test
   void taskProgressForAnUnregisteredInstanceIsAcknowledgedAndChangesNothing() {
-    var tracked = instance.<StatusReply<Done>>runCommand(
-        r -> new ContainerInstance.TrackTask("t1", TaskPhase.RUNNING, LATER, r));
-    var released = instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t1", LATER, r));
+    var tracked =
+        instance.<StatusReply<Done>>runCommand(
+            r -> new ContainerInstance.TrackTask("t1", TaskPhase.RUNNING, LATER, r));
+    var released =
+        instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t1", LATER, r));
 
     assertTrue(tracked.reply().isSuccess());
     assertTrue(released.reply().isSuccess());
@@ -170,13 +186,17 @@ class ContainerInstanceTest {
     register(2048, 4096);
     Demand demand = new Demand(512, 1024, Set.of(8080), Set.of(5353));
 
-    var result = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Reserve("t1", demand, SUMMARY, LATER, r));
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Reserve("t1", demand, SUMMARY, LATER, r));
 
     InstanceView view = success(result);
     assertEquals(List.of(new ResourcesReserved("t1", demand, SUMMARY, LATER)), result.events());
-    assertEquals(new Resources(1536, 3072, ports(22, 2375, 8080, 51678), ports(5353)), view.remaining());
-    assertEquals(new Reservation("t1", demand, SUMMARY, TaskPhase.RESERVED, LATER), view.reservations().get("t1"));
+    assertEquals(
+        new Resources(1536, 3072, ports(22, 2375, 8080, 51678), ports(5353)), view.remaining());
+    assertEquals(
+        new Reservation("t1", demand, SUMMARY, TaskPhase.RESERVED, LATER),
+        view.reservations().get("t1"));
     assertEquals(1, view.pendingTasksCount());
     assertEquals(new LiveInstance(view), result.state());
   }
@@ -189,8 +209,11 @@ class ContainerInstanceTest {
 
     assertEquals(0, view.remaining().cpu());
     assertEquals(0, view.remaining().memory());
-    assertRefused(instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t3", demand(1, 0), SUMMARY, LATER, r)),
-        "ResourceShortfall", "RESOURCE:CPU");
+    assertRefused(
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Reserve("t3", demand(1, 0), SUMMARY, LATER, r)),
+        "ResourceShortfall",
+        "RESOURCE:CPU");
   }
 
   @Test
@@ -198,8 +221,9 @@ class ContainerInstanceTest {
     register(1024, 4096);
     reserve("t1", demand(1000, 128));
 
-    var result = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Reserve("t2", demand(25, 128), SUMMARY, LATER, r));
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Reserve("t2", demand(25, 128), SUMMARY, LATER, r));
 
     assertRefused(result, "ResourceShortfall", "RESOURCE:CPU");
     assertEquals(1, ((LiveInstance) result.state()).view().reservations().size());
@@ -209,8 +233,9 @@ class ContainerInstanceTest {
   void reservationBeyondTheRemainingMemoryIsRefusedWithResourceMemory() {
     register(1024, 4096);
 
-    var result = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Reserve("t1", demand(128, 4097), SUMMARY, LATER, r));
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Reserve("t1", demand(128, 4097), SUMMARY, LATER, r));
 
     assertRefused(result, "ResourceShortfall", "RESOURCE:MEMORY");
   }
@@ -219,8 +244,11 @@ class ContainerInstanceTest {
   void reservationOfAPortTheAgentKeepsIsRefusedWithResourcePorts() {
     register(1024, 4096);
 
-    var result = instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t1",
-        new Demand(128, 128, Set.of(2375), Set.of()), SUMMARY, LATER, r));
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r ->
+                new ContainerInstance.Reserve(
+                    "t1", new Demand(128, 128, Set.of(2375), Set.of()), SUMMARY, LATER, r));
 
     assertRefused(result, "ResourceShortfall", "RESOURCE:PORTS");
   }
@@ -230,8 +258,11 @@ class ContainerInstanceTest {
     register(1024, 4096);
     reserve("t1", new Demand(128, 128, Set.of(80), Set.of()));
 
-    var result = instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t2",
-        new Demand(128, 128, Set.of(443, 80), Set.of()), SUMMARY, LATER, r));
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r ->
+                new ContainerInstance.Reserve(
+                    "t2", new Demand(128, 128, Set.of(443, 80), Set.of()), SUMMARY, LATER, r));
 
     assertRefused(result, "ResourceShortfall", "RESOURCE:PORTS");
   }
@@ -241,10 +272,16 @@ class ContainerInstanceTest {
     register(1024, 4096);
     reserve("t1", new Demand(128, 128, Set.of(), Set.of(53)));
 
-    var sameUdp = instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t2",
-        new Demand(128, 128, Set.of(), Set.of(53)), SUMMARY, LATER, r));
-    var sameNumberOverTcp = instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t3",
-        new Demand(128, 128, Set.of(53), Set.of()), SUMMARY, LATER, r));
+    var sameUdp =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r ->
+                new ContainerInstance.Reserve(
+                    "t2", new Demand(128, 128, Set.of(), Set.of(53)), SUMMARY, LATER, r));
+    var sameNumberOverTcp =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r ->
+                new ContainerInstance.Reserve(
+                    "t3", new Demand(128, 128, Set.of(53), Set.of()), SUMMARY, LATER, r));
 
     assertRefused(sameUdp, "ResourceShortfall", "RESOURCE:PORTS_UDP");
     assertEquals(Set.of("t1", "t3"), success(sameNumberOverTcp).reservations().keySet());
@@ -255,8 +292,11 @@ class ContainerInstanceTest {
     register(1024, 2048);
     InstanceView first = reserve("t1", demand(1024, 2048)); // the host is full now
 
-    var retry = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Reserve("t1", demand(1024, 2048), SUMMARY, LATER.plusSeconds(1), r));
+    var retry =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r ->
+                new ContainerInstance.Reserve(
+                    "t1", demand(1024, 2048), SUMMARY, LATER.plusSeconds(1), r));
 
     assertEquals(first, success(retry));
     assertTrue(retry.hasNoEvents());
@@ -267,14 +307,20 @@ class ContainerInstanceTest {
   void drainingInstanceRefusesNewReservationsButAcceptsARetriedOne() {
     register(2048, 4096);
     reserve("t1", demand(128, 128));
-    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
 
-    var fresh = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Reserve("t2", demand(128, 128), SUMMARY, LATER, r));
-    var retried = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Reserve("t1", demand(128, 128), SUMMARY, LATER, r));
+    var fresh =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Reserve("t2", demand(128, 128), SUMMARY, LATER, r));
+    var retried =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Reserve("t1", demand(128, 128), SUMMARY, LATER, r));
 
-    assertRefused(fresh, "InvalidParameterException", "The container instance is DRAINING and takes no new tasks.");
+    assertRefused(
+        fresh,
+        "InvalidParameterException",
+        "The container instance is DRAINING and takes no new tasks.");
     assertEquals(Set.of("t1"), success(retried).reservations().keySet());
     assertTrue(retried.hasNoEvents());
   }
@@ -282,12 +328,15 @@ class ContainerInstanceTest {
   @Test
   void activatingADrainingInstanceTakesNewReservationsAgain() {
     register(2048, 4096);
-    var draining = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
-    var again = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
-    var active = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.ChangeStatus(Status.ACTIVE, LATER, r));
+    var draining =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    var again =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    var active =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.ChangeStatus(Status.ACTIVE, LATER, r));
 
     assertEquals(List.of(new InstanceStatusChanged(Status.DRAINING, LATER)), draining.events());
     assertTrue(again.hasNoEvents());
@@ -304,19 +353,28 @@ class ContainerInstanceTest {
     List<Integer> writes = recordingWrites();
     Demand withPort = new Demand(512, 1024, Set.of(8080), Set.of());
 
-    var result = reserveAll(task("t1", demand(512, 1024)), task("t2", withPort), task("t3", demand(512, 1024)));
+    var result =
+        reserveAll(
+            task("t1", demand(512, 1024)), task("t2", withPort), task("t3", demand(512, 1024)));
 
     ReservationsOutcome outcome = success(result);
-    assertEquals(List.of(new ResourcesReserved("t1", demand(512, 1024), SUMMARY, LATER),
-        new ResourcesReserved("t2", withPort, SUMMARY, LATER),
-        new ResourcesReserved("t3", demand(512, 1024), SUMMARY, LATER)), result.events());
+    assertEquals(
+        List.of(
+            new ResourcesReserved("t1", demand(512, 1024), SUMMARY, LATER),
+            new ResourcesReserved("t2", withPort, SUMMARY, LATER),
+            new ResourcesReserved("t3", demand(512, 1024), SUMMARY, LATER)),
+        result.events());
     assertEquals(List.of(3), writes); // one atomic write of three events, not three writes
     assertEquals(List.of("t1", "t2", "t3"), outcome.reserved());
     assertEquals(List.of(), outcome.refused());
     assertEquals(new LiveInstance(outcome.view()), result.state());
-    assertEquals(new Resources(512, 1024, ports(22, 2375, 8080, 51678), ports()), outcome.view().remaining());
+    assertEquals(
+        new Resources(512, 1024, ports(22, 2375, 8080, 51678), ports()),
+        outcome.view().remaining());
     assertEquals(3, outcome.view().pendingTasksCount());
-    assertEquals(List.of(outcome.view()), changes.subList(told, changes.size())); // placement hears of it once
+    assertEquals(
+        List.of(outcome.view()),
+        changes.subList(told, changes.size())); // placement hears of it once
     assertEquals(instance.getState(), instance.restart().state());
   }
 
@@ -325,18 +383,29 @@ class ContainerInstanceTest {
     register(1024, 4096);
     reserve("t0", demand(256, 256));
 
-    var result = reserveAll(task("t1", demand(512, 512)), task("t2", demand(512, 512)),
-        task("t3", demand(128, 4096)), task("t4", new Demand(128, 128, Set.of(2375), Set.of())),
-        task("t5", demand(256, 256)));
+    var result =
+        reserveAll(
+            task("t1", demand(512, 512)),
+            task("t2", demand(512, 512)),
+            task("t3", demand(128, 4096)),
+            task("t4", new Demand(128, 128, Set.of(2375), Set.of())),
+            task("t5", demand(256, 256)));
 
     ReservationsOutcome outcome = success(result);
-    // t1 fits; t2 would need the CPU t1 took; t3 more memory than is left; t4 a port the agent keeps; t5 fits the rest
+    // t1 fits; t2 would need the CPU t1 took; t3 more memory than is left; t4 a port the agent
+    // keeps; t5 fits the rest
     assertEquals(List.of("t1", "t5"), outcome.reserved());
-    assertEquals(List.of(new Refusal("t2", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:CPU"),
-        new Refusal("t3", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:MEMORY"),
-        new Refusal("t4", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:PORTS")), outcome.refused());
-    assertEquals(List.of(new ResourcesReserved("t1", demand(512, 512), SUMMARY, LATER),
-        new ResourcesReserved("t5", demand(256, 256), SUMMARY, LATER)), result.events());
+    assertEquals(
+        List.of(
+            new Refusal("t2", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:CPU"),
+            new Refusal("t3", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:MEMORY"),
+            new Refusal("t4", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:PORTS")),
+        outcome.refused());
+    assertEquals(
+        List.of(
+            new ResourcesReserved("t1", demand(512, 512), SUMMARY, LATER),
+            new ResourcesReserved("t5", demand(256, 256), SUMMARY, LATER)),
+        result.events());
     assertEquals(Set.of("t0", "t1", "t5"), outcome.view().reservations().keySet());
     assertEquals(0, outcome.view().remaining().cpu());
     // the answer crosses nodes when placement and instance live on different ones
@@ -347,14 +416,19 @@ class ContainerInstanceTest {
   void batchRefusalsSayWhatASingleReservationIsRefusedWith() {
     register(1024, 1024);
     reserve("t0", new Demand(512, 512, Set.of(80), Set.of(53)));
-    List<Demand> demands = List.of(demand(513, 1), demand(1, 513), new Demand(1, 1, Set.of(80), Set.of()),
-        new Demand(1, 1, Set.of(), Set.of(53)));
+    List<Demand> demands =
+        List.of(
+            demand(513, 1),
+            demand(1, 513),
+            new Demand(1, 1, Set.of(80), Set.of()),
+            new Demand(1, 1, Set.of(), Set.of(53)));
 
     for (int i = 0; i < demands.size(); i++) {
       Demand demand = demands.get(i);
       String taskId = "t" + (i + 1);
-      var single = instance.<StatusReply<InstanceView>>runCommand(
-          r -> new ContainerInstance.Reserve(taskId, demand, SUMMARY, LATER, r));
+      var single =
+          instance.<StatusReply<InstanceView>>runCommand(
+              r -> new ContainerInstance.Reserve(taskId, demand, SUMMARY, LATER, r));
       Refusal refusal = success(reserveAll(task(taskId, demand))).refused().get(0);
       assertRefused(single, refusal.errorType().code(), refusal.reason());
     }
@@ -363,7 +437,8 @@ class ContainerInstanceTest {
   @Test
   void repeatedBatchReservesNothingMoreAndAnswersAsBefore() {
     register(1024, 2048);
-    ReservationsOutcome first = success(reserveAll(task("t1", demand(512, 1024)), task("t2", demand(512, 1024))));
+    ReservationsOutcome first =
+        success(reserveAll(task("t1", demand(512, 1024)), task("t2", demand(512, 1024))));
     int told = changes.size();
 
     var again = reserveAll(task("t1", demand(512, 1024)), task("t2", demand(512, 1024)));
@@ -371,8 +446,12 @@ class ContainerInstanceTest {
 
     assertTrue(again.hasNoEvents());
     assertEquals(first, success(again));
-    assertEquals(List.of("t2"), success(overlapping).reserved()); // t2 is held already; t3 finds the host full
-    assertEquals(List.of(new Refusal("t3", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:CPU")), success(overlapping).refused());
+    assertEquals(
+        List.of("t2"),
+        success(overlapping).reserved()); // t2 is held already; t3 finds the host full
+    assertEquals(
+        List.of(new Refusal("t3", ErrorType.RESOURCE_SHORTFALL, "RESOURCE:CPU")),
+        success(overlapping).refused());
     assertTrue(overlapping.hasNoEvents());
     assertEquals(told, changes.size());
   }
@@ -383,7 +462,8 @@ class ContainerInstanceTest {
 
     var result = reserveAll(task("t1", demand(512, 1024)), task("t1", demand(512, 1024)));
 
-    assertEquals(List.of(new ResourcesReserved("t1", demand(512, 1024), SUMMARY, LATER)), result.events());
+    assertEquals(
+        List.of(new ResourcesReserved("t1", demand(512, 1024), SUMMARY, LATER)), result.events());
     assertEquals(512, success(result).view().remaining().cpu());
   }
 
@@ -391,32 +471,43 @@ class ContainerInstanceTest {
   void drainingInstanceRefusesTheNewTasksOfABatchButKeepsTheRetriedOnes() {
     register(2048, 4096);
     reserve("t1", demand(128, 128));
-    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
 
-    var result = reserveAll(task("t1", demand(128, 128)), task("t2", demand(128, 128)), task("t3", demand(1, 1)));
+    var result =
+        reserveAll(
+            task("t1", demand(128, 128)), task("t2", demand(128, 128)), task("t3", demand(1, 1)));
 
     ReservationsOutcome outcome = success(result);
     assertTrue(result.hasNoEvents());
     assertEquals(List.of("t1"), outcome.reserved());
     String draining = "The container instance is DRAINING and takes no new tasks.";
-    assertEquals(List.of(new Refusal("t2", ErrorType.INVALID_PARAMETER, draining),
-        new Refusal("t3", ErrorType.INVALID_PARAMETER, draining)), outcome.refused());
+    assertEquals(
+        List.of(
+            new Refusal("t2", ErrorType.INVALID_PARAMETER, draining),
+            new Refusal("t3", ErrorType.INVALID_PARAMETER, draining)),
+        outcome.refused());
     assertEquals(Set.of("t1"), outcome.view().reservations().keySet());
   }
 
   @Test
   void deregisteredInstanceRefusesEveryTaskOfABatch() {
     register(2048, 4096);
-    InstanceView inactive = success(instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Deregister(false, LATER, r)));
+    InstanceView inactive =
+        success(
+            instance.<StatusReply<InstanceView>>runCommand(
+                r -> new ContainerInstance.Deregister(false, LATER, r)));
 
     var result = reserveAll(task("t1", demand(1, 1)), task("t2", demand(1, 1)));
 
     ReservationsOutcome outcome = success(result);
     assertTrue(result.hasNoEvents());
     assertEquals(List.of(), outcome.reserved());
-    assertEquals(List.of(new Refusal("t1", ErrorType.INVALID_PARAMETER, "The container instance is INACTIVE."),
-        new Refusal("t2", ErrorType.INVALID_PARAMETER, "The container instance is INACTIVE.")), outcome.refused());
+    assertEquals(
+        List.of(
+            new Refusal("t1", ErrorType.INVALID_PARAMETER, "The container instance is INACTIVE."),
+            new Refusal("t2", ErrorType.INVALID_PARAMETER, "The container instance is INACTIVE.")),
+        outcome.refused());
     assertEquals(inactive, outcome.view());
   }
 
@@ -424,15 +515,21 @@ class ContainerInstanceTest {
   void batchForAnUnregisteredInstanceIsRefusedAsNotFound() {
     var result = reserveAll(task("t1", demand(1, 1)));
 
-    assertRefused(result, "InvalidParameterException", "The referenced container instance was not found.");
+    assertRefused(
+        result, "InvalidParameterException", "The referenced container instance was not found.");
   }
 
   @Test
   void reservationsOfABatchThatNeverSeeTheirTaskTimeOut() throws InterruptedException {
     instance = instanceWithReservationTimeout(Duration.ofMillis(1));
     Registration registration = register(2048, 4096);
-    success(instance.<StatusReply<ReservationsOutcome>>runCommand(r -> new ContainerInstance.ReserveAll(
-        List.of(task("t1", demand(512, 512)), task("t2", demand(512, 512))), Instant.now(), r)));
+    success(
+        instance.<StatusReply<ReservationsOutcome>>runCommand(
+            r ->
+                new ContainerInstance.ReserveAll(
+                    List.of(task("t1", demand(512, 512)), task("t2", demand(512, 512))),
+                    Instant.now(),
+                    r)));
     Thread.sleep(5);
 
     instance.runCommand(new ContainerInstance.ExpireReservations());
@@ -453,10 +550,14 @@ class ContainerInstanceTest {
     var running = track("t1", TaskPhase.RUNNING, LATER.plusSeconds(1));
 
     assertTrue(pending.reply().isSuccess());
-    assertTrue(pending.hasNoEvents()); // the task's TaskCreated says it; the instance only remembers it
-    assertEquals(List.of(new TaskPhaseTracked("t1", TaskPhase.RUNNING, LATER.plusSeconds(1))), running.events());
+    assertTrue(
+        pending.hasNoEvents()); // the task's TaskCreated says it; the instance only remembers it
+    assertEquals(
+        List.of(new TaskPhaseTracked("t1", TaskPhase.RUNNING, LATER.plusSeconds(1))),
+        running.events());
     InstanceView view = view();
-    assertEquals(new Reservation("t1", demand(128, 128), SUMMARY, TaskPhase.RUNNING, LATER.plusSeconds(1)),
+    assertEquals(
+        new Reservation("t1", demand(128, 128), SUMMARY, TaskPhase.RUNNING, LATER.plusSeconds(1)),
         view.reservations().get("t1"));
     assertEquals(1, view.runningTasksCount());
     assertEquals(1, view.pendingTasksCount());
@@ -500,11 +601,14 @@ class ContainerInstanceTest {
 
     var stopped = track("t1", TaskPhase.STOPPED, LATER.plusSeconds(5));
 
-    assertEquals(List.of(new ResourcesReleased("t1", "task stopped", LATER.plusSeconds(5))), stopped.events());
+    assertEquals(
+        List.of(new ResourcesReleased("t1", "task stopped", LATER.plusSeconds(5))),
+        stopped.events());
     InstanceView view = view();
     assertTrue(view.reservations().isEmpty());
     assertEquals(registration.total(), view.remaining());
-    assertEquals(List.of(new Reservation("t1", demand, SUMMARY, TaskPhase.STOPPED, LATER.plusSeconds(5))),
+    assertEquals(
+        List.of(new Reservation("t1", demand, SUMMARY, TaskPhase.STOPPED, LATER.plusSeconds(5))),
         view.recentlyStopped());
     // the port is free again
     assertEquals(Set.of("t2"), reserve("t2", demand).reservations().keySet());
@@ -534,9 +638,12 @@ class ContainerInstanceTest {
     Registration registration = register(2048, 4096);
     reserve("t1", demand(512, 512));
 
-    var first = instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t1", LATER, r));
-    var second = instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t1", LATER, r));
-    var never = instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t9", LATER, r));
+    var first =
+        instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t1", LATER, r));
+    var second =
+        instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t1", LATER, r));
+    var never =
+        instance.<StatusReply<Done>>runCommand(r -> new ContainerInstance.Release("t9", LATER, r));
 
     assertEquals(StatusReply.ack(), first.reply());
     assertEquals(List.of(new ResourcesReleased("t1", "released", LATER)), first.events());
@@ -569,7 +676,8 @@ class ContainerInstanceTest {
     var result = instance.runCommand(new ContainerInstance.ExpireReservations());
 
     assertEquals(2, result.events().size());
-    // the created task's PENDING, only remembered so far, is persisted now that its reservation outlived the timeout
+    // the created task's PENDING, only remembered so far, is persisted now that its reservation
+    // outlived the timeout
     TaskPhaseTracked kept = assertInstanceOf(TaskPhaseTracked.class, result.events().get(0));
     assertEquals("created-long-ago", kept.taskId());
     assertEquals(TaskPhase.PENDING, kept.phase());
@@ -604,12 +712,16 @@ class ContainerInstanceTest {
     register(2048, 4096);
     reserve("t1", demand(128, 128));
 
-    var refused = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Deregister(false, LATER, r));
-    var forced = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Deregister(true, LATER, r));
+    var refused =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Deregister(false, LATER, r));
+    var forced =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Deregister(true, LATER, r));
 
-    assertRefused(refused, "InvalidParameterException",
+    assertRefused(
+        refused,
+        "InvalidParameterException",
         "The container instance has 1 tasks; stop them first or deregister with force.");
     InstanceView view = success(forced);
     assertEquals(List.of(new InstanceDeregistered(LATER)), forced.events());
@@ -621,19 +733,25 @@ class ContainerInstanceTest {
   @Test
   void deregisteredInstanceTakesNoTasksAndNoChanges() {
     register(2048, 4096);
-    InstanceView inactive = success(instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Deregister(false, LATER, r)));
+    InstanceView inactive =
+        success(
+            instance.<StatusReply<InstanceView>>runCommand(
+                r -> new ContainerInstance.Deregister(false, LATER, r)));
 
-    var reserve = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Reserve("t1", demand(1, 1), SUMMARY, LATER, r));
-    var drain = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
-    var again = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Deregister(false, LATER, r));
+    var reserve =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Reserve("t1", demand(1, 1), SUMMARY, LATER, r));
+    var drain =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    var again =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Deregister(false, LATER, r));
     var get = instance.<StatusReply<InstanceView>>runCommand(ContainerInstance.Get::new);
 
     assertRefused(reserve, "InvalidParameterException", "The container instance is INACTIVE.");
-    assertRefused(drain, "InvalidParameterException", "The container instance is INACTIVE (deregistered).");
+    assertRefused(
+        drain, "InvalidParameterException", "The container instance is INACTIVE (deregistered).");
     assertEquals(inactive, success(again));
     assertTrue(again.hasNoEvents());
     assertEquals(inactive, success(get));
@@ -646,13 +764,16 @@ class ContainerInstanceTest {
     track("t1", TaskPhase.RUNNING, LATER);
     track("t1", TaskPhase.STOPPED, LATER);
     reserve("t2", demand(128, 128));
-    InstanceView inactive = success(instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Deregister(true, LATER, r)));
+    InstanceView inactive =
+        success(
+            instance.<StatusReply<InstanceView>>runCommand(
+                r -> new ContainerInstance.Deregister(true, LATER, r)));
     Registration bigger = registration(4096, 8192);
     Instant back = LATER.plusSeconds(60);
 
-    var result = instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Register(bigger, back, r));
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Register(bigger, back, r));
 
     InstanceView view = success(result);
     assertEquals(List.of(new InstanceRegistered(bigger, back)), result.events());
@@ -670,8 +791,10 @@ class ContainerInstanceTest {
     reserve("t1", demand(512, 512));
     Registration restarted = registration(2048, 4096);
 
-    InstanceView view = success(instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Register(restarted, LATER, r)));
+    InstanceView view =
+        success(
+            instance.<StatusReply<InstanceView>>runCommand(
+                r -> new ContainerInstance.Register(restarted, LATER, r)));
 
     assertEquals(Set.of("t1"), view.reservations().keySet());
     assertEquals(1536, view.remaining().cpu());
@@ -680,25 +803,41 @@ class ContainerInstanceTest {
   @Test
   void agentRegisteringAgainKeepsADrainingInstanceDraining() {
     register(2048, 4096);
-    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
 
-    InstanceView view = success(instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Register(registration(2048, 4096), LATER.plusSeconds(1), r)));
+    InstanceView view =
+        success(
+            instance.<StatusReply<InstanceView>>runCommand(
+                r ->
+                    new ContainerInstance.Register(
+                        registration(2048, 4096), LATER.plusSeconds(1), r)));
 
     assertEquals(Status.DRAINING, view.status());
-    assertRefused(instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t1", demand(1, 1), SUMMARY, LATER, r)),
-        "InvalidParameterException", "The container instance is DRAINING and takes no new tasks.");
+    assertRefused(
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Reserve("t1", demand(1, 1), SUMMARY, LATER, r)),
+        "InvalidParameterException",
+        "The container instance is DRAINING and takes no new tasks.");
     assertEquals(instance.getState(), instance.restart().state());
   }
 
   @Test
   void agentRegisteringAgainKeepsAttributesPutThroughTheApiAndTheFirstRegistrationTime() {
     register(2048, 4096);
-    InstanceView first = success(instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.PutAttributes(List.of(new Attribute("stack", "blue")), r)));
+    InstanceView first =
+        success(
+            instance.<StatusReply<InstanceView>>runCommand(
+                r ->
+                    new ContainerInstance.PutAttributes(
+                        List.of(new Attribute("stack", "blue")), r)));
 
-    InstanceView view = success(instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Register(registration(2048, 4096), LATER.plusSeconds(5), r)));
+    InstanceView view =
+        success(
+            instance.<StatusReply<InstanceView>>runCommand(
+                r ->
+                    new ContainerInstance.Register(
+                        registration(2048, 4096), LATER.plusSeconds(5), r)));
 
     assertEquals("blue", view.attributes().get("stack").value());
     assertEquals(first.registeredAt(), view.registeredAt());
@@ -780,15 +919,23 @@ class ContainerInstanceTest {
     replies.add(reserve("t1", demand(128, 128)));
     track("t1", TaskPhase.RUNNING, LATER);
     replies.add(view());
-    replies.add(success(instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.PutAttributes(List.of(new Attribute("stack", "blue")), r))));
+    replies.add(
+        success(
+            instance.<StatusReply<InstanceView>>runCommand(
+                r ->
+                    new ContainerInstance.PutAttributes(
+                        List.of(new Attribute("stack", "blue")), r))));
     track("t1", TaskPhase.STOPPED, LATER);
     replies.add(view());
-    replies.add(connect(testKit.<AgentMessages.Push>createTestProbe().ref(), VERSION, LATER).reply().getValue());
+    replies.add(
+        connect(testKit.<AgentMessages.Push>createTestProbe().ref(), VERSION, LATER)
+            .reply()
+            .getValue());
     // nothing persisted: nothing told
     instance.runCommand(ContainerInstance.Get::new);
     track("t1", TaskPhase.RUNNING, LATER);
-    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.Reserve("t2", demand(99_999, 1), SUMMARY, LATER, r));
+    instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.Reserve("t2", demand(99_999, 1), SUMMARY, LATER, r));
 
     assertEquals(replies, changes);
   }
@@ -799,7 +946,8 @@ class ContainerInstanceTest {
     reserve("t1", demand(128, 128));
     track("t1", TaskPhase.PENDING, LATER); // remembered, not persisted: no change
     track("t1", TaskPhase.RUNNING, LATER);
-    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.DeleteAttributes(List.of("x"), r));
+    instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.DeleteAttributes(List.of("x"), r));
     track("t1", TaskPhase.STOPPED, LATER);
 
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L), changes.stream().map(InstanceView::version).toList());
@@ -816,7 +964,8 @@ class ContainerInstanceTest {
     instance.<StatusReply<InstanceView>>runCommand(
         r -> new ContainerInstance.PutAttributes(List.of(new Attribute("stack", "blue")), r));
     connect(testKit.<AgentMessages.Push>createTestProbe().ref(), NEWER_VERSION, LATER);
-    instance.<StatusReply<InstanceView>>runCommand(r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
+    instance.<StatusReply<InstanceView>>runCommand(
+        r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
     State before = instance.getState();
     int told = changes.size();
 
@@ -824,27 +973,35 @@ class ContainerInstanceTest {
 
     assertEquals(before, after);
     assertEquals(told, changes.size());
-    assertEquals(((LiveInstance) before).view(),
+    assertEquals(
+        ((LiveInstance) before).view(),
         success(instance.<StatusReply<InstanceView>>runCommand(ContainerInstance.Get::new)));
   }
 
   // ---- helpers ----
 
   private Registration registration(int cpu, int memory) {
-    return new Registration(instanceId, "i-0123456789abcdef0",
+    return new Registration(
+        instanceId,
+        "i-0123456789abcdef0",
         new Resources(cpu, memory, ports(22, 2375, 51678), ports()),
-        List.of(new Attribute("ecs.os-type", "linux"), new Attribute("ecs.availability-zone", "us-east-1a")),
-        VERSION, List.of(new Tag("team", "a")));
+        List.of(
+            new Attribute("ecs.os-type", "linux"),
+            new Attribute("ecs.availability-zone", "us-east-1a")),
+        VERSION,
+        List.of(new Tag("team", "a")));
   }
 
   private Registration register(int cpu, int memory) {
     Registration registration = registration(cpu, memory);
-    success(instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Register(registration, REGISTERED, r)));
+    success(
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Register(registration, REGISTERED, r)));
     return registration;
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, StatusReply<ReservationsOutcome>>
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<
+          Command, Event, State, StatusReply<ReservationsOutcome>>
       reserveAll(TaskReservation... tasks) {
     return instance.runCommand(r -> new ContainerInstance.ReserveAll(List.of(tasks), LATER, r));
   }
@@ -856,11 +1013,16 @@ class ContainerInstanceTest {
   /** The size of every journal write of this test's instance from now on. */
   private List<Integer> recordingWrites() {
     List<Integer> writes = new CopyOnWriteArrayList<>();
-    String persistenceId = "ContainerInstance|" + ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId);
-    instance.persistenceTestKit().withPolicy((pid, operation) -> {
-      if (pid.equals(persistenceId) && operation instanceof WriteEvents w) writes.add(w.getBatch().size());
-      return ProcessingSuccess.getInstance();
-    });
+    String persistenceId =
+        "ContainerInstance|" + ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId);
+    instance
+        .persistenceTestKit()
+        .withPolicy(
+            (pid, operation) -> {
+              if (pid.equals(persistenceId) && operation instanceof WriteEvents w)
+                writes.add(w.getBatch().size());
+              return ProcessingSuccess.getInstance();
+            });
     return writes;
   }
 
@@ -869,23 +1031,29 @@ class ContainerInstanceTest {
   }
 
   private InstanceView reserve(String taskId, Demand demand, Instant at) {
-    return success(instance.<StatusReply<InstanceView>>runCommand(
-        r -> new ContainerInstance.Reserve(taskId, demand, SUMMARY, at, r)));
+    return success(
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Reserve(taskId, demand, SUMMARY, at, r)));
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, StatusReply<Done>> track(
-      String taskId, TaskPhase phase, Instant at) {
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<
+          Command, Event, State, StatusReply<Done>>
+      track(String taskId, TaskPhase phase, Instant at) {
     return instance.runCommand(r -> new ContainerInstance.TrackTask(taskId, phase, at, r));
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, StatusReply<InstanceView>>
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<
+          Command, Event, State, StatusReply<InstanceView>>
       connect(ActorRef<AgentMessages.Push> session, VersionInfo version, Instant at) {
-    return instance.runCommand(r -> new ContainerInstance.ChangeAgentConnection(true, version, session, at, r));
+    return instance.runCommand(
+        r -> new ContainerInstance.ChangeAgentConnection(true, version, session, at, r));
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, StatusReply<InstanceView>>
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<
+          Command, Event, State, StatusReply<InstanceView>>
       disconnect(ActorRef<AgentMessages.Push> session, Instant at) {
-    return instance.runCommand(r -> new ContainerInstance.ChangeAgentConnection(false, null, session, at, r));
+    return instance.runCommand(
+        r -> new ContainerInstance.ChangeAgentConnection(false, null, session, at, r));
   }
 
   private InstanceView view() {

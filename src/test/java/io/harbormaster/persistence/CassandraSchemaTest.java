@@ -27,41 +27,49 @@ class CassandraSchemaTest {
 
   /**
    * Every table pekko-persistence-cassandra 1.1.0 (journal, events-by-tag, snapshots) and
-   * pekko-projection-cassandra (offset store) read or write, with its primary key. The key cannot be
-   * altered once a table exists, so a difference here means data written by the wrong layout.
+   * pekko-projection-cassandra (offset store) read or write, with its primary key. The key cannot
+   * be altered once a table exists, so a difference here means data written by the wrong layout.
    */
-  private static final Map<String, String> REQUIRED_TABLES = Map.ofEntries(
-      Map.entry("harbormaster.messages", "((persistence_id,partition_nr),sequence_nr,timestamp)"),
-      Map.entry("harbormaster.tag_views", "((tag_name,timebucket),timestamp,persistence_id,tag_pid_sequence_nr)"),
-      Map.entry("harbormaster.tag_write_progress", "(persistence_id,tag)"),
-      Map.entry("harbormaster.tag_scanning", "(persistence_id)"),
-      Map.entry("harbormaster.metadata", "(persistence_id)"),
-      Map.entry("harbormaster.all_persistence_ids", "(persistence_id)"),
-      Map.entry("harbormaster_snapshot.snapshots", "(persistence_id,sequence_nr)"),
-      Map.entry("harbormaster.offset_store", "((projection_name,partition),projection_key)"),
-      Map.entry("harbormaster.projection_management", "((projection_name,partition),projection_key)"),
-      Map.entry("harbormaster.hook_rules", "(account_id,name)"),
-      Map.entry("harbormaster.hook_dead_letters", "((account_id,rule_name),dead_at,event_id)"),
-      Map.entry("harbormaster.event_retention", "(account_id)"),
-      Map.entry("harbormaster.control_plane_lease", "(installation)"),
-      Map.entry("harbormaster.control_plane_members", "(installation,address)"),
-      Map.entry("harbormaster.installation_secrets", "(name)"));
+  private static final Map<String, String> REQUIRED_TABLES =
+      Map.ofEntries(
+          Map.entry(
+              "harbormaster.messages", "((persistence_id,partition_nr),sequence_nr,timestamp)"),
+          Map.entry(
+              "harbormaster.tag_views",
+              "((tag_name,timebucket),timestamp,persistence_id,tag_pid_sequence_nr)"),
+          Map.entry("harbormaster.tag_write_progress", "(persistence_id,tag)"),
+          Map.entry("harbormaster.tag_scanning", "(persistence_id)"),
+          Map.entry("harbormaster.metadata", "(persistence_id)"),
+          Map.entry("harbormaster.all_persistence_ids", "(persistence_id)"),
+          Map.entry("harbormaster_snapshot.snapshots", "(persistence_id,sequence_nr)"),
+          Map.entry("harbormaster.offset_store", "((projection_name,partition),projection_key)"),
+          Map.entry(
+              "harbormaster.projection_management", "((projection_name,partition),projection_key)"),
+          Map.entry("harbormaster.hook_rules", "(account_id,name)"),
+          Map.entry("harbormaster.hook_dead_letters", "((account_id,rule_name),dead_at,event_id)"),
+          Map.entry("harbormaster.event_retention", "(account_id)"),
+          Map.entry("harbormaster.control_plane_lease", "(installation)"),
+          Map.entry("harbormaster.control_plane_members", "(installation,address)"),
+          Map.entry("harbormaster.installation_secrets", "(name)"));
 
-  private static final Pattern CREATE_KEYSPACE = Pattern.compile(
-      "CREATE KEYSPACE IF NOT EXISTS (\\w+)\\s+WITH REPLICATION = \\{(.*)}", Pattern.DOTALL);
-  private static final Pattern CREATE_TABLE = Pattern.compile(
-      "CREATE TABLE IF NOT EXISTS (\\w+\\.\\w+)\\s*\\((.*)", Pattern.DOTALL);
+  private static final Pattern CREATE_KEYSPACE =
+      Pattern.compile(
+          "CREATE KEYSPACE IF NOT EXISTS (\\w+)\\s+WITH REPLICATION = \\{(.*)}", Pattern.DOTALL);
+  private static final Pattern CREATE_TABLE =
+      Pattern.compile("CREATE TABLE IF NOT EXISTS (\\w+\\.\\w+)\\s*\\((.*)", Pattern.DOTALL);
   private static final Pattern INLINE_KEY = Pattern.compile("(\\w+) \\w+ PRIMARY KEY");
 
   @Test
   void createsEveryTableThePluginsNeed_withTheirPrimaryKeys() {
-    assertEquals(new TreeMap<>(REQUIRED_TABLES), tablesWithPrimaryKeys(CassandraSchema.statements(CQL_DIR)));
+    assertEquals(
+        new TreeMap<>(REQUIRED_TABLES), tablesWithPrimaryKeys(CassandraSchema.statements(CQL_DIR)));
   }
 
   @Test
   void isAppliedChecksExactlyTheTablesTheFilesCreate() {
     Set<String> checked = new TreeSet<>();
-    CassandraSchema.TABLES.forEach((keyspace, tables) -> tables.forEach(t -> checked.add(keyspace + "." + t)));
+    CassandraSchema.TABLES.forEach(
+        (keyspace, tables) -> tables.forEach(t -> checked.add(keyspace + "." + t)));
     assertEquals(new TreeSet<>(REQUIRED_TABLES.keySet()), checked);
   }
 
@@ -72,17 +80,23 @@ class CassandraSchemaTest {
     for (int i = 0; i < statements.size(); i++) {
       Matcher keyspace = CREATE_KEYSPACE.matcher(statements.get(i));
       if (keyspace.matches()) {
-        assertEquals("'class':'SimpleStrategy','replication_factor':1",
-            keyspace.group(2).replaceAll("\\s", ""), statements.get(i));
+        assertEquals(
+            "'class':'SimpleStrategy','replication_factor':1",
+            keyspace.group(2).replaceAll("\\s", ""),
+            statements.get(i));
         keyspaceAt.put(keyspace.group(1), i);
       }
     }
-    assertEquals(Set.of(CassandraSchema.JOURNAL_KEYSPACE, CassandraSchema.SNAPSHOT_KEYSPACE), keyspaceAt.keySet());
+    assertEquals(
+        Set.of(CassandraSchema.JOURNAL_KEYSPACE, CassandraSchema.SNAPSHOT_KEYSPACE),
+        keyspaceAt.keySet());
     for (int i = 0; i < statements.size(); i++) {
       Matcher table = CREATE_TABLE.matcher(statements.get(i));
       if (table.matches()) {
         String keyspace = table.group(1).substring(0, table.group(1).indexOf('.'));
-        assertTrue(keyspaceAt.get(keyspace) < i, "keyspace " + keyspace + " is created after " + table.group(1));
+        assertTrue(
+            keyspaceAt.get(keyspace) < i,
+            "keyspace " + keyspace + " is created after " + table.group(1));
       }
     }
   }
@@ -96,16 +110,16 @@ class CassandraSchemaTest {
 
   @Test
   void filesAreAppliedInNameOrder() {
-    List<String> names = CassandraSchema.cqlFiles(CQL_DIR).stream()
-        .map(f -> f.getFileName().toString())
-        .toList();
+    List<String> names =
+        CassandraSchema.cqlFiles(CQL_DIR).stream().map(f -> f.getFileName().toString()).toList();
     assertEquals(names.stream().sorted().toList(), names);
     assertEquals("001-keyspaces-and-journal.cql", names.get(0));
   }
 
   @Test
   void parse_skipsCommentLines_andJoinsMultiLineStatements() {
-    String script = """
+    String script =
+        """
         -- a comment; with a semicolon;
         CREATE TABLE IF NOT EXISTS ks.t (
           -- inside a statement
@@ -114,17 +128,23 @@ class CassandraSchemaTest {
           CREATE KEYSPACE IF NOT EXISTS ks WITH REPLICATION = { 'class' : 'SimpleStrategy' };
         """;
     assertEquals(
-        List.of("CREATE TABLE IF NOT EXISTS ks.t (\n  id text PRIMARY KEY)",
+        List.of(
+            "CREATE TABLE IF NOT EXISTS ks.t (\n  id text PRIMARY KEY)",
             "CREATE KEYSPACE IF NOT EXISTS ks WITH REPLICATION = { 'class' : 'SimpleStrategy' }"),
         CassandraSchema.parse(script));
   }
 
   @Test
   void parse_rejectsAStatementWithoutSemicolon() {
-    assertThrows(IllegalArgumentException.class, () -> CassandraSchema.parse("CREATE TABLE ks.t (id text PRIMARY KEY)"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CassandraSchema.parse("CREATE TABLE ks.t (id text PRIMARY KEY)"));
   }
 
-  /** "keyspace.table" → primary key without spaces, an inline "col type PRIMARY KEY" written as "(col)". */
+  /**
+   * "keyspace.table" → primary key without spaces, an inline "col type PRIMARY KEY" written as
+   * "(col)".
+   */
   private static Map<String, String> tablesWithPrimaryKeys(List<String> statements) {
     Map<String, String> tables = new TreeMap<>();
     for (String statement : statements) {
@@ -135,9 +155,10 @@ class CassandraSchemaTest {
       String body = table.group(2);
       int key = body.indexOf("PRIMARY KEY (");
       Matcher inline = INLINE_KEY.matcher(body);
-      String primaryKey = key >= 0
-          ? balancedParentheses(body, key + "PRIMARY KEY ".length())
-          : inline.find() ? "(" + inline.group(1) + ")" : "none";
+      String primaryKey =
+          key >= 0
+              ? balancedParentheses(body, key + "PRIMARY KEY ".length())
+              : inline.find() ? "(" + inline.group(1) + ")" : "none";
       tables.put(table.group(1), primaryKey.replaceAll("\\s", ""));
     }
     return tables;

@@ -12,9 +12,17 @@ class CassandraSettingsTest {
 
   @Test
   void localDefaults() {
-    CassandraSettings settings = CassandraSettings.local(Path.of("/var/lib/harbormaster/cassandra"), 9042, 7000);
-    assertEquals(new CassandraSettings("127.0.0.1", 9042, 7000, Path.of("/var/lib/harbormaster/cassandra"),
-        "1G", Duration.ofMinutes(2)), settings);
+    CassandraSettings settings =
+        CassandraSettings.local(Path.of("/var/lib/harbormaster/cassandra"), 9042, 7000);
+    assertEquals(
+        new CassandraSettings(
+            "127.0.0.1",
+            9042,
+            7000,
+            Path.of("/var/lib/harbormaster/cassandra"),
+            "1G",
+            Duration.ofMinutes(2)),
+        settings);
   }
 
   @Test
@@ -28,8 +36,11 @@ class CassandraSettingsTest {
     Path dir = Path.of("/tmp/db");
     assertThrows(IllegalArgumentException.class, () -> CassandraSettings.local(dir, 9042, 9042));
     assertThrows(IllegalArgumentException.class, () -> CassandraSettings.local(dir, 0, 7000));
-    assertThrows(IllegalArgumentException.class, () -> CassandraSettings.local(dir, 9042, 7000).withHeap("lots"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CassandraSettings.local(dir, 9042, 7000).withHeap("lots"));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> CassandraSettings.local(dir, 9042, 7000).withStartTimeout(Duration.ZERO));
   }
 }

@@ -14,9 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedCassandraTest {
 
   @Test
-  void rendersTheCheckedInTemplate_withEveryPlaceholderFilled(@TempDir Path dataDir) throws Exception {
+  void rendersTheCheckedInTemplate_withEveryPlaceholderFilled(@TempDir Path dataDir)
+      throws Exception {
     CassandraSettings settings = CassandraSettings.local(dataDir, 19042, 17000);
-    Path rendered = EmbeddedCassandra.renderConfig(ProjectHome.resolve("persistence/cassandra.yaml"), settings);
+    Path rendered =
+        EmbeddedCassandra.renderConfig(ProjectHome.resolve("persistence/cassandra.yaml"), settings);
 
     String yaml = Files.readString(rendered);
     assertTrue(rendered.startsWith(dataDir));
@@ -33,6 +35,7 @@ class EmbeddedCassandraTest {
   void rejectsAnUnknownPlaceholder(@TempDir Path dir) throws Exception {
     Path template = Files.writeString(dir.resolve("template.yaml"), "jmx_port: ${jmx_port}\n");
     CassandraSettings settings = CassandraSettings.local(dir, 19042, 17000);
-    assertThrows(IllegalStateException.class, () -> EmbeddedCassandra.renderConfig(template, settings));
+    assertThrows(
+        IllegalStateException.class, () -> EmbeddedCassandra.renderConfig(template, settings));
   }
 }

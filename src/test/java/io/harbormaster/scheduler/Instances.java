@@ -6,7 +6,10 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** A builder for container instance snapshots in tests: a healthy, empty, ACTIVE instance unless told otherwise. */
+/**
+ * A builder for container instance snapshots in tests: a healthy, empty, ACTIVE instance unless
+ * told otherwise.
+ */
 public final class Instances {
 
   private String id;

@@ -26,7 +26,14 @@ class PlacementStrategyTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({"binpack, disk", "binpack, ''", "spread, ''", "spread, attribute:", "spread, zone", "pack, cpu"})
+  @CsvSource({
+    "binpack, disk",
+    "binpack, ''",
+    "spread, ''",
+    "spread, attribute:",
+    "spread, zone",
+    "pack, cpu"
+  })
   void invalidStrategiesAreRefusedWithAClearMessage(String type, String field) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> PlacementStrategy.of(type, field));
@@ -36,7 +43,9 @@ class PlacementStrategyTest {
   @Test
   void servicesSpreadByZoneThenInstance() {
     assertEquals(
-        List.of(PlacementStrategy.spread("attribute:ecs.availability-zone"), PlacementStrategy.spread("instanceId")),
+        List.of(
+            PlacementStrategy.spread("attribute:ecs.availability-zone"),
+            PlacementStrategy.spread("instanceId")),
         PlacementStrategy.SERVICE_DEFAULT);
   }
 

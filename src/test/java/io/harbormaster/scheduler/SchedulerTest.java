@@ -24,40 +24,44 @@ class SchedulerTest {
   }
 
   private static Map<String, Long> perInstance(PlacementResult result) {
-    return result.instanceIds().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    return result.instanceIds().stream()
+        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
   }
 
   @Test
   void place_emptyCluster_answersLikeEcs() {
     PlacementResult result = place(ClusterSnapshot.of(), WEB, 3);
 
-    assertEquals(Optional.of("No Container Instances were found in your cluster."), result.clusterError());
+    assertEquals(
+        Optional.of("No Container Instances were found in your cluster."), result.clusterError());
     assertEquals(3, result.unplacedCount());
     assertEquals(List.of(), result.failures());
   }
 
   @Test
   void place_singleTask_goesToTheOnlyFeasibleInstance() {
-    ClusterSnapshot cluster = ClusterSnapshot.of(
-        instance("small").size(256, 4096).build(),
-        instance("fits").build());
+    ClusterSnapshot cluster =
+        ClusterSnapshot.of(instance("small").size(256, 4096).build(), instance("fits").build());
 
     PlacementResult result = place(cluster, WEB, 1);
 
     assertEquals(List.of("fits"), result.instanceIds());
     assertTrue(result.allPlaced());
     assertEquals(Optional.empty(), result.clusterError());
-    assertEquals(List.of(new PlacementFailure(arn("small"), "RESOURCE:CPU")), result.placements().get(0).rejected());
+    assertEquals(
+        List.of(new PlacementFailure(arn("small"), "RESOURCE:CPU")),
+        result.placements().get(0).rejected());
   }
 
   @Test
   void place_nothingFeasible_reportsEveryInstanceWithItsReason() {
-    ClusterSnapshot cluster = ClusterSnapshot.of(
-        instance("cpu").size(256, 4096).build(),
-        instance("memory").size(2048, 512).build(),
-        instance("away").agentConnected(false).build(),
-        instance("draining").status(InstanceSnapshot.Status.DRAINING).build(),
-        instance("port").tcpPortsTaken(80).build());
+    ClusterSnapshot cluster =
+        ClusterSnapshot.of(
+            instance("cpu").size(256, 4096).build(),
+            instance("memory").size(2048, 512).build(),
+            instance("away").agentConnected(false).build(),
+            instance("draining").status(InstanceSnapshot.Status.DRAINING).build(),
+            instance("port").tcpPortsTaken(80).build());
 
     PlacementResult result = place(cluster, WEB.withPorts(Set.of(80), Set.of()), 2);
 
@@ -86,8 +90,11 @@ class SchedulerTest {
 
   @Test
   void batch_distinctInstance_usesEachInstanceOnce() {
-    ClusterSnapshot cluster = ClusterSnapshot.of(
-        instance("a").build(), instance("b").build(), instance("c").tasks("service:web", 1).build());
+    ClusterSnapshot cluster =
+        ClusterSnapshot.of(
+            instance("a").build(),
+            instance("b").build(),
+            instance("c").tasks("service:web", 1).build());
     TaskDemand demand = WEB.withConstraints(List.of(PlacementConstraint.distinctInstance()));
 
     PlacementResult result = place(cluster, demand, 3);
@@ -97,7 +104,9 @@ class SchedulerTest {
     assertEquals(1, result.unplacedCount());
     String reason = "DistinctInstance placement constraint unsatisfied.";
     assertEquals(
-        List.of(new PlacementFailure(arn("a"), reason), new PlacementFailure(arn("b"), reason),
+        List.of(
+            new PlacementFailure(arn("a"), reason),
+            new PlacementFailure(arn("b"), reason),
             new PlacementFailure(arn("c"), reason)),
         result.failures());
   }
@@ -110,15 +119,17 @@ class SchedulerTest {
 
     assertEquals(Set.of("a", "b"), Set.copyOf(result.instanceIds()));
     assertEquals(1, result.unplacedCount());
-    assertEquals(Set.of("RESOURCE:PORTS"), result.failures().stream().map(PlacementFailure::reason).collect(
-        Collectors.toSet()));
+    assertEquals(
+        Set.of("RESOURCE:PORTS"),
+        result.failures().stream().map(PlacementFailure::reason).collect(Collectors.toSet()));
   }
 
   @Test
   void binpack_fillsOneInstanceBeforeTheNext() {
-    ClusterSnapshot cluster = ClusterSnapshot.of(
-        instance("roomy").size(4096, 8192).build(),
-        instance("snug").size(4096, 8192).used(0, 4096).build());
+    ClusterSnapshot cluster =
+        ClusterSnapshot.of(
+            instance("roomy").size(4096, 8192).build(),
+            instance("snug").size(4096, 8192).used(0, 4096).build());
     TaskDemand demand = WEB.withStrategies(List.of(PlacementStrategy.binpack("memory")));
 
     PlacementResult result = place(cluster, demand, 6);
@@ -128,8 +139,11 @@ class SchedulerTest {
 
   @Test
   void spreadByInstance_takesTurns() {
-    ClusterSnapshot cluster = ClusterSnapshot.of(
-        instance("a").tasks("service:web", 1).build(), instance("b").build(), instance("c").build());
+    ClusterSnapshot cluster =
+        ClusterSnapshot.of(
+            instance("a").tasks("service:web", 1).build(),
+            instance("b").build(),
+            instance("c").build());
     TaskDemand demand = WEB.withStrategies(List.of(PlacementStrategy.spread("instanceId")));
 
     PlacementResult result = place(cluster, demand, 5);
@@ -139,38 +153,45 @@ class SchedulerTest {
 
   @Test
   void serviceDefault_balancesZonesThenInstances() {
-    ClusterSnapshot cluster = ClusterSnapshot.of(
-        instance("a1").zone("us-east-1a").build(),
-        instance("a2").zone("us-east-1a").build(),
-        instance("a3").zone("us-east-1a").build(),
-        instance("b1").zone("us-east-1b").build());
+    ClusterSnapshot cluster =
+        ClusterSnapshot.of(
+            instance("a1").zone("us-east-1a").build(),
+            instance("a2").zone("us-east-1a").build(),
+            instance("a3").zone("us-east-1a").build(),
+            instance("b1").zone("us-east-1b").build());
     TaskDemand demand = WEB.withStrategies(PlacementStrategy.SERVICE_DEFAULT);
 
     PlacementResult result = place(cluster, demand, 4);
 
     // two tasks per zone; in us-east-1a they land on two different instances
     assertEquals(2L, perInstance(result).get("b1"));
-    assertEquals(2, result.instanceIds().stream().filter(id -> id.startsWith("a")).distinct().count());
+    assertEquals(
+        2, result.instanceIds().stream().filter(id -> id.startsWith("a")).distinct().count());
   }
 
   @Test
   void memberOf_restrictsTheCandidates() {
-    ClusterSnapshot cluster = ClusterSnapshot.of(
-        instance("t2").attribute(InstanceSnapshot.INSTANCE_TYPE, "t2.micro").build(),
-        instance("g2").attribute(InstanceSnapshot.INSTANCE_TYPE, "g2.2xlarge").build());
-    TaskDemand demand = WEB.withConstraints(List.of(PlacementConstraint.memberOf("attribute:ecs.instance-type =~ g2.*")));
+    ClusterSnapshot cluster =
+        ClusterSnapshot.of(
+            instance("t2").attribute(InstanceSnapshot.INSTANCE_TYPE, "t2.micro").build(),
+            instance("g2").attribute(InstanceSnapshot.INSTANCE_TYPE, "g2.2xlarge").build());
+    TaskDemand demand =
+        WEB.withConstraints(
+            List.of(PlacementConstraint.memberOf("attribute:ecs.instance-type =~ g2.*")));
 
     PlacementResult result = place(cluster, demand, 2);
 
     assertEquals(List.of("g2", "g2"), result.instanceIds());
-    assertEquals(List.of(new PlacementFailure(arn("t2"), "MemberOf placement constraint unsatisfied.")),
+    assertEquals(
+        List.of(new PlacementFailure(arn("t2"), "MemberOf placement constraint unsatisfied.")),
         result.placements().get(0).rejected());
   }
 
   @Test
   void memberOf_seesTheTasksPlacedEarlierInTheBatch() {
     ClusterSnapshot cluster = ClusterSnapshot.of(instance("a").build(), instance("b").build());
-    TaskDemand demand = WEB.withConstraints(List.of(PlacementConstraint.memberOf("runningTasksCount == 0")));
+    TaskDemand demand =
+        WEB.withConstraints(List.of(PlacementConstraint.memberOf("runningTasksCount == 0")));
 
     PlacementResult result = place(cluster, demand, 3);
 
@@ -180,9 +201,10 @@ class SchedulerTest {
 
   @Test
   void drainingInstance_neverGetsTasks() {
-    ClusterSnapshot cluster = ClusterSnapshot.of(
-        instance("draining").status(InstanceSnapshot.Status.DRAINING).size(8192, 16384).build(),
-        instance("active").build());
+    ClusterSnapshot cluster =
+        ClusterSnapshot.of(
+            instance("draining").status(InstanceSnapshot.Status.DRAINING).size(8192, 16384).build(),
+            instance("active").build());
 
     PlacementResult result = place(cluster, WEB, 2);
 
@@ -192,7 +214,8 @@ class SchedulerTest {
   @Test
   void requiredAttributes_missingIsAttribute() {
     ClusterSnapshot cluster = ClusterSnapshot.of(instance("a").build());
-    TaskDemand demand = WEB.withRequiredAttributes(List.of(RequiredAttribute.named("ecs.capability.task-eni")));
+    TaskDemand demand =
+        WEB.withRequiredAttributes(List.of(RequiredAttribute.named("ecs.capability.task-eni")));
 
     PlacementResult result = place(cluster, demand, 1);
 
@@ -201,15 +224,23 @@ class SchedulerTest {
 
   @Test
   void random_sameSeedSameChoices() {
-    ClusterSnapshot cluster = ClusterSnapshot.of(
-        instance("a").build(), instance("b").build(), instance("c").build(), instance("d").build());
-    TaskDemand demand = TaskDemand.of(1, 1, "family:batch").withStrategies(PlacementStrategy.RUN_TASK_DEFAULT);
+    ClusterSnapshot cluster =
+        ClusterSnapshot.of(
+            instance("a").build(),
+            instance("b").build(),
+            instance("c").build(),
+            instance("d").build());
+    TaskDemand demand =
+        TaskDemand.of(1, 1, "family:batch").withStrategies(PlacementStrategy.RUN_TASK_DEFAULT);
 
-    List<String> first = Scheduler.place(cluster, demand, 10, new SplittableRandom(99)).instanceIds();
-    List<String> again = Scheduler.place(cluster, demand, 10, new SplittableRandom(99)).instanceIds();
+    List<String> first =
+        Scheduler.place(cluster, demand, 10, new SplittableRandom(99)).instanceIds();
+    List<String> again =
+        Scheduler.place(cluster, demand, 10, new SplittableRandom(99)).instanceIds();
 
     assertEquals(first, again);
-    assertTrue(Set.copyOf(first).size() > 1, "ten random picks among four instances used only " + first);
+    assertTrue(
+        Set.copyOf(first).size() > 1, "ten random picks among four instances used only " + first);
   }
 
   @Test
@@ -225,8 +256,11 @@ class SchedulerTest {
 
   @Test
   void placedTasksUpdateTheInstanceAsTheNextTaskSeesIt() {
-    InstanceSnapshot after = instance("a").tcpPortsTaken(8080).build()
-        .withTaskPlaced(WEB.withPorts(Set.of(80), Set.of(53)));
+    InstanceSnapshot after =
+        instance("a")
+            .tcpPortsTaken(8080)
+            .build()
+            .withTaskPlaced(WEB.withPorts(Set.of(80), Set.of(53)));
 
     assertEquals(2048 - 512, after.remaining().cpu());
     assertEquals(4096 - 1024, after.remaining().memoryMiB());
@@ -243,7 +277,8 @@ class SchedulerTest {
 
   @Test
   void duplicateInstancesAreRefused() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ClusterSnapshot.of(instance("a").build(), instance("a").build()));
   }
 }

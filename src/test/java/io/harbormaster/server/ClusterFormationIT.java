@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.persistence.FreePorts;
 import io.harbormaster.testing.EcsClients;
 import io.harbormaster.testing.ServerProcess;
@@ -14,22 +19,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import com.datastax.oss.driver.api.core.uuid.Uuids;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecs.model.EcsException;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.Tag;
 
 /**
- * One installation is one Pekko cluster, whatever the command lines and restart order (issue: a restarted first node
- * formed a second cluster beside the live one on the same journal, and both wrote the same entities).
+ * One installation is one Pekko cluster, whatever the command lines and restart order (issue: a
+ * restarted first node formed a second cluster beside the live one on the same journal, and both
+ * wrote the same entities).
  */
 @ExtendWith(SharedCassandra.class)
 class ClusterFormationIT {
@@ -52,7 +53,8 @@ class ClusterFormationIT {
       ServerProcess.awaitUp(node3, JOIN_TIMEOUT, node1, node2);
       ServerProcess.Credentials admin = node1.credentials();
 
-      // A name of this run's own: the shared test Cassandra keeps earlier runs' journals, forged events included.
+      // A name of this run's own: the shared test Cassandra keeps earlier runs' journals, forged
+      // events included.
       String clusterName = "formation-" + System.currentTimeMillis();
       String clusterArn;
       try (EcsClient ecs2 = EcsClients.sync(node2.endpoint(), admin)) {
@@ -61,52 +63,80 @@ class ClusterFormationIT {
 
       node1.kill();
       // The same command again: no --seed, the same ports.
-      ServerProcess restarted = ServerProcess.start("formation-node1-restarted", api1, cluster1, List.of(), false);
+      ServerProcess restarted =
+          ServerProcess.start("formation-node1-restarted", api1, cluster1, List.of(), false);
       nodes.add(restarted);
-      assertFalse(restarted.logContains("is JOINING itself"), "the restarted node formed a cluster of its own:\n"
-          + restarted.tail());
-      assertTrue(restarted.logContains("joining the control plane's cluster through"), restarted.tail());
+      assertFalse(
+          restarted.logContains("is JOINING itself"),
+          "the restarted node formed a cluster of its own:\n" + restarted.tail());
+      assertTrue(
+          restarted.logContains("joining the control plane's cluster through"), restarted.tail());
 
       // One cluster: a write through either node is seen through both.
       try (EcsClient ecs1 = EcsClients.sync(restarted.endpoint(), admin);
-           EcsClient ecs2 = EcsClients.sync(node2.endpoint(), admin)) {
+          EcsClient ecs2 = EcsClients.sync(node2.endpoint(), admin)) {
         ecs1.tagResource(r -> r.resourceArn(clusterArn).tags(tag("through", "node1")));
         ecs2.tagResource(r -> r.resourceArn(clusterArn).tags(tag("via", "node2")));
         Set<Tag> expected = Set.of(tag("through", "node1"), tag("via", "node2"));
-        assertEquals(expected, Set.copyOf(ecs1.listTagsForResource(r -> r.resourceArn(clusterArn)).tags()));
-        assertEquals(expected, Set.copyOf(ecs2.listTagsForResource(r -> r.resourceArn(clusterArn)).tags()));
+        assertEquals(
+            expected, Set.copyOf(ecs1.listTagsForResource(r -> r.resourceArn(clusterArn)).tags()));
+        assertEquals(
+            expected, Set.copyOf(ecs2.listTagsForResource(r -> r.resourceArn(clusterArn)).tags()));
       }
 
-      // A node told --new-cluster beside the live cluster takes the lease; the old cluster's nodes stop by themselves
+      // A node told --new-cluster beside the live cluster takes the lease; the old cluster's nodes
+      // stop by themselves
       // (exit 1) within a renewal, so only one cluster writes the journal.
       long forcedAt = System.nanoTime();
-      ServerProcess forced = ServerProcess.start("formation-forced", FreePorts.pick(), FreePorts.pick(), List.of(),
-          false, Map.of(), List.of("--new-cluster"));
+      ServerProcess forced =
+          ServerProcess.start(
+              "formation-forced",
+              FreePorts.pick(),
+              FreePorts.pick(),
+              List.of(),
+              false,
+              Map.of(),
+              List.of("--new-cluster"));
       nodes.add(forced);
       for (ServerProcess old : List.of(restarted, node2, node3)) {
-        assertTrue(old.awaitExit(Duration.ofSeconds(40)), "a node of the fenced cluster still runs:\n" + old.tail());
+        assertTrue(
+            old.awaitExit(Duration.ofSeconds(40)),
+            "a node of the fenced cluster still runs:\n" + old.tail());
         assertEquals(1, old.exitValue(), old.tail());
         assertTrue(old.logContains("holds the control-plane lease"), old.tail());
       }
-      System.out.printf("[ClusterFormationIT] the fenced cluster's 3 nodes stopped %d ms after --new-cluster%n",
+      System.out.printf(
+          "[ClusterFormationIT] the fenced cluster's 3 nodes stopped %d ms after --new-cluster%n",
           Duration.ofNanos(System.nanoTime() - forcedAt).toMillis());
       try (EcsClient ecs = EcsClients.sync(forced.endpoint(), admin)) {
-        assertEquals(Set.of("through", "via"), ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags().stream()
-            .map(Tag::key).collect(Collectors.toSet()));
+        assertEquals(
+            Set.of("through", "via"),
+            ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags().stream()
+                .map(Tag::key)
+                .collect(Collectors.toSet()));
       }
 
-      // Had two writers met anyway, the journal holds two events at one sequence number. Recovery refuses such a
+      // Had two writers met anyway, the journal holds two events at one sequence number. Recovery
+      // refuses such a
       // journal (replay-filter fail) instead of dropping one writer's acknowledged events.
-      forgeASecondWritersEvent(io.harbormaster.cluster.Cluster.ENTITY_KEY.name() + "|"
-          + io.harbormaster.cluster.Cluster.entityId(admin.accountId(), clusterName));
+      forgeASecondWritersEvent(
+          io.harbormaster.cluster.Cluster.ENTITY_KEY.name()
+              + "|"
+              + io.harbormaster.cluster.Cluster.entityId(admin.accountId(), clusterName));
       forced.kill();
-      ServerProcess again = ServerProcess.start("formation-forced-again", forced.apiPort(), forced.clusterPort(),
-          List.of(), false);
+      ServerProcess again =
+          ServerProcess.start(
+              "formation-forced-again", forced.apiPort(), forced.clusterPort(), List.of(), false);
       nodes.add(again);
-      try (EcsClient probe = EcsClients.probe(again.endpoint(), admin.accessKeyId(), admin.secretAccessKey(),
-          Duration.ofSeconds(30))) {
-        EcsException refused = assertThrows(EcsException.class,
-            () -> probe.describeClusters(r -> r.clusters(clusterName)));
+      try (EcsClient probe =
+          EcsClients.probe(
+              again.endpoint(),
+              admin.accessKeyId(),
+              admin.secretAccessKey(),
+              Duration.ofSeconds(30))) {
+        EcsException refused =
+            assertThrows(
+                EcsException.class, () -> probe.describeClusters(r -> r.clusters(clusterName)));
         assertTrue(refused.statusCode() >= 500, refused.toString());
       }
       assertTrue(again.logContains("Invalid replayed event"), again.tail());
@@ -116,18 +146,28 @@ class ClusterFormationIT {
   }
 
   /**
-   * A copy of the entity's second newest event at the same sequence number, as another writer would have written it.
-   * (A replay stops at the highest sequence number it read first, so a copy of the newest event is only read once the
-   * entity writes another.)
+   * A copy of the entity's second newest event at the same sequence number, as another writer would
+   * have written it. (A replay stops at the highest sequence number it read first, so a copy of the
+   * newest event is only read once the entity writes another.)
    */
   private static void forgeASecondWritersEvent(String persistenceId) throws Exception {
     try (CqlSession cql = SharedCassandra.openSession()) {
-      Row newest = cql.execute(SimpleStatement.newInstance("SELECT JSON * FROM harbormaster.messages WHERE "
-          + "persistence_id = ? AND partition_nr = 0 ORDER BY sequence_nr DESC LIMIT 2", persistenceId)).all().get(1);
-      ObjectNode event = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(newest.getString(0));
+      Row newest =
+          cql.execute(
+                  SimpleStatement.newInstance(
+                      "SELECT JSON * FROM harbormaster.messages WHERE "
+                          + "persistence_id = ? AND partition_nr = 0 ORDER BY sequence_nr DESC LIMIT 2",
+                      persistenceId))
+              .all()
+              .get(1);
+      ObjectNode event =
+          (ObjectNode)
+              new com.fasterxml.jackson.databind.ObjectMapper().readTree(newest.getString(0));
       event.put("timestamp", Uuids.timeBased().toString());
       event.put("writer_uuid", UUID.randomUUID().toString());
-      cql.execute(SimpleStatement.newInstance("INSERT INTO harbormaster.messages JSON ?", event.toString()));
+      cql.execute(
+          SimpleStatement.newInstance(
+              "INSERT INTO harbormaster.messages JSON ?", event.toString()));
     }
   }
 

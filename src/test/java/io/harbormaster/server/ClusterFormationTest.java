@@ -21,7 +21,8 @@ class ClusterFormationTest {
   private static final String NODE3 = "127.0.0.1:25522";
   private static final List<String> SAME_SEEDS = List.of(NODE1, NODE2, NODE3);
 
-  private static Plan plan(String self, List<String> seeds, Optional<Lease> lease, List<Member> members) {
+  private static Plan plan(
+      String self, List<String> seeds, Optional<Lease> lease, List<Member> members) {
     return ClusterFormation.plan(self, seeds, false, lease, members, NOW, TTL);
   }
 
@@ -44,49 +45,68 @@ class ClusterFormationTest {
   @Test
   void aRestartedFirstNodeJoinsTheLiveClusterEvenWithoutSeeds() {
     Optional<Lease> lease = Optional.of(new Lease("c1", NODE2, NOW.minusSeconds(1)));
-    List<Member> members = List.of(seen(NODE1, Duration.ofSeconds(8)), seen(NODE2, Duration.ofSeconds(1)),
-        seen(NODE3, Duration.ofSeconds(2)));
+    List<Member> members =
+        List.of(
+            seen(NODE1, Duration.ofSeconds(8)),
+            seen(NODE2, Duration.ofSeconds(1)),
+            seen(NODE3, Duration.ofSeconds(2)));
     assertEquals(Plan.JOIN_ONLY, plan(NODE1, List.of(), lease, members));
     assertEquals(Plan.JOIN_ONLY, plan(NODE1, SAME_SEEDS, lease, members));
-    assertEquals(List.of(NODE2, NODE3), ClusterFormation.joinCandidates(NODE1, List.of(), members, Plan.JOIN_ONLY,
-        NOW, TTL));
+    assertEquals(
+        List.of(NODE2, NODE3),
+        ClusterFormation.joinCandidates(NODE1, List.of(), members, Plan.JOIN_ONLY, NOW, TTL));
   }
 
   @Test
   void aFreshHeartbeatOfAnotherMemberIsALiveClusterEvenWhenTheLeaseLapsed() {
-    assertEquals(Plan.JOIN_ONLY, plan(NODE1, List.of(), Optional.empty(), List.of(seen(NODE2, Duration.ofSeconds(9)))));
+    assertEquals(
+        Plan.JOIN_ONLY,
+        plan(NODE1, List.of(), Optional.empty(), List.of(seen(NODE2, Duration.ofSeconds(9)))));
   }
 
   @Test
   void aLeaseAndHeartbeatOfThisVeryAddressAreADeadIncarnationOfThisNode() {
     Optional<Lease> lease = Optional.of(new Lease("c1", NODE1, NOW.minusSeconds(1)));
-    assertEquals(Plan.JOIN_OR_FORM, plan(NODE1, List.of(), lease, List.of(seen(NODE1, Duration.ofSeconds(1)))));
+    assertEquals(
+        Plan.JOIN_OR_FORM,
+        plan(NODE1, List.of(), lease, List.of(seen(NODE1, Duration.ofSeconds(1)))));
   }
 
   @Test
   void membersWhoseHeartbeatLapsedOrWhoLeftAreNoLiveCluster() {
-    List<Member> members = List.of(seen(NODE2, Duration.ofSeconds(11)), new Member(NODE3, "c1", null));
+    List<Member> members =
+        List.of(seen(NODE2, Duration.ofSeconds(11)), new Member(NODE3, "c1", null));
     assertEquals(Plan.JOIN_OR_FORM, plan(NODE1, SAME_SEEDS, Optional.empty(), members));
-    assertEquals(List.of(NODE2, NODE3), ClusterFormation.joinCandidates(NODE1, SAME_SEEDS, members,
-        Plan.JOIN_OR_FORM, NOW, TTL), "the seeds are always tried");
+    assertEquals(
+        List.of(NODE2, NODE3),
+        ClusterFormation.joinCandidates(NODE1, SAME_SEEDS, members, Plan.JOIN_OR_FORM, NOW, TTL),
+        "the seeds are always tried");
   }
 
   @Test
   void beforeFormingOnlyLatelyLapsedMembersAreTried() {
     String node4 = "127.0.0.1:25523";
-    List<Member> members = List.of(seen(NODE2, Duration.ofSeconds(11)), new Member(NODE3, "c1", null),
-        seen(node4, Duration.ofMinutes(5)));
-    assertEquals(List.of(NODE2), ClusterFormation.joinCandidates(NODE1, List.of(), members, Plan.JOIN_OR_FORM, NOW,
-        TTL));
-    assertEquals(List.of(NODE2, node4), ClusterFormation.joinCandidates(NODE1, List.of(), members, Plan.JOIN_ONLY,
-        NOW, TTL), "a member that left gracefully is no place to look");
+    List<Member> members =
+        List.of(
+            seen(NODE2, Duration.ofSeconds(11)),
+            new Member(NODE3, "c1", null),
+            seen(node4, Duration.ofMinutes(5)));
+    assertEquals(
+        List.of(NODE2),
+        ClusterFormation.joinCandidates(NODE1, List.of(), members, Plan.JOIN_OR_FORM, NOW, TTL));
+    assertEquals(
+        List.of(NODE2, node4),
+        ClusterFormation.joinCandidates(NODE1, List.of(), members, Plan.JOIN_ONLY, NOW, TTL),
+        "a member that left gracefully is no place to look");
   }
 
   @Test
   void newClusterFormsWhateverTheLeaseSays() {
     Optional<Lease> lease = Optional.of(new Lease("c1", NODE2, NOW));
-    assertEquals(Plan.FORM_BY_FORCE, ClusterFormation.plan(NODE3, SAME_SEEDS, true, lease,
-        List.of(seen(NODE2, Duration.ZERO)), NOW, TTL));
+    assertEquals(
+        Plan.FORM_BY_FORCE,
+        ClusterFormation.plan(
+            NODE3, SAME_SEEDS, true, lease, List.of(seen(NODE2, Duration.ZERO)), NOW, TTL));
   }
 
   @Test
@@ -96,7 +116,11 @@ class ClusterFormationTest {
 
   @Test
   void settingsDefaults() {
-    assertEquals(new ClusterFormationSettings(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5),
+    assertEquals(
+        new ClusterFormationSettings(
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
             Duration.ofSeconds(60)),
         ClusterFormationSettings.from(ConfigFactory.parseResources("cluster.conf").resolve()));
   }

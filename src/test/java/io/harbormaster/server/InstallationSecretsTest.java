@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The key of nextToken values: no public default; an installation generates its own once and every node (and every
- * later start) uses that one; an explicit setting wins. The store is an in-memory stand-in for the Cassandra table.
+ * The key of nextToken values: no public default; an installation generates its own once and every
+ * node (and every later start) uses that one; an explicit setting wins. The store is an in-memory
+ * stand-in for the Cassandra table.
  */
 class InstallationSecretsTest {
 
@@ -34,17 +35,24 @@ class InstallationSecretsTest {
   @Test
   void theConfigHasNoPublicDefaultPagingSecret() {
     ConfigFactory.invalidateCaches();
-    assertFalse(ConfigFactory.load().hasPath("harbormaster.api.paging-secret"),
-        () -> "a default everybody can read: " + ConfigFactory.load().getString("harbormaster.api.paging-secret"));
-    assertEquals(Optional.empty(), NodeSettings.ApiSettings.from(ConfigFactory.load()).pagingSecret());
+    assertFalse(
+        ConfigFactory.load().hasPath("harbormaster.api.paging-secret"),
+        () ->
+            "a default everybody can read: "
+                + ConfigFactory.load().getString("harbormaster.api.paging-secret"));
+    assertEquals(
+        Optional.empty(), NodeSettings.ApiSettings.from(ConfigFactory.load()).pagingSecret());
   }
 
   @Test
   void everyNodeOfAnInstallationUsesTheSecretItsFirstNodeGenerated() {
     FakeStore installation = new FakeStore();
-    byte[] first = InstallationSecrets.pagingSecret(Optional.empty(), installation, new SecureRandom());
-    byte[] second = InstallationSecrets.pagingSecret(Optional.empty(), installation, new SecureRandom());
-    byte[] restarted = InstallationSecrets.pagingSecret(Optional.empty(), installation, new SecureRandom());
+    byte[] first =
+        InstallationSecrets.pagingSecret(Optional.empty(), installation, new SecureRandom());
+    byte[] second =
+        InstallationSecrets.pagingSecret(Optional.empty(), installation, new SecureRandom());
+    byte[] restarted =
+        InstallationSecrets.pagingSecret(Optional.empty(), installation, new SecureRandom());
 
     assertEquals(InstallationSecrets.GENERATED_BYTES, first.length);
     assertArrayEquals(first, second);
@@ -56,8 +64,10 @@ class InstallationSecretsTest {
 
   @Test
   void twoInstallationsHaveDifferentSecrets() {
-    byte[] one = InstallationSecrets.pagingSecret(Optional.empty(), new FakeStore(), new SecureRandom());
-    byte[] other = InstallationSecrets.pagingSecret(Optional.empty(), new FakeStore(), new SecureRandom());
+    byte[] one =
+        InstallationSecrets.pagingSecret(Optional.empty(), new FakeStore(), new SecureRandom());
+    byte[] other =
+        InstallationSecrets.pagingSecret(Optional.empty(), new FakeStore(), new SecureRandom());
     assertFalse(Arrays.equals(one, other));
     String token = new EcsPaging(one).encode("123456789012", "web");
     assertEquals(Optional.empty(), new EcsPaging(other).decode("123456789012", token));
@@ -66,12 +76,18 @@ class InstallationSecretsTest {
   @Test
   void anExplicitSettingWinsAndIsNotStored() {
     FakeStore installation = new FakeStore();
-    byte[] secret = InstallationSecrets.pagingSecret(Optional.of("a-secret-the-operator-chose"), installation,
-        new SecureRandom());
+    byte[] secret =
+        InstallationSecrets.pagingSecret(
+            Optional.of("a-secret-the-operator-chose"), installation, new SecureRandom());
     assertArrayEquals("a-secret-the-operator-chose".getBytes(StandardCharsets.UTF_8), secret);
     assertTrue(installation.kept.isEmpty());
-    assertEquals(Optional.of("from-the-environment-0123"), NodeSettings.ApiSettings.from(ConfigFactory.parseString(
-        "HARBORMASTER_PAGING_SECRET = from-the-environment-0123").withFallback(ConfigFactory.defaultApplication())
-        .resolve().withFallback(ConfigFactory.defaultReference())).pagingSecret());
+    assertEquals(
+        Optional.of("from-the-environment-0123"),
+        NodeSettings.ApiSettings.from(
+                ConfigFactory.parseString("HARBORMASTER_PAGING_SECRET = from-the-environment-0123")
+                    .withFallback(ConfigFactory.defaultApplication())
+                    .resolve()
+                    .withFallback(ConfigFactory.defaultReference()))
+            .pagingSecret());
   }
 }

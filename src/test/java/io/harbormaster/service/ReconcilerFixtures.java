@@ -18,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Small builders for reconciler inputs: a service "web", deployments d-1, d-2…, instances by id. */
+/**
+ * Small builders for reconciler inputs: a service "web", deployments d-1, d-2…, instances by id.
+ */
 final class ReconcilerFixtures {
   private ReconcilerFixtures() {}
 
@@ -28,7 +30,8 @@ final class ReconcilerFixtures {
   static final String TD2 = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:2";
 
   static Spec replica(int desired) {
-    return new Spec("web", SchedulingStrategy.REPLICA, desired, 100, 200, false, false, Duration.ZERO);
+    return new Spec(
+        "web", SchedulingStrategy.REPLICA, desired, 100, 200, false, false, Duration.ZERO);
   }
 
   static Spec daemon() {
@@ -36,18 +39,39 @@ final class ReconcilerFixtures {
   }
 
   static Spec withPercents(Spec s, int min, int max) {
-    return new Spec(s.serviceName(), s.scheduling(), s.desiredCount(), min, max, s.circuitBreakerEnabled(),
-        s.rollback(), s.healthCheckGracePeriod());
+    return new Spec(
+        s.serviceName(),
+        s.scheduling(),
+        s.desiredCount(),
+        min,
+        max,
+        s.circuitBreakerEnabled(),
+        s.rollback(),
+        s.healthCheckGracePeriod());
   }
 
   static Spec withCircuitBreaker(Spec s, boolean rollback) {
-    return new Spec(s.serviceName(), s.scheduling(), s.desiredCount(), s.minimumHealthyPercent(),
-        s.maximumPercent(), true, rollback, s.healthCheckGracePeriod());
+    return new Spec(
+        s.serviceName(),
+        s.scheduling(),
+        s.desiredCount(),
+        s.minimumHealthyPercent(),
+        s.maximumPercent(),
+        true,
+        rollback,
+        s.healthCheckGracePeriod());
   }
 
   static Spec withGrace(Spec s, Duration grace) {
-    return new Spec(s.serviceName(), s.scheduling(), s.desiredCount(), s.minimumHealthyPercent(),
-        s.maximumPercent(), s.circuitBreakerEnabled(), s.rollback(), grace);
+    return new Spec(
+        s.serviceName(),
+        s.scheduling(),
+        s.desiredCount(),
+        s.minimumHealthyPercent(),
+        s.maximumPercent(),
+        s.circuitBreakerEnabled(),
+        s.rollback(),
+        grace);
   }
 
   static Deployment primary(String id, String taskDefinition, RolloutState state) {
@@ -55,23 +79,52 @@ final class ReconcilerFixtures {
   }
 
   static Deployment active(String id, String taskDefinition) {
-    return new Deployment(id, DeploymentStatus.ACTIVE, taskDefinition, RolloutState.COMPLETED, null, 0,
-        T0.minusSeconds(3600), T0);
+    return new Deployment(
+        id,
+        DeploymentStatus.ACTIVE,
+        taskDefinition,
+        RolloutState.COMPLETED,
+        null,
+        0,
+        T0.minusSeconds(3600),
+        T0);
   }
 
   static Deployment withFailed(Deployment d, int failed) {
-    return new Deployment(d.id(), d.status(), d.taskDefinitionArn(), d.rolloutState(), d.rolloutStateReason(),
-        failed, d.createdAt(), d.updatedAt());
+    return new Deployment(
+        d.id(),
+        d.status(),
+        d.taskDefinitionArn(),
+        d.rolloutState(),
+        d.rolloutStateReason(),
+        failed,
+        d.createdAt(),
+        d.updatedAt());
   }
 
   static Deployment withStatus(Deployment d, DeploymentStatus status) {
-    return new Deployment(d.id(), status, d.taskDefinitionArn(), d.rolloutState(), d.rolloutStateReason(),
-        d.failedTasks(), d.createdAt(), d.updatedAt());
+    return new Deployment(
+        d.id(),
+        status,
+        d.taskDefinitionArn(),
+        d.rolloutState(),
+        d.rolloutStateReason(),
+        d.failedTasks(),
+        d.createdAt(),
+        d.updatedAt());
   }
 
   static ServiceTask running(String id, String deployment, String instance, Instant startedAt) {
-    return new ServiceTask(id, deployment, instance, TaskStatus.RUNNING, false, TaskHealth.UNKNOWN, startedAt,
-        null, null);
+    return new ServiceTask(
+        id,
+        deployment,
+        instance,
+        TaskStatus.RUNNING,
+        false,
+        TaskHealth.UNKNOWN,
+        startedAt,
+        null,
+        null);
   }
 
   static ServiceTask running(String id, String deployment, String instance) {
@@ -79,28 +132,60 @@ final class ReconcilerFixtures {
   }
 
   static ServiceTask pending(String id, String deployment, String instance) {
-    return new ServiceTask(id, deployment, instance, TaskStatus.PENDING, false, TaskHealth.UNKNOWN, null, null,
-        null);
+    return new ServiceTask(
+        id, deployment, instance, TaskStatus.PENDING, false, TaskHealth.UNKNOWN, null, null, null);
   }
 
   static ServiceTask failedToStart(String id, String deployment, String instance) {
-    return new ServiceTask(id, deployment, instance, TaskStatus.STOPPED, true, TaskHealth.UNKNOWN, null,
-        "TaskFailedToStart", "CannotPullContainerError: pull access denied");
+    return new ServiceTask(
+        id,
+        deployment,
+        instance,
+        TaskStatus.STOPPED,
+        true,
+        TaskHealth.UNKNOWN,
+        null,
+        "TaskFailedToStart",
+        "CannotPullContainerError: pull access denied");
   }
 
   static ServiceTask exitedAfterRunning(String id, String deployment, String instance) {
-    return new ServiceTask(id, deployment, instance, TaskStatus.STOPPED, true, TaskHealth.UNKNOWN,
-        T0.minusSeconds(600), "EssentialContainerExited", "Essential container in task exited");
+    return new ServiceTask(
+        id,
+        deployment,
+        instance,
+        TaskStatus.STOPPED,
+        true,
+        TaskHealth.UNKNOWN,
+        T0.minusSeconds(600),
+        "EssentialContainerExited",
+        "Essential container in task exited");
   }
 
   static ServiceTask withHealth(ServiceTask t, TaskHealth health) {
-    return new ServiceTask(t.taskId(), t.deploymentId(), t.instanceId(), t.lastStatus(), t.desiredStopped(), health,
-        t.startedAt(), t.stopCode(), t.stoppedReason());
+    return new ServiceTask(
+        t.taskId(),
+        t.deploymentId(),
+        t.instanceId(),
+        t.lastStatus(),
+        t.desiredStopped(),
+        health,
+        t.startedAt(),
+        t.stopCode(),
+        t.stoppedReason());
   }
 
   static ServiceTask desiredStopped(ServiceTask t) {
-    return new ServiceTask(t.taskId(), t.deploymentId(), t.instanceId(), t.lastStatus(), true, t.health(),
-        t.startedAt(), t.stopCode(), t.stoppedReason());
+    return new ServiceTask(
+        t.taskId(),
+        t.deploymentId(),
+        t.instanceId(),
+        t.lastStatus(),
+        true,
+        t.health(),
+        t.startedAt(),
+        t.stopCode(),
+        t.stoppedReason());
   }
 
   static Instance activeInstance(String id) {
@@ -160,8 +245,16 @@ final class ReconcilerFixtures {
     }
 
     Input input() {
-      return new Input(spec, List.copyOf(deployments), List.copyOf(tasks), Map.copyOf(instances), throttle, steady,
-          LOST_HOST_TIMEOUT, "d-new", now);
+      return new Input(
+          spec,
+          List.copyOf(deployments),
+          List.copyOf(tasks),
+          Map.copyOf(instances),
+          throttle,
+          steady,
+          LOST_HOST_TIMEOUT,
+          "d-new",
+          now);
     }
   }
 

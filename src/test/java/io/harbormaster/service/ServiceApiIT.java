@@ -41,9 +41,10 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Tag;
 
 /**
- * The service operations through the real AWS SDK v2 and CLI v2, against one server process and a real Cassandra:
- * create, describe, list, update, delete, tags, the errors ECS gives, and the services-stable / services-inactive
- * waiters. No container instance takes part: these services run no tasks (ServiceSchedulingIT runs them on Docker).
+ * The service operations through the real AWS SDK v2 and CLI v2, against one server process and a
+ * real Cassandra: create, describe, list, update, delete, tags, the errors ECS gives, and the
+ * services-stable / services-inactive waiters. No container instance takes part: these services run
+ * no tasks (ServiceSchedulingIT runs them on Docker).
  */
 class ServiceApiIT {
   private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
@@ -78,8 +79,17 @@ class ServiceApiIT {
   }
 
   private static String register(String family) {
-    return ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder()
-        .name("web").image("busybox").memory(32).build())).taskDefinition().taskDefinitionArn();
+    return ecs.registerTaskDefinition(
+            r ->
+                r.family(family)
+                    .containerDefinitions(
+                        ContainerDefinition.builder()
+                            .name("web")
+                            .image("busybox")
+                            .memory(32)
+                            .build()))
+        .taskDefinition()
+        .taskDefinitionArn();
   }
 
   private static String unique(String prefix) {
@@ -90,18 +100,24 @@ class ServiceApiIT {
     return "arn:aws:ecs:us-east-1:" + account.accountId() + ":service/" + clusterName + "/" + name;
   }
 
-  private static software.amazon.awssdk.services.ecs.model.Service create(String name, int desired) {
-    return ecs.createService(r -> r.cluster(cluster).serviceName(name).taskDefinition(td1).desiredCount(desired))
+  private static software.amazon.awssdk.services.ecs.model.Service create(
+      String name, int desired) {
+    return ecs.createService(
+            r -> r.cluster(cluster).serviceName(name).taskDefinition(td1).desiredCount(desired))
         .service();
   }
 
   private static software.amazon.awssdk.services.ecs.model.Service describe(String name) {
-    return ecs.describeServices(r -> r.cluster(cluster).services(name).include(ServiceField.TAGS)).services().get(0);
+    return ecs.describeServices(r -> r.cluster(cluster).services(name).include(ServiceField.TAGS))
+        .services()
+        .get(0);
   }
 
   private static List<String> listAll(String clusterName) {
     List<String> arns = new ArrayList<>();
-    ecs.listServicesPaginator(r -> r.cluster(clusterName).maxResults(2)).serviceArns().forEach(arns::add);
+    ecs.listServicesPaginator(r -> r.cluster(clusterName).maxResults(2))
+        .serviceArns()
+        .forEach(arns::add);
     return arns;
   }
 
@@ -111,17 +127,31 @@ class ServiceApiIT {
   void aCreatedServiceIsDescribedAsEcsShowsIt() {
     String name = unique("web");
 
-    var created = ecs.createService(r -> r.cluster(cluster).serviceName(name).taskDefinition("web-" + RUN + ":1")
-        .desiredCount(0).healthCheckGracePeriodSeconds(30)
-        .deploymentConfiguration(c -> c.minimumHealthyPercent(50).maximumPercent(150)
-            .deploymentCircuitBreaker(b -> b.enable(true).rollback(true)))
-        .placementConstraints(c -> c.type("memberOf").expression("attribute:ecs.os-type == linux"))
-        .placementStrategy(s -> s.type(PlacementStrategyType.SPREAD).field("instanceId"))
-        .tags(Tag.builder().key("team").value("web").build())).service();
+    var created =
+        ecs.createService(
+                r ->
+                    r.cluster(cluster)
+                        .serviceName(name)
+                        .taskDefinition("web-" + RUN + ":1")
+                        .desiredCount(0)
+                        .healthCheckGracePeriodSeconds(30)
+                        .deploymentConfiguration(
+                            c ->
+                                c.minimumHealthyPercent(50)
+                                    .maximumPercent(150)
+                                    .deploymentCircuitBreaker(b -> b.enable(true).rollback(true)))
+                        .placementConstraints(
+                            c -> c.type("memberOf").expression("attribute:ecs.os-type == linux"))
+                        .placementStrategy(
+                            s -> s.type(PlacementStrategyType.SPREAD).field("instanceId"))
+                        .tags(Tag.builder().key("team").value("web").build()))
+            .service();
 
     assertEquals(serviceArn(cluster, name), created.serviceArn());
     assertEquals(name, created.serviceName());
-    assertEquals("arn:aws:ecs:us-east-1:" + account.accountId() + ":cluster/" + cluster, created.clusterArn());
+    assertEquals(
+        "arn:aws:ecs:us-east-1:" + account.accountId() + ":cluster/" + cluster,
+        created.clusterArn());
     assertEquals("ACTIVE", created.status());
     assertEquals(0, created.desiredCount());
     assertEquals(0, created.runningCount());
@@ -145,15 +175,26 @@ class ServiceApiIT {
     assertNotNull(primary.createdAt());
     assertNotNull(created.createdAt());
 
-    var described = ecs.describeServices(r -> r.cluster(cluster).services(name, serviceArn(cluster, name),
-        "missing-" + name).include(ServiceField.TAGS));
+    var described =
+        ecs.describeServices(
+            r ->
+                r.cluster(cluster)
+                    .services(name, serviceArn(cluster, name), "missing-" + name)
+                    .include(ServiceField.TAGS));
     assertEquals(2, described.services().size());
     assertEquals(created.serviceArn(), described.services().get(1).serviceArn());
-    assertEquals(List.of(Tag.builder().key("team").value("web").build()), described.services().get(0).tags());
+    assertEquals(
+        List.of(Tag.builder().key("team").value("web").build()),
+        described.services().get(0).tags());
     assertEquals(1, described.failures().size());
     assertEquals(serviceArn(cluster, "missing-" + name), described.failures().get(0).arn());
     assertEquals("MISSING", described.failures().get(0).reason());
-    assertTrue(ecs.describeServices(r -> r.cluster(cluster).services(name)).services().get(0).tags().isEmpty(),
+    assertTrue(
+        ecs.describeServices(r -> r.cluster(cluster).services(name))
+            .services()
+            .get(0)
+            .tags()
+            .isEmpty(),
         "tags only with include TAGS");
   }
 
@@ -165,18 +206,29 @@ class ServiceApiIT {
     for (String n : names) {
       ecs.createService(r -> r.cluster(listed).serviceName(n).taskDefinition(td1).desiredCount(0));
     }
-    ecs.createService(r -> r.cluster(listed).serviceName("daemon").taskDefinition(td1)
-        .schedulingStrategy(SchedulingStrategy.DAEMON));
+    ecs.createService(
+        r ->
+            r.cluster(listed)
+                .serviceName("daemon")
+                .taskDefinition(td1)
+                .schedulingStrategy(SchedulingStrategy.DAEMON));
 
-    assertEquals(List.of("a", "b", "c", "d", "daemon", "e").stream().map(n -> serviceArn(listed, n)).toList(),
+    assertEquals(
+        List.of("a", "b", "c", "d", "daemon", "e").stream()
+            .map(n -> serviceArn(listed, n))
+            .toList(),
         listAll(listed));
     var firstPage = ecs.listServices(r -> r.cluster(listed).maxResults(2));
     assertEquals(2, firstPage.serviceArns().size());
     assertNotNull(firstPage.nextToken());
-    assertEquals(List.of(serviceArn(listed, "daemon")),
-        ecs.listServices(r -> r.cluster(listed).schedulingStrategy(SchedulingStrategy.DAEMON)).serviceArns());
-    assertEquals(6, ecs.describeClusters(r -> r.clusters(listed)).clusters().get(0).activeServicesCount());
-    assertThrows(ClusterContainsServicesException.class, () -> ecs.deleteCluster(r -> r.cluster(listed)));
+    assertEquals(
+        List.of(serviceArn(listed, "daemon")),
+        ecs.listServices(r -> r.cluster(listed).schedulingStrategy(SchedulingStrategy.DAEMON))
+            .serviceArns());
+    assertEquals(
+        6, ecs.describeClusters(r -> r.clusters(listed)).clusters().get(0).activeServicesCount());
+    assertThrows(
+        ClusterContainsServicesException.class, () -> ecs.deleteCluster(r -> r.cluster(listed)));
   }
 
   // ---- update ----
@@ -186,13 +238,21 @@ class ServiceApiIT {
     String name = unique("roll");
     String first = create(name, 0).deployments().get(0).id();
 
-    var updated = ecs.updateService(r -> r.cluster(cluster).service(name).taskDefinition(td2).desiredCount(3)
-        .deploymentConfiguration(c -> c.maximumPercent(120))).service();
+    var updated =
+        ecs.updateService(
+                r ->
+                    r.cluster(cluster)
+                        .service(name)
+                        .taskDefinition(td2)
+                        .desiredCount(3)
+                        .deploymentConfiguration(c -> c.maximumPercent(120)))
+            .service();
 
     assertEquals(td2, updated.taskDefinition());
     assertEquals(3, updated.desiredCount());
     assertEquals(120, updated.deploymentConfiguration().maximumPercent());
-    assertEquals(100, updated.deploymentConfiguration().minimumHealthyPercent(), "members left out stay");
+    assertEquals(
+        100, updated.deploymentConfiguration().minimumHealthyPercent(), "members left out stay");
     assertEquals(2, updated.deployments().size());
     assertEquals("PRIMARY", updated.deployments().get(0).status());
     assertEquals(td2, updated.deployments().get(0).taskDefinition());
@@ -200,10 +260,18 @@ class ServiceApiIT {
     assertEquals("ACTIVE", updated.deployments().get(1).status());
     assertEquals(first, updated.deployments().get(1).id());
 
-    var forced = ecs.updateService(r -> r.cluster(cluster).service(serviceArn(cluster, name)).desiredCount(0)
-        .forceNewDeployment(true)).service();
-    // The first deployment may already be drained (it had no tasks) and INACTIVE, so no longer shown.
-    assertTrue(List.of(2, 3).contains(forced.deployments().size()), forced.deployments().toString());
+    var forced =
+        ecs.updateService(
+                r ->
+                    r.cluster(cluster)
+                        .service(serviceArn(cluster, name))
+                        .desiredCount(0)
+                        .forceNewDeployment(true))
+            .service();
+    // The first deployment may already be drained (it had no tasks) and INACTIVE, so no longer
+    // shown.
+    assertTrue(
+        List.of(2, 3).contains(forced.deployments().size()), forced.deployments().toString());
     assertEquals("PRIMARY", forced.deployments().get(0).status());
     assertEquals(td2, forced.deployments().get(0).taskDefinition());
     assertEquals(updated.deployments().get(0).id(), forced.deployments().get(1).id());
@@ -218,18 +286,27 @@ class ServiceApiIT {
     String name = unique("gone");
     create(name, 2);
 
-    InvalidParameterException refused = assertThrows(InvalidParameterException.class,
-        () -> ecs.deleteService(r -> r.cluster(cluster).service(name)));
-    assertEquals("The service cannot be stopped while it is scaled above 0.", refused.awsErrorDetails().errorMessage());
+    InvalidParameterException refused =
+        assertThrows(
+            InvalidParameterException.class,
+            () -> ecs.deleteService(r -> r.cluster(cluster).service(name)));
+    assertEquals(
+        "The service cannot be stopped while it is scaled above 0.",
+        refused.awsErrorDetails().errorMessage());
 
     var deleted = ecs.deleteService(r -> r.cluster(cluster).service(name).force(true)).service();
     assertTrue(List.of("DRAINING", "INACTIVE").contains(deleted.status()), deleted.status());
-    ecs.waiter().waitUntilServicesInactive(r -> r.cluster(cluster).services(name),
-        o -> o.waitTimeout(Duration.ofMinutes(2)));
+    ecs.waiter()
+        .waitUntilServicesInactive(
+            r -> r.cluster(cluster).services(name), o -> o.waitTimeout(Duration.ofMinutes(2)));
     assertEquals("INACTIVE", describe(name).status());
-    Await.until("the cluster to forget " + name, Duration.ofSeconds(30), () -> listAll(cluster),
+    Await.until(
+        "the cluster to forget " + name,
+        Duration.ofSeconds(30),
+        () -> listAll(cluster),
         arns -> !arns.contains(serviceArn(cluster, name)));
-    assertThrows(ServiceNotActiveException.class,
+    assertThrows(
+        ServiceNotActiveException.class,
         () -> ecs.updateService(r -> r.cluster(cluster).service(name).desiredCount(1)));
 
     var again = create(name, 0);
@@ -242,8 +319,10 @@ class ServiceApiIT {
     String name = unique("stable");
     create(name, 0);
 
-    var outcome = ecs.waiter().waitUntilServicesStable(r -> r.cluster(cluster).services(name),
-        o -> o.waitTimeout(Duration.ofMinutes(2)));
+    var outcome =
+        ecs.waiter()
+            .waitUntilServicesStable(
+                r -> r.cluster(cluster).services(name), o -> o.waitTimeout(Duration.ofMinutes(2)));
 
     DescribeServicesResponse response = outcome.matched().response().orElseThrow();
     assertEquals(1, response.services().get(0).deployments().size());
@@ -254,22 +333,53 @@ class ServiceApiIT {
     AwsCli aws = cli();
     String name = unique("cli");
 
-    JsonNode created = aws.run("ecs", "create-service", "--cluster", cluster, "--service-name", name,
-        "--task-definition", td1, "--desired-count", "0", "--tags", "key=env,value=test").orFail().get("service");
+    JsonNode created =
+        aws.run(
+                "ecs",
+                "create-service",
+                "--cluster",
+                cluster,
+                "--service-name",
+                name,
+                "--task-definition",
+                td1,
+                "--desired-count",
+                "0",
+                "--tags",
+                "key=env,value=test")
+            .orFail()
+            .get("service");
     assertEquals(serviceArn(cluster, name), created.get("serviceArn").asText());
     assertEquals("ACTIVE", created.get("status").asText());
 
     aws.run("ecs", "wait", "services-stable", "--cluster", cluster, "--services", name).orFail();
 
-    JsonNode described = aws.run("ecs", "describe-services", "--cluster", cluster, "--services", name,
-        "--include", "TAGS").orFail().get("services").get(0);
+    JsonNode described =
+        aws.run(
+                "ecs",
+                "describe-services",
+                "--cluster",
+                cluster,
+                "--services",
+                name,
+                "--include",
+                "TAGS")
+            .orFail()
+            .get("services")
+            .get(0);
     assertEquals("env", described.get("tags").get(0).get("key").asText());
     assertEquals(1, described.get("deployments").size());
-    assertTrue(aws.run("ecs", "list-services", "--cluster", cluster).orFail().get("serviceArns").toString()
-        .contains(serviceArn(cluster, name)));
+    assertTrue(
+        aws.run("ecs", "list-services", "--cluster", cluster)
+            .orFail()
+            .get("serviceArns")
+            .toString()
+            .contains(serviceArn(cluster, name)));
 
-    JsonNode deleted = aws.run("ecs", "delete-service", "--cluster", cluster, "--service", name).orFail()
-        .get("service");
+    JsonNode deleted =
+        aws.run("ecs", "delete-service", "--cluster", cluster, "--service", name)
+            .orFail()
+            .get("service");
     assertTrue(List.of("DRAINING", "INACTIVE").contains(deleted.get("status").asText()));
     aws.run("ecs", "wait", "services-inactive", "--cluster", cluster, "--services", name).orFail();
   }
@@ -277,7 +387,10 @@ class ServiceApiIT {
   private static AwsCli cli() {
     var found = AwsCli.v2();
     Assumptions.assumeTrue(found.isPresent(), "no AWS CLI v2 on this machine");
-    return found.get().endpoint(server.endpoint()).credentials(account.accessKeyId(), account.secretAccessKey());
+    return found
+        .get()
+        .endpoint(server.endpoint())
+        .credentials(account.accessKeyId(), account.secretAccessKey());
   }
 
   // ---- tags ----
@@ -288,12 +401,17 @@ class ServiceApiIT {
     create(name, 0);
     String arn = serviceArn(cluster, name);
 
-    ecs.tagResource(r -> r.resourceArn(arn).tags(Tag.builder().key("a").value("1").build(),
-        Tag.builder().key("b").value("2").build()));
+    ecs.tagResource(
+        r ->
+            r.resourceArn(arn)
+                .tags(
+                    Tag.builder().key("a").value("1").build(),
+                    Tag.builder().key("b").value("2").build()));
     ecs.untagResource(r -> r.resourceArn(arn).tagKeys("a"));
 
-    Map<String, String> tags = ecs.listTagsForResource(r -> r.resourceArn(arn)).tags().stream()
-        .collect(Collectors.toMap(Tag::key, Tag::value));
+    Map<String, String> tags =
+        ecs.listTagsForResource(r -> r.resourceArn(arn)).tags().stream()
+            .collect(Collectors.toMap(Tag::key, Tag::value));
     assertEquals(Map.of("b", "2"), tags);
     assertEquals(List.of(Tag.builder().key("b").value("2").build()), describe(name).tags());
   }
@@ -303,33 +421,98 @@ class ServiceApiIT {
   @Test
   void mistakesAreRefusedWithTheErrorsEcsGives() {
     String name = unique("bad");
-    assertThrows(ClusterNotFoundException.class, () -> ecs.createService(r -> r.cluster("no-such-" + RUN)
-        .serviceName(name).taskDefinition(td1).desiredCount(0)));
-    assertThrows(InvalidParameterException.class, () -> ecs.createService(r -> r.cluster(cluster)
-        .serviceName("not a name!").taskDefinition(td1).desiredCount(0)));
-    assertThrows(ClientException.class, () -> ecs.createService(r -> r.cluster(cluster).serviceName(name)
-        .taskDefinition("no-such-family-" + RUN).desiredCount(0)));
-    assertThrows(InvalidParameterException.class, () -> ecs.createService(r -> r.cluster(cluster).serviceName(name)
-        .taskDefinition(td1)), "REPLICA needs a desired count");
-    assertThrows(InvalidParameterException.class, () -> ecs.createService(r -> r.cluster(cluster).serviceName(name)
-        .taskDefinition(td1).schedulingStrategy(SchedulingStrategy.DAEMON)
-        .placementStrategy(s -> s.type(PlacementStrategyType.BINPACK).field("memory"))));
-    assertThrows(InvalidParameterException.class, () -> ecs.createService(r -> r.cluster(cluster).serviceName(name)
-        .taskDefinition(td1).desiredCount(1).deploymentConfiguration(c -> c.maximumPercent(50))));
-    assertThrows(InvalidParameterException.class, () -> ecs.createService(r -> r.cluster(cluster).serviceName(name)
-        .taskDefinition(td1).desiredCount(1).placementConstraints(c -> c.type("memberOf")
-            .expression("attribute:ecs.os-type =="))));
-    assertThrows(InvalidParameterException.class, () -> ecs.createService(CreateServiceRequest.builder()
-        .cluster(cluster).serviceName(name).taskDefinition(td1).desiredCount(1).launchType("FARGATE").build()));
-    assertThrows(ServiceNotFoundException.class, () -> ecs.updateService(r -> r.cluster(cluster)
-        .service("missing-" + name).desiredCount(1)));
-    assertThrows(ServiceNotFoundException.class, () -> ecs.deleteService(r -> r.cluster(cluster)
-        .service("missing-" + name)));
-    assertThrows(InvalidParameterException.class, () -> ecs.describeServices(r -> r.cluster(cluster)
-        .services("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")));
+    assertThrows(
+        ClusterNotFoundException.class,
+        () ->
+            ecs.createService(
+                r ->
+                    r.cluster("no-such-" + RUN)
+                        .serviceName(name)
+                        .taskDefinition(td1)
+                        .desiredCount(0)));
+    assertThrows(
+        InvalidParameterException.class,
+        () ->
+            ecs.createService(
+                r ->
+                    r.cluster(cluster)
+                        .serviceName("not a name!")
+                        .taskDefinition(td1)
+                        .desiredCount(0)));
+    assertThrows(
+        ClientException.class,
+        () ->
+            ecs.createService(
+                r ->
+                    r.cluster(cluster)
+                        .serviceName(name)
+                        .taskDefinition("no-such-family-" + RUN)
+                        .desiredCount(0)));
+    assertThrows(
+        InvalidParameterException.class,
+        () -> ecs.createService(r -> r.cluster(cluster).serviceName(name).taskDefinition(td1)),
+        "REPLICA needs a desired count");
+    assertThrows(
+        InvalidParameterException.class,
+        () ->
+            ecs.createService(
+                r ->
+                    r.cluster(cluster)
+                        .serviceName(name)
+                        .taskDefinition(td1)
+                        .schedulingStrategy(SchedulingStrategy.DAEMON)
+                        .placementStrategy(
+                            s -> s.type(PlacementStrategyType.BINPACK).field("memory"))));
+    assertThrows(
+        InvalidParameterException.class,
+        () ->
+            ecs.createService(
+                r ->
+                    r.cluster(cluster)
+                        .serviceName(name)
+                        .taskDefinition(td1)
+                        .desiredCount(1)
+                        .deploymentConfiguration(c -> c.maximumPercent(50))));
+    assertThrows(
+        InvalidParameterException.class,
+        () ->
+            ecs.createService(
+                r ->
+                    r.cluster(cluster)
+                        .serviceName(name)
+                        .taskDefinition(td1)
+                        .desiredCount(1)
+                        .placementConstraints(
+                            c -> c.type("memberOf").expression("attribute:ecs.os-type =="))));
+    assertThrows(
+        InvalidParameterException.class,
+        () ->
+            ecs.createService(
+                CreateServiceRequest.builder()
+                    .cluster(cluster)
+                    .serviceName(name)
+                    .taskDefinition(td1)
+                    .desiredCount(1)
+                    .launchType("FARGATE")
+                    .build()));
+    assertThrows(
+        ServiceNotFoundException.class,
+        () ->
+            ecs.updateService(r -> r.cluster(cluster).service("missing-" + name).desiredCount(1)));
+    assertThrows(
+        ServiceNotFoundException.class,
+        () -> ecs.deleteService(r -> r.cluster(cluster).service("missing-" + name)));
+    assertThrows(
+        InvalidParameterException.class,
+        () ->
+            ecs.describeServices(
+                r ->
+                    r.cluster(cluster)
+                        .services("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")));
 
     create(name, 0);
-    InvalidParameterException twice = assertThrows(InvalidParameterException.class, () -> create(name, 0));
+    InvalidParameterException twice =
+        assertThrows(InvalidParameterException.class, () -> create(name, 0));
     assertEquals("Creation of service was not idempotent.", twice.awsErrorDetails().errorMessage());
   }
 }

@@ -11,16 +11,25 @@ class ServiceSettingsTest {
 
   @Test
   void defaults() {
-    ServiceSettings settings = ServiceSettings.from(ConfigFactory.parseResources("harbormaster.conf").resolve());
-    assertEquals(new ServiceSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(3),
-        Duration.ofSeconds(30), Duration.ofMinutes(5)), settings);
+    ServiceSettings settings =
+        ServiceSettings.from(ConfigFactory.parseResources("harbormaster.conf").resolve());
+    assertEquals(
+        new ServiceSettings(
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(3),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5)),
+        settings);
   }
 
   @Test
   void eachCanBeSetOnItsOwn() {
-    ServiceSettings settings = ServiceSettings.from(ConfigFactory.parseString(
-        "harbormaster.service.lost-host-timeout = 20s").withFallback(ConfigFactory.parseResources("harbormaster.conf"))
-        .resolve());
+    ServiceSettings settings =
+        ServiceSettings.from(
+            ConfigFactory.parseString("harbormaster.service.lost-host-timeout = 20s")
+                .withFallback(ConfigFactory.parseResources("harbormaster.conf"))
+                .resolve());
     assertEquals(Duration.ofSeconds(20), settings.lostHostTimeout());
     assertEquals(Duration.ofSeconds(10), settings.reconcileInterval());
   }

@@ -77,9 +77,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The Service entity carrying out decisions: what it persists, in which order, and what it asks of the rest of the
- * system. The decisions come from a small scripted reconciler here (the real one has its own tests), and the rest of
- * the system is a hand-written fake that places, reserves and creates tasks in memory.
+ * The Service entity carrying out decisions: what it persists, in which order, and what it asks of
+ * the rest of the system. The decisions come from a small scripted reconciler here (the real one
+ * has its own tests), and the rest of the system is a hand-written fake that places, reserves and
+ * creates tasks in memory.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(TestKitJUnit5Extension.class)
@@ -87,8 +88,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ServiceTest {
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().withName("ServiceTest").withCustomConfig(EntityTestKit.config())
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withName("ServiceTest")
+          .withCustomConfig(EntityTestKit.config())
+          .build();
 
   private static final String ACCOUNT = "123456789012";
   private static final String CLUSTER = "default";
@@ -97,15 +101,23 @@ class ServiceTest {
   private static final Instant CREATED = Instant.parse("2026-11-02T09:00:00Z");
   private static final Instant UPDATED = Instant.parse("2026-11-02T10:00:00Z");
   private static final AtomicInteger NEXT = new AtomicInteger();
+
   /** Nothing happens on the timers unless a test asks for it. */
-  private static final ServiceSettings QUIET = new ServiceSettings(Duration.ofHours(1), Duration.ofHours(1),
-      Duration.ofMinutes(3), Duration.ofSeconds(30), Duration.ofMinutes(5));
+  private static final ServiceSettings QUIET =
+      new ServiceSettings(
+          Duration.ofHours(1),
+          Duration.ofHours(1),
+          Duration.ofMinutes(3),
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(5));
 
   // ---- the fake world ----
   private static final class FakeWorld implements Service.Effects {
-    final Map<String, Instance> instances = new ConcurrentHashMap<>(Map.of(
-        "i-1", new Instance("i-1", "ACTIVE", true, null),
-        "i-2", new Instance("i-2", "ACTIVE", true, null)));
+    final Map<String, Instance> instances =
+        new ConcurrentHashMap<>(
+            Map.of(
+                "i-1", new Instance("i-1", "ACTIVE", true, null),
+                "i-2", new Instance("i-2", "ACTIVE", true, null)));
     final List<String> calls = new CopyOnWriteArrayList<>();
     final Map<String, TaskSpec> created = new ConcurrentHashMap<>();
     final List<String> stopped = new CopyOnWriteArrayList<>();
@@ -114,67 +126,141 @@ class ServiceTest {
     volatile boolean placementFails;
     volatile boolean creationFails;
     volatile boolean instanceFull;
+
     /** This many instance lookups never answer (as if their answers were dropped). */
     final AtomicInteger unansweredLookups = new AtomicInteger();
+
     private final AtomicInteger nextInstance = new AtomicInteger();
 
     @Override
-    public CompletionStage<Map<String, Instance>> instances(String accountId, String clusterName,
-        Set<String> inUse) {
-      if (unansweredLookups.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return new CompletableFuture<>();
+    public CompletionStage<Map<String, Instance>> instances(
+        String accountId, String clusterName, Set<String> inUse) {
+      if (unansweredLookups.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
+        return new CompletableFuture<>();
       return CompletableFuture.completedFuture(Map.copyOf(instances));
     }
 
     @Override
-    public CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(String accountId, String arn) {
+    public CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(
+        String accountId, String arn) {
       int revision = Integer.parseInt(arn.substring(arn.lastIndexOf(':') + 1));
-      JsonNode definition = JSON.createObjectNode().put("family", "web").set("containerDefinitions",
-          JSON.createArrayNode().add(JSON.createObjectNode().put("name", "web").put("image", "busybox")
-              .put("memory", 64)));
-      return CompletableFuture.completedFuture(new TaskDefinitionFamily.Revision("web", revision, definition,
-          TaskDefinitionFamily.Status.ACTIVE, List.of(), "arn:aws:iam::123456789012:root", CREATED, null, null));
+      JsonNode definition =
+          JSON.createObjectNode()
+              .put("family", "web")
+              .set(
+                  "containerDefinitions",
+                  JSON.createArrayNode()
+                      .add(
+                          JSON.createObjectNode()
+                              .put("name", "web")
+                              .put("image", "busybox")
+                              .put("memory", 64)));
+      return CompletableFuture.completedFuture(
+          new TaskDefinitionFamily.Revision(
+              "web",
+              revision,
+              definition,
+              TaskDefinitionFamily.Status.ACTIVE,
+              List.of(),
+              "arn:aws:iam::123456789012:root",
+              CREATED,
+              null,
+              null));
     }
 
     @Override
-    public CompletionStage<ClusterPlacement.Outcome> place(String accountId, String clusterName, List<String> taskIds,
-        Demand demand, TaskSummary summary, List<ConstraintSpec> constraints, List<StrategySpec> strategies) {
-      calls.add("place " + taskIds.size() + " " + summary.group() + " " + summary.startedBy() + " " + strategies);
+    public CompletionStage<ClusterPlacement.Outcome> place(
+        String accountId,
+        String clusterName,
+        List<String> taskIds,
+        Demand demand,
+        TaskSummary summary,
+        List<ConstraintSpec> constraints,
+        List<StrategySpec> strategies) {
+      calls.add(
+          "place "
+              + taskIds.size()
+              + " "
+              + summary.group()
+              + " "
+              + summary.startedBy()
+              + " "
+              + strategies);
       if (placementFails) {
-        return CompletableFuture.completedFuture(new ClusterPlacement.Outcome(List.of(), List.of(
-            new PlacementFailure("arn:aws:ecs:us-east-1:123456789012:container-instance/default/i-1",
-                "RESOURCE:MEMORY")), Optional.empty()));
+        return CompletableFuture.completedFuture(
+            new ClusterPlacement.Outcome(
+                List.of(),
+                List.of(
+                    new PlacementFailure(
+                        "arn:aws:ecs:us-east-1:123456789012:container-instance/default/i-1",
+                        "RESOURCE:MEMORY")),
+                Optional.empty()));
       }
       List<ClusterPlacement.Placed> placed = new ArrayList<>();
-      for (String id : taskIds) placed.add(new ClusterPlacement.Placed(id, "i-" + (1 + nextInstance.getAndIncrement() % 2)));
-      return CompletableFuture.completedFuture(new ClusterPlacement.Outcome(placed, List.of(), Optional.empty()));
+      for (String id : taskIds)
+        placed.add(
+            new ClusterPlacement.Placed(id, "i-" + (1 + nextInstance.getAndIncrement() % 2)));
+      return CompletableFuture.completedFuture(
+          new ClusterPlacement.Outcome(placed, List.of(), Optional.empty()));
     }
 
     @Override
-    public CompletionStage<Optional<String>> reserve(String accountId, String clusterName, String instanceId,
-        String taskId, Demand demand, TaskSummary summary) {
+    public CompletionStage<Optional<String>> reserve(
+        String accountId,
+        String clusterName,
+        String instanceId,
+        String taskId,
+        Demand demand,
+        TaskSummary summary) {
       reserved.add(taskId + "@" + instanceId);
-      return CompletableFuture.completedFuture(instanceFull ? Optional.of("RESOURCE:MEMORY") : Optional.empty());
+      return CompletableFuture.completedFuture(
+          instanceFull ? Optional.of("RESOURCE:MEMORY") : Optional.empty());
     }
 
     @Override
-    public CompletionStage<TaskReport> createTask(String accountId, String clusterName, String taskId, TaskSpec spec) {
+    public CompletionStage<TaskReport> createTask(
+        String accountId, String clusterName, String taskId, TaskSpec spec) {
       calls.add("create " + taskId);
-      if (creationFails) return CompletableFuture.failedFuture(new IllegalStateException("node is down"));
+      if (creationFails)
+        return CompletableFuture.failedFuture(new IllegalStateException("node is down"));
       created.put(taskId, spec);
-      return CompletableFuture.completedFuture(new TaskReport(taskId, spec.containerInstanceId(), TaskStatus.PENDING,
-          false, TaskHealth.UNKNOWN, null, null, null, 1));
+      return CompletableFuture.completedFuture(
+          new TaskReport(
+              taskId,
+              spec.containerInstanceId(),
+              TaskStatus.PENDING,
+              false,
+              TaskHealth.UNKNOWN,
+              null,
+              null,
+              null,
+              1));
     }
 
     @Override
-    public void stopTask(String accountId, String clusterName, String taskId, String stopCode, String reason) {
+    public void stopTask(
+        String accountId, String clusterName, String taskId, String stopCode, String reason) {
       stopped.add(taskId + " " + stopCode + " " + reason);
     }
 
     @Override
-    public CompletionStage<Optional<TaskReport>> task(String accountId, String clusterName, String taskId) {
+    public CompletionStage<Optional<TaskReport>> task(
+        String accountId, String clusterName, String taskId) {
       TaskSpec spec = created.get(taskId);
-      return CompletableFuture.completedFuture(spec == null ? Optional.empty() : Optional.of(new TaskReport(taskId,
-          spec.containerInstanceId(), TaskStatus.PENDING, false, TaskHealth.UNKNOWN, null, null, null, 1)));
+      return CompletableFuture.completedFuture(
+          spec == null
+              ? Optional.empty()
+              : Optional.of(
+                  new TaskReport(
+                      taskId,
+                      spec.containerInstanceId(),
+                      TaskStatus.PENDING,
+                      false,
+                      TaskHealth.UNKNOWN,
+                      null,
+                      null,
+                      null,
+                      1)));
     }
 
     @Override
@@ -184,43 +270,85 @@ class ServiceTest {
   }
 
   /**
-   * A minimal stand-in for the reconciler: keep desiredCount live tasks of the PRIMARY deployment, stop the newest
-   * surplus and the tasks of other deployments, say "steady" once all run. It is not the real reconciler's logic.
+   * A minimal stand-in for the reconciler: keep desiredCount live tasks of the PRIMARY deployment,
+   * stop the newest surplus and the tasks of other deployments, say "steady" once all run. It is
+   * not the real reconciler's logic.
    */
   private static Decision keepDesired(Input in) {
-    Deployment primary = in.deployments().stream().filter(d -> d.status() == DeploymentStatus.PRIMARY)
-        .findFirst().orElseThrow();
-    List<ServiceTask> live = in.tasks().stream()
-        .filter(t -> !t.desiredStopped() && t.lastStatus() != TaskStatus.STOPPED).toList();
-    List<ServiceTask> current = live.stream().filter(t -> t.deploymentId().equals(primary.id())).toList();
+    Deployment primary =
+        in.deployments().stream()
+            .filter(d -> d.status() == DeploymentStatus.PRIMARY)
+            .findFirst()
+            .orElseThrow();
+    List<ServiceTask> live =
+        in.tasks().stream()
+            .filter(t -> !t.desiredStopped() && t.lastStatus() != TaskStatus.STOPPED)
+            .toList();
+    List<ServiceTask> current =
+        live.stream().filter(t -> t.deploymentId().equals(primary.id())).toList();
     List<StopOrder> stops = new ArrayList<>();
-    live.stream().filter(t -> !t.deploymentId().equals(primary.id()))
-        .forEach(t -> stops.add(new StopOrder(t.taskId(), Service.STOP_CODE, "Deployment replaced it")));
-    current.stream().sorted(Comparator.comparing(ServiceTask::taskId).reversed())
+    live.stream()
+        .filter(t -> !t.deploymentId().equals(primary.id()))
+        .forEach(
+            t -> stops.add(new StopOrder(t.taskId(), Service.STOP_CODE, "Deployment replaced it")));
+    current.stream()
+        .sorted(Comparator.comparing(ServiceTask::taskId).reversed())
         .limit(Math.max(0, current.size() - in.spec().desiredCount()))
-        .forEach(t -> stops.add(new StopOrder(t.taskId(), Service.STOP_CODE, "Scaling activity initiated by "
-            + "(deployment " + primary.id() + ")")));
+        .forEach(
+            t ->
+                stops.add(
+                    new StopOrder(
+                        t.taskId(),
+                        Service.STOP_CODE,
+                        "Scaling activity initiated by " + "(deployment " + primary.id() + ")")));
     List<Launch> launches = new ArrayList<>();
     int missing = in.spec().desiredCount() - current.size();
-    if (missing > 0) launches.add(new Launch(primary.id(), primary.taskDefinitionArn(), missing, Optional.empty()));
-    List<String> forget = in.tasks().stream().filter(t -> t.lastStatus() == TaskStatus.STOPPED)
-        .map(ServiceTask::taskId).toList();
-    boolean steady = missing == 0 && stops.isEmpty()
-        && current.stream().allMatch(t -> t.lastStatus() == TaskStatus.RUNNING);
-    List<ServiceMessage> messages = steady && !in.steady()
-        ? List.of(new ServiceMessage("SERVICE_STEADY_STATE", "INFO",
-            "(service " + in.spec().serviceName() + ") has reached a steady state."))
-        : List.of();
-    return new Decision(launches, stops, in.deployments(), messages, forget, in.throttle(), steady, Optional.empty());
+    if (missing > 0)
+      launches.add(
+          new Launch(primary.id(), primary.taskDefinitionArn(), missing, Optional.empty()));
+    List<String> forget =
+        in.tasks().stream()
+            .filter(t -> t.lastStatus() == TaskStatus.STOPPED)
+            .map(ServiceTask::taskId)
+            .toList();
+    boolean steady =
+        missing == 0
+            && stops.isEmpty()
+            && current.stream().allMatch(t -> t.lastStatus() == TaskStatus.RUNNING);
+    List<ServiceMessage> messages =
+        steady && !in.steady()
+            ? List.of(
+                new ServiceMessage(
+                    "SERVICE_STEADY_STATE",
+                    "INFO",
+                    "(service " + in.spec().serviceName() + ") has reached a steady state."))
+            : List.of();
+    return new Decision(
+        launches,
+        stops,
+        in.deployments(),
+        messages,
+        forget,
+        in.throttle(),
+        steady,
+        Optional.empty());
   }
 
-  private record Fixture(String name, FakeWorld world, EventSourcedBehaviorTestKit<Command, Event, State> service) {}
+  private record Fixture(
+      String name, FakeWorld world, EventSourcedBehaviorTestKit<Command, Event, State> service) {}
 
   private Fixture fixture(ServiceSettings settings, Function<Input, Decision> reconciler) {
     String name = "web" + NEXT.incrementAndGet();
     FakeWorld world = new FakeWorld();
-    var service = EntityTestKit.<Command, Event, State>create(testKit.system(),
-        Service.create(Service.entityId(ACCOUNT, CLUSTER, name), new EventTags(4), settings, world, reconciler));
+    var service =
+        EntityTestKit.<Command, Event, State>create(
+            testKit.system(),
+            Service.create(
+                Service.entityId(ACCOUNT, CLUSTER, name),
+                new EventTags(4),
+                settings,
+                world,
+                reconciler));
     return new Fixture(name, world, service);
   }
 
@@ -229,13 +357,26 @@ class ServiceTest {
   }
 
   private static ServiceSpec spec(String name, int desired) {
-    return new ServiceSpec(name, TD1, desired, SchedulingStrategy.REPLICA, "EC2",
-        new DeploymentSettings(100, 200, false, false), List.of(), List.of(), null, List.of(new Tag("team", "a")));
+    return new ServiceSpec(
+        name,
+        TD1,
+        desired,
+        SchedulingStrategy.REPLICA,
+        "EC2",
+        new DeploymentSettings(100, 200, false, false),
+        List.of(),
+        List.of(),
+        null,
+        List.of(new Tag("team", "a")));
   }
 
   private static ServiceView create(Fixture f, int desired) {
-    return success(f.service().<StatusReply<ServiceView>>runCommand(
-        r -> new Service.Create(spec(f.name(), desired), "ecs-svc/1000000000000000001", CREATED, r)));
+    return success(
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r ->
+                    new Service.Create(
+                        spec(f.name(), desired), "ecs-svc/1000000000000000001", CREATED, r)));
   }
 
   private static ServiceView view(Fixture f) {
@@ -247,17 +388,30 @@ class ServiceTest {
   }
 
   private static List<Object> journal(Fixture f) {
-    return f.service().persistenceTestKit().persistedInStorage("Service|" + Service.entityId(ACCOUNT, CLUSTER,
-        f.name()));
+    return f.service()
+        .persistenceTestKit()
+        .persistedInStorage("Service|" + Service.entityId(ACCOUNT, CLUSTER, f.name()));
   }
 
   private static <T> List<T> journal(Fixture f, Class<T> type) {
     return journal(f).stream().filter(type::isInstance).map(type::cast).toList();
   }
 
-  private static void report(Fixture f, String taskId, TaskStatus status, TaskHealth health, long version) {
-    f.service().runCommand(new Service.TaskChanged(new TaskReport(taskId, "i-1", status, false, health,
-        status == TaskStatus.RUNNING ? UPDATED : null, null, null, version)));
+  private static void report(
+      Fixture f, String taskId, TaskStatus status, TaskHealth health, long version) {
+    f.service()
+        .runCommand(
+            new Service.TaskChanged(
+                new TaskReport(
+                    taskId,
+                    "i-1",
+                    status,
+                    false,
+                    health,
+                    status == TaskStatus.RUNNING ? UPDATED : null,
+                    null,
+                    null,
+                    version)));
   }
 
   private static List<String> messages(ServiceView v) {
@@ -268,15 +422,38 @@ class ServiceTest {
 
   @Test
   void aCreatedServiceIsActiveWithOnePrimaryDeploymentInProgress() {
-    Fixture f = fixture(QUIET, in -> new Decision(List.of(), List.of(), in.deployments(), List.of(), List.of(),
-        in.throttle(), in.steady(), Optional.empty()));
+    Fixture f =
+        fixture(
+            QUIET,
+            in ->
+                new Decision(
+                    List.of(),
+                    List.of(),
+                    in.deployments(),
+                    List.of(),
+                    List.of(),
+                    in.throttle(),
+                    in.steady(),
+                    Optional.empty()));
 
-    var result = f.service().<StatusReply<ServiceView>>runCommand(
-        r -> new Service.Create(spec(f.name(), 2), "ecs-svc/1000000000000000001", CREATED, r));
+    var result =
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r ->
+                    new Service.Create(
+                        spec(f.name(), 2), "ecs-svc/1000000000000000001", CREATED, r));
 
     ServiceView view = success(result);
-    Deployment primary = new Deployment("ecs-svc/1000000000000000001", DeploymentStatus.PRIMARY, TD1,
-        RolloutState.IN_PROGRESS, "ECS deployment ecs-svc/1000000000000000001 in progress.", 0, CREATED, CREATED);
+    Deployment primary =
+        new Deployment(
+            "ecs-svc/1000000000000000001",
+            DeploymentStatus.PRIMARY,
+            TD1,
+            RolloutState.IN_PROGRESS,
+            "ECS deployment ecs-svc/1000000000000000001 in progress.",
+            0,
+            CREATED,
+            CREATED);
     assertEquals(List.of(new ServiceCreated(spec(f.name(), 2), primary, CREATED)), result.events());
     assertEquals(ServiceStatus.ACTIVE, view.status());
     assertEquals(List.of(primary), view.deployments());
@@ -289,25 +466,41 @@ class ServiceTest {
   void creatingAServiceThatExistsIsNotIdempotent() {
     Fixture f = fixture();
     create(f, 0);
-    // The first reconcile persists the steady state on its own; let it land so the refusal is observed alone.
+    // The first reconcile persists the steady state on its own; let it land so the refusal is
+    // observed alone.
     awaitView(f, "the steady state", ServiceView::steady);
 
-    assertRefused(f.service().<StatusReply<ServiceView>>runCommand(
-            r -> new Service.Create(spec(f.name(), 1), "ecs-svc/2", UPDATED, r)),
-        "InvalidParameterException", "Creation of service was not idempotent.");
+    assertRefused(
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r -> new Service.Create(spec(f.name(), 1), "ecs-svc/2", UPDATED, r)),
+        "InvalidParameterException",
+        "Creation of service was not idempotent.");
   }
 
   @Test
   void anUnknownServiceIsNotFound() {
     Fixture f = fixture();
 
-    assertRefused(f.service().<StatusReply<ServiceView>>runCommand(Service.Get::new),
-        "ServiceNotFoundException", "Service not found.");
-    assertRefused(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Delete(true, UPDATED, r)),
-        "ServiceNotFoundException", "Service not found.");
-    assertRefused(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Update(
-            new ServiceChange(3, null, null, null, null, null, false), "ecs-svc/2", UPDATED, r)),
-        "ServiceNotFoundException", "Service not found.");
+    assertRefused(
+        f.service().<StatusReply<ServiceView>>runCommand(Service.Get::new),
+        "ServiceNotFoundException",
+        "Service not found.");
+    assertRefused(
+        f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Delete(true, UPDATED, r)),
+        "ServiceNotFoundException",
+        "Service not found.");
+    assertRefused(
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r ->
+                    new Service.Update(
+                        new ServiceChange(3, null, null, null, null, null, false),
+                        "ecs-svc/2",
+                        UPDATED,
+                        r)),
+        "ServiceNotFoundException",
+        "Service not found.");
   }
 
   // ---- launches ----
@@ -317,17 +510,24 @@ class ServiceTest {
     Fixture f = fixture();
     create(f, 2);
 
-    ServiceView view = awaitView(f, "two tasks created", v -> v.tasks().size() == 2
-        && f.world().created.size() == 2);
+    ServiceView view =
+        awaitView(
+            f, "two tasks created", v -> v.tasks().size() == 2 && f.world().created.size() == 2);
 
     List<TasksLaunched> launched = journal(f, TasksLaunched.class);
     assertEquals(1, launched.size());
     assertEquals("ecs-svc/1000000000000000001", launched.get(0).deploymentId());
     List<String> ids = launched.get(0).tasks().stream().map(Service.LaunchedTask::taskId).toList();
     assertEquals(Set.copyOf(ids), f.world().created.keySet());
-    assertEquals(List.of("place 2 service:" + f.name() + " ecs-svc/1000000000000000001 "
-            + "[StrategySpec[type=spread, field=attribute:ecs.availability-zone], "
-            + "StrategySpec[type=spread, field=instanceId]]", "create " + ids.get(0), "create " + ids.get(1)),
+    assertEquals(
+        List.of(
+            "place 2 service:"
+                + f.name()
+                + " ecs-svc/1000000000000000001 "
+                + "[StrategySpec[type=spread, field=attribute:ecs.availability-zone], "
+                + "StrategySpec[type=spread, field=instanceId]]",
+            "create " + ids.get(0),
+            "create " + ids.get(1)),
         f.world().calls);
     TaskSpec spec = f.world().created.get(ids.get(0));
     assertEquals("service:" + f.name(), spec.group());
@@ -335,40 +535,79 @@ class ServiceTest {
     assertEquals(TD1, spec.taskDefinitionArn());
     assertEquals(64, spec.memory());
     assertEquals("EC2", spec.launchType(), "the service's launch type");
-    assertTrue(messages(view).contains("(service " + f.name() + ") has started 2 tasks: (task " + ids.get(0)
-        + ") (task " + ids.get(1) + ")."), messages(view).toString());
+    assertTrue(
+        messages(view)
+            .contains(
+                "(service "
+                    + f.name()
+                    + ") has started 2 tasks: (task "
+                    + ids.get(0)
+                    + ") (task "
+                    + ids.get(1)
+                    + ")."),
+        messages(view).toString());
   }
 
   @Test
   void aBigLaunchGoesToPlacementInBatchesEachRecordedBeforeTheNext() {
-    Fixture f = fixture(new ServiceSettings(Duration.ofHours(1), Duration.ofHours(1), Duration.ofMinutes(3),
-        Duration.ofSeconds(30), Duration.ofMinutes(5), 3), ServiceTest::keepDesired);
+    Fixture f =
+        fixture(
+            new ServiceSettings(
+                Duration.ofHours(1),
+                Duration.ofHours(1),
+                Duration.ofMinutes(3),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5),
+                3),
+            ServiceTest::keepDesired);
     create(f, 7);
 
-    awaitView(f, "seven tasks created", v -> v.tasks().size() == 7 && f.world().created.size() == 7);
+    awaitView(
+        f, "seven tasks created", v -> v.tasks().size() == 7 && f.world().created.size() == 7);
 
-    assertEquals(List.of(3, 3, 1), journal(f, TasksLaunched.class).stream().map(e -> e.tasks().size()).toList());
-    assertEquals(List.of(3, 3, 1), f.world().calls.stream().filter(c -> c.startsWith("place "))
-        .map(c -> Integer.parseInt(c.split(" ")[1])).toList());
+    assertEquals(
+        List.of(3, 3, 1),
+        journal(f, TasksLaunched.class).stream().map(e -> e.tasks().size()).toList());
+    assertEquals(
+        List.of(3, 3, 1),
+        f.world().calls.stream()
+            .filter(c -> c.startsWith("place "))
+            .map(c -> Integer.parseInt(c.split(" ")[1]))
+            .toList());
     assertEquals(7, f.world().created.size());
   }
 
   @Test
   void aStepWhoseAnswerIsLostDoesNotBlockTheServiceForGood() {
-    Fixture f = fixture(new ServiceSettings(Duration.ofMillis(100), Duration.ofHours(1), Duration.ofMinutes(3),
-        Duration.ofSeconds(30), Duration.ofMinutes(5)), ServiceTest::keepDesired);
+    Fixture f =
+        fixture(
+            new ServiceSettings(
+                Duration.ofMillis(100),
+                Duration.ofHours(1),
+                Duration.ofMinutes(3),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5)),
+            ServiceTest::keepDesired);
     f.world().unansweredLookups.set(1);
     create(f, 2);
 
-    // the first reconcile never hears back; after six reconcile intervals without progress the tick decides again
+    // the first reconcile never hears back; after six reconcile intervals without progress the tick
+    // decides again
     awaitView(f, "two tasks created", v -> v.tasks().size() == 2 && f.world().created.size() == 2);
     assertEquals(1, journal(f, TasksLaunched.class).size());
   }
 
   @Test
   void aLaunchWhoseTaskCouldNotBeCreatedIsStillTrackedAndCreatedAgainWithTheSameId() {
-    Fixture f = fixture(new ServiceSettings(Duration.ofHours(1), Duration.ofMillis(100), Duration.ofMinutes(3),
-        Duration.ofMillis(500), Duration.ofMinutes(5)), ServiceTest::keepDesired);
+    Fixture f =
+        fixture(
+            new ServiceSettings(
+                Duration.ofHours(1),
+                Duration.ofMillis(100),
+                Duration.ofMinutes(3),
+                Duration.ofMillis(500),
+                Duration.ofMinutes(5)),
+            ServiceTest::keepDesired);
     f.world().creationFails = true;
     create(f, 1);
     ServiceView launched = awaitView(f, "one launch recorded", v -> v.tasks().size() == 1);
@@ -379,27 +618,42 @@ class ServiceTest {
 
     awaitView(f, "the task created again", v -> f.world().created.containsKey(taskId));
     assertEquals(Set.of(taskId), f.world().created.keySet());
-    assertTrue(f.world().reserved.contains(taskId + "@" + launched.tasks().get(taskId).task().instanceId()),
+    assertTrue(
+        f.world()
+            .reserved
+            .contains(taskId + "@" + launched.tasks().get(taskId).task().instanceId()),
         f.world().reserved.toString());
     assertEquals(1, journal(f, TasksLaunched.class).size(), "no second launch");
   }
 
   @Test
   void aLaunchWhoseTaskCannotBeCreatedAgainBecauseItsInstanceIsFullCountsAsFailedToStart() {
-    Fixture f = fixture(new ServiceSettings(Duration.ofHours(1), Duration.ofMillis(100), Duration.ofMinutes(3),
-        Duration.ZERO, Duration.ofMinutes(5)), ServiceTest::keepDesired);
+    Fixture f =
+        fixture(
+            new ServiceSettings(
+                Duration.ofHours(1),
+                Duration.ofMillis(100),
+                Duration.ofMinutes(3),
+                Duration.ZERO,
+                Duration.ofMinutes(5)),
+            ServiceTest::keepDesired);
     f.world().creationFails = true;
     f.world().instanceFull = true;
     create(f, 1);
-    String taskId = awaitView(f, "one launch recorded", v -> v.tasks().size() == 1).tasks().firstKey();
+    String taskId =
+        awaitView(f, "one launch recorded", v -> v.tasks().size() == 1).tasks().firstKey();
 
     awaitView(f, "the task given up", v -> !v.tasks().containsKey(taskId));
 
-    Service.TaskStateRecorded given = journal(f, Service.TaskStateRecorded.class).stream()
-        .filter(e -> e.task().taskId().equals(taskId)).findFirst().orElseThrow();
+    Service.TaskStateRecorded given =
+        journal(f, Service.TaskStateRecorded.class).stream()
+            .filter(e -> e.task().taskId().equals(taskId))
+            .findFirst()
+            .orElseThrow();
     assertEquals(TaskStatus.STOPPED, given.task().lastStatus());
     assertEquals("TaskFailedToStart", given.task().stopCode());
-    assertEquals("The task could not be started after a control-plane restart: RESOURCE:MEMORY",
+    assertEquals(
+        "The task could not be started after a control-plane restart: RESOURCE:MEMORY",
         given.task().stoppedReason());
   }
 
@@ -409,15 +663,22 @@ class ServiceTest {
     f.world().placementFails = true;
     create(f, 1);
 
-    String expected = "(service " + f.name() + ") was unable to place a task because no container instance met all "
-        + "of its requirements. Reason: RESOURCE:MEMORY on (container-instance i-1).";
+    String expected =
+        "(service "
+            + f.name()
+            + ") was unable to place a task because no container instance met all "
+            + "of its requirements. Reason: RESOURCE:MEMORY on (container-instance i-1).";
     awaitView(f, "the placement failure", v -> messages(v).contains(expected));
     f.service().runCommand(new Service.Reconcile());
     f.service().runCommand(new Service.Reconcile());
-    awaitView(f, "three placements tried", v -> f.world().calls.stream().filter(c -> c.startsWith("place")).count() >= 3);
+    awaitView(
+        f,
+        "three placements tried",
+        v -> f.world().calls.stream().filter(c -> c.startsWith("place")).count() >= 3);
 
     ServiceView view = view(f);
-    assertEquals(1, messages(view).stream().filter(expected::equals).count(), messages(view).toString());
+    assertEquals(
+        1, messages(view).stream().filter(expected::equals).count(), messages(view).toString());
     assertEquals("SERVICE_TASK_PLACEMENT_FAILURE", view.events().get(0).eventName());
     assertTrue(view.tasks().isEmpty());
     assertTrue(journal(f, TasksLaunched.class).isEmpty());
@@ -432,7 +693,8 @@ class ServiceTest {
     String taskId = awaitView(f, "a task", v -> v.tasks().size() == 1).tasks().firstKey();
 
     report(f, taskId, TaskStatus.RUNNING, TaskHealth.HEALTHY, 5);
-    report(f, taskId, TaskStatus.PENDING, TaskHealth.UNKNOWN, 3); // an older notification, overtaken
+    report(
+        f, taskId, TaskStatus.PENDING, TaskHealth.UNKNOWN, 3); // an older notification, overtaken
 
     ServiceView view = awaitView(f, "steady", ServiceView::steady);
     ServiceTask task = view.tasks().get(taskId).task();
@@ -453,9 +715,13 @@ class ServiceTest {
     report(f, taskId, TaskStatus.PENDING, TaskHealth.UNKNOWN, 1); // the Task entity's "created"
     report(f, taskId, TaskStatus.RUNNING, TaskHealth.UNKNOWN, 2);
 
-    awaitView(f, "the task running", v -> v.tasks().get(taskId).task().lastStatus() == TaskStatus.RUNNING);
+    awaitView(
+        f,
+        "the task running",
+        v -> v.tasks().get(taskId).task().lastStatus() == TaskStatus.RUNNING);
     List<Service.TaskStateRecorded> recorded = journal(f, Service.TaskStateRecorded.class);
-    assertEquals(List.of(TaskStatus.RUNNING), recorded.stream().map(r -> r.task().lastStatus()).toList());
+    assertEquals(
+        List.of(TaskStatus.RUNNING), recorded.stream().map(r -> r.task().lastStatus()).toList());
     assertEquals(2, recorded.get(0).version());
   }
 
@@ -463,10 +729,23 @@ class ServiceTest {
   void notificationsOfTasksTheServiceDidNotLaunchAreIgnored() {
     Fixture f = fixture();
     create(f, 0);
-    awaitView(f, "the steady state", ServiceView::steady); // the first reconcile's own events land first
+    awaitView(
+        f, "the steady state", ServiceView::steady); // the first reconcile's own events land first
 
-    var result = f.service().runCommand(new Service.TaskChanged(new TaskReport("someone-elses", "i-1",
-        TaskStatus.RUNNING, false, TaskHealth.UNKNOWN, UPDATED, null, null, 1)));
+    var result =
+        f.service()
+            .runCommand(
+                new Service.TaskChanged(
+                    new TaskReport(
+                        "someone-elses",
+                        "i-1",
+                        TaskStatus.RUNNING,
+                        false,
+                        TaskHealth.UNKNOWN,
+                        UPDATED,
+                        null,
+                        null,
+                        1)));
 
     assertTrue(result.hasNoEvents());
     assertTrue(view(f).tasks().isEmpty());
@@ -481,8 +760,15 @@ class ServiceTest {
     ServiceView two = awaitView(f, "two tasks", v -> v.tasks().size() == 2);
     String newest = two.tasks().lastKey();
 
-    success(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Update(
-        new ServiceChange(1, null, null, null, null, null, false), "ecs-svc/2", UPDATED, r)));
+    success(
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r ->
+                    new Service.Update(
+                        new ServiceChange(1, null, null, null, null, null, false),
+                        "ecs-svc/2",
+                        UPDATED,
+                        r)));
 
     ServiceView view = awaitView(f, "one stop", v -> v.tasks().get(newest).task().desiredStopped());
     String reason = "Scaling activity initiated by (deployment ecs-svc/1000000000000000001)";
@@ -492,8 +778,11 @@ class ServiceTest {
     assertEquals(reason, ordered.reason());
     awaitView(f, "the stop carried out", v -> !f.world().stopped.isEmpty());
     assertEquals(List.of(newest + " ServiceSchedulerInitiated " + reason), f.world().stopped);
-    assertTrue(messages(view).contains("(service " + f.name() + ") has stopped 1 running tasks: (task " + newest
-        + ")."), messages(view).toString());
+    assertTrue(
+        messages(view)
+            .contains(
+                "(service " + f.name() + ") has stopped 1 running tasks: (task " + newest + ")."),
+        messages(view).toString());
     assertEquals(1, view.spec().desiredCount());
   }
 
@@ -503,11 +792,25 @@ class ServiceTest {
     create(f, 1);
     String first = awaitView(f, "a task", v -> v.tasks().size() == 1).tasks().firstKey();
 
-    f.service().runCommand(new Service.TaskChanged(new TaskReport(first, "i-1", TaskStatus.STOPPED, true,
-        TaskHealth.UNKNOWN, null, "EssentialContainerExited", "Essential container in task exited", 9)));
+    f.service()
+        .runCommand(
+            new Service.TaskChanged(
+                new TaskReport(
+                    first,
+                    "i-1",
+                    TaskStatus.STOPPED,
+                    true,
+                    TaskHealth.UNKNOWN,
+                    null,
+                    "EssentialContainerExited",
+                    "Essential container in task exited",
+                    9)));
 
-    ServiceView view = awaitView(f, "a replacement", v -> !v.tasks().containsKey(first) && v.tasks().size() == 1);
-    assertTrue(journal(f, Service.TasksForgotten.class).stream().anyMatch(e -> e.taskIds().equals(List.of(first))));
+    ServiceView view =
+        awaitView(f, "a replacement", v -> !v.tasks().containsKey(first) && v.tasks().size() == 1);
+    assertTrue(
+        journal(f, Service.TasksForgotten.class).stream()
+            .anyMatch(e -> e.taskIds().equals(List.of(first))));
     assertEquals(2, f.world().created.size());
     assertFalse(view.tasks().containsKey(first));
   }
@@ -516,20 +819,53 @@ class ServiceTest {
 
   @Test
   void aNewTaskDefinitionStartsANewPrimaryDeploymentAndTheOldOneTurnsActive() {
-    Fixture f = fixture(QUIET, in -> new Decision(List.of(), List.of(), in.deployments(), List.of(), List.of(),
-        in.throttle(), in.steady(), Optional.empty()));
+    Fixture f =
+        fixture(
+            QUIET,
+            in ->
+                new Decision(
+                    List.of(),
+                    List.of(),
+                    in.deployments(),
+                    List.of(),
+                    List.of(),
+                    in.throttle(),
+                    in.steady(),
+                    Optional.empty()));
     create(f, 1);
     f.service().runCommand(new Service.Reconcile());
 
-    var result = f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Update(
-        new ServiceChange(null, TD2, null, null, null, null, false), "ecs-svc/2000000000000000002", UPDATED, r));
+    var result =
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r ->
+                    new Service.Update(
+                        new ServiceChange(null, TD2, null, null, null, null, false),
+                        "ecs-svc/2000000000000000002",
+                        UPDATED,
+                        r));
 
     ServiceView view = success(result);
-    assertEquals(List.of(
-        new Deployment("ecs-svc/2000000000000000002", DeploymentStatus.PRIMARY, TD2, RolloutState.IN_PROGRESS,
-            "ECS deployment ecs-svc/2000000000000000002 in progress.", 0, UPDATED, UPDATED),
-        new Deployment("ecs-svc/1000000000000000001", DeploymentStatus.ACTIVE, TD1, RolloutState.IN_PROGRESS,
-            "ECS deployment ecs-svc/1000000000000000001 in progress.", 0, CREATED, UPDATED)),
+    assertEquals(
+        List.of(
+            new Deployment(
+                "ecs-svc/2000000000000000002",
+                DeploymentStatus.PRIMARY,
+                TD2,
+                RolloutState.IN_PROGRESS,
+                "ECS deployment ecs-svc/2000000000000000002 in progress.",
+                0,
+                UPDATED,
+                UPDATED),
+            new Deployment(
+                "ecs-svc/1000000000000000001",
+                DeploymentStatus.ACTIVE,
+                TD1,
+                RolloutState.IN_PROGRESS,
+                "ECS deployment ecs-svc/1000000000000000001 in progress.",
+                0,
+                CREATED,
+                UPDATED)),
         view.visibleDeployments());
     assertEquals(TD2, view.spec().taskDefinitionArn());
     assertEquals(Throttle.NONE, view.throttle());
@@ -537,12 +873,31 @@ class ServiceTest {
 
   @Test
   void forceNewDeploymentStartsADeploymentOfTheSameTaskDefinition() {
-    Fixture f = fixture(QUIET, in -> new Decision(List.of(), List.of(), in.deployments(), List.of(), List.of(),
-        in.throttle(), in.steady(), Optional.empty()));
+    Fixture f =
+        fixture(
+            QUIET,
+            in ->
+                new Decision(
+                    List.of(),
+                    List.of(),
+                    in.deployments(),
+                    List.of(),
+                    List.of(),
+                    in.throttle(),
+                    in.steady(),
+                    Optional.empty()));
     create(f, 1);
 
-    ServiceView view = success(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Update(
-        new ServiceChange(null, null, null, null, null, null, true), "ecs-svc/3", UPDATED, r)));
+    ServiceView view =
+        success(
+            f.service()
+                .<StatusReply<ServiceView>>runCommand(
+                    r ->
+                        new Service.Update(
+                            new ServiceChange(null, null, null, null, null, null, true),
+                            "ecs-svc/3",
+                            UPDATED,
+                            r)));
 
     assertEquals(2, view.visibleDeployments().size());
     assertEquals("ecs-svc/3", view.primary().orElseThrow().id());
@@ -552,14 +907,38 @@ class ServiceTest {
   @Test
   void theReconcilersDeploymentsThrottleAndMessagesArePersisted() {
     Instant notBefore = Instant.parse("2030-01-01T00:00:00Z");
-    Fixture f = fixture(QUIET, in -> {
-      List<Deployment> completed = in.deployments().stream().map(d -> new Deployment(d.id(), d.status(),
-          d.taskDefinitionArn(), RolloutState.COMPLETED, "ECS deployment " + d.id() + " completed.", 0, d.createdAt(),
-          in.now())).toList();
-      return new Decision(List.of(), List.of(), completed, List.of(new ServiceMessage("SERVICE_TASK_START_IMPAIRED",
-          "WARN", "(service x) is unable to consistently start tasks successfully.")), List.of(),
-          new Throttle(3, notBefore), false, Optional.empty());
-    });
+    Fixture f =
+        fixture(
+            QUIET,
+            in -> {
+              List<Deployment> completed =
+                  in.deployments().stream()
+                      .map(
+                          d ->
+                              new Deployment(
+                                  d.id(),
+                                  d.status(),
+                                  d.taskDefinitionArn(),
+                                  RolloutState.COMPLETED,
+                                  "ECS deployment " + d.id() + " completed.",
+                                  0,
+                                  d.createdAt(),
+                                  in.now()))
+                      .toList();
+              return new Decision(
+                  List.of(),
+                  List.of(),
+                  completed,
+                  List.of(
+                      new ServiceMessage(
+                          "SERVICE_TASK_START_IMPAIRED",
+                          "WARN",
+                          "(service x) is unable to consistently start tasks successfully.")),
+                  List.of(),
+                  new Throttle(3, notBefore),
+                  false,
+                  Optional.empty());
+            });
     create(f, 0);
 
     ServiceView view = awaitView(f, "a decision", v -> !v.events().isEmpty());
@@ -575,16 +954,45 @@ class ServiceTest {
 
   @Test
   void aDaemonLaunchReservesOnItsNamedInstance() {
-    Fixture f = fixture(QUIET, in -> {
-      Deployment primary = in.deployments().get(0);
-      boolean onI2 = in.tasks().stream().anyMatch(t -> "i-2".equals(t.instanceId()));
-      return new Decision(onI2 ? List.of() : List.of(new Launch(primary.id(), primary.taskDefinitionArn(), 1,
-          Optional.of("i-2"))), List.of(), in.deployments(), List.of(), List.of(), in.throttle(), in.steady(),
-          Optional.empty());
-    });
-    success(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Create(new ServiceSpec(f.name(), TD1, 0,
-        SchedulingStrategy.DAEMON, "EC2", new DeploymentSettings(0, 100, false, false), List.of(), List.of(), null,
-        List.of()), "ecs-svc/1", CREATED, r)));
+    Fixture f =
+        fixture(
+            QUIET,
+            in -> {
+              Deployment primary = in.deployments().get(0);
+              boolean onI2 = in.tasks().stream().anyMatch(t -> "i-2".equals(t.instanceId()));
+              return new Decision(
+                  onI2
+                      ? List.of()
+                      : List.of(
+                          new Launch(
+                              primary.id(), primary.taskDefinitionArn(), 1, Optional.of("i-2"))),
+                  List.of(),
+                  in.deployments(),
+                  List.of(),
+                  List.of(),
+                  in.throttle(),
+                  in.steady(),
+                  Optional.empty());
+            });
+    success(
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r ->
+                    new Service.Create(
+                        new ServiceSpec(
+                            f.name(),
+                            TD1,
+                            0,
+                            SchedulingStrategy.DAEMON,
+                            "EC2",
+                            new DeploymentSettings(0, 100, false, false),
+                            List.of(),
+                            List.of(),
+                            null,
+                            List.of()),
+                        "ecs-svc/1",
+                        CREATED,
+                        r)));
 
     ServiceView view = awaitView(f, "a daemon task", v -> v.tasks().size() == 1);
 
@@ -596,14 +1004,45 @@ class ServiceTest {
 
   @Test
   void aDaemonServiceRecordsItsDesiredCountSoItsHistoryShowsIt() {
-    Fixture f = fixture(QUIET, in -> new Decision(List.of(), List.of(), in.deployments(), List.of(), List.of(),
-        in.throttle(), in.steady(), Optional.empty()));
-    success(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Create(new ServiceSpec(f.name(), TD1, 0,
-        SchedulingStrategy.DAEMON, "EC2", new DeploymentSettings(0, 100, false, false), List.of(), List.of(), null,
-        List.of()), "ecs-svc/1", CREATED, r)));
+    Fixture f =
+        fixture(
+            QUIET,
+            in ->
+                new Decision(
+                    List.of(),
+                    List.of(),
+                    in.deployments(),
+                    List.of(),
+                    List.of(),
+                    in.throttle(),
+                    in.steady(),
+                    Optional.empty()));
+    success(
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r ->
+                    new Service.Create(
+                        new ServiceSpec(
+                            f.name(),
+                            TD1,
+                            0,
+                            SchedulingStrategy.DAEMON,
+                            "EC2",
+                            new DeploymentSettings(0, 100, false, false),
+                            List.of(),
+                            List.of(),
+                            null,
+                            List.of()),
+                        "ecs-svc/1",
+                        CREATED,
+                        r)));
 
-    // what the events and history show is the journal replayed: one task per ACTIVE instance (i-1, i-2), not 0
-    awaitView(f, "the daemon's desired count in its history", v -> historyView(f).path("desiredCount").asInt() == 2);
+    // what the events and history show is the journal replayed: one task per ACTIVE instance (i-1,
+    // i-2), not 0
+    awaitView(
+        f,
+        "the daemon's desired count in its history",
+        v -> historyView(f).path("desiredCount").asInt() == 2);
     JsonNode history = historyView(f);
     assertEquals(2, history.path("deployments").path(0).path("desiredCount").asInt());
 
@@ -630,32 +1069,58 @@ class ServiceTest {
   void deletingAServiceScaledAboveZeroNeedsForce() {
     Fixture f = fixture();
     create(f, 1);
-    awaitView(f, "the task launched", v -> v.tasks().size() == 1); // the launch's own events land first
+    awaitView(
+        f, "the task launched", v -> v.tasks().size() == 1); // the launch's own events land first
 
-    assertRefused(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Delete(false, UPDATED, r)),
-        "InvalidParameterException", "The service cannot be stopped while it is scaled above 0.");
+    assertRefused(
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(r -> new Service.Delete(false, UPDATED, r)),
+        "InvalidParameterException",
+        "The service cannot be stopped while it is scaled above 0.");
   }
 
   @Test
   void aForcedDeleteDrainsTheTasksAndTheServiceTurnsInactiveWhenTheLastOneStopped() {
     Fixture f = fixture();
     create(f, 2);
-    List<String> ids = List.copyOf(awaitView(f, "two tasks", v -> v.tasks().size() == 2).tasks().keySet());
+    List<String> ids =
+        List.copyOf(awaitView(f, "two tasks", v -> v.tasks().size() == 2).tasks().keySet());
 
-    ServiceView draining = success(f.service().<StatusReply<ServiceView>>runCommand(
-        r -> new Service.Delete(true, UPDATED, r)));
+    ServiceView draining =
+        success(
+            f.service()
+                .<StatusReply<ServiceView>>runCommand(r -> new Service.Delete(true, UPDATED, r)));
 
     assertEquals(ServiceStatus.DRAINING, draining.status());
     assertEquals(0, draining.spec().desiredCount());
     assertTrue(draining.tasks().values().stream().allMatch(t -> t.task().desiredStopped()));
     awaitView(f, "stops sent", v -> f.world().stopped.size() == 2);
-    assertRefused(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.Update(
-            new ServiceChange(1, null, null, null, null, null, false), "ecs-svc/9", UPDATED, r)),
-        "ServiceNotActiveException", "Service was not ACTIVE.");
+    assertRefused(
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r ->
+                    new Service.Update(
+                        new ServiceChange(1, null, null, null, null, null, false),
+                        "ecs-svc/9",
+                        UPDATED,
+                        r)),
+        "ServiceNotActiveException",
+        "Service was not ACTIVE.");
 
     for (String id : ids) {
-      f.service().runCommand(new Service.TaskChanged(new TaskReport(id, "i-1", TaskStatus.STOPPED, true,
-          TaskHealth.UNKNOWN, null, Service.STOP_CODE, "Scaling activity", 7)));
+      f.service()
+          .runCommand(
+              new Service.TaskChanged(
+                  new TaskReport(
+                      id,
+                      "i-1",
+                      TaskStatus.STOPPED,
+                      true,
+                      TaskHealth.UNKNOWN,
+                      null,
+                      Service.STOP_CODE,
+                      "Scaling activity",
+                      7)));
     }
 
     assertInstanceOf(InactiveService.class, f.service().getState());
@@ -669,12 +1134,17 @@ class ServiceTest {
     Fixture f = fixture();
     create(f, 0);
 
-    ServiceView deleted = success(f.service().<StatusReply<ServiceView>>runCommand(
-        r -> new Service.Delete(false, UPDATED, r)));
+    ServiceView deleted =
+        success(
+            f.service()
+                .<StatusReply<ServiceView>>runCommand(r -> new Service.Delete(false, UPDATED, r)));
     assertEquals(ServiceStatus.INACTIVE, deleted.status());
 
-    ServiceView again = success(f.service().<StatusReply<ServiceView>>runCommand(
-        r -> new Service.Create(spec(f.name(), 0), "ecs-svc/5", UPDATED, r)));
+    ServiceView again =
+        success(
+            f.service()
+                .<StatusReply<ServiceView>>runCommand(
+                    r -> new Service.Create(spec(f.name(), 0), "ecs-svc/5", UPDATED, r)));
     assertEquals(ServiceStatus.ACTIVE, again.status());
     assertEquals(List.of("ecs-svc/5"), again.deployments().stream().map(Deployment::id).toList());
     assertTrue(again.version() > deleted.version());
@@ -687,10 +1157,17 @@ class ServiceTest {
     Fixture f = fixture();
     create(f, 0);
 
-    success(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.TagResource(
-        List.of(new Tag("team", "b"), new Tag("env", "prod")), r)));
-    ServiceView view = success(f.service().<StatusReply<ServiceView>>runCommand(r -> new Service.UntagResource(
-        List.of("env"), r)));
+    success(
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r ->
+                    new Service.TagResource(
+                        List.of(new Tag("team", "b"), new Tag("env", "prod")), r)));
+    ServiceView view =
+        success(
+            f.service()
+                .<StatusReply<ServiceView>>runCommand(
+                    r -> new Service.UntagResource(List.of("env"), r)));
 
     assertEquals(List.of(new Tag("team", "b")), view.spec().tags());
   }

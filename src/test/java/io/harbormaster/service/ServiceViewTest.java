@@ -14,11 +14,28 @@ class ServiceViewTest {
 
   @Test
   void aServiceKeepsItsNewest100ServiceEventsAsDescribeServicesShowsThem() {
-    ServiceView view = new ServiceView("000000000000", "default", null, null, Instant.EPOCH, List.of(),
-        new TreeMap<>(), null, false, List.of(), 0);
+    ServiceView view =
+        new ServiceView(
+            "000000000000",
+            "default",
+            null,
+            null,
+            Instant.EPOCH,
+            List.of(),
+            new TreeMap<>(),
+            null,
+            false,
+            List.of(),
+            0);
     for (int i = 0; i < 250; i++) {
-      view = view.withEvent(new ServiceEvent("e" + i, Instant.EPOCH.plusSeconds(i), "SERVICE_STEADY_STATE", "INFO",
-          "(service web) has reached a steady state."));
+      view =
+          view.withEvent(
+              new ServiceEvent(
+                  "e" + i,
+                  Instant.EPOCH.plusSeconds(i),
+                  "SERVICE_STEADY_STATE",
+                  "INFO",
+                  "(service web) has reached a steady state."));
     }
     assertEquals(Service.SHOWN_SERVICE_EVENTS, view.events().size());
     assertEquals("e150", view.events().get(0).id());

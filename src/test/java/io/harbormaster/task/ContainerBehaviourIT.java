@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Ulimit;
 import io.harbormaster.agent.runtime.ContainerLabels;
-import io.harbormaster.testing.AwsCli;
 import io.harbormaster.testing.Await;
+import io.harbormaster.testing.AwsCli;
 import io.harbormaster.testing.DockerCluster;
 import io.harbormaster.testing.SharedDocker;
 import java.time.Duration;
@@ -40,8 +40,9 @@ import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.UlimitName;
 
 /**
- * What the containers of a task do on real Docker, as DescribeTasks shows it: dependsOn, health checks, OOM, stop
- * timeouts, container settings, overrides, an agent restart, and the AWS CLI's task waiters.
+ * What the containers of a task do on real Docker, as DescribeTasks shows it: dependsOn, health
+ * checks, OOM, stop timeouts, container settings, overrides, an agent restart, and the AWS CLI's
+ * task waiters.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerBehaviourIT {
@@ -69,13 +70,19 @@ class ContainerBehaviourIT {
   }
 
   private static ContainerDefinition.Builder container(String name, String command) {
-    return ContainerDefinition.builder().name(name).image(SharedDocker.TEST_IMAGE).memory(32)
-        .command("sh", "-c", command).dockerLabels(SharedDocker.testLabels());
+    return ContainerDefinition.builder()
+        .name(name)
+        .image(SharedDocker.TEST_IMAGE)
+        .memory(32)
+        .command("sh", "-c", command)
+        .dockerLabels(SharedDocker.testLabels());
   }
 
   private String register(String family, ContainerDefinition... containers) {
-    return ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST)
-        .containerDefinitions(containers)).taskDefinition().taskDefinitionArn();
+    return ecs.registerTaskDefinition(
+            r -> r.family(family).networkMode(NetworkMode.HOST).containerDefinitions(containers))
+        .taskDefinition()
+        .taskDefinitionArn();
   }
 
   private String run(String taskDefinition) {
@@ -93,14 +100,16 @@ class ContainerBehaviourIT {
   }
 
   private Task awaitStopped(String taskArn) {
-    ecs.waiter().waitUntilTasksStopped(r -> r.cluster(cluster).tasks(taskArn),
-        o -> o.waitTimeout(Duration.ofMinutes(2)));
+    ecs.waiter()
+        .waitUntilTasksStopped(
+            r -> r.cluster(cluster).tasks(taskArn), o -> o.waitTimeout(Duration.ofMinutes(2)));
     return describe(taskArn);
   }
 
   private Task awaitRunning(String taskArn) {
-    ecs.waiter().waitUntilTasksRunning(r -> r.cluster(cluster).tasks(taskArn),
-        o -> o.waitTimeout(Duration.ofMinutes(2)));
+    ecs.waiter()
+        .waitUntilTasksRunning(
+            r -> r.cluster(cluster).tasks(taskArn), o -> o.waitTimeout(Duration.ofMinutes(2)));
     return describe(taskArn);
   }
 
@@ -112,10 +121,18 @@ class ContainerBehaviourIT {
 
   @Test
   void aSuccessDependencyStartsItsDependentAfterTheTargetExitedZero() {
-    String td = register(unique("dep-ok"),
-        container("init", "sleep 1; exit 0").essential(false).build(),
-        container("app", LOOP).stopTimeout(2).dependsOn(ContainerDependency.builder().containerName("init")
-            .condition(ContainerCondition.SUCCESS).build()).build());
+    String td =
+        register(
+            unique("dep-ok"),
+            container("init", "sleep 1; exit 0").essential(false).build(),
+            container("app", LOOP)
+                .stopTimeout(2)
+                .dependsOn(
+                    ContainerDependency.builder()
+                        .containerName("init")
+                        .condition(ContainerCondition.SUCCESS)
+                        .build())
+                .build());
     String taskArn = run(td);
     Task running = awaitRunning(taskArn);
     Container init = container(running, "init");
@@ -126,18 +143,27 @@ class ContainerBehaviourIT {
     InspectContainerResponse appInspect = inspect(container(running, "app").runtimeId());
     Instant initFinished = Instant.parse(initInspect.getState().getFinishedAt());
     Instant appStarted = Instant.parse(appInspect.getState().getStartedAt());
-    assertFalse(appStarted.isBefore(initFinished), "app started " + appStarted + " before init exited "
-        + initFinished);
+    assertFalse(
+        appStarted.isBefore(initFinished),
+        "app started " + appStarted + " before init exited " + initFinished);
     ecs.stopTask(r -> r.cluster(cluster).task(taskArn));
     awaitStopped(taskArn);
   }
 
   @Test
   void aFailedSuccessDependencyFailsTheTask() {
-    String td = register(unique("dep-fail"),
-        container("init", "exit 1").essential(false).build(),
-        container("app", LOOP).stopTimeout(2).dependsOn(ContainerDependency.builder().containerName("init")
-            .condition(ContainerCondition.SUCCESS).build()).build());
+    String td =
+        register(
+            unique("dep-fail"),
+            container("init", "exit 1").essential(false).build(),
+            container("app", LOOP)
+                .stopTimeout(2)
+                .dependsOn(
+                    ContainerDependency.builder()
+                        .containerName("init")
+                        .condition(ContainerCondition.SUCCESS)
+                        .build())
+                .build());
     Task stopped = awaitStopped(run(td));
     assertEquals("TaskFailedToStart", stopped.stopCodeAsString());
     assertEquals(1, container(stopped, "init").exitCode());
@@ -148,11 +174,28 @@ class ContainerBehaviourIT {
 
   @Test
   void aHealthyDependencyWaitsForTheHealthCheck() {
-    String td = register(unique("dep-healthy"),
-        container("db", LOOP).stopTimeout(2).healthCheck(HealthCheck.builder()
-            .command("CMD-SHELL", "true").interval(5).timeout(2).retries(1).startPeriod(0).build()).build(),
-        container("app", LOOP).stopTimeout(2).dependsOn(ContainerDependency.builder().containerName("db")
-            .condition(ContainerCondition.HEALTHY).build()).build());
+    String td =
+        register(
+            unique("dep-healthy"),
+            container("db", LOOP)
+                .stopTimeout(2)
+                .healthCheck(
+                    HealthCheck.builder()
+                        .command("CMD-SHELL", "true")
+                        .interval(5)
+                        .timeout(2)
+                        .retries(1)
+                        .startPeriod(0)
+                        .build())
+                .build(),
+            container("app", LOOP)
+                .stopTimeout(2)
+                .dependsOn(
+                    ContainerDependency.builder()
+                        .containerName("db")
+                        .condition(ContainerCondition.HEALTHY)
+                        .build())
+                .build());
     String taskArn = run(td);
     Task running = awaitRunning(taskArn);
     assertEquals("HEALTHY", container(running, "db").healthStatusAsString());
@@ -165,8 +208,19 @@ class ContainerBehaviourIT {
 
   @Test
   void aPassingHealthCheckMakesContainerAndTaskHealthy() {
-    String td = register(unique("healthy"), container("main", LOOP).stopTimeout(2).healthCheck(HealthCheck.builder()
-        .command("CMD-SHELL", "true").interval(5).retries(1).startPeriod(0).build()).build());
+    String td =
+        register(
+            unique("healthy"),
+            container("main", LOOP)
+                .stopTimeout(2)
+                .healthCheck(
+                    HealthCheck.builder()
+                        .command("CMD-SHELL", "true")
+                        .interval(5)
+                        .retries(1)
+                        .startPeriod(0)
+                        .build())
+                .build());
     String taskArn = run(td);
     Task healthy = awaitTask(taskArn, "HEALTHY", t -> "HEALTHY".equals(t.healthStatusAsString()));
     assertEquals("HEALTHY", container(healthy, "main").healthStatusAsString());
@@ -177,10 +231,22 @@ class ContainerBehaviourIT {
 
   @Test
   void aFailingHealthCheckMakesTheTaskUnhealthyButKeepsItRunning() throws Exception {
-    String td = register(unique("unhealthy"), container("main", LOOP).stopTimeout(2).healthCheck(
-        HealthCheck.builder().command("CMD-SHELL", "false").interval(5).retries(1).startPeriod(0).build()).build());
+    String td =
+        register(
+            unique("unhealthy"),
+            container("main", LOOP)
+                .stopTimeout(2)
+                .healthCheck(
+                    HealthCheck.builder()
+                        .command("CMD-SHELL", "false")
+                        .interval(5)
+                        .retries(1)
+                        .startPeriod(0)
+                        .build())
+                .build());
     String taskArn = run(td);
-    Task unhealthy = awaitTask(taskArn, "UNHEALTHY", t -> "UNHEALTHY".equals(t.healthStatusAsString()));
+    Task unhealthy =
+        awaitTask(taskArn, "UNHEALTHY", t -> "UNHEALTHY".equals(t.healthStatusAsString()));
     assertEquals("UNHEALTHY", container(unhealthy, "main").healthStatusAsString());
     Thread.sleep(6_000);
     Task later = describe(taskArn);
@@ -194,9 +260,13 @@ class ContainerBehaviourIT {
 
   @Test
   void aContainerBeyondItsMemoryIsKilledAsOutOfMemory() {
-    String td = register(unique("oom"), container("main", "x=a; while :; do x=$x$x; done").memory(16).build());
+    String td =
+        register(
+            unique("oom"), container("main", "x=a; while :; do x=$x$x; done").memory(16).build());
     Task stopped = awaitStopped(run(td));
-    assertEquals("OutOfMemoryError: Container killed due to memory usage", container(stopped, "main").reason());
+    assertEquals(
+        "OutOfMemoryError: Container killed due to memory usage",
+        container(stopped, "main").reason());
     assertEquals(137, container(stopped, "main").exitCode());
     assertNotNull(stopped.stoppedAt());
     assertEquals("EssentialContainerExited", stopped.stopCodeAsString());
@@ -204,8 +274,17 @@ class ContainerBehaviourIT {
 
   @Test
   void stopTaskKillsAContainerThatIgnoresSigtermAfterItsStopTimeout() {
-    String td = register(unique("stubborn"), ContainerDefinition.builder().name("main").image(SharedDocker.TEST_IMAGE)
-        .memory(32).command("sleep", "600").stopTimeout(2).dockerLabels(SharedDocker.testLabels()).build());
+    String td =
+        register(
+            unique("stubborn"),
+            ContainerDefinition.builder()
+                .name("main")
+                .image(SharedDocker.TEST_IMAGE)
+                .memory(32)
+                .command("sleep", "600")
+                .stopTimeout(2)
+                .dockerLabels(SharedDocker.testLabels())
+                .build());
     String taskArn = run(td);
     awaitRunning(taskArn);
     Instant asked = Instant.now();
@@ -223,16 +302,27 @@ class ContainerBehaviourIT {
   void containerSettingsReachDocker() {
     Map<String, String> labels = new HashMap<>(SharedDocker.testLabels());
     labels.put("team", "blue");
-    String td = register(unique("settings"), container("main", LOOP).stopTimeout(2)
-        .environment(KeyValuePair.builder().name("GREETING").value("hello").build())
-        .workingDirectory("/tmp").user("1234:1234").dockerLabels(labels)
-        .ulimits(software.amazon.awssdk.services.ecs.model.Ulimit.builder().name(UlimitName.NOFILE)
-            .softLimit(1000).hardLimit(2000).build())
-        .build());
+    String td =
+        register(
+            unique("settings"),
+            container("main", LOOP)
+                .stopTimeout(2)
+                .environment(KeyValuePair.builder().name("GREETING").value("hello").build())
+                .workingDirectory("/tmp")
+                .user("1234:1234")
+                .dockerLabels(labels)
+                .ulimits(
+                    software.amazon.awssdk.services.ecs.model.Ulimit.builder()
+                        .name(UlimitName.NOFILE)
+                        .softLimit(1000)
+                        .hardLimit(2000)
+                        .build())
+                .build());
     String taskArn = run(td);
     Task running = awaitRunning(taskArn);
     InspectContainerResponse inspect = inspect(container(running, "main").runtimeId());
-    assertTrue(Arrays.asList(inspect.getConfig().getEnv()).contains("GREETING=hello"),
+    assertTrue(
+        Arrays.asList(inspect.getConfig().getEnv()).contains("GREETING=hello"),
         Arrays.toString(inspect.getConfig().getEnv()));
     assertEquals("/tmp", inspect.getConfig().getWorkingDir());
     assertEquals("1234:1234", inspect.getConfig().getUser());
@@ -240,7 +330,8 @@ class ContainerBehaviourIT {
     assertEquals(taskArn, inspect.getConfig().getLabels().get(ContainerLabels.TASK_ARN));
     Ulimit[] ulimits = inspect.getHostConfig().getUlimits();
     assertNotNull(ulimits);
-    Ulimit nofile = Arrays.stream(ulimits).filter(u -> u.getName().equals("nofile")).findFirst().orElseThrow();
+    Ulimit nofile =
+        Arrays.stream(ulimits).filter(u -> u.getName().equals("nofile")).findFirst().orElseThrow();
     assertEquals(1000L, nofile.getSoftLong());
     assertEquals(2000L, nofile.getHardLong());
     ecs.stopTask(r -> r.cluster(cluster).task(taskArn));
@@ -250,8 +341,18 @@ class ContainerBehaviourIT {
   @Test
   void aCommandOverrideReplacesTheCommand() {
     String td = register(unique("override"), container("main", LOOP).stopTimeout(2).build());
-    RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).overrides(o -> o.containerOverrides(
-        ContainerOverride.builder().name("main").command("sh", "-c", "exit 5").build())));
+    RunTaskResponse run =
+        ecs.runTask(
+            r ->
+                r.cluster(cluster)
+                    .taskDefinition(td)
+                    .overrides(
+                        o ->
+                            o.containerOverrides(
+                                ContainerOverride.builder()
+                                    .name("main")
+                                    .command("sh", "-c", "exit 5")
+                                    .build())));
     assertTrue(run.failures().isEmpty(), run.failures().toString());
     Task stopped = awaitStopped(run.tasks().get(0).taskArn());
     assertEquals(5, container(stopped, "main").exitCode());
@@ -269,15 +370,25 @@ class ContainerBehaviourIT {
     String containerId = container(running, "main").runtimeId();
 
     docker.stopAgent();
-    ContainerInstance gone = Await.until("agentConnected false", Duration.ofSeconds(60), this::instance,
-        i -> !i.agentConnected());
+    ContainerInstance gone =
+        Await.until(
+            "agentConnected false",
+            Duration.ofSeconds(60),
+            this::instance,
+            i -> !i.agentConnected());
     assertEquals(instanceArn, gone.containerInstanceArn());
 
     docker.startAgent();
-    ContainerInstance back = Await.until("agentConnected true", Duration.ofSeconds(60), this::instance,
-        ContainerInstance::agentConnected);
+    ContainerInstance back =
+        Await.until(
+            "agentConnected true",
+            Duration.ofSeconds(60),
+            this::instance,
+            ContainerInstance::agentConnected);
     assertEquals(instanceArn, back.containerInstanceArn());
-    assertEquals(List.of(instanceArn), ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns());
+    assertEquals(
+        List.of(instanceArn),
+        ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns());
 
     Thread.sleep(3_000);
     Task after = describe(taskArn);
@@ -294,7 +405,8 @@ class ContainerBehaviourIT {
 
   private ContainerInstance instance() {
     List<String> arns = ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns();
-    return ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns)).containerInstances()
+    return ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns))
+        .containerInstances()
         .get(0);
   }
 

@@ -25,8 +25,9 @@ import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * Tasks on real Docker through the real SDK: an agent registers this machine's engine, RunTask places a task on it,
- * the container runs, and stopping or exiting moves the task to STOPPED as ECS would.
+ * Tasks on real Docker through the real SDK: an agent registers this machine's engine, RunTask
+ * places a task on it, the container runs, and stopping or exiting moves the task to STOPPED as ECS
+ * would.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskLifecycleIT {
@@ -48,11 +49,21 @@ class TaskLifecycleIT {
   }
 
   private String register(String family, String command, Integer stopTimeout) {
-    return ecs.registerTaskDefinition(r -> r.family(family).networkMode(NetworkMode.HOST).containerDefinitions(
-        ContainerDefinition.builder().name("main").image(SharedDocker.TEST_IMAGE).memory(32)
-            .command("sh", "-c", command).stopTimeout(stopTimeout)
-            .dockerLabels(SharedDocker.testLabels()).build()))
-        .taskDefinition().taskDefinitionArn();
+    return ecs.registerTaskDefinition(
+            r ->
+                r.family(family)
+                    .networkMode(NetworkMode.HOST)
+                    .containerDefinitions(
+                        ContainerDefinition.builder()
+                            .name("main")
+                            .image(SharedDocker.TEST_IMAGE)
+                            .memory(32)
+                            .command("sh", "-c", command)
+                            .stopTimeout(stopTimeout)
+                            .dockerLabels(SharedDocker.testLabels())
+                            .build()))
+        .taskDefinition()
+        .taskDefinitionArn();
   }
 
   private Task describe(String taskArn) {
@@ -60,8 +71,9 @@ class TaskLifecycleIT {
   }
 
   private Task awaitStopped(String taskArn) {
-    ecs.waiter().waitUntilTasksStopped(r -> r.cluster(cluster).tasks(taskArn),
-        o -> o.waitTimeout(Duration.ofMinutes(2)));
+    ecs.waiter()
+        .waitUntilTasksStopped(
+            r -> r.cluster(cluster).tasks(taskArn), o -> o.waitTimeout(Duration.ofMinutes(2)));
     return describe(taskArn);
   }
 
@@ -69,13 +81,16 @@ class TaskLifecycleIT {
   void theAgentRegistersThisMachineAsAContainerInstance() {
     List<String> arns = ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns();
     assertEquals(1, arns.size());
-    ContainerInstance instance = ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns))
-        .containerInstances().get(0);
+    ContainerInstance instance =
+        ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns))
+            .containerInstances()
+            .get(0);
     assertTrue(instance.agentConnected());
     assertEquals("ACTIVE", instance.status());
     assertTrue(instance.attributes().stream().anyMatch(a -> a.name().equals("ecs.os-type")));
-    assertTrue(instance.registeredResources().stream().anyMatch(r -> r.name().equals("MEMORY")
-        && r.integerValue() > 0));
+    assertTrue(
+        instance.registeredResources().stream()
+            .anyMatch(r -> r.name().equals("MEMORY") && r.integerValue() > 0));
   }
 
   @Test
@@ -84,8 +99,9 @@ class TaskLifecycleIT {
     RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).startedBy("it"));
     assertTrue(run.failures().isEmpty(), run.failures().toString());
     String taskArn = run.tasks().get(0).taskArn();
-    ecs.waiter().waitUntilTasksRunning(r -> r.cluster(cluster).tasks(taskArn),
-        o -> o.waitTimeout(Duration.ofMinutes(2)));
+    ecs.waiter()
+        .waitUntilTasksRunning(
+            r -> r.cluster(cluster).tasks(taskArn), o -> o.waitTimeout(Duration.ofMinutes(2)));
     Task running = describe(taskArn);
     assertEquals("RUNNING", running.lastStatus());
     assertNotNull(running.startedAt());
@@ -104,7 +120,8 @@ class TaskLifecycleIT {
   @Test
   void anEssentialContainerThatExitsStopsItsTask() {
     String td = register("exit3-" + UUID.randomUUID().toString().substring(0, 6), "exit 3", null);
-    String taskArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td)).tasks().get(0).taskArn();
+    String taskArn =
+        ecs.runTask(r -> r.cluster(cluster).taskDefinition(td)).tasks().get(0).taskArn();
     Task stopped = awaitStopped(taskArn);
     assertEquals("EssentialContainerExited", stopped.stopCodeAsString());
     assertEquals("Essential container in task exited", stopped.stoppedReason());
@@ -114,8 +131,18 @@ class TaskLifecycleIT {
   @Test
   void aTaskThatDoesNotFitIsReportedInFailures() {
     String family = "huge-" + UUID.randomUUID().toString().substring(0, 6);
-    String td = ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(ContainerDefinition.builder()
-        .name("main").image(SharedDocker.TEST_IMAGE).memory(10_000_000).build())).taskDefinition().taskDefinitionArn();
+    String td =
+        ecs.registerTaskDefinition(
+                r ->
+                    r.family(family)
+                        .containerDefinitions(
+                            ContainerDefinition.builder()
+                                .name("main")
+                                .image(SharedDocker.TEST_IMAGE)
+                                .memory(10_000_000)
+                                .build()))
+            .taskDefinition()
+            .taskDefinitionArn();
     RunTaskResponse run = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td));
     assertTrue(run.tasks().isEmpty());
     assertEquals("RESOURCE:MEMORY", run.failures().get(0).reason());
@@ -124,39 +151,56 @@ class TaskLifecycleIT {
   @Test
   void runTaskRefusesMoreThanTenTasks() {
     String td = register("many-" + UUID.randomUUID().toString().substring(0, 6), LOOP, 2);
-    assertThrows(InvalidParameterException.class, () -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(td)
-        .count(11)));
+    assertThrows(
+        InvalidParameterException.class,
+        () -> ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).count(11)));
   }
 
   @Test
   void aRunTaskRetriedWithItsClientTokenReturnsTheSameTaskAndHoldsItsResourcesOnce() {
     String td = register("retry-" + UUID.randomUUID().toString().substring(0, 6), LOOP, 2);
-    Await.until("no task on the instance", Duration.ofSeconds(30), this::instance,
+    Await.until(
+        "no task on the instance",
+        Duration.ofSeconds(30),
+        this::instance,
         i -> i.runningTasksCount() + i.pendingTasksCount() == 0);
     int before = remainingMemory(instance());
     String token = UUID.randomUUID().toString();
 
-    String first = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).clientToken(token)).tasks().get(0)
-        .taskArn();
-    RunTaskResponse again = ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).clientToken(token));
+    String first =
+        ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).clientToken(token))
+            .tasks()
+            .get(0)
+            .taskArn();
+    RunTaskResponse again =
+        ecs.runTask(r -> r.cluster(cluster).taskDefinition(td).clientToken(token));
 
     assertEquals(List.of(first), again.tasks().stream().map(Task::taskArn).toList());
     // the retry placed the task again before it knew; what that reserved is given back
-    Await.until("the task's 32 MiB held once", Duration.ofSeconds(30), this::instance,
-        i -> remainingMemory(i) == before - 32 && i.runningTasksCount() + i.pendingTasksCount() == 1);
+    Await.until(
+        "the task's 32 MiB held once",
+        Duration.ofSeconds(30),
+        this::instance,
+        i ->
+            remainingMemory(i) == before - 32
+                && i.runningTasksCount() + i.pendingTasksCount() == 1);
     ecs.stopTask(r -> r.cluster(cluster).task(first));
     awaitStopped(first);
   }
 
   private ContainerInstance instance() {
     List<String> arns = ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns();
-    return ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns)).containerInstances()
+    return ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns))
+        .containerInstances()
         .get(0);
   }
 
   private static int remainingMemory(ContainerInstance instance) {
-    return instance.remainingResources().stream().filter(r -> r.name().equals("MEMORY")).findFirst()
-        .orElseThrow().integerValue();
+    return instance.remainingResources().stream()
+        .filter(r -> r.name().equals("MEMORY"))
+        .findFirst()
+        .orElseThrow()
+        .integerValue();
   }
 
   @Test

@@ -27,7 +27,8 @@ class TaskProgressTest {
   private static final Instant T1 = Instant.parse("2026-11-02T09:00:01Z");
   private static final Instant T2 = Instant.parse("2026-11-02T09:00:02Z");
   private static final Instant T3 = Instant.parse("2026-11-02T09:00:03Z");
-  private static final List<NetworkBinding> BINDINGS = List.of(new NetworkBinding("0.0.0.0", 80, 32768, "tcp"));
+  private static final List<NetworkBinding> BINDINGS =
+      List.of(new NetworkBinding("0.0.0.0", 80, 32768, "tcp"));
 
   // ---- created ----
 
@@ -37,9 +38,12 @@ class TaskProgressTest {
 
     assertEquals(TaskStatus.PENDING, view.lastStatus());
     assertEquals("RUNNING", view.desiredStatus());
-    assertEquals(List.of(
-        new ContainerState("app", "busybox:1", null, "PENDING", null, null, List.of(), "UNKNOWN"),
-        new ContainerState("sidecar", "envoy:1", null, "PENDING", null, null, List.of(), "UNKNOWN")),
+    assertEquals(
+        List.of(
+            new ContainerState(
+                "app", "busybox:1", null, "PENDING", null, null, List.of(), "UNKNOWN"),
+            new ContainerState(
+                "sidecar", "envoy:1", null, "PENDING", null, null, List.of(), "UNKNOWN")),
         view.containers());
     assertEquals("UNKNOWN", view.healthStatus());
     assertEquals(T0, view.createdAt());
@@ -57,40 +61,69 @@ class TaskProgressTest {
 
   @Test
   void containerStatusNeverMovesBackAndAStaleReportChangesNothingElse() {
-    ContainerState stopped = new ContainerState("app", "busybox:1", "c1", "STOPPED", 1, "killed", BINDINGS,
-        "UNHEALTHY");
-    ContainerState stale = new ContainerState("app", "busybox:1", null, "RUNNING", null, "other",
-        List.of(new NetworkBinding("0.0.0.0", 80, 40000, "tcp")), "HEALTHY");
+    ContainerState stopped =
+        new ContainerState("app", "busybox:1", "c1", "STOPPED", 1, "killed", BINDINGS, "UNHEALTHY");
+    ContainerState stale =
+        new ContainerState(
+            "app",
+            "busybox:1",
+            null,
+            "RUNNING",
+            null,
+            "other",
+            List.of(new NetworkBinding("0.0.0.0", 80, 40000, "tcp")),
+            "HEALTHY");
 
     assertEquals(stopped, TaskProgress.merge(stopped, stale));
   }
 
   @Test
   void containerMovesForwardAndTakesTheNewestValues() {
-    ContainerState running = new ContainerState("app", "busybox:1", "c1", "RUNNING", null, null, BINDINGS,
-        "HEALTHY");
-    ContainerState exited = new ContainerState("app", "busybox:1", "c1", "STOPPED", 137,
-        "OutOfMemoryError: Container killed due to memory usage", List.of(), "UNHEALTHY");
+    ContainerState running =
+        new ContainerState("app", "busybox:1", "c1", "RUNNING", null, null, BINDINGS, "HEALTHY");
+    ContainerState exited =
+        new ContainerState(
+            "app",
+            "busybox:1",
+            "c1",
+            "STOPPED",
+            137,
+            "OutOfMemoryError: Container killed due to memory usage",
+            List.of(),
+            "UNHEALTHY");
 
     ContainerState merged = TaskProgress.merge(running, exited);
 
-    assertEquals(new ContainerState("app", "busybox:1", "c1", "STOPPED", 137,
-        "OutOfMemoryError: Container killed due to memory usage", BINDINGS, "UNHEALTHY"), merged);
+    assertEquals(
+        new ContainerState(
+            "app",
+            "busybox:1",
+            "c1",
+            "STOPPED",
+            137,
+            "OutOfMemoryError: Container killed due to memory usage",
+            BINDINGS,
+            "UNHEALTHY"),
+        merged);
   }
 
   @Test
   void absentValuesInAReportKeepWhatIsKnown() {
-    ContainerState known = new ContainerState("app", "busybox:1", "c1", "RUNNING", 0, "why", BINDINGS, "HEALTHY");
-    ContainerState sparse = new ContainerState("app", "busybox:1", null, "RUNNING", null, null, null, null);
+    ContainerState known =
+        new ContainerState("app", "busybox:1", "c1", "RUNNING", 0, "why", BINDINGS, "HEALTHY");
+    ContainerState sparse =
+        new ContainerState("app", "busybox:1", null, "RUNNING", null, null, null, null);
 
     assertEquals(known, TaskProgress.merge(known, sparse));
   }
 
   @Test
   void nameAndImageStayAsCreated() {
-    ContainerState known = new ContainerState("app", "busybox:1", null, "PENDING", null, null, List.of(), "UNKNOWN");
-    ContainerState reported = new ContainerState("app", "busybox:latest", "c1", "RUNNING", null, null, List.of(),
-        "UNKNOWN");
+    ContainerState known =
+        new ContainerState("app", "busybox:1", null, "PENDING", null, null, List.of(), "UNKNOWN");
+    ContainerState reported =
+        new ContainerState(
+            "app", "busybox:latest", "c1", "RUNNING", null, null, List.of(), "UNKNOWN");
 
     ContainerState merged = TaskProgress.merge(known, reported);
 
@@ -104,8 +137,9 @@ class TaskProgressTest {
   @Test
   void reportOfWhatIsKnownCausesNoEvents() {
     TaskView view = created();
-    StateReport same = new StateReport(TaskStatus.PENDING, view.containers(), "UNKNOWN", null, null, null, null,
-        null);
+    StateReport same =
+        new StateReport(
+            TaskStatus.PENDING, view.containers(), "UNKNOWN", null, null, null, null, null);
 
     assertEquals(List.of(), TaskProgress.eventsFor(view, same, T1));
   }
@@ -113,21 +147,31 @@ class TaskProgressTest {
   @Test
   void reportCausesContainerChangesThenHealthThenTheStatus() {
     TaskView view = created();
-    ContainerState app = new ContainerState("app", "busybox:1", "c1", "RUNNING", null, null, List.of(), "HEALTHY");
-    StateReport running = new StateReport(TaskStatus.RUNNING, List.of(app), "HEALTHY", T0, T1, null, null, null);
+    ContainerState app =
+        new ContainerState("app", "busybox:1", "c1", "RUNNING", null, null, List.of(), "HEALTHY");
+    StateReport running =
+        new StateReport(TaskStatus.RUNNING, List.of(app), "HEALTHY", T0, T1, null, null, null);
 
     List<Event> events = TaskProgress.eventsFor(view, running, T2);
 
-    assertEquals(List.of(new ContainerStateChanged(app, T2), new TaskHealthChanged("HEALTHY", T2),
-        new TaskStatusAdvanced(TaskStatus.RUNNING, T2, T0, T1, null, null, null)), events);
+    assertEquals(
+        List.of(
+            new ContainerStateChanged(app, T2),
+            new TaskHealthChanged("HEALTHY", T2),
+            new TaskStatusAdvanced(TaskStatus.RUNNING, T2, T0, T1, null, null, null)),
+        events);
   }
 
   @Test
   void reportOfAnEarlierStatusCausesNoEventsAtAll() {
-    TaskView running = apply(created(), new TaskStatusAdvanced(TaskStatus.RUNNING, T1, null, null, null, null, null));
+    TaskView running =
+        apply(
+            created(),
+            new TaskStatusAdvanced(TaskStatus.RUNNING, T1, null, null, null, null, null));
     running = TaskProgress.withHealth(running, "HEALTHY");
-    StateReport stale = new StateReport(TaskStatus.PENDING, running.containers(), "UNKNOWN", null, null, null, null,
-        null);
+    StateReport stale =
+        new StateReport(
+            TaskStatus.PENDING, running.containers(), "UNKNOWN", null, null, null, null, null);
 
     assertEquals(List.of(), TaskProgress.eventsFor(running, stale, T2));
   }
@@ -135,31 +179,45 @@ class TaskProgressTest {
   @Test
   void reportWithoutAStatusChangesOnlyContainersAndHealth() {
     TaskView view = created();
-    StateReport healthOnly = new StateReport(null, List.of(), "UNHEALTHY", null, null, null, null, null);
+    StateReport healthOnly =
+        new StateReport(null, List.of(), "UNHEALTHY", null, null, null, null, null);
 
-    assertEquals(List.of(new TaskHealthChanged("UNHEALTHY", T1)), TaskProgress.eventsFor(view, healthOnly, T1));
+    assertEquals(
+        List.of(new TaskHealthChanged("UNHEALTHY", T1)),
+        TaskProgress.eventsFor(view, healthOnly, T1));
   }
 
   @Test
   void containerTheTaskDidNotKnowIsAdded() {
     TaskView view = created();
-    ContainerState extra = new ContainerState("init", "busybox:1", "c9", "STOPPED", 0, null, List.of(), "UNKNOWN");
+    ContainerState extra =
+        new ContainerState("init", "busybox:1", "c9", "STOPPED", 0, null, List.of(), "UNKNOWN");
 
-    List<Event> events = TaskProgress.eventsFor(view,
-        new StateReport(TaskStatus.PENDING, List.of(extra), null, null, null, null, null, null), T1);
+    List<Event> events =
+        TaskProgress.eventsFor(
+            view,
+            new StateReport(TaskStatus.PENDING, List.of(extra), null, null, null, null, null, null),
+            T1);
 
     assertEquals(List.of(new ContainerStateChanged(extra, T1)), events);
     TaskView next = view.withContainer(extra);
-    assertEquals(List.of("app", "sidecar", "init"), next.containers().stream().map(ContainerState::name).toList());
+    assertEquals(
+        List.of("app", "sidecar", "init"),
+        next.containers().stream().map(ContainerState::name).toList());
   }
 
   // ---- events applied ----
 
   @Test
   void startedAtIsTheTimeOfTheFirstRunningReport() {
-    TaskView running = apply(created(), new TaskStatusAdvanced(TaskStatus.RUNNING, T1, null, null, null, null, null));
-    TaskView deactivating = apply(running,
-        new TaskStatusAdvanced(TaskStatus.DEACTIVATING, T2, null, null, null, null, null));
+    TaskView running =
+        apply(
+            created(),
+            new TaskStatusAdvanced(TaskStatus.RUNNING, T1, null, null, null, null, null));
+    TaskView deactivating =
+        apply(
+            running,
+            new TaskStatusAdvanced(TaskStatus.DEACTIVATING, T2, null, null, null, null, null));
 
     assertEquals(T1, running.startedAt());
     assertEquals("RUNNING", running.desiredStatus());
@@ -171,10 +229,16 @@ class TaskProgressTest {
 
   @Test
   void firstKnownPullTimesAndStopCodeStay() {
-    TaskView first = apply(created(),
-        new TaskStatusAdvanced(TaskStatus.ACTIVATING, T1, T0, T1, null, "TaskFailedToStart", "first"));
-    TaskView second = apply(first,
-        new TaskStatusAdvanced(TaskStatus.STOPPED, T3, T2, T3, T2, "EssentialContainerExited", "second"));
+    TaskView first =
+        apply(
+            created(),
+            new TaskStatusAdvanced(
+                TaskStatus.ACTIVATING, T1, T0, T1, null, "TaskFailedToStart", "first"));
+    TaskView second =
+        apply(
+            first,
+            new TaskStatusAdvanced(
+                TaskStatus.STOPPED, T3, T2, T3, T2, "EssentialContainerExited", "second"));
 
     assertEquals(T0, second.pullStartedAt());
     assertEquals(T1, second.pullStoppedAt());
@@ -186,7 +250,10 @@ class TaskProgressTest {
 
   @Test
   void executionStoppedAtDefaultsToTheTimeOfTheStoppedReport() {
-    TaskView stopped = apply(created(), new TaskStatusAdvanced(TaskStatus.STOPPED, T2, null, null, null, null, null));
+    TaskView stopped =
+        apply(
+            created(),
+            new TaskStatusAdvanced(TaskStatus.STOPPED, T2, null, null, null, null, null));
 
     assertEquals(T2, stopped.stoppedAt());
     assertEquals(T2, stopped.executionStoppedAt());
@@ -196,11 +263,21 @@ class TaskProgressTest {
 
   @Test
   void stopRequestKeepsAStopCodeAndStoppingAtAlreadyKnown() {
-    TaskView stopping = apply(created(), new TaskStatusAdvanced(TaskStatus.STOPPING, T1, null, null, null,
-        "EssentialContainerExited", "Essential container in task exited"));
+    TaskView stopping =
+        apply(
+            created(),
+            new TaskStatusAdvanced(
+                TaskStatus.STOPPING,
+                T1,
+                null,
+                null,
+                null,
+                "EssentialContainerExited",
+                "Essential container in task exited"));
 
-    TaskView asked = TaskProgress.stopRequested(stopping,
-        new TaskStopRequested("UserInitiated", "Task stopped by user", T2));
+    TaskView asked =
+        TaskProgress.stopRequested(
+            stopping, new TaskStopRequested("UserInitiated", "Task stopped by user", T2));
 
     assertEquals("EssentialContainerExited", asked.stopCode());
     assertEquals("Essential container in task exited", asked.stoppedReason());
@@ -210,8 +287,9 @@ class TaskProgressTest {
 
   @Test
   void stopRequestOfARunningTaskRecordsItsCodeReasonAndTime() {
-    TaskView asked = TaskProgress.stopRequested(created(),
-        new TaskStopRequested("UserInitiated", "Task stopped by user", T2));
+    TaskView asked =
+        TaskProgress.stopRequested(
+            created(), new TaskStopRequested("UserInitiated", "Task stopped by user", T2));
 
     assertEquals(TaskStatus.PENDING, asked.lastStatus());
     assertEquals("STOPPED", asked.desiredStatus());
@@ -225,7 +303,8 @@ class TaskProgressTest {
     TaskView view = created();
     view = view.withContainer(container("RUNNING", null, null, List.of(), "UNKNOWN"));
     view = TaskProgress.withHealth(view, "HEALTHY");
-    view = apply(view, new TaskStatusAdvanced(TaskStatus.RUNNING, T1, null, null, null, null, null));
+    view =
+        apply(view, new TaskStatusAdvanced(TaskStatus.RUNNING, T1, null, null, null, null, null));
     view = TaskProgress.stopRequested(view, new TaskStopRequested("UserInitiated", "x", T2));
 
     assertEquals(5, view.version());
@@ -234,14 +313,25 @@ class TaskProgressTest {
   @Test
   void eventsOfAReportReplayedOntoTheViewGiveTheReportedState() {
     TaskView view = created();
-    StateReport report = new StateReport(TaskStatus.RUNNING, List.of(
-        new ContainerState("app", "busybox:1", "c1", "RUNNING", null, null, BINDINGS, "HEALTHY"),
-        new ContainerState("sidecar", "envoy:1", "c2", "STOPPED", 0, null, List.of(), "UNKNOWN")),
-        "HEALTHY", null, null, null, null, null);
+    StateReport report =
+        new StateReport(
+            TaskStatus.RUNNING,
+            List.of(
+                new ContainerState(
+                    "app", "busybox:1", "c1", "RUNNING", null, null, BINDINGS, "HEALTHY"),
+                new ContainerState(
+                    "sidecar", "envoy:1", "c2", "STOPPED", 0, null, List.of(), "UNKNOWN")),
+            "HEALTHY",
+            null,
+            null,
+            null,
+            null,
+            null);
 
     for (Event e : TaskProgress.eventsFor(view, report, T1)) {
       if (e instanceof ContainerStateChanged c) view = view.withContainer(c.container());
-      else if (e instanceof TaskHealthChanged h) view = TaskProgress.withHealth(view, h.healthStatus());
+      else if (e instanceof TaskHealthChanged h)
+        view = TaskProgress.withHealth(view, h.healthStatus());
       else view = apply(view, assertInstanceOf(TaskStatusAdvanced.class, e));
     }
 
@@ -257,8 +347,12 @@ class TaskProgressTest {
     return TaskProgress.advanced(view, event);
   }
 
-  private static ContainerState container(String status, Integer exitCode, String reason,
-      List<NetworkBinding> bindings, String health) {
+  private static ContainerState container(
+      String status,
+      Integer exitCode,
+      String reason,
+      List<NetworkBinding> bindings,
+      String health) {
     return new ContainerState("app", "busybox:1", "c1", status, exitCode, reason, bindings, health);
   }
 
@@ -267,8 +361,23 @@ class TaskProgressTest {
   }
 
   private static TaskSpec spec() {
-    return new TaskSpec("arn:aws:ecs:us-east-1:123456789012:task-definition/app:1", "app", 1, json("""
+    return new TaskSpec(
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1",
+        "app",
+        1,
+        json(
+            """
         {"containerDefinitions":[{"name":"app","image":"busybox:1"},{"name":"sidecar","image":"envoy:1"}]}
-        """), null, null, null, List.of(), "i-1", 0, 0, null, null, "EC2");
+        """),
+        null,
+        null,
+        null,
+        List.of(),
+        "i-1",
+        0,
+        0,
+        null,
+        null,
+        "EC2");
   }
 }

@@ -14,18 +14,23 @@ class TaskResourcesTest {
 
   @Test
   void taskLevelVcpuAndGigabytesWinOverTheContainers() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"cpu":"1 vCPU","memory":"2 GB","containerDefinitions":[
           {"name":"a","image":"x","cpu":128,"memory":256},
           {"name":"b","image":"x","cpu":128,"memory":256}]}
         """);
 
-    assertEquals(new Demand(1024, 2048, Set.of(), Set.of()), TaskResources.demand(definition, null));
+    assertEquals(
+        new Demand(1024, 2048, Set.of(), Set.of()), TaskResources.demand(definition, null));
   }
 
   @Test
   void taskLevelUnitsAndMebibytesAsPlainNumbers() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"cpu":"512","memory":"1024","containerDefinitions":[{"name":"a","image":"x"}]}
         """);
 
@@ -34,7 +39,9 @@ class TaskResourcesTest {
 
   @Test
   void halfAVcpuIsHalfOfTheUnits() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"cpu":"0.5 vCPU","memory":"512 MiB","containerDefinitions":[{"name":"a","image":"x"}]}
         """);
 
@@ -43,7 +50,9 @@ class TaskResourcesTest {
 
   @Test
   void withoutTaskLevelValuesTheContainersAddUp() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"containerDefinitions":[
           {"name":"a","image":"x","cpu":256,"memory":512},
           {"name":"b","image":"x","cpu":128,"memory":256},
@@ -55,7 +64,9 @@ class TaskResourcesTest {
 
   @Test
   void memoryReservationCountsWhenAContainerHasNoHardLimit() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"containerDefinitions":[
           {"name":"soft","image":"x","memoryReservation":300},
           {"name":"both","image":"x","memory":200,"memoryReservation":100}]}
@@ -66,7 +77,9 @@ class TaskResourcesTest {
 
   @Test
   void taskLevelMemoryAloneLeavesTheCpuToTheContainers() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"memory":"1GB","containerDefinitions":[{"name":"a","image":"x","cpu":100,"memory":64}]}
         """);
 
@@ -75,45 +88,60 @@ class TaskResourcesTest {
 
   @Test
   void containerOverridesReplaceTheContainersCpuAndMemory() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"containerDefinitions":[
           {"name":"a","image":"x","cpu":256,"memory":512},
           {"name":"b","image":"x","cpu":128,"memoryReservation":128}]}
         """);
-    JsonNode overrides = json("""
+    JsonNode overrides =
+        json(
+            """
         {"containerOverrides":[{"name":"a","cpu":1024,"memory":2048},{"name":"b","memoryReservation":64}]}
         """);
 
-    assertEquals(new Demand(1152, 2112, Set.of(), Set.of()), TaskResources.demand(definition, overrides));
+    assertEquals(
+        new Demand(1152, 2112, Set.of(), Set.of()), TaskResources.demand(definition, overrides));
   }
 
   @Test
   void taskLevelOverridesReplaceTheTaskLevelValues() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"x"}]}
         """);
     JsonNode overrides = json("{\"cpu\":\"2 vCPU\",\"memory\":\"4096\"}");
 
-    assertEquals(new Demand(2048, 4096, Set.of(), Set.of()), TaskResources.demand(definition, overrides));
+    assertEquals(
+        new Demand(2048, 4096, Set.of(), Set.of()), TaskResources.demand(definition, overrides));
   }
 
   @Test
   void overridesWithoutResourcesChangeNothing() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"containerDefinitions":[{"name":"a","image":"x","cpu":10,"memory":20}]}
         """);
-    JsonNode overrides = json("""
+    JsonNode overrides =
+        json(
+            """
         {"containerOverrides":[{"name":"a","command":["true"]},{"name":"unknown","cpu":4096}]}
         """);
 
-    assertEquals(new Demand(10, 20, Set.of(), Set.of()), TaskResources.demand(definition, overrides));
+    assertEquals(
+        new Demand(10, 20, Set.of(), Set.of()), TaskResources.demand(definition, overrides));
   }
 
   // ---- ports ----
 
   @Test
   void hostModeReservesTheContainerPorts() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"networkMode":"host","containerDefinitions":[{"name":"a","image":"x","portMappings":[
           {"containerPort":80},{"containerPort":443,"hostPort":443,"protocol":"tcp"}]}]}
         """);
@@ -123,7 +151,9 @@ class TaskResourcesTest {
 
   @Test
   void awsvpcModeReservesTheContainerPorts() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"networkMode":"awsvpc","containerDefinitions":[{"name":"a","image":"x","portMappings":[
           {"containerPort":8080}]}]}
         """);
@@ -133,7 +163,9 @@ class TaskResourcesTest {
 
   @Test
   void bridgeModeReservesOnlyStaticHostPorts() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"networkMode":"bridge","containerDefinitions":[{"name":"a","image":"x","portMappings":[
           {"containerPort":80,"hostPort":8080},
           {"containerPort":81,"hostPort":0},
@@ -145,7 +177,9 @@ class TaskResourcesTest {
 
   @Test
   void networkModeDefaultsToBridge() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"containerDefinitions":[{"name":"a","image":"x","portMappings":[
           {"containerPort":80},{"containerPort":443,"hostPort":8443}]}]}
         """);
@@ -155,7 +189,9 @@ class TaskResourcesTest {
 
   @Test
   void noneModeReservesNoPorts() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"networkMode":"none","containerDefinitions":[{"name":"a","image":"x","portMappings":[
           {"containerPort":80,"hostPort":80}]}]}
         """);
@@ -168,7 +204,9 @@ class TaskResourcesTest {
 
   @Test
   void udpPortsAreReservedApartFromTcpPorts() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"networkMode":"host","containerDefinitions":[
           {"name":"dns","image":"x","portMappings":[
             {"containerPort":53,"protocol":"udp"},{"containerPort":53,"protocol":"tcp"}]},
@@ -183,7 +221,9 @@ class TaskResourcesTest {
 
   @Test
   void portsOfEveryContainerAreReserved() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"networkMode":"bridge","containerDefinitions":[
           {"name":"a","image":"x","portMappings":[{"containerPort":80,"hostPort":8080}]},
           {"name":"b","image":"x","portMappings":[{"containerPort":80,"hostPort":8081}]}]}

@@ -45,15 +45,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the last instance.
+// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the
+// last instance.
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(TestKitJUnit5Extension.class)
 @ExtendWith(LogCapturingExtension.class)
 class TaskTest {
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().withName("TaskTest").withCustomConfig(EntityTestKit.config())
-      .build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withName("TaskTest")
+          .withCustomConfig(EntityTestKit.config())
+          .build();
 
   private static final String ACCOUNT = "123456789012";
   private static final String CLUSTER = "default";
@@ -68,9 +72,12 @@ class TaskTest {
 
   /** Every call of the task's effects, in order. */
   private final List<String> told = new CopyOnWriteArrayList<>();
+
   private final List<TaskView> toldViews = new CopyOnWriteArrayList<>();
+
   /** The views told before TaskCreated is persisted (the agent's payload is sent from them). */
   private final List<TaskView> creatingViews = new CopyOnWriteArrayList<>();
+
   private String taskId;
   private EventSourcedBehaviorTestKit<Command, Event, State> task;
 
@@ -80,28 +87,33 @@ class TaskTest {
     toldViews.clear();
     creatingViews.clear();
     taskId = "task" + NEXT_TASK.incrementAndGet();
-    task = EntityTestKit.create(testKit.system(),
-        Task.create(Task.entityId(ACCOUNT, CLUSTER, taskId), new EventTags(4), new Task.Effects() {
-          @Override
-          public void creating(TaskView view) {
-            creatingViews.add(view);
-          }
+    task =
+        EntityTestKit.create(
+            testKit.system(),
+            Task.create(
+                Task.entityId(ACCOUNT, CLUSTER, taskId),
+                new EventTags(4),
+                new Task.Effects() {
+                  @Override
+                  public void creating(TaskView view) {
+                    creatingViews.add(view);
+                  }
 
-          @Override
-          public void created(TaskView view) {
-            record("created", view);
-          }
+                  @Override
+                  public void created(TaskView view) {
+                    record("created", view);
+                  }
 
-          @Override
-          public void stopRequested(TaskView view) {
-            record("stopRequested", view);
-          }
+                  @Override
+                  public void stopRequested(TaskView view) {
+                    record("stopRequested", view);
+                  }
 
-          @Override
-          public void changed(TaskView view) {
-            record("changed", view);
-          }
-        }));
+                  @Override
+                  public void changed(TaskView view) {
+                    record("changed", view);
+                  }
+                }));
   }
 
   private void record(String what, TaskView view) {
@@ -120,13 +132,43 @@ class TaskTest {
     TaskView view = success(result);
     assertEquals(List.of(new TaskCreated(spec, CREATED)), result.events());
     assertEquals(new LiveTask(view), result.state());
-    assertEquals(new TaskView(ACCOUNT, CLUSTER, taskId, spec, TaskStatus.PENDING, "RUNNING", List.of(
-        new ContainerState("web", "nginx:1.27", null, "PENDING", null, null, List.of(), "UNKNOWN"),
-        new ContainerState("log-router", "fluent-bit:3", null, "PENDING", null, null, List.of(), "UNKNOWN")),
-        "UNKNOWN", null, null, CREATED, null, null, null, null, null, null, 1), view);
+    assertEquals(
+        new TaskView(
+            ACCOUNT,
+            CLUSTER,
+            taskId,
+            spec,
+            TaskStatus.PENDING,
+            "RUNNING",
+            List.of(
+                new ContainerState(
+                    "web", "nginx:1.27", null, "PENDING", null, null, List.of(), "UNKNOWN"),
+                new ContainerState(
+                    "log-router",
+                    "fluent-bit:3",
+                    null,
+                    "PENDING",
+                    null,
+                    null,
+                    List.of(),
+                    "UNKNOWN")),
+            "UNKNOWN",
+            null,
+            null,
+            CREATED,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            1),
+        view);
     assertEquals(List.of("created PENDING/RUNNING"), told);
     assertEquals(List.of(view), toldViews);
-    assertEquals(List.of(view), creatingViews); // what the agent is sent before the write is what was written
+    assertEquals(
+        List.of(view),
+        creatingViews); // what the agent is sent before the write is what was written
   }
 
   @Test
@@ -143,10 +185,11 @@ class TaskTest {
 
   @Test
   void everyCommandOnAMissingTaskIsRefusedAsNotFound() {
-    List<Function<ActorRef<StatusReply<TaskView>>, Command>> commands = List.of(
-        Task.Get::new,
-        r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r),
-        r -> new Task.ReportState(report(TaskStatus.RUNNING, "UNKNOWN"), STARTED, r));
+    List<Function<ActorRef<StatusReply<TaskView>>, Command>> commands =
+        List.of(
+            Task.Get::new,
+            r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r),
+            r -> new Task.ReportState(report(TaskStatus.RUNNING, "UNKNOWN"), STARTED, r));
 
     for (var command : commands) {
       var result = task.runCommand(command);
@@ -162,18 +205,38 @@ class TaskTest {
   void runningReportMovesThePendingTaskToRunningAndMergesItsContainers() {
     create();
     List<NetworkBinding> bindings = List.of(new NetworkBinding("0.0.0.0", 80, 32768, "tcp"));
-    StateReport running = new StateReport(TaskStatus.RUNNING, List.of(
-        new ContainerState("web", "nginx:1.27", "c-web", "RUNNING", null, null, bindings, "UNKNOWN"),
-        new ContainerState("log-router", "fluent-bit:3", "c-log", "RUNNING", null, null, List.of(), "UNKNOWN")),
-        "UNKNOWN", PULLED, PULL_DONE, null, null, null);
+    StateReport running =
+        new StateReport(
+            TaskStatus.RUNNING,
+            List.of(
+                new ContainerState(
+                    "web", "nginx:1.27", "c-web", "RUNNING", null, null, bindings, "UNKNOWN"),
+                new ContainerState(
+                    "log-router",
+                    "fluent-bit:3",
+                    "c-log",
+                    "RUNNING",
+                    null,
+                    null,
+                    List.of(),
+                    "UNKNOWN")),
+            "UNKNOWN",
+            PULLED,
+            PULL_DONE,
+            null,
+            null,
+            null);
 
-    var result = task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(running, STARTED, r));
+    var result =
+        task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(running, STARTED, r));
 
     TaskView view = success(result);
-    assertEquals(List.of(
-        new ContainerStateChanged(running.containers().get(0), STARTED),
-        new ContainerStateChanged(running.containers().get(1), STARTED),
-        new TaskStatusAdvanced(TaskStatus.RUNNING, STARTED, PULLED, PULL_DONE, null, null, null)),
+    assertEquals(
+        List.of(
+            new ContainerStateChanged(running.containers().get(0), STARTED),
+            new ContainerStateChanged(running.containers().get(1), STARTED),
+            new TaskStatusAdvanced(
+                TaskStatus.RUNNING, STARTED, PULLED, PULL_DONE, null, null, null)),
         result.events());
     assertEquals(new LiveTask(view), result.state());
     assertEquals(TaskStatus.RUNNING, view.lastStatus());
@@ -191,21 +254,49 @@ class TaskTest {
   void containerExitCodeReasonAndHealthAreMergedIntoTheTask() {
     create();
     reportRunning();
-    StateReport sidecarExited = new StateReport(TaskStatus.RUNNING, List.of(
-        new ContainerState("web", "nginx:1.27", null, "RUNNING", null, null, null, "HEALTHY"),
-        new ContainerState("log-router", "fluent-bit:3", null, "STOPPED", 137, ContainerStates.OOM, List.of(),
-            null)),
-        "HEALTHY", null, null, null, null, null);
+    StateReport sidecarExited =
+        new StateReport(
+            TaskStatus.RUNNING,
+            List.of(
+                new ContainerState(
+                    "web", "nginx:1.27", null, "RUNNING", null, null, null, "HEALTHY"),
+                new ContainerState(
+                    "log-router",
+                    "fluent-bit:3",
+                    null,
+                    "STOPPED",
+                    137,
+                    ContainerStates.OOM,
+                    List.of(),
+                    null)),
+            "HEALTHY",
+            null,
+            null,
+            null,
+            null,
+            null);
 
-    var result = task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(sidecarExited, STOP_ASKED, r));
+    var result =
+        task.<StatusReply<TaskView>>runCommand(
+            r -> new Task.ReportState(sidecarExited, STOP_ASKED, r));
 
     TaskView view = success(result);
     assertEquals(3, result.events().size());
     assertEquals(new TaskHealthChanged("HEALTHY", STOP_ASKED), result.events().get(2));
-    assertEquals(List.of(
-        new ContainerState("web", "nginx:1.27", "c-web", "RUNNING", null, null, List.of(), "HEALTHY"),
-        new ContainerState("log-router", "fluent-bit:3", "c-log", "STOPPED", 137, ContainerStates.OOM, List.of(),
-            "UNKNOWN")), view.containers());
+    assertEquals(
+        List.of(
+            new ContainerState(
+                "web", "nginx:1.27", "c-web", "RUNNING", null, null, List.of(), "HEALTHY"),
+            new ContainerState(
+                "log-router",
+                "fluent-bit:3",
+                "c-log",
+                "STOPPED",
+                137,
+                ContainerStates.OOM,
+                List.of(),
+                "UNKNOWN")),
+        view.containers());
     assertEquals("HEALTHY", view.healthStatus());
     assertEquals(TaskStatus.RUNNING, view.lastStatus());
     assertEquals(STARTED, view.startedAt());
@@ -216,7 +307,9 @@ class TaskTest {
     create();
     TaskView running = reportRunning();
 
-    var again = task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(runningReport(), STOP_ASKED, r));
+    var again =
+        task.<StatusReply<TaskView>>runCommand(
+            r -> new Task.ReportState(runningReport(), STOP_ASKED, r));
 
     assertEquals(running, success(again));
     assertTrue(again.hasNoEvents());
@@ -227,15 +320,40 @@ class TaskTest {
   void lateReportFromBeforeTheTaskRanIsAcknowledgedAndIgnored() {
     create();
     reportRunning();
-    TaskView healthy = success(task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(
-        new StateReport(TaskStatus.RUNNING, List.of(), "HEALTHY", null, null, null, null, null), STARTED, r)));
+    TaskView healthy =
+        success(
+            task.<StatusReply<TaskView>>runCommand(
+                r ->
+                    new Task.ReportState(
+                        new StateReport(
+                            TaskStatus.RUNNING, List.of(), "HEALTHY", null, null, null, null, null),
+                        STARTED,
+                        r)));
     // what the agent said while it was still pulling, delivered late
-    StateReport stale = new StateReport(TaskStatus.PENDING, List.of(
-        new ContainerState("web", "nginx:1.27", null, "PENDING", null, null, List.of(), "UNKNOWN"),
-        new ContainerState("log-router", "fluent-bit:3", null, "PENDING", null, null, List.of(), "UNKNOWN")),
-        "UNKNOWN", null, null, null, null, null);
+    StateReport stale =
+        new StateReport(
+            TaskStatus.PENDING,
+            List.of(
+                new ContainerState(
+                    "web", "nginx:1.27", null, "PENDING", null, null, List.of(), "UNKNOWN"),
+                new ContainerState(
+                    "log-router",
+                    "fluent-bit:3",
+                    null,
+                    "PENDING",
+                    null,
+                    null,
+                    List.of(),
+                    "UNKNOWN")),
+            "UNKNOWN",
+            null,
+            null,
+            null,
+            null,
+            null);
 
-    var result = task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(stale, STOP_ASKED, r));
+    var result =
+        task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(stale, STOP_ASKED, r));
 
     assertEquals(healthy, success(result));
     assertTrue(result.hasNoEvents(), () -> "a stale report persisted " + result.events());
@@ -246,10 +364,14 @@ class TaskTest {
   void runningReportAfterTheTaskStoppedIsAcknowledgedAndIgnored() {
     create();
     reportRunning();
-    TaskView stopped = success(task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(
-        stoppedReport(null, null), STOPPED, r)));
+    TaskView stopped =
+        success(
+            task.<StatusReply<TaskView>>runCommand(
+                r -> new Task.ReportState(stoppedReport(null, null), STOPPED, r)));
 
-    var late = task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(runningReport(), STOPPED, r));
+    var late =
+        task.<StatusReply<TaskView>>runCommand(
+            r -> new Task.ReportState(runningReport(), STOPPED, r));
 
     assertEquals(stopped, success(late));
     assertTrue(late.hasNoEvents());
@@ -261,10 +383,22 @@ class TaskTest {
     create();
     reportRunning();
 
-    var healthy = task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(
-        new StateReport(TaskStatus.RUNNING, List.of(), "HEALTHY", null, null, null, null, null), STARTED, r));
-    var unhealthy = task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(
-        new StateReport(TaskStatus.RUNNING, List.of(), "UNHEALTHY", null, null, null, null, null), STOP_ASKED, r));
+    var healthy =
+        task.<StatusReply<TaskView>>runCommand(
+            r ->
+                new Task.ReportState(
+                    new StateReport(
+                        TaskStatus.RUNNING, List.of(), "HEALTHY", null, null, null, null, null),
+                    STARTED,
+                    r));
+    var unhealthy =
+        task.<StatusReply<TaskView>>runCommand(
+            r ->
+                new Task.ReportState(
+                    new StateReport(
+                        TaskStatus.RUNNING, List.of(), "UNHEALTHY", null, null, null, null, null),
+                    STOP_ASKED,
+                    r));
 
     assertEquals(List.of(new TaskHealthChanged("HEALTHY", STARTED)), healthy.events());
     assertEquals(List.of(new TaskHealthChanged("UNHEALTHY", STOP_ASKED)), unhealthy.events());
@@ -279,11 +413,13 @@ class TaskTest {
     create();
     reportRunning();
 
-    var result = task.<StatusReply<TaskView>>runCommand(
-        r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r));
+    var result =
+        task.<StatusReply<TaskView>>runCommand(
+            r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r));
 
     TaskView view = success(result);
-    assertEquals(List.of(new TaskStopRequested("UserInitiated", "Task stopped by user", STOP_ASKED)),
+    assertEquals(
+        List.of(new TaskStopRequested("UserInitiated", "Task stopped by user", STOP_ASKED)),
         result.events());
     assertEquals(TaskStatus.RUNNING, view.lastStatus());
     assertEquals("STOPPED", view.desiredStatus());
@@ -291,7 +427,9 @@ class TaskTest {
     assertEquals("Task stopped by user", view.stoppedReason());
     assertEquals(STOP_ASKED, view.stoppingAt());
     assertNull(view.stoppedAt());
-    assertEquals(List.of("created PENDING/RUNNING", "changed RUNNING/RUNNING", "stopRequested RUNNING/STOPPED"),
+    assertEquals(
+        List.of(
+            "created PENDING/RUNNING", "changed RUNNING/RUNNING", "stopRequested RUNNING/STOPPED"),
         told);
     assertEquals(view, toldViews.get(2));
   }
@@ -299,26 +437,36 @@ class TaskTest {
   @Test
   void secondStopKeepsTheFirst() {
     create();
-    TaskView first = success(task.<StatusReply<TaskView>>runCommand(
-        r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r)));
+    TaskView first =
+        success(
+            task.<StatusReply<TaskView>>runCommand(
+                r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r)));
 
-    var second = task.<StatusReply<TaskView>>runCommand(
-        r -> new Task.Stop("ServiceSchedulerInitiated", "Scaling activity", STOPPED, r));
+    var second =
+        task.<StatusReply<TaskView>>runCommand(
+            r -> new Task.Stop("ServiceSchedulerInitiated", "Scaling activity", STOPPED, r));
 
     assertEquals(first, success(second));
     assertTrue(second.hasNoEvents());
-    assertEquals(List.of("created PENDING/RUNNING", "stopRequested PENDING/STOPPED", "stopRequested PENDING/STOPPED"),
-        told, "the repeated order is passed on again, the first kept");
+    assertEquals(
+        List.of(
+            "created PENDING/RUNNING",
+            "stopRequested PENDING/STOPPED",
+            "stopRequested PENDING/STOPPED"),
+        told,
+        "the repeated order is passed on again, the first kept");
   }
 
   @Test
   void stoppedReportEndsTheTaskWithItsTimes() {
     create();
     reportRunning();
-    task.<StatusReply<TaskView>>runCommand(r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r));
+    task.<StatusReply<TaskView>>runCommand(
+        r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r));
 
-    var result = task.<StatusReply<TaskView>>runCommand(
-        r -> new Task.ReportState(stoppedReport(null, null), STOPPED, r));
+    var result =
+        task.<StatusReply<TaskView>>runCommand(
+            r -> new Task.ReportState(stoppedReport(null, null), STOPPED, r));
 
     TaskView view = success(result);
     assertEquals(new StoppedTask(view), result.state());
@@ -330,8 +478,11 @@ class TaskTest {
     assertEquals(EXECUTION_STOPPED, view.executionStoppedAt());
     assertEquals("UserInitiated", view.stopCode());
     assertEquals("Task stopped by user", view.stoppedReason());
-    assertEquals(List.of(143, 0), view.containers().stream().map(ContainerState::exitCode).toList());
-    assertEquals(List.of("STOPPED", "STOPPED"), view.containers().stream().map(ContainerState::lastStatus).toList());
+    assertEquals(
+        List.of(143, 0), view.containers().stream().map(ContainerState::exitCode).toList());
+    assertEquals(
+        List.of("STOPPED", "STOPPED"),
+        view.containers().stream().map(ContainerState::lastStatus).toList());
     assertEquals("changed STOPPED/STOPPED", told.get(told.size() - 1));
   }
 
@@ -340,8 +491,15 @@ class TaskTest {
     create();
     reportRunning();
 
-    TaskView view = success(task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(
-        new StateReport(TaskStatus.STOPPED, List.of(), "UNKNOWN", null, null, null, null, null), STOPPED, r)));
+    TaskView view =
+        success(
+            task.<StatusReply<TaskView>>runCommand(
+                r ->
+                    new Task.ReportState(
+                        new StateReport(
+                            TaskStatus.STOPPED, List.of(), "UNKNOWN", null, null, null, null, null),
+                        STOPPED,
+                        r)));
 
     assertEquals(STOPPED, view.stoppedAt());
     assertEquals(STOPPED, view.executionStoppedAt());
@@ -352,14 +510,28 @@ class TaskTest {
   void essentialContainerExitReportedByTheAgentCarriesItsStopCode() {
     create();
     reportRunning();
-    StateReport stopping = new StateReport(TaskStatus.STOPPING, List.of(
-        new ContainerState("web", "nginx:1.27", "c-web", "STOPPED", 1, null, List.of(), "UNKNOWN")),
-        "UNKNOWN", null, null, null, "EssentialContainerExited", "Essential container in task exited");
+    StateReport stopping =
+        new StateReport(
+            TaskStatus.STOPPING,
+            List.of(
+                new ContainerState(
+                    "web", "nginx:1.27", "c-web", "STOPPED", 1, null, List.of(), "UNKNOWN")),
+            "UNKNOWN",
+            null,
+            null,
+            null,
+            "EssentialContainerExited",
+            "Essential container in task exited");
 
-    var result = task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(stopping, STOP_ASKED, r));
-    var stopped = task.<StatusReply<TaskView>>runCommand(
-        r -> new Task.ReportState(stoppedReport("EssentialContainerExited", "Essential container in task exited"),
-            STOPPED, r));
+    var result =
+        task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(stopping, STOP_ASKED, r));
+    var stopped =
+        task.<StatusReply<TaskView>>runCommand(
+            r ->
+                new Task.ReportState(
+                    stoppedReport("EssentialContainerExited", "Essential container in task exited"),
+                    STOPPED,
+                    r));
 
     TaskView view = success(result);
     assertEquals(TaskStatus.STOPPING, view.lastStatus());
@@ -373,19 +545,34 @@ class TaskTest {
     assertEquals(STOP_ASKED, end.stoppingAt());
     assertEquals(STOPPED, end.stoppedAt());
     assertInstanceOf(StoppedTask.class, stopped.state());
-    assertEquals(List.of("created PENDING/RUNNING", "changed RUNNING/RUNNING", "changed STOPPING/STOPPED",
-        "changed STOPPED/STOPPED"), told);
+    assertEquals(
+        List.of(
+            "created PENDING/RUNNING",
+            "changed RUNNING/RUNNING",
+            "changed STOPPING/STOPPED",
+            "changed STOPPED/STOPPED"),
+        told);
   }
 
   @Test
   void taskThatFailedToStartStopsWithoutEverStarting() {
     create();
-    StateReport failed = new StateReport(TaskStatus.STOPPED, List.of(
-        new ContainerState("web", "nginx:1.27", null, "STOPPED", null, null, List.of(), "UNKNOWN")),
-        "UNKNOWN", null, null, EXECUTION_STOPPED, "TaskFailedToStart",
-        "CannotPullContainerError: nginx:1.27: manifest unknown");
+    StateReport failed =
+        new StateReport(
+            TaskStatus.STOPPED,
+            List.of(
+                new ContainerState(
+                    "web", "nginx:1.27", null, "STOPPED", null, null, List.of(), "UNKNOWN")),
+            "UNKNOWN",
+            null,
+            null,
+            EXECUTION_STOPPED,
+            "TaskFailedToStart",
+            "CannotPullContainerError: nginx:1.27: manifest unknown");
 
-    TaskView view = success(task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(failed, STOPPED, r)));
+    TaskView view =
+        success(
+            task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(failed, STOPPED, r)));
 
     assertEquals(TaskStatus.STOPPED, view.lastStatus());
     assertNull(view.startedAt());
@@ -398,14 +585,17 @@ class TaskTest {
   void stoppedTaskAnswersEveryCommandUnchanged() {
     create();
     reportRunning();
-    TaskView stopped = success(task.<StatusReply<TaskView>>runCommand(
-        r -> new Task.ReportState(stoppedReport(null, null), STOPPED, r)));
+    TaskView stopped =
+        success(
+            task.<StatusReply<TaskView>>runCommand(
+                r -> new Task.ReportState(stoppedReport(null, null), STOPPED, r)));
     int toldBefore = told.size();
-    List<Function<ActorRef<StatusReply<TaskView>>, Command>> commands = List.of(
-        Task.Get::new,
-        r -> new Task.Create(spec(), CREATED, r),
-        r -> new Task.Stop("UserInitiated", "Task stopped by user", STOPPED, r),
-        r -> new Task.ReportState(runningReport(), STOPPED, r));
+    List<Function<ActorRef<StatusReply<TaskView>>, Command>> commands =
+        List.of(
+            Task.Get::new,
+            r -> new Task.Create(spec(), CREATED, r),
+            r -> new Task.Stop("UserInitiated", "Task stopped by user", STOPPED, r),
+            r -> new Task.ReportState(runningReport(), STOPPED, r));
 
     for (var command : commands) {
       var result = task.runCommand(command);
@@ -421,7 +611,8 @@ class TaskTest {
   void restartKeepsARunningTaskAndTellsNoOne() {
     create();
     reportRunning();
-    task.<StatusReply<TaskView>>runCommand(r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r));
+    task.<StatusReply<TaskView>>runCommand(
+        r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r));
     State before = task.getState();
     int toldBefore = told.size();
 
@@ -429,14 +620,16 @@ class TaskTest {
 
     assertEquals(before, after);
     assertEquals(toldBefore, told.size());
-    assertEquals(((LiveTask) before).view(), success(task.<StatusReply<TaskView>>runCommand(Task.Get::new)));
+    assertEquals(
+        ((LiveTask) before).view(), success(task.<StatusReply<TaskView>>runCommand(Task.Get::new)));
   }
 
   @Test
   void restartKeepsAStoppedTask() {
     create();
     reportRunning();
-    task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(stoppedReport(null, null), STOPPED, r));
+    task.<StatusReply<TaskView>>runCommand(
+        r -> new Task.ReportState(stoppedReport(null, null), STOPPED, r));
     State before = task.getState();
 
     assertEquals(before, task.restart().state());
@@ -451,25 +644,53 @@ class TaskTest {
   }
 
   private TaskView create() {
-    return success(task.<StatusReply<TaskView>>runCommand(r -> new Task.Create(spec(), CREATED, r)));
+    return success(
+        task.<StatusReply<TaskView>>runCommand(r -> new Task.Create(spec(), CREATED, r)));
   }
 
   private TaskView reportRunning() {
-    return success(task.<StatusReply<TaskView>>runCommand(r -> new Task.ReportState(runningReport(), STARTED, r)));
+    return success(
+        task.<StatusReply<TaskView>>runCommand(
+            r -> new Task.ReportState(runningReport(), STARTED, r)));
   }
 
   private static StateReport runningReport() {
-    return new StateReport(TaskStatus.RUNNING, List.of(
-        new ContainerState("web", "nginx:1.27", "c-web", "RUNNING", null, null, List.of(), "UNKNOWN"),
-        new ContainerState("log-router", "fluent-bit:3", "c-log", "RUNNING", null, null, List.of(), "UNKNOWN")),
-        "UNKNOWN", PULLED, PULL_DONE, null, null, null);
+    return new StateReport(
+        TaskStatus.RUNNING,
+        List.of(
+            new ContainerState(
+                "web", "nginx:1.27", "c-web", "RUNNING", null, null, List.of(), "UNKNOWN"),
+            new ContainerState(
+                "log-router",
+                "fluent-bit:3",
+                "c-log",
+                "RUNNING",
+                null,
+                null,
+                List.of(),
+                "UNKNOWN")),
+        "UNKNOWN",
+        PULLED,
+        PULL_DONE,
+        null,
+        null,
+        null);
   }
 
   private static StateReport stoppedReport(String stopCode, String reason) {
-    return new StateReport(TaskStatus.STOPPED, List.of(
-        new ContainerState("web", "nginx:1.27", "c-web", "STOPPED", 143, null, List.of(), "UNKNOWN"),
-        new ContainerState("log-router", "fluent-bit:3", "c-log", "STOPPED", 0, null, List.of(), "UNKNOWN")),
-        "UNKNOWN", PULLED, PULL_DONE, EXECUTION_STOPPED, stopCode, reason);
+    return new StateReport(
+        TaskStatus.STOPPED,
+        List.of(
+            new ContainerState(
+                "web", "nginx:1.27", "c-web", "STOPPED", 143, null, List.of(), "UNKNOWN"),
+            new ContainerState(
+                "log-router", "fluent-bit:3", "c-log", "STOPPED", 0, null, List.of(), "UNKNOWN")),
+        "UNKNOWN",
+        PULLED,
+        PULL_DONE,
+        EXECUTION_STOPPED,
+        stopCode,
+        reason);
   }
 
   private static StateReport report(TaskStatus status, String health) {
@@ -477,12 +698,27 @@ class TaskTest {
   }
 
   private static TaskSpec spec() {
-    return new TaskSpec("arn:aws:ecs:us-east-1:123456789012:task-definition/web:3", "web", 3, json("""
+    return new TaskSpec(
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
+        "web",
+        3,
+        json(
+            """
         {"family":"web","revision":3,"networkMode":"bridge","containerDefinitions":[
           {"name":"web","image":"nginx:1.27","memory":256,"essential":true,
            "portMappings":[{"containerPort":80,"hostPort":0,"protocol":"tcp"}]},
           {"name":"log-router","image":"fluent-bit:3","memory":64,"essential":false}]}
-        """), json("{\"containerOverrides\":[{\"name\":\"web\",\"environment\":[{\"name\":\"A\",\"value\":\"1\"}]}]}"),
-        "family:web", "me", List.of(new Tag("team", "a")), "i-1", 0, 320, "us-east-1a", "token-1", "EC2");
+        """),
+        json(
+            "{\"containerOverrides\":[{\"name\":\"web\",\"environment\":[{\"name\":\"A\",\"value\":\"1\"}]}]}"),
+        "family:web",
+        "me",
+        List.of(new Tag("team", "a")),
+        "i-1",
+        0,
+        320,
+        "us-east-1a",
+        "token-1",
+        "EC2");
   }
 }

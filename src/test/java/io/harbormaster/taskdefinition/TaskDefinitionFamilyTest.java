@@ -42,15 +42,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the last instance.
+// One instance, so one actor system: TestKitJUnit5Extension shuts down only the test kit of the
+// last instance.
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(TestKitJUnit5Extension.class)
 @ExtendWith(LogCapturingExtension.class)
 class TaskDefinitionFamilyTest {
 
   @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder().withName("TaskDefinitionFamilyTest")
-      .withCustomConfig(EntityTestKit.config()).build();
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withName("TaskDefinitionFamilyTest")
+          .withCustomConfig(EntityTestKit.config())
+          .build();
 
   private static final String ACCOUNT = "123456789012";
   private static final String CALLER = "arn:aws:iam::123456789012:root";
@@ -66,8 +70,11 @@ class TaskDefinitionFamilyTest {
   @BeforeEach
   void newFamily() {
     family = "web-" + NEXT_FAMILY.incrementAndGet();
-    families = EntityTestKit.create(testKit.system(),
-        TaskDefinitionFamily.create(TaskDefinitionFamily.entityId(ACCOUNT, family), new EventTags(4)));
+    families =
+        EntityTestKit.create(
+            testKit.system(),
+            TaskDefinitionFamily.create(
+                TaskDefinitionFamily.entityId(ACCOUNT, family), new EventTags(4)));
   }
 
   // ---- register and get ----
@@ -79,12 +86,15 @@ class TaskDefinitionFamilyTest {
       List<Tag> tags = List.of(new Tag("build", Integer.toString(n)));
       Instant at = REGISTERED.plusSeconds(n);
 
-      var result = families.<StatusReply<Revision>>runCommand(
-          r -> new TaskDefinitionFamily.Register(definition, tags, CALLER, at, r));
+      var result =
+          families.<StatusReply<Revision>>runCommand(
+              r -> new TaskDefinitionFamily.Register(definition, tags, CALLER, at, r));
 
-      Revision revision = new Revision(family, n, definition, Status.ACTIVE, tags, CALLER, at, null, null);
+      Revision revision =
+          new Revision(family, n, definition, Status.ACTIVE, tags, CALLER, at, null, null);
       assertEquals(revision, success(result));
-      assertEquals(List.<Event>of(new RevisionRegistered(n, definition, tags, CALLER, at)), result.events());
+      assertEquals(
+          List.<Event>of(new RevisionRegistered(n, definition, tags, CALLER, at)), result.events());
       assertEquals(n, result.state().revisions().size());
       assertEquals(revision, result.state().revisions().get(n - 1));
     }
@@ -92,7 +102,9 @@ class TaskDefinitionFamilyTest {
 
   @Test
   void definitionComesBackExactlyAsRegistered() {
-    JsonNode definition = json("""
+    JsonNode definition =
+        json(
+            """
         {"family":"web","cpu":"0.25 vCPU","memory":"512","networkMode":"awsvpc",
          "containerDefinitions":[{"name":"app","image":"nginx:1.27","cpu":0,"essential":true,
            "environment":[{"name":"RATIO","value":"0.5"}],"portMappings":[{"containerPort":80,"protocol":"tcp"}],
@@ -103,12 +115,14 @@ class TaskDefinitionFamilyTest {
          "runtimePlatform":{"cpuArchitecture":"ARM64","operatingSystemFamily":"LINUX"},"weight":1.75,
          "big":12345678901234}
         """);
-    var registered = families.<StatusReply<Revision>>runCommand(r -> new TaskDefinitionFamily.Register(
-        definition, List.of(), CALLER, REGISTERED, r));
+    var registered =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Register(definition, List.of(), CALLER, REGISTERED, r));
 
     // What the journal gives back on replay, and what a reply carries to another node.
     Event replayed = testKit.serializationTestKit().verifySerialization(registered.event(), false);
-    Revision described = testKit.serializationTestKit().verifySerialization(success(registered), false);
+    Revision described =
+        testKit.serializationTestKit().verifySerialization(success(registered), false);
 
     assertEquals(definition, ((RevisionRegistered) replayed).definition());
     assertEquals(definition.toString(), ((RevisionRegistered) replayed).definition().toString());
@@ -121,7 +135,8 @@ class TaskDefinitionFamilyTest {
     Revision second = register(definition("nginx:1.2"));
     register(definition("nginx:1.3"));
 
-    var result = families.<StatusReply<Revision>>runCommand(r -> new TaskDefinitionFamily.Get(2, r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(r -> new TaskDefinitionFamily.Get(2, r));
 
     assertEquals(second, success(result));
     assertTrue(result.hasNoEvents());
@@ -149,8 +164,9 @@ class TaskDefinitionFamilyTest {
     deregister(1);
     deregister(2);
 
-    var result = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.Get(TaskDefinitionFamily.LATEST_ACTIVE, r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Get(TaskDefinitionFamily.LATEST_ACTIVE, r));
 
     assertRefused(result, "ClientException", UNABLE_TO_DESCRIBE);
     // An inactive revision is still describable by number.
@@ -159,8 +175,9 @@ class TaskDefinitionFamilyTest {
 
   @Test
   void emptyFamilyHasNoLatestActive() {
-    var result = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.Get(TaskDefinitionFamily.LATEST_ACTIVE, r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Get(TaskDefinitionFamily.LATEST_ACTIVE, r));
 
     assertRefused(result, "ClientException", UNABLE_TO_DESCRIBE);
     assertEquals(new State(List.of()), result.state());
@@ -173,12 +190,14 @@ class TaskDefinitionFamilyTest {
     State before = families.getState();
 
     for (int unknown : new int[] {3, 99, -1}) {
-      List<Function<ActorRef<StatusReply<Revision>>, Command>> commands = List.of(
-          r -> new TaskDefinitionFamily.Get(unknown, r),
-          r -> new TaskDefinitionFamily.Deregister(unknown, DEREGISTERED, r),
-          r -> new TaskDefinitionFamily.Delete(unknown, DELETED, r),
-          r -> new TaskDefinitionFamily.TagRevision(unknown, List.of(new Tag("env", "prod")), r),
-          r -> new TaskDefinitionFamily.UntagRevision(unknown, List.of("env"), r));
+      List<Function<ActorRef<StatusReply<Revision>>, Command>> commands =
+          List.of(
+              r -> new TaskDefinitionFamily.Get(unknown, r),
+              r -> new TaskDefinitionFamily.Deregister(unknown, DEREGISTERED, r),
+              r -> new TaskDefinitionFamily.Delete(unknown, DELETED, r),
+              r ->
+                  new TaskDefinitionFamily.TagRevision(unknown, List.of(new Tag("env", "prod")), r),
+              r -> new TaskDefinitionFamily.UntagRevision(unknown, List.of("env"), r));
       for (var command : commands) {
         var result = families.runCommand(command);
         assertRefused(result, "ClientException", UNABLE_TO_DESCRIBE);
@@ -193,11 +212,21 @@ class TaskDefinitionFamilyTest {
   void deregisterMarksTheRevisionInactive() {
     Revision registered = register(definition("nginx:1.1"));
 
-    var result = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.Deregister(1, DEREGISTERED, r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Deregister(1, DEREGISTERED, r));
 
-    Revision inactive = new Revision(family, 1, registered.definition(), Status.INACTIVE, registered.tags(), CALLER,
-        REGISTERED, DEREGISTERED, null);
+    Revision inactive =
+        new Revision(
+            family,
+            1,
+            registered.definition(),
+            Status.INACTIVE,
+            registered.tags(),
+            CALLER,
+            REGISTERED,
+            DEREGISTERED,
+            null);
     assertEquals(inactive, success(result));
     assertEquals(List.<Event>of(new RevisionDeregistered(1, DEREGISTERED)), result.events());
     assertEquals(List.of(inactive), result.state().revisions());
@@ -208,8 +237,9 @@ class TaskDefinitionFamilyTest {
     register(definition("nginx:1.1"));
     Revision inactive = deregister(1);
 
-    var again = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.Deregister(1, DELETED, r));
+    var again =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Deregister(1, DELETED, r));
 
     assertEquals(inactive, success(again));
     assertEquals(DEREGISTERED, success(again).deregisteredAt());
@@ -221,9 +251,13 @@ class TaskDefinitionFamilyTest {
     register(definition("nginx:1.1"));
     State before = families.getState();
 
-    var result = families.<StatusReply<Revision>>runCommand(r -> new TaskDefinitionFamily.Delete(1, DELETED, r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Delete(1, DELETED, r));
 
-    assertRefused(result, "ClientException",
+    assertRefused(
+        result,
+        "ClientException",
         "The specified task definition is still in ACTIVE status. Please deregister the target and try again.");
     assertEquals(before, result.state());
   }
@@ -233,10 +267,21 @@ class TaskDefinitionFamilyTest {
     register(definition("nginx:1.1"));
     Revision inactive = deregister(1);
 
-    var result = families.<StatusReply<Revision>>runCommand(r -> new TaskDefinitionFamily.Delete(1, DELETED, r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Delete(1, DELETED, r));
 
-    Revision deleting = new Revision(family, 1, inactive.definition(), Status.DELETE_IN_PROGRESS, inactive.tags(),
-        CALLER, REGISTERED, DEREGISTERED, DELETED);
+    Revision deleting =
+        new Revision(
+            family,
+            1,
+            inactive.definition(),
+            Status.DELETE_IN_PROGRESS,
+            inactive.tags(),
+            CALLER,
+            REGISTERED,
+            DEREGISTERED,
+            DELETED);
     assertEquals(deleting, success(result));
     assertEquals(List.<Event>of(new RevisionDeletionRequested(1, DELETED)), result.events());
     assertEquals(List.of(deleting), result.state().revisions());
@@ -248,13 +293,15 @@ class TaskDefinitionFamilyTest {
     deregister(1);
     Revision deleting = delete(1);
 
-    var deleteAgain = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.Delete(1, DELETED.plusSeconds(60), r));
+    var deleteAgain =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Delete(1, DELETED.plusSeconds(60), r));
     assertEquals(deleting, success(deleteAgain));
     assertTrue(deleteAgain.hasNoEvents());
 
-    var deregisterAgain = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.Deregister(1, DELETED.plusSeconds(60), r));
+    var deregisterAgain =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Deregister(1, DELETED.plusSeconds(60), r));
     assertEquals(deleting, success(deregisterAgain));
     assertTrue(deregisterAgain.hasNoEvents());
   }
@@ -267,7 +314,8 @@ class TaskDefinitionFamilyTest {
 
     deregister(2);
 
-    assertEquals(List.of(Status.ACTIVE, Status.INACTIVE, Status.ACTIVE),
+    assertEquals(
+        List.of(Status.ACTIVE, Status.INACTIVE, Status.ACTIVE),
         families.getState().revisions().stream().map(Revision::status).toList());
   }
 
@@ -293,8 +341,9 @@ class TaskDefinitionFamilyTest {
     Revision second = register(definition("nginx:1.2"));
     List<Tag> added = List.of(new Tag("team", "b"), new Tag("env", "prod"));
 
-    var result = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.TagRevision(1, added, r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.TagRevision(1, added, r));
 
     assertEquals(List.of(new Tag("team", "b"), new Tag("env", "prod")), success(result).tags());
     assertEquals(List.<Event>of(new RevisionTagged(1, added)), result.events());
@@ -309,11 +358,13 @@ class TaskDefinitionFamilyTest {
     families.<StatusReply<Revision>>runCommand(
         r -> new TaskDefinitionFamily.TagRevision(1, List.of(new Tag("env", "prod")), r));
 
-    var result = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.UntagRevision(1, List.of("team", "absent"), r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.UntagRevision(1, List.of("team", "absent"), r));
 
     assertEquals(List.of(new Tag("env", "prod")), success(result).tags());
-    assertEquals(List.<Event>of(new RevisionUntagged(1, List.of("team", "absent"))), result.events());
+    assertEquals(
+        List.<Event>of(new RevisionUntagged(1, List.of("team", "absent"))), result.events());
     assertEquals(success(result), result.state().revisions().get(0));
     assertEquals(second, result.state().revisions().get(1));
   }
@@ -323,8 +374,9 @@ class TaskDefinitionFamilyTest {
     register(definition("nginx:1.1"));
     deregister(1);
 
-    var result = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.TagRevision(1, List.of(new Tag("env", "old")), r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.TagRevision(1, List.of(new Tag("env", "old")), r));
 
     assertEquals(Status.INACTIVE, success(result).status());
     assertEquals(List.of(new Tag("team", "a"), new Tag("env", "old")), success(result).tags());
@@ -332,19 +384,27 @@ class TaskDefinitionFamilyTest {
 
   @Test
   void taggingARevisionBeyondFiftyTagsIsRefused() {
-    List<Tag> fifty = IntStream.rangeClosed(1, Tags.MAX_PER_RESOURCE).mapToObj(i -> new Tag("k" + i, "v")).toList();
-    success(families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.Register(definition("nginx:1.1"), fifty, CALLER, REGISTERED, r)));
+    List<Tag> fifty =
+        IntStream.rangeClosed(1, Tags.MAX_PER_RESOURCE)
+            .mapToObj(i -> new Tag("k" + i, "v"))
+            .toList();
+    success(
+        families.<StatusReply<Revision>>runCommand(
+            r ->
+                new TaskDefinitionFamily.Register(
+                    definition("nginx:1.1"), fifty, CALLER, REGISTERED, r)));
     State before = families.getState();
 
-    var result = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.TagRevision(1, List.of(new Tag("one-more", "x")), r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.TagRevision(1, List.of(new Tag("one-more", "x")), r));
 
     assertRefused(result, "InvalidParameterException", "A resource can have at most 50 tags.");
     assertEquals(before, result.state());
 
-    var overwrite = families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.TagRevision(1, List.of(new Tag("k1", "changed")), r));
+    var overwrite =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.TagRevision(1, List.of(new Tag("k1", "changed")), r));
     assertEquals(Tags.MAX_PER_RESOURCE, success(overwrite).tags().size());
   }
 
@@ -380,7 +440,8 @@ class TaskDefinitionFamilyTest {
     deregister(110);
     State before = families.getState();
     String persistenceId = "TaskDefinitionFamily|" + TaskDefinitionFamily.entityId(ACCOUNT, family);
-    assertTrue(!families.snapshotTestKit().orElseThrow().persistedInStorage(persistenceId).isEmpty(),
+    assertTrue(
+        !families.snapshotTestKit().orElseThrow().persistedInStorage(persistenceId).isEmpty(),
         "snapshotEvery(100) should have saved a snapshot");
 
     assertEquals(before, families.restart().state());
@@ -389,7 +450,10 @@ class TaskDefinitionFamilyTest {
 
   // ---- helpers ----
 
-  /** A small definition as TaskDefinitionRules.normalize would store it; the image tells revisions apart. */
+  /**
+   * A small definition as TaskDefinitionRules.normalize would store it; the image tells revisions
+   * apart.
+   */
   private static JsonNode definition(String image) {
     ObjectNode definition = JSON.createObjectNode();
     definition.put("family", "web");
@@ -405,23 +469,29 @@ class TaskDefinitionFamilyTest {
   }
 
   private Revision register(JsonNode definition) {
-    return success(families.<StatusReply<Revision>>runCommand(r -> new TaskDefinitionFamily.Register(
-        definition, List.of(new Tag("team", "a")), CALLER, REGISTERED, r)));
+    return success(
+        families.<StatusReply<Revision>>runCommand(
+            r ->
+                new TaskDefinitionFamily.Register(
+                    definition, List.of(new Tag("team", "a")), CALLER, REGISTERED, r)));
   }
 
   private Revision get(int revision) {
-    var result = families.<StatusReply<Revision>>runCommand(r -> new TaskDefinitionFamily.Get(revision, r));
+    var result =
+        families.<StatusReply<Revision>>runCommand(r -> new TaskDefinitionFamily.Get(revision, r));
     assertTrue(result.hasNoEvents());
     return success(result);
   }
 
   private Revision deregister(int revision) {
-    return success(families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.Deregister(revision, DEREGISTERED, r)));
+    return success(
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Deregister(revision, DEREGISTERED, r)));
   }
 
   private Revision delete(int revision) {
-    return success(families.<StatusReply<Revision>>runCommand(
-        r -> new TaskDefinitionFamily.Delete(revision, DELETED, r)));
+    return success(
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Delete(revision, DELETED, r)));
   }
 }

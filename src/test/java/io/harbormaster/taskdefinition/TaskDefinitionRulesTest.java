@@ -24,9 +24,12 @@ class TaskDefinitionRulesTest {
     return (ObjectNode) singleQuoted(text);
   }
 
-  /** A minimal valid request: one container, memory set, so each test changes only what it is about. */
+  /**
+   * A minimal valid request: one container, memory set, so each test changes only what it is about.
+   */
   private static ObjectNode minimal() {
-    return json("{'family':'web','containerDefinitions':[{'name':'app','image':'nginx:1.27','memory':128}]}");
+    return json(
+        "{'family':'web','containerDefinitions':[{'name':'app','image':'nginx:1.27','memory':128}]}");
   }
 
   private static ObjectNode container(ObjectNode request, int index) {
@@ -44,19 +47,25 @@ class TaskDefinitionRulesTest {
     assertEquals("ClientException", e.errorType(), e.getMessage());
     assertEquals(400, e.httpStatus());
     for (String part : messageParts) {
-      assertTrue(e.getMessage().contains(part), () -> "'" + e.getMessage() + "' should contain '" + part + "'");
+      assertTrue(
+          e.getMessage().contains(part),
+          () -> "'" + e.getMessage() + "' should contain '" + part + "'");
     }
     return e;
   }
 
-  /** Every member of expected is in actual with an equal value, recursively for objects (arrays compare whole). */
+  /**
+   * Every member of expected is in actual with an equal value, recursively for objects (arrays
+   * compare whole).
+   */
   private static void assertContainsAll(JsonNode expected, JsonNode actual, String path) {
     if (expected.isObject()) {
       assertTrue(actual != null && actual.isObject(), path + " should be an object");
       for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         assertTrue(actual.has(field.getKey()), path + "." + field.getKey() + " is missing");
-        assertContainsAll(field.getValue(), actual.get(field.getKey()), path + "." + field.getKey());
+        assertContainsAll(
+            field.getValue(), actual.get(field.getKey()), path + "." + field.getKey());
       }
     } else if (expected.isArray()) {
       assertEquals(expected.size(), actual.size(), path + " size");
@@ -70,7 +79,8 @@ class TaskDefinitionRulesTest {
 
   // ---- round trip and defaults ----
 
-  private static final String RICH = """
+  private static final String RICH =
+      """
       {
         'family': 'shop-api_v2',
         'taskRoleArn': 'arn:aws:iam::123456789012:role/shop',
@@ -157,25 +167,36 @@ class TaskDefinitionRulesTest {
     // api: everything it sent is unchanged; in its port mappings only the absent protocol is added.
     ObjectNode api = (ObjectNode) out.get("containerDefinitions").get(0);
     assertContainsAll(container(request, 0).deepCopy().without("portMappings"), api, "api");
-    assertEquals(singleQuoted("[{'containerPort':8080,'hostPort':80,'protocol':'tcp','name':'http','appProtocol':'http'},"
-        + "{'containerPort':8125,'protocol':'udp'}]"), api.get("portMappings"),
+    assertEquals(
+        singleQuoted(
+            "[{'containerPort':8080,'hostPort':80,'protocol':'tcp','name':'http','appProtocol':'http'},"
+                + "{'containerPort':8125,'protocol':'udp'}]"),
+        api.get("portMappings"),
         "bridge mode: no hostPort is invented for a dynamic mapping");
-    assertEquals(json("{'command':['CMD-SHELL','curl -f http://localhost:8080/ || exit 1'],"
-        + "'interval':10,'timeout':3,'retries':5,'startPeriod':20}"), api.get("healthCheck"));
+    assertEquals(
+        json(
+            "{'command':['CMD-SHELL','curl -f http://localhost:8080/ || exit 1'],"
+                + "'interval':10,'timeout':3,'retries':5,'startPeriod':20}"),
+        api.get("healthCheck"));
 
     // init: the defaults ECS shows in Describe.
     ObjectNode init = (ObjectNode) out.get("containerDefinitions").get(1);
     assertContainsAll(request.get("containerDefinitions").get(1), init, "init");
     assertEquals(0, init.get("cpu").intValue());
     assertFalse(init.get("essential").booleanValue(), "a sent essential=false is kept");
-    for (String list : new String[] {"portMappings", "environment", "mountPoints", "volumesFrom", "systemControls"}) {
+    for (String list :
+        new String[] {
+          "portMappings", "environment", "mountPoints", "volumesFrom", "systemControls"
+        }) {
       assertEquals(JSON.createArrayNode(), init.get(list), list);
     }
 
-    // cache: essential defaults to true, health check gets ECS's interval/timeout/retries but no startPeriod.
+    // cache: essential defaults to true, health check gets ECS's interval/timeout/retries but no
+    // startPeriod.
     ObjectNode cache = (ObjectNode) out.get("containerDefinitions").get(2);
     assertTrue(cache.get("essential").booleanValue());
-    assertEquals(json("{'command':['CMD','redis-cli','ping'],'interval':30,'timeout':5,'retries':3}"),
+    assertEquals(
+        json("{'command':['CMD','redis-cli','ping'],'interval':30,'timeout':5,'retries':3}"),
         cache.get("healthCheck"));
 
     assertEquals(singleQuoted("['EC2']"), out.get("compatibilities"));
@@ -191,8 +212,11 @@ class TaskDefinitionRulesTest {
     assertEquals(JSON.createArrayNode(), out.get("placementConstraints"));
     assertEquals("EC2", out.get("compatibilities").get(0).asText());
     ObjectNode app = (ObjectNode) out.get("containerDefinitions").get(0);
-    assertEquals(json("{'name':'app','image':'nginx:1.27','memory':128,'cpu':0,'essential':true,"
-        + "'portMappings':[],'environment':[],'mountPoints':[],'volumesFrom':[],'systemControls':[]}"), app);
+    assertEquals(
+        json(
+            "{'name':'app','image':'nginx:1.27','memory':128,'cpu':0,'essential':true,"
+                + "'portMappings':[],'environment':[],'mountPoints':[],'volumesFrom':[],'systemControls':[]}"),
+        app);
     assertFalse(out.has("networkMode"), "no network mode is invented");
   }
 
@@ -200,11 +224,22 @@ class TaskDefinitionRulesTest {
   @ValueSource(strings = {"host", "awsvpc"})
   void hostPortDefaultsToContainerPortInStaticModes(String mode) {
     ObjectNode request = minimal().put("networkMode", mode);
-    container(request, 0).set("portMappings", singleQuoted("[{'containerPort':8080},"
-        + "{'containerPort':9090,'hostPort':9090,'protocol':'udp'}]"));
-    JsonNode mappings = TaskDefinitionRules.normalize(request).get("containerDefinitions").get(0).get("portMappings");
-    assertEquals(singleQuoted("[{'containerPort':8080,'protocol':'tcp','hostPort':8080},"
-        + "{'containerPort':9090,'hostPort':9090,'protocol':'udp'}]"), mappings);
+    container(request, 0)
+        .set(
+            "portMappings",
+            singleQuoted(
+                "[{'containerPort':8080},"
+                    + "{'containerPort':9090,'hostPort':9090,'protocol':'udp'}]"));
+    JsonNode mappings =
+        TaskDefinitionRules.normalize(request)
+            .get("containerDefinitions")
+            .get(0)
+            .get("portMappings");
+    assertEquals(
+        singleQuoted(
+            "[{'containerPort':8080,'protocol':'tcp','hostPort':8080},"
+                + "{'containerPort':9090,'hostPort':9090,'protocol':'udp'}]"),
+        mappings);
   }
 
   @Test
@@ -248,7 +283,8 @@ class TaskDefinitionRulesTest {
   class Containers {
     @Test
     void listMustNotBeEmpty() {
-      rejected(json("{'family':'web','containerDefinitions':[]}"), "Container list cannot be empty");
+      rejected(
+          json("{'family':'web','containerDefinitions':[]}"), "Container list cannot be empty");
       rejected(json("{'family':'web'}"), "Container list cannot be empty");
     }
 
@@ -332,8 +368,10 @@ class TaskDefinitionRulesTest {
     void withoutTaskMemoryEachContainerNeedsMemoryOrReservation() {
       ObjectNode request = minimal();
       container(request, 0).remove("memory");
-      rejected(request, "Invalid setting for container 'app'. At least one of 'memory' or 'memoryReservation' "
-          + "must be specified.");
+      rejected(
+          request,
+          "Invalid setting for container 'app'. At least one of 'memory' or 'memoryReservation' "
+              + "must be specified.");
       container(request, 0).put("memoryReservation", 64);
       TaskDefinitionRules.normalize(request);
     }
@@ -351,8 +389,10 @@ class TaskDefinitionRulesTest {
       container(request, 0).put("memoryReservation", 128);
       TaskDefinitionRules.normalize(request);
       container(request, 0).put("memoryReservation", 129);
-      rejected(request, "container 'app'", "'memory' (128) must be greater than or equal to 'memoryReservation' "
-          + "(129)");
+      rejected(
+          request,
+          "container 'app'",
+          "'memory' (128) must be greater than or equal to 'memoryReservation' " + "(129)");
     }
 
     @Test
@@ -372,7 +412,8 @@ class TaskDefinitionRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1024", "2 GB", "2GB", "1 gb", "0.5 GB", "512 MiB", "512MiB", "512 MB", "1 GiB"})
+    @ValueSource(
+        strings = {"1024", "2 GB", "2GB", "1 gb", "0.5 GB", "512 MiB", "512MiB", "512 MB", "1 GiB"})
     void taskMemoryAcceptsMibAndUnitForms(String memory) {
       ObjectNode out = TaskDefinitionRules.normalize(minimal().put("memory", memory));
       assertEquals(memory, out.get("memory").asText());
@@ -403,7 +444,8 @@ class TaskDefinitionRulesTest {
   @Nested
   class Cpu {
     @ParameterizedTest
-    @ValueSource(strings = {"1024", "1 vCPU", "1 vcpu", "0.5 vCPU", "0.125vcpu", "2 VCPU", "128", "196608"})
+    @ValueSource(
+        strings = {"1024", "1 vCPU", "1 vcpu", "0.5 vCPU", "0.125vcpu", "2 VCPU", "128", "196608"})
     void taskCpuAcceptsUnitsAndVcpus(String cpu) {
       ObjectNode out = TaskDefinitionRules.normalize(minimal().put("cpu", cpu));
       assertEquals(cpu, out.get("cpu").asText());
@@ -426,7 +468,9 @@ class TaskDefinitionRulesTest {
       ObjectNode request = minimal().put("cpu", "0.25 vCPU");
       container(request, 0).put("cpu", 200);
       addContainer(request, "{'name':'side','image':'busybox','memory':16,'cpu':57}");
-      rejected(request, "The sum of all container 'cpu' values cannot be greater than the value of the task 'cpu'",
+      rejected(
+          request,
+          "The sum of all container 'cpu' values cannot be greater than the value of the task 'cpu'",
           "257 > 256");
     }
 
@@ -466,44 +510,57 @@ class TaskDefinitionRulesTest {
     @ParameterizedTest
     @ValueSource(ints = {-1, 65536})
     void containerPortIsAPort(int port) {
-      rejected(withMappings(null, "[{'containerPort':" + port + "}]"), "Invalid 'containerPort' setting for "
-          + "container 'app'", "between 0 and 65535");
+      rejected(
+          withMappings(null, "[{'containerPort':" + port + "}]"),
+          "Invalid 'containerPort' setting for " + "container 'app'",
+          "between 0 and 65535");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {-1, 65536})
     void hostPortIsAPort(int port) {
-      rejected(withMappings(null, "[{'containerPort':80,'hostPort':" + port + "}]"), "Invalid 'hostPort' setting "
-          + "for container 'app'", "between 0 and 65535");
+      rejected(
+          withMappings(null, "[{'containerPort':80,'hostPort':" + port + "}]"),
+          "Invalid 'hostPort' setting " + "for container 'app'",
+          "between 0 and 65535");
     }
 
     @Test
     void containerPortIsRequiredWithoutARange() {
-      rejected(withMappings(null, "[{'hostPort':80}]"), "Invalid 'containerPort' setting for container 'app'");
+      rejected(
+          withMappings(null, "[{'hostPort':80}]"),
+          "Invalid 'containerPort' setting for container 'app'");
       TaskDefinitionRules.normalize(withMappings("awsvpc", "[{'containerPortRange':'8000-8010'}]"));
     }
 
     @Test
     void sameContainerPortAndProtocolTwiceInAContainerIsRefused() {
-      rejected(withMappings(null, "[{'containerPort':80,'hostPort':8080},{'containerPort':80,'hostPort':8081}]"),
+      rejected(
+          withMappings(
+              null, "[{'containerPort':80,'hostPort':8080},{'containerPort':80,'hostPort':8081}]"),
           "Container 'app' maps containerPort 80/tcp more than once");
-      TaskDefinitionRules.normalize(withMappings(null, "[{'containerPort':53},{'containerPort':53,"
-          + "'protocol':'udp'}]"));
+      TaskDefinitionRules.normalize(
+          withMappings(null, "[{'containerPort':53},{'containerPort':53," + "'protocol':'udp'}]"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"host", "awsvpc"})
     void staticModesNeedHostPortEqualToContainerPort(String mode) {
-      rejected(withMappings(mode, "[{'containerPort':80,'hostPort':8080}]"),
-          "When networkMode=" + mode + ", the host ports and container ports in port mappings must match",
+      rejected(
+          withMappings(mode, "[{'containerPort':80,'hostPort':8080}]"),
+          "When networkMode="
+              + mode
+              + ", the host ports and container ports in port mappings must match",
           "'app'");
       TaskDefinitionRules.normalize(withMappings(mode, "[{'containerPort':80,'hostPort':80}]"));
     }
 
     @Test
     void bridgeModeMayRemapPorts() {
-      TaskDefinitionRules.normalize(withMappings("bridge", "[{'containerPort':80,'hostPort':8080},"
-          + "{'containerPort':443,'hostPort':0}]"));
+      TaskDefinitionRules.normalize(
+          withMappings(
+              "bridge",
+              "[{'containerPort':80,'hostPort':8080}," + "{'containerPort':443,'hostPort':0}]"));
     }
 
     @Test
@@ -511,18 +568,23 @@ class TaskDefinitionRulesTest {
       ObjectNode request = withMappings(null, "[{'containerPort':80,'hostPort':8080}]");
       ObjectNode side = addContainer(request, "{'name':'side','image':'busybox','memory':16}");
       side.set("portMappings", singleQuoted("[{'containerPort':81,'hostPort':8080}]"));
-      rejected(request, "Host port 8080/tcp of container 'side' is already used by container 'app'");
+      rejected(
+          request, "Host port 8080/tcp of container 'side' is already used by container 'app'");
 
-      side.set("portMappings", singleQuoted("[{'containerPort':81,'hostPort':8080,'protocol':'udp'}]"));
+      side.set(
+          "portMappings", singleQuoted("[{'containerPort':81,'hostPort':8080,'protocol':'udp'}]"));
       TaskDefinitionRules.normalize(request);
-      side.set("portMappings", singleQuoted("[{'containerPort':81,'hostPort':0},{'containerPort':82}]"));
+      side.set(
+          "portMappings", singleQuoted("[{'containerPort':81,'hostPort':0},{'containerPort':82}]"));
       TaskDefinitionRules.normalize(request);
     }
 
     @Test
     void inStaticModesTheContainerPortIsTheHostPort() {
       ObjectNode request = withMappings("awsvpc", "[{'containerPort':80}]");
-      addContainer(request, "{'name':'side','image':'busybox','memory':16,'portMappings':[{'containerPort':80}]}");
+      addContainer(
+          request,
+          "{'name':'side','image':'busybox','memory':16,'portMappings':[{'containerPort':80}]}");
       rejected(request, "Host port 80/tcp of container 'side' is already used by container 'app'");
     }
 
@@ -567,49 +629,70 @@ class TaskDefinitionRulesTest {
 
     @Test
     void targetMustBeAnotherContainerOfTheTask() {
-      rejected(twoContainers("{'containerName':'ghost','condition':'START'}", ""),
-          "'dependsOn'", "container 'app'", "'ghost'");
-      rejected(twoContainers("{'containerName':'app','condition':'START'}", ""), "'dependsOn'", "'app'");
+      rejected(
+          twoContainers("{'containerName':'ghost','condition':'START'}", ""),
+          "'dependsOn'",
+          "container 'app'",
+          "'ghost'");
+      rejected(
+          twoContainers("{'containerName':'app','condition':'START'}", ""), "'dependsOn'", "'app'");
     }
 
     @Test
     void conditionIsKnown() {
-      rejected(twoContainers("{'containerName':'side','condition':'READY'}", ""),
-          "condition must be one of START, COMPLETE, SUCCESS, HEALTHY", "'READY'");
+      rejected(
+          twoContainers("{'containerName':'side','condition':'READY'}", ""),
+          "condition must be one of START, COMPLETE, SUCCESS, HEALTHY",
+          "'READY'");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"COMPLETE", "SUCCESS"})
     void completeAndSuccessCannotTargetAnEssentialContainer(String condition) {
-      rejected(twoContainers("{'containerName':'side','condition':'" + condition + "'}", ""),
-          "A dependency container with SUCCESS or COMPLETE condition cannot be an essential container", "'side'");
+      rejected(
+          twoContainers("{'containerName':'side','condition':'" + condition + "'}", ""),
+          "A dependency container with SUCCESS or COMPLETE condition cannot be an essential container",
+          "'side'");
       TaskDefinitionRules.normalize(
-          twoContainers("{'containerName':'side','condition':'" + condition + "'}", ",'essential':false"));
+          twoContainers(
+              "{'containerName':'side','condition':'" + condition + "'}", ",'essential':false"));
     }
 
     @Test
     void healthyNeedsAHealthCheckOnTheTarget() {
-      rejected(twoContainers("{'containerName':'side','condition':'HEALTHY'}", ""),
+      rejected(
+          twoContainers("{'containerName':'side','condition':'HEALTHY'}", ""),
           "Condition HEALTHY requires container 'side' to have a healthCheck");
-      TaskDefinitionRules.normalize(twoContainers("{'containerName':'side','condition':'HEALTHY'}",
-          ",'healthCheck':{'command':['CMD-SHELL','true']}"));
+      TaskDefinitionRules.normalize(
+          twoContainers(
+              "{'containerName':'side','condition':'HEALTHY'}",
+              ",'healthCheck':{'command':['CMD-SHELL','true']}"));
     }
 
     @Test
     void cyclesAreRefused() {
-      ObjectNode request = twoContainers("{'containerName':'side','condition':'START'}",
-          ",'dependsOn':[{'containerName':'third','condition':'START'}]");
-      addContainer(request, "{'name':'third','image':'busybox','memory':16,"
-          + "'dependsOn':[{'containerName':'app','condition':'START'}]}");
+      ObjectNode request =
+          twoContainers(
+              "{'containerName':'side','condition':'START'}",
+              ",'dependsOn':[{'containerName':'third','condition':'START'}]");
+      addContainer(
+          request,
+          "{'name':'third','image':'busybox','memory':16,"
+              + "'dependsOn':[{'containerName':'app','condition':'START'}]}");
       rejected(request, "cycle", "app -> side -> third -> app");
     }
 
     @Test
     void aDiamondIsNotACycle() {
-      ObjectNode request = twoContainers("{'containerName':'side','condition':'START'},"
-          + "{'containerName':'third','condition':'START'}", ",'dependsOn':[{'containerName':'base','condition':'START'}]");
-      addContainer(request, "{'name':'third','image':'busybox','memory':16,"
-          + "'dependsOn':[{'containerName':'base','condition':'START'}]}");
+      ObjectNode request =
+          twoContainers(
+              "{'containerName':'side','condition':'START'},"
+                  + "{'containerName':'third','condition':'START'}",
+              ",'dependsOn':[{'containerName':'base','condition':'START'}]");
+      addContainer(
+          request,
+          "{'name':'third','image':'busybox','memory':16,"
+              + "'dependsOn':[{'containerName':'base','condition':'START'}]}");
       addContainer(request, "{'name':'base','image':'busybox','memory':16}");
       TaskDefinitionRules.normalize(request);
     }
@@ -627,13 +710,17 @@ class TaskDefinitionRulesTest {
 
     @Test
     void commandIsNotEmpty() {
-      rejected(withHealthCheck("{'command':[]}"), "Health check command for container 'app'", "empty");
+      rejected(
+          withHealthCheck("{'command':[]}"), "Health check command for container 'app'", "empty");
     }
 
     @Test
     void commandStartsWithCmdCmdShellOrNone() {
-      rejected(withHealthCheck("{'command':['curl','-f','http://localhost/']}"),
-          "must start with CMD, CMD-SHELL or NONE", "'curl'", "'app'");
+      rejected(
+          withHealthCheck("{'command':['curl','-f','http://localhost/']}"),
+          "must start with CMD, CMD-SHELL or NONE",
+          "'curl'",
+          "'app'");
       rejected(withHealthCheck("{'command':['CMD-SHELL']}"), "nothing to run", "'app'");
       TaskDefinitionRules.normalize(withHealthCheck("{'command':['NONE']}"));
       TaskDefinitionRules.normalize(withHealthCheck("{'command':['CMD','true']}"));
@@ -642,20 +729,42 @@ class TaskDefinitionRulesTest {
     @Test
     void rangesAreEcsRanges() {
       String cmd = "'command':['CMD','true'],";
-      rejected(withHealthCheck("{" + cmd + "'interval':4}"), "Health check interval must be greater than or equal "
-          + "to the minimum allowed value 5 for container 'app'", "5-300");
-      rejected(withHealthCheck("{" + cmd + "'interval':301}"), "interval", "maximum allowed value 300");
-      rejected(withHealthCheck("{" + cmd + "'timeout':1}"), "timeout", "minimum allowed value 2", "2-60");
+      rejected(
+          withHealthCheck("{" + cmd + "'interval':4}"),
+          "Health check interval must be greater than or equal "
+              + "to the minimum allowed value 5 for container 'app'",
+          "5-300");
+      rejected(
+          withHealthCheck("{" + cmd + "'interval':301}"), "interval", "maximum allowed value 300");
+      rejected(
+          withHealthCheck("{" + cmd + "'timeout':1}"),
+          "timeout",
+          "minimum allowed value 2",
+          "2-60");
       rejected(withHealthCheck("{" + cmd + "'timeout':61}"), "timeout", "maximum allowed value 60");
-      rejected(withHealthCheck("{" + cmd + "'retries':0}"), "retries", "minimum allowed value 1", "1-10");
-      rejected(withHealthCheck("{" + cmd + "'retries':11}"), "Health check retries must be less than or equal to "
-          + "the maximum allowed value 10 for container 'app'");
-      rejected(withHealthCheck("{" + cmd + "'startPeriod':-1}"), "startPeriod", "minimum allowed value 0");
-      rejected(withHealthCheck("{" + cmd + "'startPeriod':301}"), "startPeriod", "maximum allowed value 300");
-      TaskDefinitionRules.normalize(withHealthCheck("{" + cmd + "'interval':5,'timeout':60,'retries':10,"
-          + "'startPeriod':0}"));
-      TaskDefinitionRules.normalize(withHealthCheck("{" + cmd + "'interval':300,'timeout':2,'retries':1,"
-          + "'startPeriod':300}"));
+      rejected(
+          withHealthCheck("{" + cmd + "'retries':0}"),
+          "retries",
+          "minimum allowed value 1",
+          "1-10");
+      rejected(
+          withHealthCheck("{" + cmd + "'retries':11}"),
+          "Health check retries must be less than or equal to "
+              + "the maximum allowed value 10 for container 'app'");
+      rejected(
+          withHealthCheck("{" + cmd + "'startPeriod':-1}"),
+          "startPeriod",
+          "minimum allowed value 0");
+      rejected(
+          withHealthCheck("{" + cmd + "'startPeriod':301}"),
+          "startPeriod",
+          "maximum allowed value 300");
+      TaskDefinitionRules.normalize(
+          withHealthCheck(
+              "{" + cmd + "'interval':5,'timeout':60,'retries':10," + "'startPeriod':0}"));
+      TaskDefinitionRules.normalize(
+          withHealthCheck(
+              "{" + cmd + "'interval':300,'timeout':2,'retries':1," + "'startPeriod':300}"));
     }
   }
 
@@ -667,9 +776,11 @@ class TaskDefinitionRulesTest {
     void mountPointsNameAVolumeOfTheTask() {
       ObjectNode request = minimal();
       request.set("volumes", singleQuoted("[{'name':'data'}]"));
-      container(request, 0).set("mountPoints", singleQuoted("[{'sourceVolume':'logs','containerPath':'/logs'}]"));
+      container(request, 0)
+          .set("mountPoints", singleQuoted("[{'sourceVolume':'logs','containerPath':'/logs'}]"));
       rejected(request, "'mountPoints'", "container 'app'", "sourceVolume 'logs'");
-      container(request, 0).set("mountPoints", singleQuoted("[{'sourceVolume':'data','containerPath':'/d'}]"));
+      container(request, 0)
+          .set("mountPoints", singleQuoted("[{'sourceVolume':'data','containerPath':'/d'}]"));
       TaskDefinitionRules.normalize(request);
     }
 
@@ -702,9 +813,11 @@ class TaskDefinitionRulesTest {
   @Test
   void ulimitSoftLimitIsAtMostHardLimit() {
     ObjectNode request = minimal();
-    container(request, 0).set("ulimits", singleQuoted("[{'name':'nofile','softLimit':2048,'hardLimit':1024}]"));
+    container(request, 0)
+        .set("ulimits", singleQuoted("[{'name':'nofile','softLimit':2048,'hardLimit':1024}]"));
     rejected(request, "'ulimits'", "container 'app'", "'nofile'", "2048", "1024");
-    container(request, 0).set("ulimits", singleQuoted("[{'name':'nofile','softLimit':1024,'hardLimit':1024}]"));
+    container(request, 0)
+        .set("ulimits", singleQuoted("[{'name':'nofile','softLimit':1024,'hardLimit':1024}]"));
     TaskDefinitionRules.normalize(request);
   }
 

@@ -22,11 +22,13 @@ public final class Await {
    *
    * @throws AssertionError after {@code limit}, naming {@code what} and the last value
    */
-  public static <T> T until(String what, Duration limit, Duration poll, Supplier<T> probe, Predicate<T> done) {
+  public static <T> T until(
+      String what, Duration limit, Duration poll, Supplier<T> probe, Predicate<T> done) {
     Instant deadline = Instant.now().plus(limit);
     T last = probe.get();
     while (!done.test(last)) {
-      if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for " + what + ": " + last);
+      if (Instant.now().isAfter(deadline))
+        throw new AssertionError("timed out waiting for " + what + ": " + last);
       sleep(poll);
       last = probe.get();
     }
@@ -34,8 +36,8 @@ public final class Await {
   }
 
   /**
-   * Whether {@code condition}, tested every {@code poll}, holds within {@code limit}: for a test that asserts with
-   * a message of its own (a process's output, say) when it does not.
+   * Whether {@code condition}, tested every {@code poll}, holds within {@code limit}: for a test
+   * that asserts with a message of its own (a process's output, say) when it does not.
    */
   public static boolean within(Duration limit, Duration poll, BooleanSupplier condition) {
     long deadline = System.nanoTime() + limit.toNanos();

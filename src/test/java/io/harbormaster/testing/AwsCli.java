@@ -22,22 +22,25 @@ import java.util.regex.Pattern;
 /**
  * A real AWS CLI ({@code aws}) run as a child process against a Harbormaster endpoint.
  *
- * <p>Every run gets a clean environment: all inherited {@code AWS_*} variables are dropped, the credentials and
- * region are set explicitly, and {@code AWS_CONFIG_FILE} / {@code AWS_SHARED_CREDENTIALS_FILE} point at empty
- * files, so nothing from the user's {@code ~/.aws} (profiles, SSO, a default endpoint) can leak in. Every command
- * gets {@code --endpoint-url} and {@code --output json}.
+ * <p>Every run gets a clean environment: all inherited {@code AWS_*} variables are dropped, the
+ * credentials and region are set explicitly, and {@code AWS_CONFIG_FILE} / {@code
+ * AWS_SHARED_CREDENTIALS_FILE} point at empty files, so nothing from the user's {@code ~/.aws}
+ * (profiles, SSO, a default endpoint) can leak in. Every command gets {@code --endpoint-url} and
+ * {@code --output json}.
  *
- * <p>Which CLI: {@code aws} on PATH may be a pip-installed CLI v1 ahead of Debian's CLI v2 ({@code apt-get install
- * awscli}); {@link #v2()} and {@link #v1()} find each by the version it reports.
+ * <p>Which CLI: {@code aws} on PATH may be a pip-installed CLI v1 ahead of Debian's CLI v2 ({@code
+ * apt-get install awscli}); {@link #v2()} and {@link #v1()} find each by the version it reports.
  */
 public final class AwsCli {
   private static final Pattern VERSION = Pattern.compile("aws-cli/(\\d+)\\.(\\S+)");
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(30);
+
   /** Where pyenv keeps a pip-installed CLI when its shims are not on the test JVM's PATH. */
-  private static final List<Path> EXTRA_V1_CANDIDATES = List.of(
-      Path.of(System.getProperty("user.home"), ".pyenv", "shims", "aws"),
-      Path.of(System.getProperty("user.home"), ".local", "bin", "aws"));
+  private static final List<Path> EXTRA_V1_CANDIDATES =
+      List.of(
+          Path.of(System.getProperty("user.home"), ".pyenv", "shims", "aws"),
+          Path.of(System.getProperty("user.home"), ".local", "bin", "aws"));
 
   private static Optional<AwsCli> v1;
   private static Optional<AwsCli> v2;
@@ -52,13 +55,20 @@ public final class AwsCli {
   private final String region;
   private final Duration timeout;
 
-  /** One run: the exit code, stdout parsed as JSON (null when stdout is blank), and both streams as text. */
-  public record Result(List<String> command, int exitCode, JsonNode json, String stdout, String stderr) {
+  /**
+   * One run: the exit code, stdout parsed as JSON (null when stdout is blank), and both streams as
+   * text.
+   */
+  public record Result(
+      List<String> command, int exitCode, JsonNode json, String stdout, String stderr) {
     public boolean succeeded() {
       return exitCode == 0;
     }
 
-    /** Fails with the command and both streams unless the CLI exited 0; returns the JSON for chaining. */
+    /**
+     * Fails with the command and both streams unless the CLI exited 0; returns the JSON for
+     * chaining.
+     */
     public JsonNode orFail() {
       if (exitCode != 0) throw new AssertionError("expected success, got " + this);
       return json;
@@ -66,12 +76,25 @@ public final class AwsCli {
 
     @Override
     public String toString() {
-      return "exit " + exitCode + " from " + String.join(" ", command) + "\nstdout: " + stdout + "\nstderr: " + stderr;
+      return "exit "
+          + exitCode
+          + " from "
+          + String.join(" ", command)
+          + "\nstdout: "
+          + stdout
+          + "\nstderr: "
+          + stderr;
     }
   }
 
-  private AwsCli(Path binary, String version, String endpoint, String accessKeyId, String secretAccessKey,
-      String region, Duration timeout) {
+  private AwsCli(
+      Path binary,
+      String version,
+      String endpoint,
+      String accessKeyId,
+      String secretAccessKey,
+      String region,
+      Duration timeout) {
     this.binary = binary;
     this.version = version;
     this.endpoint = endpoint;
@@ -82,8 +105,8 @@ public final class AwsCli {
   }
 
   /**
-   * The AWS CLI v2: Debian's {@code /usr/bin/aws} when {@code dpkg -L awscli} lists it, else any {@code aws} on
-   * PATH that reports {@code aws-cli/2}.
+   * The AWS CLI v2: Debian's {@code /usr/bin/aws} when {@code dpkg -L awscli} lists it, else any
+   * {@code aws} on PATH that reports {@code aws-cli/2}.
    */
   public static synchronized Optional<AwsCli> v2() {
     if (v2 == null) {
@@ -106,9 +129,16 @@ public final class AwsCli {
 
   /** A CLI at a known path; its version is what it reports. */
   public static AwsCli at(Path binary) {
-    return new AwsCli(binary, reportedVersion(binary).orElseThrow(() ->
-        new IllegalArgumentException(binary + " does not report an aws-cli version")),
-        null, null, null, "us-east-1", DEFAULT_TIMEOUT);
+    return new AwsCli(
+        binary,
+        reportedVersion(binary)
+            .orElseThrow(
+                () -> new IllegalArgumentException(binary + " does not report an aws-cli version")),
+        null,
+        null,
+        null,
+        "us-east-1",
+        DEFAULT_TIMEOUT);
   }
 
   public AwsCli endpoint(String url) {
@@ -148,9 +178,11 @@ public final class AwsCli {
   }
 
   /**
-   * Runs {@code aws <args> --endpoint-url <endpoint> --output json}, e.g. {@code run("ecs", "list-clusters")}.
+   * Runs {@code aws <args> --endpoint-url <endpoint> --output json}, e.g. {@code run("ecs",
+   * "list-clusters")}.
    *
-   * @throws AssertionError when the CLI outlives the timeout (it is killed) or prints non-JSON on stdout
+   * @throws AssertionError when the CLI outlives the timeout (it is killed) or prints non-JSON on
+   *     stdout
    */
   public Result run(String... args) {
     Objects.requireNonNull(endpoint, "endpoint");
@@ -184,7 +216,8 @@ public final class AwsCli {
       if (!Files.isExecutable(candidate) || !seen.add(candidate)) continue;
       Optional<String> reported = reportedVersion(candidate);
       if (reported.isPresent() && reported.get().startsWith(major + ".")) {
-        return Optional.of(new AwsCli(candidate, reported.get(), null, null, null, "us-east-1", DEFAULT_TIMEOUT));
+        return Optional.of(
+            new AwsCli(candidate, reported.get(), null, null, null, "us-east-1", DEFAULT_TIMEOUT));
       }
     }
     return Optional.empty();
@@ -193,9 +226,13 @@ public final class AwsCli {
   /** {@code /usr/bin/aws} if the Debian package {@code awscli} installed it. */
   private static Optional<Path> debianCli() {
     try {
-      Result listing = exec(List.of("dpkg", "-L", "awscli"), isolatedEnvironment(), VERSION_TIMEOUT);
+      Result listing =
+          exec(List.of("dpkg", "-L", "awscli"), isolatedEnvironment(), VERSION_TIMEOUT);
       if (listing.exitCode() != 0) return Optional.empty();
-      return listing.stdout().lines().map(String::strip)
+      return listing
+          .stdout()
+          .lines()
+          .map(String::strip)
           .filter(line -> line.equals("/usr/bin/aws"))
           .map(Path::of)
           .findFirst();
@@ -213,10 +250,14 @@ public final class AwsCli {
     return found;
   }
 
-  /** v2 prints its version on stdout, older v1 releases on stderr; a pyenv shim without the CLI prints neither. */
+  /**
+   * v2 prints its version on stdout, older v1 releases on stderr; a pyenv shim without the CLI
+   * prints neither.
+   */
   private static Optional<String> reportedVersion(Path binary) {
     try {
-      Result result = exec(List.of(binary.toString(), "--version"), isolatedEnvironment(), VERSION_TIMEOUT);
+      Result result =
+          exec(List.of(binary.toString(), "--version"), isolatedEnvironment(), VERSION_TIMEOUT);
       if (result.exitCode() != 0) return Optional.empty();
       Matcher m = VERSION.matcher(result.stdout() + "\n" + result.stderr());
       return m.find() ? Optional.of(m.group(1) + "." + m.group(2)) : Optional.empty();
@@ -228,9 +269,10 @@ public final class AwsCli {
   // ---- processes ----
 
   /**
-   * The inherited environment without any AWS_* variable, with {@code AWS_CONFIG_FILE} and
-   * {@code AWS_SHARED_CREDENTIALS_FILE} pointing at empty files, no pager and no instance metadata lookups: what
-   * any AWS client (CLI or SDK) should run with in a test. The caller adds credentials and region.
+   * The inherited environment without any AWS_* variable, with {@code AWS_CONFIG_FILE} and {@code
+   * AWS_SHARED_CREDENTIALS_FILE} pointing at empty files, no pager and no instance metadata
+   * lookups: what any AWS client (CLI or SDK) should run with in a test. The caller adds
+   * credentials and region.
    */
   public static Map<String, String> isolatedEnvironment() {
     Map<String, String> env = ChildProcess.environmentWithoutAws();

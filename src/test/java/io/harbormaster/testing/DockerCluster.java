@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
- * A real server process, a fresh cluster, and one in-process agent on the shared private Docker engine joined to
- * it: what every task-on-Docker IT starts from. The agent can be restarted on the same state folder.
+ * A real server process, a fresh cluster, and one in-process agent on the shared private Docker
+ * engine joined to it: what every task-on-Docker IT starts from. The agent can be restarted on the
+ * same state folder.
  */
 public final class DockerCluster implements AutoCloseable {
   private ServerProcess server;
@@ -23,8 +24,14 @@ public final class DockerCluster implements AutoCloseable {
   private final String dockerHost;
   private Agents agents;
 
-  private DockerCluster(ServerProcess server, EcsClient ecs, String cluster, Agents.Credentials credentials,
-      Path agentState, String dockerHost, java.util.Map<String, String> settings) {
+  private DockerCluster(
+      ServerProcess server,
+      EcsClient ecs,
+      String cluster,
+      Agents.Credentials credentials,
+      Path agentState,
+      String dockerHost,
+      java.util.Map<String, String> settings) {
     this.server = server;
     this.settings = settings;
     this.ecs = ecs;
@@ -34,28 +41,40 @@ public final class DockerCluster implements AutoCloseable {
     this.dockerHost = dockerHost;
   }
 
-  /** @param name names the server's log and prefixes the cluster's name */
+  /**
+   * @param name names the server's log and prefixes the cluster's name
+   */
   public static DockerCluster start(String name) throws Exception {
     return start(name, java.util.Map.of());
   }
 
-  /** @param settings the server's configuration values of the test (see {@link ServerProcess#startFirst(String, java.util.Map)}) */
-  public static DockerCluster start(String name, java.util.Map<String, String> settings) throws Exception {
+  /**
+   * @param settings the server's configuration values of the test (see {@link
+   *     ServerProcess#startFirst(String, java.util.Map)})
+   */
+  public static DockerCluster start(String name, java.util.Map<String, String> settings)
+      throws Exception {
     String dockerHost = SharedDocker.dockerHost();
     ServerProcess server = ServerProcess.startFirst(name, settings);
     EcsClient ecs = EcsClients.sync(server);
     String cluster = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     ecs.createCluster(r -> r.clusterName(cluster));
     var c = server.credentials();
-    Agents.Credentials credentials = new Agents.Credentials(URI.create(server.endpoint()), c.accessKeyId(),
-        c.secretAccessKey(), "us-east-1");
-    Path state = Files.createTempDirectory(ProjectHome.resolve("target").toAbsolutePath(), "agent-");
-    DockerCluster started = new DockerCluster(server, ecs, cluster, credentials, state, dockerHost, settings);
+    Agents.Credentials credentials =
+        new Agents.Credentials(
+            URI.create(server.endpoint()), c.accessKeyId(), c.secretAccessKey(), "us-east-1");
+    Path state =
+        Files.createTempDirectory(ProjectHome.resolve("target").toAbsolutePath(), "agent-");
+    DockerCluster started =
+        new DockerCluster(server, ecs, cluster, credentials, state, dockerHost, settings);
     started.startAgent();
     return started;
   }
 
-  /** Starts the agent (again, after {@link #stopAgent}) and waits until the control plane welcomed it. */
+  /**
+   * Starts the agent (again, after {@link #stopAgent}) and waits until the control plane welcomed
+   * it.
+   */
   public void startAgent() throws Exception {
     Agents fresh = new Agents();
     Agent agent = fresh.docker(credentials, cluster, dockerHost, agentState, "local-1a");
@@ -70,14 +89,21 @@ public final class DockerCluster implements AutoCloseable {
   }
 
   /**
-   * SIGKILL of the control plane, then a new node on the same API port (and Cassandra): the agent's session
-   * reconnects by itself and the SDK client keeps working. Nothing is asked of the new node here.
+   * SIGKILL of the control plane, then a new node on the same API port (and Cassandra): the agent's
+   * session reconnects by itself and the SDK client keeps working. Nothing is asked of the new node
+   * here.
    */
   public void killAndRestartServer(String name) throws Exception {
     int apiPort = server.apiPort();
     server.kill();
-    server = ServerProcess.start(name, apiPort, io.harbormaster.persistence.FreePorts.pick(), java.util.List.of(),
-        true, settings);
+    server =
+        ServerProcess.start(
+            name,
+            apiPort,
+            io.harbormaster.persistence.FreePorts.pick(),
+            java.util.List.of(),
+            true,
+            settings);
   }
 
   public ServerProcess server() {

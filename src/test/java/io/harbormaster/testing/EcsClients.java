@@ -17,30 +17,37 @@ import software.amazon.awssdk.services.ecs.model.ListClustersResponse;
 public final class EcsClients {
   private EcsClients() {}
 
-  public static EcsClient sync(String endpoint, String accessKeyId, String secret, ExecutionInterceptor... interceptors) {
-    ClientOverrideConfiguration.Builder config = ClientOverrideConfiguration.builder()
-        .apiCallTimeout(Duration.ofSeconds(60));
+  public static EcsClient sync(
+      String endpoint, String accessKeyId, String secret, ExecutionInterceptor... interceptors) {
+    ClientOverrideConfiguration.Builder config =
+        ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(60));
     for (ExecutionInterceptor interceptor : interceptors) {
       config.addExecutionInterceptor(interceptor);
     }
     return EcsClient.builder()
         .endpointOverride(URI.create(endpoint))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
         .overrideConfiguration(config.build())
         .build();
   }
 
-  /** One attempt, no retries, a short deadline: for polling a node whose cluster is failing over. */
-  public static EcsClient probe(String endpoint, String accessKeyId, String secret, Duration timeout) {
+  /**
+   * One attempt, no retries, a short deadline: for polling a node whose cluster is failing over.
+   */
+  public static EcsClient probe(
+      String endpoint, String accessKeyId, String secret, Duration timeout) {
     return EcsClient.builder()
         .endpointOverride(URI.create(endpoint))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
-        .overrideConfiguration(ClientOverrideConfiguration.builder()
-            .retryStrategy(AwsRetryStrategy.doNotRetry())
-            .apiCallTimeout(timeout)
-            .build())
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.doNotRetry())
+                .apiCallTimeout(timeout)
+                .build())
         .build();
   }
 
@@ -52,9 +59,12 @@ public final class EcsClients {
     return sync(server, server.credentials());
   }
 
-  /** A client for one account of the server, e.g. a tenant made with {@link SignedHttp#createAccount}. */
-  public static EcsClient sync(ServerProcess server, ServerProcess.Credentials as,
-      ExecutionInterceptor... interceptors) {
+  /**
+   * A client for one account of the server, e.g. a tenant made with {@link
+   * SignedHttp#createAccount}.
+   */
+  public static EcsClient sync(
+      ServerProcess server, ServerProcess.Credentials as, ExecutionInterceptor... interceptors) {
     return sync(server.endpoint(), as.accessKeyId(), as.secretAccessKey(), interceptors);
   }
 

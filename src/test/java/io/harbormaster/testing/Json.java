@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * JSON in tests: one plain mapper to build, write and compare trees with, and parsing of JSON written inline in a
- * test, which fails with the text it could not read.
+ * JSON in tests: one plain mapper to build, write and compare trees with, and parsing of JSON
+ * written inline in a test, which fails with the text it could not read.
  */
 public final class Json {
   private Json() {}
@@ -23,7 +23,10 @@ public final class Json {
     return read(JSON, text);
   }
 
-  /** The tree of {@code text}, JSON that may quote with {@code '} instead of {@code "}: readable in a Java string. */
+  /**
+   * The tree of {@code text}, JSON that may quote with {@code '} instead of {@code "}: readable in
+   * a Java string.
+   */
   public static JsonNode singleQuoted(String text) {
     return read(SINGLE_QUOTES, text);
   }

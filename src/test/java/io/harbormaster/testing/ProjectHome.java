@@ -2,7 +2,10 @@ package io.harbormaster.testing;
 
 import java.nio.file.Path;
 
-/** The checkout the tests run in: failsafe sets {@code harbormaster.home} to the basedir; surefire runs there. */
+/**
+ * The checkout the tests run in: failsafe sets {@code harbormaster.home} to the basedir; surefire
+ * runs there.
+ */
 public final class ProjectHome {
 
   private ProjectHome() {}

@@ -16,11 +16,13 @@ public final class SdkPojos {
   private SdkPojos() {}
 
   /**
-   * Every member set in {@code sent} comes back equal in {@code got}, recursively; members the caller did not set
-   * are ignored (the server may fill in defaults). Objects of different classes (a request and the resource it
-   * created) are matched by member name; {@code ignored} names top-level members of {@code sent} to skip.
+   * Every member set in {@code sent} comes back equal in {@code got}, recursively; members the
+   * caller did not set are ignored (the server may fill in defaults). Objects of different classes
+   * (a request and the resource it created) are matched by member name; {@code ignored} names
+   * top-level members of {@code sent} to skip.
    */
-  public static void assertSetMembersEqual(String path, SdkPojo sent, SdkPojo got, Set<String> ignored) {
+  public static void assertSetMembersEqual(
+      String path, SdkPojo sent, SdkPojo got, Set<String> ignored) {
     assertNotNull(got, path + " is missing");
     Map<String, SdkField<?>> gotFields = new java.util.HashMap<>();
     got.sdkFields().forEach(f -> gotFields.put(f.memberName(), f));
@@ -30,7 +32,8 @@ public final class SdkPojos {
       if (isUnset(expected)) continue;
       String memberPath = path + "." + field.memberName();
       SdkField<?> counterpart = gotFields.get(field.memberName());
-      assertNotNull(counterpart, memberPath + " has no counterpart in " + got.getClass().getSimpleName());
+      assertNotNull(
+          counterpart, memberPath + " has no counterpart in " + got.getClass().getSimpleName());
       assertValueEqual(memberPath, expected, counterpart.getValueOrDefault(got));
     }
   }
@@ -46,7 +49,10 @@ public final class SdkPojos {
     } else if (expected instanceof List<?> list) {
       assertNotNull(actual, path + " is missing");
       List<?> actualList = (List<?>) actual;
-      assertEquals(list.size(), actualList.size(), path + " has a different number of elements: " + actualList);
+      assertEquals(
+          list.size(),
+          actualList.size(),
+          path + " has a different number of elements: " + actualList);
       for (int i = 0; i < list.size(); i++) {
         assertValueEqual(path + "[" + i + "]", list.get(i), actualList.get(i));
       }
@@ -61,6 +67,8 @@ public final class SdkPojos {
   }
 
   private static boolean isUnset(Object value) {
-    return value == null || value instanceof SdkAutoConstructList || value instanceof SdkAutoConstructMap;
+    return value == null
+        || value instanceof SdkAutoConstructList
+        || value instanceof SdkAutoConstructMap;
   }
 }

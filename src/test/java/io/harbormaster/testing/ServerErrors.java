@@ -8,8 +8,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
- * Records every HTTP 5xx the SDK receives, retries included (the SDK retries a 500 and may then succeed, which
- * would hide it). Tests check {@link #assertNone()} after each test: the API never answers 500 to a client mistake.
+ * Records every HTTP 5xx the SDK receives, retries included (the SDK retries a 500 and may then
+ * succeed, which would hide it). Tests check {@link #assertNone()} after each test: the API never
+ * answers 500 to a client mistake.
  */
 public final class ServerErrors implements ExecutionInterceptor {
   private final List<String> seen = new ArrayList<>();
@@ -19,7 +20,8 @@ public final class ServerErrors implements ExecutionInterceptor {
     int status = context.httpResponse().statusCode();
     if (status >= 500) {
       synchronized (seen) {
-        seen.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + " -> HTTP " + status);
+        seen.add(
+            attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + " -> HTTP " + status);
       }
     }
   }

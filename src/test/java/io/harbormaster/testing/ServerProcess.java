@@ -17,11 +17,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A control-plane node as a real child process ({@code harbormaster server}) on the test's classpath, against the
- * shared test Cassandra. {@link #kill()} is a real SIGKILL; {@link #close()} a SIGTERM.
+ * A control-plane node as a real child process ({@code harbormaster server}) on the test's
+ * classpath, against the shared test Cassandra. {@link #kill()} is a real SIGKILL; {@link #close()}
+ * a SIGTERM.
  */
 public final class ServerProcess implements AutoCloseable {
-  private static final Pattern DEFAULT_KEY = Pattern.compile("default account (\\d{12}) key (\\S+) (\\S+)");
+  private static final Pattern DEFAULT_KEY =
+      Pattern.compile("default account (\\d{12}) key (\\S+) (\\S+)");
 
   private final Process process;
   private final int apiPort;
@@ -45,53 +47,114 @@ public final class ServerProcess implements AutoCloseable {
     return start(name, FreePorts.pick(), FreePorts.pick(), List.of(), true);
   }
 
-  /** A first node with settings of its own, e.g. {@code harbormaster.service.lost-host-timeout} for a test. */
-  public static ServerProcess startFirst(String name, java.util.Map<String, String> settings) throws Exception {
+  /**
+   * A first node with settings of its own, e.g. {@code harbormaster.service.lost-host-timeout} for
+   * a test.
+   */
+  public static ServerProcess startFirst(String name, java.util.Map<String, String> settings)
+      throws Exception {
     return start(name, FreePorts.pick(), FreePorts.pick(), List.of(), true, settings);
   }
 
-  public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
-      boolean bootstrapDefaultAccount) throws Exception {
+  public static ServerProcess start(
+      String name,
+      int apiPort,
+      int clusterPort,
+      List<String> seeds,
+      boolean bootstrapDefaultAccount)
+      throws Exception {
     return start(name, apiPort, clusterPort, seeds, bootstrapDefaultAccount, java.util.Map.of());
   }
 
-  /** @param settings configuration values, passed as system properties (they override application.conf) */
-  public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
-      boolean bootstrapDefaultAccount, java.util.Map<String, String> settings) throws Exception {
+  /**
+   * @param settings configuration values, passed as system properties (they override
+   *     application.conf)
+   */
+  public static ServerProcess start(
+      String name,
+      int apiPort,
+      int clusterPort,
+      List<String> seeds,
+      boolean bootstrapDefaultAccount,
+      java.util.Map<String, String> settings)
+      throws Exception {
     return start(name, apiPort, clusterPort, seeds, bootstrapDefaultAccount, settings, List.of());
   }
 
-  /** @param arguments further arguments of {@code harbormaster server}, e.g. {@code --new-cluster} */
-  public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
-      boolean bootstrapDefaultAccount, java.util.Map<String, String> settings, List<String> arguments)
+  /**
+   * @param arguments further arguments of {@code harbormaster server}, e.g. {@code --new-cluster}
+   */
+  public static ServerProcess start(
+      String name,
+      int apiPort,
+      int clusterPort,
+      List<String> seeds,
+      boolean bootstrapDefaultAccount,
+      java.util.Map<String, String> settings,
+      List<String> arguments)
       throws Exception {
-    return start(name, apiPort, clusterPort, seeds, bootstrapDefaultAccount, settings, arguments,
+    return start(
+        name,
+        apiPort,
+        clusterPort,
+        seeds,
+        bootstrapDefaultAccount,
+        settings,
+        arguments,
         SharedCassandra.nativePort());
   }
 
-  /** A node on a Cassandra of the test's own (on 127.0.0.1 at {@code cassandraPort}), not the shared one. */
-  public static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
-      boolean bootstrapDefaultAccount, java.util.Map<String, String> settings, int cassandraPort) throws Exception {
-    return start(name, apiPort, clusterPort, seeds, bootstrapDefaultAccount, settings, List.of(), cassandraPort);
+  /**
+   * A node on a Cassandra of the test's own (on 127.0.0.1 at {@code cassandraPort}), not the shared
+   * one.
+   */
+  public static ServerProcess start(
+      String name,
+      int apiPort,
+      int clusterPort,
+      List<String> seeds,
+      boolean bootstrapDefaultAccount,
+      java.util.Map<String, String> settings,
+      int cassandraPort)
+      throws Exception {
+    return start(
+        name,
+        apiPort,
+        clusterPort,
+        seeds,
+        bootstrapDefaultAccount,
+        settings,
+        List.of(),
+        cassandraPort);
   }
 
-  private static ServerProcess start(String name, int apiPort, int clusterPort, List<String> seeds,
-      boolean bootstrapDefaultAccount, java.util.Map<String, String> settings, List<String> arguments,
-      int cassandraPort) throws Exception {
+  private static ServerProcess start(
+      String name,
+      int apiPort,
+      int clusterPort,
+      List<String> seeds,
+      boolean bootstrapDefaultAccount,
+      java.util.Map<String, String> settings,
+      List<String> arguments,
+      int cassandraPort)
+      throws Exception {
     Path dir = ProjectHome.resolve("target/it-servers");
     Files.createDirectories(dir);
     Path log = dir.resolve(name + "-" + apiPort + ".log");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m",
-        "-Dharbormaster.home=" + ProjectHome.path()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-Dharbormaster.home=" + ProjectHome.path()));
     settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-    command.addAll(List.of(
-        "-cp", System.getProperty("java.class.path"),
-        "io.harbormaster.Main", "server",
-        "--port", Integer.toString(apiPort),
-        "--cluster-port", Integer.toString(clusterPort),
-        "--cassandra", "127.0.0.1:" + cassandraPort));
+    command.addAll(
+        List.of(
+            "-cp", System.getProperty("java.class.path"),
+            "io.harbormaster.Main", "server",
+            "--port", Integer.toString(apiPort),
+            "--cluster-port", Integer.toString(clusterPort),
+            "--cassandra", "127.0.0.1:" + cassandraPort));
     for (String seed : seeds) {
       command.add("--seed");
       command.add(seed);
@@ -111,38 +174,49 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   private void pumpOutput() {
-    Thread pump = new Thread(() -> {
-      try (var out = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
-           var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          out.write(line);
-          out.newLine();
-          out.flush();
-          Matcher m = DEFAULT_KEY.matcher(line);
-          if (m.find()) credentials = new Credentials(m.group(1), m.group(2), m.group(3));
-          if (line.startsWith("Harbormaster node ready")) ready.complete(null);
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-      // The output closes a moment before the process is reaped: exitValue() would throw.
-      ready.completeExceptionally(new IllegalStateException("node exited with " + exitCode()));
-    }, "server-output-" + apiPort);
+    Thread pump =
+        new Thread(
+            () -> {
+              try (var out = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
+                  var in =
+                      new BufferedReader(
+                          new InputStreamReader(
+                              process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  out.write(line);
+                  out.newLine();
+                  out.flush();
+                  Matcher m = DEFAULT_KEY.matcher(line);
+                  if (m.find()) credentials = new Credentials(m.group(1), m.group(2), m.group(3));
+                  if (line.startsWith("Harbormaster node ready")) ready.complete(null);
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+              // The output closes a moment before the process is reaped: exitValue() would throw.
+              ready.completeExceptionally(
+                  new IllegalStateException("node exited with " + exitCode()));
+            },
+            "server-output-" + apiPort);
     pump.setDaemon(true);
     pump.start();
   }
 
   private String exitCode() {
     try {
-      return process.waitFor(10, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "(still running)";
+      return process.waitFor(10, TimeUnit.SECONDS)
+          ? Integer.toString(process.exitValue())
+          : "(still running)";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "(interrupted)";
     }
   }
 
-  /** A node that joins the cluster of the nodes at {@code seeds} (their {@link #clusterAddress()}). */
+  /**
+   * A node that joins the cluster of the nodes at {@code seeds} (their {@link #clusterAddress()}).
+   */
   public static ServerProcess startJoining(String name, String... seeds) throws Exception {
     return start(name, FreePorts.pick(), FreePorts.pick(), List.of(seeds), false);
   }
@@ -170,7 +244,8 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public Credentials credentials() {
-    if (credentials == null) throw new IllegalStateException("started without --bootstrap-default-account");
+    if (credentials == null)
+      throw new IllegalStateException("started without --bootstrap-default-account");
     return credentials;
   }
 
@@ -189,16 +264,22 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Waits until the cluster's leader has moved {@code joining} to Up: only the leader logs it, so every given node's
-   * log is read.
+   * Waits until the cluster's leader has moved {@code joining} to Up: only the leader logs it, so
+   * every given node's log is read.
    */
   public static void awaitUp(ServerProcess joining, Duration timeout, ServerProcess... members)
       throws InterruptedException {
     String line = "Leader is moving node [" + joining.pekkoAddress() + "] to [Up]";
-    boolean up = Await.within(timeout, Duration.ofMillis(200),
-        () -> joining.logContains(line) || Arrays.stream(members).anyMatch(member -> member.logContains(line)));
+    boolean up =
+        Await.within(
+            timeout,
+            Duration.ofMillis(200),
+            () ->
+                joining.logContains(line)
+                    || Arrays.stream(members).anyMatch(member -> member.logContains(line)));
     if (up) return;
-    throw new IllegalStateException(joining.pekkoAddress() + " was not Up within " + timeout + "\n" + joining.tail());
+    throw new IllegalStateException(
+        joining.pekkoAddress() + " was not Up within " + timeout + "\n" + joining.tail());
   }
 
   public Path log() {

@@ -11,17 +11,22 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One real Cassandra for all integration tests of a test JVM (one failsafe run), started on first use,
- * with the checked-in schema applied, stopped by a JVM shutdown hook.
+ * One real Cassandra for all integration tests of a test JVM (one failsafe run), started on first
+ * use, with the checked-in schema applied, stopped by a JVM shutdown hook.
  *
- * <p>Use the static accessors, or {@code @ExtendWith(SharedCassandra.class)} to start it before a test
- * class runs. Its data directory, {@code target/it-cassandra}, outlives the run (a crashed run's node
- * is stopped by the next start), so tests use fresh ids instead of expecting empty tables.
+ * <p>Use the static accessors, or {@code @ExtendWith(SharedCassandra.class)} to start it before a
+ * test class runs. Its data directory, {@code target/it-cassandra}, outlives the run (a crashed
+ * run's node is stopped by the next start), so tests use fresh ids instead of expecting empty
+ * tables.
  */
 public final class SharedCassandra implements BeforeAllCallback {
 
   private static EmbeddedCassandra cassandra;
-  /** A failed start is remembered: every later test fails at once instead of waiting out the timeout again. */
+
+  /**
+   * A failed start is remembered: every later test fails at once instead of waiting out the timeout
+   * again.
+   */
   private static RuntimeException startFailure;
 
   public static synchronized EmbeddedCassandra get() {
@@ -69,8 +74,8 @@ public final class SharedCassandra implements BeforeAllCallback {
     while (storagePort == nativePort) {
       storagePort = FreePorts.pick();
     }
-    CassandraSettings settings = CassandraSettings.local(
-        home.resolve("target/it-cassandra"), nativePort, storagePort);
+    CassandraSettings settings =
+        CassandraSettings.local(home.resolve("target/it-cassandra"), nativePort, storagePort);
     EmbeddedCassandra started = EmbeddedCassandra.start(home, settings);
     try (CqlSession session = started.openSession()) {
       CassandraSchema.apply(session, home.resolve("persistence/cql"));

@@ -14,22 +14,29 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One Docker engine for all integration tests of a test JVM, found or started on first use by
- * {@code scripts/ensure-docker.sh --test-image} (DOCKER_HOST, then /var/run/docker.sock, else a private
- * engine under {@code target/it-docker} with no bridge and no iptables), with the test image
- * {@value #TEST_IMAGE} built in it.
+ * {@code scripts/ensure-docker.sh --test-image} (DOCKER_HOST, then /var/run/docker.sock, else a
+ * private engine under {@code target/it-docker} with no bridge and no iptables), with the test
+ * image {@value #TEST_IMAGE} built in it.
  *
- * <p>At JVM exit, containers carrying {@link #TEST_LABEL} are removed, and a private engine that this
- * JVM started is stopped by its pid ({@code scripts/stop-docker.sh}); an engine that was already
- * running is left running.
+ * <p>At JVM exit, containers carrying {@link #TEST_LABEL} are removed, and a private engine that
+ * this JVM started is stopped by its pid ({@code scripts/stop-docker.sh}); an engine that was
+ * already running is left running.
  *
- * <p>Containers in tests use {@code host} or {@code none} networking only; bridge mode is checked on
- * created-but-never-started containers.
+ * <p>Containers in tests use {@code host} or {@code none} networking only; bridge mode is checked
+ * on created-but-never-started containers.
  */
 public final class SharedDocker implements BeforeAllCallback {
 
-  /** Debian's busybox-static: sh, sleep, echo, cat, httpd, wget, nc, ... (see scripts/ensure-docker.sh). */
+  /**
+   * Debian's busybox-static: sh, sleep, echo, cat, httpd, wget, nc, ... (see
+   * scripts/ensure-docker.sh).
+   */
   public static final String TEST_IMAGE = "harbormaster/busybox:test";
-  /** Put this label on every container a test creates: whatever a test leaves behind is removed at exit. */
+
+  /**
+   * Put this label on every container a test creates: whatever a test leaves behind is removed at
+   * exit.
+   */
   public static final String TEST_LABEL = "io.harbormaster.test";
 
   private static final long SCRIPT_TIMEOUT_MINUTES = 10;
@@ -52,7 +59,8 @@ public final class SharedDocker implements BeforeAllCallback {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      startFailure = new IllegalStateException("no Docker engine for the tests (scripts/ensure-docker.sh)", e);
+      startFailure =
+          new IllegalStateException("no Docker engine for the tests (scripts/ensure-docker.sh)", e);
       throw startFailure;
     }
   }
@@ -81,10 +89,14 @@ public final class SharedDocker implements BeforeAllCallback {
     Files.createDirectories(stateDir);
     boolean runningBefore = privateEngineRuns(stateDir);
 
-    Process script = new ProcessBuilder(
-        List.of(home.resolve("scripts/ensure-docker.sh").toString(), "--test-image", stateDir.toString()))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process script =
+        new ProcessBuilder(
+                List.of(
+                    home.resolve("scripts/ensure-docker.sh").toString(),
+                    "--test-image",
+                    stateDir.toString()))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     script.getOutputStream().close();
     String output;
     try (InputStream stdout = script.getInputStream()) {
@@ -92,17 +104,22 @@ public final class SharedDocker implements BeforeAllCallback {
     }
     if (!script.waitFor(SCRIPT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
       script.destroyForcibly();
-      throw new IllegalStateException("scripts/ensure-docker.sh did not finish in " + SCRIPT_TIMEOUT_MINUTES + " min");
+      throw new IllegalStateException(
+          "scripts/ensure-docker.sh did not finish in " + SCRIPT_TIMEOUT_MINUTES + " min");
     }
     if (script.exitValue() != 0 || output.isEmpty()) {
-      throw new IllegalStateException("scripts/ensure-docker.sh failed (exit " + script.exitValue() + ")");
+      throw new IllegalStateException(
+          "scripts/ensure-docker.sh failed (exit " + script.exitValue() + ")");
     }
     String host = output.lines().reduce((first, second) -> second).orElseThrow();
 
-    boolean startedHere = !runningBefore && privateEngineRuns(stateDir)
-        && host.equals("unix://" + stateDir.toRealPath().resolve("docker.sock"));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(home, stateDir, startedHere),
-        "shared-docker-stop"));
+    boolean startedHere =
+        !runningBefore
+            && privateEngineRuns(stateDir)
+            && host.equals("unix://" + stateDir.toRealPath().resolve("docker.sock"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> shutDown(home, stateDir, startedHere), "shared-docker-stop"));
     return host;
   }
 
@@ -121,9 +138,10 @@ public final class SharedDocker implements BeforeAllCallback {
       return;
     }
     try {
-      Process stop = new ProcessBuilder(home.resolve("scripts/stop-docker.sh").toString(), stateDir.toString())
-          .inheritIO()
-          .start();
+      Process stop =
+          new ProcessBuilder(home.resolve("scripts/stop-docker.sh").toString(), stateDir.toString())
+              .inheritIO()
+              .start();
       stop.waitFor(60, TimeUnit.SECONDS);
     } catch (IOException e) {
       System.err.println("shared-docker: could not stop the private engine: " + e);

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The labels the agent puts on every container it creates, so that after a restart it can find its
- * containers again ({@link ContainerRuntime#listByLabel}). The names are the ECS agent's, which users'
- * tooling already knows; {@link #MANAGED} marks Harbormaster's containers.
+ * containers again ({@link ContainerRuntime#listByLabel}). The names are the ECS agent's, which
+ * users' tooling already knows; {@link #MANAGED} marks Harbormaster's containers.
  */
 public final class ContainerLabels {
 
@@ -20,8 +20,8 @@ public final class ContainerLabels {
   private ContainerLabels() {}
 
   /** The labels of container {@code containerName} of task {@code taskArn}. */
-  public static Map<String, String> forTask(String clusterArn, String taskArn, String family, int revision,
-      String containerName) {
+  public static Map<String, String> forTask(
+      String clusterArn, String taskArn, String family, int revision, String containerName) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(MANAGED, "true");
     labels.put(CLUSTER, clusterArn);

@@ -5,19 +5,19 @@ import java.util.List;
 
 /**
  * The container engine the agent drives. Every call blocks until the engine has answered: the agent
- * calls it from an executor of its own, never from an actor's thread. Failures are
- * {@link ContainerRuntimeException}s carrying the engine's message.
+ * calls it from an executor of its own, never from an actor's thread. Failures are {@link
+ * ContainerRuntimeException}s carrying the engine's message.
  *
- * <p>A task's life through it: {@link #ensureImage} → {@link #create} → {@link #start} → (events and
- * {@link #inspect}) → {@link #stop} → {@link #inspect} for the exit code and reason → {@link #remove}.
- * After an agent restart, {@link #listByLabel} with {@link ContainerLabels#TASK_ARN} (or
+ * <p>A task's life through it: {@link #ensureImage} → {@link #create} → {@link #start} → (events
+ * and {@link #inspect}) → {@link #stop} → {@link #inspect} for the exit code and reason → {@link
+ * #remove}. After an agent restart, {@link #listByLabel} with {@link ContainerLabels#TASK_ARN} (or
  * {@link ContainerLabels#MANAGED}) finds the containers to re-adopt.
  */
 public interface ContainerRuntime extends AutoCloseable {
 
   /**
-   * Makes sure {@code image} is present: an image already there is used as it is (no pull, no check for
-   * a newer one); an absent one is pulled.
+   * Makes sure {@code image} is present: an image already there is used as it is (no pull, no check
+   * for a newer one); an absent one is pulled.
    *
    * @throws ImagePullException when it is absent and the pull fails
    */
@@ -35,17 +35,20 @@ public interface ContainerRuntime extends AutoCloseable {
   void start(String containerId);
 
   /**
-   * SIGTERM (or the image's stop signal), then SIGKILL once {@code timeout} has passed (rounded up to
-   * whole seconds). Stopping a container that is not running does nothing. Returns when it has exited.
+   * SIGTERM (or the image's stop signal), then SIGKILL once {@code timeout} has passed (rounded up
+   * to whole seconds). Stopping a container that is not running does nothing. Returns when it has
+   * exited.
    */
   void stop(String containerId, Duration timeout);
 
-  /** @throws ContainerNotFoundException when there is no such container */
+  /**
+   * @throws ContainerNotFoundException when there is no such container
+   */
   ContainerState inspect(String containerId);
 
   /**
-   * Removes a container, killing it first if it still runs; its anonymous volumes go with it, named ones
-   * stay ({@link #removeVolume}). Removing a container that is gone does nothing.
+   * Removes a container, killing it first if it still runs; its anonymous volumes go with it, named
+   * ones stay ({@link #removeVolume}). Removing a container that is gone does nothing.
    */
   void remove(String containerId);
 
@@ -56,8 +59,8 @@ public interface ContainerRuntime extends AutoCloseable {
   List<ContainerState> listByLabel(String key, String value);
 
   /**
-   * Delivers container {@code die}, {@code oom} and {@code health_status} events from now on, on a thread
-   * of the runtime's; the listener must not block. Close the subscription to stop.
+   * Delivers container {@code die}, {@code oom} and {@code health_status} events from now on, on a
+   * thread of the runtime's; the listener must not block. Close the subscription to stop.
    */
   Subscription subscribe(ContainerEventListener listener);
 

@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * Everything a runtime needs to create one container: the ECS container definition resolved against
- * its task definition and task ({@link EcsContainerSpecs}), in runtime terms (bytes come later: memory
- * stays in MiB here, durations are {@link Duration}s).
+ * its task definition and task ({@link EcsContainerSpecs}), in runtime terms (bytes come later:
+ * memory stays in MiB here, durations are {@link Duration}s).
  *
  * @param name the runtime's container name, or null to let the runtime pick one
  * @param command null or empty: the image's default command
@@ -21,11 +21,13 @@ import java.util.Objects;
  * @param memoryHardMiB the hard limit; the container is OOM-killed above it; null: none
  * @param memoryReservationMiB the soft limit; null: none
  * @param dockerLabels the user's labels (the task definition's {@code dockerLabels})
- * @param labels the agent's labels (task ARN, container name, ...); they win over {@code dockerLabels}
+ * @param labels the agent's labels (task ARN, container name, ...); they win over {@code
+ *     dockerLabels}
  * @param logConfiguration the json-file driver and its options
  * @param healthCheck null: none (the image's own HEALTHCHECK still applies)
  * @param stopTimeout how long {@code stop} waits after SIGTERM before SIGKILL
- * @param notes what the mapping could not honour (an unsupported log driver, ...): for the agent to report
+ * @param notes what the mapping could not honour (an unsupported log driver, ...): for the agent to
+ *     report
  */
 public record ContainerSpec(
     String name,
@@ -52,8 +54,10 @@ public record ContainerSpec(
 
   /** Docker's minimum CPU weight; the ECS agent maps 0 and 1 CPU units to it. */
   public static final int MIN_CPU_SHARES = 2;
+
   /** The kernel's maximum CPU weight (cgroup v1 cpu.shares). */
   public static final int MAX_CPU_SHARES = 262_144;
+
   /** ECS's default stop timeout (the agent's ECS_CONTAINER_STOP_TIMEOUT). */
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -72,8 +76,8 @@ public record ContainerSpec(
     stopTimeout = stopTimeout == null ? DEFAULT_STOP_TIMEOUT : stopTimeout;
     notes = List.copyOf(nullToEmpty(notes));
     if (cpuShares < MIN_CPU_SHARES || cpuShares > MAX_CPU_SHARES) {
-      throw new IllegalArgumentException("cpuShares must be within " + MIN_CPU_SHARES + ".." + MAX_CPU_SHARES
-          + ": " + cpuShares);
+      throw new IllegalArgumentException(
+          "cpuShares must be within " + MIN_CPU_SHARES + ".." + MAX_CPU_SHARES + ": " + cpuShares);
     }
     if (stopTimeout.isNegative()) {
       throw new IllegalArgumentException("stopTimeout must not be negative: " + stopTimeout);
@@ -86,15 +90,33 @@ public record ContainerSpec(
   }
 
   public Builder toBuilder() {
-    return new Builder(image).name(name).command(command).entryPoint(entryPoint).env(env)
-        .workingDirectory(workingDirectory).user(user).cpuShares(cpuShares).memoryHardMiB(memoryHardMiB)
-        .memoryReservationMiB(memoryReservationMiB).networkMode(networkMode).portMappings(portMappings)
-        .mounts(mounts).ulimits(ulimits).readonlyRootFilesystem(readonlyRootFilesystem).dockerLabels(dockerLabels)
-        .labels(labels).logConfiguration(logConfiguration).healthCheck(healthCheck).stopTimeout(stopTimeout)
+    return new Builder(image)
+        .name(name)
+        .command(command)
+        .entryPoint(entryPoint)
+        .env(env)
+        .workingDirectory(workingDirectory)
+        .user(user)
+        .cpuShares(cpuShares)
+        .memoryHardMiB(memoryHardMiB)
+        .memoryReservationMiB(memoryReservationMiB)
+        .networkMode(networkMode)
+        .portMappings(portMappings)
+        .mounts(mounts)
+        .ulimits(ulimits)
+        .readonlyRootFilesystem(readonlyRootFilesystem)
+        .dockerLabels(dockerLabels)
+        .labels(labels)
+        .logConfiguration(logConfiguration)
+        .healthCheck(healthCheck)
+        .stopTimeout(stopTimeout)
         .notes(notes);
   }
 
-  /** The labels the runtime puts on the container: {@code dockerLabels}, then {@code labels} over them. */
+  /**
+   * The labels the runtime puts on the container: {@code dockerLabels}, then {@code labels} over
+   * them.
+   */
   public Map<String, String> allLabels() {
     Map<String, String> all = new LinkedHashMap<>(dockerLabels);
     all.putAll(labels);
@@ -128,32 +150,133 @@ public record ContainerSpec(
       this.image = Objects.requireNonNull(image, "image");
     }
 
-    public Builder name(String value) { this.name = value; return this; }
-    public Builder command(List<String> value) { this.command = value; return this; }
-    public Builder command(String... value) { return command(List.of(value)); }
-    public Builder entryPoint(List<String> value) { this.entryPoint = value; return this; }
-    public Builder env(List<String> value) { this.env = value; return this; }
-    public Builder workingDirectory(String value) { this.workingDirectory = value; return this; }
-    public Builder user(String value) { this.user = value; return this; }
-    public Builder cpuShares(int value) { this.cpuShares = value; return this; }
-    public Builder memoryHardMiB(Integer value) { this.memoryHardMiB = value; return this; }
-    public Builder memoryReservationMiB(Integer value) { this.memoryReservationMiB = value; return this; }
-    public Builder networkMode(NetworkMode value) { this.networkMode = value; return this; }
-    public Builder portMappings(List<PortMapping> value) { this.portMappings = value; return this; }
-    public Builder mounts(List<Mount> value) { this.mounts = value; return this; }
-    public Builder ulimits(List<Ulimit> value) { this.ulimits = value; return this; }
-    public Builder readonlyRootFilesystem(boolean value) { this.readonlyRootFilesystem = value; return this; }
-    public Builder dockerLabels(Map<String, String> value) { this.dockerLabels = value; return this; }
-    public Builder labels(Map<String, String> value) { this.labels = value; return this; }
-    public Builder logConfiguration(LogConfiguration value) { this.logConfiguration = value; return this; }
-    public Builder healthCheck(HealthCheck value) { this.healthCheck = value; return this; }
-    public Builder stopTimeout(Duration value) { this.stopTimeout = value; return this; }
-    public Builder notes(List<String> value) { this.notes = value; return this; }
+    public Builder name(String value) {
+      this.name = value;
+      return this;
+    }
+
+    public Builder command(List<String> value) {
+      this.command = value;
+      return this;
+    }
+
+    public Builder command(String... value) {
+      return command(List.of(value));
+    }
+
+    public Builder entryPoint(List<String> value) {
+      this.entryPoint = value;
+      return this;
+    }
+
+    public Builder env(List<String> value) {
+      this.env = value;
+      return this;
+    }
+
+    public Builder workingDirectory(String value) {
+      this.workingDirectory = value;
+      return this;
+    }
+
+    public Builder user(String value) {
+      this.user = value;
+      return this;
+    }
+
+    public Builder cpuShares(int value) {
+      this.cpuShares = value;
+      return this;
+    }
+
+    public Builder memoryHardMiB(Integer value) {
+      this.memoryHardMiB = value;
+      return this;
+    }
+
+    public Builder memoryReservationMiB(Integer value) {
+      this.memoryReservationMiB = value;
+      return this;
+    }
+
+    public Builder networkMode(NetworkMode value) {
+      this.networkMode = value;
+      return this;
+    }
+
+    public Builder portMappings(List<PortMapping> value) {
+      this.portMappings = value;
+      return this;
+    }
+
+    public Builder mounts(List<Mount> value) {
+      this.mounts = value;
+      return this;
+    }
+
+    public Builder ulimits(List<Ulimit> value) {
+      this.ulimits = value;
+      return this;
+    }
+
+    public Builder readonlyRootFilesystem(boolean value) {
+      this.readonlyRootFilesystem = value;
+      return this;
+    }
+
+    public Builder dockerLabels(Map<String, String> value) {
+      this.dockerLabels = value;
+      return this;
+    }
+
+    public Builder labels(Map<String, String> value) {
+      this.labels = value;
+      return this;
+    }
+
+    public Builder logConfiguration(LogConfiguration value) {
+      this.logConfiguration = value;
+      return this;
+    }
+
+    public Builder healthCheck(HealthCheck value) {
+      this.healthCheck = value;
+      return this;
+    }
+
+    public Builder stopTimeout(Duration value) {
+      this.stopTimeout = value;
+      return this;
+    }
+
+    public Builder notes(List<String> value) {
+      this.notes = value;
+      return this;
+    }
 
     public ContainerSpec build() {
-      return new ContainerSpec(name, image, command, entryPoint, env, workingDirectory, user, cpuShares,
-          memoryHardMiB, memoryReservationMiB, networkMode, portMappings, mounts, ulimits, readonlyRootFilesystem,
-          dockerLabels, labels, logConfiguration, healthCheck, stopTimeout, notes);
+      return new ContainerSpec(
+          name,
+          image,
+          command,
+          entryPoint,
+          env,
+          workingDirectory,
+          user,
+          cpuShares,
+          memoryHardMiB,
+          memoryReservationMiB,
+          networkMode,
+          portMappings,
+          mounts,
+          ulimits,
+          readonlyRootFilesystem,
+          dockerLabels,
+          labels,
+          logConfiguration,
+          healthCheck,
+          stopTimeout,
+          notes);
     }
   }
 
@@ -182,7 +305,8 @@ public record ContainerSpec(
   }
 
   public enum Protocol {
-    TCP, UDP;
+    TCP,
+    UDP;
 
     public String lowerCase() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -197,8 +321,11 @@ public record ContainerSpec(
     public PortMapping {
       Objects.requireNonNull(protocol, "protocol");
       if (containerPort < 1 || containerPort > 65_535 || hostPort < 0 || hostPort > 65_535) {
-        throw new IllegalArgumentException("ports must be within 1..65535 (host port 0: dynamic): "
-            + containerPort + " -> " + hostPort);
+        throw new IllegalArgumentException(
+            "ports must be within 1..65535 (host port 0: dynamic): "
+                + containerPort
+                + " -> "
+                + hostPort);
       }
     }
 
@@ -233,16 +360,23 @@ public record ContainerSpec(
   }
 
   /**
-   * A named Docker volume (ECS: {@code dockerVolumeConfiguration}, or a volume without a host path).
+   * A named Docker volume (ECS: {@code dockerVolumeConfiguration}, or a volume without a host
+   * path).
    *
-   * @param name the Docker volume name: task-unique for {@link VolumeScope#TASK}, the ECS volume name for
-   *     {@link VolumeScope#SHARED}
+   * @param name the Docker volume name: task-unique for {@link VolumeScope#TASK}, the ECS volume
+   *     name for {@link VolumeScope#SHARED}
    * @param driver null: Docker's {@code local}
-   * @param autoprovision for shared volumes: create it when missing (else a missing volume is an error);
-   *     task volumes are always created
+   * @param autoprovision for shared volumes: create it when missing (else a missing volume is an
+   *     error); task volumes are always created
    */
-  public record DockerVolume(String name, String driver, Map<String, String> driverOptions,
-      Map<String, String> labels, VolumeScope scope, boolean autoprovision) implements MountSource {
+  public record DockerVolume(
+      String name,
+      String driver,
+      Map<String, String> driverOptions,
+      Map<String, String> labels,
+      VolumeScope scope,
+      boolean autoprovision)
+      implements MountSource {
     public DockerVolume {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(scope, "scope");
@@ -274,10 +408,14 @@ public record ContainerSpec(
     }
   }
 
-  /** The json-file log driver (the one this runtime supports) and its options ({@code max-size}, ...). */
+  /**
+   * The json-file log driver (the one this runtime supports) and its options ({@code max-size},
+   * ...).
+   */
   public record LogConfiguration(String driver, Map<String, String> options) {
     public static final String JSON_FILE_DRIVER = "json-file";
-    public static final LogConfiguration JSON_FILE = new LogConfiguration(JSON_FILE_DRIVER, Map.of());
+    public static final LogConfiguration JSON_FILE =
+        new LogConfiguration(JSON_FILE_DRIVER, Map.of());
 
     public LogConfiguration {
       Objects.requireNonNull(driver, "driver");
@@ -286,11 +424,16 @@ public record ContainerSpec(
   }
 
   /**
-   * A Docker health check. {@code command} is ECS's and Docker's form: {@code ["CMD-SHELL", "curl ..."]}
-   * or {@code ["CMD", "exe", "arg"]}; exit 0 means healthy. The ECS ranges (interval 5-300 s, ...) are
-   * checked when a task definition is registered, not here: the runtime accepts shorter intervals.
+   * A Docker health check. {@code command} is ECS's and Docker's form: {@code ["CMD-SHELL", "curl
+   * ..."]} or {@code ["CMD", "exe", "arg"]}; exit 0 means healthy. The ECS ranges (interval 5-300
+   * s, ...) are checked when a task definition is registered, not here: the runtime accepts shorter
+   * intervals.
    */
-  public record HealthCheck(List<String> command, Duration interval, Duration timeout, int retries,
+  public record HealthCheck(
+      List<String> command,
+      Duration interval,
+      Duration timeout,
+      int retries,
       Duration startPeriod) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -309,7 +452,8 @@ public record ContainerSpec(
 
     /** ECS's defaults: every 30 s, 5 s timeout, 3 retries, no start period. */
     public static HealthCheck of(List<String> command) {
-      return new HealthCheck(command, DEFAULT_INTERVAL, DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_START_PERIOD);
+      return new HealthCheck(
+          command, DEFAULT_INTERVAL, DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_START_PERIOD);
     }
 
     public long intervalNanos() {

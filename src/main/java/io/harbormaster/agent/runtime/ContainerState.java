@@ -15,8 +15,10 @@ import java.util.Optional;
  * @param startedAt null until it has started
  * @param finishedAt null until it has exited
  * @param networkBindings the host ports it is reachable on (host mode: its container ports)
- * @param labels every label, the agent's included: re-adoption reads the task ARN and container name here
- * @param error the runtime's error message when starting failed (Docker's {@code State.Error}), else null
+ * @param labels every label, the agent's included: re-adoption reads the task ARN and container
+ *     name here
+ * @param error the runtime's error message when starting failed (Docker's {@code State.Error}),
+ *     else null
  */
 public record ContainerState(
     String id,
@@ -52,8 +54,8 @@ public record ContainerState(
   }
 
   /**
-   * The reason the agent reports for a stopped container, when the runtime knows one: {@link #OOM_REASON}
-   * when it was OOM-killed.
+   * The reason the agent reports for a stopped container, when the runtime knows one: {@link
+   * #OOM_REASON} when it was OOM-killed.
    */
   public Optional<String> stoppedReason() {
     return oomKilled ? Optional.of(OOM_REASON) : Optional.empty();
@@ -78,5 +80,6 @@ public record ContainerState(
   }
 
   /** ECS's {@code networkBindings} member. */
-  public record NetworkBinding(String bindIP, int containerPort, int hostPort, ContainerSpec.Protocol protocol) {}
+  public record NetworkBinding(
+      String bindIP, int containerPort, int hostPort, ContainerSpec.Protocol protocol) {}
 }

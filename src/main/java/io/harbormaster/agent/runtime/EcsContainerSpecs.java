@@ -23,44 +23,68 @@ import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
- * ECS container definition (as RegisterTaskDefinition stores it) → {@link ContainerSpec}, the way the
- * ECS agent does it on EC2. Pure: no engine, no clock.
+ * ECS container definition (as RegisterTaskDefinition stores it) → {@link ContainerSpec}, the way
+ * the ECS agent does it on EC2. Pure: no engine, no clock.
  *
  * <p>What cannot be honoured is either an {@link IllegalArgumentException} (the container would see
- * something else than asked: {@code awsvpc}, EFS volumes, port ranges, an unknown source volume) or a
- * {@link ContainerSpec#notes() note} (it runs as asked but without an extra: another log driver than
- * json-file, secrets, linuxParameters, ...).
+ * something else than asked: {@code awsvpc}, EFS volumes, port ranges, an unknown source volume) or
+ * a {@link ContainerSpec#notes() note} (it runs as asked but without an extra: another log driver
+ * than json-file, secrets, linuxParameters, ...).
  */
 public final class EcsContainerSpecs {
 
   /** The ECS agent's name prefix is {@code ecs-}; ours says whose container it is. */
   static final String NAME_PREFIX = "hm-";
+
   private static final Pattern NOT_IN_DOCKER_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
 
   /** Members the runtime does not map yet: present and non-empty, they become a note. */
-  private static final List<String> NOT_MAPPED = List.of(
-      "links", "volumesFrom", "linuxParameters", "secrets", "environmentFiles", "repositoryCredentials",
-      "hostname", "disableNetworking", "privileged", "dnsServers", "dnsSearchDomains", "extraHosts",
-      "dockerSecurityOptions", "interactive", "pseudoTerminal", "systemControls", "resourceRequirements",
-      "firelensConfiguration", "credentialSpecs", "restartPolicy");
+  private static final List<String> NOT_MAPPED =
+      List.of(
+          "links",
+          "volumesFrom",
+          "linuxParameters",
+          "secrets",
+          "environmentFiles",
+          "repositoryCredentials",
+          "hostname",
+          "disableNetworking",
+          "privileged",
+          "dnsServers",
+          "dnsSearchDomains",
+          "extraHosts",
+          "dockerSecurityOptions",
+          "interactive",
+          "pseudoTerminal",
+          "systemControls",
+          "resourceRequirements",
+          "firelensConfiguration",
+          "credentialSpecs",
+          "restartPolicy");
 
   private EcsContainerSpecs() {}
 
   /**
    * @param containerDefinition one member of the task definition's {@code containerDefinitions}
-   * @param taskDefinition the whole task definition: {@code networkMode} and {@code volumes} come from it
-   * @param labels the agent's labels ({@link ContainerLabels#forTask}); with a task ARN and container name
-   *     among them, the container and its task-scoped volumes get task-unique names
+   * @param taskDefinition the whole task definition: {@code networkMode} and {@code volumes} come
+   *     from it
+   * @param labels the agent's labels ({@link ContainerLabels#forTask}); with a task ARN and
+   *     container name among them, the container and its task-scoped volumes get task-unique names
    */
-  public static ContainerSpec fromContainerDefinition(JsonNode containerDefinition, JsonNode taskDefinition,
-      Map<String, String> labels) {
-    String containerName = text(containerDefinition, "name")
-        .orElseThrow(() -> new IllegalArgumentException("a container definition needs a name"));
-    String image = text(containerDefinition, "image")
-        .orElseThrow(() -> new IllegalArgumentException("container '" + containerName + "' has no image"));
+  public static ContainerSpec fromContainerDefinition(
+      JsonNode containerDefinition, JsonNode taskDefinition, Map<String, String> labels) {
+    String containerName =
+        text(containerDefinition, "name")
+            .orElseThrow(() -> new IllegalArgumentException("a container definition needs a name"));
+    String image =
+        text(containerDefinition, "image")
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException("container '" + containerName + "' has no image"));
     Map<String, String> agentLabels = labels == null ? Map.of() : labels;
-    Optional<String> taskId = Optional.ofNullable(agentLabels.get(ContainerLabels.TASK_ARN))
-        .map(EcsContainerSpecs::lastPathSegment);
+    Optional<String> taskId =
+        Optional.ofNullable(agentLabels.get(ContainerLabels.TASK_ARN))
+            .map(EcsContainerSpecs::lastPathSegment);
     NetworkMode networkMode = networkMode(taskDefinition);
     List<String> notes = new ArrayList<>();
 
@@ -83,20 +107,24 @@ public final class EcsContainerSpecs {
         .labels(agentLabels)
         .logConfiguration(logConfiguration(containerDefinition.get("logConfiguration"), notes))
         .healthCheck(healthCheck(containerDefinition.get("healthCheck")))
-        .stopTimeout(seconds(containerDefinition, "stopTimeout", ContainerSpec.DEFAULT_STOP_TIMEOUT))
+        .stopTimeout(
+            seconds(containerDefinition, "stopTimeout", ContainerSpec.DEFAULT_STOP_TIMEOUT))
         .notes(notMapped(containerDefinition, notes))
         .build();
   }
 
   /**
-   * ECS CPU units → Docker CPU shares: one unit is one share (1024 units = one core's weight 1024), with
-   * the ECS agent's floor of 2 (Docker's minimum; 0 and 1 become 2) and the kernel's ceiling.
+   * ECS CPU units → Docker CPU shares: one unit is one share (1024 units = one core's weight 1024),
+   * with the ECS agent's floor of 2 (Docker's minimum; 0 and 1 become 2) and the kernel's ceiling.
    */
   public static int cpuShares(int cpuUnits) {
     return Math.max(ContainerSpec.MIN_CPU_SHARES, Math.min(ContainerSpec.MAX_CPU_SHARES, cpuUnits));
   }
 
-  /** ECS's defaults (interval 30 s, timeout 5 s, 3 retries, start period 0) for the members left out. */
+  /**
+   * ECS's defaults (interval 30 s, timeout 5 s, 3 retries, start period 0) for the members left
+   * out.
+   */
   static HealthCheck healthCheck(JsonNode healthCheck) {
     if (healthCheck == null || healthCheck.isNull()) {
       return null;
@@ -105,7 +133,8 @@ public final class EcsContainerSpecs {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("a health check needs a command");
     }
-    return new HealthCheck(command,
+    return new HealthCheck(
+        command,
         seconds(healthCheck, "interval", HealthCheck.DEFAULT_INTERVAL),
         seconds(healthCheck, "timeout", HealthCheck.DEFAULT_TIMEOUT),
         integer(healthCheck, "retries").orElse(HealthCheck.DEFAULT_RETRIES),
@@ -118,8 +147,12 @@ public final class EcsContainerSpecs {
       case "bridge" -> NetworkMode.BRIDGE;
       case "host" -> NetworkMode.HOST;
       case "none" -> NetworkMode.NONE;
-      default -> throw new IllegalArgumentException("networkMode " + mode + " is not supported by this agent"
-          + " (bridge, host and none are)");
+      default ->
+          throw new IllegalArgumentException(
+              "networkMode "
+                  + mode
+                  + " is not supported by this agent"
+                  + " (bridge, host and none are)");
     };
   }
 
@@ -127,92 +160,142 @@ public final class EcsContainerSpecs {
    * Host ports: given ones are kept; a missing one is the container port in host mode and 0 (a free
    * port chosen at start) in bridge mode, as ECS does.
    */
-  private static List<PortMapping> portMappings(String containerName, JsonNode container, NetworkMode mode) {
+  private static List<PortMapping> portMappings(
+      String containerName, JsonNode container, NetworkMode mode) {
     List<PortMapping> mappings = new ArrayList<>();
     for (JsonNode mapping : array(container, "portMappings")) {
       OptionalInt containerPort = integer(mapping, "containerPort");
       if (containerPort.isEmpty()) {
-        throw new IllegalArgumentException("container '" + containerName + "': port mappings need a containerPort"
-            + (mapping.has("containerPortRange") ? " (containerPortRange is not supported by this agent)" : ""));
+        throw new IllegalArgumentException(
+            "container '"
+                + containerName
+                + "': port mappings need a containerPort"
+                + (mapping.has("containerPortRange")
+                    ? " (containerPortRange is not supported by this agent)"
+                    : ""));
       }
       if (mode == NetworkMode.NONE) {
-        throw new IllegalArgumentException("container '" + containerName
-            + "': port mappings are not supported when networkMode=none");
+        throw new IllegalArgumentException(
+            "container '"
+                + containerName
+                + "': port mappings are not supported when networkMode=none");
       }
       OptionalInt hostPort = integer(mapping, "hostPort");
-      int effectiveHostPort = switch (mode) {
-        case HOST -> hostPort.orElse(containerPort.getAsInt());
-        case BRIDGE -> hostPort.orElse(0);
-        case NONE -> 0;
-      };
-      Protocol protocol = switch (text(mapping, "protocol").orElse("tcp").toLowerCase(Locale.ROOT)) {
-        case "tcp" -> Protocol.TCP;
-        case "udp" -> Protocol.UDP;
-        default -> throw new IllegalArgumentException("container '" + containerName + "': protocol "
-            + text(mapping, "protocol").orElse("") + " (tcp or udp)");
-      };
+      int effectiveHostPort =
+          switch (mode) {
+            case HOST -> hostPort.orElse(containerPort.getAsInt());
+            case BRIDGE -> hostPort.orElse(0);
+            case NONE -> 0;
+          };
+      Protocol protocol =
+          switch (text(mapping, "protocol").orElse("tcp").toLowerCase(Locale.ROOT)) {
+            case "tcp" -> Protocol.TCP;
+            case "udp" -> Protocol.UDP;
+            default ->
+                throw new IllegalArgumentException(
+                    "container '"
+                        + containerName
+                        + "': protocol "
+                        + text(mapping, "protocol").orElse("")
+                        + " (tcp or udp)");
+          };
       mappings.add(new PortMapping(containerPort.getAsInt(), effectiveHostPort, protocol));
     }
     return mappings;
   }
 
   /**
-   * Each mount point's {@code sourceVolume} names one of the task's {@code volumes}: {@code host.sourcePath}
-   * is a bind mount; {@code dockerVolumeConfiguration}, or no host path, a named Docker volume (task-scoped
-   * ones get a task-unique name, shared ones keep the ECS name).
+   * Each mount point's {@code sourceVolume} names one of the task's {@code volumes}: {@code
+   * host.sourcePath} is a bind mount; {@code dockerVolumeConfiguration}, or no host path, a named
+   * Docker volume (task-scoped ones get a task-unique name, shared ones keep the ECS name).
    */
-  private static List<Mount> mounts(String containerName, JsonNode container, JsonNode taskDefinition,
-      Map<String, String> agentLabels, Optional<String> taskId) {
+  private static List<Mount> mounts(
+      String containerName,
+      JsonNode container,
+      JsonNode taskDefinition,
+      Map<String, String> agentLabels,
+      Optional<String> taskId) {
     Map<String, JsonNode> volumes = new LinkedHashMap<>();
     for (JsonNode volume : array(taskDefinition, "volumes")) {
       text(volume, "name").ifPresent(name -> volumes.put(name, volume));
     }
     List<Mount> mounts = new ArrayList<>();
     for (JsonNode mountPoint : array(container, "mountPoints")) {
-      String sourceVolume = text(mountPoint, "sourceVolume").orElseThrow(() -> new IllegalArgumentException(
-          "container '" + containerName + "': a mount point needs a sourceVolume"));
-      String containerPath = text(mountPoint, "containerPath").orElseThrow(() -> new IllegalArgumentException(
-          "container '" + containerName + "': mount point " + sourceVolume + " needs a containerPath"));
+      String sourceVolume =
+          text(mountPoint, "sourceVolume")
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "container '" + containerName + "': a mount point needs a sourceVolume"));
+      String containerPath =
+          text(mountPoint, "containerPath")
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "container '"
+                              + containerName
+                              + "': mount point "
+                              + sourceVolume
+                              + " needs a containerPath"));
       JsonNode volume = volumes.get(sourceVolume);
       if (volume == null) {
-        throw new IllegalArgumentException("container '" + containerName + "': source volume " + sourceVolume
-            + " is not among the task definition's volumes");
+        throw new IllegalArgumentException(
+            "container '"
+                + containerName
+                + "': source volume "
+                + sourceVolume
+                + " is not among the task definition's volumes");
       }
-      mounts.add(new Mount(mountSource(volume, sourceVolume, agentLabels, taskId), containerPath,
-          bool(mountPoint, "readOnly")));
+      mounts.add(
+          new Mount(
+              mountSource(volume, sourceVolume, agentLabels, taskId),
+              containerPath,
+              bool(mountPoint, "readOnly")));
     }
     return mounts;
   }
 
-  private static MountSource mountSource(JsonNode volume, String name, Map<String, String> agentLabels,
-      Optional<String> taskId) {
-    for (String unsupported : List.of("efsVolumeConfiguration", "fsxWindowsFileServerVolumeConfiguration",
-        "s3filesVolumeConfiguration")) {
+  private static MountSource mountSource(
+      JsonNode volume, String name, Map<String, String> agentLabels, Optional<String> taskId) {
+    for (String unsupported :
+        List.of(
+            "efsVolumeConfiguration",
+            "fsxWindowsFileServerVolumeConfiguration",
+            "s3filesVolumeConfiguration")) {
       if (present(volume.get(unsupported))) {
-        throw new IllegalArgumentException("volume " + name + ": " + unsupported + " is not supported by this agent");
+        throw new IllegalArgumentException(
+            "volume " + name + ": " + unsupported + " is not supported by this agent");
       }
     }
     if (bool(volume, "configuredAtLaunch")) {
-      throw new IllegalArgumentException("volume " + name + ": volumes configured at launch are not supported");
+      throw new IllegalArgumentException(
+          "volume " + name + ": volumes configured at launch are not supported");
     }
-    Optional<String> sourcePath = text(volume.path("host"), "sourcePath").filter(path -> !path.isBlank());
+    Optional<String> sourcePath =
+        text(volume.path("host"), "sourcePath").filter(path -> !path.isBlank());
     if (sourcePath.isPresent()) {
       return new HostPath(sourcePath.get());
     }
     JsonNode config = volume.get("dockerVolumeConfiguration");
-    VolumeScope scope = present(config) && "shared".equals(text(config, "scope").orElse("task"))
-        ? VolumeScope.SHARED : VolumeScope.TASK;
-    Map<String, String> volumeLabels = new LinkedHashMap<>(present(config) ? stringMap(config.get("labels")) : Map.of());
+    VolumeScope scope =
+        present(config) && "shared".equals(text(config, "scope").orElse("task"))
+            ? VolumeScope.SHARED
+            : VolumeScope.TASK;
+    Map<String, String> volumeLabels =
+        new LinkedHashMap<>(present(config) ? stringMap(config.get("labels")) : Map.of());
     if (scope == VolumeScope.TASK) {
       // the agent's labels (task ARN ...) find task volumes left behind by a crash
-      for (String key : List.of(ContainerLabels.MANAGED, ContainerLabels.CLUSTER, ContainerLabels.TASK_ARN)) {
+      for (String key :
+          List.of(ContainerLabels.MANAGED, ContainerLabels.CLUSTER, ContainerLabels.TASK_ARN)) {
         Optional.ofNullable(agentLabels.get(key)).ifPresent(value -> volumeLabels.put(key, value));
       }
     }
-    String dockerName = scope == VolumeScope.SHARED
-        ? name
-        : dockerName(NAME_PREFIX + taskId.map(id -> id + "-").orElse("") + name);
-    return new DockerVolume(dockerName,
+    String dockerName =
+        scope == VolumeScope.SHARED
+            ? name
+            : dockerName(NAME_PREFIX + taskId.map(id -> id + "-").orElse("") + name);
+    return new DockerVolume(
+        dockerName,
         present(config) ? text(config, "driver").orElse(null) : null,
         present(config) ? stringMap(config.get("driverOpts")) : Map.of(),
         volumeLabels,
@@ -223,7 +306,8 @@ public final class EcsContainerSpecs {
   private static List<String> environment(JsonNode container) {
     List<String> env = new ArrayList<>();
     for (JsonNode variable : array(container, "environment")) {
-      text(variable, "name").ifPresent(name -> env.add(name + "=" + text(variable, "value").orElse("")));
+      text(variable, "name")
+          .ifPresent(name -> env.add(name + "=" + text(variable, "value").orElse("")));
     }
     return env;
   }
@@ -231,12 +315,17 @@ public final class EcsContainerSpecs {
   private static List<Ulimit> ulimits(JsonNode container) {
     List<Ulimit> ulimits = new ArrayList<>();
     for (JsonNode ulimit : array(container, "ulimits")) {
-      String name = text(ulimit, "name")
-          .orElseThrow(() -> new IllegalArgumentException("a ulimit needs a name"));
-      long soft = integer(ulimit, "softLimit").orElseThrow(() -> new IllegalArgumentException(
-          "ulimit " + name + " needs a softLimit"));
-      long hard = integer(ulimit, "hardLimit").orElseThrow(() -> new IllegalArgumentException(
-          "ulimit " + name + " needs a hardLimit"));
+      String name =
+          text(ulimit, "name")
+              .orElseThrow(() -> new IllegalArgumentException("a ulimit needs a name"));
+      long soft =
+          integer(ulimit, "softLimit")
+              .orElseThrow(
+                  () -> new IllegalArgumentException("ulimit " + name + " needs a softLimit"));
+      long hard =
+          integer(ulimit, "hardLimit")
+              .orElseThrow(
+                  () -> new IllegalArgumentException("ulimit " + name + " needs a hardLimit"));
       ulimits.add(new Ulimit(name, soft, hard));
     }
     return ulimits;
@@ -249,10 +338,14 @@ public final class EcsContainerSpecs {
     }
     String driver = text(logConfiguration, "logDriver").orElse(LogConfiguration.JSON_FILE_DRIVER);
     if (!LogConfiguration.JSON_FILE_DRIVER.equals(driver)) {
-      notes.add("logDriver " + driver + " is not supported by this agent: the container logs to json-file");
+      notes.add(
+          "logDriver "
+              + driver
+              + " is not supported by this agent: the container logs to json-file");
       return LogConfiguration.JSON_FILE;
     }
-    if (present(logConfiguration.get("secretOptions")) && !logConfiguration.get("secretOptions").isEmpty()) {
+    if (present(logConfiguration.get("secretOptions"))
+        && !logConfiguration.get("secretOptions").isEmpty()) {
       notes.add("logConfiguration.secretOptions are not supported by this agent and were left out");
     }
     return new LogConfiguration(driver, stringMap(logConfiguration.get("options")));
@@ -261,8 +354,10 @@ public final class EcsContainerSpecs {
   private static List<String> notMapped(JsonNode container, List<String> notes) {
     for (String member : NOT_MAPPED) {
       JsonNode value = container.get(member);
-      boolean set = present(value) && !(value.isContainerNode() && value.isEmpty())
-          && !(value.isBoolean() && !value.asBoolean());
+      boolean set =
+          present(value)
+              && !(value.isContainerNode() && value.isEmpty())
+              && !(value.isBoolean() && !value.asBoolean());
       if (set) {
         notes.add(member + " is not supported by this agent yet and was left out");
       }
@@ -270,7 +365,8 @@ public final class EcsContainerSpecs {
     return notes;
   }
 
-  private static String containerName(String containerName, Map<String, String> labels, String taskId) {
+  private static String containerName(
+      String containerName, Map<String, String> labels, String taskId) {
     String family = labels.get(ContainerLabels.TASK_DEFINITION_FAMILY);
     String revision = labels.get(ContainerLabels.TASK_DEFINITION_VERSION);
     String prefix = family != null && revision != null ? family + "-" + revision + "-" : "";

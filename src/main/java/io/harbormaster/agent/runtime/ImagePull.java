@@ -4,11 +4,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The result of {@link ContainerRuntime#ensureImage}: the image is present. ECS reports
- * {@code pullStartedAt}/{@code pullStoppedAt} on the task; both are null when nothing was pulled.
+ * The result of {@link ContainerRuntime#ensureImage}: the image is present. ECS reports {@code
+ * pullStartedAt}/{@code pullStoppedAt} on the task; both are null when nothing was pulled.
  */
-public record ImagePull(String image, String imageId, boolean pulled, Instant pullStartedAt,
-    Instant pullStoppedAt) {
+public record ImagePull(
+    String image, String imageId, boolean pulled, Instant pullStartedAt, Instant pullStoppedAt) {
 
   public ImagePull {
     Objects.requireNonNull(image, "image");

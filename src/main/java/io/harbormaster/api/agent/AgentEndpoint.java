@@ -1,10 +1,10 @@
 package io.harbormaster.api.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentMessages.AgentMessage;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
-import io.harbormaster.api.RequestAuthenticator;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,8 +30,9 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
- * {@code GET /agent/v1/connect} upgraded to a websocket: the agent's session. The upgrade request is SigV4-signed
- * with an access key of the account that owns the cluster; each session gets its own {@link AgentSession} actor.
+ * {@code GET /agent/v1/connect} upgraded to a websocket: the agent's session. The upgrade request
+ * is SigV4-signed with an access key of the account that owns the cluster; each session gets its
+ * own {@link AgentSession} actor.
  */
 public final class AgentEndpoint {
   public static final String PATH = "/agent/v1/connect";
@@ -44,7 +45,8 @@ public final class AgentEndpoint {
   private final String region;
   private final Materializer materializer;
 
-  public AgentEndpoint(ActorSystem<?> system, Entities entities, RequestAuthenticator authenticator, String region) {
+  public AgentEndpoint(
+      ActorSystem<?> system, Entities entities, RequestAuthenticator authenticator, String region) {
     this.system = system;
     this.entities = entities;
     this.authenticator = authenticator;
@@ -52,35 +54,53 @@ public final class AgentEndpoint {
     this.materializer = Materializer.matFromSystem(system);
   }
 
-  /** Empty when the request is not a websocket upgrade; a failed stage carries the (403) refusal. */
+  /**
+   * Empty when the request is not a websocket upgrade; a failed stage carries the (403) refusal.
+   */
   public CompletionStage<HttpResponse> handle(HttpRequest request) {
     Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
     if (upgrade.isEmpty()) {
-      return CompletableFuture.failedFuture(EcsException.invalidParameter(
-          PATH + " takes a websocket upgrade (the agent's session)."));
+      return CompletableFuture.failedFuture(
+          EcsException.invalidParameter(
+              PATH + " takes a websocket upgrade (the agent's session)."));
     }
-    return authenticator.authenticate(request, HttpEntities.EMPTY, new byte[0])
+    return authenticator
+        .authenticate(request, HttpEntities.EMPTY, new byte[0])
         .thenApply(accountId -> upgrade.get().handleMessagesWith(session(accountId)));
   }
 
   private Flow<Message, Message, NotUsed> session(String accountId) {
     Pair<ActorRef<AgentMessage>, Source<AgentMessage, NotUsed>> out =
-        ActorSource.<AgentMessage>actorRef(m -> false, m -> Optional.empty(), OUT_BUFFER, OverflowStrategy.dropHead())
+        ActorSource.<AgentMessage>actorRef(
+                m -> false, m -> Optional.empty(), OUT_BUFFER, OverflowStrategy.dropHead())
             .preMaterialize(system);
-    ActorRef<AgentSession.Command> session = system.systemActorOf(
-        AgentSession.create(accountId, region, entities, out.first()),
-        "agent-session-" + UUID.randomUUID(), Props.empty());
-    Sink<Message, NotUsed> in = Flow.<Message>create()
-        .filter(Message::isText)
-        .mapAsync(1, m -> m.asTextMessage().toStrict(10_000, materializer))
-        .map(t -> (AgentSession.Command) new AgentSession.FromAgent(JSON.readValue(t.getStrictText(),
-            AgentMessage.class)))
-        .to(ActorSink.actorRef(session, new AgentSession.Disconnected(), failure -> new AgentSession.Disconnected()));
-    // A refusal is the session's last word: the server then closes its side too. Coupled: when the agent goes away
-    // the outgoing side completes, and when the session ends the agent sees the close and reconnects.
-    Source<Message, NotUsed> outgoing = out.second()
-        .takeWhile(m -> !(m instanceof AgentMessages.Refused), true)
-        .map(m -> TextMessage.create(JSON.writeValueAsString(m)));
+    ActorRef<AgentSession.Command> session =
+        system.systemActorOf(
+            AgentSession.create(accountId, region, entities, out.first()),
+            "agent-session-" + UUID.randomUUID(),
+            Props.empty());
+    Sink<Message, NotUsed> in =
+        Flow.<Message>create()
+            .filter(Message::isText)
+            .mapAsync(1, m -> m.asTextMessage().toStrict(10_000, materializer))
+            .map(
+                t ->
+                    (AgentSession.Command)
+                        new AgentSession.FromAgent(
+                            JSON.readValue(t.getStrictText(), AgentMessage.class)))
+            .to(
+                ActorSink.actorRef(
+                    session,
+                    new AgentSession.Disconnected(),
+                    failure -> new AgentSession.Disconnected()));
+    // A refusal is the session's last word: the server then closes its side too. Coupled: when the
+    // agent goes away
+    // the outgoing side completes, and when the session ends the agent sees the close and
+    // reconnects.
+    Source<Message, NotUsed> outgoing =
+        out.second()
+            .takeWhile(m -> !(m instanceof AgentMessages.Refused), true)
+            .map(m -> TextMessage.create(JSON.writeValueAsString(m)));
     return Flow.fromSinkAndSourceCoupled(in, outgoing);
   }
 }

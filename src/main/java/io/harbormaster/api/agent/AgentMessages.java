@@ -11,66 +11,83 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The agent session's protocol: JSON text frames on the websocket, each with a "type". Like the ECS agent's ACS
- * session it is level-triggered: the agent says what it runs (Hello, Heartbeat) and the control plane answers with
- * what should run there, so a lost message heals itself on the next heartbeat.
+ * The agent session's protocol: JSON text frames on the websocket, each with a "type". Like the ECS
+ * agent's ACS session it is level-triggered: the agent says what it runs (Hello, Heartbeat) and the
+ * control plane answers with what should run there, so a lost message heals itself on the next
+ * heartbeat.
  */
 public final class AgentMessages {
   private AgentMessages() {}
 
   /** The wire format of both sides: records as JSON objects, instants as epoch seconds. */
-  public static final com.fasterxml.jackson.databind.ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper
-      .builder()
-      .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-      .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  public static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
-      @JsonSubTypes.Type(value = Hello.class, name = "Hello"),
-      @JsonSubTypes.Type(value = Welcome.class, name = "Welcome"),
-      @JsonSubTypes.Type(value = Heartbeat.class, name = "Heartbeat"),
-      @JsonSubTypes.Type(value = TaskReport.class, name = "TaskReport"),
-      @JsonSubTypes.Type(value = ReportAccepted.class, name = "ReportAccepted"),
-      @JsonSubTypes.Type(value = StartTask.class, name = "StartTask"),
-      @JsonSubTypes.Type(value = StopTask.class, name = "StopTask"),
-      @JsonSubTypes.Type(value = Refused.class, name = "Refused")})
+    @JsonSubTypes.Type(value = Hello.class, name = "Hello"),
+    @JsonSubTypes.Type(value = Welcome.class, name = "Welcome"),
+    @JsonSubTypes.Type(value = Heartbeat.class, name = "Heartbeat"),
+    @JsonSubTypes.Type(value = TaskReport.class, name = "TaskReport"),
+    @JsonSubTypes.Type(value = ReportAccepted.class, name = "ReportAccepted"),
+    @JsonSubTypes.Type(value = StartTask.class, name = "StartTask"),
+    @JsonSubTypes.Type(value = StopTask.class, name = "StopTask"),
+    @JsonSubTypes.Type(value = Refused.class, name = "Refused")
+  })
   public sealed interface AgentMessage extends CborSerializable {}
 
   /** The host's resources: CPU units, memory MiB and the ports the agent keeps for itself. */
-  public record HostResources(int cpu, int memory, Set<Integer> reservedTcpPorts, Set<Integer> reservedUdpPorts)
+  public record HostResources(
+      int cpu, int memory, Set<Integer> reservedTcpPorts, Set<Integer> reservedUdpPorts)
       implements CborSerializable {}
 
   /** First message of a session. instanceId is empty on the host's first ever connection. */
-  public record Hello(String cluster, String instanceId, String ec2InstanceId, HostResources resources,
-      List<Attribute> attributes, VersionInfo versionInfo, List<TaskReport> tasks) implements AgentMessage {}
+  public record Hello(
+      String cluster,
+      String instanceId,
+      String ec2InstanceId,
+      HostResources resources,
+      List<Attribute> attributes,
+      VersionInfo versionInfo,
+      List<TaskReport> tasks)
+      implements AgentMessage {}
 
   /**
-   * The session is open. {@code acknowledgesReports}: this control plane answers numbered reports with
-   * {@link ReportAccepted} (null from one that does not, which an agent must not wait for).
+   * The session is open. {@code acknowledgesReports}: this control plane answers numbered reports
+   * with {@link ReportAccepted} (null from one that does not, which an agent must not wait for).
    */
-  public record Welcome(String instanceId, String containerInstanceArn, String clusterArn,
-      Boolean acknowledgesReports) implements AgentMessage {}
+  public record Welcome(
+      String instanceId,
+      String containerInstanceArn,
+      String clusterArn,
+      Boolean acknowledgesReports)
+      implements AgentMessage {}
 
   /**
-   * Every few seconds: the tasks the agent holds and their status, for the control plane to reconcile with; the
-   * tasks' full reports went out as TaskReports when they changed (and go again in the next Hello), so a heartbeat of
-   * a host with many tasks stays small.
+   * Every few seconds: the tasks the agent holds and their status, for the control plane to
+   * reconcile with; the tasks' full reports went out as TaskReports when they changed (and go again
+   * in the next Hello), so a heartbeat of a host with many tasks stays small.
    */
   public record Heartbeat(List<HeldTask> tasks) implements AgentMessage {}
 
   /** A task an agent holds; status null while it has not reported one yet. */
-  public record HeldTask(String taskId, io.harbormaster.task.TaskStatus status) implements CborSerializable {
+  public record HeldTask(String taskId, io.harbormaster.task.TaskStatus status)
+      implements CborSerializable {
     public static HeldTask of(TaskReport report) {
-      return new HeldTask(report.taskId(), report.report() == null ? null : report.report().status());
+      return new HeldTask(
+          report.taskId(), report.report() == null ? null : report.report().status());
     }
   }
 
   /**
-   * A task's state as the agent sees it. {@code seq} numbers the agent's reports (it grows with every report the
-   * agent makes); the control plane answers a numbered report with {@link ReportAccepted} once the task's entity has
-   * persisted it, and the agent sends the report again with every heartbeat until then. A report without a number
-   * (an older agent, or the engine's own view) is not acknowledged.
+   * A task's state as the agent sees it. {@code seq} numbers the agent's reports (it grows with
+   * every report the agent makes); the control plane answers a numbered report with {@link
+   * ReportAccepted} once the task's entity has persisted it, and the agent sends the report again
+   * with every heartbeat until then. A report without a number (an older agent, or the engine's own
+   * view) is not acknowledged.
    */
   public record TaskReport(String taskId, StateReport report, Long seq) implements AgentMessage {
     public TaskReport(String taskId, StateReport report) {
@@ -83,21 +100,33 @@ public final class AgentMessages {
   }
 
   /**
-   * The control plane has the agent's report {@code seq} of this task: the task's entity persisted it (or holds a
-   * state it cannot move from, such as STOPPED, or does not know the task at all). Reports the agent made before it
-   * are settled too.
+   * The control plane has the agent's report {@code seq} of this task: the task's entity persisted
+   * it (or holds a state it cannot move from, such as STOPPED, or does not know the task at all).
+   * Reports the agent made before it are settled too.
    */
   public record ReportAccepted(String taskId, long seq) implements AgentMessage {}
 
-  /** What to run: the task's definition as registered (with the run's overrides); the agent reports back. */
-  public record TaskPayload(String taskId, String taskArn, String clusterArn, String family, int revision,
-      JsonNode taskDefinition, JsonNode overrides) implements CborSerializable {}
+  /**
+   * What to run: the task's definition as registered (with the run's overrides); the agent reports
+   * back.
+   */
+  public record TaskPayload(
+      String taskId,
+      String taskArn,
+      String clusterArn,
+      String family,
+      int revision,
+      JsonNode taskDefinition,
+      JsonNode overrides)
+      implements CborSerializable {}
 
   public record StartTask(TaskPayload task) implements AgentMessage {}
 
   public record StopTask(String taskId, String reason) implements AgentMessage {}
 
-  /** The control plane refuses the session (unknown cluster, bad credentials); the agent backs off. */
+  /**
+   * The control plane refuses the session (unknown cluster, bad credentials); the agent backs off.
+   */
   public record Refused(String errorType, String message) implements AgentMessage {}
 
   /** Command of a control-plane session actor: push this to the agent. */

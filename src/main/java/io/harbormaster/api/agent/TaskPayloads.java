@@ -9,9 +9,13 @@ public final class TaskPayloads {
   private TaskPayloads() {}
 
   public static TaskPayload of(String region, TaskView task) {
-    return new TaskPayload(task.taskId(),
+    return new TaskPayload(
+        task.taskId(),
         Arns.task(region, task.accountId(), task.clusterName(), task.taskId()),
         Arns.cluster(region, task.accountId(), task.clusterName()),
-        task.spec().family(), task.spec().revision(), task.spec().taskDefinition(), task.spec().overrides());
+        task.spec().family(),
+        task.spec().revision(),
+        task.spec().taskDefinition(),
+        task.spec().overrides());
   }
 }

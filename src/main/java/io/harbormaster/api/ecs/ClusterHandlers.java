@@ -1,9 +1,5 @@
 package io.harbormaster.api.ecs;
 
-import io.harbormaster.views.JsonViews;
-import io.harbormaster.views.ClusterJson;
-import io.harbormaster.common.Entities;
-import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,15 +9,22 @@ import io.harbormaster.cluster.Cluster.ClusterInfo;
 import io.harbormaster.cluster.Cluster.ClusterSpec;
 import io.harbormaster.cluster.Cluster.Setting;
 import io.harbormaster.common.Arns;
+import io.harbormaster.common.EcsException;
+import io.harbormaster.common.Entities;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
 import io.harbormaster.placement.ClusterPlacement;
+import io.harbormaster.views.ClusterJson;
+import io.harbormaster.views.JsonViews;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** CreateCluster, DescribeClusters, ListClusters, UpdateCluster, UpdateClusterSettings, DeleteCluster. */
+/**
+ * CreateCluster, DescribeClusters, ListClusters, UpdateCluster, UpdateClusterSettings,
+ * DeleteCluster.
+ */
 public final class ClusterHandlers {
   private static final int MAX_DESCRIBE = 100;
   private final Entities entities;
@@ -43,25 +46,43 @@ public final class ClusterHandlers {
   }
 
   CompletionStage<JsonNode> createCluster(RequestContext ctx, JsonNode input) {
-    String name = EcsNames.requireClusterName(JsonViews.text(input, "clusterName").orElse("default"));
-    ClusterSpec spec = new ClusterSpec(name, settings(input), JsonViews.member(input, "configuration").orElse(null),
-        JsonViews.member(input, "serviceConnectDefaults").orElse(null),
-        JsonViews.textList(input, "capacityProviders"),
-        JsonViews.member(input, "defaultCapacityProviderStrategy").orElse(null),
-        ResourceRefs.tags(input, "tags"));
-    // The cluster first, then the account's directory: a retried request heals a crash between the two.
-    return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
+    String name =
+        EcsNames.requireClusterName(JsonViews.text(input, "clusterName").orElse("default"));
+    ClusterSpec spec =
+        new ClusterSpec(
+            name,
+            settings(input),
+            JsonViews.member(input, "configuration").orElse(null),
+            JsonViews.member(input, "serviceConnectDefaults").orElse(null),
+            JsonViews.textList(input, "capacityProviders"),
+            JsonViews.member(input, "defaultCapacityProviderStrategy").orElse(null),
+            ResourceRefs.tags(input, "tags"));
+    // The cluster first, then the account's directory: a retried request heals a crash between the
+    // two.
+    return entities
+        .<Cluster.Command, ClusterInfo>ask(
+            Cluster.ENTITY_KEY,
+            Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Create(spec, ctx.receivedAt(), replyTo))
-        .thenCompose(info -> entities.<Account.Command, org.apache.pekko.Done>ask(Account.ENTITY_KEY, ctx.accountId(),
-                replyTo -> new Account.IndexCluster(name, replyTo))
-            .thenApply(done -> JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false))));
+        .thenCompose(
+            info ->
+                entities
+                    .<Account.Command, org.apache.pekko.Done>ask(
+                        Account.ENTITY_KEY,
+                        ctx.accountId(),
+                        replyTo -> new Account.IndexCluster(name, replyTo))
+                    .thenApply(
+                        done ->
+                            JsonViews.wrap(
+                                "cluster", ClusterJson.view(ctx.view(), info, true, true, false))));
   }
 
   CompletionStage<JsonNode> describeClusters(RequestContext ctx, JsonNode input) {
     List<String> given = JsonViews.textList(input, "clusters");
     List<String> refs = given.isEmpty() ? List.of("default") : given;
     if (refs.size() > MAX_DESCRIBE) {
-      throw EcsException.invalidParameter("DescribeClusters takes at most " + MAX_DESCRIBE + " clusters.");
+      throw EcsException.invalidParameter(
+          "DescribeClusters takes at most " + MAX_DESCRIBE + " clusters.");
     }
     boolean tags = JsonViews.includes(input, "TAGS");
     boolean settings = JsonViews.includes(input, "SETTINGS");
@@ -70,87 +91,144 @@ public final class ClusterHandlers {
     List<CompletableFuture<ClusterJson.TaskCounts>> counts = new ArrayList<>();
     for (String ref : refs) {
       Optional<String> name = ResourceRefs.clusterNameIfValid(ctx, ref);
-      lookups.add(name
-          .map(n -> entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY,
-                  Cluster.entityId(ctx.accountId(), n), Cluster.Get::new)
-              .thenApply(Optional::of)
-              .exceptionally(Entities::missingIfRefused)
-              .toCompletableFuture())
-          .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
-      counts.add(name.map(n -> taskCounts(ctx, n)).orElseGet(() -> CompletableFuture.completedFuture(ClusterJson.TaskCounts.NONE)));
+      lookups.add(
+          name.map(
+                  n ->
+                      entities
+                          .<Cluster.Command, ClusterInfo>ask(
+                              Cluster.ENTITY_KEY,
+                              Cluster.entityId(ctx.accountId(), n),
+                              Cluster.Get::new)
+                          .thenApply(Optional::of)
+                          .exceptionally(Entities::missingIfRefused)
+                          .toCompletableFuture())
+              .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
+      counts.add(
+          name.map(n -> taskCounts(ctx, n))
+              .orElseGet(() -> CompletableFuture.completedFuture(ClusterJson.TaskCounts.NONE)));
     }
     List<CompletableFuture<?>> all = new ArrayList<>(lookups);
     all.addAll(counts);
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(x -> {
-      ObjectNode out = JsonViews.object();
-      ArrayNode clusters = out.putArray("clusters");
-      ArrayNode failures = out.putArray("failures");
-      for (int i = 0; i < lookups.size(); i++) {
-        Optional<ClusterInfo> found = lookups.get(i).join();
-        if (found.isPresent()) {
-          clusters.add(ClusterJson.view(ctx.view(), found.get(), tags, settings, statistics, counts.get(i).join()));
-        } else {
-          String ref = refs.get(i);
-          String arn = ref.startsWith("arn:") ? ref : Arns.cluster(ctx.region(), ctx.accountId(), ref);
-          failures.addObject().put("arn", arn).put("reason", "MISSING");
-        }
-      }
-      return out;
-    });
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            x -> {
+              ObjectNode out = JsonViews.object();
+              ArrayNode clusters = out.putArray("clusters");
+              ArrayNode failures = out.putArray("failures");
+              for (int i = 0; i < lookups.size(); i++) {
+                Optional<ClusterInfo> found = lookups.get(i).join();
+                if (found.isPresent()) {
+                  clusters.add(
+                      ClusterJson.view(
+                          ctx.view(),
+                          found.get(),
+                          tags,
+                          settings,
+                          statistics,
+                          counts.get(i).join()));
+                } else {
+                  String ref = refs.get(i);
+                  String arn =
+                      ref.startsWith("arn:")
+                          ? ref
+                          : Arns.cluster(ctx.region(), ctx.accountId(), ref);
+                  failures.addObject().put("arn", arn).put("reason", "MISSING");
+                }
+              }
+              return out;
+            });
   }
 
   CompletionStage<JsonNode> listClusters(RequestContext ctx, JsonNode input) {
     int max = EcsPaging.maxResults(input, 100, 100);
     Optional<String> after = paging.cursor(ctx.accountId(), input);
-    return entities.<Account.Command, Account.Directory>ask(Account.ENTITY_KEY, ctx.accountId(),
-            Account.GetDirectory::new)
-        .thenApply(directory -> {
-          List<String> names = after.map(a -> List.copyOf(directory.clusters().tailSet(a + "\0")))
-              .orElseGet(() -> List.copyOf(directory.clusters()));
-          ObjectNode out = JsonViews.object();
-          ArrayNode arns = out.putArray("clusterArns");
-          names.stream().limit(max).forEach(n -> arns.add(Arns.cluster(ctx.region(), ctx.accountId(), n)));
-          if (names.size() > max) out.put("nextToken", paging.encode(ctx.accountId(), names.get(max - 1)));
-          return out;
-        });
+    return entities
+        .<Account.Command, Account.Directory>ask(
+            Account.ENTITY_KEY, ctx.accountId(), Account.GetDirectory::new)
+        .thenApply(
+            directory -> {
+              List<String> names =
+                  after
+                      .map(a -> List.copyOf(directory.clusters().tailSet(a + "\0")))
+                      .orElseGet(() -> List.copyOf(directory.clusters()));
+              ObjectNode out = JsonViews.object();
+              ArrayNode arns = out.putArray("clusterArns");
+              names.stream()
+                  .limit(max)
+                  .forEach(n -> arns.add(Arns.cluster(ctx.region(), ctx.accountId(), n)));
+              if (names.size() > max)
+                out.put("nextToken", paging.encode(ctx.accountId(), names.get(max - 1)));
+              return out;
+            });
   }
 
   CompletionStage<JsonNode> updateCluster(RequestContext ctx, JsonNode input) {
     String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
     List<Setting> settings = input.has("settings") ? settings(input) : null;
-    return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
-            replyTo -> new Cluster.Update(settings, JsonViews.member(input, "configuration").orElse(null),
-                JsonViews.member(input, "serviceConnectDefaults").orElse(null), ctx.receivedAt(), replyTo))
-        .thenApply(info -> JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
+    return entities
+        .<Cluster.Command, ClusterInfo>ask(
+            Cluster.ENTITY_KEY,
+            Cluster.entityId(ctx.accountId(), name),
+            replyTo ->
+                new Cluster.Update(
+                    settings,
+                    JsonViews.member(input, "configuration").orElse(null),
+                    JsonViews.member(input, "serviceConnectDefaults").orElse(null),
+                    ctx.receivedAt(),
+                    replyTo))
+        .thenApply(
+            info ->
+                JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
   }
 
   CompletionStage<JsonNode> updateClusterSettings(RequestContext ctx, JsonNode input) {
     String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
     List<Setting> settings = settings(input);
-    return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
+    return entities
+        .<Cluster.Command, ClusterInfo>ask(
+            Cluster.ENTITY_KEY,
+            Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Update(settings, null, null, ctx.receivedAt(), replyTo))
-        .thenApply(info -> JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
+        .thenApply(
+            info ->
+                JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
   }
 
   CompletionStage<JsonNode> deleteCluster(RequestContext ctx, JsonNode input) {
     String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    return entities.<Cluster.Command, ClusterInfo>ask(Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), name),
+    return entities
+        .<Cluster.Command, ClusterInfo>ask(
+            Cluster.ENTITY_KEY,
+            Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Delete(ctx.receivedAt(), replyTo))
-        .thenCompose(info -> entities.<Account.Command, org.apache.pekko.Done>ask(Account.ENTITY_KEY, ctx.accountId(),
-                replyTo -> new Account.UnindexCluster(name, replyTo))
-            .thenApply(done -> JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false))));
+        .thenCompose(
+            info ->
+                entities
+                    .<Account.Command, org.apache.pekko.Done>ask(
+                        Account.ENTITY_KEY,
+                        ctx.accountId(),
+                        replyTo -> new Account.UnindexCluster(name, replyTo))
+                    .thenApply(
+                        done ->
+                            JsonViews.wrap(
+                                "cluster", ClusterJson.view(ctx.view(), info, true, true, false))));
   }
 
   /**
-   * Running and pending tasks over the cluster's instances. A placement that cannot answer fails the call (a
-   * ServerException) rather than showing 0 tasks.
+   * Running and pending tasks over the cluster's instances. A placement that cannot answer fails
+   * the call (a ServerException) rather than showing 0 tasks.
    */
   private CompletableFuture<ClusterJson.TaskCounts> taskCounts(RequestContext ctx, String cluster) {
-    return entities.<ClusterPlacement.Command, ClusterPlacement.Instances>askPlain(ClusterPlacement.ENTITY_KEY,
-            ClusterPlacement.entityId(ctx.accountId(), cluster), ClusterPlacement.GetInstances::new)
-        .thenApply(instances -> new ClusterJson.TaskCounts(
-            instances.instances().stream().mapToInt(InstanceView::runningTasksCount).sum(),
-            instances.instances().stream().mapToInt(InstanceView::pendingTasksCount).sum()))
+    return entities
+        .<ClusterPlacement.Command, ClusterPlacement.Instances>askPlain(
+            ClusterPlacement.ENTITY_KEY,
+            ClusterPlacement.entityId(ctx.accountId(), cluster),
+            ClusterPlacement.GetInstances::new)
+        .thenApply(
+            instances ->
+                new ClusterJson.TaskCounts(
+                    instances.instances().stream().mapToInt(InstanceView::runningTasksCount).sum(),
+                    instances.instances().stream().mapToInt(InstanceView::pendingTasksCount).sum()))
         .toCompletableFuture();
   }
 
@@ -159,11 +237,17 @@ public final class ClusterHandlers {
     JsonNode node = input.get("settings");
     if (node == null || node.isNull()) return out;
     for (JsonNode s : node) {
-      String name = JsonViews.text(s, "name").orElseThrow(() ->
-          EcsException.invalidParameter("A cluster setting needs a name."));
-      String value = JsonViews.text(s, "value").orElseThrow(() ->
-          EcsException.invalidParameter("The cluster setting " + name + " needs a value."));
-      if (name.equals("containerInsights") && !List.of("enabled", "disabled", "enhanced").contains(value)) {
+      String name =
+          JsonViews.text(s, "name")
+              .orElseThrow(() -> EcsException.invalidParameter("A cluster setting needs a name."));
+      String value =
+          JsonViews.text(s, "value")
+              .orElseThrow(
+                  () ->
+                      EcsException.invalidParameter(
+                          "The cluster setting " + name + " needs a value."));
+      if (name.equals("containerInsights")
+          && !List.of("enabled", "disabled", "enhanced").contains(value)) {
         throw EcsException.invalidParameter(
             "containerInsights must be enabled, disabled or enhanced, not '" + value + "'.");
       }
@@ -171,5 +255,4 @@ public final class ClusterHandlers {
     }
     return out;
   }
-
 }

@@ -1,13 +1,13 @@
 package io.harbormaster.api.ecs;
 
-import io.harbormaster.common.ErrorType;
-import io.harbormaster.common.Entities;
-import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.RequestAuthenticator;
+import io.harbormaster.api.agent.AgentEndpoint;
+import io.harbormaster.common.EcsException;
+import io.harbormaster.common.Entities;
+import io.harbormaster.common.ErrorType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;
@@ -28,10 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ECS JSON 1.1 protocol: authenticate (SigV4), dispatch on X-Amz-Target, check the input against the API
- * model, run the handler, and answer every failure as {"__type", "message"} JSON with its HTTP status.
+ * The ECS JSON 1.1 protocol: authenticate (SigV4), dispatch on X-Amz-Target, check the input
+ * against the API model, run the handler, and answer every failure as {"__type", "message"} JSON
+ * with its HTTP status.
  */
-public final class EcsEndpoint implements org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> {
+public final class EcsEndpoint
+    implements org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> {
   private static final Logger log = LoggerFactory.getLogger(EcsEndpoint.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final ContentType AMZ_JSON =
@@ -47,8 +49,14 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
   private final String region;
   private final Clock clock;
 
-  public EcsEndpoint(ActorSystem<?> system, Entities entities, EcsOperations operations,
-      RequestAuthenticator authenticator, AgentEndpoint agents, String region, Clock clock) {
+  public EcsEndpoint(
+      ActorSystem<?> system,
+      Entities entities,
+      EcsOperations operations,
+      RequestAuthenticator authenticator,
+      AgentEndpoint agents,
+      String region,
+      Clock clock) {
     this.system = system;
     this.entities = entities;
     this.operations = operations;
@@ -62,7 +70,8 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
   public interface StreamRoute {
     String path();
 
-    CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict entity, byte[] body);
+    CompletionStage<HttpResponse> handle(
+        HttpRequest request, HttpEntity.Strict entity, byte[] body);
   }
 
   public EcsEndpoint withStream(StreamRoute route) {
@@ -73,22 +82,30 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
   @Override
   public CompletionStage<HttpResponse> apply(HttpRequest request) {
     String requestId = UUID.randomUUID().toString();
-    return request.entity().toStrict(MAX_BODY_MILLIS, system)
+    return request
+        .entity()
+        .toStrict(MAX_BODY_MILLIS, system)
         .thenCompose(strict -> handle(request, strict, requestId))
         .exceptionally(failure -> error(requestId, asEcsException(failure)));
   }
 
-  /** A body over pekko's max-content-length fails toStrict: the client's fault, which no client should retry. */
+  /**
+   * A body over pekko's max-content-length fails toStrict: the client's fault, which no client
+   * should retry.
+   */
   private static EcsException asEcsException(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof EntityStreamSizeException tooLarge) {
-        return new EcsException(ErrorType.REQUEST_ENTITY_TOO_LARGE, "The request body is larger than the limit of " + tooLarge.limit() + " bytes.");
+        return new EcsException(
+            ErrorType.REQUEST_ENTITY_TOO_LARGE,
+            "The request body is larger than the limit of " + tooLarge.limit() + " bytes.");
       }
     }
     return Entities.asEcsException(failure);
   }
 
-  private CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict entity, String requestId) {
+  private CompletionStage<HttpResponse> handle(
+      HttpRequest request, HttpEntity.Strict entity, String requestId) {
     if (agents != null && request.getUri().path().equals(AgentEndpoint.PATH)) {
       return agents.handle(request);
     }
@@ -96,53 +113,84 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
       return stream.handle(request, entity, entity.getData().toArray());
     }
     if (request.method() != HttpMethods.POST || !request.getUri().path().equals("/")) {
-      return done(error(requestId, EcsException.unknownOperation(
-          "Harbormaster serves the ECS API as POST / with an X-Amz-Target header.")));
+      return done(
+          error(
+              requestId,
+              EcsException.unknownOperation(
+                  "Harbormaster serves the ECS API as POST / with an X-Amz-Target header.")));
     }
     byte[] body = entity.getData().toArray();
-    return authenticator.authenticate(request, entity, body).thenCompose(accountId -> {
-      RequestContext ctx = new RequestContext(accountId, region, requestId, clock.instant());
-      String target = request.getHeader("X-Amz-Target").map(HttpHeader::value).orElse("");
-      var extension = operations.findExtension(target);
-      if (extension.isPresent()) {
-        return extension.get().handle(ctx, parse(body)).thenApply(output -> ok(requestId, output));
-      }
-      if (target.startsWith(EcsOperations.ADMIN_PREFIX + ".")) {
-        return admin(ctx, target.substring(EcsOperations.ADMIN_PREFIX.length() + 1), parse(body))
-            .thenApply(output -> ok(requestId, output));
-      }
-      String operation = operationName(request);
-      EcsOperation handler = operations.find(operation).orElseThrow(() -> EcsException.unknownOperation(
-          "Unknown operation " + (operation.isEmpty() ? "(no X-Amz-Target header)" : operation) + "."));
-      JsonNode input = parse(body);
-      EcsApiModel.get().validateInput(operation, input);
-      return handler.handle(ctx, input).thenApply(output -> ok(requestId, output));
-    });
+    return authenticator
+        .authenticate(request, entity, body)
+        .thenCompose(
+            accountId -> {
+              RequestContext ctx =
+                  new RequestContext(accountId, region, requestId, clock.instant());
+              String target = request.getHeader("X-Amz-Target").map(HttpHeader::value).orElse("");
+              var extension = operations.findExtension(target);
+              if (extension.isPresent()) {
+                return extension
+                    .get()
+                    .handle(ctx, parse(body))
+                    .thenApply(output -> ok(requestId, output));
+              }
+              if (target.startsWith(EcsOperations.ADMIN_PREFIX + ".")) {
+                return admin(
+                        ctx, target.substring(EcsOperations.ADMIN_PREFIX.length() + 1), parse(body))
+                    .thenApply(output -> ok(requestId, output));
+              }
+              String operation = operationName(request);
+              EcsOperation handler =
+                  operations
+                      .find(operation)
+                      .orElseThrow(
+                          () ->
+                              EcsException.unknownOperation(
+                                  "Unknown operation "
+                                      + (operation.isEmpty()
+                                          ? "(no X-Amz-Target header)"
+                                          : operation)
+                                      + "."));
+              JsonNode input = parse(body);
+              EcsApiModel.get().validateInput(operation, input);
+              return handler.handle(ctx, input).thenApply(output -> ok(requestId, output));
+            });
   }
 
-
   /** Administrative actions: only an account created as admin (the default one) may call them. */
-  private CompletionStage<? extends JsonNode> admin(RequestContext ctx, String operation, JsonNode input) {
-    EcsOperation handler = operations.findAdmin(operation).orElseThrow(() ->
-        EcsException.unknownOperation("Unknown operation " + EcsOperations.ADMIN_PREFIX + "." + operation + "."));
-    return entities.<io.harbormaster.account.Account.Command, io.harbormaster.account.Account.Summary>ask(
-            io.harbormaster.account.Account.ENTITY_KEY, ctx.accountId(),
+  private CompletionStage<? extends JsonNode> admin(
+      RequestContext ctx, String operation, JsonNode input) {
+    EcsOperation handler =
+        operations
+            .findAdmin(operation)
+            .orElseThrow(
+                () ->
+                    EcsException.unknownOperation(
+                        "Unknown operation " + EcsOperations.ADMIN_PREFIX + "." + operation + "."));
+    return entities
+        .<io.harbormaster.account.Account.Command, io.harbormaster.account.Account.Summary>ask(
+            io.harbormaster.account.Account.ENTITY_KEY,
+            ctx.accountId(),
             io.harbormaster.account.Account.GetSummary::new)
-        .thenCompose(summary -> {
-          if (!summary.admin()) {
-            throw new EcsException(ErrorType.ACCESS_DENIED, "Account " + ctx.accountId() + " is not an administrator.");
-          }
-          return handler.handle(ctx, input);
-        });
+        .thenCompose(
+            summary -> {
+              if (!summary.admin()) {
+                throw new EcsException(
+                    ErrorType.ACCESS_DENIED,
+                    "Account " + ctx.accountId() + " is not an administrator.");
+              }
+              return handler.handle(ctx, input);
+            });
   }
 
   private String operationName(HttpRequest request) {
     String target = request.getHeader("X-Amz-Target").map(HttpHeader::value).orElse("");
     String prefix = EcsApiModel.get().targetPrefix() + ".";
     if (!target.startsWith(prefix)) {
-      throw EcsException.unknownOperation(target.isEmpty()
-          ? "Missing X-Amz-Target header."
-          : "Unknown target " + target + "; expected " + prefix + "<Operation>.");
+      throw EcsException.unknownOperation(
+          target.isEmpty()
+              ? "Missing X-Amz-Target header."
+              : "Unknown target " + target + "; expected " + prefix + "<Operation>.");
     }
     return target.substring(prefix.length());
   }
@@ -156,7 +204,8 @@ public final class EcsEndpoint implements org.apache.pekko.japi.function.Functio
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw EcsException.serialization("The request body is not valid JSON: " + e.getOriginalMessage());
+      throw EcsException.serialization(
+          "The request body is not valid JSON: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
       throw EcsException.serialization("The request body could not be read.");
     }

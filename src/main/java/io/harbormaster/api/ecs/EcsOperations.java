@@ -6,12 +6,19 @@ import java.util.TreeMap;
 
 /** The table X-Amz-Target dispatches on: action name to handler. */
 public final class EcsOperations {
-  /** Harbormaster's own administrative actions (accounts, keys) share the endpoint under this target prefix. */
+  /**
+   * Harbormaster's own administrative actions (accounts, keys) share the endpoint under this target
+   * prefix.
+   */
   public static final String ADMIN_PREFIX = "HarbormasterAdmin";
 
   private final Map<String, EcsOperation> byName = new TreeMap<>();
   private final Map<String, EcsOperation> adminByName = new TreeMap<>();
-  /** Harbormaster's own per-account actions (HarbormasterHistory.*, HarbormasterEvents.*), by full target. */
+
+  /**
+   * Harbormaster's own per-account actions (HarbormasterHistory.*, HarbormasterEvents.*), by full
+   * target.
+   */
   private final Map<String, EcsOperation> extensionsByTarget = new TreeMap<>();
 
   public EcsOperations register(String name, EcsOperation operation) {
@@ -33,7 +40,8 @@ public final class EcsOperations {
 
   /** An action any account may call on its own resources, under a prefix of Harbormaster's own. */
   public EcsOperations registerExtension(String prefix, String name, EcsOperation operation) {
-    if (prefix.equals(ADMIN_PREFIX) || extensionsByTarget.putIfAbsent(prefix + "." + name, operation) != null) {
+    if (prefix.equals(ADMIN_PREFIX)
+        || extensionsByTarget.putIfAbsent(prefix + "." + name, operation) != null) {
       throw new IllegalArgumentException("registered twice: " + prefix + "." + name);
     }
     return this;

@@ -1,14 +1,12 @@
 package io.harbormaster.api.ecs;
 
-import io.harbormaster.views.JsonViews;
-import io.harbormaster.views.InstanceJson;
-import io.harbormaster.common.Entities;
-import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Arns;
+import io.harbormaster.common.EcsException;
+import io.harbormaster.common.Entities;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.Attribute;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
@@ -21,6 +19,8 @@ import io.harbormaster.scheduler.query.ClusterQuery;
 import io.harbormaster.scheduler.query.ClusterQueryLanguage;
 import io.harbormaster.scheduler.query.QueryLanguageException;
 import io.harbormaster.service.Service;
+import io.harbormaster.views.InstanceJson;
+import io.harbormaster.views.JsonViews;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,8 +32,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * RegisterContainerInstance, DeregisterContainerInstance, DescribeContainerInstances, ListContainerInstances,
- * UpdateContainerInstancesState, PutAttributes, DeleteAttributes, ListAttributes.
+ * RegisterContainerInstance, DeregisterContainerInstance, DescribeContainerInstances,
+ * ListContainerInstances, UpdateContainerInstancesState, PutAttributes, DeleteAttributes,
+ * ListAttributes.
  */
 public final class InstanceHandlers {
   private static final int MAX_DESCRIBE = 100;
@@ -60,63 +61,101 @@ public final class InstanceHandlers {
 
   CompletionStage<JsonNode> registerInstance(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    String instanceId = JsonViews.text(input, "containerInstanceArn")
-        .map(ref -> instanceId(ctx, cluster, ref))
-        .orElseGet(() -> UUID.randomUUID().toString().replace("-", ""));
-    Registration registration = new Registration(instanceId, null, totalResources(input), attributes(input),
-        versionInfo(input.get("versionInfo")), ResourceRefs.tags(input, "tags"));
-    return entities.<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY,
+    String instanceId =
+        JsonViews.text(input, "containerInstanceArn")
+            .map(ref -> instanceId(ctx, cluster, ref))
+            .orElseGet(() -> UUID.randomUUID().toString().replace("-", ""));
+    Registration registration =
+        new Registration(
+            instanceId,
+            null,
+            totalResources(input),
+            attributes(input),
+            versionInfo(input.get("versionInfo")),
+            ResourceRefs.tags(input, "tags"));
+    return entities
+        .<Cluster.Command, Cluster.ClusterInfo>ask(
+            Cluster.ENTITY_KEY,
             Cluster.entityId(ctx.accountId(), cluster),
             replyTo -> new Cluster.JoinInstance(instanceId, ctx.receivedAt(), replyTo))
-        .thenCompose(info -> instance(ctx, cluster, instanceId,
-            replyTo -> new ContainerInstance.Register(registration, ctx.receivedAt(), replyTo)))
-        .thenApply(view -> JsonViews.wrap("containerInstance", InstanceJson.view(ctx.view(), view, true)));
+        .thenCompose(
+            info ->
+                instance(
+                    ctx,
+                    cluster,
+                    instanceId,
+                    replyTo ->
+                        new ContainerInstance.Register(registration, ctx.receivedAt(), replyTo)))
+        .thenApply(
+            view -> JsonViews.wrap("containerInstance", InstanceJson.view(ctx.view(), view, true)));
   }
 
   CompletionStage<JsonNode> deregisterInstance(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    String instanceId = instanceId(ctx, cluster, JsonViews.text(input, "containerInstance").orElse(""));
+    String instanceId =
+        instanceId(ctx, cluster, JsonViews.text(input, "containerInstance").orElse(""));
     boolean force = input.path("force").asBoolean(false);
-    return instance(ctx, cluster, instanceId,
+    return instance(
+            ctx,
+            cluster,
+            instanceId,
             replyTo -> new ContainerInstance.Deregister(force, ctx.receivedAt(), replyTo))
-        .thenCompose(view -> entities.<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY,
-                Cluster.entityId(ctx.accountId(), cluster),
-                replyTo -> new Cluster.LeaveInstance(instanceId, ctx.receivedAt(), replyTo))
-            .thenApply(info -> JsonViews.wrap("containerInstance", InstanceJson.view(ctx.view(), view, true))));
+        .thenCompose(
+            view ->
+                entities
+                    .<Cluster.Command, Cluster.ClusterInfo>ask(
+                        Cluster.ENTITY_KEY,
+                        Cluster.entityId(ctx.accountId(), cluster),
+                        replyTo -> new Cluster.LeaveInstance(instanceId, ctx.receivedAt(), replyTo))
+                    .thenApply(
+                        info ->
+                            JsonViews.wrap(
+                                "containerInstance", InstanceJson.view(ctx.view(), view, true))));
   }
 
   CompletionStage<JsonNode> describeInstances(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
     List<String> refs = JsonViews.textList(input, "containerInstances");
     if (refs.isEmpty() || refs.size() > MAX_DESCRIBE) {
-      throw EcsException.invalidParameter("containerInstances must name 1 to " + MAX_DESCRIBE + " instances.");
+      throw EcsException.invalidParameter(
+          "containerInstances must name 1 to " + MAX_DESCRIBE + " instances.");
     }
     boolean tags = JsonViews.includes(input, "TAGS");
-    return requireCluster(ctx, cluster).thenCompose(info -> {
-      List<CompletableFuture<Optional<InstanceView>>> lookups = new ArrayList<>();
-      for (String ref : refs) {
-        Optional<String> id = instanceIdIfValid(ctx, cluster, ref);
-        lookups.add(id.map(i -> instance(ctx, cluster, i, ContainerInstance.Get::new)
-                .thenApply(Optional::of)
-                .exceptionally(InstanceHandlers::missingOnly)
-                .toCompletableFuture())
-            .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
-      }
-      return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(x -> {
-        ObjectNode out = JsonViews.object();
-        ArrayNode found = out.putArray("containerInstances");
-        ArrayNode failures = out.putArray("failures");
-        for (int i = 0; i < refs.size(); i++) {
-          Optional<InstanceView> view = lookups.get(i).join();
-          if (view.isPresent()) {
-            found.add(InstanceJson.view(ctx.view(), view.get(), tags));
-          } else {
-            failures.addObject().put("arn", arnOf(ctx, cluster, refs.get(i))).put("reason", "MISSING");
-          }
-        }
-        return out;
-      });
-    });
+    return requireCluster(ctx, cluster)
+        .thenCompose(
+            info -> {
+              List<CompletableFuture<Optional<InstanceView>>> lookups = new ArrayList<>();
+              for (String ref : refs) {
+                Optional<String> id = instanceIdIfValid(ctx, cluster, ref);
+                lookups.add(
+                    id.map(
+                            i ->
+                                instance(ctx, cluster, i, ContainerInstance.Get::new)
+                                    .thenApply(Optional::of)
+                                    .exceptionally(InstanceHandlers::missingOnly)
+                                    .toCompletableFuture())
+                        .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
+              }
+              return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      x -> {
+                        ObjectNode out = JsonViews.object();
+                        ArrayNode found = out.putArray("containerInstances");
+                        ArrayNode failures = out.putArray("failures");
+                        for (int i = 0; i < refs.size(); i++) {
+                          Optional<InstanceView> view = lookups.get(i).join();
+                          if (view.isPresent()) {
+                            found.add(InstanceJson.view(ctx.view(), view.get(), tags));
+                          } else {
+                            failures
+                                .addObject()
+                                .put("arn", arnOf(ctx, cluster, refs.get(i)))
+                                .put("reason", "MISSING");
+                          }
+                        }
+                        return out;
+                      });
+            });
   }
 
   CompletionStage<JsonNode> listInstances(RequestContext ctx, JsonNode input) {
@@ -125,62 +164,109 @@ public final class InstanceHandlers {
     Optional<String> status = JsonViews.text(input, "status");
     Optional<ClusterQuery> filter = JsonViews.text(input, "filter").map(InstanceHandlers::query);
     Optional<String> after = paging.cursor(ctx.accountId(), input);
-    return requireCluster(ctx, cluster).thenCompose(info -> instances(ctx, cluster)).thenApply(views -> {
-      List<String> arns = views.stream()
-          .filter(v -> status.map(s -> v.status().name().equals(s)).orElse(v.status() != ContainerInstance.Status.INACTIVE))
-          .filter(v -> filter.map(q -> q.matches(InstanceSnapshots.of(ctx.region(), v, List.of()))).orElse(true))
-          .map(v -> v.registration().instanceId())
-          .sorted()
-          .filter(id -> after.map(a -> id.compareTo(a) > 0).orElse(true))
-          .toList();
-      ObjectNode out = JsonViews.object();
-      ArrayNode page = out.putArray("containerInstanceArns");
-      arns.stream().limit(max).forEach(id -> page.add(Arns.containerInstance(ctx.region(), ctx.accountId(), cluster, id)));
-      if (arns.size() > max) out.put("nextToken", paging.encode(ctx.accountId(), arns.get(max - 1)));
-      return out;
-    });
+    return requireCluster(ctx, cluster)
+        .thenCompose(info -> instances(ctx, cluster))
+        .thenApply(
+            views -> {
+              List<String> arns =
+                  views.stream()
+                      .filter(
+                          v ->
+                              status
+                                  .map(s -> v.status().name().equals(s))
+                                  .orElse(v.status() != ContainerInstance.Status.INACTIVE))
+                      .filter(
+                          v ->
+                              filter
+                                  .map(
+                                      q ->
+                                          q.matches(
+                                              InstanceSnapshots.of(ctx.region(), v, List.of())))
+                                  .orElse(true))
+                      .map(v -> v.registration().instanceId())
+                      .sorted()
+                      .filter(id -> after.map(a -> id.compareTo(a) > 0).orElse(true))
+                      .toList();
+              ObjectNode out = JsonViews.object();
+              ArrayNode page = out.putArray("containerInstanceArns");
+              arns.stream()
+                  .limit(max)
+                  .forEach(
+                      id ->
+                          page.add(
+                              Arns.containerInstance(ctx.region(), ctx.accountId(), cluster, id)));
+              if (arns.size() > max)
+                out.put("nextToken", paging.encode(ctx.accountId(), arns.get(max - 1)));
+              return out;
+            });
   }
 
   CompletionStage<JsonNode> updateState(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
     List<String> refs = JsonViews.textList(input, "containerInstances");
     if (refs.isEmpty() || refs.size() > MAX_UPDATE) {
-      throw EcsException.invalidParameter("containerInstances must name 1 to " + MAX_UPDATE + " instances.");
+      throw EcsException.invalidParameter(
+          "containerInstances must name 1 to " + MAX_UPDATE + " instances.");
     }
     String statusText = JsonViews.text(input, "status").orElse("");
     if (!statusText.equals("ACTIVE") && !statusText.equals("DRAINING")) {
-      throw EcsException.invalidParameter("status must be ACTIVE or DRAINING, not '" + statusText + "'.");
+      throw EcsException.invalidParameter(
+          "status must be ACTIVE or DRAINING, not '" + statusText + "'.");
     }
     ContainerInstance.Status status = ContainerInstance.Status.valueOf(statusText);
-    return requireCluster(ctx, cluster).thenCompose(info -> {
-      List<CompletableFuture<Object>> results = new ArrayList<>();
-      for (String ref : refs) {
-        CompletionStage<Object> r = instanceIdIfValid(ctx, cluster, ref)
-            .map(id -> instance(ctx, cluster, id,
-                replyTo -> new ContainerInstance.ChangeStatus(status, ctx.receivedAt(), replyTo))
-                .<Object>thenApply(v -> v))
-            .orElseGet(() -> CompletableFuture.completedFuture(EcsException.invalidParameter("MISSING")));
-        results.add(r.exceptionally(Entities::asEcsException).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(x -> {
-        // A draining instance's service tasks move now, not at the services' next timer.
-        info.services().forEach(name -> entities.tell(Service.ENTITY_KEY,
-            Service.entityId(ctx.accountId(), cluster, name), new Service.Reconcile()));
-        ObjectNode out = JsonViews.object();
-        ArrayNode done = out.putArray("containerInstances");
-        ArrayNode failures = out.putArray("failures");
-        for (int i = 0; i < refs.size(); i++) {
-          Object r = results.get(i).join();
-          if (r instanceof InstanceView v) {
-            done.add(InstanceJson.view(ctx.view(), v, false));
-          } else {
-            failures.addObject().put("arn", arnOf(ctx, cluster, refs.get(i))).put("reason", "MISSING")
-                .put("detail", ((EcsException) r).getMessage());
-          }
-        }
-        return out;
-      });
-    });
+    return requireCluster(ctx, cluster)
+        .thenCompose(
+            info -> {
+              List<CompletableFuture<Object>> results = new ArrayList<>();
+              for (String ref : refs) {
+                CompletionStage<Object> r =
+                    instanceIdIfValid(ctx, cluster, ref)
+                        .map(
+                            id ->
+                                instance(
+                                        ctx,
+                                        cluster,
+                                        id,
+                                        replyTo ->
+                                            new ContainerInstance.ChangeStatus(
+                                                status, ctx.receivedAt(), replyTo))
+                                    .<Object>thenApply(v -> v))
+                        .orElseGet(
+                            () ->
+                                CompletableFuture.completedFuture(
+                                    EcsException.invalidParameter("MISSING")));
+                results.add(r.exceptionally(Entities::asEcsException).toCompletableFuture());
+              }
+              return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      x -> {
+                        // A draining instance's service tasks move now, not at the services' next
+                        // timer.
+                        info.services()
+                            .forEach(
+                                name ->
+                                    entities.tell(
+                                        Service.ENTITY_KEY,
+                                        Service.entityId(ctx.accountId(), cluster, name),
+                                        new Service.Reconcile()));
+                        ObjectNode out = JsonViews.object();
+                        ArrayNode done = out.putArray("containerInstances");
+                        ArrayNode failures = out.putArray("failures");
+                        for (int i = 0; i < refs.size(); i++) {
+                          Object r = results.get(i).join();
+                          if (r instanceof InstanceView v) {
+                            done.add(InstanceJson.view(ctx.view(), v, false));
+                          } else {
+                            failures
+                                .addObject()
+                                .put("arn", arnOf(ctx, cluster, refs.get(i)))
+                                .put("reason", "MISSING")
+                                .put("detail", ((EcsException) r).getMessage());
+                          }
+                        }
+                        return out;
+                      });
+            });
   }
 
   CompletionStage<JsonNode> putAttributes(RequestContext ctx, JsonNode input) {
@@ -191,8 +277,11 @@ public final class InstanceHandlers {
     return changeAttributes(ctx, input, false);
   }
 
-  /** Attributes name their instance (targetId); each instance's attributes change in one command. */
-  private CompletionStage<JsonNode> changeAttributes(RequestContext ctx, JsonNode input, boolean put) {
+  /**
+   * Attributes name their instance (targetId); each instance's attributes change in one command.
+   */
+  private CompletionStage<JsonNode> changeAttributes(
+      RequestContext ctx, JsonNode input, boolean put) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
     JsonNode attrs = input.path("attributes");
     if (!attrs.isArray() || attrs.isEmpty() || attrs.size() > 10) {
@@ -204,24 +293,40 @@ public final class InstanceHandlers {
       if (!targetType.equals("container-instance")) {
         throw EcsException.invalidParameter("targetType must be container-instance.");
       }
-      String target = JsonViews.text(a, "targetId").orElseThrow(() ->
-          EcsException.invalidParameter("An attribute needs a targetId (the container instance)."));
+      String target =
+          JsonViews.text(a, "targetId")
+              .orElseThrow(
+                  () ->
+                      EcsException.invalidParameter(
+                          "An attribute needs a targetId (the container instance)."));
       String name = JsonViews.text(a, "name").orElse("");
       validateAttribute(name, JsonViews.text(a, "value").orElse(null), put);
-      byInstance.computeIfAbsent(instanceId(ctx, cluster, target), k -> new ArrayList<>())
+      byInstance
+          .computeIfAbsent(instanceId(ctx, cluster, target), k -> new ArrayList<>())
           .add(new Attribute(name, JsonViews.text(a, "value").orElse(null)));
     }
     List<CompletableFuture<InstanceView>> all = new ArrayList<>();
-    byInstance.forEach((id, list) -> all.add(instance(ctx, cluster, id, replyTo -> put
-        ? new ContainerInstance.PutAttributes(list, replyTo)
-        : new ContainerInstance.DeleteAttributes(list.stream().map(Attribute::name).toList(), replyTo))
-        .toCompletableFuture()));
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(x -> {
-      ObjectNode out = JsonViews.object();
-      ArrayNode echoed = out.putArray("attributes");
-      attrs.forEach(echoed::add);
-      return out;
-    });
+    byInstance.forEach(
+        (id, list) ->
+            all.add(
+                instance(
+                        ctx,
+                        cluster,
+                        id,
+                        replyTo ->
+                            put
+                                ? new ContainerInstance.PutAttributes(list, replyTo)
+                                : new ContainerInstance.DeleteAttributes(
+                                    list.stream().map(Attribute::name).toList(), replyTo))
+                    .toCompletableFuture()));
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            x -> {
+              ObjectNode out = JsonViews.object();
+              ArrayNode echoed = out.putArray("attributes");
+              attrs.forEach(echoed::add);
+              return out;
+            });
   }
 
   CompletionStage<JsonNode> listAttributes(RequestContext ctx, JsonNode input) {
@@ -237,61 +342,91 @@ public final class InstanceHandlers {
     }
     int max = EcsPaging.maxResults(input, 100, 100);
     Optional<String> after = paging.cursor(ctx.accountId(), input);
-    return requireCluster(ctx, cluster).thenCompose(info -> instances(ctx, cluster)).thenApply(views -> {
-      List<ObjectNode> found = new ArrayList<>();
-      views.stream().filter(v -> v.status() != ContainerInstance.Status.INACTIVE)
-          .sorted(Comparator.comparing(v -> v.registration().instanceId()))
-          .forEach(v -> v.attributes().values().stream()
-              .filter(a -> name.map(n -> n.equals(a.name())).orElse(true))
-              .filter(a -> value.map(val -> val.equals(a.value())).orElse(true))
-              .forEach(a -> {
-                ObjectNode o = JsonViews.object().put("name", a.name());
-                if (a.value() != null) o.put("value", a.value());
-                o.put("targetType", "container-instance");
-                o.put("targetId", Arns.containerInstance(ctx.region(), ctx.accountId(), cluster,
-                    v.registration().instanceId()));
-                found.add(o);
-              }));
-      int start = after.map(Integer::parseInt).orElse(0);
-      ObjectNode out = JsonViews.object();
-      ArrayNode page = out.putArray("attributes");
-      found.stream().skip(start).limit(max).forEach(page::add);
-      if (start + max < found.size()) out.put("nextToken", paging.encode(ctx.accountId(), Integer.toString(start + max)));
-      return out;
-    });
+    return requireCluster(ctx, cluster)
+        .thenCompose(info -> instances(ctx, cluster))
+        .thenApply(
+            views -> {
+              List<ObjectNode> found = new ArrayList<>();
+              views.stream()
+                  .filter(v -> v.status() != ContainerInstance.Status.INACTIVE)
+                  .sorted(Comparator.comparing(v -> v.registration().instanceId()))
+                  .forEach(
+                      v ->
+                          v.attributes().values().stream()
+                              .filter(a -> name.map(n -> n.equals(a.name())).orElse(true))
+                              .filter(a -> value.map(val -> val.equals(a.value())).orElse(true))
+                              .forEach(
+                                  a -> {
+                                    ObjectNode o = JsonViews.object().put("name", a.name());
+                                    if (a.value() != null) o.put("value", a.value());
+                                    o.put("targetType", "container-instance");
+                                    o.put(
+                                        "targetId",
+                                        Arns.containerInstance(
+                                            ctx.region(),
+                                            ctx.accountId(),
+                                            cluster,
+                                            v.registration().instanceId()));
+                                    found.add(o);
+                                  }));
+              int start = after.map(Integer::parseInt).orElse(0);
+              ObjectNode out = JsonViews.object();
+              ArrayNode page = out.putArray("attributes");
+              found.stream().skip(start).limit(max).forEach(page::add);
+              if (start + max < found.size())
+                out.put("nextToken", paging.encode(ctx.accountId(), Integer.toString(start + max)));
+              return out;
+            });
   }
 
   // ---- helpers ----
 
   /**
-   * Only an instance its entity says it does not know is MISSING. An entity that does not answer (its node died, it
-   * cannot recover while the store is away) fails the whole call with a ServerException, which the clients retry:
-   * the instance exists, and calling it missing would be a lie.
+   * Only an instance its entity says it does not know is MISSING. An entity that does not answer
+   * (its node died, it cannot recover while the store is away) fails the whole call with a
+   * ServerException, which the clients retry: the instance exists, and calling it missing would be
+   * a lie.
    */
   private static Optional<InstanceView> missingOnly(Throwable failure) {
     EcsException e = Entities.asEcsException(failure);
     if (e.httpStatus() >= 500) throw e;
     return Optional.empty();
   }
-  private CompletionStage<InstanceView> instance(RequestContext ctx, String cluster, String instanceId,
-      java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.pattern.StatusReply<InstanceView>>,
-          ContainerInstance.Command> command) {
-    return entities.ask(ContainerInstance.ENTITY_KEY, ContainerInstance.entityId(ctx.accountId(), cluster, instanceId),
+
+  private CompletionStage<InstanceView> instance(
+      RequestContext ctx,
+      String cluster,
+      String instanceId,
+      java.util.function.Function<
+              org.apache.pekko.actor.typed.ActorRef<
+                  org.apache.pekko.pattern.StatusReply<InstanceView>>,
+              ContainerInstance.Command>
+          command) {
+    return entities.ask(
+        ContainerInstance.ENTITY_KEY,
+        ContainerInstance.entityId(ctx.accountId(), cluster, instanceId),
         command);
   }
 
   CompletionStage<Cluster.ClusterInfo> requireCluster(RequestContext ctx, String cluster) {
-    return entities.<Cluster.Command, Cluster.ClusterInfo>ask(Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), cluster), Cluster.Get::new)
-        .thenApply(info -> {
-          if (info.status() != Cluster.Status.ACTIVE) throw EcsException.clusterNotFound("Cluster not found.");
-          return info;
-        });
+    return entities
+        .<Cluster.Command, Cluster.ClusterInfo>ask(
+            Cluster.ENTITY_KEY, Cluster.entityId(ctx.accountId(), cluster), Cluster.Get::new)
+        .thenApply(
+            info -> {
+              if (info.status() != Cluster.Status.ACTIVE)
+                throw EcsException.clusterNotFound("Cluster not found.");
+              return info;
+            });
   }
 
   CompletionStage<List<InstanceView>> instances(RequestContext ctx, String cluster) {
-    return entities.askPlain(ClusterPlacement.ENTITY_KEY, ClusterPlacement.entityId(ctx.accountId(), cluster),
-        ClusterPlacement.GetInstances::new).thenApply(ClusterPlacement.Instances::instances);
+    return entities
+        .askPlain(
+            ClusterPlacement.ENTITY_KEY,
+            ClusterPlacement.entityId(ctx.accountId(), cluster),
+            ClusterPlacement.GetInstances::new)
+        .thenApply(ClusterPlacement.Instances::instances);
   }
 
   static ClusterQuery query(String expression) {
@@ -304,13 +439,17 @@ public final class InstanceHandlers {
 
   /** An instance named by id or ARN; an ARN of another cluster or account is refused. */
   static String instanceId(RequestContext ctx, String cluster, String ref) {
-    return instanceIdIfValid(ctx, cluster, ref).orElseThrow(() ->
-        EcsException.invalidParameter("The referenced container instance " + ref + " was not found."));
+    return instanceIdIfValid(ctx, cluster, ref)
+        .orElseThrow(
+            () ->
+                EcsException.invalidParameter(
+                    "The referenced container instance " + ref + " was not found."));
   }
 
   static Optional<String> instanceIdIfValid(RequestContext ctx, String cluster, String ref) {
     if (ref == null || ref.isEmpty()) return Optional.empty();
-    if (!ref.startsWith("arn:")) return ref.matches("[A-Za-z0-9-]{1,64}") ? Optional.of(ref) : Optional.empty();
+    if (!ref.startsWith("arn:"))
+      return ref.matches("[A-Za-z0-9-]{1,64}") ? Optional.of(ref) : Optional.empty();
     return Arns.parse(ref)
         .filter(a -> a.resourceType().equals("container-instance"))
         .filter(a -> a.accountId().equals(ctx.accountId()) && a.region().equals(ctx.region()))
@@ -320,17 +459,25 @@ public final class InstanceHandlers {
   }
 
   private static String arnOf(RequestContext ctx, String cluster, String ref) {
-    return ref.startsWith("arn:") ? ref : Arns.containerInstance(ctx.region(), ctx.accountId(), cluster, ref);
+    return ref.startsWith("arn:")
+        ? ref
+        : Arns.containerInstance(ctx.region(), ctx.accountId(), cluster, ref);
   }
 
   private static void validateAttribute(String name, String value, boolean put) {
     if (!name.matches("[A-Za-z0-9_.\\-/]{1,128}")) {
-      throw EcsException.invalidParameter("Attribute names are 1-128 letters, digits, hyphens, underscores, "
-          + "periods and slashes: '" + name + "'.");
+      throw EcsException.invalidParameter(
+          "Attribute names are 1-128 letters, digits, hyphens, underscores, "
+              + "periods and slashes: '"
+              + name
+              + "'.");
     }
     if (put && value != null && !value.matches("[A-Za-z0-9_.\\-/@:  ]{1,128}")) {
-      throw EcsException.invalidParameter("Attribute values are 1-128 letters, digits, hyphens, underscores, "
-          + "periods, at signs, colons, slashes and spaces: '" + value + "'.");
+      throw EcsException.invalidParameter(
+          "Attribute values are 1-128 letters, digits, hyphens, underscores, "
+              + "periods, at signs, colons, slashes and spaces: '"
+              + value
+              + "'.");
     }
   }
 
@@ -346,11 +493,12 @@ public final class InstanceHandlers {
         case "MEMORY" -> memory = r.path("integerValue").asInt();
         case "PORTS" -> r.path("stringSetValue").forEach(p -> tcp.add(port(p.asText())));
         case "PORTS_UDP" -> r.path("stringSetValue").forEach(p -> udp.add(port(p.asText())));
-        default -> { }
+        default -> {}
       }
     }
     if (cpu <= 0 || memory <= 0) {
-      throw EcsException.invalidParameter("totalResources must give CPU and MEMORY as positive integerValue.");
+      throw EcsException.invalidParameter(
+          "totalResources must give CPU and MEMORY as positive integerValue.");
     }
     return new Resources(cpu, memory, tcp, udp);
   }
@@ -378,7 +526,9 @@ public final class InstanceHandlers {
 
   static VersionInfo versionInfo(JsonNode node) {
     if (node == null || node.isNull()) return new VersionInfo(null, null, null);
-    return new VersionInfo(JsonViews.text(node, "agentVersion").orElse(null),
-        JsonViews.text(node, "agentHash").orElse(null), JsonViews.text(node, "dockerVersion").orElse(null));
+    return new VersionInfo(
+        JsonViews.text(node, "agentVersion").orElse(null),
+        JsonViews.text(node, "agentHash").orElse(null),
+        JsonViews.text(node, "dockerVersion").orElse(null));
   }
 }

@@ -1,15 +1,16 @@
 package io.harbormaster.api.ecs;
 
-import io.harbormaster.views.JsonViews;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
 import io.harbormaster.placement.ClusterPlacement.StrategySpec;
+import io.harbormaster.views.JsonViews;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The placementConstraints and placementStrategy members of RunTask, CreateService, UpdateService and task
- * definitions as written; their meaning is checked where they are compiled (placement/TaskDemands).
+ * The placementConstraints and placementStrategy members of RunTask, CreateService, UpdateService
+ * and task definitions as written; their meaning is checked where they are compiled
+ * (placement/TaskDemands).
  */
 final class PlacementSpecs {
   private PlacementSpecs() {}
@@ -17,7 +18,9 @@ final class PlacementSpecs {
   static List<ConstraintSpec> constraints(JsonNode node) {
     List<ConstraintSpec> out = new ArrayList<>();
     for (JsonNode c : node) {
-      out.add(new ConstraintSpec(c.path("type").asText(), JsonViews.text(c, "expression").orElse(null)));
+      out.add(
+          new ConstraintSpec(
+              c.path("type").asText(), JsonViews.text(c, "expression").orElse(null)));
     }
     return out;
   }

@@ -1,9 +1,5 @@
 package io.harbormaster.api.ecs;
 
-import io.harbormaster.views.JsonViews;
-import io.harbormaster.views.TaskDefinitionJson;
-import io.harbormaster.common.Entities;
-import io.harbormaster.common.EcsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,9 +7,13 @@ import io.harbormaster.account.Account;
 import io.harbormaster.account.Account.FamilyIndex;
 import io.harbormaster.account.Account.RevisionStatus;
 import io.harbormaster.common.Arns;
+import io.harbormaster.common.EcsException;
+import io.harbormaster.common.Entities;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily.Revision;
 import io.harbormaster.taskdefinition.TaskDefinitionRules;
+import io.harbormaster.views.JsonViews;
+import io.harbormaster.views.TaskDefinitionJson;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,13 +46,19 @@ public final class TaskDefinitionHandlers {
         .register("DeleteTaskDefinitions", this::delete);
   }
 
-  /** A task definition as users name it: family, family:revision or ARN; revision 0 means latest ACTIVE. */
+  /**
+   * A task definition as users name it: family, family:revision or ARN; revision 0 means latest
+   * ACTIVE.
+   */
   record TaskDefinitionRef(String family, int revision) {
     static TaskDefinitionRef parse(RequestContext ctx, String ref) {
       String familyAndRevision = ref;
       if (ref.startsWith("arn:")) {
-        Arns.ParsedArn arn = Arns.parse(ref).filter(a -> a.resourceType().equals("task-definition"))
-            .orElseThrow(() -> EcsException.invalidParameter("Invalid task definition ARN: " + ref));
+        Arns.ParsedArn arn =
+            Arns.parse(ref)
+                .filter(a -> a.resourceType().equals("task-definition"))
+                .orElseThrow(
+                    () -> EcsException.invalidParameter("Invalid task definition ARN: " + ref));
         if (!arn.accountId().equals(ctx.accountId()) || !arn.region().equals(ctx.region())) {
           throw EcsException.clientException("Unable to describe task definition.");
         }
@@ -66,13 +72,15 @@ public final class TaskDefinitionHandlers {
         if (revision < 1) throw new NumberFormatException();
         return new TaskDefinitionRef(family, revision);
       } catch (NumberFormatException e) {
-        throw EcsException.clientException("Invalid revision number. Number: " + familyAndRevision.substring(colon + 1));
+        throw EcsException.clientException(
+            "Invalid revision number. Number: " + familyAndRevision.substring(colon + 1));
       }
     }
 
     TaskDefinitionRef requireRevision() {
       if (revision == 0) {
-        throw EcsException.clientException("Invalid revision number. A revision is required: use family:revision.");
+        throw EcsException.clientException(
+            "Invalid revision number. A revision is required: use family:revision.");
       }
       return this;
     }
@@ -82,149 +90,208 @@ public final class TaskDefinitionHandlers {
     JsonNode definition = TaskDefinitionRules.normalize(input);
     String family = definition.get("family").asText();
     var tags = ResourceRefs.tags(input, "tags");
-    return entities.<TaskDefinitionFamily.Command, Revision>ask(TaskDefinitionFamily.ENTITY_KEY,
+    return entities
+        .<TaskDefinitionFamily.Command, Revision>ask(
+            TaskDefinitionFamily.ENTITY_KEY,
             TaskDefinitionFamily.entityId(ctx.accountId(), family),
-            replyTo -> new TaskDefinitionFamily.Register(definition, tags, ctx.callerArn(), ctx.receivedAt(), replyTo))
-        .thenCompose(revision -> index(ctx, revision).thenApply(done -> {
-          ObjectNode out = JsonViews.object();
-          out.set("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision));
-          out.set("tags", JsonViews.tags(revision.tags()));
-          return out;
-        }));
+            replyTo ->
+                new TaskDefinitionFamily.Register(
+                    definition, tags, ctx.callerArn(), ctx.receivedAt(), replyTo))
+        .thenCompose(
+            revision ->
+                index(ctx, revision)
+                    .thenApply(
+                        done -> {
+                          ObjectNode out = JsonViews.object();
+                          out.set("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision));
+                          out.set("tags", JsonViews.tags(revision.tags()));
+                          return out;
+                        }));
   }
 
   CompletionStage<JsonNode> describe(RequestContext ctx, JsonNode input) {
-    TaskDefinitionRef ref = TaskDefinitionRef.parse(ctx, JsonViews.text(input, "taskDefinition").orElse(""));
-    return get(ctx, ref).thenApply(revision -> {
-      ObjectNode out = JsonViews.object();
-      out.set("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision));
-      if (JsonViews.includes(input, "TAGS")) out.set("tags", JsonViews.tags(revision.tags()));
-      return out;
-    });
+    TaskDefinitionRef ref =
+        TaskDefinitionRef.parse(ctx, JsonViews.text(input, "taskDefinition").orElse(""));
+    return get(ctx, ref)
+        .thenApply(
+            revision -> {
+              ObjectNode out = JsonViews.object();
+              out.set("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision));
+              if (JsonViews.includes(input, "TAGS"))
+                out.set("tags", JsonViews.tags(revision.tags()));
+              return out;
+            });
   }
 
   CompletionStage<JsonNode> list(RequestContext ctx, JsonNode input) {
     int max = EcsPaging.maxResults(input, 100, 100);
-    // Despite its name, ListTaskDefinitions' familyPrefix is "the full family name" (ListTaskDefinitionFamilies'
+    // Despite its name, ListTaskDefinitions' familyPrefix is "the full family name"
+    // (ListTaskDefinitionFamilies'
     // is a real prefix): "web" lists web's revisions, not web-worker's.
     Optional<String> family = JsonViews.text(input, "familyPrefix");
-    RevisionStatus status = RevisionStatus.valueOf(JsonViews.text(input, "status").orElse("ACTIVE"));
+    RevisionStatus status =
+        RevisionStatus.valueOf(JsonViews.text(input, "status").orElse("ACTIVE"));
     boolean descending = JsonViews.text(input, "sort").orElse("ASC").equals("DESC");
-    // The cursor is the last family:revision returned; a token of another List* operation carries no revision.
+    // The cursor is the last family:revision returned; a token of another List* operation carries
+    // no revision.
     Optional<String> after = paging.cursor(ctx.accountId(), input);
     if (after.isPresent() && !after.get().matches("[A-Za-z0-9_-]+:[1-9][0-9]{0,9}")) {
       throw EcsException.invalidParameter("Invalid nextToken");
     }
-    return directory(ctx).thenApply(directory -> {
-      List<String> refs = new ArrayList<>();
-      for (Map.Entry<String, FamilyIndex> entry : directory.families().entrySet()) {
-        if (family.isPresent() && !entry.getKey().equals(family.get())) continue;
-        for (int r = 1; r <= entry.getValue().latestRevision(); r++) {
-          if (entry.getValue().statusOf(r) == status) refs.add(entry.getKey() + ":" + r);
-        }
-      }
-      Comparator<String> order = Comparator.comparing((String s) -> s.substring(0, s.lastIndexOf(':')))
-          .thenComparingInt(s -> Integer.parseInt(s.substring(s.lastIndexOf(':') + 1)));
-      Comparator<String> sorted = descending ? order.reversed() : order;
-      refs.sort(sorted);
-      // Resume after the cursor's place in the order, not at the cursor itself: that revision may have changed
-      // status since (deregistered between pages), and starting over would repeat pages forever.
-      int start = 0;
-      if (after.isPresent()) {
-        while (start < refs.size() && sorted.compare(refs.get(start), after.get()) <= 0) start++;
-      }
-      List<String> page = refs.subList(Math.min(start, refs.size()), Math.min(start + max, refs.size()));
-      ObjectNode out = JsonViews.object();
-      ArrayNode arns = out.putArray("taskDefinitionArns");
-      page.forEach(r -> {
-        int colon = r.lastIndexOf(':');
-        arns.add(Arns.taskDefinition(ctx.region(), ctx.accountId(), r.substring(0, colon),
-            Integer.parseInt(r.substring(colon + 1))));
-      });
-      if (start + max < refs.size()) out.put("nextToken", paging.encode(ctx.accountId(), page.get(page.size() - 1)));
-      return out;
-    });
+    return directory(ctx)
+        .thenApply(
+            directory -> {
+              List<String> refs = new ArrayList<>();
+              for (Map.Entry<String, FamilyIndex> entry : directory.families().entrySet()) {
+                if (family.isPresent() && !entry.getKey().equals(family.get())) continue;
+                for (int r = 1; r <= entry.getValue().latestRevision(); r++) {
+                  if (entry.getValue().statusOf(r) == status) refs.add(entry.getKey() + ":" + r);
+                }
+              }
+              Comparator<String> order =
+                  Comparator.comparing((String s) -> s.substring(0, s.lastIndexOf(':')))
+                      .thenComparingInt(s -> Integer.parseInt(s.substring(s.lastIndexOf(':') + 1)));
+              Comparator<String> sorted = descending ? order.reversed() : order;
+              refs.sort(sorted);
+              // Resume after the cursor's place in the order, not at the cursor itself: that
+              // revision may have changed
+              // status since (deregistered between pages), and starting over would repeat pages
+              // forever.
+              int start = 0;
+              if (after.isPresent()) {
+                while (start < refs.size() && sorted.compare(refs.get(start), after.get()) <= 0)
+                  start++;
+              }
+              List<String> page =
+                  refs.subList(Math.min(start, refs.size()), Math.min(start + max, refs.size()));
+              ObjectNode out = JsonViews.object();
+              ArrayNode arns = out.putArray("taskDefinitionArns");
+              page.forEach(
+                  r -> {
+                    int colon = r.lastIndexOf(':');
+                    arns.add(
+                        Arns.taskDefinition(
+                            ctx.region(),
+                            ctx.accountId(),
+                            r.substring(0, colon),
+                            Integer.parseInt(r.substring(colon + 1))));
+                  });
+              if (start + max < refs.size())
+                out.put("nextToken", paging.encode(ctx.accountId(), page.get(page.size() - 1)));
+              return out;
+            });
   }
 
   CompletionStage<JsonNode> listFamilies(RequestContext ctx, JsonNode input) {
     int max = EcsPaging.maxResults(input, 100, 100);
     Optional<String> familyPrefix = JsonViews.text(input, "familyPrefix");
-    // Unlike ListTaskDefinitions, the families' default is ALL: "By default, both ACTIVE and INACTIVE task
+    // Unlike ListTaskDefinitions, the families' default is ALL: "By default, both ACTIVE and
+    // INACTIVE task
     // definition families are listed."
     String status = JsonViews.text(input, "status").orElse("ALL");
     Optional<String> after = paging.cursor(ctx.accountId(), input);
-    return directory(ctx).thenApply(directory -> {
-      List<String> families = directory.families().entrySet().stream()
-          .filter(f -> familyPrefix.map(p -> f.getKey().startsWith(p)).orElse(true))
-          .filter(f -> after.map(a -> f.getKey().compareTo(a) > 0).orElse(true))
-          .filter(f -> switch (status) {
-            case "ACTIVE" -> f.getValue().hasActive();
-            case "INACTIVE" -> !f.getValue().hasActive();
-            default -> true;
-          })
-          .map(Map.Entry::getKey)
-          .toList();
-      ObjectNode out = JsonViews.object();
-      out.set("families", JsonViews.strings(families.stream().limit(max).toList()));
-      if (families.size() > max) out.put("nextToken", paging.encode(ctx.accountId(), families.get(max - 1)));
-      return out;
-    });
+    return directory(ctx)
+        .thenApply(
+            directory -> {
+              List<String> families =
+                  directory.families().entrySet().stream()
+                      .filter(f -> familyPrefix.map(p -> f.getKey().startsWith(p)).orElse(true))
+                      .filter(f -> after.map(a -> f.getKey().compareTo(a) > 0).orElse(true))
+                      .filter(
+                          f ->
+                              switch (status) {
+                                case "ACTIVE" -> f.getValue().hasActive();
+                                case "INACTIVE" -> !f.getValue().hasActive();
+                                default -> true;
+                              })
+                      .map(Map.Entry::getKey)
+                      .toList();
+              ObjectNode out = JsonViews.object();
+              out.set("families", JsonViews.strings(families.stream().limit(max).toList()));
+              if (families.size() > max)
+                out.put("nextToken", paging.encode(ctx.accountId(), families.get(max - 1)));
+              return out;
+            });
   }
 
   CompletionStage<JsonNode> deregister(RequestContext ctx, JsonNode input) {
-    TaskDefinitionRef ref = TaskDefinitionRef.parse(ctx, JsonViews.text(input, "taskDefinition").orElse(""))
-        .requireRevision();
-    return entities.<TaskDefinitionFamily.Command, Revision>ask(TaskDefinitionFamily.ENTITY_KEY,
+    TaskDefinitionRef ref =
+        TaskDefinitionRef.parse(ctx, JsonViews.text(input, "taskDefinition").orElse(""))
+            .requireRevision();
+    return entities
+        .<TaskDefinitionFamily.Command, Revision>ask(
+            TaskDefinitionFamily.ENTITY_KEY,
             TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
-            replyTo -> new TaskDefinitionFamily.Deregister(ref.revision(), ctx.receivedAt(), replyTo))
-        .thenCompose(revision -> index(ctx, revision)
-            .thenApply(done -> JsonViews.wrap("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision))));
+            replyTo ->
+                new TaskDefinitionFamily.Deregister(ref.revision(), ctx.receivedAt(), replyTo))
+        .thenCompose(
+            revision ->
+                index(ctx, revision)
+                    .thenApply(
+                        done ->
+                            JsonViews.wrap(
+                                "taskDefinition", TaskDefinitionJson.view(ctx.view(), revision))));
   }
 
   CompletionStage<JsonNode> delete(RequestContext ctx, JsonNode input) {
     List<String> refs = JsonViews.textList(input, "taskDefinitions");
     if (refs.isEmpty() || refs.size() > MAX_DELETE) {
-      throw EcsException.invalidParameter("taskDefinitions must name 1 to " + MAX_DELETE + " task definitions.");
+      throw EcsException.invalidParameter(
+          "taskDefinitions must name 1 to " + MAX_DELETE + " task definitions.");
     }
     List<CompletableFuture<Object>> results = new ArrayList<>();
-    // A failure's arn is the ARN of the revision meant, as the model says, when the reference names one.
+    // A failure's arn is the ARN of the revision meant, as the model says, when the reference names
+    // one.
     List<String> failureArns = new ArrayList<>();
     for (String r : refs) {
       CompletionStage<Object> result;
       failureArns.add(r);
       try {
         TaskDefinitionRef ref = TaskDefinitionRef.parse(ctx, r).requireRevision();
-        failureArns.set(failureArns.size() - 1,
+        failureArns.set(
+            failureArns.size() - 1,
             Arns.taskDefinition(ctx.region(), ctx.accountId(), ref.family(), ref.revision()));
-        result = entities.<TaskDefinitionFamily.Command, Revision>ask(TaskDefinitionFamily.ENTITY_KEY,
-                TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
-                replyTo -> new TaskDefinitionFamily.Delete(ref.revision(), ctx.receivedAt(), replyTo))
-            .thenCompose(revision -> index(ctx, revision).thenApply(done -> (Object) revision));
+        result =
+            entities
+                .<TaskDefinitionFamily.Command, Revision>ask(
+                    TaskDefinitionFamily.ENTITY_KEY,
+                    TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
+                    replyTo ->
+                        new TaskDefinitionFamily.Delete(ref.revision(), ctx.receivedAt(), replyTo))
+                .thenCompose(revision -> index(ctx, revision).thenApply(done -> (Object) revision));
       } catch (EcsException e) {
         result = CompletableFuture.completedFuture(e);
       }
       results.add(result.exceptionally(Entities::asEcsException).toCompletableFuture());
     }
-    return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(x -> {
-      ObjectNode out = JsonViews.object();
-      ArrayNode deleted = out.putArray("taskDefinitions");
-      ArrayNode failures = out.putArray("failures");
-      for (int i = 0; i < refs.size(); i++) {
-        Object result = results.get(i).join();
-        if (result instanceof Revision revision) {
-          deleted.add(TaskDefinitionJson.view(ctx.view(), revision));
-        } else {
-          EcsException e = (EcsException) result;
-          if (e.httpStatus() >= 500) throw e;
-          failures.addObject().put("arn", failureArns.get(i)).put("reason", e.getMessage()).put("detail", e.errorType());
-        }
-      }
-      return out;
-    });
+    return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .thenApply(
+            x -> {
+              ObjectNode out = JsonViews.object();
+              ArrayNode deleted = out.putArray("taskDefinitions");
+              ArrayNode failures = out.putArray("failures");
+              for (int i = 0; i < refs.size(); i++) {
+                Object result = results.get(i).join();
+                if (result instanceof Revision revision) {
+                  deleted.add(TaskDefinitionJson.view(ctx.view(), revision));
+                } else {
+                  EcsException e = (EcsException) result;
+                  if (e.httpStatus() >= 500) throw e;
+                  failures
+                      .addObject()
+                      .put("arn", failureArns.get(i))
+                      .put("reason", e.getMessage())
+                      .put("detail", e.errorType());
+                }
+              }
+              return out;
+            });
   }
 
   private CompletionStage<Revision> get(RequestContext ctx, TaskDefinitionRef ref) {
-    return entities.ask(TaskDefinitionFamily.ENTITY_KEY, TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
+    return entities.ask(
+        TaskDefinitionFamily.ENTITY_KEY,
+        TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
         replyTo -> new TaskDefinitionFamily.Get(ref.revision(), replyTo));
   }
 
@@ -234,7 +301,14 @@ public final class TaskDefinitionHandlers {
 
   /** The account's directory follows the family: ListTaskDefinitions pages through it. */
   private CompletionStage<org.apache.pekko.Done> index(RequestContext ctx, Revision revision) {
-    return entities.ask(Account.ENTITY_KEY, ctx.accountId(), replyTo -> new Account.IndexRevision(
-        revision.family(), revision.revision(), RevisionStatus.valueOf(revision.status().name()), replyTo));
+    return entities.ask(
+        Account.ENTITY_KEY,
+        ctx.accountId(),
+        replyTo ->
+            new Account.IndexRevision(
+                revision.family(),
+                revision.revision(),
+                RevisionStatus.valueOf(revision.status().name()),
+                replyTo));
   }
 }

@@ -2,19 +2,20 @@ package io.harbormaster.api.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.harbormaster.common.EcsException;
 import io.harbormaster.api.ecs.EcsOperations;
-import io.harbormaster.views.JsonViews;
 import io.harbormaster.api.ecs.RequestContext;
+import io.harbormaster.common.EcsException;
 import io.harbormaster.events.retention.EventRetention;
+import io.harbormaster.views.JsonViews;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * HarbormasterEvents.PutRetention {retention: ISO-8601 duration, or null for "forever"}, GetRetention, and
- * ApplyRetention (sweep the caller's account now): how long the history of the account's stopped tasks is kept.
+ * HarbormasterEvents.PutRetention {retention: ISO-8601 duration, or null for "forever"},
+ * GetRetention, and ApplyRetention (sweep the caller's account now): how long the history of the
+ * account's stopped tasks is kept.
  */
 public final class RetentionHandlers {
   private final EventRetention retention;
@@ -24,21 +25,27 @@ public final class RetentionHandlers {
   }
 
   public void register(EcsOperations operations) {
-    operations.registerExtension(HookHandlers.PREFIX, "PutRetention", this::put)
+    operations
+        .registerExtension(HookHandlers.PREFIX, "PutRetention", this::put)
         .registerExtension(HookHandlers.PREFIX, "GetRetention", this::get)
         .registerExtension(HookHandlers.PREFIX, "ApplyRetention", this::apply);
   }
 
   CompletionStage<JsonNode> put(RequestContext ctx, JsonNode input) {
-    Optional<Duration> value = JsonViews.text(input, "retention").map(text -> {
-      try {
-        Duration d = Duration.parse(text);
-        if (d.isNegative() || d.isZero()) throw new DateTimeParseException("not positive", text, 0);
-        return d;
-      } catch (DateTimeParseException e) {
-        throw EcsException.invalidParameter("retention must be a positive ISO-8601 duration such as P30D, or null.");
-      }
-    });
+    Optional<Duration> value =
+        JsonViews.text(input, "retention")
+            .map(
+                text -> {
+                  try {
+                    Duration d = Duration.parse(text);
+                    if (d.isNegative() || d.isZero())
+                      throw new DateTimeParseException("not positive", text, 0);
+                    return d;
+                  } catch (DateTimeParseException e) {
+                    throw EcsException.invalidParameter(
+                        "retention must be a positive ISO-8601 duration such as P30D, or null.");
+                  }
+                });
     return retention.put(ctx.accountId(), value).thenApply(done -> view(value));
   }
 
@@ -47,11 +54,14 @@ public final class RetentionHandlers {
   }
 
   CompletionStage<JsonNode> apply(RequestContext ctx, JsonNode input) {
-    return retention.sweep(ctx.accountId()).thenApply(n -> {
-      ObjectNode out = JsonViews.object();
-      out.put("purgedTasks", n);
-      return out;
-    });
+    return retention
+        .sweep(ctx.accountId())
+        .thenApply(
+            n -> {
+              ObjectNode out = JsonViews.object();
+              out.put("purgedTasks", n);
+              return out;
+            });
   }
 
   private static JsonNode view(Optional<Duration> value) {

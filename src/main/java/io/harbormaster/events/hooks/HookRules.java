@@ -19,35 +19,56 @@ public final class HookRules {
   }
 
   public CompletionStage<Done> put(HookRule rule) {
-    return session.executeWrite("INSERT INTO " + keyspace + ".hook_rules (account_id, name, pattern, target_url, "
-            + "secret, created_at) VALUES (?, ?, ?, ?, ?, ?)", rule.accountId(), rule.name(), rule.pattern(),
-        rule.targetUrl(), rule.secret(), rule.createdAt());
+    return session.executeWrite(
+        "INSERT INTO "
+            + keyspace
+            + ".hook_rules (account_id, name, pattern, target_url, "
+            + "secret, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        rule.accountId(),
+        rule.name(),
+        rule.pattern(),
+        rule.targetUrl(),
+        rule.secret(),
+        rule.createdAt());
   }
 
   public CompletionStage<Optional<HookRule>> find(String accountId, String name) {
-    return session.selectOne("SELECT * FROM " + keyspace + ".hook_rules WHERE account_id = ? AND name = ?",
-        accountId, name).thenApply(row -> row.map(HookRules::rule));
+    return session
+        .selectOne(
+            "SELECT * FROM " + keyspace + ".hook_rules WHERE account_id = ? AND name = ?",
+            accountId,
+            name)
+        .thenApply(row -> row.map(HookRules::rule));
   }
 
   public CompletionStage<List<HookRule>> list(String accountId) {
-    return session.selectAll("SELECT * FROM " + keyspace + ".hook_rules WHERE account_id = ?", accountId)
+    return session
+        .selectAll("SELECT * FROM " + keyspace + ".hook_rules WHERE account_id = ?", accountId)
         .thenApply(rows -> rows.stream().map(HookRules::rule).toList());
   }
 
   public CompletionStage<Done> delete(String accountId, String name) {
-    return session.executeWrite("DELETE FROM " + keyspace + ".hook_rules WHERE account_id = ? AND name = ?",
-        accountId, name);
+    return session.executeWrite(
+        "DELETE FROM " + keyspace + ".hook_rules WHERE account_id = ? AND name = ?",
+        accountId,
+        name);
   }
 
   /** Every account's rules: the dispatchers match events against all of them. */
   public CompletionStage<List<HookRule>> all() {
-    return session.selectAll("SELECT * FROM " + keyspace + ".hook_rules")
+    return session
+        .selectAll("SELECT * FROM " + keyspace + ".hook_rules")
         .thenApply(rows -> rows.stream().map(HookRules::rule).toList());
   }
 
   private static HookRule rule(Row r) {
     Instant created = r.getInstant("created_at");
-    return new HookRule(r.getString("account_id"), r.getString("name"), r.getString("pattern"),
-        r.getString("target_url"), r.getString("secret"), created);
+    return new HookRule(
+        r.getString("account_id"),
+        r.getString("name"),
+        r.getString("pattern"),
+        r.getString("target_url"),
+        r.getString("secret"),
+        created);
   }
 }

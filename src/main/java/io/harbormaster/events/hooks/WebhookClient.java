@@ -14,8 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One POST of one event to a rule's target. The body is the EventBridge event's JSON; the header
- * {@code X-Harbormaster-Signature: sha256=<hex HMAC-SHA256 of the body with the rule's secret>} proves who sent it,
- * {@code X-Harbormaster-Event-Id} repeats the event id (a redelivery carries the same one). Any 2xx is success.
+ * {@code X-Harbormaster-Signature: sha256=<hex HMAC-SHA256 of the body with the rule's secret>}
+ * proves who sent it, {@code X-Harbormaster-Event-Id} repeats the event id (a redelivery carries
+ * the same one). Any 2xx is success.
  */
 public final class WebhookClient {
   public static final String SIGNATURE_HEADER = "X-Harbormaster-Signature";
@@ -26,7 +27,11 @@ public final class WebhookClient {
   private final Duration timeout;
 
   public WebhookClient(Duration timeout) {
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     this.timeout = timeout;
   }
 
@@ -35,26 +40,33 @@ public final class WebhookClient {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     HttpRequest request;
     try {
-      request = HttpRequest.newBuilder(URI.create(rule.targetUrl()))
-          .timeout(timeout)
-          .header("Content-Type", "application/json")
-          .header(SIGNATURE_HEADER, signature(rule.secret(), bytes))
-          .header(EVENT_ID_HEADER, eventId)
-          .header(RULE_HEADER, rule.name())
-          .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-          .build();
+      request =
+          HttpRequest.newBuilder(URI.create(rule.targetUrl()))
+              .timeout(timeout)
+              .header("Content-Type", "application/json")
+              .header(SIGNATURE_HEADER, signature(rule.secret(), bytes))
+              .header(EVENT_ID_HEADER, eventId)
+              .header(RULE_HEADER, rule.name())
+              .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+              .build();
     } catch (IllegalArgumentException e) {
-      return java.util.concurrent.CompletableFuture.completedFuture("bad target URL: " + e.getMessage());
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          "bad target URL: " + e.getMessage());
     }
     return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-        .handle((response, failure) -> {
-          if (failure != null) return failure.getClass().getSimpleName() + ": " + failure.getMessage();
-          int status = response.statusCode();
-          return status >= 200 && status < 300 ? null : "HTTP " + status;
-        });
+        .handle(
+            (response, failure) -> {
+              if (failure != null)
+                return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+              int status = response.statusCode();
+              return status >= 200 && status < 300 ? null : "HTTP " + status;
+            });
   }
 
-  /** {@code sha256=} and the lower-case hex HMAC-SHA256 of the body bytes, keyed with the secret's UTF-8 bytes. */
+  /**
+   * {@code sha256=} and the lower-case hex HMAC-SHA256 of the body bytes, keyed with the secret's
+   * UTF-8 bytes.
+   */
   public static String signature(String secret, byte[] body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

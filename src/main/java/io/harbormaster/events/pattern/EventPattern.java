@@ -11,16 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An Amazon EventBridge event pattern: validated as EventBridge validates one, and matched against events with
- * EventBridge's semantics.
+ * An Amazon EventBridge event pattern: validated as EventBridge validates one, and matched against
+ * events with EventBridge's semantics.
  *
  * <ul>
- *   <li>A pattern is a JSON object. Each field holds either an object (a pattern for the event's object at that
- *       field) or a non-empty array of values, any of which may match; all fields must match.
- *   <li>Fields the pattern doesn't name are ignored. A field the pattern names must be in the event, at the same
- *       nesting, unless the pattern asks {@code {"exists": false}}.
- *   <li>Where the event has an array, a value matches if any element does; where it has an array of objects, a
- *       nested pattern matches if any one element matches all of it (fields of different elements never combine).
+ *   <li>A pattern is a JSON object. Each field holds either an object (a pattern for the event's
+ *       object at that field) or a non-empty array of values, any of which may match; all fields
+ *       must match.
+ *   <li>Fields the pattern doesn't name are ignored. A field the pattern names must be in the
+ *       event, at the same nesting, unless the pattern asks {@code {"exists": false}}.
+ *   <li>Where the event has an array, a value matches if any element does; where it has an array of
+ *       objects, a nested pattern matches if any one element matches all of it (fields of different
+ *       elements never combine).
  *   <li>{@code "$or": [{...}, {...}]} holds if any of its patterns holds for the object it sits in.
  * </ul>
  *
@@ -29,8 +31,9 @@ import java.util.List;
 public final class EventPattern {
 
   /**
-   * Reads JSON keeping each number as written (BigDecimal with its scale, trailing zeros kept), which exact
-   * matching of numbers needs: EventBridge compares them by representation, so 300 and 300.0 differ.
+   * Reads JSON keeping each number as written (BigDecimal with its scale, trailing zeros kept),
+   * which exact matching of numbers needs: EventBridge compares them by representation, so 300 and
+   * 300.0 differ.
    */
   static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -49,7 +52,8 @@ public final class EventPattern {
   /**
    * Parses and validates a pattern.
    *
-   * @throws InvalidEventPatternException if EventBridge would reject it; the message names the path at fault
+   * @throws InvalidEventPatternException if EventBridge would reject it; the message names the path
+   *     at fault
    */
   public static EventPattern parse(String json) {
     if (json == null || json.isBlank()) {
@@ -68,14 +72,18 @@ public final class EventPattern {
    * Validates a pattern already parsed. Numbers keep the form the caller's mapper gave them; {@link
    * #parse(String)} keeps them as written.
    *
-   * @throws InvalidEventPatternException if EventBridge would reject it; the message names the path at fault
+   * @throws InvalidEventPatternException if EventBridge would reject it; the message names the path
+   *     at fault
    */
   public static EventPattern parse(JsonNode json) {
     ObjectPattern root = PatternParser.parse(json);
     return new EventPattern(json.deepCopy(), root);
   }
 
-  /** Whether the event (normally an object with source, detail-type, detail...) matches this pattern. */
+  /**
+   * Whether the event (normally an object with source, detail-type, detail...) matches this
+   * pattern.
+   */
   public boolean matches(JsonNode event) {
     return root.matches(event == null ? MissingNode.getInstance() : event);
   }
@@ -89,7 +97,8 @@ public final class EventPattern {
     try {
       return matches(JSON.readTree(eventJson));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("The event is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "The event is not valid JSON: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -122,7 +131,10 @@ public final class EventPattern {
         return matchers.stream().anyMatch(m -> m.matches(values));
       }
 
-      /** Scalars (null included) are leaves; arrays contribute their elements; objects are not leaves. */
+      /**
+       * Scalars (null included) are leaves; arrays contribute their elements; objects are not
+       * leaves.
+       */
       private static void collectLeaves(JsonNode node, List<JsonNode> into) {
         if (node.isArray()) {
           node.forEach(element -> collectLeaves(element, into));
@@ -133,9 +145,9 @@ public final class EventPattern {
     }
 
     /**
-     * {@code "field": {...}}: the object at the field must match. Against an array, any one object element must
-     * match the whole nested pattern. With no object there at all, the nested fields are all missing, which
-     * only {@code exists: false} accepts.
+     * {@code "field": {...}}: the object at the field must match. Against an array, any one object
+     * element must match the whole nested pattern. With no object there at all, the nested fields
+     * are all missing, which only {@code exists: false} accepts.
      */
     record Nested(String field, ObjectPattern pattern) implements Clause {
       @Override

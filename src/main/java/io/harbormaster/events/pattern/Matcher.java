@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * One entry of a pattern's value array: a literal or an operator object such as {@code {"prefix": "us-"}}.
+ * One entry of a pattern's value array: a literal or an operator object such as {@code {"prefix":
+ * "us-"}}.
  *
- * <p>A matcher sees every leaf value the event has at the pattern's field: one value for a scalar, each element
- * for an array (nested arrays flattened), none when the field is missing or holds an object. All matchers but
- * {@link Exists} judge one value at a time and match when any value does, which is how EventBridge gives arrays
- * in events "intersection" semantics.
+ * <p>A matcher sees every leaf value the event has at the pattern's field: one value for a scalar,
+ * each element for an array (nested arrays flattened), none when the field is missing or holds an
+ * object. All matchers but {@link Exists} judge one value at a time and match when any value does,
+ * which is how EventBridge gives arrays in events "intersection" semantics.
  */
 sealed interface Matcher {
 
@@ -30,7 +31,10 @@ sealed interface Matcher {
     }
   }
 
-  /** {@code {"exists": true|false}}: about the presence of leaf values, so it is the one set-level matcher. */
+  /**
+   * {@code {"exists": true|false}}: about the presence of leaf values, so it is the one set-level
+   * matcher.
+   */
   record Exists(boolean present) implements Matcher {
     @Override
     public boolean matches(List<JsonNode> values) {
@@ -39,9 +43,9 @@ sealed interface Matcher {
   }
 
   /**
-   * A literal: string, number, true, false or null. The documentation says numbers compare by their string
-   * representation ("300, 300.0, and 3.0e2 are not considered equal"), so numbers compare by value and scale as
-   * parsed; {@code {"numeric": ["=", 300]}} is the way to compare by value.
+   * A literal: string, number, true, false or null. The documentation says numbers compare by their
+   * string representation ("300, 300.0, and 3.0e2 are not considered equal"), so numbers compare by
+   * value and scale as parsed; {@code {"numeric": ["=", 300]}} is the way to compare by value.
    */
   record Exact(JsonNode literal) implements OfValue {
     @Override
@@ -58,9 +62,14 @@ sealed interface Matcher {
       return literal.isNull() && value.isNull();
     }
 
-    /** BigDecimal equality includes the scale: 300 (scale 0), 300.0 (scale 1) and 3.0e2 (scale -1) differ. */
+    /**
+     * BigDecimal equality includes the scale: 300 (scale 0), 300.0 (scale 1) and 3.0e2 (scale -1)
+     * differ.
+     */
     private static BigDecimal writtenForm(JsonNode number) {
-      return number.isIntegralNumber() ? new BigDecimal(number.bigIntegerValue()) : number.decimalValue();
+      return number.isIntegralNumber()
+          ? new BigDecimal(number.bigIntegerValue())
+          : number.decimalValue();
     }
   }
 
@@ -68,7 +77,8 @@ sealed interface Matcher {
   record Prefix(String prefix, boolean ignoreCase) implements OfValue {
     @Override
     public boolean test(JsonNode value) {
-      return value.isTextual() && value.textValue().regionMatches(ignoreCase, 0, prefix, 0, prefix.length());
+      return value.isTextual()
+          && value.textValue().regionMatches(ignoreCase, 0, prefix, 0, prefix.length());
     }
   }
 
@@ -92,15 +102,21 @@ sealed interface Matcher {
     }
   }
 
-  /** {@code *} stands for any run of characters, {@code \*} for a star, {@code \\} for a backslash. */
+  /**
+   * {@code *} stands for any run of characters, {@code \*} for a star, {@code \\} for a backslash.
+   */
   record Wildcard(String pattern, Pattern regex) implements OfValue {
 
-    /** Returns null if the pattern is valid, else why not (EventBridge's two rules: no "**", known escapes). */
+    /**
+     * Returns null if the pattern is valid, else why not (EventBridge's two rules: no "**", known
+     * escapes).
+     */
     static String problem(String pattern) {
       for (int i = 0; i < pattern.length(); i++) {
         char c = pattern.charAt(i);
         if (c == '\\') {
-          if (i + 1 == pattern.length() || (pattern.charAt(i + 1) != '*' && pattern.charAt(i + 1) != '\\')) {
+          if (i + 1 == pattern.length()
+              || (pattern.charAt(i + 1) != '*' && pattern.charAt(i + 1) != '\\')) {
             return "invalid escape at position " + i + ": only \\* and \\\\ are allowed";
           }
           i++;
@@ -137,8 +153,8 @@ sealed interface Matcher {
   }
 
   /**
-   * {@code numeric}: compares JSON numbers by value; a null bound is open-ended. {@code ["=", x]} is the range
-   * [x, x]; anything-but a number uses it too, so it excludes 100.0 as well as 100.
+   * {@code numeric}: compares JSON numbers by value; a null bound is open-ended. {@code ["=", x]}
+   * is the range [x, x]; anything-but a number uses it too, so it excludes 100.0 as well as 100.
    */
   record Numeric(BigDecimal lower, boolean lowerInclusive, BigDecimal upper, boolean upperInclusive)
       implements OfValue {
@@ -168,8 +184,9 @@ sealed interface Matcher {
   }
 
   /**
-   * {@code anything-but}: any value that none of the excluded matchers accepts, of whatever type, so a number
-   * is "anything but" a string. A missing field has no value and therefore never matches.
+   * {@code anything-but}: any value that none of the excluded matchers accepts, of whatever type,
+   * so a number is "anything but" a string. A missing field has no value and therefore never
+   * matches.
    */
   record AnythingBut(List<OfValue> excluded) implements OfValue {
     @Override
@@ -189,10 +206,14 @@ sealed interface Matcher {
       }
       byte[] network = address(block.substring(0, slash));
       int length = Integer.parseInt(block.substring(slash + 1));
-      return network == null || length > network.length * 8 ? null : new Cidr(block, network, length);
+      return network == null || length > network.length * 8
+          ? null
+          : new Cidr(block, network, length);
     }
 
-    /** The bytes of an IP literal, or null. Never resolves a host name: only literals get this far. */
+    /**
+     * The bytes of an IP literal, or null. Never resolves a host name: only literals get this far.
+     */
     static byte[] address(String text) {
       if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
         String[] parts = text.split("\\.");
@@ -206,7 +227,8 @@ sealed interface Matcher {
         }
         return bytes;
       }
-      // Starting with a hex digit or a colon and holding a colon, InetAddress takes the text for an IPv6 literal
+      // Starting with a hex digit or a colon and holding a colon, InetAddress takes the text for an
+      // IPv6 literal
       // and parses it, or rejects it, without ever looking up a host name.
       if (text.contains(":") && text.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*")) {
         try {

@@ -21,14 +21,23 @@ import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
- * Turns pattern JSON into matchers, rejecting what EventBridge rejects. Each error names its path: fields joined
- * by dots, array positions in brackets, operators as the last step ({@code detail.state[0].anything-but}).
+ * Turns pattern JSON into matchers, rejecting what EventBridge rejects. Each error names its path:
+ * fields joined by dots, array positions in brackets, operators as the last step ({@code
+ * detail.state[0].anything-but}).
  */
 final class PatternParser {
 
   static final String OR = "$or";
   private static final Set<String> OPERATORS =
-      Set.of("prefix", "suffix", "equals-ignore-case", "wildcard", "anything-but", "numeric", "exists", "cidr");
+      Set.of(
+          "prefix",
+          "suffix",
+          "equals-ignore-case",
+          "wildcard",
+          "anything-but",
+          "numeric",
+          "exists",
+          "cidr");
 
   private PatternParser() {}
 
@@ -51,7 +60,8 @@ final class PatternParser {
       if (name.equals(OR)) {
         clauses.add(or(value, at));
       } else if (insideOr && OPERATORS.contains(name)) {
-        // {"$or": [{"prefix": ...}, ...]} is an operator written where a field belongs, not a field named prefix.
+        // {"$or": [{"prefix": ...}, ...]} is an operator written where a field belongs, not a field
+        // named prefix.
         throw invalid(at, "\"" + name + "\" is an operator and cannot be a field name inside $or");
       } else if (value.isObject()) {
         clauses.add(new Clause.Nested(name, object(value, at, insideOr)));
@@ -93,7 +103,8 @@ final class PatternParser {
       } else if (value.isValueNode()) {
         matchers.add(new Exact(value));
       } else {
-        throw invalid(at, "a match value must be a string, number, true, false, null or an operator object");
+        throw invalid(
+            at, "a match value must be a string, number, true, false, null or an operator object");
       }
     }
     return List.copyOf(matchers);
@@ -133,12 +144,14 @@ final class PatternParser {
   }
 
   /** prefix/suffix take a string, or {@code {"equals-ignore-case": string}}. */
-  private static OfValue affix(JsonNode operand, String path, BiFunction<String, Boolean, OfValue> make) {
+  private static OfValue affix(
+      JsonNode operand, String path, BiFunction<String, Boolean, OfValue> make) {
     if (operand.isObject()) {
       if (operand.size() != 1 || !operand.has("equals-ignore-case")) {
         throw invalid(path, "the only operator allowed inside is equals-ignore-case");
       }
-      return make.apply(text(operand.get("equals-ignore-case"), path + ".equals-ignore-case"), true);
+      return make.apply(
+          text(operand.get("equals-ignore-case"), path + ".equals-ignore-case"), true);
     }
     return make.apply(text(operand, path), false);
   }
@@ -152,8 +165,8 @@ final class PatternParser {
   }
 
   /**
-   * anything-but takes a string, a number, a non-empty list of only strings or only numbers, or one of
-   * prefix/suffix/equals-ignore-case/wildcard with a string or a list of strings.
+   * anything-but takes a string, a number, a non-empty list of only strings or only numbers, or one
+   * of prefix/suffix/equals-ignore-case/wildcard with a string or a list of strings.
    */
   private static AnythingBut anythingBut(JsonNode operand, String path) {
     if (operand.isTextual()) {
@@ -171,7 +184,8 @@ final class PatternParser {
       for (int i = 0; i < operand.size(); i++) {
         JsonNode value = operand.get(i);
         if (strings ? !value.isTextual() : !value.isNumber()) {
-          throw invalid(path + "[" + i + "]", "an anything-but list must hold only strings or only numbers");
+          throw invalid(
+              path + "[" + i + "]", "an anything-but list must hold only strings or only numbers");
         }
         excluded.add(strings ? new Exact(value) : Numeric.equalTo(value.decimalValue()));
       }
@@ -179,14 +193,18 @@ final class PatternParser {
     }
     if (operand.isObject()) {
       if (operand.size() != 1) {
-        throw invalid(path, "anything-but takes one of prefix, suffix, equals-ignore-case or wildcard");
+        throw invalid(
+            path, "anything-but takes one of prefix, suffix, equals-ignore-case or wildcard");
       }
       Map.Entry<String, JsonNode> inner = operand.properties().iterator().next();
       String kind = inner.getKey();
       String at = path + "." + kind;
       if (!Set.of("prefix", "suffix", "equals-ignore-case", "wildcard").contains(kind)) {
-        throw invalid(at, "anything-but takes one of prefix, suffix, equals-ignore-case or wildcard, not \""
-            + kind + "\"");
+        throw invalid(
+            at,
+            "anything-but takes one of prefix, suffix, equals-ignore-case or wildcard, not \""
+                + kind
+                + "\"");
       }
       List<OfValue> excluded = new ArrayList<>();
       for (String text : strings(inner.getValue(), at)) {
@@ -200,17 +218,21 @@ final class PatternParser {
       }
       return new AnythingBut(List.copyOf(excluded));
     }
-    throw invalid(path, "anything-but takes a string, a number, a list or an operator object, not "
-        + describe(operand));
+    throw invalid(
+        path,
+        "anything-but takes a string, a number, a list or an operator object, not "
+            + describe(operand));
   }
 
   /**
-   * {@code ["=", x]}, {@code [op, x]} with op one of {@code < <= > >=}, or a range {@code [">"|">=", low,
-   * "<"|"<=", high]} with low below high.
+   * {@code ["=", x]}, {@code [op, x]} with op one of {@code < <= > >=}, or a range {@code
+   * [">"|">=", low, "<"|"<=", high]} with low below high.
    */
   private static Numeric numeric(JsonNode operand, String path) {
     if (!operand.isArray() || (operand.size() != 2 && operand.size() != 4)) {
-      throw invalid(path, "numeric takes [operator, number] or [\">\" or \">=\", number, \"<\" or \"<=\", number]");
+      throw invalid(
+          path,
+          "numeric takes [operator, number] or [\">\" or \">=\", number, \"<\" or \"<=\", number]");
     }
     String first = numericOperator(operand.get(0), path + "[0]");
     BigDecimal firstValue = number(operand.get(1), path + "[1]");
@@ -232,7 +254,8 @@ final class PatternParser {
     }
     BigDecimal secondValue = number(operand.get(3), path + "[3]");
     if (firstValue.compareTo(secondValue) >= 0) {
-      throw invalid(path, "the lower bound " + firstValue + " must be below the upper bound " + secondValue);
+      throw invalid(
+          path, "the lower bound " + firstValue + " must be below the upper bound " + secondValue);
     }
     return new Numeric(firstValue, first.equals(">="), secondValue, second.equals("<="));
   }
@@ -282,8 +305,13 @@ final class PatternParser {
   }
 
   private static String describe(JsonNode node) {
-    return node.isTextual() ? "a string" : node.isNumber() ? "a number" : node.isBoolean() ? "a boolean"
-        : node.isNull() ? "null" : node.isArray() ? "an array" : "an object";
+    return node.isTextual()
+        ? "a string"
+        : node.isNumber()
+            ? "a number"
+            : node.isBoolean()
+                ? "a boolean"
+                : node.isNull() ? "null" : node.isArray() ? "an array" : "an object";
   }
 
   private static InvalidEventPatternException invalid(String path, String reason) {

@@ -4,11 +4,18 @@ import io.harbormaster.scheduler.InstanceSnapshot;
 import io.harbormaster.scheduler.TaskDemand;
 import java.util.Optional;
 
-/** A task sent to an instance whose agent is away would wait there unstarted; ECS rejects with AGENT instead. */
+/**
+ * A task sent to an instance whose agent is away would wait there unstarted; ECS rejects with AGENT
+ * instead.
+ */
 public final class AgentConnectedFilter implements PlacementFilter {
 
   public static final String NAME = "AgentConnected";
-  /** ECS API failure reasons: "AGENT — the container instance … has an agent that is currently disconnected". */
+
+  /**
+   * ECS API failure reasons: "AGENT — the container instance … has an agent that is currently
+   * disconnected".
+   */
   public static final String REASON = "AGENT";
 
   public static final AgentConnectedFilter INSTANCE = new AgentConnectedFilter();

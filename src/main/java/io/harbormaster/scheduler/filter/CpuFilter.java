@@ -8,6 +8,7 @@ import java.util.Optional;
 public final class CpuFilter implements PlacementFilter {
 
   public static final String NAME = "Cpu";
+
   /** ECS API failure reasons: {@code RESOURCE:*} with the resource's name, here CPU. */
   public static final String REASON = "RESOURCE:CPU";
 

@@ -8,6 +8,7 @@ import java.util.Optional;
 public final class MemoryFilter implements PlacementFilter {
 
   public static final String NAME = "Memory";
+
   /** ECS API failure reasons: {@code RESOURCE:*} with the resource's name, here MEMORY. */
   public static final String REASON = "RESOURCE:MEMORY";
 
@@ -22,6 +23,8 @@ public final class MemoryFilter implements PlacementFilter {
 
   @Override
   public Optional<String> reject(InstanceSnapshot instance, TaskDemand demand) {
-    return demand.memoryMiB() <= instance.remaining().memoryMiB() ? Optional.empty() : Optional.of(REASON);
+    return demand.memoryMiB() <= instance.remaining().memoryMiB()
+        ? Optional.empty()
+        : Optional.of(REASON);
   }
 }

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A feasibility rule: can this instance take this task at all? Like a kube-scheduler filter plugin it has a
- * constant name, and like nomad's feasibility checkers it says why it said no — the reason string ECS puts in
- * RunTask's {@code failures[]}. Filters are stateless; the snapshot carries everything they look at.
+ * A feasibility rule: can this instance take this task at all? Like a kube-scheduler filter plugin
+ * it has a constant name, and like nomad's feasibility checkers it says why it said no — the reason
+ * string ECS puts in RunTask's {@code failures[]}. Filters are stateless; the snapshot carries
+ * everything they look at.
  */
 public interface PlacementFilter {
 
@@ -19,9 +20,10 @@ public interface PlacementFilter {
   Optional<String> reject(InstanceSnapshot instance, TaskDemand demand);
 
   /**
-   * Every filter, in the order ECS documents: is the instance usable at all (status, agent, required
-   * attributes), then CPU, memory and ports, then the placement constraints. The first rejection is the
-   * instance's reason, so an instance is reported once, for its most basic shortcoming.
+   * Every filter, in the order ECS documents: is the instance usable at all (status, agent,
+   * required attributes), then CPU, memory and ports, then the placement constraints. The first
+   * rejection is the instance's reason, so an instance is reported once, for its most basic
+   * shortcoming.
    */
   List<PlacementFilter> ALL =
       List.of(

@@ -9,17 +9,18 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A static host port the task maps must not be taken on the instance. TCP and UDP are separate port spaces and
- * separate ECS resources ({@code PORTS}, {@code PORTS_UDP}), so they are two filters. Dynamic ports (host port 0)
- * reserve nothing up front and never reject.
+ * A static host port the task maps must not be taken on the instance. TCP and UDP are separate port
+ * spaces and separate ECS resources ({@code PORTS}, {@code PORTS_UDP}), so they are two filters.
+ * Dynamic ports (host port 0) reserve nothing up front and never reject.
  */
 public final class PortFilter implements PlacementFilter {
 
   /** ECS API failure reasons: {@code RESOURCE:*} with the resource's name, here PORTS (TCP). */
   public static final String TCP_REASON = "RESOURCE:PORTS";
+
   /**
-   * ECS documents the {@code RESOURCE:*} pattern but shows no UDP example; the UDP resource of a container
-   * instance is named {@code PORTS_UDP}, so the reason follows the pattern.
+   * ECS documents the {@code RESOURCE:*} pattern but shows no UDP example; the UDP resource of a
+   * container instance is named {@code PORTS_UDP}, so the reason follows the pattern.
    */
   public static final String UDP_REASON = "RESOURCE:PORTS_UDP";
 
@@ -56,7 +57,8 @@ public final class PortFilter implements PlacementFilter {
   @Override
   public Optional<String> reject(InstanceSnapshot instance, TaskDemand demand) {
     Set<Integer> ports = wanted.apply(demand);
-    if (ports.isEmpty()) return Optional.empty(); // most tasks map no static port: nothing to look up
+    if (ports.isEmpty())
+      return Optional.empty(); // most tasks map no static port: nothing to look up
     boolean free = Collections.disjoint(ports, taken.apply(instance.remaining()));
     return free ? Optional.empty() : Optional.of(reason);
   }

@@ -21,14 +21,16 @@ import java.util.stream.Collectors;
  * value      = bare word | 'single quoted' | "double quoted"
  * </pre>
  *
- * <p>so {@code not} binds tighter than {@code and}, and {@code and} tighter than {@code or}. Subjects:
- * {@code agentConnected, agentVersion, attribute:<name>, ec2InstanceId, registeredAt, runningTasksCount,
- * task:group}. Operators, as symbol or word: {@code == equals, != not_equals, > greater_than,
- * >= greater_than_equal, < less_than, <= less_than_equal, exists, !exists not_exists, in, !in not_in,
- * =~ matches, !~ not_matches}. Keywords and operator words ignore case; subjects do not.
+ * <p>so {@code not} binds tighter than {@code and}, and {@code and} tighter than {@code or}.
+ * Subjects: {@code agentConnected, agentVersion, attribute:<name>, ec2InstanceId, registeredAt,
+ * runningTasksCount, task:group}. Operators, as symbol or word: {@code == equals, != not_equals, >
+ * greater_than, >= greater_than_equal, < less_than, <= less_than_equal, exists, !exists not_exists,
+ * in, !in not_in, =~ matches, !~ not_matches}. Keywords and operator words ignore case; subjects do
+ * not.
  *
- * <p>{@code ==} is plain string equality: {@code attribute:ecs.instance-type == t2.*} selects only an instance
- * type literally named "t2.*". Wildcards are written as regular expressions: {@code =~ t2.*}.
+ * <p>{@code ==} is plain string equality: {@code attribute:ecs.instance-type == t2.*} selects only
+ * an instance type literally named "t2.*". Wildcards are written as regular expressions: {@code =~
+ * t2.*}.
  */
 public final class ClusterQueryLanguage {
 
@@ -45,8 +47,8 @@ public final class ClusterQueryLanguage {
   }
 
   /**
-   * @throws QueryLanguageException when the expression is empty, too long or malformed; its message says what
-   *     was expected and where
+   * @throws QueryLanguageException when the expression is empty, too long or malformed; its message
+   *     says what was expected and where
    */
   public static ClusterQuery parse(String expression) {
     String source = expression == null ? "" : expression;
@@ -59,7 +61,8 @@ public final class ClusterQueryLanguage {
     Expression root = parser.or();
     Token end = parser.peek();
     if (end.kind() != Token.Kind.END) {
-      throw parser.error(end, "expected 'and', 'or' or the end of the expression but found " + end.describe());
+      throw parser.error(
+          end, "expected 'and', 'or' or the end of the expression but found " + end.describe());
     }
     return new ClusterQuery(source, root);
   }
@@ -96,8 +99,12 @@ public final class ClusterQueryLanguage {
       Expression inner = or();
       Token close = advance();
       if (close.kind() != Token.Kind.RIGHT_PAREN) {
-        throw error(close, "expected ')' to close the '(' at position " + token.position()
-            + " but found " + close.describe());
+        throw error(
+            close,
+            "expected ')' to close the '(' at position "
+                + token.position()
+                + " but found "
+                + close.describe());
       }
       return inner;
     }
@@ -108,27 +115,55 @@ public final class ClusterQueryLanguage {
   }
 
   private Expression comparison(Token subjectToken) {
-    Subject subject = Subject.parse(subjectToken.text())
-        .orElseThrow(() -> error(subjectToken,
-            "unknown subject '" + subjectToken.text() + "'; subjects are " + Subject.KNOWN));
-    subject.nameProblem().ifPresent(problem -> {
-      throw error(subjectToken, problem);
-    });
+    Subject subject =
+        Subject.parse(subjectToken.text())
+            .orElseThrow(
+                () ->
+                    error(
+                        subjectToken,
+                        "unknown subject '"
+                            + subjectToken.text()
+                            + "'; subjects are "
+                            + Subject.KNOWN));
+    subject
+        .nameProblem()
+        .ifPresent(
+            problem -> {
+              throw error(subjectToken, problem);
+            });
 
     Token operatorToken = advance();
-    Operator operator = operator(operatorToken)
-        .orElseThrow(() -> error(operatorToken,
-            "expected an operator after '" + subject + "' but found " + operatorToken.describe()));
+    Operator operator =
+        operator(operatorToken)
+            .orElseThrow(
+                () ->
+                    error(
+                        operatorToken,
+                        "expected an operator after '"
+                            + subject
+                            + "' but found "
+                            + operatorToken.describe()));
     if (!subject.operators().contains(operator)) {
-      throw error(operatorToken, "operator '" + operatorToken.text() + "' cannot be used with " + subject
-          + "; use one of " + subject.operators().stream().map(Operator::symbol).collect(Collectors.joining(", ")));
+      throw error(
+          operatorToken,
+          "operator '"
+              + operatorToken.text()
+              + "' cannot be used with "
+              + subject
+              + "; use one of "
+              + subject.operators().stream()
+                  .map(Operator::symbol)
+                  .collect(Collectors.joining(", ")));
     }
 
     List<Token> arguments = arguments(operator, operatorToken);
     for (Token argument : arguments) {
-      subject.argumentProblem(operator, argument.text()).ifPresent(problem -> {
-        throw error(argument, problem);
-      });
+      subject
+          .argumentProblem(operator, argument.text())
+          .ifPresent(
+              problem -> {
+                throw error(argument, problem);
+              });
     }
     Optional<Pattern> pattern = Optional.empty();
     if (operator == Operator.MATCHES || operator == Operator.NOT_MATCHES) {
@@ -175,8 +210,12 @@ public final class ClusterQueryLanguage {
   private List<Token> list(Token operatorToken) {
     Token open = advance();
     if (open.kind() != Token.Kind.LEFT_BRACKET) {
-      throw error(open, "expected '[' to start the argument list of '" + operatorToken.text()
-          + "', as in [value1, value2], but found " + open.describe());
+      throw error(
+          open,
+          "expected '[' to start the argument list of '"
+              + operatorToken.text()
+              + "', as in [value1, value2], but found "
+              + open.describe());
     }
     List<Token> values = new ArrayList<>();
     values.add(value("in the argument list"));
@@ -184,7 +223,8 @@ public final class ClusterQueryLanguage {
       Token token = advance();
       if (token.kind() == Token.Kind.RIGHT_BRACKET) return values;
       if (token.kind() != Token.Kind.COMMA) {
-        throw error(token, "expected ',' or ']' in the argument list but found " + token.describe());
+        throw error(
+            token, "expected ',' or ']' in the argument list but found " + token.describe());
       }
       values.add(value("after ','"));
     }
@@ -202,7 +242,8 @@ public final class ClusterQueryLanguage {
     try {
       return Pattern.compile(argument.text());
     } catch (PatternSyntaxException e) {
-      throw error(argument, "invalid regular expression '" + argument.text() + "': " + e.getDescription());
+      throw error(
+          argument, "invalid regular expression '" + argument.text() + "': " + e.getDescription());
     }
   }
 

@@ -34,17 +34,20 @@ public sealed interface Expression {
   }
 
   /**
-   * {@code subject operator [argument]}. The parser has checked that the operator suits the subject and that
-   * the arguments fit it, and compiled the pattern of {@code =~} and {@code !~} (Java regular expressions that
-   * must match the whole value, so {@code t2.*} selects t2.micro but not xt2.micro).
+   * {@code subject operator [argument]}. The parser has checked that the operator suits the subject
+   * and that the arguments fit it, and compiled the pattern of {@code =~} and {@code !~} (Java
+   * regular expressions that must match the whole value, so {@code t2.*} selects t2.micro but not
+   * xt2.micro).
    *
-   * <p>An instance without a value for the subject (a missing attribute) matches only {@code !exists}: ECS's
-   * {@code attribute:stack != prod} lists "the instances with the custom attribute stack unless the value is
-   * prod". {@code task:group} is the exception: it has one value per group of the instance's tasks, and its
-   * negative operators mean "no group matches", so {@code task:group != database} also selects an empty
-   * instance, exactly as {@code not(task:group == database)} does.
+   * <p>An instance without a value for the subject (a missing attribute) matches only {@code
+   * !exists}: ECS's {@code attribute:stack != prod} lists "the instances with the custom attribute
+   * stack unless the value is prod". {@code task:group} is the exception: it has one value per
+   * group of the instance's tasks, and its negative operators mean "no group matches", so {@code
+   * task:group != database} also selects an empty instance, exactly as {@code not(task:group ==
+   * database)} does.
    */
-  record Comparison(Subject subject, Operator operator, List<String> arguments, Optional<Pattern> pattern)
+  record Comparison(
+      Subject subject, Operator operator, List<String> arguments, Optional<Pattern> pattern)
       implements Expression {
 
     public Comparison {

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits an expression into tokens. A bare word runs until whitespace or one of {@code ()[],'"=!<>~&|}, so
- * {@code runningTasksCount==1} needs no spaces and values such as {@code t2.*}, {@code us-east-1a} or
- * {@code service:web} need no quotes. A value holding any of those characters (a regex with {@code |} or
- * parentheses, a value with spaces) is written in single or double quotes, as ECS's examples quote
- * {@code ['i-abcd1234', 'i-wxyx7890']}.
+ * Splits an expression into tokens. A bare word runs until whitespace or one of {@code
+ * ()[],'"=!<>~&|}, so {@code runningTasksCount==1} needs no spaces and values such as {@code t2.*},
+ * {@code us-east-1a} or {@code service:web} need no quotes. A value holding any of those characters
+ * (a regex with {@code |} or parentheses, a value with spaces) is written in single or double
+ * quotes, as ECS's examples quote {@code ['i-abcd1234', 'i-wxyx7890']}.
  */
 final class Lexer {
 
@@ -73,12 +73,16 @@ final class Lexer {
     }
   }
 
-  /** {@code !=}, {@code !~}, {@code !in} and {@code !exists} are operators; any other {@code !} negates. */
+  /**
+   * {@code !=}, {@code !~}, {@code !in} and {@code !exists} are operators; any other {@code !}
+   * negates.
+   */
   private Token bang() {
     if (peek(1) == '=' || peek(1) == '~') return operator(2);
     for (String word : new String[] {"exists", "in"}) {
       int end = at + 1 + word.length();
-      if (source.startsWith(word, at + 1) && (end == source.length() || !isWordChar(source.charAt(end)))) {
+      if (source.startsWith(word, at + 1)
+          && (end == source.length() || !isWordChar(source.charAt(end)))) {
         return operator(1 + word.length());
       }
     }

@@ -35,7 +35,10 @@ public enum Operator {
     return Arrays.stream(values()).filter(o -> o.symbol.equals(text)).findFirst();
   }
 
-  /** Operator words are matched without regard to case, like {@code and}, {@code or} and {@code not}. */
+  /**
+   * Operator words are matched without regard to case, like {@code and}, {@code or} and {@code
+   * not}.
+   */
   static Optional<Operator> byWord(String text) {
     String lower = text.toLowerCase(Locale.ROOT);
     return Arrays.stream(values()).filter(o -> o.word.equals(lower)).findFirst();

@@ -1,8 +1,9 @@
 package io.harbormaster.scheduler.query;
 
 /**
- * A malformed cluster query language expression. The API reports it as {@code InvalidParameterException} with
- * {@link #getMessage()}, which names what was expected and the 0-based position where the problem starts.
+ * A malformed cluster query language expression. The API reports it as {@code
+ * InvalidParameterException} with {@link #getMessage()}, which names what was expected and the
+ * 0-based position where the problem starts.
  */
 public final class QueryLanguageException extends IllegalArgumentException {
 

@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What an expression looks at on a container instance, with the operators ECS documents for it and how its
- * values compare.
+ * What an expression looks at on a container instance, with the operators ECS documents for it and
+ * how its values compare.
  *
  * @param attributeName the name after {@code attribute:}; empty for the other kinds
  */
@@ -42,17 +42,31 @@ public record Subject(Kind kind, String attributeName) {
   static final String KNOWN =
       "agentConnected, agentVersion, attribute:<name>, ec2InstanceId, registeredAt, runningTasksCount, task:group";
 
-  /** ECS: attribute names are letters, digits, hyphens, underscores, slashes, backslashes and periods. */
+  /**
+   * ECS: attribute names are letters, digits, hyphens, underscores, slashes, backslashes and
+   * periods.
+   */
   private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z0-9_./\\\\-]{1,128}");
+
   private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
   private static final Pattern INTEGER = Pattern.compile("\\d+");
 
   private static final Set<Operator> EQUALITY_AND_PATTERNS =
-      EnumSet.of(Operator.EQUALS, Operator.NOT_EQUALS, Operator.IN, Operator.NOT_IN, Operator.MATCHES,
+      EnumSet.of(
+          Operator.EQUALS,
+          Operator.NOT_EQUALS,
+          Operator.IN,
+          Operator.NOT_IN,
+          Operator.MATCHES,
           Operator.NOT_MATCHES);
   private static final Set<Operator> ORDERING =
-      EnumSet.of(Operator.EQUALS, Operator.NOT_EQUALS, Operator.GREATER_THAN, Operator.GREATER_THAN_EQUAL,
-          Operator.LESS_THAN, Operator.LESS_THAN_EQUAL);
+      EnumSet.of(
+          Operator.EQUALS,
+          Operator.NOT_EQUALS,
+          Operator.GREATER_THAN,
+          Operator.GREATER_THAN_EQUAL,
+          Operator.LESS_THAN,
+          Operator.LESS_THAN_EQUAL);
 
   /** The subject a word names, or empty when it names none. */
   static Optional<Subject> parse(String word) {
@@ -60,24 +74,28 @@ public record Subject(Kind kind, String attributeName) {
       return Optional.of(new Subject(Kind.ATTRIBUTE, word.substring(Kind.ATTRIBUTE.text.length())));
     }
     for (Kind kind : Kind.values()) {
-      if (kind != Kind.ATTRIBUTE && kind.text.equals(word)) return Optional.of(new Subject(kind, ""));
+      if (kind != Kind.ATTRIBUTE && kind.text.equals(word))
+        return Optional.of(new Subject(kind, ""));
     }
     return Optional.empty();
   }
 
   /** Why the attribute name is unusable, if it is. */
   Optional<String> nameProblem() {
-    if (kind != Kind.ATTRIBUTE || ATTRIBUTE_NAME.matcher(attributeName).matches()) return Optional.empty();
+    if (kind != Kind.ATTRIBUTE || ATTRIBUTE_NAME.matcher(attributeName).matches())
+      return Optional.empty();
     return Optional.of(
         attributeName.isEmpty()
             ? "attribute: needs a name, as in attribute:ecs.instance-type"
-            : "invalid attribute name '" + attributeName
+            : "invalid attribute name '"
+                + attributeName
                 + "': use letters, digits, hyphens, underscores, slashes, backslashes and periods");
   }
 
   /**
-   * The operators the ECS guide lists for this subject. It lists none for {@code attribute:} (all apply) or
-   * {@code task:group} (Harbormaster allows equality, lists, patterns and existence: groups have no order).
+   * The operators the ECS guide lists for this subject. It lists none for {@code attribute:} (all
+   * apply) or {@code task:group} (Harbormaster allows equality, lists, patterns and existence:
+   * groups have no order).
    */
   Set<Operator> operators() {
     switch (kind) {
@@ -100,8 +118,8 @@ public record Subject(Kind kind, String attributeName) {
   }
 
   /**
-   * Why an argument cannot be compared with this subject (e.g. {@code runningTasksCount > many}), if so.
-   * Patterns of {@code =~} and {@code !~} are only checked for being regular expressions.
+   * Why an argument cannot be compared with this subject (e.g. {@code runningTasksCount > many}),
+   * if so. Patterns of {@code =~} and {@code !~} are only checked for being regular expressions.
    */
   Optional<String> argumentProblem(Operator operator, String argument) {
     if (operator == Operator.MATCHES || operator == Operator.NOT_MATCHES) return Optional.empty();
@@ -117,8 +135,11 @@ public record Subject(Kind kind, String attributeName) {
       case REGISTERED_AT:
         return RegisteredAt.parse(argument).isPresent()
             ? Optional.empty()
-            : Optional.of("registeredAt needs a date such as 2018-06-18, 2018-06-18T22:28:28, "
-                + "2018-06-18T22:28:28Z or 2018-06-18T22:28:28+00:00, not '" + argument + "'");
+            : Optional.of(
+                "registeredAt needs a date such as 2018-06-18, 2018-06-18T22:28:28, "
+                    + "2018-06-18T22:28:28Z or 2018-06-18T22:28:28+00:00, not '"
+                    + argument
+                    + "'");
       case RUNNING_TASKS_COUNT:
         return INTEGER.matcher(argument).matches() && argument.length() <= 9
             ? Optional.empty()
@@ -131,12 +152,17 @@ public record Subject(Kind kind, String attributeName) {
     throw new AssertionError(kind);
   }
 
-  /** {@code task:group} is the only subject with many values per instance: one per group of its tasks. */
+  /**
+   * {@code task:group} is the only subject with many values per instance: one per group of its
+   * tasks.
+   */
   boolean multiValued() {
     return kind == Kind.TASK_GROUP;
   }
 
-  /** The instance's values for this subject: none when it has no such value (a missing attribute). */
+  /**
+   * The instance's values for this subject: none when it has no such value (a missing attribute).
+   */
   List<String> values(InstanceSnapshot instance) {
     switch (kind) {
       case AGENT_CONNECTED:
@@ -222,7 +248,9 @@ public record Subject(Kind kind, String attributeName) {
     }
   }
 
-  /** Dotted versions compare part by part as numbers (1.9.0 < 1.14.5); a missing part counts as 0. */
+  /**
+   * Dotted versions compare part by part as numbers (1.9.0 < 1.14.5); a missing part counts as 0.
+   */
   static int compareVersions(String value, String argument) {
     String[] a = value.split("\\.");
     String[] b = argument.split("\\.");
@@ -244,9 +272,9 @@ public record Subject(Kind kind, String attributeName) {
 
   /**
    * A registeredAt argument: a whole day, or a moment. ECS lists 2018-06-18T22:28:28+00:00,
-   * 2018-06-18T22:28:28Z, 2018-06-18T22:28:28 (read as UTC) and 2018-06-18. A day compares with the day the
-   * instance registered (UTC), so {@code registeredAt == 2018-06-18} means "registered that day" and
-   * {@code registeredAt < 2018-02-13} "before February 13".
+   * 2018-06-18T22:28:28Z, 2018-06-18T22:28:28 (read as UTC) and 2018-06-18. A day compares with the
+   * day the instance registered (UTC), so {@code registeredAt == 2018-06-18} means "registered that
+   * day" and {@code registeredAt < 2018-02-13} "before February 13".
    */
   private sealed interface RegisteredAt {
 

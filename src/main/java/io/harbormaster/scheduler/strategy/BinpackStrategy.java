@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * binpack: the instance with the least remaining CPU or memory first (that still fits the task — the filters saw
- * to that), so tasks fill few instances and the others stay empty.
+ * binpack: the instance with the least remaining CPU or memory first (that still fits the task —
+ * the filters saw to that), so tasks fill few instances and the others stay empty.
  */
 public record BinpackStrategy(Resource resource) implements Strategy {
 
@@ -19,7 +19,10 @@ public record BinpackStrategy(Resource resource) implements Strategy {
 
   @Override
   public double[] score(
-      List<InstanceSnapshot> candidates, ClusterSnapshot cluster, TaskDemand demand, RandomGenerator random) {
+      List<InstanceSnapshot> candidates,
+      ClusterSnapshot cluster,
+      TaskDemand demand,
+      RandomGenerator random) {
     long[] remaining = new long[candidates.size()];
     for (int i = 0; i < remaining.length; i++) {
       remaining[i] = remaining(candidates.get(i));

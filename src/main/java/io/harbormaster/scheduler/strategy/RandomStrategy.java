@@ -15,7 +15,10 @@ public final class RandomStrategy implements Strategy {
 
   @Override
   public double[] score(
-      List<InstanceSnapshot> candidates, ClusterSnapshot cluster, TaskDemand demand, RandomGenerator random) {
+      List<InstanceSnapshot> candidates,
+      ClusterSnapshot cluster,
+      TaskDemand demand,
+      RandomGenerator random) {
     double[] scores = new double[candidates.size()];
     for (int i = 0; i < scores.length; i++) {
       scores[i] = random.nextDouble(Scores.MAX);

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * Applies a demand's strategies in order, each breaking the ties the one before it left (ECS: "several
- * strategies apply in order as tie-breakers"): spread by zone, then binpack memory, picks the fullest instance
- * of the emptiest zone.
+ * Applies a demand's strategies in order, each breaking the ties the one before it left (ECS:
+ * "several strategies apply in order as tie-breakers"): spread by zone, then binpack memory, picks
+ * the fullest instance of the emptiest zone.
  */
 public final class Ranking {
 
@@ -19,7 +19,10 @@ public final class Ranking {
 
   /** The candidates every strategy ranked best; all of them when there are no strategies. */
   public static List<InstanceSnapshot> best(
-      List<InstanceSnapshot> candidates, ClusterSnapshot cluster, TaskDemand demand, RandomGenerator random) {
+      List<InstanceSnapshot> candidates,
+      ClusterSnapshot cluster,
+      TaskDemand demand,
+      RandomGenerator random) {
     List<InstanceSnapshot> remaining = List.copyOf(candidates);
     for (PlacementStrategy spec : demand.strategies()) {
       if (remaining.size() <= 1) break;

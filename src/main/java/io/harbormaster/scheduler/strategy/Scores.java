@@ -8,8 +8,9 @@ final class Scores {
   private Scores() {}
 
   /**
-   * The smallest raw value scores 100, the largest 0, the rest linearly between; when all are equal, all score
-   * 100. Equal raw values always get exactly equal scores, so ties survive normalisation for the next strategy.
+   * The smallest raw value scores 100, the largest 0, the rest linearly between; when all are
+   * equal, all score 100. Equal raw values always get exactly equal scores, so ties survive
+   * normalisation for the next strategy.
    */
   static double[] lowerIsBetter(long[] raw) {
     long min = Long.MAX_VALUE;

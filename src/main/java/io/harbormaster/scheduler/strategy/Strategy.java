@@ -9,23 +9,29 @@ import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
- * Ranks the feasible instances for one task. Scores are normalised to 0–100 as kube-scheduler's score plugins
- * are (100 = best), so strategies are comparable and a score says nothing about any other candidate set.
+ * Ranks the feasible instances for one task. Scores are normalised to 0–100 as kube-scheduler's
+ * score plugins are (100 = best), so strategies are comparable and a score says nothing about any
+ * other candidate set.
  */
 public interface Strategy {
 
   /**
    * One score per candidate, in the candidates' order.
    *
-   * @param cluster the whole snapshot, for strategies that count tasks beyond the candidates (spread)
+   * @param cluster the whole snapshot, for strategies that count tasks beyond the candidates
+   *     (spread)
    */
   double[] score(
-      List<InstanceSnapshot> candidates, ClusterSnapshot cluster, TaskDemand demand, RandomGenerator random);
+      List<InstanceSnapshot> candidates,
+      ClusterSnapshot cluster,
+      TaskDemand demand,
+      RandomGenerator random);
 
   static Strategy of(PlacementStrategy spec) {
     switch (spec.type()) {
       case BINPACK:
-        return new BinpackStrategy(BinpackStrategy.Resource.valueOf(spec.field().toUpperCase(Locale.ROOT)));
+        return new BinpackStrategy(
+            BinpackStrategy.Resource.valueOf(spec.field().toUpperCase(Locale.ROOT)));
       case SPREAD:
         return new SpreadStrategy(spec.field());
       case RANDOM:

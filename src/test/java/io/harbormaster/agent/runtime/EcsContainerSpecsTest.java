@@ -27,16 +27,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class EcsContainerSpecsTest {
 
-  private static final String TASK_ARN = "arn:aws:ecs:us-east-1:000000000000:task/demo/0f1e2d3c4b5a69788796a5b4c3d2e1f0";
-  private static final Map<String, String> LABELS = ContainerLabels.forTask(
-      "arn:aws:ecs:us-east-1:000000000000:cluster/demo", TASK_ARN, "web", 3, "app");
+  private static final String TASK_ARN =
+      "arn:aws:ecs:us-east-1:000000000000:task/demo/0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+  private static final Map<String, String> LABELS =
+      ContainerLabels.forTask(
+          "arn:aws:ecs:us-east-1:000000000000:cluster/demo", TASK_ARN, "web", 3, "app");
 
   private static ContainerSpec map(String container) {
     return map(container, "{'family':'web'}");
   }
 
   private static ContainerSpec map(String container, String taskDefinition) {
-    return EcsContainerSpecs.fromContainerDefinition(singleQuoted(container), singleQuoted(taskDefinition), LABELS);
+    return EcsContainerSpecs.fromContainerDefinition(
+        singleQuoted(container), singleQuoted(taskDefinition), LABELS);
   }
 
   @Test
@@ -51,7 +54,8 @@ class EcsContainerSpecsTest {
     assertNull(spec.user());
     assertNull(spec.memoryHardMiB());
     assertNull(spec.memoryReservationMiB());
-    assertEquals(NetworkMode.BRIDGE, spec.networkMode(), "ECS's default network mode on EC2 is bridge");
+    assertEquals(
+        NetworkMode.BRIDGE, spec.networkMode(), "ECS's default network mode on EC2 is bridge");
     assertEquals(LogConfiguration.JSON_FILE, spec.logConfiguration());
     assertNull(spec.healthCheck());
     assertEquals(Duration.ofSeconds(30), spec.stopTimeout());
@@ -67,16 +71,19 @@ class EcsContainerSpecsTest {
 
   @Test
   void name_withoutTaskArn_isLeftToTheRuntime() {
-    ContainerSpec spec = EcsContainerSpecs.fromContainerDefinition(
-        singleQuoted("{'name':'app','image':'busybox'}"), singleQuoted("{}"), Map.of());
+    ContainerSpec spec =
+        EcsContainerSpecs.fromContainerDefinition(
+            singleQuoted("{'name':'app','image':'busybox'}"), singleQuoted("{}"), Map.of());
 
     assertNull(spec.name());
   }
 
   @Test
   void labels_agentLabelsWinOverDockerLabels() {
-    ContainerSpec spec = map("{'name':'app','image':'busybox','dockerLabels':{'team':'a',"
-        + "'com.amazonaws.ecs.task-arn':'spoofed'}}");
+    ContainerSpec spec =
+        map(
+            "{'name':'app','image':'busybox','dockerLabels':{'team':'a',"
+                + "'com.amazonaws.ecs.task-arn':'spoofed'}}");
 
     assertEquals(Map.of("team", "a", "com.amazonaws.ecs.task-arn", "spoofed"), spec.dockerLabels());
     assertEquals(TASK_ARN, spec.labels().get(ContainerLabels.TASK_ARN));
@@ -99,7 +106,8 @@ class EcsContainerSpecsTest {
 
   @Test
   void memory_hardAndSoft() {
-    ContainerSpec spec = map("{'name':'app','image':'busybox','memory':512,'memoryReservation':128}");
+    ContainerSpec spec =
+        map("{'name':'app','image':'busybox','memory':512,'memoryReservation':128}");
 
     assertEquals(512, spec.memoryHardMiB());
     assertEquals(128, spec.memoryReservationMiB());
@@ -115,9 +123,11 @@ class EcsContainerSpecsTest {
 
   @Test
   void process_commandEntryPointEnvironmentUserWorkingDirectory() {
-    ContainerSpec spec = map("{'name':'app','image':'busybox','entryPoint':['sh','-c'],"
-        + "'command':['echo $GREETING'],'environment':[{'name':'GREETING','value':'hi'},"
-        + "{'name':'EMPTY','value':''},{'name':'NOVALUE'}],'user':'65534:65534','workingDirectory':'/tmp'}");
+    ContainerSpec spec =
+        map(
+            "{'name':'app','image':'busybox','entryPoint':['sh','-c'],"
+                + "'command':['echo $GREETING'],'environment':[{'name':'GREETING','value':'hi'},"
+                + "{'name':'EMPTY','value':''},{'name':'NOVALUE'}],'user':'65534:65534','workingDirectory':'/tmp'}");
 
     assertEquals(List.of("sh", "-c"), spec.entryPoint());
     assertEquals(List.of("echo $GREETING"), spec.command());
@@ -131,7 +141,8 @@ class EcsContainerSpecsTest {
 
     @Test
     void ecsDefaults_forTheMembersLeftOut() {
-      ContainerSpec spec = map("{'name':'app','image':'busybox','healthCheck':{'command':['CMD-SHELL','true']}}");
+      ContainerSpec spec =
+          map("{'name':'app','image':'busybox','healthCheck':{'command':['CMD-SHELL','true']}}");
 
       HealthCheck check = spec.healthCheck();
       assertEquals(List.of("CMD-SHELL", "true"), check.command());
@@ -146,8 +157,10 @@ class EcsContainerSpecsTest {
 
     @Test
     void givenValues_inNanoseconds() {
-      ContainerSpec spec = map("{'name':'app','image':'busybox','healthCheck':{'command':['CMD','/bin/check','-q'],"
-          + "'interval':10,'timeout':2,'retries':5,'startPeriod':60}}");
+      ContainerSpec spec =
+          map(
+              "{'name':'app','image':'busybox','healthCheck':{'command':['CMD','/bin/check','-q'],"
+                  + "'interval':10,'timeout':2,'retries':5,'startPeriod':60}}");
 
       HealthCheck check = spec.healthCheck();
       assertEquals(List.of("CMD", "/bin/check", "-q"), check.command());
@@ -159,7 +172,8 @@ class EcsContainerSpecsTest {
 
     @Test
     void withoutCommand_isRejected() {
-      assertThrows(IllegalArgumentException.class,
+      assertThrows(
+          IllegalArgumentException.class,
           () -> map("{'name':'app','image':'busybox','healthCheck':{'interval':10}}"));
     }
   }
@@ -169,23 +183,29 @@ class EcsContainerSpecsTest {
 
     @Test
     void bridge_missingOrZeroHostPort_isDynamic() {
-      ContainerSpec spec = map("{'name':'app','image':'busybox','portMappings':[{'containerPort':80},"
-          + "{'containerPort':8080,'hostPort':0},{'containerPort':53,'hostPort':5353,'protocol':'udp'}]}",
-          "{'networkMode':'bridge'}");
+      ContainerSpec spec =
+          map(
+              "{'name':'app','image':'busybox','portMappings':[{'containerPort':80},"
+                  + "{'containerPort':8080,'hostPort':0},{'containerPort':53,'hostPort':5353,'protocol':'udp'}]}",
+              "{'networkMode':'bridge'}");
 
       assertEquals(NetworkMode.BRIDGE, spec.networkMode());
-      assertEquals(List.of(
-          new PortMapping(80, 0, Protocol.TCP),
-          new PortMapping(8080, 0, Protocol.TCP),
-          new PortMapping(53, 5353, Protocol.UDP)), spec.portMappings());
+      assertEquals(
+          List.of(
+              new PortMapping(80, 0, Protocol.TCP),
+              new PortMapping(8080, 0, Protocol.TCP),
+              new PortMapping(53, 5353, Protocol.UDP)),
+          spec.portMappings());
       assertTrue(spec.portMappings().get(0).dynamicHostPort());
       assertFalse(spec.portMappings().get(2).dynamicHostPort());
     }
 
     @Test
     void host_hostPortIsTheContainerPort() {
-      ContainerSpec spec = map("{'name':'app','image':'busybox','portMappings':[{'containerPort':8080}]}",
-          "{'networkMode':'host'}");
+      ContainerSpec spec =
+          map(
+              "{'name':'app','image':'busybox','portMappings':[{'containerPort':8080}]}",
+              "{'networkMode':'host'}");
 
       assertEquals(NetworkMode.HOST, spec.networkMode());
       assertEquals(List.of(new PortMapping(8080, 8080, Protocol.TCP)), spec.portMappings());
@@ -197,21 +217,31 @@ class EcsContainerSpecsTest {
 
       assertEquals(NetworkMode.NONE, spec.networkMode());
       assertEquals(List.of(), spec.portMappings());
-      assertThrows(IllegalArgumentException.class, () -> map(
-          "{'name':'app','image':'busybox','portMappings':[{'containerPort':80}]}", "{'networkMode':'none'}"));
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              map(
+                  "{'name':'app','image':'busybox','portMappings':[{'containerPort':80}]}",
+                  "{'networkMode':'none'}"));
     }
 
     @Test
     void awsvpc_isNotSupported() {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> map("{'name':'app','image':'busybox'}", "{'networkMode':'awsvpc'}"));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> map("{'name':'app','image':'busybox'}", "{'networkMode':'awsvpc'}"));
       assertTrue(e.getMessage().contains("awsvpc"), e.getMessage());
     }
 
     @Test
     void containerPortRange_isNotSupported() {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map(
-          "{'name':'app','image':'busybox','portMappings':[{'containerPortRange':'8000-8010'}]}"));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  map(
+                      "{'name':'app','image':'busybox','portMappings':[{'containerPortRange':'8000-8010'}]}"));
       assertTrue(e.getMessage().contains("containerPortRange"), e.getMessage());
     }
   }
@@ -219,30 +249,35 @@ class EcsContainerSpecsTest {
   @Nested
   class Volumes {
 
-    private static final String TASK_VOLUMES = "{'volumes':["
-        + "{'name':'logs','host':{'sourcePath':'/var/log/web'}},"
-        + "{'name':'scratch'},"
-        + "{'name':'emptyHost','host':{}},"
-        + "{'name':'cache','dockerVolumeConfiguration':{'scope':'task','driver':'local',"
-        + "'driverOpts':{'type':'tmpfs','device':'tmpfs'},'labels':{'purpose':'cache'}}},"
-        + "{'name':'shared-data','dockerVolumeConfiguration':{'scope':'shared','autoprovision':true}},"
-        + "{'name':'preexisting','dockerVolumeConfiguration':{'scope':'shared'}}]}";
+    private static final String TASK_VOLUMES =
+        "{'volumes':["
+            + "{'name':'logs','host':{'sourcePath':'/var/log/web'}},"
+            + "{'name':'scratch'},"
+            + "{'name':'emptyHost','host':{}},"
+            + "{'name':'cache','dockerVolumeConfiguration':{'scope':'task','driver':'local',"
+            + "'driverOpts':{'type':'tmpfs','device':'tmpfs'},'labels':{'purpose':'cache'}}},"
+            + "{'name':'shared-data','dockerVolumeConfiguration':{'scope':'shared','autoprovision':true}},"
+            + "{'name':'preexisting','dockerVolumeConfiguration':{'scope':'shared'}}]}";
 
     private ContainerSpec mounting(String mountPoints) {
-      return map("{'name':'app','image':'busybox','mountPoints':" + mountPoints + "}", TASK_VOLUMES);
+      return map(
+          "{'name':'app','image':'busybox','mountPoints':" + mountPoints + "}", TASK_VOLUMES);
     }
 
     @Test
     void hostSourcePath_isABindMount() {
-      ContainerSpec spec = mounting("[{'sourceVolume':'logs','containerPath':'/logs','readOnly':true}]");
+      ContainerSpec spec =
+          mounting("[{'sourceVolume':'logs','containerPath':'/logs','readOnly':true}]");
 
       assertEquals(List.of(new Mount(new HostPath("/var/log/web"), "/logs", true)), spec.mounts());
     }
 
     @Test
     void noHost_isATaskScopedDockerVolume() {
-      ContainerSpec spec = mounting("[{'sourceVolume':'scratch','containerPath':'/scratch'},"
-          + "{'sourceVolume':'emptyHost','containerPath':'/empty'}]");
+      ContainerSpec spec =
+          mounting(
+              "[{'sourceVolume':'scratch','containerPath':'/scratch'},"
+                  + "{'sourceVolume':'emptyHost','containerPath':'/empty'}]");
 
       Mount scratch = spec.mounts().get(0);
       assertFalse(scratch.readOnly(), "readOnly defaults to false");
@@ -251,8 +286,12 @@ class EcsContainerSpecsTest {
       assertEquals(VolumeScope.TASK, volume.scope());
       assertTrue(volume.autoprovision());
       assertNull(volume.driver());
-      assertEquals(TASK_ARN, volume.labels().get(ContainerLabels.TASK_ARN), "left-over task volumes are findable");
-      assertEquals("hm-0f1e2d3c4b5a69788796a5b4c3d2e1f0-emptyHost",
+      assertEquals(
+          TASK_ARN,
+          volume.labels().get(ContainerLabels.TASK_ARN),
+          "left-over task volumes are findable");
+      assertEquals(
+          "hm-0f1e2d3c4b5a69788796a5b4c3d2e1f0-emptyHost",
           ((DockerVolume) spec.mounts().get(1).source()).name());
     }
 
@@ -270,14 +309,18 @@ class EcsContainerSpecsTest {
 
     @Test
     void dockerVolumeConfiguration_sharedScope_keepsTheEcsName() {
-      ContainerSpec spec = mounting("[{'sourceVolume':'shared-data','containerPath':'/data'},"
-          + "{'sourceVolume':'preexisting','containerPath':'/pre','readOnly':true}]");
+      ContainerSpec spec =
+          mounting(
+              "[{'sourceVolume':'shared-data','containerPath':'/data'},"
+                  + "{'sourceVolume':'preexisting','containerPath':'/pre','readOnly':true}]");
 
       DockerVolume shared = (DockerVolume) spec.mounts().get(0).source();
       assertEquals("shared-data", shared.name());
       assertEquals(VolumeScope.SHARED, shared.scope());
       assertTrue(shared.autoprovision());
-      assertFalse(shared.labels().containsKey(ContainerLabels.TASK_ARN), "a shared volume belongs to no task");
+      assertFalse(
+          shared.labels().containsKey(ContainerLabels.TASK_ARN),
+          "a shared volume belongs to no task");
       DockerVolume preexisting = (DockerVolume) spec.mounts().get(1).source();
       assertFalse(preexisting.autoprovision(), "autoprovision defaults to false");
       assertTrue(spec.mounts().get(1).readOnly());
@@ -285,62 +328,84 @@ class EcsContainerSpecsTest {
 
     @Test
     void unknownSourceVolume_isRejected() {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> mounting("[{'sourceVolume':'nope','containerPath':'/x'}]"));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> mounting("[{'sourceVolume':'nope','containerPath':'/x'}]"));
       assertTrue(e.getMessage().contains("nope"), e.getMessage());
     }
 
     @Test
     void efs_isNotSupported() {
-      assertThrows(IllegalArgumentException.class, () -> map(
-          "{'name':'app','image':'busybox','mountPoints':[{'sourceVolume':'efs','containerPath':'/efs'}]}",
-          "{'volumes':[{'name':'efs','efsVolumeConfiguration':{'fileSystemId':'fs-1'}}]}"));
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              map(
+                  "{'name':'app','image':'busybox','mountPoints':[{'sourceVolume':'efs','containerPath':'/efs'}]}",
+                  "{'volumes':[{'name':'efs','efsVolumeConfiguration':{'fileSystemId':'fs-1'}}]}"));
     }
   }
 
   @Test
   void ulimits() {
-    ContainerSpec spec = map("{'name':'app','image':'busybox','ulimits':["
-        + "{'name':'nofile','softLimit':1024,'hardLimit':4096},{'name':'nproc','softLimit':64,'hardLimit':64}]}");
+    ContainerSpec spec =
+        map(
+            "{'name':'app','image':'busybox','ulimits':["
+                + "{'name':'nofile','softLimit':1024,'hardLimit':4096},{'name':'nproc','softLimit':64,'hardLimit':64}]}");
 
-    assertEquals(List.of(new Ulimit("nofile", 1024, 4096), new Ulimit("nproc", 64, 64)), spec.ulimits());
+    assertEquals(
+        List.of(new Ulimit("nofile", 1024, 4096), new Ulimit("nproc", 64, 64)), spec.ulimits());
   }
 
   @Test
   void readonlyRootFilesystem() {
-    assertTrue(map("{'name':'app','image':'busybox','readonlyRootFilesystem':true}").readonlyRootFilesystem());
+    assertTrue(
+        map("{'name':'app','image':'busybox','readonlyRootFilesystem':true}")
+            .readonlyRootFilesystem());
     assertFalse(map("{'name':'app','image':'busybox'}").readonlyRootFilesystem());
   }
 
   @Test
   void logConfiguration_jsonFile_keepsItsOptions() {
-    ContainerSpec spec = map("{'name':'app','image':'busybox','logConfiguration':{'logDriver':'json-file',"
-        + "'options':{'max-size':'10m','max-file':'3'}}}");
+    ContainerSpec spec =
+        map(
+            "{'name':'app','image':'busybox','logConfiguration':{'logDriver':'json-file',"
+                + "'options':{'max-size':'10m','max-file':'3'}}}");
 
-    assertEquals(new LogConfiguration("json-file", Map.of("max-size", "10m", "max-file", "3")),
+    assertEquals(
+        new LogConfiguration("json-file", Map.of("max-size", "10m", "max-file", "3")),
         spec.logConfiguration());
     assertEquals(List.of(), spec.notes());
   }
 
   @Test
   void logConfiguration_otherDriver_isJsonFileWithANote() {
-    ContainerSpec spec = map("{'name':'app','image':'busybox','logConfiguration':{'logDriver':'awslogs',"
-        + "'options':{'awslogs-group':'/ecs/web'}}}");
+    ContainerSpec spec =
+        map(
+            "{'name':'app','image':'busybox','logConfiguration':{'logDriver':'awslogs',"
+                + "'options':{'awslogs-group':'/ecs/web'}}}");
 
-    assertEquals(LogConfiguration.JSON_FILE, spec.logConfiguration(), "awslogs options mean nothing to json-file");
+    assertEquals(
+        LogConfiguration.JSON_FILE,
+        spec.logConfiguration(),
+        "awslogs options mean nothing to json-file");
     assertEquals(1, spec.notes().size());
     assertTrue(spec.notes().get(0).contains("awslogs"), spec.notes().get(0));
   }
 
   @Test
   void stopTimeout() {
-    assertEquals(Duration.ofSeconds(2), map("{'name':'app','image':'busybox','stopTimeout':2}").stopTimeout());
+    assertEquals(
+        Duration.ofSeconds(2),
+        map("{'name':'app','image':'busybox','stopTimeout':2}").stopTimeout());
   }
 
   @Test
   void notMappedMembers_becomeNotes_emptyOnesDoNot() {
-    ContainerSpec spec = map("{'name':'app','image':'busybox','secrets':[{'name':'A','valueFrom':'arn'}],"
-        + "'links':[],'volumesFrom':[],'privileged':false,'linuxParameters':{'initProcessEnabled':true}}");
+    ContainerSpec spec =
+        map(
+            "{'name':'app','image':'busybox','secrets':[{'name':'A','valueFrom':'arn'}],"
+                + "'links':[],'volumesFrom':[],'privileged':false,'linuxParameters':{'initProcessEnabled':true}}");
 
     assertEquals(2, spec.notes().size(), spec.notes().toString());
     assertTrue(spec.notes().get(0).startsWith("linuxParameters"), spec.notes().toString());
@@ -349,11 +414,14 @@ class EcsContainerSpecsTest {
 
   @Test
   void registeredDefinition_withTheDefaultsRegisterTaskDefinitionAdds() {
-    // what TaskDefinitionRules stores: cpu 0, empty lists, protocol and health-check defaults filled in
-    ContainerSpec spec = map("{'name':'app','image':'busybox','cpu':0,'essential':true,'portMappings':"
-        + "[{'containerPort':80,'protocol':'tcp'}],'environment':[],'mountPoints':[],'volumesFrom':[],"
-        + "'systemControls':[],'healthCheck':{'command':['CMD-SHELL','true'],'interval':30,'timeout':5,'retries':3}}",
-        "{'family':'web','networkMode':'bridge','volumes':[],'placementConstraints':[],'compatibilities':['EC2']}");
+    // what TaskDefinitionRules stores: cpu 0, empty lists, protocol and health-check defaults
+    // filled in
+    ContainerSpec spec =
+        map(
+            "{'name':'app','image':'busybox','cpu':0,'essential':true,'portMappings':"
+                + "[{'containerPort':80,'protocol':'tcp'}],'environment':[],'mountPoints':[],'volumesFrom':[],"
+                + "'systemControls':[],'healthCheck':{'command':['CMD-SHELL','true'],'interval':30,'timeout':5,'retries':3}}",
+            "{'family':'web','networkMode':'bridge','volumes':[],'placementConstraints':[],'compatibilities':['EC2']}");
 
     assertEquals(2, spec.cpuShares());
     assertEquals(List.of(new PortMapping(80, 0, Protocol.TCP)), spec.portMappings());

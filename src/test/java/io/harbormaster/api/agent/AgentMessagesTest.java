@@ -12,23 +12,42 @@ import io.harbormaster.task.TaskStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The acknowledged reports on the wire, with agents and control planes of the version before them. */
+/**
+ * The acknowledged reports on the wire, with agents and control planes of the version before them.
+ */
 class AgentMessagesTest {
 
   @Test
   void aReportOfAnOlderAgentHasNoNumberAndIsNotAcknowledged() throws Exception {
-    AgentMessage m = AgentMessages.JSON.readValue("""
-        {"type":"TaskReport","taskId":"t1","report":{"status":"RUNNING","containers":[]}}""", AgentMessage.class);
+    AgentMessage m =
+        AgentMessages.JSON.readValue(
+            """
+        {"type":"TaskReport","taskId":"t1","report":{"status":"RUNNING","containers":[]}}""",
+            AgentMessage.class);
 
-    assertEquals(new TaskReport("t1", new StateReport(TaskStatus.RUNNING, List.of(), null, null, null, null, null,
-        null)), m);
+    assertEquals(
+        new TaskReport(
+            "t1",
+            new StateReport(TaskStatus.RUNNING, List.of(), null, null, null, null, null, null)),
+        m);
     assertNull(((TaskReport) m).seq());
   }
 
   @Test
   void aNumberedReportAndItsAcknowledgementRoundTrip() throws Exception {
-    TaskReport report = new TaskReport("t1", new StateReport(TaskStatus.STOPPED, List.of(), "UNKNOWN", null, null,
-        null, "EssentialContainerExited", "Essential container in task exited")).numbered(42);
+    TaskReport report =
+        new TaskReport(
+                "t1",
+                new StateReport(
+                    TaskStatus.STOPPED,
+                    List.of(),
+                    "UNKNOWN",
+                    null,
+                    null,
+                    null,
+                    "EssentialContainerExited",
+                    "Essential container in task exited"))
+            .numbered(42);
     AgentMessage accepted = new ReportAccepted("t1", 42);
 
     assertEquals(report, roundTrip(report));
@@ -37,14 +56,17 @@ class AgentMessagesTest {
 
   @Test
   void aWelcomeOfAnOlderControlPlaneDoesNotPromiseAcknowledgements() throws Exception {
-    AgentMessage m = AgentMessages.JSON.readValue("""
+    AgentMessage m =
+        AgentMessages.JSON.readValue(
+            """
         {"type":"Welcome","instanceId":"i1","containerInstanceArn":"arn:a","clusterArn":"arn:c"}""",
-        AgentMessage.class);
+            AgentMessage.class);
 
     assertEquals(new Welcome("i1", "arn:a", "arn:c", null), m);
   }
 
   private static AgentMessage roundTrip(AgentMessage m) throws Exception {
-    return AgentMessages.JSON.readValue(AgentMessages.JSON.writeValueAsString(m), AgentMessage.class);
+    return AgentMessages.JSON.readValue(
+        AgentMessages.JSON.writeValueAsString(m), AgentMessage.class);
   }
 }

@@ -39,19 +39,23 @@ import software.amazon.awssdk.services.ecs.model.ListClustersResponse;
 import software.amazon.awssdk.services.ecs.model.Tag;
 
 /**
- * The cluster operations through the real AWS SDK v2 client, against one server process and a real Cassandra.
- * The class works in a tenant account of its own, so listings hold exactly what its tests created.
+ * The cluster operations through the real AWS SDK v2 client, against one server process and a real
+ * Cassandra. The class works in a tenant account of its own, so listings hold exactly what its
+ * tests created.
  */
 class ClusterApiIT {
   private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
-  private static final List<String> PAGED = List.of("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf");
+  private static final List<String> PAGED =
+      List.of("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf");
 
   private static final ServerErrors serverErrors = new ServerErrors();
   private static ServerProcess server;
   private static ServerProcess.Credentials account;
   private static EcsClient ecs;
+
   /** A second tenant holding exactly the seven clusters of {@link #PAGED}, for the paging tests. */
   private static ServerProcess.Credentials pagingAccount;
+
   private static EcsClient paging;
 
   @BeforeAll
@@ -92,12 +96,15 @@ class ClusterApiIT {
   }
 
   private static Map<String, String> settingMap(List<ClusterSetting> settings) {
-    return settings.stream().collect(Collectors.toMap(ClusterSetting::nameAsString, ClusterSetting::value,
-        (a, b) -> b, TreeMap::new));
+    return settings.stream()
+        .collect(
+            Collectors.toMap(
+                ClusterSetting::nameAsString, ClusterSetting::value, (a, b) -> b, TreeMap::new));
   }
 
   private static Cluster describeOne(String nameOrArn, ClusterField... include) {
-    DescribeClustersResponse response = ecs.describeClusters(r -> r.clusters(nameOrArn).include(include));
+    DescribeClustersResponse response =
+        ecs.describeClusters(r -> r.clusters(nameOrArn).include(include));
     assertEquals(List.of(), response.failures(), "failures describing " + nameOrArn);
     assertEquals(1, response.clusters().size());
     return response.clusters().get(0);
@@ -110,7 +117,9 @@ class ClusterApiIT {
   }
 
   private static List<Tag> tags(int count, String prefix) {
-    return IntStream.range(0, count).mapToObj(i -> Tag.builder().key(prefix + i).value("v" + i).build()).toList();
+    return IntStream.range(0, count)
+        .mapToObj(i -> Tag.builder().key(prefix + i).value("v" + i).build())
+        .toList();
   }
 
   // ---- CreateCluster ----
@@ -118,10 +127,19 @@ class ClusterApiIT {
   @Test
   void createClusterAnswersWithTheNewClusterItsTagsAndSettings() {
     String name = unique("create");
-    Cluster cluster = ecs.createCluster(r -> r.clusterName(name)
-        .tags(Tag.builder().key("team").value("platform").build(), Tag.builder().key("env").value("test").build())
-        .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled").build()))
-        .cluster();
+    Cluster cluster =
+        ecs.createCluster(
+                r ->
+                    r.clusterName(name)
+                        .tags(
+                            Tag.builder().key("team").value("platform").build(),
+                            Tag.builder().key("env").value("test").build())
+                        .settings(
+                            ClusterSetting.builder()
+                                .name(ClusterSettingName.CONTAINER_INSIGHTS)
+                                .value("enabled")
+                                .build()))
+            .cluster();
 
     assertEquals(name, cluster.clusterName());
     assertEquals(arn(account.accountId(), name), cluster.clusterArn());
@@ -141,16 +159,19 @@ class ClusterApiIT {
   @Test
   void createClusterOfAnExistingNameReturnsTheExistingClusterUnchanged() {
     String name = unique("idempotent");
-    Cluster first = ecs.createCluster(r -> r.clusterName(name).tags(Tag.builder().key("v").value("1").build()))
-        .cluster();
-    Cluster second = ecs.createCluster(r -> r.clusterName(name).tags(Tag.builder().key("v").value("2").build()))
-        .cluster();
+    Cluster first =
+        ecs.createCluster(r -> r.clusterName(name).tags(Tag.builder().key("v").value("1").build()))
+            .cluster();
+    Cluster second =
+        ecs.createCluster(r -> r.clusterName(name).tags(Tag.builder().key("v").value("2").build()))
+            .cluster();
 
     assertEquals(first.clusterArn(), second.clusterArn());
     assertEquals("ACTIVE", second.status());
     assertEquals(Map.of("v", "1"), tagMap(second.tags()), "the second create changes nothing");
     assertEquals(Map.of("v", "1"), tagMap(describeOne(name, ClusterField.TAGS).tags()));
-    assertEquals(1, allClusterArns(ecs).stream().filter(first.clusterArn()::equals).count(), "listed once");
+    assertEquals(
+        1, allClusterArns(ecs).stream().filter(first.clusterArn()::equals).count(), "listed once");
   }
 
   @Test
@@ -160,7 +181,9 @@ class ClusterApiIT {
     try (EcsClient client = EcsClients.sync(server, tenant, serverErrors)) {
       DescribeClustersResponse before = client.describeClusters(r -> {});
       assertEquals(List.of(), before.clusters());
-      assertEquals(List.of(Failure.builder().arn(arn(tenant.accountId(), "default")).reason("MISSING").build()),
+      assertEquals(
+          List.of(
+              Failure.builder().arn(arn(tenant.accountId(), "default")).reason("MISSING").build()),
           before.failures());
 
       Cluster created = client.createCluster(r -> {}).cluster();
@@ -178,20 +201,28 @@ class ClusterApiIT {
   @Test
   void describeClustersShowsTagsSettingsAndStatisticsOnlyWhenIncluded() {
     String name = unique("include");
-    ecs.createCluster(r -> r.clusterName(name)
-        .tags(Tag.builder().key("owner").value("me").build())
-        .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("disabled").build()));
+    ecs.createCluster(
+        r ->
+            r.clusterName(name)
+                .tags(Tag.builder().key("owner").value("me").build())
+                .settings(
+                    ClusterSetting.builder()
+                        .name(ClusterSettingName.CONTAINER_INSIGHTS)
+                        .value("disabled")
+                        .build()));
 
     Cluster plain = describeOne(name);
     assertEquals(List.of(), plain.tags(), "tags only with include TAGS");
     assertEquals(List.of(), plain.settings(), "settings only with include SETTINGS");
     assertEquals(List.of(), plain.statistics(), "statistics only with include STATISTICS");
 
-    Cluster full = describeOne(name, ClusterField.TAGS, ClusterField.SETTINGS, ClusterField.STATISTICS);
+    Cluster full =
+        describeOne(name, ClusterField.TAGS, ClusterField.SETTINGS, ClusterField.STATISTICS);
     assertEquals(Map.of("owner", "me"), tagMap(full.tags()));
     assertEquals(Map.of("containerInsights", "disabled"), settingMap(full.settings()));
-    Map<String, String> statistics = full.statistics().stream()
-        .collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value));
+    Map<String, String> statistics =
+        full.statistics().stream()
+            .collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value));
     assertEquals("0", statistics.get("runningEC2TasksCount"), statistics.toString());
     assertEquals("0", statistics.get("activeFargateServiceCount"), statistics.toString());
 
@@ -207,10 +238,12 @@ class ClusterApiIT {
     String unknown = unique("never-created");
     String unknownArn = arn(account.accountId(), unique("never-created-either"));
 
-    DescribeClustersResponse response = ecs.describeClusters(r -> r.clusters(unknown, known, unknownArn));
+    DescribeClustersResponse response =
+        ecs.describeClusters(r -> r.clusters(unknown, known, unknownArn));
 
     assertEquals(List.of(known), response.clusters().stream().map(Cluster::clusterName).toList());
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             Failure.builder().arn(arn(account.accountId(), unknown)).reason("MISSING").build(),
             Failure.builder().arn(unknownArn).reason("MISSING").build()),
         response.failures());
@@ -228,14 +261,17 @@ class ClusterApiIT {
 
   @Test
   void listClustersPaginatorFollowsNextTokensThroughEveryCluster() {
-    List<ListClustersResponse> pages = paging.listClustersPaginator(r -> r.maxResults(3)).stream().toList();
+    List<ListClustersResponse> pages =
+        paging.listClustersPaginator(r -> r.maxResults(3)).stream().toList();
 
     assertEquals(List.of(3, 3, 1), pages.stream().map(p -> p.clusterArns().size()).toList());
     assertNotNull(pages.get(0).nextToken());
     assertNotNull(pages.get(1).nextToken());
     assertNull(pages.get(2).nextToken(), "the last page has no nextToken");
     List<String> arns = pages.stream().flatMap(p -> p.clusterArns().stream()).toList();
-    assertEquals(PAGED.stream().map(n -> arn(pagingAccount.accountId(), n)).toList(), arns,
+    assertEquals(
+        PAGED.stream().map(n -> arn(pagingAccount.accountId(), n)).toList(),
+        arns,
         "every cluster exactly once, in name order");
   }
 
@@ -274,20 +310,27 @@ class ClusterApiIT {
     String token = paging.listClusters(r -> r.maxResults(2)).nextToken();
     assertNotNull(token);
     int middle = token.length() / 2;
-    String tampered = token.substring(0, middle) + (token.charAt(middle) == 'A' ? 'B' : 'A')
-        + token.substring(middle + 1);
+    String tampered =
+        token.substring(0, middle)
+            + (token.charAt(middle) == 'A' ? 'B' : 'A')
+            + token.substring(middle + 1);
 
-    InvalidParameterException e = assertThrows(InvalidParameterException.class,
-        () -> paging.listClusters(r -> r.maxResults(2).nextToken(tampered)));
+    InvalidParameterException e =
+        assertThrows(
+            InvalidParameterException.class,
+            () -> paging.listClusters(r -> r.maxResults(2).nextToken(tampered)));
     assertEquals(400, e.statusCode());
     assertTrue(e.awsErrorDetails().errorMessage().contains("nextToken"), e.getMessage());
-    assertThrows(InvalidParameterException.class, () -> paging.listClusters(r -> r.nextToken("not-a-token")));
+    assertThrows(
+        InvalidParameterException.class,
+        () -> paging.listClusters(r -> r.nextToken("not-a-token")));
   }
 
   @Test
   void listClustersRefusesMaxResultsOutsideOneToHundred() {
     assertThrows(InvalidParameterException.class, () -> paging.listClusters(r -> r.maxResults(0)));
-    assertThrows(InvalidParameterException.class, () -> paging.listClusters(r -> r.maxResults(101)));
+    assertThrows(
+        InvalidParameterException.class, () -> paging.listClusters(r -> r.maxResults(101)));
   }
 
   // ---- UpdateCluster, UpdateClusterSettings ----
@@ -295,19 +338,38 @@ class ClusterApiIT {
   @Test
   void updateClusterChangesSettingsAndExecuteCommandConfiguration() {
     String name = unique("update");
-    ecs.createCluster(r -> r.clusterName(name)
-        .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("disabled").build()));
-    ClusterConfiguration configuration = ClusterConfiguration.builder()
-        .executeCommandConfiguration(ExecuteCommandConfiguration.builder()
-            .logging(ExecuteCommandLogging.OVERRIDE)
-            .logConfiguration(ExecuteCommandLogConfiguration.builder()
-                .cloudWatchLogGroupName("/ecs/exec").cloudWatchEncryptionEnabled(true).build())
-            .build())
-        .build();
+    ecs.createCluster(
+        r ->
+            r.clusterName(name)
+                .settings(
+                    ClusterSetting.builder()
+                        .name(ClusterSettingName.CONTAINER_INSIGHTS)
+                        .value("disabled")
+                        .build()));
+    ClusterConfiguration configuration =
+        ClusterConfiguration.builder()
+            .executeCommandConfiguration(
+                ExecuteCommandConfiguration.builder()
+                    .logging(ExecuteCommandLogging.OVERRIDE)
+                    .logConfiguration(
+                        ExecuteCommandLogConfiguration.builder()
+                            .cloudWatchLogGroupName("/ecs/exec")
+                            .cloudWatchEncryptionEnabled(true)
+                            .build())
+                    .build())
+            .build();
 
-    Cluster updated = ecs.updateCluster(r -> r.cluster(name)
-        .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("enhanced").build())
-        .configuration(configuration)).cluster();
+    Cluster updated =
+        ecs.updateCluster(
+                r ->
+                    r.cluster(name)
+                        .settings(
+                            ClusterSetting.builder()
+                                .name(ClusterSettingName.CONTAINER_INSIGHTS)
+                                .value("enhanced")
+                                .build())
+                        .configuration(configuration))
+            .cluster();
 
     assertEquals(Map.of("containerInsights", "enhanced"), settingMap(updated.settings()));
     assertEquals(configuration, updated.configuration());
@@ -320,25 +382,52 @@ class ClusterApiIT {
   @Test
   void updateClusterSettingsChangesTheNamedSetting() {
     String name = unique("settings");
-    String clusterArn = ecs.createCluster(r -> r.clusterName(name)
-        .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("disabled").build()))
-        .cluster().clusterArn();
+    String clusterArn =
+        ecs.createCluster(
+                r ->
+                    r.clusterName(name)
+                        .settings(
+                            ClusterSetting.builder()
+                                .name(ClusterSettingName.CONTAINER_INSIGHTS)
+                                .value("disabled")
+                                .build()))
+            .cluster()
+            .clusterArn();
 
-    Cluster updated = ecs.updateClusterSettings(r -> r.cluster(clusterArn)
-        .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled").build()))
-        .cluster();
+    Cluster updated =
+        ecs.updateClusterSettings(
+                r ->
+                    r.cluster(clusterArn)
+                        .settings(
+                            ClusterSetting.builder()
+                                .name(ClusterSettingName.CONTAINER_INSIGHTS)
+                                .value("enabled")
+                                .build()))
+            .cluster();
 
     assertEquals(clusterArn, updated.clusterArn());
     assertEquals(Map.of("containerInsights", "enabled"), settingMap(updated.settings()));
-    assertEquals(Map.of("containerInsights", "enabled"), settingMap(describeOne(name, ClusterField.SETTINGS).settings()));
+    assertEquals(
+        Map.of("containerInsights", "enabled"),
+        settingMap(describeOne(name, ClusterField.SETTINGS).settings()));
   }
 
   @Test
   void updateClusterSettingsRefusesAnUnknownContainerInsightsValue() {
     String name = unique("settings-bad");
     ecs.createCluster(r -> r.clusterName(name));
-    InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> ecs.updateClusterSettings(
-        r -> r.cluster(name).settings(ClusterSetting.builder().name("containerInsights").value("maybe").build())));
+    InvalidParameterException e =
+        assertThrows(
+            InvalidParameterException.class,
+            () ->
+                ecs.updateClusterSettings(
+                    r ->
+                        r.cluster(name)
+                            .settings(
+                                ClusterSetting.builder()
+                                    .name("containerInsights")
+                                    .value("maybe")
+                                    .build())));
     assertTrue(e.awsErrorDetails().errorMessage().contains("maybe"), e.getMessage());
     assertEquals(List.of(), describeOne(name, ClusterField.SETTINGS).settings());
   }
@@ -346,10 +435,28 @@ class ClusterApiIT {
   @Test
   void updatingAClusterThatDoesNotExistIsClusterNotFound() {
     String name = unique("nowhere");
-    assertThrows(ClusterNotFoundException.class, () -> ecs.updateCluster(r -> r.cluster(name)
-        .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled").build())));
-    assertThrows(ClusterNotFoundException.class, () -> ecs.updateClusterSettings(r -> r.cluster(name)
-        .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled").build())));
+    assertThrows(
+        ClusterNotFoundException.class,
+        () ->
+            ecs.updateCluster(
+                r ->
+                    r.cluster(name)
+                        .settings(
+                            ClusterSetting.builder()
+                                .name(ClusterSettingName.CONTAINER_INSIGHTS)
+                                .value("enabled")
+                                .build())));
+    assertThrows(
+        ClusterNotFoundException.class,
+        () ->
+            ecs.updateClusterSettings(
+                r ->
+                    r.cluster(name)
+                        .settings(
+                            ClusterSetting.builder()
+                                .name(ClusterSettingName.CONTAINER_INSIGHTS)
+                                .value("enabled")
+                                .build())));
     assertThrows(ClusterNotFoundException.class, () -> ecs.deleteCluster(r -> r.cluster(name)));
     assertEquals("MISSING", ecs.describeClusters(r -> r.clusters(name)).failures().get(0).reason());
   }
@@ -368,20 +475,34 @@ class ClusterApiIT {
     assertEquals(clusterArn, deleted.clusterArn());
     assertEquals("INACTIVE", describeOne(name).status());
     assertFalse(allClusterArns(ecs).contains(clusterArn), "an INACTIVE cluster is not listed");
-    assertThrows(ClusterNotFoundException.class, () -> ecs.deleteCluster(r -> r.cluster(name)),
+    assertThrows(
+        ClusterNotFoundException.class,
+        () -> ecs.deleteCluster(r -> r.cluster(name)),
         "deleting it again");
-    assertThrows(ClusterNotFoundException.class, () -> ecs.updateClusterSettings(r -> r.cluster(name)
-        .settings(ClusterSetting.builder().name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled").build())));
+    assertThrows(
+        ClusterNotFoundException.class,
+        () ->
+            ecs.updateClusterSettings(
+                r ->
+                    r.cluster(name)
+                        .settings(
+                            ClusterSetting.builder()
+                                .name(ClusterSettingName.CONTAINER_INSIGHTS)
+                                .value("enabled")
+                                .build())));
   }
 
   @Test
   void aDeletedClusterCanBeCreatedAgainAsANewActiveCluster() {
     String name = unique("recreate");
-    ecs.createCluster(r -> r.clusterName(name).tags(Tag.builder().key("life").value("first").build()));
+    ecs.createCluster(
+        r -> r.clusterName(name).tags(Tag.builder().key("life").value("first").build()));
     ecs.deleteCluster(r -> r.cluster(name));
 
-    Cluster again = ecs.createCluster(r -> r.clusterName(name)
-        .tags(Tag.builder().key("life").value("second").build())).cluster();
+    Cluster again =
+        ecs.createCluster(
+                r -> r.clusterName(name).tags(Tag.builder().key("life").value("second").build()))
+            .cluster();
 
     assertEquals("ACTIVE", again.status());
     assertEquals(Map.of("life", "second"), tagMap(again.tags()));
@@ -396,57 +517,95 @@ class ClusterApiIT {
   @Test
   void tagResourceAddsAndOverwritesUntagResourceRemovesListTagsShowsTheResult() {
     String name = unique("tagging");
-    String clusterArn = ecs.createCluster(r -> r.clusterName(name)
-        .tags(Tag.builder().key("team").value("a").build(), Tag.builder().key("keep").value("yes").build()))
-        .cluster().clusterArn();
+    String clusterArn =
+        ecs.createCluster(
+                r ->
+                    r.clusterName(name)
+                        .tags(
+                            Tag.builder().key("team").value("a").build(),
+                            Tag.builder().key("keep").value("yes").build()))
+            .cluster()
+            .clusterArn();
 
-    ecs.tagResource(r -> r.resourceArn(clusterArn).tags(
-        Tag.builder().key("team").value("b").build(), Tag.builder().key("cost-center").value("42").build()));
-    assertEquals(Map.of("team", "b", "keep", "yes", "cost-center", "42"),
+    ecs.tagResource(
+        r ->
+            r.resourceArn(clusterArn)
+                .tags(
+                    Tag.builder().key("team").value("b").build(),
+                    Tag.builder().key("cost-center").value("42").build()));
+    assertEquals(
+        Map.of("team", "b", "keep", "yes", "cost-center", "42"),
         tagMap(ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags()));
 
     ecs.untagResource(r -> r.resourceArn(clusterArn).tagKeys("team", "no-such-key"));
-    assertEquals(Map.of("keep", "yes", "cost-center", "42"),
+    assertEquals(
+        Map.of("keep", "yes", "cost-center", "42"),
         tagMap(ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags()));
-    assertEquals(Map.of("keep", "yes", "cost-center", "42"), tagMap(describeOne(name, ClusterField.TAGS).tags()));
+    assertEquals(
+        Map.of("keep", "yes", "cost-center", "42"),
+        tagMap(describeOne(name, ClusterField.TAGS).tags()));
   }
 
   @Test
   void aTagWithoutValueIsStoredWithAnEmptyValue() {
-    String clusterArn = ecs.createCluster(r -> r.clusterName(unique("empty-value"))).cluster().clusterArn();
+    String clusterArn =
+        ecs.createCluster(r -> r.clusterName(unique("empty-value"))).cluster().clusterArn();
     ecs.tagResource(r -> r.resourceArn(clusterArn).tags(Tag.builder().key("flag").build()));
-    assertEquals(Map.of("flag", ""), tagMap(ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags()));
+    assertEquals(
+        Map.of("flag", ""), tagMap(ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags()));
   }
 
   @Test
   void taggingAnUnknownClusterIsClusterNotFound() {
     String unknownArn = arn(account.accountId(), unique("untaggable"));
-    assertThrows(ClusterNotFoundException.class, () -> ecs.tagResource(r -> r.resourceArn(unknownArn)
-        .tags(Tag.builder().key("k").value("v").build())));
-    assertThrows(ClusterNotFoundException.class, () -> ecs.listTagsForResource(r -> r.resourceArn(unknownArn)));
+    assertThrows(
+        ClusterNotFoundException.class,
+        () ->
+            ecs.tagResource(
+                r -> r.resourceArn(unknownArn).tags(Tag.builder().key("k").value("v").build())));
+    assertThrows(
+        ClusterNotFoundException.class,
+        () -> ecs.listTagsForResource(r -> r.resourceArn(unknownArn)));
   }
 
   @Test
   void moreThanFiftyTagsOnAClusterAreRefused() {
     String name = unique("many-tags");
-    InvalidParameterException atCreate = assertThrows(InvalidParameterException.class,
-        () -> ecs.createCluster(r -> r.clusterName(name).tags(tags(51, "k"))));
+    InvalidParameterException atCreate =
+        assertThrows(
+            InvalidParameterException.class,
+            () -> ecs.createCluster(r -> r.clusterName(name).tags(tags(51, "k"))));
     assertTrue(atCreate.awsErrorDetails().errorMessage().contains("50"), atCreate.getMessage());
-    assertEquals("MISSING", ecs.describeClusters(r -> r.clusters(name)).failures().get(0).reason(),
+    assertEquals(
+        "MISSING",
+        ecs.describeClusters(r -> r.clusters(name)).failures().get(0).reason(),
         "the refused create created nothing");
 
-    String clusterArn = ecs.createCluster(r -> r.clusterName(name).tags(tags(30, "first"))).cluster().clusterArn();
-    assertThrows(InvalidParameterException.class, () -> ecs.tagResource(r -> r.resourceArn(clusterArn)
-        .tags(tags(51, "k"))), "51 in one request");
-    InvalidParameterException overTotal = assertThrows(InvalidParameterException.class,
-        () -> ecs.tagResource(r -> r.resourceArn(clusterArn).tags(tags(21, "second"))));
+    String clusterArn =
+        ecs.createCluster(r -> r.clusterName(name).tags(tags(30, "first"))).cluster().clusterArn();
+    assertThrows(
+        InvalidParameterException.class,
+        () -> ecs.tagResource(r -> r.resourceArn(clusterArn).tags(tags(51, "k"))),
+        "51 in one request");
+    InvalidParameterException overTotal =
+        assertThrows(
+            InvalidParameterException.class,
+            () -> ecs.tagResource(r -> r.resourceArn(clusterArn).tags(tags(21, "second"))));
     assertTrue(overTotal.awsErrorDetails().errorMessage().contains("50"), overTotal.getMessage());
-    assertEquals(30, ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags().size(), "nothing was added");
+    assertEquals(
+        30,
+        ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags().size(),
+        "nothing was added");
 
     ecs.tagResource(r -> r.resourceArn(clusterArn).tags(tags(20, "second")));
-    assertEquals(50, ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags().size(), "exactly 50 is fine");
+    assertEquals(
+        50,
+        ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags().size(),
+        "exactly 50 is fine");
     ecs.tagResource(r -> r.resourceArn(clusterArn).tags(tags(5, "first")));
-    assertEquals(50, ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags().size(),
+    assertEquals(
+        50,
+        ecs.listTagsForResource(r -> r.resourceArn(clusterArn)).tags().size(),
         "overwriting existing keys does not count against the limit");
   }
 }

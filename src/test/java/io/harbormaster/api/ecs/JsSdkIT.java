@@ -23,13 +23,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The AWS SDK for JavaScript v3 ({@code @aws-sdk/client-ecs} from the npm registry) against a real node: it signs
- * more headers than the other clients ({@code x-amz-user-agent}, {@code amz-sdk-*}), keeps fractions in
- * timestamps, and throws a SyntaxError on any error body that is not JSON, so its typed errors prove the error
- * wire format.
+ * The AWS SDK for JavaScript v3 ({@code @aws-sdk/client-ecs} from the npm registry) against a real
+ * node: it signs more headers than the other clients ({@code x-amz-user-agent}, {@code amz-sdk-*}),
+ * keeps fractions in timestamps, and throws a SyntaxError on any error body that is not JSON, so
+ * its typed errors prove the error wire format.
  *
- * <p>The SDK is installed once into {@code target/js-client}; {@code src/test/resources/js/ecs-smoke.mjs} runs there
- * once for the class and prints a JSON summary that the tests below take apart.
+ * <p>The SDK is installed once into {@code target/js-client}; {@code
+ * src/test/resources/js/ecs-smoke.mjs} runs there once for the class and prints a JSON summary that
+ * the tests below take apart.
  */
 class JsSdkIT {
   private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
@@ -58,10 +59,14 @@ class JsSdkIT {
     env.put("AWS_SECRET_ACCESS_KEY", c.secretAccessKey());
     env.put("AWS_REGION", "us-east-1");
     started = Instant.now();
-    ChildProcess.Output out = ChildProcess.run(List.of("node", script.toString()), env, client, SCRIPT_TIMEOUT);
+    ChildProcess.Output out =
+        ChildProcess.run(List.of("node", script.toString()), env, client, SCRIPT_TIMEOUT);
     if (out.exitCode() != 0) {
-      throw new AssertionError("the script failed (a SyntaxError here means a non-JSON body): " + out
-          + "\nserver log:\n" + server.tail());
+      throw new AssertionError(
+          "the script failed (a SyntaxError here means a non-JSON body): "
+              + out
+              + "\nserver log:\n"
+              + server.tail());
     }
     List<String> lines = out.stdout().strip().lines().toList();
     summary = JSON.readTree(lines.get(lines.size() - 1));
@@ -72,15 +77,30 @@ class JsSdkIT {
     if (server != null) server.close();
   }
 
-  /** {@code npm install} into target/js-client unless an earlier run did; the registry is only asked once. */
+  /**
+   * {@code npm install} into target/js-client unless an earlier run did; the registry is only asked
+   * once.
+   */
   private static Path installSdk() throws Exception {
     Path client = ProjectHome.resolve("target/js-client");
     Files.createDirectories(client);
-    if (Files.exists(client.resolve("node_modules/@aws-sdk/client-ecs/package.json"))) return client;
-    ChildProcess.Output out = ChildProcess.run(List.of("npm", "install", "--prefix", client.toString(),
-            "@aws-sdk/client-ecs", "--no-audit", "--no-fund"),
-        AwsCli.isolatedEnvironment(), client, INSTALL_TIMEOUT);
-    if (out.exitCode() != 0) throw new IllegalStateException("npm could not install @aws-sdk/client-ecs: " + out);
+    if (Files.exists(client.resolve("node_modules/@aws-sdk/client-ecs/package.json")))
+      return client;
+    ChildProcess.Output out =
+        ChildProcess.run(
+            List.of(
+                "npm",
+                "install",
+                "--prefix",
+                client.toString(),
+                "@aws-sdk/client-ecs",
+                "--no-audit",
+                "--no-fund"),
+            AwsCli.isolatedEnvironment(),
+            client,
+            INSTALL_TIMEOUT);
+    if (out.exitCode() != 0)
+      throw new IllegalStateException("npm could not install @aws-sdk/client-ecs: " + out);
     return client;
   }
 
@@ -91,39 +111,53 @@ class JsSdkIT {
   @Test
   void createClusterAnswersWithTheClusterAndARequestId() {
     JsonNode created = summary.get("createdCluster");
-    assertEquals("arn:aws:ecs:us-east-1:" + accountId() + ":cluster/js-" + suffix, created.get("arn").asText());
+    assertEquals(
+        "arn:aws:ecs:us-east-1:" + accountId() + ":cluster/js-" + suffix,
+        created.get("arn").asText());
     assertEquals("ACTIVE", created.get("status").asText());
     assertEquals(200, created.get("httpStatusCode").asInt());
-    assertEquals(36, created.get("requestId").asText().length(), "x-amzn-RequestId reaches the SDK: " + created);
+    assertEquals(
+        36,
+        created.get("requestId").asText().length(),
+        "x-amzn-RequestId reaches the SDK: " + created);
   }
 
   @Test
   void describeClustersShowsTagsSettingsAndMissingOnes() throws Exception {
-    assertEquals(JSON.readTree("""
+    assertEquals(
+        JSON.readTree(
+            """
         [{"name": "js-%s", "status": "ACTIVE",
           "tags": [{"key": "client", "value": "js-sdk"}],
-          "settings": [{"name": "containerInsights", "value": "enabled"}]}]""".formatted(suffix)),
+          "settings": [{"name": "containerInsights", "value": "enabled"}]}]"""
+                .formatted(suffix)),
         summary.get("describedClusters"));
-    assertEquals(JSON.readTree("""
+    assertEquals(
+        JSON.readTree(
+            """
         [{"arn": "arn:aws:ecs:us-east-1:%s:cluster/js-missing-%s", "reason": "MISSING"}]"""
-            .formatted(accountId(), suffix)),
+                .formatted(accountId(), suffix)),
         summary.get("clusterFailures"));
   }
 
   @Test
   void aRegisteredTaskDefinitionIsDescribedWithDefaultsAndTags() throws Exception {
-    String arn = "arn:aws:ecs:us-east-1:" + accountId() + ":task-definition/js-family-" + suffix + ":1";
+    String arn =
+        "arn:aws:ecs:us-east-1:" + accountId() + ":task-definition/js-family-" + suffix + ":1";
     assertEquals(arn, summary.get("registered").get("arn").asText());
     JsonNode td = summary.get("describedTaskDefinition");
     assertEquals(arn, td.get("arn").asText());
     assertEquals("js-family-" + suffix, td.get("family").asText());
     assertEquals(1, td.get("revision").asInt());
     assertEquals("ACTIVE", td.get("status").asText());
-    assertEquals(JSON.readTree("""
+    assertEquals(
+        JSON.readTree(
+            """
         {"name": "app", "image": "public.ecr.aws/docker/library/busybox:latest", "cpu": 0, "memory": 128,
          "portMappings": [{"containerPort": 8080, "hostPort": 0, "protocol": "tcp"}], "essential": true,
          "command": ["sleep", "3600"], "environment": [{"name": "GREETING", "value": "hello"}],
-         "mountPoints": [], "volumesFrom": [], "systemControls": []}"""), td.get("container"));
+         "mountPoints": [], "volumesFrom": [], "systemControls": []}"""),
+        td.get("container"));
     assertEquals(JSON.readTree("[{\"key\": \"client\", \"value\": \"js-sdk\"}]"), td.get("tags"));
   }
 
@@ -132,7 +166,8 @@ class JsSdkIT {
     JsonNode td = summary.get("describedTaskDefinition");
     assertTrue(td.get("registeredAtIsDate").asBoolean(), td.toString());
     Instant registeredAt = Instant.ofEpochMilli(td.get("registeredAtMillis").asLong());
-    assertTrue(!registeredAt.isBefore(started.minusSeconds(60)) && registeredAt.isBefore(Instant.now()),
+    assertTrue(
+        !registeredAt.isBefore(started.minusSeconds(60)) && registeredAt.isBefore(Instant.now()),
         "registeredAt " + registeredAt + " should be during this test (started " + started + ")");
   }
 
@@ -140,7 +175,9 @@ class JsSdkIT {
   void listClustersPagesThroughNextTokens() {
     JsonNode listed = summary.get("listedClusters");
     assertTrue(listed.get("containsCreated").asBoolean(), listed.toString());
-    assertEquals((listed.get("count").asInt() + 1) / 2, listed.get("pages").asInt(),
+    assertEquals(
+        (listed.get("count").asInt() + 1) / 2,
+        listed.get("pages").asInt(),
         "pages of 2, the last one without a nextToken: " + listed);
   }
 
@@ -148,7 +185,9 @@ class JsSdkIT {
   void anUnknownClusterIsAClusterNotFoundExceptionInstance() {
     JsonNode error = summary.get("unknownClusterError");
     assertEquals("ClusterNotFoundException", error.get("name").asText(), error.toString());
-    assertEquals("ClusterNotFoundException", error.get("constructor").asText(),
+    assertEquals(
+        "ClusterNotFoundException",
+        error.get("constructor").asText(),
         "the SDK maps __type to its modelled exception class: " + error);
     assertEquals("client", error.get("fault").asText());
     assertEquals(400, error.get("httpStatusCode").asInt());

@@ -11,9 +11,11 @@ class ServerSmokeIT {
   @Test
   void aClusterCreatedThroughTheSdkIsDescribed() throws Exception {
     try (ServerProcess server = ServerProcess.startFirst("smoke");
-         EcsClient ecs = EcsClients.sync(server)) {
+        EcsClient ecs = EcsClients.sync(server)) {
       ecs.createCluster(r -> r.clusterName("smoke"));
-      assertEquals("ACTIVE", ecs.describeClusters(r -> r.clusters("smoke")).clusters().get(0).status().toString());
+      assertEquals(
+          "ACTIVE",
+          ecs.describeClusters(r -> r.clusters("smoke")).clusters().get(0).status().toString());
     }
   }
 }

@@ -20,27 +20,35 @@ class DispatcherStartTest {
 
   @Test
   void noStoredOffset_startsJustBeforeTheEarliestRule() {
-    UUID start = HookDispatcher.startAfter(Optional.empty(), RULE, MARGIN, DispatcherStartTest::offsetAt);
+    UUID start =
+        HookDispatcher.startAfter(Optional.empty(), RULE, MARGIN, DispatcherStartTest::offsetAt);
     assertEquals(RULE.minus(MARGIN).toEpochMilli(), Uuids.unixTimestamp(start));
   }
 
   @Test
   void storedOffsetAfterTheRule_resumesThere() {
     UUID stored = Uuids.startOf(RULE.plusSeconds(3600).toEpochMilli());
-    assertEquals(stored, HookDispatcher.startAfter(Optional.of(stored), RULE, MARGIN, DispatcherStartTest::offsetAt));
+    assertEquals(
+        stored,
+        HookDispatcher.startAfter(
+            Optional.of(stored), RULE, MARGIN, DispatcherStartTest::offsetAt));
   }
 
   @Test
   void storedOffsetLongBeforeTheRule_skipsWhatNoRuleCanReceive() {
     // dormant for a day: the day's events had no receiver and are not read
     UUID stored = Uuids.startOf(RULE.minus(Duration.ofDays(1)).toEpochMilli());
-    UUID start = HookDispatcher.startAfter(Optional.of(stored), RULE, MARGIN, DispatcherStartTest::offsetAt);
+    UUID start =
+        HookDispatcher.startAfter(Optional.of(stored), RULE, MARGIN, DispatcherStartTest::offsetAt);
     assertEquals(RULE.minus(MARGIN).toEpochMilli(), Uuids.unixTimestamp(start));
   }
 
   @Test
   void storedOffsetWithinTheMargin_resumesThere() {
     UUID stored = Uuids.startOf(RULE.minusSeconds(2).toEpochMilli());
-    assertEquals(stored, HookDispatcher.startAfter(Optional.of(stored), RULE, MARGIN, DispatcherStartTest::offsetAt));
+    assertEquals(
+        stored,
+        HookDispatcher.startAfter(
+            Optional.of(stored), RULE, MARGIN, DispatcherStartTest::offsetAt));
   }
 }

@@ -17,18 +17,26 @@ class PerKeyChainTest {
     HookDispatcher.PerKeyChain chain = new HookDispatcher.PerKeyChain();
     List<String> started = new CopyOnWriteArrayList<>();
     CompletableFuture<Done> firstOfA = new CompletableFuture<>();
-    chain.after("A", () -> {
-      started.add("A1");
-      return firstOfA;
-    });
-    var secondOfA = chain.after("A", () -> {
-      started.add("A2");
-      return CompletableFuture.completedFuture(Done.getInstance());
-    });
-    var firstOfB = chain.after("B", () -> {
-      started.add("B1");
-      return CompletableFuture.completedFuture(Done.getInstance());
-    });
+    chain.after(
+        "A",
+        () -> {
+          started.add("A1");
+          return firstOfA;
+        });
+    var secondOfA =
+        chain.after(
+            "A",
+            () -> {
+              started.add("A2");
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+    var firstOfB =
+        chain.after(
+            "B",
+            () -> {
+              started.add("B1");
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
     assertEquals(List.of("A1", "B1"), started);
     assertTrue(firstOfB.toCompletableFuture().isDone());
     assertFalse(secondOfA.toCompletableFuture().isDone());
@@ -41,7 +49,10 @@ class PerKeyChainTest {
   @Test
   void aFailureDoesNotStopTheKeysLaterWork() {
     HookDispatcher.PerKeyChain chain = new HookDispatcher.PerKeyChain();
-    chain.after("A", () -> CompletableFuture.failedFuture(new IllegalStateException("dead-letter write failed")));
+    chain.after(
+        "A",
+        () ->
+            CompletableFuture.failedFuture(new IllegalStateException("dead-letter write failed")));
     var next = chain.after("A", () -> CompletableFuture.completedFuture(Done.getInstance()));
     assertTrue(next.toCompletableFuture().isDone());
   }

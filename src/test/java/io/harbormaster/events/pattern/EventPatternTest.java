@@ -22,7 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class EventPatternTest {
 
-  /** Single quotes keep short inline JSON readable; the documentation's examples below stay verbatim. */
+  /**
+   * Single quotes keep short inline JSON readable; the documentation's examples below stay
+   * verbatim.
+   */
   private static String q(String json) {
     return json.replace('\'', '"');
   }
@@ -62,7 +65,8 @@ class EventPatternTest {
 
     @Test
     void numbersMatchByTheirWrittenForm() {
-      // "For numbers, EventBridge uses string representation. For example, 300, 300.0, and 3.0e2 are not
+      // "For numbers, EventBridge uses string representation. For example, 300, 300.0, and 3.0e2
+      // are not
       // considered equal." (Event pattern syntax / Creating event patterns.)
       assertMatches("{'x':[300]}", "{'x':300}");
       assertNoMatch("{'x':[300]}", "{'x':300.0}");
@@ -138,7 +142,8 @@ class EventPatternTest {
 
     @Test
     void wildcard() {
-      assertMatches("{'source':[{'wildcard':'Simple*Service'}]}", "{'source':'SimpleQueueService'}");
+      assertMatches(
+          "{'source':[{'wildcard':'Simple*Service'}]}", "{'source':'SimpleQueueService'}");
       assertMatches("{'source':[{'wildcard':'Simple*Service'}]}", "{'source':'SimpleService'}");
       assertNoMatch("{'source':[{'wildcard':'Simple*Service'}]}", "{'source':'SimpleServices'}");
       assertMatches("{'t':[{'wildcard':'*Title*'}]}", "{'t':'The Title Page'}");
@@ -187,11 +192,13 @@ class EventPatternTest {
     void anythingButPrefixSuffixIgnoreCaseAndWildcard() {
       assertMatches("{'state':[{'anything-but':{'prefix':'init'}}]}", "{'state':'running'}");
       assertNoMatch("{'state':[{'anything-but':{'prefix':'init'}}]}", "{'state':'initializing'}");
-      assertNoMatch("{'state':[{'anything-but':{'prefix':['init','error']}}]}", "{'state':'error-x'}");
+      assertNoMatch(
+          "{'state':[{'anything-but':{'prefix':['init','error']}}]}", "{'state':'error-x'}");
       assertMatches("{'state':[{'anything-but':{'prefix':['init','error']}}]}", "{'state':'ok'}");
       assertNoMatch("{'f':[{'anything-but':{'suffix':'.png'}}]}", "{'f':'cat.png'}");
       assertMatches("{'f':[{'anything-but':{'suffix':'.png'}}]}", "{'f':'cat.PNG'}");
-      String ignoreCase = "{'state':[{'anything-but':{'equals-ignore-case':['Stopped','OverLoaded']}}]}";
+      String ignoreCase =
+          "{'state':[{'anything-but':{'equals-ignore-case':['Stopped','OverLoaded']}}]}";
       assertNoMatch(ignoreCase, "{'state':'STOPPED'}");
       assertNoMatch(ignoreCase, "{'state':'overloaded'}");
       assertMatches(ignoreCase, "{'state':'running'}");
@@ -265,7 +272,8 @@ class EventPatternTest {
       assertMatches(v4, "{'ip':'10.0.0.255'}");
       assertNoMatch(v4, "{'ip':'10.0.1.0'}");
       assertNoMatch(v4, "{'ip':'not an address'}");
-      // An IPv4-mapped IPv6 address is the IPv4 address it maps (java.net reads it so, as Event Ruler does).
+      // An IPv4-mapped IPv6 address is the IPv4 address it maps (java.net reads it so, as Event
+      // Ruler does).
       assertMatches(v4, "{'ip':'::ffff:a00:1'}");
       assertNoMatch(v4, "{'ip':167772161}");
       assertMatches("{'ip':[{'cidr':'172.16.0.0/12'}]}", "{'ip':'172.31.68.200'}");
@@ -300,8 +308,11 @@ class EventPatternTest {
               + "{'metricType':['MetricType'],'namespace':['AWS/EC2'],"
               + "'$or':[{'metricId':[1234]},{'spaceId':[1000]}]},"
               + "{'scope':['Service']}]}";
-      assertMatches(nested, "{'source':'aws.cloudwatch','metricType':'MetricType','namespace':'AWS/EC2','spaceId':1000}");
-      assertNoMatch(nested, "{'source':'aws.cloudwatch','metricType':'MetricType','namespace':'AWS/EC2'}");
+      assertMatches(
+          nested,
+          "{'source':'aws.cloudwatch','metricType':'MetricType','namespace':'AWS/EC2','spaceId':1000}");
+      assertNoMatch(
+          nested, "{'source':'aws.cloudwatch','metricType':'MetricType','namespace':'AWS/EC2'}");
       assertNoMatch(nested, "{'source':'aws.cloudwatch','metricType':'MetricType','spaceId':1000}");
       assertMatches(nested, "{'source':'aws.cloudwatch','scope':'Service'}");
       // ($or at the top) && ($or inside detail): the nested $or applies to the detail object.
@@ -350,12 +361,15 @@ class EventPatternTest {
       assertMatches("{'employees':{'firstName':['Anna'],'lastName':['Smith']}}", event);
       // Fields from different elements do not combine into a match.
       assertNoMatch("{'employees':{'firstName':['Anna'],'lastName':['Jones']}}", event);
-      String nested = "{'employees':[[{'firstName':'John'}],[{'firstName':'Peter','lastName':'Jones'}]]}";
+      String nested =
+          "{'employees':[[{'firstName':'John'}],[{'firstName':'Peter','lastName':'Jones'}]]}";
       assertMatches("{'employees':{'firstName':['Peter'],'lastName':['Jones']}}", nested);
     }
   }
 
-  /** Patterns and events copied from the Amazon EventBridge User Guide; each test names its page. */
+  /**
+   * Patterns and events copied from the Amazon EventBridge User Guide; each test names its page.
+   */
   @Nested
   class DocumentationExamples {
 
@@ -380,7 +394,8 @@ class EventPatternTest {
         }
         """;
 
-    // "Matching null values and empty strings in Amazon EventBridge event patterns" (also "Field matching" in
+    // "Matching null values and empty strings in Amazon EventBridge event patterns" (also "Field
+    // matching" in
     // "Amazon EventBridge event patterns").
     private static final String AUTOSCALING_EVENT =
         """
@@ -420,11 +435,14 @@ class EventPatternTest {
       assertTrue(docMatch(pattern, EC2_EVENT));
       assertFalse(docMatch(pattern, EC2_EVENT.replace("\"terminated\"", "\"running\"")));
       // "Match Values": "source" is either "aws.ec2" or "aws.fargate".
-      assertTrue(docMatch("""
+      assertTrue(
+          docMatch(
+              """
           {
               "source": ["aws.ec2", "aws.fargate"]
           }
-          """, EC2_EVENT));
+          """,
+              EC2_EVENT));
     }
 
     @Test
@@ -497,20 +515,26 @@ class EventPatternTest {
 
     @Test
     void nullValuesAndEmptyStringsPage() {
-      assertTrue(docMatch("""
+      assertTrue(
+          docMatch(
+              """
           {
             "detail": {
                "eventVersion": [""]
             }
           }
-          """, AUTOSCALING_EVENT));
-      assertTrue(docMatch("""
+          """,
+              AUTOSCALING_EVENT));
+      assertTrue(
+          docMatch(
+              """
           {
             "detail": {
                "responseElements": [null]
             }
           }
-          """, AUTOSCALING_EVENT));
+          """,
+              AUTOSCALING_EVENT));
       // "Null values and empty strings are not interchangeable in pattern matching."
       assertFalse(docMatch("{\"detail\": {\"eventVersion\": [null]}}", AUTOSCALING_EVENT));
       assertFalse(docMatch("{\"detail\": {\"responseElements\": [\"\"]}}", AUTOSCALING_EVENT));
@@ -518,7 +542,8 @@ class EventPatternTest {
 
     @Test
     void arraysPage() {
-      // The page shows bare fields; they are wrapped in braces here, and the pattern's trailing comma removed.
+      // The page shows bare fields; they are wrapped in braces here, and the pattern's trailing
+      // comma removed.
       String pattern =
           """
           {"resources": [
@@ -539,7 +564,8 @@ class EventPatternTest {
 
     @Test
     void contentFilteringPage_prefixAndAnythingBut() {
-      String prefix = """
+      String prefix =
+          """
           {
             "time": [ { "prefix": "2017-10-02" } ]
           }
@@ -547,35 +573,40 @@ class EventPatternTest {
       assertTrue(docMatch(prefix, "{\"time\": \"2017-10-02T18:43:48Z\"}"));
       assertFalse(docMatch(prefix, "{\"time\": \"2017-10-03T18:43:48Z\"}"));
 
-      String notInitializing = """
+      String notInitializing =
+          """
           {
             "detail": {
               "state": [ { "anything-but": "initializing" } ]
             }
           }
           """;
-      String not123 = """
+      String not123 =
+          """
           {
             "detail": {
               "x-limit": [ { "anything-but": 123 } ]
             }
           }
           """;
-      String notStoppedOrOverloaded = """
+      String notStoppedOrOverloaded =
+          """
           {
             "detail": {
               "state": [ { "anything-but": [ "stopped", "overloaded" ] } ]
             }
           }
           """;
-      String notHundreds = """
+      String notHundreds =
+          """
           {
             "detail": {
               "x-limit": [ { "anything-but": [ 100, 200, 300 ] } ]
             }
           }
           """;
-      String notInitPrefix = """
+      String notInitPrefix =
+          """
           {
             "detail": {
               "state": [ { "anything-but": { "prefix": "init" } } ]
@@ -585,7 +616,10 @@ class EventPatternTest {
       String running = "{\"detail\": {\"state\": \"running\", \"x-limit\": 301.8}}";
       String initializing = "{\"detail\": {\"state\": \"initializing\", \"x-limit\": 123}}";
       String stopped = "{\"detail\": {\"state\": \"stopped\", \"x-limit\": 200}}";
-      for (String pattern : new String[] {notInitializing, not123, notStoppedOrOverloaded, notHundreds, notInitPrefix}) {
+      for (String pattern :
+          new String[] {
+            notInitializing, not123, notStoppedOrOverloaded, notHundreds, notInitPrefix
+          }) {
         assertTrue(docMatch(pattern, running), pattern);
       }
       assertFalse(docMatch(notInitializing, initializing));
@@ -598,7 +632,8 @@ class EventPatternTest {
 
     @Test
     void contentFilteringPage_numericAndIpAddress() {
-      String numeric = """
+      String numeric =
+          """
           {
             "detail": {
               "c-count": [ { "numeric": [ ">", 0, "<=", 5 ] } ],
@@ -607,12 +642,15 @@ class EventPatternTest {
             }
           }
           """;
-      assertTrue(docMatch(numeric, "{\"detail\": {\"c-count\": 5, \"d-count\": 3, \"x-limit\": 301.8}}"));
+      assertTrue(
+          docMatch(numeric, "{\"detail\": {\"c-count\": 5, \"d-count\": 3, \"x-limit\": 301.8}}"));
       // "matches events that are true for all fields"
-      assertFalse(docMatch(numeric, "{\"detail\": {\"c-count\": 6, \"d-count\": 3, \"x-limit\": 301.8}}"));
+      assertFalse(
+          docMatch(numeric, "{\"detail\": {\"c-count\": 6, \"d-count\": 3, \"x-limit\": 301.8}}"));
       assertFalse(docMatch(numeric, "{\"detail\": {\"c-count\": 5, \"d-count\": 3}}"));
 
-      String ip = """
+      String ip =
+          """
           {
             "detail": {
               "sourceIPAddress": [ { "cidr": "10.0.0.0/24" } ]
@@ -625,14 +663,16 @@ class EventPatternTest {
 
     @Test
     void contentFilteringPage_existsTrue() {
-      String pattern = """
+      String pattern =
+          """
           {
             "detail": {
               "state": [ { "exists": true  } ]
             }
           }
           """;
-      String matching = """
+      String matching =
+          """
           {
             "version": "0",
             "id": "7bf73129-1428-4cd3-a780-95db273d1602",
@@ -648,7 +688,8 @@ class EventPatternTest {
             }
           }
           """;
-      String notMatching = """
+      String notMatching =
+          """
           {
             "detail-type": [ "EC2 Instance State-change Notification" ],
             "resources": [ "arn:aws:ec2:us-east-1:123456789012:instance/i-02ebd4584a2ebd341" ],
@@ -665,14 +706,16 @@ class EventPatternTest {
 
     @Test
     void contentFilteringPage_existsFalse() {
-      String pattern = """
+      String pattern =
+          """
           {
             "detail": {
               "c-count": [ { "exists": false  } ]
             }
           }
           """;
-      String withoutCount = """
+      String withoutCount =
+          """
           {
             "detail-type": [ "EC2 Instance State-change Notification" ],
             "resources": [ "arn:aws:ec2:us-east-1:123456789012:instance/i-02ebd4584a2ebd341" ],
@@ -681,8 +724,10 @@ class EventPatternTest {
             }
           }
           """;
-      // "also matches ... because c-count isn't a leaf node". The page lacks the comma after the "state" array.
-      String countIsAnObject = """
+      // "also matches ... because c-count isn't a leaf node". The page lacks the comma after the
+      // "state" array.
+      String countIsAnObject =
+          """
           {
             "detail-type": [ "EC2 Instance State-change Notification" ],
             "resources": [ "arn:aws:ec2:us-east-1:123456789012:instance/i-02ebd4584a2ebd341" ],
@@ -700,7 +745,8 @@ class EventPatternTest {
 
     @Test
     void contentFilteringPage_complexExampleAndRepeatedKey() {
-      String complex = """
+      String complex =
+          """
           {
             "time": [ { "prefix": "2017-10-02" } ],
             "detail": {
@@ -711,7 +757,8 @@ class EventPatternTest {
             }
           }
           """;
-      String event = """
+      String event =
+          """
           {"time": "2017-10-02T16:24:49Z",
            "detail": {"state": "running", "c-count": 5, "d-count": 3, "x-limit": 301.8}}
           """;
@@ -720,7 +767,8 @@ class EventPatternTest {
       assertFalse(docMatch(complex, event.replace("2017-10-02", "2017-10-03")));
 
       // "if you include a key more than once the last reference will be the one used"
-      String repeated = """
+      String repeated =
+          """
           {
             "detail": {
               "location": [ { "prefix": "us-" } ],
@@ -734,37 +782,68 @@ class EventPatternTest {
 
     @Test
     void comparisonOperatorsPage() {
-      // Rule syntax column of the table, each wrapped in braces. The page's anything-but ignore-case entry has
+      // Rule syntax column of the table, each wrapped in braces. The page's anything-but
+      // ignore-case entry has
       // a doubled colon and a stray brace ("state": : [...]}); they are dropped here.
-      assertTrue(docMatch("{\"Location\": [ \"New York\" ], \"Day\": [\"Monday\"]}",
-          "{\"Location\": \"New York\", \"Day\": \"Monday\"}"));
-      assertFalse(docMatch("{\"Location\": [ \"New York\" ], \"Day\": [\"Monday\"]}",
-          "{\"Location\": \"New York\", \"Day\": \"Tuesday\"}"));
-      assertTrue(docMatch("{\"Region\": [ { \"anything-but\": {\"prefix\": \"us-\" } } ]}", "{\"Region\": \"eu-west-1\"}"));
-      assertFalse(docMatch("{\"Region\": [ { \"anything-but\": {\"prefix\": \"us-\" } } ]}", "{\"Region\": \"us-east-1\"}"));
-      assertFalse(docMatch("{\"FileName\": [ { \"anything-but\": { \"suffix\": \".png\" } } ]}", "{\"FileName\": \"a.png\"}"));
-      assertFalse(docMatch("{\"state\": [{ \"anything-but\": { \"equals-ignore-case\": \"initializing\" }}]}",
-          "{\"state\": \"INITIALIZING\"}"));
-      assertFalse(docMatch("{\"FilePath\" : [{ \"anything-but\": { \"wildcard\": \"*/lib/*\" }}]}",
-          "{\"FilePath\": \"/opt/lib/a.so\"}"));
-      assertTrue(docMatch("{\"Region\": [ {\"prefix\": \"us-\" } ]}", "{\"Region\": \"us-west-2\"}"));
-      assertTrue(docMatch("{\"service\" : [{ \"prefix\": { \"equals-ignore-case\": \"eventb\" }}]}",
-          "{\"service\": \"EventBridge\"}"));
+      assertTrue(
+          docMatch(
+              "{\"Location\": [ \"New York\" ], \"Day\": [\"Monday\"]}",
+              "{\"Location\": \"New York\", \"Day\": \"Monday\"}"));
+      assertFalse(
+          docMatch(
+              "{\"Location\": [ \"New York\" ], \"Day\": [\"Monday\"]}",
+              "{\"Location\": \"New York\", \"Day\": \"Tuesday\"}"));
+      assertTrue(
+          docMatch(
+              "{\"Region\": [ { \"anything-but\": {\"prefix\": \"us-\" } } ]}",
+              "{\"Region\": \"eu-west-1\"}"));
+      assertFalse(
+          docMatch(
+              "{\"Region\": [ { \"anything-but\": {\"prefix\": \"us-\" } } ]}",
+              "{\"Region\": \"us-east-1\"}"));
+      assertFalse(
+          docMatch(
+              "{\"FileName\": [ { \"anything-but\": { \"suffix\": \".png\" } } ]}",
+              "{\"FileName\": \"a.png\"}"));
+      assertFalse(
+          docMatch(
+              "{\"state\": [{ \"anything-but\": { \"equals-ignore-case\": \"initializing\" }}]}",
+              "{\"state\": \"INITIALIZING\"}"));
+      assertFalse(
+          docMatch(
+              "{\"FilePath\" : [{ \"anything-but\": { \"wildcard\": \"*/lib/*\" }}]}",
+              "{\"FilePath\": \"/opt/lib/a.so\"}"));
+      assertTrue(
+          docMatch("{\"Region\": [ {\"prefix\": \"us-\" } ]}", "{\"Region\": \"us-west-2\"}"));
+      assertTrue(
+          docMatch(
+              "{\"service\" : [{ \"prefix\": { \"equals-ignore-case\": \"eventb\" }}]}",
+              "{\"service\": \"EventBridge\"}"));
       assertTrue(docMatch("{\"LastName\": [\"\"]}", "{\"LastName\": \"\"}"));
       assertTrue(docMatch("{\"Name\": [ \"Alice\" ]}", "{\"Name\": \"Alice\"}"));
-      assertTrue(docMatch("{\"Name\": [ { \"equals-ignore-case\": \"alice\" } ]}", "{\"Name\": \"Alice\"}"));
-      assertTrue(docMatch("{\"FileName\": [ { \"suffix\": \".png\" } ]}", "{\"FileName\": \"a.png\"}"));
-      assertTrue(docMatch("{\"service\" : [{ \"suffix\": { \"equals-ignore-case\": \"tBridge\" }}]}",
-          "{\"service\": \"EVENTBRIDGE\"}"));
+      assertTrue(
+          docMatch(
+              "{\"Name\": [ { \"equals-ignore-case\": \"alice\" } ]}", "{\"Name\": \"Alice\"}"));
+      assertTrue(
+          docMatch("{\"FileName\": [ { \"suffix\": \".png\" } ]}", "{\"FileName\": \"a.png\"}"));
+      assertTrue(
+          docMatch(
+              "{\"service\" : [{ \"suffix\": { \"equals-ignore-case\": \"tBridge\" }}]}",
+              "{\"service\": \"EVENTBRIDGE\"}"));
     }
   }
 
-  /** Patterns against the ECS example events in src/test/resources/fixtures/eventbridge, copied from shared/fixtures (see its PROVENANCE.md). */
+  /**
+   * Patterns against the ECS example events in src/test/resources/fixtures/eventbridge, copied from
+   * shared/fixtures (see its PROVENANCE.md).
+   */
   @Nested
   class Fixtures {
 
     private static final Path DIR =
-        Path.of(System.getProperty("user.dir")).resolve("src/test/resources/fixtures/eventbridge").normalize();
+        Path.of(System.getProperty("user.dir"))
+            .resolve("src/test/resources/fixtures/eventbridge")
+            .normalize();
     private static final String STOPPED = "ecs-task-state-change-stopped.json";
     private static final String RUNNING = "ecs-task-state-change.json";
     private static final String INSTANCE = "ecs-container-instance-state-change.json";
@@ -776,7 +855,8 @@ class EventPatternTest {
     private static Map<String, String> fixtures() {
       try (Stream<Path> files = Files.list(DIR)) {
         Map<String, String> byName = new TreeMap<>();
-        files.filter(f -> f.toString().endsWith(".json"))
+        files
+            .filter(f -> f.toString().endsWith(".json"))
             .forEach(f -> byName.put(f.getFileName().toString(), read(f)));
         return byName;
       } catch (IOException e) {
@@ -795,17 +875,20 @@ class EventPatternTest {
     private static Set<String> matching(String pattern) {
       EventPattern parsed = EventPattern.parse(q(pattern));
       Set<String> names = new TreeSet<>();
-      fixtures().forEach((name, event) -> {
-        if (parsed.matches(event)) {
-          names.add(name);
-        }
-      });
+      fixtures()
+          .forEach(
+              (name, event) -> {
+                if (parsed.matches(event)) {
+                  names.add(name);
+                }
+              });
       return names;
     }
 
     @Test
     void allSevenFixturesAreThere() {
-      assertEquals(Set.of(STOPPED, RUNNING, INSTANCE, STEADY, PLACEMENT, DEPLOYED, DEPLOY_FAILED),
+      assertEquals(
+          Set.of(STOPPED, RUNNING, INSTANCE, STEADY, PLACEMENT, DEPLOYED, DEPLOY_FAILED),
           fixtures().keySet());
       assertEquals(fixtures().keySet(), matching("{'source':['aws.ecs']}"));
     }
@@ -819,42 +902,65 @@ class EventPatternTest {
       assertEquals(Set.of(STOPPED), matching(byStopCode.formatted("UserInitiated")));
       // ...and no example has EssentialContainerExited.
       assertEquals(Set.of(), matching(byStopCode.formatted("EssentialContainerExited")));
-      assertEquals(Set.of(STOPPED),
-          matching("{'detail-type':['ECS Task State Change'],'detail':{'stopCode':[{'exists':true}]}}"));
-      assertEquals(Set.of(RUNNING),
-          matching("{'detail-type':['ECS Task State Change'],'detail':{'stopCode':[{'exists':false}]}}"));
+      assertEquals(
+          Set.of(STOPPED),
+          matching(
+              "{'detail-type':['ECS Task State Change'],'detail':{'stopCode':[{'exists':true}]}}"));
+      assertEquals(
+          Set.of(RUNNING),
+          matching(
+              "{'detail-type':['ECS Task State Change'],'detail':{'stopCode':[{'exists':false}]}}"));
     }
 
     @Test
     void containersArrayIsMatchedElementByElement() {
-      assertEquals(Set.of(STOPPED), matching("{'detail':{'containers':{'lastStatus':['STOPPED'],'exitCode':[0]}}}"));
-      // FargateApp is a container of the running example, STOPPED a status of the stopped one: no single element.
-      assertEquals(Set.of(), matching("{'detail':{'containers':{'name':['FargateApp'],'lastStatus':['STOPPED']}}}"));
-      assertEquals(Set.of(RUNNING),
-          matching("{'detail':{'containers':{'networkInterfaces':{'privateIpv4Address':[{'cidr':'10.0.0.0/24'}]}}}}"));
-      assertEquals(Set.of(STOPPED),
+      assertEquals(
+          Set.of(STOPPED),
+          matching("{'detail':{'containers':{'lastStatus':['STOPPED'],'exitCode':[0]}}}"));
+      // FargateApp is a container of the running example, STOPPED a status of the stopped one: no
+      // single element.
+      assertEquals(
+          Set.of(),
+          matching("{'detail':{'containers':{'name':['FargateApp'],'lastStatus':['STOPPED']}}}"));
+      assertEquals(
+          Set.of(RUNNING),
+          matching(
+              "{'detail':{'containers':{'networkInterfaces':{'privateIpv4Address':[{'cidr':'10.0.0.0/24'}]}}}}"));
+      assertEquals(
+          Set.of(STOPPED),
           matching("{'detail':{'attachments':{'details':{'value':[{'cidr':'172.16.0.0/12'}]}}}}"));
     }
 
     @Test
     void serviceAndDeploymentEvents() {
-      assertEquals(Set.of(PLACEMENT),
-          matching("{'detail-type':['ECS Service Action'],'detail':{'eventName':['SERVICE_TASK_PLACEMENT_FAILURE'],"
-              + "'capacityProviderArns':[{'suffix':'/FARGATE_SPOT'}]}}"));
-      assertEquals(Set.of(DEPLOY_FAILED),
-          matching("{'detail-type':[{'prefix':'ECS Deployment'}],'detail':{'eventType':[{'anything-but':'INFO'}]}}"));
-      assertEquals(Set.of(STEADY, PLACEMENT, DEPLOYED, DEPLOY_FAILED),
+      assertEquals(
+          Set.of(PLACEMENT),
+          matching(
+              "{'detail-type':['ECS Service Action'],'detail':{'eventName':['SERVICE_TASK_PLACEMENT_FAILURE'],"
+                  + "'capacityProviderArns':[{'suffix':'/FARGATE_SPOT'}]}}"));
+      assertEquals(
+          Set.of(DEPLOY_FAILED),
+          matching(
+              "{'detail-type':[{'prefix':'ECS Deployment'}],'detail':{'eventType':[{'anything-but':'INFO'}]}}"));
+      assertEquals(
+          Set.of(STEADY, PLACEMENT, DEPLOYED, DEPLOY_FAILED),
           matching("{'resources':[{'wildcard':'arn:aws:ecs:*:service/default/*'}]}"));
-      assertEquals(Set.of(PLACEMENT, DEPLOY_FAILED, STOPPED),
-          matching("{'$or':[{'detail':{'eventType':['ERROR']}},{'detail':{'lastStatus':['STOPPED']}}]}"));
+      assertEquals(
+          Set.of(PLACEMENT, DEPLOY_FAILED, STOPPED),
+          matching(
+              "{'$or':[{'detail':{'eventType':['ERROR']}},{'detail':{'lastStatus':['STOPPED']}}]}"));
     }
 
     @Test
     void detailVersionNumericRange() {
       // detail.version: 4 (running task), 9 (stopped task), 14801 (container instance).
-      assertEquals(Set.of(STOPPED), matching("{'detail':{'version':[{'numeric':['>',5,'<=',100]}]}}"));
-      assertEquals(Set.of(RUNNING, STOPPED, INSTANCE), matching("{'detail':{'version':[{'numeric':['>=',0]}]}}"));
-      assertEquals(Set.of(INSTANCE), matching("{'detail':{'version':[14801],'agentConnected':[true]}}"));
+      assertEquals(
+          Set.of(STOPPED), matching("{'detail':{'version':[{'numeric':['>',5,'<=',100]}]}}"));
+      assertEquals(
+          Set.of(RUNNING, STOPPED, INSTANCE),
+          matching("{'detail':{'version':[{'numeric':['>=',0]}]}}"));
+      assertEquals(
+          Set.of(INSTANCE), matching("{'detail':{'version':[14801],'agentConnected':[true]}}"));
     }
   }
 
@@ -878,7 +984,9 @@ class EventPatternTest {
           Arguments.of("{'source':[{'prefix':5}]}", "source[0].prefix"),
           Arguments.of("{'source':[{'prefix':{'ignore-case':'a'}}]}", "source[0].prefix"),
           Arguments.of("{'source':[{'suffix':['a']}]}", "source[0].suffix"),
-          Arguments.of("{'source':[{'suffix':{'equals-ignore-case':1}}]}", "source[0].suffix.equals-ignore-case"),
+          Arguments.of(
+              "{'source':[{'suffix':{'equals-ignore-case':1}}]}",
+              "source[0].suffix.equals-ignore-case"),
           Arguments.of("{'source':[{'equals-ignore-case':null}]}", "source[0].equals-ignore-case"),
           Arguments.of("{'source':[{'wildcard':'a**b'}]}", "source[0].wildcard"),
           Arguments.of("{'source':[{'wildcard':'a\\\\b'}]}", "source[0].wildcard"),
@@ -917,7 +1025,9 @@ class EventPatternTest {
           Arguments.of("{'$or':[{'a':['b']},'c']}", "$or[1]"),
           Arguments.of("{'$or':[{'prefix':['b']},{'a':['c']}]}", "$or[0].prefix"),
           Arguments.of("{'detail':{'$or':[{'a':['b']},{}]}}", "detail.$or[1]"),
-          Arguments.of("{'detail':{'$or':[{'a':['b']},{'c':[{'numeric':['<']}]}]}}", "detail.$or[1].c[0].numeric"));
+          Arguments.of(
+              "{'detail':{'$or':[{'a':['b']},{'c':[{'numeric':['<']}]}]}}",
+              "detail.$or[1].c[0].numeric"));
     }
 
     @ParameterizedTest(name = "{0} at \"{1}\"")
@@ -934,12 +1044,16 @@ class EventPatternTest {
     void messagesSayWhatIsWrong() {
       assertEquals(
           "Event pattern is not valid at detail.state[0].prefx: unknown operator \"prefx\"",
-          assertThrows(InvalidEventPatternException.class,
-              () -> EventPattern.parse(q("{'detail':{'state':[{'prefx':'a'}]}}"))).getMessage());
+          assertThrows(
+                  InvalidEventPatternException.class,
+                  () -> EventPattern.parse(q("{'detail':{'state':[{'prefx':'a'}]}}")))
+              .getMessage());
       assertEquals(
           "Event pattern is not valid at x[0].numeric: the lower bound 10 must be below the upper bound 5",
-          assertThrows(InvalidEventPatternException.class,
-              () -> EventPattern.parse(q("{'x':[{'numeric':['>',10,'<',5]}]}"))).getMessage());
+          assertThrows(
+                  InvalidEventPatternException.class,
+                  () -> EventPattern.parse(q("{'x':[{'numeric':['>',10,'<',5]}]}")))
+              .getMessage());
       assertThrows(InvalidEventPatternException.class, () -> EventPattern.parse((String) null));
       assertThrows(InvalidEventPatternException.class, () -> EventPattern.parse(" "));
     }
@@ -947,8 +1061,12 @@ class EventPatternTest {
     @Test
     void operatorNamesAreOrdinaryFieldsOutsideOr() {
       // Only inside $or is a field named like an operator taken for a misplaced operator.
-      assertTrue(EventPattern.parse(q("{'detail':{'prefix':['a']}}")).matches(q("{'detail':{'prefix':'a'}}")));
-      assertEquals("{\"source\":[\"aws.ecs\"]}", EventPattern.parse(q("{ 'source' : [ 'aws.ecs' ] }")).toString());
+      assertTrue(
+          EventPattern.parse(q("{'detail':{'prefix':['a']}}"))
+              .matches(q("{'detail':{'prefix':'a'}}")));
+      assertEquals(
+          "{\"source\":[\"aws.ecs\"]}",
+          EventPattern.parse(q("{ 'source' : [ 'aws.ecs' ] }")).toString());
     }
   }
 }

@@ -26,7 +26,10 @@ class ResumePointTest {
   @Test
   void refusesWhatItDidNotWrite() {
     assertThrows(IllegalArgumentException.class, () -> ResumePoint.decode("nonsense"));
-    assertThrows(IllegalArgumentException.class, () -> ResumePoint.decode("task-0=" + UUID.randomUUID()));
-    assertThrows(IllegalArgumentException.class, () -> ResumePoint.decode("task-0=" + Uuids.timeBased() + "+-1"));
+    assertThrows(
+        IllegalArgumentException.class, () -> ResumePoint.decode("task-0=" + UUID.randomUUID()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ResumePoint.decode("task-0=" + Uuids.timeBased() + "+-1"));
   }
 }

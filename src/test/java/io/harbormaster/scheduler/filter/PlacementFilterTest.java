@@ -61,7 +61,8 @@ class PlacementFilterTest {
   class Attribute {
 
     private Optional<String> reject(InstanceSnapshot instance, RequiredAttribute... required) {
-      return AttributeFilter.INSTANCE.reject(instance, SMALL.withRequiredAttributes(List.of(required)));
+      return AttributeFilter.INSTANCE.reject(
+          instance, SMALL.withRequiredAttributes(List.of(required)));
     }
 
     @Test
@@ -73,22 +74,29 @@ class PlacementFilterTest {
     void aNamedAttributeMustBePresentWithAnyValue() {
       InstanceSnapshot capable = instance("a").attribute("ecs.capability.task-eni", "").build();
       assertEquals(PASS, reject(capable, RequiredAttribute.named("ecs.capability.task-eni")));
-      assertEquals(Optional.of("ATTRIBUTE"),
+      assertEquals(
+          Optional.of("ATTRIBUTE"),
           reject(instance("b").build(), RequiredAttribute.named("ecs.capability.task-eni")));
     }
 
     @Test
     void aValuedAttributeMustHaveThatValue() {
-      InstanceSnapshot arm = instance("a").attribute(InstanceSnapshot.CPU_ARCHITECTURE, "arm64").build();
-      assertEquals(PASS, reject(arm, RequiredAttribute.of(InstanceSnapshot.CPU_ARCHITECTURE, "arm64")));
-      assertEquals(Optional.of("ATTRIBUTE"),
-          reject(instance("b").build(), RequiredAttribute.of(InstanceSnapshot.CPU_ARCHITECTURE, "arm64")));
+      InstanceSnapshot arm =
+          instance("a").attribute(InstanceSnapshot.CPU_ARCHITECTURE, "arm64").build();
+      assertEquals(
+          PASS, reject(arm, RequiredAttribute.of(InstanceSnapshot.CPU_ARCHITECTURE, "arm64")));
+      assertEquals(
+          Optional.of("ATTRIBUTE"),
+          reject(
+              instance("b").build(),
+              RequiredAttribute.of(InstanceSnapshot.CPU_ARCHITECTURE, "arm64")));
     }
 
     @Test
     void everyRequiredAttributeCounts() {
       InstanceSnapshot instance = instance("a").attribute("x", "1").build();
-      assertEquals(Optional.of("ATTRIBUTE"),
+      assertEquals(
+          Optional.of("ATTRIBUTE"),
           reject(instance, RequiredAttribute.named("x"), RequiredAttribute.named("y")));
     }
   }
@@ -105,7 +113,9 @@ class PlacementFilterTest {
     @Test
     void oneUnitTooManyIsRejected() {
       InstanceSnapshot instance = instance("a").size(1024, 4096).used(768, 0).build();
-      assertEquals(Optional.of("RESOURCE:CPU"), CpuFilter.INSTANCE.reject(instance, TaskDemand.of(257, 0, "g")));
+      assertEquals(
+          Optional.of("RESOURCE:CPU"),
+          CpuFilter.INSTANCE.reject(instance, TaskDemand.of(257, 0, "g")));
     }
 
     @Test
@@ -127,7 +137,8 @@ class PlacementFilterTest {
     @Test
     void oneMebibyteTooManyIsRejected() {
       InstanceSnapshot instance = instance("a").size(1024, 1024).used(0, 512).build();
-      assertEquals(Optional.of("RESOURCE:MEMORY"),
+      assertEquals(
+          Optional.of("RESOURCE:MEMORY"),
           MemoryFilter.INSTANCE.reject(instance, TaskDemand.of(0, 513, "g")));
     }
   }
@@ -148,19 +159,23 @@ class PlacementFilterTest {
     @Test
     void aTakenTcpPortIsRejected() {
       InstanceSnapshot instance = instance("a").tcpPortsTaken(80).build();
-      assertEquals(Optional.of("RESOURCE:PORTS"), PortFilter.TCP.reject(instance, mapping(Set.of(80), Set.of())));
+      assertEquals(
+          Optional.of("RESOURCE:PORTS"),
+          PortFilter.TCP.reject(instance, mapping(Set.of(80), Set.of())));
     }
 
     @Test
     void portsReservedAtRegistrationAreTaken() {
-      assertEquals(Optional.of("RESOURCE:PORTS"),
+      assertEquals(
+          Optional.of("RESOURCE:PORTS"),
           PortFilter.TCP.reject(instance("a").build(), mapping(Set.of(22), Set.of())));
     }
 
     @Test
     void aTakenUdpPortIsRejectedAsPortsUdp() {
       InstanceSnapshot instance = instance("a").udpPortsTaken(53).build();
-      assertEquals(Optional.of("RESOURCE:PORTS_UDP"),
+      assertEquals(
+          Optional.of("RESOURCE:PORTS_UDP"),
           PortFilter.UDP.reject(instance, mapping(Set.of(), Set.of(53))));
     }
 
@@ -191,7 +206,8 @@ class PlacementFilterTest {
     @Test
     void anInstanceWithATaskOfTheGroupIsRejected() {
       InstanceSnapshot busy = instance("a").tasks("family:web", 1).build();
-      assertEquals(Optional.of("DistinctInstance placement constraint unsatisfied."),
+      assertEquals(
+          Optional.of("DistinctInstance placement constraint unsatisfied."),
           DistinctInstanceFilter.INSTANCE.reject(busy, distinct));
     }
 
@@ -224,15 +240,20 @@ class PlacementFilterTest {
 
     @Test
     void aNonMatchingInstanceIsRejected() {
-      assertEquals(Optional.of("MemberOf placement constraint unsatisfied."),
+      assertEquals(
+          Optional.of("MemberOf placement constraint unsatisfied."),
           reject(instance("a").build(), "attribute:ecs.instance-type =~ g2.*"));
     }
 
     @Test
     void everyMemberOfConstraintMustMatch() {
       InstanceSnapshot instance = instance("a").zone("us-east-1a").build();
-      assertEquals(Optional.of("MemberOf placement constraint unsatisfied."),
-          reject(instance, "attribute:ecs.instance-type =~ t2.*", "attribute:ecs.availability-zone == us-east-1b"));
+      assertEquals(
+          Optional.of("MemberOf placement constraint unsatisfied."),
+          reject(
+              instance,
+              "attribute:ecs.instance-type =~ t2.*",
+              "attribute:ecs.availability-zone == us-east-1b"));
     }
   }
 
@@ -246,26 +267,40 @@ class PlacementFilterTest {
     @Test
     void anInstanceIsReportedForItsMostBasicShortcoming() {
       TaskDemand big = TaskDemand.of(99_999, 99_999, "g");
-      assertEquals(Optional.of("DRAINING"),
-          firstRejection(instance("a").status(InstanceSnapshot.Status.DRAINING).agentConnected(false).build(), big));
-      assertEquals(Optional.of("AGENT"), firstRejection(instance("b").agentConnected(false).build(), big));
+      assertEquals(
+          Optional.of("DRAINING"),
+          firstRejection(
+              instance("a").status(InstanceSnapshot.Status.DRAINING).agentConnected(false).build(),
+              big));
+      assertEquals(
+          Optional.of("AGENT"), firstRejection(instance("b").agentConnected(false).build(), big));
       assertEquals(Optional.of("RESOURCE:CPU"), firstRejection(instance("c").build(), big));
-      assertEquals(Optional.of("RESOURCE:MEMORY"),
+      assertEquals(
+          Optional.of("RESOURCE:MEMORY"),
           firstRejection(instance("d").build(), TaskDemand.of(1, 99_999, "g")));
     }
 
     @Test
     void resourcesComeBeforeConstraints() {
-      TaskDemand demand = TaskDemand.of(1, 99_999, "g")
-          .withConstraints(List.of(PlacementConstraint.memberOf("runningTasksCount > 5")));
+      TaskDemand demand =
+          TaskDemand.of(1, 99_999, "g")
+              .withConstraints(List.of(PlacementConstraint.memberOf("runningTasksCount > 5")));
       assertEquals(Optional.of("RESOURCE:MEMORY"), firstRejection(instance("a").build(), demand));
     }
 
     @Test
     void everyFilterHasAName() {
       assertEquals(
-          List.of("ActiveInstance", "AgentConnected", "RequiredAttributes", "Cpu", "Memory", "TcpPorts", "UdpPorts",
-              "DistinctInstance", "MemberOf"),
+          List.of(
+              "ActiveInstance",
+              "AgentConnected",
+              "RequiredAttributes",
+              "Cpu",
+              "Memory",
+              "TcpPorts",
+              "UdpPorts",
+              "DistinctInstance",
+              "MemberOf"),
           PlacementFilter.ALL.stream().map(PlacementFilter::name).toList());
     }
   }

@@ -21,7 +21,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ClusterQueryLanguageTest {
 
-  /** Three instances that differ in every subject; each table row says which of them an expression selects. */
+  /**
+   * Three instances that differ in every subject; each table row says which of them an expression
+   * selects.
+   */
   private static final InstanceSnapshot A =
       instance("a")
           .ec2InstanceId("i-abcd1234")
@@ -63,7 +66,10 @@ class ClusterQueryLanguageTest {
   /** The instances (of A, B, C) the expression selects, e.g. "AC"; "-" for none. */
   private static String selected(String expression) {
     ClusterQuery query = ClusterQueryLanguage.parse(expression);
-    String names = (query.matches(A) ? "A" : "") + (query.matches(B) ? "B" : "") + (query.matches(C) ? "C" : "");
+    String names =
+        (query.matches(A) ? "A" : "")
+            + (query.matches(B) ? "B" : "")
+            + (query.matches(C) ? "C" : "");
     return names.isEmpty() ? "-" : names;
   }
 
@@ -227,14 +233,17 @@ class ClusterQueryLanguageTest {
     QueryLanguageException e =
         assertThrows(QueryLanguageException.class, () -> ClusterQueryLanguage.parse(expression));
     assertEquals(position, e.position(), e.getMessage());
-    assertTrue(e.detail().contains(message), () -> "'" + e.detail() + "' should contain '" + message + "'");
+    assertTrue(
+        e.detail().contains(message),
+        () -> "'" + e.detail() + "' should contain '" + message + "'");
     assertTrue(e.getMessage().contains("at position " + position), e.getMessage());
     assertEquals(expression, e.expression());
   }
 
   @Test
   void nullIsEmpty() {
-    QueryLanguageException e = assertThrows(QueryLanguageException.class, () -> ClusterQueryLanguage.parse(null));
+    QueryLanguageException e =
+        assertThrows(QueryLanguageException.class, () -> ClusterQueryLanguage.parse(null));
     assertEquals(0, e.position());
   }
 
@@ -249,7 +258,9 @@ class ClusterQueryLanguageTest {
   @Test
   void theMessageNamesTheValidOperators() {
     QueryLanguageException e =
-        assertThrows(QueryLanguageException.class, () -> ClusterQueryLanguage.parse("runningTasksCount =~ 1"));
+        assertThrows(
+            QueryLanguageException.class,
+            () -> ClusterQueryLanguage.parse("runningTasksCount =~ 1"));
     assertTrue(e.detail().endsWith("use one of ==, !=, >, >=, <, <="), e.detail());
   }
 
@@ -258,8 +269,11 @@ class ClusterQueryLanguageTest {
 
     @Test
     void andBindsTighterThanOr() {
-      Expression root = ClusterQueryLanguage.parse("agentConnected == true or runningTasksCount == 0 and "
-          + "runningTasksCount == 1").root();
+      Expression root =
+          ClusterQueryLanguage.parse(
+                  "agentConnected == true or runningTasksCount == 0 and "
+                      + "runningTasksCount == 1")
+              .root();
       Expression.Or or = assertInstanceOf(Expression.Or.class, root);
       assertInstanceOf(Expression.Comparison.class, or.left());
       assertInstanceOf(Expression.And.class, or.right());
@@ -267,74 +281,143 @@ class ClusterQueryLanguageTest {
 
     @Test
     void notBindsTighterThanAnd() {
-      Expression root = ClusterQueryLanguage.parse("not agentConnected == true and runningTasksCount == 0").root();
+      Expression root =
+          ClusterQueryLanguage.parse("not agentConnected == true and runningTasksCount == 0")
+              .root();
       Expression.And and = assertInstanceOf(Expression.And.class, root);
       assertInstanceOf(Expression.Not.class, and.left());
     }
 
     @Test
     void parenthesesOverridePrecedence() {
-      Expression root = ClusterQueryLanguage.parse("(agentConnected == true or runningTasksCount == 0) and "
-          + "runningTasksCount == 1").root();
+      Expression root =
+          ClusterQueryLanguage.parse(
+                  "(agentConnected == true or runningTasksCount == 0) and "
+                      + "runningTasksCount == 1")
+              .root();
       Expression.And and = assertInstanceOf(Expression.And.class, root);
       assertInstanceOf(Expression.Or.class, and.left());
     }
 
     @Test
     void operatorsAreLeftAssociative() {
-      Expression root = ClusterQueryLanguage.parse("runningTasksCount == 0 or runningTasksCount == 1 or "
-          + "runningTasksCount == 2").root();
+      Expression root =
+          ClusterQueryLanguage.parse(
+                  "runningTasksCount == 0 or runningTasksCount == 1 or " + "runningTasksCount == 2")
+              .root();
       Expression.Or outer = assertInstanceOf(Expression.Or.class, root);
       assertInstanceOf(Expression.Or.class, outer.left());
     }
 
     @Test
     void argumentsAreKeptWithoutQuotes() {
-      Expression.Comparison comparison = assertInstanceOf(Expression.Comparison.class,
-          ClusterQueryLanguage.parse("ec2InstanceId in ['i-abcd1234', \"i-wxyx7890\", i-0000cccc]").root());
+      Expression.Comparison comparison =
+          assertInstanceOf(
+              Expression.Comparison.class,
+              ClusterQueryLanguage.parse(
+                      "ec2InstanceId in ['i-abcd1234', \"i-wxyx7890\", i-0000cccc]")
+                  .root());
       assertEquals(Operator.IN, comparison.operator());
       assertEquals(List.of("i-abcd1234", "i-wxyx7890", "i-0000cccc"), comparison.arguments());
     }
   }
 
-  /** Every subject is exercised with every operator the guide allows for it, and refused the others. */
+  /**
+   * Every subject is exercised with every operator the guide allows for it, and refused the others.
+   */
   static Stream<Arguments> subjectsAndOperators() {
     return Stream.of(
-        Arguments.of("agentConnected", "true", EnumSet.of(Operator.EQUALS, Operator.NOT_EQUALS, Operator.IN,
-            Operator.NOT_IN, Operator.MATCHES, Operator.NOT_MATCHES)),
-        Arguments.of("ec2InstanceId", "i-1", EnumSet.of(Operator.EQUALS, Operator.NOT_EQUALS, Operator.IN,
-            Operator.NOT_IN, Operator.MATCHES, Operator.NOT_MATCHES)),
-        Arguments.of("agentVersion", "1.2.3", EnumSet.of(Operator.EQUALS, Operator.NOT_EQUALS,
-            Operator.GREATER_THAN, Operator.GREATER_THAN_EQUAL, Operator.LESS_THAN, Operator.LESS_THAN_EQUAL)),
-        Arguments.of("registeredAt", "2018-06-18", EnumSet.of(Operator.EQUALS, Operator.NOT_EQUALS,
-            Operator.GREATER_THAN, Operator.GREATER_THAN_EQUAL, Operator.LESS_THAN, Operator.LESS_THAN_EQUAL)),
-        Arguments.of("runningTasksCount", "3", EnumSet.of(Operator.EQUALS, Operator.NOT_EQUALS,
-            Operator.GREATER_THAN, Operator.GREATER_THAN_EQUAL, Operator.LESS_THAN, Operator.LESS_THAN_EQUAL)),
+        Arguments.of(
+            "agentConnected",
+            "true",
+            EnumSet.of(
+                Operator.EQUALS,
+                Operator.NOT_EQUALS,
+                Operator.IN,
+                Operator.NOT_IN,
+                Operator.MATCHES,
+                Operator.NOT_MATCHES)),
+        Arguments.of(
+            "ec2InstanceId",
+            "i-1",
+            EnumSet.of(
+                Operator.EQUALS,
+                Operator.NOT_EQUALS,
+                Operator.IN,
+                Operator.NOT_IN,
+                Operator.MATCHES,
+                Operator.NOT_MATCHES)),
+        Arguments.of(
+            "agentVersion",
+            "1.2.3",
+            EnumSet.of(
+                Operator.EQUALS,
+                Operator.NOT_EQUALS,
+                Operator.GREATER_THAN,
+                Operator.GREATER_THAN_EQUAL,
+                Operator.LESS_THAN,
+                Operator.LESS_THAN_EQUAL)),
+        Arguments.of(
+            "registeredAt",
+            "2018-06-18",
+            EnumSet.of(
+                Operator.EQUALS,
+                Operator.NOT_EQUALS,
+                Operator.GREATER_THAN,
+                Operator.GREATER_THAN_EQUAL,
+                Operator.LESS_THAN,
+                Operator.LESS_THAN_EQUAL)),
+        Arguments.of(
+            "runningTasksCount",
+            "3",
+            EnumSet.of(
+                Operator.EQUALS,
+                Operator.NOT_EQUALS,
+                Operator.GREATER_THAN,
+                Operator.GREATER_THAN_EQUAL,
+                Operator.LESS_THAN,
+                Operator.LESS_THAN_EQUAL)),
         Arguments.of("attribute:stack", "prod", EnumSet.allOf(Operator.class)),
-        Arguments.of("task:group", "service:web", EnumSet.of(Operator.EQUALS, Operator.NOT_EQUALS, Operator.IN,
-            Operator.NOT_IN, Operator.MATCHES, Operator.NOT_MATCHES, Operator.EXISTS, Operator.NOT_EXISTS)));
+        Arguments.of(
+            "task:group",
+            "service:web",
+            EnumSet.of(
+                Operator.EQUALS,
+                Operator.NOT_EQUALS,
+                Operator.IN,
+                Operator.NOT_IN,
+                Operator.MATCHES,
+                Operator.NOT_MATCHES,
+                Operator.EXISTS,
+                Operator.NOT_EXISTS)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("subjectsAndOperators")
   void eachSubjectTakesExactlyItsOperators(String subject, String value, Set<Operator> allowed) {
     for (Operator operator : Operator.values()) {
-      String argument = switch (operator.arity()) {
-        case NONE -> "";
-        case ONE -> " " + value;
-        case LIST -> " [" + value + "]";
-      };
+      String argument =
+          switch (operator.arity()) {
+            case NONE -> "";
+            case ONE -> " " + value;
+            case LIST -> " [" + value + "]";
+          };
       String expression = subject + " " + operator.symbol() + argument;
       if (allowed.contains(operator)) {
         ClusterQuery query = ClusterQueryLanguage.parse(expression);
         for (InstanceSnapshot instance : List.of(A, B, C)) query.matches(instance);
       } else {
         QueryLanguageException e =
-            assertThrows(QueryLanguageException.class, () -> ClusterQueryLanguage.parse(expression), expression);
+            assertThrows(
+                QueryLanguageException.class,
+                () -> ClusterQueryLanguage.parse(expression),
+                expression);
         assertEquals(subject.length() + 1, e.position(), e.getMessage());
       }
     }
-    assertEquals(allowed, Subject.parse(subject).orElseThrow().operators(),
+    assertEquals(
+        allowed,
+        Subject.parse(subject).orElseThrow().operators(),
         () -> allowed.stream().map(Operator::symbol).collect(Collectors.joining(", ")));
   }
 

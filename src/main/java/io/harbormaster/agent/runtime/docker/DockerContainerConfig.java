@@ -16,7 +16,10 @@ import io.harbormaster.agent.runtime.ContainerSpec.PortMapping;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link ContainerSpec} → Docker's create request (config + HostConfig). Pure apart from the command object. */
+/**
+ * {@link ContainerSpec} → Docker's create request (config + HostConfig). Pure apart from the
+ * command object.
+ */
 final class DockerContainerConfig {
 
   private static final long MIB = 1024L * 1024L;
@@ -24,11 +27,14 @@ final class DockerContainerConfig {
   private DockerContainerConfig() {}
 
   static CreateContainerCmd createCommand(DockerClient client, ContainerSpec spec) {
-    CreateContainerCmd create = client.createContainerCmd(spec.image())
-        .withLabels(spec.allLabels())
-        .withExposedPorts(exposedPorts(spec))
-        .withHostConfig(hostConfig(spec))
-        .withStopTimeout((int) Math.min(Integer.MAX_VALUE, DockerRuntime.ceilSeconds(spec.stopTimeout())));
+    CreateContainerCmd create =
+        client
+            .createContainerCmd(spec.image())
+            .withLabels(spec.allLabels())
+            .withExposedPorts(exposedPorts(spec))
+            .withHostConfig(hostConfig(spec))
+            .withStopTimeout(
+                (int) Math.min(Integer.MAX_VALUE, DockerRuntime.ceilSeconds(spec.stopTimeout())));
     if (spec.name() != null) {
       create.withName(spec.name());
     }
@@ -64,11 +70,13 @@ final class DockerContainerConfig {
   }
 
   static HostConfig hostConfig(ContainerSpec spec) {
-    HostConfig host = HostConfig.newHostConfig()
-        .withNetworkMode(spec.networkMode().dockerName())
-        .withCpuShares(spec.cpuShares())
-        .withReadonlyRootfs(spec.readonlyRootFilesystem())
-        .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, spec.logConfiguration().options()));
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withNetworkMode(spec.networkMode().dockerName())
+            .withCpuShares(spec.cpuShares())
+            .withReadonlyRootfs(spec.readonlyRootFilesystem())
+            .withLogConfig(
+                new LogConfig(LogConfig.LoggingType.JSON_FILE, spec.logConfiguration().options()));
     if (spec.memoryHardMiB() != null) {
       host.withMemory(spec.memoryHardMiB() * MIB);
     }
@@ -82,20 +90,25 @@ final class DockerContainerConfig {
       host.withBinds(binds(spec.mounts()));
     }
     if (!spec.ulimits().isEmpty()) {
-      host.withUlimits(spec.ulimits().stream()
-          .map(limit -> new Ulimit(limit.name(), limit.softLimit(), limit.hardLimit()))
-          .toList());
+      host.withUlimits(
+          spec.ulimits().stream()
+              .map(limit -> new Ulimit(limit.name(), limit.softLimit(), limit.hardLimit()))
+              .toList());
     }
     return host;
   }
 
-  /** Bridge mode: host port 0 is published without a port, so the engine picks a free one at start. */
+  /**
+   * Bridge mode: host port 0 is published without a port, so the engine picks a free one at start.
+   */
   static Ports portBindings(List<PortMapping> mappings) {
     Ports ports = new Ports();
     for (PortMapping mapping : mappings) {
-      ports.bind(exposedPort(mapping), mapping.dynamicHostPort()
-          ? Ports.Binding.empty()
-          : Ports.Binding.bindPort(mapping.hostPort()));
+      ports.bind(
+          exposedPort(mapping),
+          mapping.dynamicHostPort()
+              ? Ports.Binding.empty()
+              : Ports.Binding.bindPort(mapping.hostPort()));
     }
     return ports;
   }
@@ -103,7 +116,11 @@ final class DockerContainerConfig {
   static List<Bind> binds(List<Mount> mounts) {
     List<Bind> binds = new ArrayList<>();
     for (Mount mount : mounts) {
-      binds.add(new Bind(mount.source().source(), new Volume(mount.containerPath()), mount.readOnly() ? AccessMode.ro : AccessMode.rw));
+      binds.add(
+          new Bind(
+              mount.source().source(),
+              new Volume(mount.containerPath()),
+              mount.readOnly() ? AccessMode.ro : AccessMode.rw));
     }
     return binds;
   }

@@ -44,14 +44,16 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link ContainerRuntime} on a Docker engine through docker-java (Apache HttpClient 5 transport).
  *
- * <p>Requests go without an API version in the path, so the engine answers in its own current version:
- * Debian's 20.10 (API 1.41) and newer engines that dropped old API versions both work.
+ * <p>Requests go without an API version in the path, so the engine answers in its own current
+ * version: Debian's 20.10 (API 1.41) and newer engines that dropped old API versions both work.
  */
 public final class DockerRuntime implements ContainerRuntime {
 
   private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+
   /** How long {@link #subscribe} waits for the engine to accept the event stream. */
   private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
+
   private static final String NEVER = "0001-01-01T00:00:00Z";
 
   private final DockerClient client;
@@ -60,7 +62,10 @@ public final class DockerRuntime implements ContainerRuntime {
     this.client = client;
   }
 
-  /** The engine's version, for the instance's versionInfo.dockerVersion; null when it does not answer. */
+  /**
+   * The engine's version, for the instance's versionInfo.dockerVersion; null when it does not
+   * answer.
+   */
   public String engineVersion() {
     try {
       return "DockerVersion: " + client.versionCmd().exec().getVersion();
@@ -69,29 +74,35 @@ public final class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  /** A runtime on the engine at {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}). */
+  /**
+   * A runtime on the engine at {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code
+   * tcp://...}).
+   */
   public static DockerRuntime connect(String dockerHost) {
     return new DockerRuntime(newClient(dockerHost));
   }
 
   /**
-   * A docker-java client for {@code dockerHost}. No response timeout: {@code stop} legitimately waits a
-   * whole stop timeout, and the event stream stays open.
+   * A docker-java client for {@code dockerHost}. No response timeout: {@code stop} legitimately
+   * waits a whole stop timeout, and the event stream stays open.
    */
   public static DockerClient newClient(String dockerHost) {
-    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-        .withDockerHost(dockerHost)
-        .build();
-    ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
-        .dockerHost(URI.create(dockerHost))
-        .sslConfig(config.getSSLConfig())
-        .maxConnections(64)
-        .connectionTimeout(Duration.ofSeconds(5))
-        .build();
+    DefaultDockerClientConfig config =
+        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+    ApacheDockerHttpClient http =
+        new ApacheDockerHttpClient.Builder()
+            .dockerHost(URI.create(dockerHost))
+            .sslConfig(config.getSSLConfig())
+            .maxConnections(64)
+            .connectionTimeout(Duration.ofSeconds(5))
+            .build();
     return DockerClientImpl.getInstance(config, http);
   }
 
-  /** The client underneath, for what the port does not cover (tests read raw {@code inspect} output). */
+  /**
+   * The client underneath, for what the port does not cover (tests read raw {@code inspect}
+   * output).
+   */
   public DockerClient client() {
     return client;
   }
@@ -110,7 +121,11 @@ public final class DockerRuntime implements ContainerRuntime {
     log.info("pulling image {}", image);
     PullProgress pull = new PullProgress();
     try {
-      client.pullImageCmd(reference.repository()).withTag(reference.tagOrDigest()).exec(pull).awaitCompletion();
+      client
+          .pullImageCmd(reference.repository())
+          .withTag(reference.tagOrDigest())
+          .exec(pull)
+          .awaitCompletion();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ImagePullException(image, "interrupted", pullStartedAt, Instant.now(), e);
@@ -125,13 +140,15 @@ public final class DockerRuntime implements ContainerRuntime {
       String imageId = client.inspectImageCmd(image).exec().getId();
       return new ImagePull(image, imageId, true, pullStartedAt, pullStoppedAt);
     } catch (DockerException e) {
-      throw new ImagePullException(image, "pulled, but then " + message(e), pullStartedAt, pullStoppedAt, e);
+      throw new ImagePullException(
+          image, "pulled, but then " + message(e), pullStartedAt, pullStoppedAt, e);
     }
   }
 
   /**
-   * Records a pull's failure: an error status on the request or an error line in the progress stream.
-   * (docker-java's own callback logs failures at ERROR; a failed pull is the agent's to report.)
+   * Records a pull's failure: an error status on the request or an error line in the progress
+   * stream. (docker-java's own callback logs failures at ERROR; a failed pull is the agent's to
+   * report.)
    */
   private static final class PullProgress extends ResultCallback.Adapter<PullResponseItem> {
     private volatile String failure;
@@ -140,15 +157,20 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public void onNext(PullResponseItem item) {
       if (item.isErrorIndicated() && failure == null) {
-        failure = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-            ? item.getErrorDetail().getMessage() : item.getError();
+        failure =
+            item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                ? item.getErrorDetail().getMessage()
+                : item.getError();
       }
     }
 
     @Override
     public void onError(Throwable throwable) {
       if (failure == null) {
-        failure = throwable instanceof DockerException docker ? message(docker) : String.valueOf(throwable);
+        failure =
+            throwable instanceof DockerException docker
+                ? message(docker)
+                : String.valueOf(throwable);
         cause = throwable;
       }
       try {
@@ -169,8 +191,13 @@ public final class DockerRuntime implements ContainerRuntime {
     try {
       return DockerContainerConfig.createCommand(client, spec).exec().getId();
     } catch (NotFoundException e) {
-      throw new ContainerRuntimeException("creating container " + describe(spec) + ": " + message(e)
-          + " (the image must be present: ensureImage first)", e);
+      throw new ContainerRuntimeException(
+          "creating container "
+              + describe(spec)
+              + ": "
+              + message(e)
+              + " (the image must be present: ensureImage first)",
+          e);
     } catch (DockerException e) {
       throw failure("creating container " + describe(spec), e);
     }
@@ -243,7 +270,8 @@ public final class DockerRuntime implements ContainerRuntime {
   public List<ContainerState> listByLabel(String key, String value) {
     List<Container> containers;
     try {
-      containers = client.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(key, value)).exec();
+      containers =
+          client.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(key, value)).exec();
     } catch (DockerException e) {
       throw failure("listing containers with label " + key + "=" + value, e);
     }
@@ -261,15 +289,18 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public Subscription subscribe(ContainerEventListener listener) {
     EventStream stream = new EventStream(listener);
-    client.eventsCmd()
+    client
+        .eventsCmd()
         .withEventTypeFilter(EventType.CONTAINER)
         .withEventFilter("die", "oom", "health_status")
         .exec(stream);
     try {
       if (!stream.awaitStarted(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         stream.close();
-        throw new ContainerRuntimeException("the engine did not open its event stream within "
-            + SUBSCRIBE_TIMEOUT.toSeconds() + " s");
+        throw new ContainerRuntimeException(
+            "the engine did not open its event stream within "
+                + SUBSCRIBE_TIMEOUT.toSeconds()
+                + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -296,15 +327,18 @@ public final class DockerRuntime implements ContainerRuntime {
       return;
     } catch (NotFoundException absent) {
       if (!volume.autoprovision()) {
-        throw new ContainerRuntimeException("volume " + volume.name()
-            + " does not exist and autoprovision is off (create it, or set autoprovision)");
+        throw new ContainerRuntimeException(
+            "volume "
+                + volume.name()
+                + " does not exist and autoprovision is off (create it, or set autoprovision)");
       }
     } catch (DockerException e) {
       throw failure("inspecting volume " + volume.name(), e);
     }
     try {
       // creating an existing volume with the same driver returns it: concurrent tasks are fine
-      client.createVolumeCmd()
+      client
+          .createVolumeCmd()
           .withName(volume.name())
           .withDriver(volume.driver() == null ? "local" : volume.driver())
           .withDriverOpts(volume.driverOptions())
@@ -320,7 +354,8 @@ public final class DockerRuntime implements ContainerRuntime {
     Status status = status(state.getStatus());
     Long exitCode = state.getExitCodeLong();
     String name = inspected.getName();
-    Map<String, String> labels = inspected.getConfig() == null ? Map.of() : inspected.getConfig().getLabels();
+    Map<String, String> labels =
+        inspected.getConfig() == null ? Map.of() : inspected.getConfig().getLabels();
     String error = state.getError();
     return new ContainerState(
         inspected.getId(),
@@ -362,17 +397,21 @@ public final class DockerRuntime implements ContainerRuntime {
   /** Host mode: each exposed port is a host port. Bridge mode: what the engine published. */
   private static List<NetworkBinding> networkBindings(InspectContainerResponse inspected) {
     List<NetworkBinding> bindings = new ArrayList<>();
-    String networkMode = inspected.getHostConfig() == null ? null : inspected.getHostConfig().getNetworkMode();
+    String networkMode =
+        inspected.getHostConfig() == null ? null : inspected.getHostConfig().getNetworkMode();
     if ("host".equals(networkMode)) {
-      ExposedPort[] exposed = inspected.getConfig() == null ? null : inspected.getConfig().getExposedPorts();
+      ExposedPort[] exposed =
+          inspected.getConfig() == null ? null : inspected.getConfig().getExposedPorts();
       if (exposed != null && status(inspected.getState().getStatus()) == Status.RUNNING) {
         for (ExposedPort port : exposed) {
-          bindings.add(new NetworkBinding("0.0.0.0", port.getPort(), port.getPort(), protocol(port)));
+          bindings.add(
+              new NetworkBinding("0.0.0.0", port.getPort(), port.getPort(), protocol(port)));
         }
       }
       return bindings;
     }
-    Ports ports = inspected.getNetworkSettings() == null ? null : inspected.getNetworkSettings().getPorts();
+    Ports ports =
+        inspected.getNetworkSettings() == null ? null : inspected.getNetworkSettings().getPorts();
     if (ports == null) {
       return bindings;
     }
@@ -385,16 +424,25 @@ public final class DockerRuntime implements ContainerRuntime {
         if (hostPort == null || hostPort.isEmpty()) {
           continue;
         }
-        String hostIp = binding.getHostIp() == null || binding.getHostIp().isEmpty() ? "0.0.0.0" : binding.getHostIp();
-        bindings.add(new NetworkBinding(hostIp, entry.getKey().getPort(), Integer.parseInt(hostPort),
-            protocol(entry.getKey())));
+        String hostIp =
+            binding.getHostIp() == null || binding.getHostIp().isEmpty()
+                ? "0.0.0.0"
+                : binding.getHostIp();
+        bindings.add(
+            new NetworkBinding(
+                hostIp,
+                entry.getKey().getPort(),
+                Integer.parseInt(hostPort),
+                protocol(entry.getKey())));
       }
     }
     return bindings;
   }
 
   private static ContainerSpec.Protocol protocol(ExposedPort port) {
-    return "udp".equals(port.getProtocol().toString()) ? ContainerSpec.Protocol.UDP : ContainerSpec.Protocol.TCP;
+    return "udp".equals(port.getProtocol().toString())
+        ? ContainerSpec.Protocol.UDP
+        : ContainerSpec.Protocol.TCP;
   }
 
   private static Instant instant(String dockerTime) {
@@ -425,7 +473,9 @@ public final class DockerRuntime implements ContainerRuntime {
     return new ContainerRuntimeException(what + ": " + message(e), e);
   }
 
-  /** docker-java puts the engine's JSON body in the message: {@code Status 404: {"message":"..."}}. */
+  /**
+   * docker-java puts the engine's JSON body in the message: {@code Status 404: {"message":"..."}}.
+   */
   private static String message(DockerException e) {
     String message = e.getMessage() == null ? "" : e.getMessage().trim();
     int start = message.indexOf("{\"message\":\"");
@@ -439,8 +489,12 @@ public final class DockerRuntime implements ContainerRuntime {
     return message;
   }
 
-  /** One subscription: the docker-java callback that turns engine events into {@link ContainerEvent}s. */
-  private static final class EventStream extends ResultCallback.Adapter<Event> implements Subscription {
+  /**
+   * One subscription: the docker-java callback that turns engine events into {@link
+   * ContainerEvent}s.
+   */
+  private static final class EventStream extends ResultCallback.Adapter<Event>
+      implements Subscription {
     private final ContainerEventListener listener;
     private volatile boolean closedByUs;
 
@@ -473,7 +527,8 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public void onComplete() {
       if (!closedByUs) {
-        listener.onStreamFailed(new ContainerRuntimeException("the engine closed the event stream"));
+        listener.onStreamFailed(
+            new ContainerRuntimeException("the engine closed the event stream"));
       }
       closeQuietly();
     }
@@ -497,20 +552,28 @@ public final class DockerRuntime implements ContainerRuntime {
       if (action == null) {
         return null;
       }
-      Map<String, String> attributes = event.getActor() == null || event.getActor().getAttributes() == null
-          ? Map.of() : event.getActor().getAttributes();
-      String id = event.getActor() != null && event.getActor().getId() != null
-          ? event.getActor().getId() : event.getId();
+      Map<String, String> attributes =
+          event.getActor() == null || event.getActor().getAttributes() == null
+              ? Map.of()
+              : event.getActor().getAttributes();
+      String id =
+          event.getActor() != null && event.getActor().getId() != null
+              ? event.getActor().getId()
+              : event.getId();
       if (id == null) {
         return null;
       }
-      Instant time = event.getTimeNano() != null
-          ? Instant.ofEpochSecond(0, event.getTimeNano())
-          : Instant.ofEpochSecond(event.getTime() == null ? 0 : event.getTime());
+      Instant time =
+          event.getTimeNano() != null
+              ? Instant.ofEpochSecond(0, event.getTimeNano())
+              : Instant.ofEpochSecond(event.getTime() == null ? 0 : event.getTime());
       if (action.equals("die")) {
         Integer exitCode = null;
         try {
-          exitCode = attributes.containsKey("exitCode") ? Integer.valueOf(attributes.get("exitCode")) : null;
+          exitCode =
+              attributes.containsKey("exitCode")
+                  ? Integer.valueOf(attributes.get("exitCode"))
+                  : null;
         } catch (NumberFormatException ignored) {
           // left null
         }
@@ -521,7 +584,8 @@ public final class DockerRuntime implements ContainerRuntime {
       }
       if (action.startsWith("health_status")) {
         String status = action.substring(action.indexOf(':') + 1).trim();
-        return new ContainerEvent(ContainerEvent.Type.HEALTH_STATUS, id, time, null, health(status), attributes);
+        return new ContainerEvent(
+            ContainerEvent.Type.HEALTH_STATUS, id, time, null, health(status), attributes);
       }
       return null;
     }

@@ -1,9 +1,9 @@
 package io.harbormaster.agent.runtime.docker;
 
 /**
- * An image reference split the way the pull endpoint wants it: {@code fromImage} (the repository, with
- * its registry) and {@code tag} (a tag or a digest; {@code latest} when the reference has neither, since
- * an empty tag would pull every tag).
+ * An image reference split the way the pull endpoint wants it: {@code fromImage} (the repository,
+ * with its registry) and {@code tag} (a tag or a digest; {@code latest} when the reference has
+ * neither, since an empty tag would pull every tag).
  */
 record ImageReference(String repository, String tagOrDigest) {
 

@@ -20,15 +20,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A container runtime that only pretends (kubemark's hollow kubelet): the agent's real code runs over it, so load
- * tests can drive thousands of hosts from one JVM. For load tests only, never in place of Docker in functional
- * tests. A container starts after the configured latency and runs until stopped, unless its command says
- * {@code exit N} (exits with N right after starting) or {@code sleep N} (exits 0 after N seconds). A health check
- * whose command mentions {@code false} turns UNHEALTHY, any other HEALTHY, one interval after the start.
+ * A container runtime that only pretends (kubemark's hollow kubelet): the agent's real code runs
+ * over it, so load tests can drive thousands of hosts from one JVM. For load tests only, never in
+ * place of Docker in functional tests. A container starts after the configured latency and runs
+ * until stopped, unless its command says {@code exit N} (exits with N right after starting) or
+ * {@code sleep N} (exits 0 after N seconds). A health check whose command mentions {@code false}
+ * turns UNHEALTHY, any other HEALTHY, one interval after the start.
  */
 public final class HollowRuntime implements ContainerRuntime {
   /** The command ends in {@code exit N} (a trap's quoted {@code exit} inside it does not count). */
   private static final Pattern EXIT = Pattern.compile("(?:^|;)\\s*exit (\\d+)\\s*$");
+
   private static final Pattern SLEEP = Pattern.compile("^sleep (\\d+)$");
 
   private final ScheduledExecutorService timers;
@@ -88,11 +90,21 @@ public final class HollowRuntime implements ContainerRuntime {
     if (c.spec.healthCheck() != null) {
       boolean healthy = !String.join(" ", c.spec.healthCheck().command()).contains("false");
       long after = Math.max(10, c.spec.healthCheck().interval().toMillis());
-      timers.schedule(() -> {
-        if (c.status != ContainerState.Status.RUNNING) return;
-        c.health = healthy ? ContainerState.Health.HEALTHY : ContainerState.Health.UNHEALTHY;
-        emit(new ContainerEvent(ContainerEvent.Type.HEALTH_STATUS, c.id, Instant.now(), null, c.health, Map.of()));
-      }, after, TimeUnit.MILLISECONDS);
+      timers.schedule(
+          () -> {
+            if (c.status != ContainerState.Status.RUNNING) return;
+            c.health = healthy ? ContainerState.Health.HEALTHY : ContainerState.Health.UNHEALTHY;
+            emit(
+                new ContainerEvent(
+                    ContainerEvent.Type.HEALTH_STATUS,
+                    c.id,
+                    Instant.now(),
+                    null,
+                    c.health,
+                    Map.of()));
+          },
+          after,
+          TimeUnit.MILLISECONDS);
     }
   }
 
@@ -121,8 +133,19 @@ public final class HollowRuntime implements ContainerRuntime {
   @Override
   public ContainerState inspect(String containerId) {
     Hollow c = get(containerId);
-    return new ContainerState(c.id, c.spec.name(), c.spec.image(), c.status, c.exitCode, false, c.health,
-        c.startedAt, c.finishedAt, List.of(), c.spec.labels(), null);
+    return new ContainerState(
+        c.id,
+        c.spec.name(),
+        c.spec.image(),
+        c.status,
+        c.exitCode,
+        false,
+        c.health,
+        c.startedAt,
+        c.finishedAt,
+        List.of(),
+        c.spec.labels(),
+        null);
   }
 
   @Override

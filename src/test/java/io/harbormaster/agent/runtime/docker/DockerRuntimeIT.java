@@ -55,13 +55,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link DockerRuntime} against a real engine ({@link SharedDocker}). Containers run with {@code host} or
- * {@code none} networking; bridge mode is only created, never started.
+ * {@link DockerRuntime} against a real engine ({@link SharedDocker}). Containers run with {@code
+ * host} or {@code none} networking; bridge mode is only created, never started.
  */
 @ExtendWith(SharedDocker.class)
 class DockerRuntimeIT {
 
   private static final String IMAGE = SharedDocker.TEST_IMAGE;
+
   /** A PID 1 that exits 0 on SIGTERM within a second (sleep 1 finishes, then the trap runs). */
   private static final List<String> TRAPS_TERM =
       List.of("sh", "-c", "trap \"exit 0\" TERM; while :; do sleep 1; done");
@@ -100,21 +101,29 @@ class DockerRuntimeIT {
     return id;
   }
 
-  private static ContainerState await(String id, Duration within, Predicate<ContainerState> condition) {
-    return Await.until("the state of " + id, within, Duration.ofMillis(100), () -> runtime.inspect(id), condition);
+  private static ContainerState await(
+      String id, Duration within, Predicate<ContainerState> condition) {
+    return Await.until(
+        "the state of " + id, within, Duration.ofMillis(100), () -> runtime.inspect(id), condition);
   }
 
   private static String logsOf(String id) throws InterruptedException {
     StringBuilder out = new StringBuilder();
-    runtime.client().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
-        .exec(new ResultCallback.Adapter<Frame>() {
-          @Override
-          public void onNext(Frame frame) {
-            synchronized (out) {
-              out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-            }
-          }
-        })
+    runtime
+        .client()
+        .logContainerCmd(id)
+        .withStdOut(true)
+        .withStdErr(true)
+        .withFollowStream(false)
+        .exec(
+            new ResultCallback.Adapter<Frame>() {
+              @Override
+              public void onNext(Frame frame) {
+                synchronized (out) {
+                  out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+              }
+            })
         .awaitCompletion(10, TimeUnit.SECONDS);
     synchronized (out) {
       return out.toString();
@@ -150,7 +159,8 @@ class DockerRuntimeIT {
     assertFalse(stopped.oomKilled());
     assertTrue(stopped.stoppedReason().isEmpty());
     assertNotNull(stopped.finishedAt());
-    assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "SIGTERM was handled, no 10 s wait: " + took);
+    assertTrue(
+        took.compareTo(Duration.ofSeconds(4)) < 0, "SIGTERM was handled, no 10 s wait: " + took);
   }
 
   @Test
@@ -166,7 +176,8 @@ class DockerRuntimeIT {
     assertEquals(137, stopped.exitCode(), "128 + SIGKILL");
     assertTrue(took.compareTo(Duration.ofMillis(1_900)) >= 0, "waited the stop timeout: " + took);
     assertTrue(took.compareTo(Duration.ofSeconds(6)) < 0, "then killed: " + took);
-    System.out.printf("stop of a SIGTERM-ignoring PID 1 with a 2 s timeout took %d ms%n", took.toMillis());
+    System.out.printf(
+        "stop of a SIGTERM-ignoring PID 1 with a 2 s timeout took %d ms%n", took.toMillis());
   }
 
   @Test
@@ -205,20 +216,29 @@ class DockerRuntimeIT {
       ContainerState exited = await(id, Duration.ofSeconds(30), ContainerState::exited);
       assertTrue(exited.oomKilled(), exited.toString());
       assertEquals(137, exited.exitCode());
-      assertEquals("OutOfMemoryError: Container killed due to memory usage", exited.stoppedReason().orElseThrow());
+      assertEquals(
+          "OutOfMemoryError: Container killed due to memory usage",
+          exited.stoppedReason().orElseThrow());
       assertEquals(16L * 1024 * 1024, rawInspect(id).getHostConfig().getMemory());
 
       ContainerEvent die = awaitEvent(events, id, ContainerEvent.Type.DIE);
       assertEquals(137, die.exitCode());
-      assertEquals("true", die.attributes().get(SharedDocker.TEST_LABEL), "labels come with the event");
+      assertEquals(
+          "true", die.attributes().get(SharedDocker.TEST_LABEL), "labels come with the event");
       awaitEvent(events, id, ContainerEvent.Type.OOM);
     }
   }
 
-  private static ContainerEvent awaitEvent(List<ContainerEvent> events, String id, ContainerEvent.Type type) {
-    Predicate<ContainerEvent> wanted = event -> event.containerId().equals(id) && event.type() == type;
-    Await.until("a " + type + " event for " + id + " among the events", Duration.ofSeconds(10), Duration.ofMillis(50),
-        () -> List.copyOf(events), seen -> seen.stream().anyMatch(wanted));
+  private static ContainerEvent awaitEvent(
+      List<ContainerEvent> events, String id, ContainerEvent.Type type) {
+    Predicate<ContainerEvent> wanted =
+        event -> event.containerId().equals(id) && event.type() == type;
+    Await.until(
+        "a " + type + " event for " + id + " among the events",
+        Duration.ofSeconds(10),
+        Duration.ofMillis(50),
+        () -> List.copyOf(events),
+        seen -> seen.stream().anyMatch(wanted));
     return events.stream().filter(wanted).findFirst().orElseThrow();
   }
 
@@ -229,14 +249,27 @@ class DockerRuntimeIT {
     List<ContainerEvent> events = new CopyOnWriteArrayList<>();
     try (ContainerRuntime.Subscription ignored = runtime.subscribe(events::add)) {
       // 1 s is below ECS's 5 s minimum: registration enforces that, the runtime does not
-      String id = run(spec().command(TRAPS_TERM).healthCheck(new HealthCheck(List.of("CMD-SHELL", "true"),
-          Duration.ofSeconds(1), Duration.ofSeconds(2), 1, Duration.ZERO)).build());
+      String id =
+          run(
+              spec()
+                  .command(TRAPS_TERM)
+                  .healthCheck(
+                      new HealthCheck(
+                          List.of("CMD-SHELL", "true"),
+                          Duration.ofSeconds(1),
+                          Duration.ofSeconds(2),
+                          1,
+                          Duration.ZERO))
+                  .build());
 
-      ContainerState healthy = await(id, Duration.ofSeconds(20), state -> state.health() == Health.HEALTHY);
+      ContainerState healthy =
+          await(id, Duration.ofSeconds(20), state -> state.health() == Health.HEALTHY);
       assertTrue(healthy.running());
-      assertEquals(Health.HEALTHY, awaitEvent(events, id, ContainerEvent.Type.HEALTH_STATUS).health());
+      assertEquals(
+          Health.HEALTHY, awaitEvent(events, id, ContainerEvent.Type.HEALTH_STATUS).health());
 
-      com.github.dockerjava.api.model.HealthCheck check = rawInspect(id).getConfig().getHealthcheck();
+      com.github.dockerjava.api.model.HealthCheck check =
+          rawInspect(id).getConfig().getHealthcheck();
       assertEquals(List.of("CMD-SHELL", "true"), check.getTest());
       assertEquals(1_000_000_000L, check.getInterval(), "nanoseconds");
       assertEquals(2_000_000_000L, check.getTimeout());
@@ -246,20 +279,37 @@ class DockerRuntimeIT {
 
   @Test
   void healthCheck_failing_becomesUnhealthy() {
-    String id = run(spec().command(TRAPS_TERM).healthCheck(new HealthCheck(List.of("CMD-SHELL", "false"),
-        Duration.ofSeconds(1), Duration.ofSeconds(2), 1, Duration.ZERO)).build());
+    String id =
+        run(
+            spec()
+                .command(TRAPS_TERM)
+                .healthCheck(
+                    new HealthCheck(
+                        List.of("CMD-SHELL", "false"),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        1,
+                        Duration.ZERO))
+                .build());
 
-    ContainerState unhealthy = await(id, Duration.ofSeconds(20), state -> state.health() == Health.UNHEALTHY);
-    assertTrue(unhealthy.running(), "Docker keeps an unhealthy container running; ECS decides what to do");
+    ContainerState unhealthy =
+        await(id, Duration.ofSeconds(20), state -> state.health() == Health.UNHEALTHY);
+    assertTrue(
+        unhealthy.running(), "Docker keeps an unhealthy container running; ECS decides what to do");
   }
 
   @Test
   void healthCheck_ecsDefaults_reachDockerInNanoseconds() throws Exception {
-    ContainerSpec spec = EcsContainerSpecs.fromContainerDefinition(
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-            "{\"name\":\"app\",\"image\":\"" + IMAGE + "\",\"healthCheck\":{\"command\":[\"CMD-SHELL\",\"true\"]}}"),
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"networkMode\":\"none\"}"),
-        SharedDocker.testLabels());
+    ContainerSpec spec =
+        EcsContainerSpecs.fromContainerDefinition(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(
+                    "{\"name\":\"app\",\"image\":\""
+                        + IMAGE
+                        + "\",\"healthCheck\":{\"command\":[\"CMD-SHELL\",\"true\"]}}"),
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"networkMode\":\"none\"}"),
+            SharedDocker.testLabels());
     String id = create(spec);
 
     com.github.dockerjava.api.model.HealthCheck check = rawInspect(id).getConfig().getHealthcheck();
@@ -273,9 +323,13 @@ class DockerRuntimeIT {
 
   @Test
   void listByLabel_findsTheTasksContainer() {
-    String taskArn = "arn:aws:ecs:us-east-1:000000000000:task/it/" + UUID.randomUUID().toString().replace("-", "");
-    Map<String, String> labels = new HashMap<>(ContainerLabels.forTask(
-        "arn:aws:ecs:us-east-1:000000000000:cluster/it", taskArn, "web", 1, "app"));
+    String taskArn =
+        "arn:aws:ecs:us-east-1:000000000000:task/it/"
+            + UUID.randomUUID().toString().replace("-", "");
+    Map<String, String> labels =
+        new HashMap<>(
+            ContainerLabels.forTask(
+                "arn:aws:ecs:us-east-1:000000000000:cluster/it", taskArn, "web", 1, "app"));
     labels.putAll(SharedDocker.testLabels());
     String id = run(spec().command(TRAPS_TERM).labels(labels).build());
     create(spec("true").labels(SharedDocker.testLabels()).build()); // not that task's
@@ -295,30 +349,38 @@ class DockerRuntimeIT {
   void processSettings_envWorkingDirectoryUserLabels_inInspectAndInTheContainer() throws Exception {
     Map<String, String> labels = new HashMap<>(SharedDocker.testLabels());
     labels.put(ContainerLabels.CONTAINER_NAME, "app");
-    String id = run(spec("sh", "-c", "id -u; pwd; echo $GREETING; ulimit -n")
-        .name("hm-it-" + UUID.randomUUID())
-        .env(List.of("GREETING=hello from env", "EMPTY="))
-        .workingDirectory("/tmp")
-        .user("65534:65534")
-        .dockerLabels(Map.of("team", "platform", ContainerLabels.CONTAINER_NAME, "spoofed"))
-        .labels(labels)
-        .ulimits(List.of(new Ulimit("nofile", 1024, 2048)))
-        .logConfiguration(new LogConfiguration("json-file", Map.of("max-size", "1m", "max-file", "2")))
-        .cpuShares(512)
-        .memoryHardMiB(64)
-        .memoryReservationMiB(32)
-        .build());
+    String id =
+        run(
+            spec("sh", "-c", "id -u; pwd; echo $GREETING; ulimit -n")
+                .name("hm-it-" + UUID.randomUUID())
+                .env(List.of("GREETING=hello from env", "EMPTY="))
+                .workingDirectory("/tmp")
+                .user("65534:65534")
+                .dockerLabels(Map.of("team", "platform", ContainerLabels.CONTAINER_NAME, "spoofed"))
+                .labels(labels)
+                .ulimits(List.of(new Ulimit("nofile", 1024, 2048)))
+                .logConfiguration(
+                    new LogConfiguration("json-file", Map.of("max-size", "1m", "max-file", "2")))
+                .cpuShares(512)
+                .memoryHardMiB(64)
+                .memoryReservationMiB(32)
+                .build());
 
     ContainerState exited = await(id, Duration.ofSeconds(10), ContainerState::exited);
     assertEquals(0, exited.exitCode());
     assertEquals(List.of("65534", "/tmp", "hello from env", "1024"), logsOf(id).lines().toList());
 
     InspectContainerResponse inspected = rawInspect(id);
-    assertTrue(Arrays.asList(inspected.getConfig().getEnv()).containsAll(List.of("GREETING=hello from env", "EMPTY=")));
+    assertTrue(
+        Arrays.asList(inspected.getConfig().getEnv())
+            .containsAll(List.of("GREETING=hello from env", "EMPTY=")));
     assertEquals("/tmp", inspected.getConfig().getWorkingDir());
     assertEquals("65534:65534", inspected.getConfig().getUser());
     assertEquals("platform", inspected.getConfig().getLabels().get("team"));
-    assertEquals("app", inspected.getConfig().getLabels().get(ContainerLabels.CONTAINER_NAME), "the agent's label wins");
+    assertEquals(
+        "app",
+        inspected.getConfig().getLabels().get(ContainerLabels.CONTAINER_NAME),
+        "the agent's label wins");
     assertTrue(exited.name().startsWith("hm-it-"), exited.name());
 
     HostConfig host = inspected.getHostConfig();
@@ -336,30 +398,46 @@ class DockerRuntimeIT {
 
   @Test
   void bridgeMode_dynamicAndStaticHostPorts_inTheCreatedContainersPortBindings() {
-    // created only: the engine runs with --bridge=none, so a bridge container could not start (and must not)
-    String id = create(spec("true")
-        .networkMode(NetworkMode.BRIDGE)
-        .portMappings(List.of(new PortMapping(80, 0, Protocol.TCP), new PortMapping(8080, 18080, Protocol.TCP),
-            new PortMapping(53, 0, Protocol.UDP)))
-        .build());
+    // created only: the engine runs with --bridge=none, so a bridge container could not start (and
+    // must not)
+    String id =
+        create(
+            spec("true")
+                .networkMode(NetworkMode.BRIDGE)
+                .portMappings(
+                    List.of(
+                        new PortMapping(80, 0, Protocol.TCP),
+                        new PortMapping(8080, 18080, Protocol.TCP),
+                        new PortMapping(53, 0, Protocol.UDP)))
+                .build());
 
     HostConfig host = rawInspect(id).getHostConfig();
     assertEquals("bridge", host.getNetworkMode());
-    Map<com.github.dockerjava.api.model.ExposedPort, Ports.Binding[]> bindings = host.getPortBindings().getBindings();
+    Map<com.github.dockerjava.api.model.ExposedPort, Ports.Binding[]> bindings =
+        host.getPortBindings().getBindings();
     Ports.Binding dynamic = bindings.get(com.github.dockerjava.api.model.ExposedPort.tcp(80))[0];
-    assertTrue(dynamic.getHostPortSpec() == null || dynamic.getHostPortSpec().isEmpty(),
+    assertTrue(
+        dynamic.getHostPortSpec() == null || dynamic.getHostPortSpec().isEmpty(),
         "no host port: the engine picks one at start (" + dynamic + ")");
-    assertEquals("18080", bindings.get(com.github.dockerjava.api.model.ExposedPort.tcp(8080))[0].getHostPortSpec());
+    assertEquals(
+        "18080",
+        bindings.get(com.github.dockerjava.api.model.ExposedPort.tcp(8080))[0].getHostPortSpec());
     assertTrue(bindings.containsKey(com.github.dockerjava.api.model.ExposedPort.udp(53)));
     assertEquals(List.of(), runtime.inspect(id).networkBindings(), "nothing is bound before start");
   }
 
   @Test
   void hostMode_networkBindings_areTheContainerPorts() {
-    String id = run(spec().command(TRAPS_TERM).networkMode(NetworkMode.HOST)
-        .portMappings(List.of(new PortMapping(18081, 18081, Protocol.TCP))).build());
+    String id =
+        run(
+            spec()
+                .command(TRAPS_TERM)
+                .networkMode(NetworkMode.HOST)
+                .portMappings(List.of(new PortMapping(18081, 18081, Protocol.TCP)))
+                .build());
 
-    assertEquals(List.of(new ContainerState.NetworkBinding("0.0.0.0", 18081, 18081, Protocol.TCP)),
+    assertEquals(
+        List.of(new ContainerState.NetworkBinding("0.0.0.0", 18081, 18081, Protocol.TCP)),
         runtime.inspect(id).networkBindings());
   }
 
@@ -367,11 +445,18 @@ class DockerRuntimeIT {
 
   @Test
   void hostPathBindMount_isReadable_andReadOnly() throws Exception {
-    Path dir = Files.createDirectories(ProjectHome.resolve("target/it-docker-mounts/" + UUID.randomUUID()));
+    Path dir =
+        Files.createDirectories(
+            ProjectHome.resolve("target/it-docker-mounts/" + UUID.randomUUID()));
     Files.writeString(dir.resolve("hello.txt"), "hello from the host\n");
-    String id = run(spec("sh", "-c", "cat /data/hello.txt; touch /data/new 2>/dev/null && echo writable || echo read-only")
-        .mounts(List.of(new Mount(new HostPath(dir.toString()), "/data", true)))
-        .build());
+    String id =
+        run(
+            spec(
+                    "sh",
+                    "-c",
+                    "cat /data/hello.txt; touch /data/new 2>/dev/null && echo writable || echo read-only")
+                .mounts(List.of(new Mount(new HostPath(dir.toString()), "/data", true)))
+                .build());
 
     await(id, Duration.ofSeconds(10), ContainerState::exited);
     assertEquals(List.of("hello from the host", "read-only"), logsOf(id).lines().toList());
@@ -382,9 +467,13 @@ class DockerRuntimeIT {
   void namedDockerVolume_isCreatedAndWritable() throws Exception {
     String volume = "hm-it-" + UUID.randomUUID();
     volumes.add(volume);
-    String id = run(spec("sh", "-c", "echo kept > /cache/file && cat /cache/file")
-        .mounts(List.of(new Mount(DockerVolume.local(volume, VolumeScope.TASK), "/cache", false)))
-        .build());
+    String id =
+        run(
+            spec("sh", "-c", "echo kept > /cache/file && cat /cache/file")
+                .mounts(
+                    List.of(
+                        new Mount(DockerVolume.local(volume, VolumeScope.TASK), "/cache", false)))
+                .build());
 
     assertEquals(0, await(id, Duration.ofSeconds(10), ContainerState::exited).exitCode());
     assertEquals("kept\n", logsOf(id));
@@ -394,9 +483,15 @@ class DockerRuntimeIT {
   @Test
   void sharedVolume_withoutAutoprovision_mustExist() {
     String volume = "hm-it-absent-" + UUID.randomUUID();
-    ContainerSpec spec = spec("true")
-        .mounts(List.of(new Mount(new DockerVolume(volume, null, null, null, VolumeScope.SHARED, false), "/x", false)))
-        .build();
+    ContainerSpec spec =
+        spec("true")
+            .mounts(
+                List.of(
+                    new Mount(
+                        new DockerVolume(volume, null, null, null, VolumeScope.SHARED, false),
+                        "/x",
+                        false)))
+            .build();
 
     RuntimeException e = assertThrows(RuntimeException.class, () -> create(spec));
     assertTrue(e.getMessage().contains("autoprovision"), e.getMessage());
@@ -416,8 +511,10 @@ class DockerRuntimeIT {
   @Test
   void ensureImage_absent_andUnpullable_failsWithPullTimes() {
     // a registry on loopback that is not there: the pull fails without leaving the machine
-    ImagePullException e = assertThrows(ImagePullException.class,
-        () -> runtime.ensureImage("127.0.0.1:1/harbormaster/absent:1"));
+    ImagePullException e =
+        assertThrows(
+            ImagePullException.class,
+            () -> runtime.ensureImage("127.0.0.1:1/harbormaster/absent:1"));
 
     assertTrue(e.getMessage().startsWith("CannotPullContainerError"), e.getMessage());
     assertNotNull(e.pullStartedAt());
@@ -442,17 +539,23 @@ class DockerRuntimeIT {
       assertTrue(runtime.inspect(id).running());
     }
     double median = medianMillis(total);
-    System.out.printf("docker create+start latency (docker-java, host network, busybox): median %.1f ms "
-        + "(create %.1f ms), min %.1f ms, max %.1f ms over %d runs; load average %s%n",
-        median, medianMillis(creates), total.stream().mapToLong(Long::longValue).min().orElse(0) / 1e6,
-        total.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6, total.size(), loadAverage());
+    System.out.printf(
+        "docker create+start latency (docker-java, host network, busybox): median %.1f ms "
+            + "(create %.1f ms), min %.1f ms, max %.1f ms over %d runs; load average %s%n",
+        median,
+        medianMillis(creates),
+        total.stream().mapToLong(Long::longValue).min().orElse(0) / 1e6,
+        total.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6,
+        total.size(),
+        loadAverage());
     assertTrue(median < 5_000, "median " + median + " ms");
   }
 
   private static double medianMillis(List<Long> nanos) {
     List<Long> sorted = nanos.stream().sorted().toList();
     int n = sorted.size();
-    return (n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0) / 1e6;
+    return (n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0)
+        / 1e6;
   }
 
   private static String loadAverage() {
