@@ -89,10 +89,13 @@ class CassandraOutageIT {
       try (EcsClient ecs = EcsClients.sync(server);
           EcsClient probe =
               EcsClients.probe(
-                  server.endpoint(),
-                  c.accessKeyId(),
-                  c.secretAccessKey(),
-                  Duration.ofSeconds(15))) {
+                  server.endpoint(), c.accessKeyId(), c.secretAccessKey(), Duration.ofSeconds(15));
+          // Polls the recovery: a request sent while Cassandra was still coming back can wait out
+          // the API's ask timeout (10 s, seen once), so each poll gives up after 2 s and the next
+          // one shows when answers resume.
+          EcsClient poll =
+              EcsClients.probe(
+                  server.endpoint(), c.accessKeyId(), c.secretAccessKey(), Duration.ofSeconds(2))) {
         ecs.createCluster(r -> r.clusterName(cluster));
         Agent agent =
             agents.docker(
@@ -187,14 +190,13 @@ class CassandraOutageIT {
             try {
               if (answers == null) {
                 var instance =
-                    probe
-                        .describeContainerInstances(
+                    poll.describeContainerInstances(
                             r -> r.cluster(cluster).containerInstances(instanceArn))
                         .containerInstances();
                 if (instance.size() == 1 && instance.get(0).agentConnected())
                   answers = AgentFaults.since(back);
               }
-              List<Task> now = describe(probe, cluster, before.keySet());
+              List<Task> now = describe(poll, cluster, before.keySet());
               boolean survivorsRight =
                   now.stream()
                           .filter(t -> survivors.contains(t.taskArn()))
@@ -205,8 +207,7 @@ class CassandraOutageIT {
                       .filter(t -> t.taskArn().equals(dies))
                       .allMatch(t -> t.lastStatus().equals("STOPPED"));
               List<String> listed =
-                  probe
-                      .listTasks(r -> r.cluster(cluster).desiredStatus(DesiredStatus.RUNNING))
+                  poll.listTasks(r -> r.cluster(cluster).desiredStatus(DesiredStatus.RUNNING))
                       .taskArns();
               if (answers != null
                   && survivorsRight
