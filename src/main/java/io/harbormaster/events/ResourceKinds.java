@@ -181,6 +181,45 @@ public final class ResourceKinds {
   }
 
   /**
+   * How a kind's events fold into its state: pure functions of the entity's own, no entity built.
+   */
+  interface Folding<S, E> {
+    S empty(String entityId);
+
+    S apply(S state, E event);
+  }
+
+  /**
+   * A kind replayed by the entity's own pure fold of its events (the same functions its event
+   * handler calls), shown by views and publishing what publisher says.
+   */
+  static <S, E> ResourceKind<S> kind(
+      String entityType,
+      Folding<S, E> folding,
+      Views<S> views,
+      Publisher<S> publisher,
+      Concerns concerns) {
+    return replayedKind(
+        entityType,
+        entityId ->
+            new ResourceKind.Replay<S>() {
+              @Override
+              public S empty() {
+                return folding.empty(entityId);
+              }
+
+              @Override
+              @SuppressWarnings("unchecked")
+              public S apply(S state, Object event) {
+                return folding.apply(state, (E) event);
+              }
+            },
+        views,
+        publisher,
+        concerns);
+  }
+
+  /**
    * A kind replayed with the entity's own empty state and event handler (a replica: no effects),
    * shown by views and publishing what publisher says (none: the kind's tags are not read by the
    * stream and the hooks).
@@ -191,6 +230,35 @@ public final class ResourceKinds {
       Views<S> views,
       Publisher<S> publisher,
       Concerns concerns) {
+    return replayedKind(
+        entityType,
+        entityId -> {
+          EventSourcedBehavior<?, E, S> entity = replica.apply(entityId);
+          var handler = entity.eventHandler();
+          return new ResourceKind.Replay<S>() {
+            @Override
+            public S empty() {
+              return entity.emptyState();
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public S apply(S state, Object event) {
+              return handler.apply(state, (E) event);
+            }
+          };
+        },
+        views,
+        publisher,
+        concerns);
+  }
+
+  private static <S> ResourceKind<S> replayedKind(
+      String entityType,
+      Function<String, ResourceKind.Replay<S>> replay,
+      Views<S> views,
+      Publisher<S> publisher,
+      Concerns concerns) {
     return new ResourceKind<>() {
       @Override
       public String entityType() {
@@ -198,21 +266,8 @@ public final class ResourceKinds {
       }
 
       @Override
-      @SuppressWarnings("unchecked")
       public Replay<S> replay(String entityId) {
-        EventSourcedBehavior<?, E, S> entity = replica.apply(entityId);
-        var handler = entity.eventHandler();
-        return new Replay<>() {
-          @Override
-          public S empty() {
-            return entity.emptyState();
-          }
-
-          @Override
-          public S apply(S state, Object event) {
-            return handler.apply(state, (E) event);
-          }
-        };
+        return replay.apply(entityId);
       }
 
       @Override
