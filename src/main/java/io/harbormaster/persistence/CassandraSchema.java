@@ -58,6 +58,9 @@ public final class CassandraSchema {
                   "installation_secrets"),
           SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
+  /** DDL on a node that shares two cores with the application can exceed the 2 s default. */
+  static final Duration DDL_TIMEOUT = Duration.ofSeconds(20);
+
   private CassandraSchema() {}
 
   /**
@@ -70,15 +73,14 @@ public final class CassandraSchema {
     // The driver waits for schema events to settle after each change; with the default 1 s window
     // every DDL statement costs about a second.
     options.put(TypedDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(10));
-    // DDL on a node that shares two cores with the application can exceed the 2 s default.
-    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20));
+    options.put(TypedDriverOption.REQUEST_TIMEOUT, DDL_TIMEOUT);
     return DriverConfigLoader.fromMap(options);
   }
 
   /** Runs every statement of every {@code *.cql} file in {@code cqlDir}, files in name order. */
   public static void apply(CqlSession session, Path cqlDir) {
     for (String statement : statements(cqlDir)) {
-      session.execute(SimpleStatement.newInstance(statement));
+      session.execute(SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT));
     }
   }
 

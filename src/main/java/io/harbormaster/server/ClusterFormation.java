@@ -388,16 +388,18 @@ public final class ClusterFormation implements AutoCloseable {
   }
 
   /**
-   * The lease session's driver settings: the driver's defaults, but reconnecting at least every 2 s
-   * (the default grows to 60 s, and the lease has a TTL of seconds) and allowing a lightweight
-   * transaction 5 s on a busy machine.
+   * The node's own session's driver settings (schema, secret, lease): the schema session's (see
+   * {@link io.harbormaster.persistence.CassandraSchema#schemaDriverConfig()}: DDL gets its own
+   * longer timeout per statement), but reconnecting at least every 2 s (the default grows to 60 s,
+   * and the lease has a TTL of seconds) and allowing a lightweight transaction 5 s on a busy
+   * machine.
    */
   public static DriverConfigLoader driverConfig() {
     OptionsMap options = OptionsMap.driverDefaults();
+    options.put(TypedDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(10));
     options.put(TypedDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500));
     options.put(TypedDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2));
     options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5));
-    options.put(TypedDriverOption.RECONNECT_ON_INIT, true);
     return DriverConfigLoader.fromMap(options);
   }
 

@@ -84,11 +84,19 @@ public final class HarbormasterNode implements AutoCloseable {
     Config config = config(given, ConfigFactory.defaultApplication());
     NodeSettings settings = given.resolvedBy(config);
     NodeSettings.ApiSettings api = NodeSettings.ApiSettings.from(config);
-    byte[] pagingSecret = prepareStorage(settings, api);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
-    CqlSession membershipSession = null;
+    // One session for the node's own statements: the schema, the installation's secret, then the
+    // lease and member heartbeats for as long as the node runs (the journal has sessions of its
+    // own).
+    CqlSession membershipSession = session(settings, ClusterFormation.driverConfig());
+    byte[] pagingSecret;
     try {
-      membershipSession = session(settings, ClusterFormation.driverConfig());
+      pagingSecret = prepareStorage(membershipSession, settings, api);
+    } catch (RuntimeException e) {
+      membershipSession.close();
+      throw e;
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
+    try {
       ClusterFormation formation =
           ClusterFormation.joinOrForm(
               system,
@@ -165,7 +173,7 @@ public final class HarbormasterNode implements AutoCloseable {
           system, binding, entities, membershipSession, formation, settings);
     } catch (Exception e) {
       system.terminate();
-      if (membershipSession != null) membershipSession.close();
+      membershipSession.close();
       throw e;
     }
   }
@@ -175,17 +183,16 @@ public final class HarbormasterNode implements AutoCloseable {
    * autocreates nothing); then the installation's paging secret (the configured one, else the one
    * the installation generated on its first start).
    */
-  private static byte[] prepareStorage(NodeSettings settings, NodeSettings.ApiSettings api) {
-    try (CqlSession session = session(settings, CassandraSchema.schemaDriverConfig())) {
-      if (!CassandraSchema.isApplied(session)) {
-        log.info("applying the schema from {}", settings.cqlDir());
-        CassandraSchema.apply(session, settings.cqlDir());
-      }
-      return InstallationSecrets.pagingSecret(
-          api.pagingSecret(),
-          InstallationSecrets.cassandra(session, CassandraSchema.JOURNAL_KEYSPACE),
-          new SecureRandom());
+  private static byte[] prepareStorage(
+      CqlSession session, NodeSettings settings, NodeSettings.ApiSettings api) {
+    if (!CassandraSchema.isApplied(session)) {
+      log.info("applying the schema from {}", settings.cqlDir());
+      CassandraSchema.apply(session, settings.cqlDir());
     }
+    return InstallationSecrets.pagingSecret(
+        api.pagingSecret(),
+        InstallationSecrets.cassandra(session, CassandraSchema.JOURNAL_KEYSPACE),
+        new SecureRandom());
   }
 
   private static CqlSession session(
