@@ -3,16 +3,7 @@ package io.harbormaster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.harbormaster.auth.SigV4Signer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,50 +77,6 @@ final class AdminCommands implements Callable<Integer> {
   }
 
   int callAndPrint(String action, JsonNode input) throws Exception {
-    Map<String, String> env = credentials();
-    String url = endpoint != null ? endpoint : env.get("HARBORMASTER_ENDPOINT");
-    if (url == null
-        || env.get("AWS_ACCESS_KEY_ID") == null
-        || env.get("AWS_SECRET_ACCESS_KEY") == null) {
-      System.err.println(
-          "No credentials: run `harbormaster up` first, or set AWS_ACCESS_KEY_ID, "
-              + "AWS_SECRET_ACCESS_KEY and HARBORMASTER_ENDPOINT.");
-      return 2;
-    }
-    URI uri = URI.create(url.endsWith("/") ? url : url + "/");
-    byte[] body = JSON.writeValueAsBytes(input);
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "application/x-amz-json-1.1");
-    headers.put("X-Amz-Target", "HarbormasterAdmin." + action);
-    Map<String, String> signed =
-        SigV4Signer.sign(
-            uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : ""),
-            headers,
-            body,
-            env.get("AWS_ACCESS_KEY_ID"),
-            env.get("AWS_SECRET_ACCESS_KEY"),
-            env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"),
-            "ecs",
-            Instant.now());
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    signed.forEach(
-        (k, v) -> {
-          if (!k.equalsIgnoreCase("Host")) request.header(k, v);
-        });
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    if (response.statusCode() != 200) {
-      System.err.println(response.body());
-      return 1;
-    }
-    System.out.println(
-        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(response.body())));
-    return 0;
-  }
-
-  private Map<String, String> credentials() throws Exception {
-    return EnvFile.credentials(envFile);
+    return SignedCalls.callAndPrint(envFile, endpoint, "HarbormasterAdmin." + action, input);
   }
 }
