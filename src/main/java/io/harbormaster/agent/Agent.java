@@ -109,10 +109,6 @@ public final class Agent implements AutoCloseable {
     return instanceId;
   }
 
-  public boolean isConnected() {
-    return welcomed;
-  }
-
   /** The reports the control plane has not acknowledged yet (it has not persisted them). */
   public List<TaskReport> unacknowledgedReports() {
     return unacknowledged.pending();
