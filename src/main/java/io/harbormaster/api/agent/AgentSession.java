@@ -455,11 +455,11 @@ public final class AgentSession {
   }
 
   /** Null for a task the agent holds without a status yet. */
-  private static TaskStatus status(AgentMessages.TaskStatus s) {
+  static TaskStatus status(AgentMessages.TaskStatus s) {
     return s == null ? null : TaskStatus.valueOf(s.name());
   }
 
-  private static Task.StateReport stateReport(AgentMessages.StateReport r) {
+  static Task.StateReport stateReport(AgentMessages.StateReport r) {
     return new Task.StateReport(
         status(r.status()),
         r.containers() == null
