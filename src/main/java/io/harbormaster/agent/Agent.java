@@ -1,19 +1,18 @@
 package io.harbormaster.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.harbormaster.api.agent.AgentEndpoint;
-import io.harbormaster.api.agent.AgentMessages;
-import io.harbormaster.api.agent.AgentMessages.AgentMessage;
-import io.harbormaster.api.agent.AgentMessages.Heartbeat;
-import io.harbormaster.api.agent.AgentMessages.Hello;
-import io.harbormaster.api.agent.AgentMessages.Refused;
-import io.harbormaster.api.agent.AgentMessages.ReportAccepted;
-import io.harbormaster.api.agent.AgentMessages.StartTask;
-import io.harbormaster.api.agent.AgentMessages.StopTask;
-import io.harbormaster.api.agent.AgentMessages.TaskReport;
-import io.harbormaster.api.agent.AgentMessages.Welcome;
 import io.harbormaster.auth.SigV4Signer;
-import io.harbormaster.instance.ContainerInstance.VersionInfo;
+import io.harbormaster.protocol.AgentMessages;
+import io.harbormaster.protocol.AgentMessages.AgentMessage;
+import io.harbormaster.protocol.AgentMessages.Heartbeat;
+import io.harbormaster.protocol.AgentMessages.Hello;
+import io.harbormaster.protocol.AgentMessages.Refused;
+import io.harbormaster.protocol.AgentMessages.ReportAccepted;
+import io.harbormaster.protocol.AgentMessages.StartTask;
+import io.harbormaster.protocol.AgentMessages.StopTask;
+import io.harbormaster.protocol.AgentMessages.TaskReport;
+import io.harbormaster.protocol.AgentMessages.VersionInfo;
+import io.harbormaster.protocol.AgentMessages.Welcome;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,10 +109,6 @@ public final class Agent implements AutoCloseable {
     return instanceId;
   }
 
-  public boolean isConnected() {
-    return welcomed;
-  }
-
   /** The reports the control plane has not acknowledged yet (it has not persisted them). */
   public List<TaskReport> unacknowledgedReports() {
     return unacknowledged.pending();
@@ -124,11 +119,11 @@ public final class Agent implements AutoCloseable {
     if (closed) return;
     URI base = settings.endpoint();
     String scheme = base.getScheme().equals("https") ? "wss" : "ws";
-    URI uri = URI.create(scheme + "://" + base.getRawAuthority() + AgentEndpoint.PATH);
+    URI uri = URI.create(scheme + "://" + base.getRawAuthority() + AgentMessages.CONNECT_PATH);
     Map<String, String> signed =
         SigV4Signer.sign(
             "GET",
-            AgentEndpoint.PATH,
+            AgentMessages.CONNECT_PATH,
             "",
             base.getRawAuthority(),
             new LinkedHashMap<>(),

@@ -1,7 +1,7 @@
 package io.harbormaster.agent;
 
-import io.harbormaster.api.agent.AgentMessages.HostResources;
-import io.harbormaster.instance.ContainerInstance.Attribute;
+import io.harbormaster.protocol.AgentMessages.Attribute;
+import io.harbormaster.protocol.AgentMessages.HostResources;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package io.harbormaster.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerRuntime;
-import io.harbormaster.api.agent.AgentMessages;
-import io.harbormaster.api.agent.AgentMessages.TaskPayload;
-import io.harbormaster.api.agent.AgentMessages.TaskReport;
+import io.harbormaster.protocol.AgentMessages;
+import io.harbormaster.protocol.AgentMessages.TaskPayload;
+import io.harbormaster.protocol.AgentMessages.TaskReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +101,7 @@ public final class RuntimeTaskEngine implements TaskEngine {
     // (and the
     // task's containers are not started again).
     TaskReport last = runner.lastReport(); // volatile: the runner's own state belongs to its strand
-    if (!isNew[0] && last.report().status() == io.harbormaster.task.TaskStatus.STOPPED) {
+    if (!isNew[0] && last.report().status() == AgentMessages.TaskStatus.STOPPED) {
       listeners.forEach(l -> l.accept(last));
     }
   }

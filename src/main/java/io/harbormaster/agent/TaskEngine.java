@@ -1,7 +1,7 @@
 package io.harbormaster.agent;
 
-import io.harbormaster.api.agent.AgentMessages.TaskPayload;
-import io.harbormaster.api.agent.AgentMessages.TaskReport;
+import io.harbormaster.protocol.AgentMessages.TaskPayload;
+import io.harbormaster.protocol.AgentMessages.TaskReport;
 import java.util.List;
 import java.util.function.Consumer;
 

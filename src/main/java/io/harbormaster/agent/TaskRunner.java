@@ -11,10 +11,10 @@ import io.harbormaster.agent.runtime.ContainerState;
 import io.harbormaster.agent.runtime.EcsContainerSpecs;
 import io.harbormaster.agent.runtime.ImagePull;
 import io.harbormaster.agent.runtime.ImagePullException;
-import io.harbormaster.api.agent.AgentMessages.TaskPayload;
-import io.harbormaster.api.agent.AgentMessages.TaskReport;
-import io.harbormaster.task.Task;
-import io.harbormaster.task.TaskStatus;
+import io.harbormaster.protocol.AgentMessages;
+import io.harbormaster.protocol.AgentMessages.TaskPayload;
+import io.harbormaster.protocol.AgentMessages.TaskReport;
+import io.harbormaster.protocol.AgentMessages.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,7 +83,7 @@ final class TaskRunner {
     String lastStatus = "PENDING";
     Integer exitCode;
     String reason;
-    List<Task.NetworkBinding> bindings = List.of();
+    List<AgentMessages.NetworkBinding> bindings = List.of();
     String health = "UNKNOWN";
 
     Slot(JsonNode definition) {
@@ -437,7 +437,7 @@ final class TaskRunner {
           c.networkBindings().stream()
               .map(
                   b ->
-                      new Task.NetworkBinding(
+                      new AgentMessages.NetworkBinding(
                           b.bindIP(),
                           b.containerPort(),
                           b.hostPort(),
@@ -455,10 +455,10 @@ final class TaskRunner {
   }
 
   private TaskReport report() {
-    List<Task.ContainerState> containers = new ArrayList<>();
+    List<AgentMessages.ContainerState> containers = new ArrayList<>();
     for (Slot s : slots.values()) {
       containers.add(
-          new Task.ContainerState(
+          new AgentMessages.ContainerState(
               s.name,
               s.definition.path("image").asText(),
               s.containerId,
@@ -470,7 +470,7 @@ final class TaskRunner {
     }
     return new TaskReport(
         payload.taskId(),
-        new Task.StateReport(
+        new AgentMessages.StateReport(
             status,
             containers,
             taskHealth(),

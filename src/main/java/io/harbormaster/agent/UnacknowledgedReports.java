@@ -1,7 +1,7 @@
 package io.harbormaster.agent;
 
-import io.harbormaster.api.agent.AgentMessages.TaskReport;
-import io.harbormaster.task.TaskStatus;
+import io.harbormaster.protocol.AgentMessages.TaskReport;
+import io.harbormaster.protocol.AgentMessages.TaskStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

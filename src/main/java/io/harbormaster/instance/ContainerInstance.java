@@ -1,11 +1,11 @@
 package io.harbormaster.instance;
 
-import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
+import io.harbormaster.protocol.AgentMessages;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,9 +1,8 @@
 package io.harbormaster.task;
 
-import io.harbormaster.api.agent.AgentMessages;
-import io.harbormaster.api.agent.TaskPayloads;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.TaskPhase;
+import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.task.Task.TaskView;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorSystem;

@@ -13,12 +13,11 @@ import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.ContainerState.Health;
 import io.harbormaster.agent.runtime.ContainerState.Status;
 import io.harbormaster.agent.runtime.hollow.HollowRuntime;
-import io.harbormaster.api.agent.AgentMessages;
-import io.harbormaster.api.agent.AgentMessages.TaskPayload;
-import io.harbormaster.api.agent.AgentMessages.TaskReport;
-import io.harbormaster.task.Task;
-import io.harbormaster.task.Task.StateReport;
-import io.harbormaster.task.TaskStatus;
+import io.harbormaster.protocol.AgentMessages;
+import io.harbormaster.protocol.AgentMessages.StateReport;
+import io.harbormaster.protocol.AgentMessages.TaskPayload;
+import io.harbormaster.protocol.AgentMessages.TaskReport;
+import io.harbormaster.protocol.AgentMessages.TaskStatus;
 import io.harbormaster.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +106,7 @@ class TaskRunnerTest {
             "start cache"),
         runtime.calls());
     assertEquals(
-        new Task.ContainerState(
+        new AgentMessages.ContainerState(
             "web",
             "nginx:1.27",
             runtime.idOf("web"),
@@ -115,12 +114,12 @@ class TaskRunnerTest {
             null,
             null,
             List.of(
-                new Task.NetworkBinding(
+                new AgentMessages.NetworkBinding(
                     "0.0.0.0", 80, FakeContainerRuntime.FIRST_DYNAMIC_PORT, "tcp")),
             "UNKNOWN"),
         container(running, "web"));
     assertEquals(
-        List.of(new Task.NetworkBinding("0.0.0.0", 6379, 6379, "tcp")),
+        List.of(new AgentMessages.NetworkBinding("0.0.0.0", 6379, 6379, "tcp")),
         container(running, "cache").networkBindings());
     assertEquals("UNKNOWN", running.healthStatus());
     assertNull(running.stopCode());
@@ -404,7 +403,7 @@ class TaskRunnerTest {
     assertEquals(143, container(stopped, "b").exitCode());
     assertEquals(
         List.of("STOPPED", "STOPPED", "STOPPED"),
-        stopped.containers().stream().map(Task.ContainerState::lastStatus).toList());
+        stopped.containers().stream().map(AgentMessages.ContainerState::lastStatus).toList());
     assertNotNull(stopped.executionStoppedAt());
     assertTrue(
         statusesReported().contains(TaskStatus.STOPPING),
@@ -472,7 +471,7 @@ class TaskRunnerTest {
     assertNull(stopped.stopCode()); // the control plane knows who asked
     assertEquals(
         List.of(143, 143),
-        stopped.containers().stream().map(Task.ContainerState::exitCode).toList());
+        stopped.containers().stream().map(AgentMessages.ContainerState::exitCode).toList());
     assertNotNull(stopped.executionStoppedAt());
     List<TaskStatus> statuses = statusesReported();
     assertEquals(
@@ -513,7 +512,7 @@ class TaskRunnerTest {
     assertEquals(List.of(), runtime.calls("create"));
     assertEquals(
         List.of("STOPPED", "STOPPED"),
-        stopped.containers().stream().map(Task.ContainerState::lastStatus).toList());
+        stopped.containers().stream().map(AgentMessages.ContainerState::lastStatus).toList());
   }
 
   @Test
@@ -712,7 +711,8 @@ class TaskRunnerTest {
 
     StateReport stopped = awaitReport(e, "STOPPED", r -> r.status() == TaskStatus.STOPPED);
     assertEquals(
-        List.of(0, 0), stopped.containers().stream().map(Task.ContainerState::exitCode).toList());
+        List.of(0, 0),
+        stopped.containers().stream().map(AgentMessages.ContainerState::exitCode).toList());
     assertEquals("Task stopped by user", stopped.stoppedReason());
   }
 
@@ -760,7 +760,7 @@ class TaskRunnerTest {
         .toList();
   }
 
-  private static Task.ContainerState container(StateReport report, String name) {
+  private static AgentMessages.ContainerState container(StateReport report, String name) {
     return report.containers().stream()
         .filter(c -> c.name().equals(name))
         .findFirst()

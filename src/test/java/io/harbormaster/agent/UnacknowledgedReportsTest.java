@@ -3,9 +3,9 @@ package io.harbormaster.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.harbormaster.api.agent.AgentMessages.TaskReport;
-import io.harbormaster.task.Task.StateReport;
-import io.harbormaster.task.TaskStatus;
+import io.harbormaster.protocol.AgentMessages.StateReport;
+import io.harbormaster.protocol.AgentMessages.TaskReport;
+import io.harbormaster.protocol.AgentMessages.TaskStatus;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Tag;
@@ -38,6 +37,7 @@ import io.harbormaster.instance.ContainerInstance.TaskPhaseTracked;
 import io.harbormaster.instance.ContainerInstance.TaskReservation;
 import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.instance.ContainerInstance.VersionInfo;
+import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.testing.EntityTestKit;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,9 +2,10 @@ package io.harbormaster.api.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.api.RequestAuthenticator;
-import io.harbormaster.api.agent.AgentMessages.AgentMessage;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
+import io.harbormaster.protocol.AgentMessages;
+import io.harbormaster.protocol.AgentMessages.AgentMessage;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,7 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  * own {@link AgentSession} actor.
  */
 public final class AgentEndpoint {
-  public static final String PATH = "/agent/v1/connect";
+  public static final String PATH = AgentMessages.CONNECT_PATH;
   private static final ObjectMapper JSON = AgentMessages.JSON;
   private static final int OUT_BUFFER = 10_000;
 

@@ -1,16 +1,5 @@
 package io.harbormaster.api.agent;
 
-import io.harbormaster.api.agent.AgentMessages.AgentMessage;
-import io.harbormaster.api.agent.AgentMessages.Heartbeat;
-import io.harbormaster.api.agent.AgentMessages.HeldTask;
-import io.harbormaster.api.agent.AgentMessages.Hello;
-import io.harbormaster.api.agent.AgentMessages.Push;
-import io.harbormaster.api.agent.AgentMessages.Refused;
-import io.harbormaster.api.agent.AgentMessages.ReportAccepted;
-import io.harbormaster.api.agent.AgentMessages.StartTask;
-import io.harbormaster.api.agent.AgentMessages.StopTask;
-import io.harbormaster.api.agent.AgentMessages.TaskReport;
-import io.harbormaster.api.agent.AgentMessages.Welcome;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.CborSerializable;
@@ -22,9 +11,22 @@ import io.harbormaster.instance.ContainerInstance.Registration;
 import io.harbormaster.instance.ContainerInstance.Reservation;
 import io.harbormaster.instance.ContainerInstance.Resources;
 import io.harbormaster.instance.ContainerInstance.TaskPhase;
+import io.harbormaster.protocol.AgentMessages;
+import io.harbormaster.protocol.AgentMessages.AgentMessage;
+import io.harbormaster.protocol.AgentMessages.Heartbeat;
+import io.harbormaster.protocol.AgentMessages.HeldTask;
+import io.harbormaster.protocol.AgentMessages.Hello;
+import io.harbormaster.protocol.AgentMessages.Push;
+import io.harbormaster.protocol.AgentMessages.Refused;
+import io.harbormaster.protocol.AgentMessages.ReportAccepted;
+import io.harbormaster.protocol.AgentMessages.StartTask;
+import io.harbormaster.protocol.AgentMessages.StopTask;
+import io.harbormaster.protocol.AgentMessages.TaskReport;
+import io.harbormaster.protocol.AgentMessages.Welcome;
 import io.harbormaster.service.Service;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.TaskNotifications;
+import io.harbormaster.task.TaskPayloads;
 import io.harbormaster.task.TaskStatus;
 import java.time.Instant;
 import java.util.List;
@@ -155,8 +157,10 @@ public final class AgentSession {
               instanceId,
               hello.ec2InstanceId(),
               resources(hello),
-              hello.attributes() == null ? List.of() : hello.attributes(),
-              hello.versionInfo(),
+              hello.attributes() == null
+                  ? List.of()
+                  : hello.attributes().stream().map(AgentSession::attribute).toList(),
+              versionInfo(hello.versionInfo()),
               List.of());
       String instanceEntity = ContainerInstance.entityId(accountId, clusterName, instanceId);
       CompletionStage<InstanceView> done =
@@ -206,7 +210,7 @@ public final class AgentSession {
               accountId, view.clusterName(), view.registration().instanceId()),
           replyTo ->
               new ContainerInstance.ChangeAgentConnection(
-                  true, hello.versionInfo(), pushes, Instant.now(), replyTo));
+                  true, versionInfo(hello.versionInfo()), pushes, Instant.now(), replyTo));
     }
 
     private static Resources resources(Hello hello) {
@@ -313,7 +317,7 @@ public final class AgentSession {
             entities.<Task.Command, Task.TaskView>ask(
                 Task.ENTITY_KEY,
                 Task.entityId(accountId, clusterName, r.taskId()),
-                replyTo -> new Task.ReportState(r.report(), Instant.now(), replyTo)),
+                replyTo -> new Task.ReportState(stateReport(r.report()), Instant.now(), replyTo)),
             (task, failure) -> new ReportForwarded(r.taskId(), r.seq(), failure));
       }
     }
@@ -351,7 +355,7 @@ public final class AgentSession {
         String clusterName, String instanceEntity, InstanceView view, List<HeldTask> held) {
       java.util.Map<String, TaskStatus> heldStatus = new java.util.HashMap<>();
       for (HeldTask t : held == null ? List.<HeldTask>of() : held)
-        heldStatus.put(t.taskId(), t.status());
+        heldStatus.put(t.taskId(), status(t.status()));
       for (var e : heldStatus.entrySet()) {
         if (e.getValue() == TaskStatus.STOPPED) continue;
         String taskId = e.getKey();
@@ -435,5 +439,56 @@ public final class AgentSession {
           instanceEntity,
           replyTo -> new ContainerInstance.TrackTask(taskId, phase, Instant.now(), replyTo));
     }
+  }
+
+  // The agent's records, read into the control plane's own: the wire keeps its shape when they
+  // change.
+
+  private static ContainerInstance.Attribute attribute(AgentMessages.Attribute a) {
+    return new ContainerInstance.Attribute(a.name(), a.value());
+  }
+
+  private static ContainerInstance.VersionInfo versionInfo(AgentMessages.VersionInfo v) {
+    return v == null
+        ? null
+        : new ContainerInstance.VersionInfo(v.agentVersion(), v.agentHash(), v.dockerVersion());
+  }
+
+  /** Null for a task the agent holds without a status yet. */
+  static TaskStatus status(AgentMessages.TaskStatus s) {
+    return s == null ? null : TaskStatus.valueOf(s.name());
+  }
+
+  static Task.StateReport stateReport(AgentMessages.StateReport r) {
+    return new Task.StateReport(
+        status(r.status()),
+        r.containers() == null
+            ? null
+            : r.containers().stream().map(AgentSession::containerState).toList(),
+        r.healthStatus(),
+        r.pullStartedAt(),
+        r.pullStoppedAt(),
+        r.executionStoppedAt(),
+        r.stopCode(),
+        r.stoppedReason());
+  }
+
+  private static Task.ContainerState containerState(AgentMessages.ContainerState c) {
+    return new Task.ContainerState(
+        c.name(),
+        c.image(),
+        c.runtimeId(),
+        c.lastStatus(),
+        c.exitCode(),
+        c.reason(),
+        c.networkBindings() == null
+            ? null
+            : c.networkBindings().stream()
+                .map(
+                    b ->
+                        new Task.NetworkBinding(
+                            b.bindIP(), b.containerPort(), b.hostPort(), b.protocol()))
+                .toList(),
+        c.healthStatus());
   }
 }

@@ -1,10 +1,13 @@
-package io.harbormaster.api.agent;
+package io.harbormaster.task;
 
-import io.harbormaster.api.agent.AgentMessages.TaskPayload;
 import io.harbormaster.common.Arns;
+import io.harbormaster.protocol.AgentMessages.TaskPayload;
 import io.harbormaster.task.Task.TaskView;
 
-/** Builds what an agent needs to run a task from the task's view. */
+/**
+ * Builds what an agent needs to run a task from the task's view: the task's side of the agent
+ * protocol, which knows no task.
+ */
 public final class TaskPayloads {
   private TaskPayloads() {}
 

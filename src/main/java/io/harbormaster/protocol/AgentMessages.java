@@ -1,12 +1,10 @@
-package io.harbormaster.api.agent;
+package io.harbormaster.protocol;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.CborSerializable;
-import io.harbormaster.instance.ContainerInstance.Attribute;
-import io.harbormaster.instance.ContainerInstance.VersionInfo;
-import io.harbormaster.task.Task.StateReport;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -15,9 +13,17 @@ import java.util.Set;
  * agent's ACS session it is level-triggered: the agent says what it runs (Hello, Heartbeat) and the
  * control plane answers with what should run there, so a lost message heals itself on the next
  * heartbeat.
+ *
+ * <p>Both sides speak these records and nothing else: the agent process knows no control-plane
+ * type, and the control plane translates them to its own (the task's and the instance's records) at
+ * the session. Their JSON is pinned by {@code AgentWireFormatTest}: an agent of one build talks to
+ * a control plane of another.
  */
 public final class AgentMessages {
   private AgentMessages() {}
+
+  /** Where an agent opens its session: a websocket upgrade, SigV4-signed. */
+  public static final String CONNECT_PATH = "/agent/v1/connect";
 
   /** The wire format of both sides: records as JSON objects, instants as epoch seconds. */
   public static final com.fasterxml.jackson.databind.ObjectMapper JSON =
@@ -74,8 +80,7 @@ public final class AgentMessages {
   public record Heartbeat(List<HeldTask> tasks) implements AgentMessage {}
 
   /** A task an agent holds; status null while it has not reported one yet. */
-  public record HeldTask(String taskId, io.harbormaster.task.TaskStatus status)
-      implements CborSerializable {
+  public record HeldTask(String taskId, TaskStatus status) implements CborSerializable {
     public static HeldTask of(TaskReport report) {
       return new HeldTask(
           report.taskId(), report.report() == null ? null : report.report().status());
@@ -98,6 +103,55 @@ public final class AgentMessages {
       return new TaskReport(taskId, report, number);
     }
   }
+
+  /** An ECS task status, in lifecycle order: an agent's report of a task only moves forward. */
+  public enum TaskStatus {
+    PROVISIONING,
+    PENDING,
+    ACTIVATING,
+    RUNNING,
+    DEACTIVATING,
+    STOPPING,
+    DEPROVISIONING,
+    STOPPED
+  }
+
+  /** A task's state as its agent reports it; instants are null until they happened. */
+  public record StateReport(
+      TaskStatus status,
+      List<ContainerState> containers,
+      String healthStatus,
+      Instant pullStartedAt,
+      Instant pullStoppedAt,
+      Instant executionStoppedAt,
+      String stopCode,
+      String stoppedReason)
+      implements CborSerializable {}
+
+  /**
+   * A container of a reported task: lastStatus PENDING, RUNNING or STOPPED, healthStatus HEALTHY,
+   * UNHEALTHY or UNKNOWN, as ECS names them.
+   */
+  public record ContainerState(
+      String name,
+      String image,
+      String runtimeId,
+      String lastStatus,
+      Integer exitCode,
+      String reason,
+      List<NetworkBinding> networkBindings,
+      String healthStatus)
+      implements CborSerializable {}
+
+  /** A container port published on the host; protocol "tcp" or "udp". */
+  public record NetworkBinding(String bindIP, int containerPort, int hostPort, String protocol)
+      implements CborSerializable {}
+
+  /** An attribute of the host, as ECS's PutAttributes takes it (value null for a capability). */
+  public record Attribute(String name, String value) implements CborSerializable {}
+
+  public record VersionInfo(String agentVersion, String agentHash, String dockerVersion)
+      implements CborSerializable {}
 
   /**
    * The control plane has the agent's report {@code seq} of this task: the task's entity persisted
@@ -129,6 +183,9 @@ public final class AgentMessages {
    */
   public record Refused(String errorType, String message) implements AgentMessage {}
 
-  /** Command of a control-plane session actor: push this to the agent. */
+  /**
+   * Command of a control-plane session actor: push this to the agent. Not on the wire: the envelope
+   * in which the instance's entity hands a message to the agent's session, wherever it runs.
+   */
   public record Push(AgentMessage message) implements CborSerializable {}
 }

@@ -1,14 +1,14 @@
-package io.harbormaster.api.agent;
+package io.harbormaster.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.harbormaster.api.agent.AgentMessages.AgentMessage;
-import io.harbormaster.api.agent.AgentMessages.ReportAccepted;
-import io.harbormaster.api.agent.AgentMessages.TaskReport;
-import io.harbormaster.api.agent.AgentMessages.Welcome;
-import io.harbormaster.task.Task.StateReport;
-import io.harbormaster.task.TaskStatus;
+import io.harbormaster.protocol.AgentMessages.AgentMessage;
+import io.harbormaster.protocol.AgentMessages.ReportAccepted;
+import io.harbormaster.protocol.AgentMessages.StateReport;
+import io.harbormaster.protocol.AgentMessages.TaskReport;
+import io.harbormaster.protocol.AgentMessages.TaskStatus;
+import io.harbormaster.protocol.AgentMessages.Welcome;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
