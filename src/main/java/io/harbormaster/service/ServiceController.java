@@ -125,8 +125,9 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
   private record RecreateFailed(String taskId, String reason) implements Command {}
 
   /**
-   * A controller for a service in {@code view}; restarted on a failure (its first decision then
-   * learns the entity's state from the refusal).
+   * A controller for a service in {@code view}; restarted after a failure, with backoff so a fault
+   * that repeats does not spin (its first decision then learns the entity's state from the
+   * refusal).
    */
   static Behavior<Command> create(
       String entityId,
@@ -154,7 +155,10 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
                               clock);
                       return c.start();
                     }));
-    return Behaviors.supervise(controller).onFailure(SupervisorStrategy.restart());
+    return Behaviors.supervise(controller)
+        .onFailure(
+            SupervisorStrategy.restartWithBackoff(
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
   }
 
   private final String entityId;
@@ -424,9 +428,11 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
                     Duration.between(now, at).isNegative()
                         ? Duration.ZERO
                         : Duration.between(now, at)));
-    entity.tell(
-        new Service.RecordDecision(
-            decision, ServiceReconciler.desiredCount(input), now, view.version(), ctx.getSelf()));
+    int desired =
+        view.spec().scheduling() == SchedulingStrategy.DAEMON
+            ? ServiceReconciler.desiredCount(input)
+            : view.spec().desiredCount();
+    entity.tell(new Service.RecordDecision(decision, desired, now, view.version(), ctx.getSelf()));
     return this;
   }
 
