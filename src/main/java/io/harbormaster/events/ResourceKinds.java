@@ -341,7 +341,17 @@ public final class ResourceKinds {
   public static final ResourceKind<Service.State> SERVICE =
       kind(
           Service.ENTITY_KEY.name(),
-          Service::replica,
+          new Folding<Service.State, Service.Event>() {
+            @Override
+            public Service.State empty(String entityId) {
+              return Service.noService(entityId);
+            }
+
+            @Override
+            public Service.State apply(Service.State state, Service.Event event) {
+              return Service.applied(state, event);
+            }
+          },
           (region, entityId, state, selector) ->
               Service.viewIn(state).map(v -> IsoTimes.convert(ResourceViews.service(region, v))),
           ResourceKinds::serviceEvents,

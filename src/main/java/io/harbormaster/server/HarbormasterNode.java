@@ -127,7 +127,7 @@ public final class HarbormasterNode implements AutoCloseable {
           system,
           tags,
           ServiceSettings.from(config),
-          new ServiceEffects(system, entities),
+          new ServiceEffects(system, entities, Clock.systemUTC()),
           Clock.systemUTC());
 
       EcsPaging paging = new EcsPaging(pagingSecret);

@@ -11,14 +11,11 @@ import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
 import io.harbormaster.placement.ClusterPlacement.StrategySpec;
-import io.harbormaster.scheduler.PlacementFailure;
-import io.harbormaster.scheduler.PlacementStrategy;
 import io.harbormaster.service.ServiceReconciler.Decision;
 import io.harbormaster.service.ServiceReconciler.Deployment;
 import io.harbormaster.service.ServiceReconciler.DeploymentStatus;
 import io.harbormaster.service.ServiceReconciler.Input;
 import io.harbormaster.service.ServiceReconciler.Instance;
-import io.harbormaster.service.ServiceReconciler.Launch;
 import io.harbormaster.service.ServiceReconciler.RolloutState;
 import io.harbormaster.service.ServiceReconciler.SchedulingStrategy;
 import io.harbormaster.service.ServiceReconciler.ServiceMessage;
@@ -28,7 +25,6 @@ import io.harbormaster.service.ServiceReconciler.TaskHealth;
 import io.harbormaster.service.ServiceReconciler.Throttle;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.TaskSpec;
-import io.harbormaster.task.TaskResources;
 import io.harbormaster.task.TaskStatus;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.time.Clock;
@@ -43,7 +39,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -62,21 +57,23 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * An ECS service: its spec, deployments, the tasks it launched, start throttling, and every service
- * event it ever recorded. It runs the pure {@link ServiceReconciler} on every task notification and
- * on a timer, persists each decision as events (so the history says why each task was started or
- * stopped) and then carries it out: launches through the cluster's placement and Task entities,
- * stops through Task.Stop. A launch is persisted (task ids and instances) before any Task entity is
- * created, so a crash never loses track of a task nor launches twice; a periodic refresh asks the
- * live tasks for their state, so a lost notification or a task that was never created heals. Entity
- * id: {@code <account>/<cluster>/<serviceName>}.
+ * An ECS service: its spec, deployments, the tasks it launched, start throttling, and its newest
+ * service events. The entity records decisions and facts; its {@link ServiceController} (a child
+ * actor, started with each life of a live service) runs the pure {@link ServiceReconciler}, carries
+ * the decisions out and sends back what it decided and learned to record, so the history says why
+ * each task was started or stopped. A launch is persisted (task ids and instances) before any Task
+ * entity is created, so a crash never loses track of a task nor launches twice. Event application
+ * is a pure function of the state ({@link #applied}), which the history replays with. Entity id:
+ * {@code <account>/<cluster>/<serviceName>}.
  */
 public final class Service
     extends EventSourcedBehaviorWithEnforcedReplies<Service.Command, Service.Event, Service.State> {
@@ -144,23 +141,29 @@ public final class Service
   /** Look at the world again now (an instance started draining, joined, ...). */
   public record Reconcile() implements Command {}
 
-  private record Tick() implements Command {}
-
-  private record RefreshTasks() implements Command {}
-
-  private record InstancesLoaded(Map<String, Instance> instances, String error)
+  /**
+   * The controller's decision, made from the state of version {@code basisVersion}; {@code
+   * desiredCount} is the reconciler's (a DAEMON service's is the instances it should run on).
+   */
+  record RecordDecision(
+      Decision decision,
+      int desiredCount,
+      Instant at,
+      long basisVersion,
+      ActorRef<ServiceController.Command> replyTo)
       implements Command {}
 
-  private record LaunchAnswered(
-      String deploymentId, List<TaskSpecFor> placed, String placementFailure, String error)
+  /** Placed and reserved tasks (none: only the placement failure), before they are created. */
+  record RecordLaunch(
+      String deploymentId,
+      List<LaunchedTask> tasks,
+      String placementFailure,
+      ActorRef<ServiceController.Command> replyTo)
       implements Command {}
 
-  private record TaskLookedUp(String taskId, Optional<TaskReport> report) implements Command {}
-
-  /** Record the task reports that came in since the last write (see {@link #unrecordedReports}). */
-  private record RecordTaskReports() implements Command {}
-
-  private record RecreateFailed(String taskId, String reason) implements Command {}
+  /** What the service's tasks said since the last write, the newest report per task. */
+  record RecordTaskReports(List<TaskReport> reports, ActorRef<ServiceController.Command> replyTo)
+      implements Command {}
 
   private record Passivate() implements Command {}
 
@@ -468,7 +471,8 @@ public final class Service
 
   public sealed interface State extends CborSerializable {}
 
-  public record NoService() implements State {}
+  /** Before CreateService; it knows where the service would be. */
+  public record NoService(String accountId, String clusterName) implements State {}
 
   /** ACTIVE or DRAINING. */
   public record LiveService(ServiceView view) implements State {}
@@ -476,9 +480,9 @@ public final class Service
   public record InactiveService(ServiceView view) implements State {}
 
   /**
-   * Everything a service does to the rest of the system, behind one seam so the entity can be
-   * tested alone. The production implementation ({@link ServiceEffects}) asks the cluster's
-   * placement, task definitions and tasks.
+   * Everything a service does to the rest of the system (through its controller), behind one seam
+   * so the service can be tested alone. The production implementation ({@link ServiceEffects}) asks
+   * the cluster's placement, task definitions and tasks.
    */
   public interface Effects {
     /**
@@ -574,7 +578,7 @@ public final class Service
   /**
    * @param shard the entity's shard, asked to passivate an INACTIVE service (null: the service just
    *     stops)
-   * @param clock where the service's decisions take their time from
+   * @param clock where the service and its controller take their time from
    */
   public static Behavior<Command> create(
       String entityId,
@@ -606,28 +610,12 @@ public final class Service
   private final Clock clock;
 
   /**
-   * Steps in flight (loading instances, launches): a new decision waits for them, so nothing is
-   * launched twice.
+   * The service's controller (a child: gone with this actor), while the service is live; a new one
+   * for every life (create, recovery).
    */
-  private int outstanding;
+  private ActorRef<ServiceController.Command> controller;
 
-  private boolean reconcileWanted;
-
-  /**
-   * When a step last started or finished. A step whose answer never arrives (a full stash drops
-   * messages) would otherwise keep every later decision waiting for good: the tick gives such steps
-   * up (see {@link #stepsStuck}).
-   */
-  private Instant lastStepProgress = Instant.EPOCH;
-
-  /**
-   * Task reports not recorded yet, the newest per task. The first one queues a {@link
-   * RecordTaskReports}; reports that arrive before it is handled (those stashed while the service
-   * writes, above all) go into the same write, so a burst of task changes costs a few writes
-   * instead of one each. Lost with the actor, like any notification: the refresh after recovery
-   * asks every live task again.
-   */
-  private final Map<String, TaskReport> unrecordedReports = new java.util.LinkedHashMap<>();
+  private int controllers;
 
   private Service(
       String entityId,
@@ -655,17 +643,15 @@ public final class Service
     this.clock = clock;
   }
 
-  /**
-   * The entity's state and event handler without an actor: history and the event stream replay with
-   * it.
-   */
-  public static Service replica(String entityId) {
-    return new Service(entityId, null, null, null, null, null, null, null, null);
-  }
-
   @Override
   public State emptyState() {
-    return new NoService();
+    return noService(entityId);
+  }
+
+  /** The state of a service that was never created: where the history's replay starts. */
+  public static State noService(String entityId) {
+    String[] parts = entityId.split("/", 3);
+    return new NoService(parts[0], parts[1]);
   }
 
   @Override
@@ -674,22 +660,24 @@ public final class Service
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
-              if (state instanceof LiveService) {
-                startTimers();
-                ctx.getSelf().tell(new RefreshTasks());
-                ctx.getSelf().tell(new Reconcile());
-              } else if (state instanceof InactiveService) {
-                effects.inactivated(
-                    accountId, clusterName, serviceName); // heals a crash right after inactivation
-                timers.startSingleTimer("passivate", new Passivate(), Duration.ofMinutes(1));
-              }
+              // an INACTIVE service's controller makes sure its cluster forgot it and stops
+              viewIn(state).ifPresent(this::startController);
+              if (state instanceof InactiveService) passivateLater();
             })
         .build();
   }
 
-  private void startTimers() {
-    timers.startTimerWithFixedDelay("tick", new Tick(), settings.reconcileInterval());
-    timers.startTimerWithFixedDelay("refresh", new RefreshTasks(), settings.taskRefreshInterval());
+  private void startController(ServiceView view) {
+    ActorRef<ServiceController.Command> started =
+        ctx.spawn(
+            ServiceController.create(
+                entityId, view, ctx.getSelf(), settings, effects, reconciler, clock),
+            "controller-" + ++controllers);
+    controller = view.status() == ServiceStatus.INACTIVE ? null : started;
+  }
+
+  private void passivateLater() {
+    timers.startSingleTimer("passivate", new Passivate(), Duration.ofMinutes(1));
   }
 
   @Override
@@ -713,12 +701,22 @@ public final class Service
         .onCommand(TagResource.class, c -> notActive(c.replyTo()))
         .onCommand(UntagResource.class, c -> notActive(c.replyTo()))
         .onCommand(Passivate.class, c -> passivate())
+        // what a controller sent before the service went inactive
+        .onCommand(
+            RecordDecision.class,
+            (s, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        new ServiceController.DecisionRecorded(c.decision(), false, s.view())))
+        .onCommand(
+            RecordLaunch.class,
+            c ->
+                Effect()
+                    .reply(c.replyTo(), new ServiceController.LaunchRecorded(taskIds(c), false)))
         .onCommand(
             RecordTaskReports.class,
-            c -> { // reports of the tasks it had when it went inactive
-              unrecordedReports.clear();
-              return Effect().noReply();
-            })
+            c -> Effect().reply(c.replyTo(), new ServiceController.ReportsRecorded(false)))
         .onAnyCommand(c -> ignored());
     builder
         .forStateType(LiveService.class)
@@ -744,34 +742,19 @@ public final class Service
                         .reply(
                             c.replyTo(),
                             Rejection.reply(ErrorType.INVALID_PARAMETER, Tags.overLimitMessage()))
-                    : Effect()
-                        .persist(new ServiceTagged(c.tags()))
+                    : record(List.of(new ServiceTagged(c.tags())))
                         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
         .onCommand(
             UntagResource.class,
             (s, c) ->
-                Effect()
-                    .persist(new ServiceUntagged(c.tagKeys()))
+                record(List.of(new ServiceUntagged(c.tagKeys())))
                     .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
-        .onCommand(TaskChanged.class, (s, c) -> taskChanged(s.view(), c.report()))
-        .onCommand(RecordTaskReports.class, (s, c) -> recordTaskReports(s.view()))
         .onCommand(
-            Reconcile.class,
-            (s, c) -> {
-              startReconcile(s.view());
-              return Effect().noReply();
-            })
-        .onCommand(Tick.class, (s, c) -> tick(s.view()))
-        .onCommand(
-            RefreshTasks.class,
-            (s, c) -> {
-              refresh(s.view());
-              return Effect().noReply();
-            })
-        .onCommand(InstancesLoaded.class, (s, c) -> decide(s.view(), c))
-        .onCommand(LaunchAnswered.class, (s, c) -> launched(s.view(), c))
-        .onCommand(TaskLookedUp.class, (s, c) -> lookedUp(s.view(), c))
-        .onCommand(RecreateFailed.class, (s, c) -> recreateFailed(s.view(), c))
+            TaskChanged.class, c -> toController(new ServiceController.TaskChanged(c.report())))
+        .onCommand(Reconcile.class, c -> toController(new ServiceController.Reconcile()))
+        .onCommand(RecordDecision.class, (s, c) -> recordDecision(s.view(), c))
+        .onCommand(RecordLaunch.class, (s, c) -> recordLaunch(s.view(), c))
+        .onCommand(RecordTaskReports.class, (s, c) -> recordTaskReports(s.view(), c))
         .onCommand(Passivate.class, c -> Effect().noReply());
     return builder.build();
   }
@@ -790,6 +773,35 @@ public final class Service
     return Effect().noReply();
   }
 
+  private ReplyEffect<Event, State> toController(ServiceController.Command message) {
+    tellController(message);
+    return Effect().noReply();
+  }
+
+  private void tellController(ServiceController.Command message) {
+    if (controller != null) controller.tell(message);
+  }
+
+  /**
+   * Persists {@code events} and hands the new state and the events to the controller, which carries
+   * out the stops they order; the first life of a service starts its controller, an INACTIVE one
+   * lets it go (it tells the cluster, then stops) and passivates.
+   */
+  private EffectBuilder<Event, State> record(List<Event> events) {
+    return Effect()
+        .persist(events)
+        .thenRun(
+            next -> {
+              ServiceView view = viewOf(next);
+              if (controller == null) startController(view);
+              else controller.tell(new ServiceController.StateChanged(view, events));
+              if (next instanceof InactiveService) {
+                controller = null;
+                passivateLater();
+              }
+            });
+  }
+
   // ---- API commands ----
   private ReplyEffect<Event, State> create(Create c) {
     Deployment first =
@@ -802,13 +814,7 @@ public final class Service
             0,
             c.at(),
             c.at());
-    return Effect()
-        .persist(new ServiceCreated(c.spec(), first, c.at()))
-        .thenRun(
-            next -> {
-              startTimers();
-              ctx.getSelf().tell(new Reconcile());
-            })
+    return record(List.of(new ServiceCreated(c.spec(), first, c.at())))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
@@ -859,9 +865,8 @@ public final class Service
               c.at()));
     }
     if (events.isEmpty()) return Effect().reply(c.replyTo(), StatusReply.success(view));
-    return Effect()
-        .persist(events)
-        .thenRun(next -> ctx.getSelf().tell(new Reconcile()))
+    return record(events)
+        .thenRun(next -> tellController(new ServiceController.Reconcile()))
         .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
@@ -880,17 +885,9 @@ public final class Service
     }
     List<Event> events = new ArrayList<>();
     events.add(new ServiceDeleted(c.at()));
-    List<TaskStopOrdered> stops = drainStops(view, c.at());
-    events.addAll(stops);
+    events.addAll(drainStops(view, c.at()));
     if (!view.hasLiveTasks()) events.add(new ServiceInactivated(c.at()));
-    return Effect()
-        .persist(events)
-        .thenRun(
-            next -> {
-              stops.forEach(this::carryOut);
-              if (next instanceof InactiveService) inactivated();
-            })
-        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+    return record(events).thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
   }
 
   /** A deleted service stops every task it still has; the reconciler has no say any more. */
@@ -905,289 +902,28 @@ public final class Service
         .toList();
   }
 
-  private void carryOut(TaskStopOrdered stop) {
-    effects.stopTask(accountId, clusterName, stop.taskId(), stop.stopCode(), stop.reason());
-  }
-
-  private void inactivated() {
-    timers.cancelAll();
-    effects.inactivated(accountId, clusterName, serviceName);
-    timers.startSingleTimer("passivate", new Passivate(), Duration.ofMinutes(1));
-  }
-
-  // ---- task notifications ----
-  private ReplyEffect<Event, State> taskChanged(ServiceView view, TaskReport report) {
-    TrackedTask known = view.tasks().get(report.taskId());
-    if (known == null || report.version() <= known.version())
-      return Effect().noReply(); // not ours, or stale
-    TaskReport waiting = unrecordedReports.get(report.taskId());
-    if (waiting != null && report.version() <= waiting.version()) return Effect().noReply();
-    if (unrecordedReports.isEmpty()) ctx.getSelf().tell(new RecordTaskReports());
-    unrecordedReports.put(report.taskId(), report);
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, State> recordTaskReports(ServiceView view) {
-    Instant now = clock.instant();
-    List<Event> events = new ArrayList<>();
-    Map<String, ServiceTask> recorded = new java.util.HashMap<>();
-    boolean decideAgain = false;
-    for (TaskReport report : unrecordedReports.values()) {
-      TrackedTask known = view.tasks().get(report.taskId());
-      if (known == null || report.version() <= known.version()) continue;
-      ServiceTask task = serviceTask(known, report);
-      // The Task entity's first report of a launched task only repeats the launch: not recorded.
-      if (!changesWhatTheServiceActsOn(known.task(), task)) continue;
-      events.add(new TaskStateRecorded(task, report.version(), now));
-      recorded.put(task.taskId(), task);
-      decideAgain |=
-          known.task().lastStatus() != task.lastStatus()
-              || known.task().health() != task.health()
-              || known.task().desiredStopped() != task.desiredStopped();
-    }
-    unrecordedReports.clear();
-    if (events.isEmpty()) return Effect().noReply();
-    boolean drainingDone =
-        view.status() == ServiceStatus.DRAINING
-            && view.tasks().values().stream()
-                .filter(TrackedTask::live)
-                .allMatch(
-                    t -> {
-                      ServiceTask after = recorded.get(t.task().taskId());
-                      return after != null && after.lastStatus() == TaskStatus.STOPPED;
-                    });
-    if (drainingDone) events.add(new ServiceInactivated(now));
-    boolean reconcile = decideAgain;
-    return Effect()
-        .persist(events)
-        .thenRun(
-            next -> {
-              if (next instanceof InactiveService) {
-                inactivated();
-              } else if (reconcile) {
-                startReconcile(viewOf(next));
-              }
-            })
-        .thenNoReply();
-  }
-
+  // ---- what the controller decided and learned ----
   /**
-   * Whether a task's new state matters to the service. Its statuses before RUNNING (PROVISIONING as
-   * launched, PENDING once the task exists) are all "not running yet" to the reconciler and the
-   * counts, so a move between them does not.
+   * Records a decision made from this very state (a state that moved on since is handed back for a
+   * new decision). A DAEMON service records its desired count first.
    */
-  static boolean changesWhatTheServiceActsOn(ServiceTask known, ServiceTask reported) {
-    return !notRunningYetAsOne(known).equals(notRunningYetAsOne(reported));
-  }
-
-  private static ServiceTask notRunningYetAsOne(ServiceTask t) {
-    return t.lastStatus().compareTo(TaskStatus.RUNNING) >= 0
-        ? t
-        : new ServiceTask(
-            t.taskId(),
-            t.deploymentId(),
-            t.instanceId(),
-            TaskStatus.PENDING,
-            t.desiredStopped(),
-            t.health(),
-            t.startedAt(),
-            t.stopCode(),
-            t.stoppedReason());
-  }
-
-  /**
-   * The report in the service's terms; a stop the service ordered stays ordered even if the task
-   * did not hear it yet.
-   */
-  private static ServiceTask serviceTask(TrackedTask known, TaskReport r) {
-    return new ServiceTask(
-        r.taskId(),
-        known.task().deploymentId(),
-        r.instanceId() != null ? r.instanceId() : known.task().instanceId(),
-        r.lastStatus(),
-        r.desiredStopped() || known.task().desiredStopped(),
-        r.health(),
-        r.startedAt(),
-        r.stopCode(),
-        r.stoppedReason());
-  }
-
-  // ---- reconciliation ----
-  private ReplyEffect<Event, State> tick(ServiceView view) {
-    if (view.status() == ServiceStatus.ACTIVE) {
-      if (stepsStuck(clock.instant())) {
-        ctx.getLog()
-            .warn(
-                "service {}: {} step(s) unanswered since {}; deciding again",
-                entityId,
-                outstanding,
-                lastStepProgress);
-        outstanding = 0;
-        reconcileWanted = false;
-      }
-      startReconcile(view);
-      return Effect().noReply();
+  private ReplyEffect<Event, State> recordDecision(ServiceView view, RecordDecision c) {
+    if (c.basisVersion() != view.version() || view.status() != ServiceStatus.ACTIVE) {
+      return Effect()
+          .reply(c.replyTo(), new ServiceController.DecisionRecorded(c.decision(), false, view));
     }
-    // DRAINING: stop orders that did not arrive are sent again; the refresh notices tasks that
-    // stopped meanwhile.
-    view.tasks().values().stream()
-        .filter(t -> t.live() && t.task().desiredStopped())
-        .forEach(
-            t ->
-                effects.stopTask(
-                    accountId,
-                    clusterName,
-                    t.task().taskId(),
-                    STOP_CODE,
-                    t.stopReason() != null ? t.stopReason() : "Service deleted"));
-    return Effect().noReply();
-  }
-
-  /**
-   * Every step's answer comes within the ask timeout (seconds); six reconcile intervals (a minute
-   * by default) without one means it was lost.
-   */
-  private boolean stepsStuck(Instant now) {
-    return outstanding > 0
-        && lastStepProgress.plus(settings.reconcileInterval().multipliedBy(6)).isBefore(now);
-  }
-
-  private void startReconcile(ServiceView view) {
-    if (outstanding > 0) {
-      reconcileWanted = true;
-      return;
-    }
-    outstanding++;
-    lastStepProgress = clock.instant();
-    ctx.pipeToSelf(
-        effects.instances(accountId, clusterName, instancesInUse(view)),
-        (instances, failure) ->
-            failure == null
-                ? new InstancesLoaded(instances, null)
-                : new InstancesLoaded(Map.of(), String.valueOf(failure.getMessage())));
-  }
-
-  private static Set<String> instancesInUse(ServiceView view) {
-    return view.tasks().values().stream()
-        .filter(TrackedTask::live)
-        .map(t -> t.task().instanceId())
-        .filter(java.util.Objects::nonNull)
-        .collect(Collectors.toSet());
-  }
-
-  private void stepDone() {
-    outstanding = Math.max(0, outstanding - 1);
-    lastStepProgress = clock.instant();
-    if (outstanding == 0 && reconcileWanted) {
-      reconcileWanted = false;
-      ctx.getSelf().tell(new Reconcile());
-    }
-  }
-
-  private ReplyEffect<Event, State> decide(ServiceView view, InstancesLoaded loaded) {
-    if (loaded.error() != null || view.status() != ServiceStatus.ACTIVE) {
-      if (loaded.error() != null)
-        ctx.getLog().info("service {}: instances unavailable: {}", entityId, loaded.error());
-      stepDone();
-      return Effect().noReply();
-    }
-    Instant now = clock.instant();
-    Input input = inputOf(view, loaded.instances(), now);
-    Decision decision = reconciler.apply(input);
-    List<Event> events = eventsOf(view, decision, now);
-    if (view.spec().scheduling() == SchedulingStrategy.DAEMON) {
-      int desired = ServiceReconciler.desiredCount(input);
-      if (desired != view.spec().desiredCount())
-        events.add(0, new DaemonDesiredCountChanged(desired, now));
-    }
-    List<TaskStopOrdered> stops =
-        events.stream()
-            .filter(TaskStopOrdered.class::isInstance)
-            .map(TaskStopOrdered.class::cast)
-            .toList();
-    decision
-        .wakeAt()
-        .ifPresent(
-            at ->
-                timers.startSingleTimer(
-                    "wake",
-                    new Reconcile(),
-                    Duration.between(now, at).isNegative()
-                        ? Duration.ZERO
-                        : Duration.between(now, at)));
+    List<Event> events = eventsOf(view, c.decision(), c.at());
+    if (view.spec().scheduling() == SchedulingStrategy.DAEMON
+        && c.desiredCount() != view.spec().desiredCount())
+      events.add(0, new DaemonDesiredCountChanged(c.desiredCount(), c.at()));
     if (events.isEmpty()) {
-      launchAll(view, decision);
-      return Effect().noReply();
+      return Effect()
+          .reply(c.replyTo(), new ServiceController.DecisionRecorded(c.decision(), true, view));
     }
-    return Effect()
-        .persist(events)
-        .thenRun(
-            next -> {
-              stops.forEach(this::carryOut);
-              launchAll(viewOf(next), decision);
-            })
-        .thenNoReply();
-  }
-
-  /**
-   * Starts the decision's launches, at most {@code launchBatchSize} tasks; the rest are launched by
-   * the reconcile that follows once these are recorded. The decision's own step ends here, each
-   * launch is a step of its own.
-   */
-  private void launchAll(ServiceView view, Decision decision) {
-    int budget = settings.launchBatchSize();
-    for (Launch launch : decision.launches()) {
-      if (launch.count() <= 0) continue;
-      if (budget <= 0) {
-        reconcileWanted = true;
-        break;
-      }
-      int count = Math.min(launch.count(), budget);
-      if (count < launch.count()) reconcileWanted = true;
-      budget -= count;
-      launch(
-          view,
-          count == launch.count()
-              ? launch
-              : new Launch(
-                  launch.deploymentId(), launch.taskDefinitionArn(), count, launch.instanceId()));
-    }
-    stepDone();
-  }
-
-  private Input inputOf(ServiceView view, Map<String, Instance> instances, Instant now) {
-    ServiceSpec spec = view.spec();
-    DeploymentSettings d = spec.deploymentConfiguration();
-    int desired =
-        spec.scheduling() == SchedulingStrategy.DAEMON
-            ? (int) instances.values().stream().filter(i -> "ACTIVE".equals(i.status())).count()
-            : spec.desiredCount();
-    Duration grace =
-        Duration.ofSeconds(
-            spec.healthCheckGracePeriodSeconds() == null
-                ? 0
-                : spec.healthCheckGracePeriodSeconds());
-    ServiceReconciler.Spec reconcilerSpec =
-        new ServiceReconciler.Spec(
-            spec.serviceName(),
-            spec.scheduling(),
-            desired,
-            d.minimumHealthyPercent(),
-            d.maximumPercent(),
-            d.circuitBreakerEnabled(),
-            d.rollback(),
-            grace);
-    List<ServiceTask> tasks = view.tasks().values().stream().map(TrackedTask::task).toList();
-    return new Input(
-        reconcilerSpec,
-        view.deployments(),
-        tasks,
-        instances,
-        view.throttle(),
-        view.steady(),
-        settings.lostHostTimeout(),
-        newDeploymentId(),
-        now);
+    return record(events)
+        .thenReply(
+            c.replyTo(),
+            next -> new ServiceController.DecisionRecorded(c.decision(), true, viewOf(next)));
   }
 
   private List<Event> eventsOf(ServiceView view, Decision decision, Instant now) {
@@ -1236,174 +972,19 @@ public final class Service
     return events;
   }
 
-  /** A task spec carried from placement to creation. */
-  private record TaskSpecFor(String taskId, TaskSpec spec) {}
-
-  private void launch(ServiceView view, Launch launch) {
-    outstanding++;
-    lastStepProgress = clock.instant();
-    String deploymentId = launch.deploymentId();
-    ServiceSpec spec = view.spec();
-    CompletionStage<LaunchAnswered> answered =
-        effects
-            .taskDefinition(accountId, launch.taskDefinitionArn())
-            .thenCompose(
-                revision -> {
-                  Demand demand = TaskResources.demand(revision.definition(), null);
-                  TaskSummary summary =
-                      new TaskSummary(revision.family(), group(serviceName), deploymentId);
-                  List<String> taskIds = new ArrayList<>();
-                  for (int i = 0; i < launch.count(); i++)
-                    taskIds.add(UUID.randomUUID().toString().replace("-", ""));
-                  Function<String, TaskSpec> specOn =
-                      instanceId ->
-                          taskSpec(
-                              launch.taskDefinitionArn(),
-                              revision,
-                              demand,
-                              deploymentId,
-                              instanceId,
-                              spec.launchType());
-                  if (launch.instanceId().isPresent()) {
-                    String instanceId = launch.instanceId().get();
-                    String taskId = taskIds.get(0);
-                    return effects
-                        .reserve(accountId, clusterName, instanceId, taskId, demand, summary)
-                        .thenApply(
-                            refusal ->
-                                refusal.isEmpty()
-                                    ? new LaunchAnswered(
-                                        deploymentId,
-                                        List.of(new TaskSpecFor(taskId, specOn.apply(instanceId))),
-                                        null,
-                                        null)
-                                    : new LaunchAnswered(
-                                        deploymentId,
-                                        List.of(),
-                                        placementFailure(
-                                            List.of(),
-                                            Optional.of(
-                                                refusal.get()
-                                                    + " on (container-instance "
-                                                    + instanceId
-                                                    + ")")),
-                                        null));
-                  }
-                  List<ConstraintSpec> constraints = new ArrayList<>(constraints(revision));
-                  constraints.addAll(spec.placementConstraints());
-                  List<StrategySpec> strategies =
-                      spec.placementStrategy().isEmpty()
-                          ? defaultStrategies()
-                          : spec.placementStrategy();
-                  return effects
-                      .place(
-                          accountId, clusterName, taskIds, demand, summary, constraints, strategies)
-                      .thenApply(
-                          outcome ->
-                              new LaunchAnswered(
-                                  deploymentId,
-                                  outcome.placed().stream()
-                                      .map(
-                                          p ->
-                                              new TaskSpecFor(
-                                                  p.taskId(), specOn.apply(p.instanceId())))
-                                      .toList(),
-                                  outcome.placed().size() < taskIds.size()
-                                      ? placementFailure(outcome.failures(), outcome.clusterError())
-                                      : null,
-                                  null));
-                });
-    ctx.pipeToSelf(
-        answered,
-        (a, failure) ->
-            failure == null
-                ? a
-                : new LaunchAnswered(deploymentId, List.of(), null, reason(failure)));
+  private static List<String> taskIds(RecordLaunch c) {
+    return c.tasks().stream().map(LaunchedTask::taskId).toList();
   }
 
-  private static List<ConstraintSpec> constraints(TaskDefinitionFamily.Revision revision) {
-    List<ConstraintSpec> out = new ArrayList<>();
-    for (var c : revision.definition().path("placementConstraints")) {
-      out.add(
-          new ConstraintSpec(
-              c.path("type").asText(),
-              c.hasNonNull("expression") ? c.get("expression").asText() : null));
-    }
-    return out;
-  }
-
-  private static List<StrategySpec> defaultStrategies() {
-    return PlacementStrategy.SERVICE_DEFAULT.stream()
-        .map(s -> new StrategySpec(s.type().name().toLowerCase(java.util.Locale.ROOT), s.field()))
-        .toList();
-  }
-
-  private TaskSpec taskSpec(
-      String taskDefinitionArn,
-      TaskDefinitionFamily.Revision revision,
-      Demand demand,
-      String deploymentId,
-      String instanceId,
-      String launchType) {
-    return new TaskSpec(
-        taskDefinitionArn,
-        revision.family(),
-        revision.revision(),
-        revision.definition(),
-        null,
-        group(serviceName),
-        deploymentId,
-        List.of(),
-        instanceId,
-        demand.cpu(),
-        demand.memory(),
-        null,
-        null,
-        launchType);
-  }
-
-  private String placementFailure(List<PlacementFailure> failures, Optional<String> clusterError) {
-    String reasons =
-        clusterError.orElseGet(
-            () ->
-                failures.isEmpty()
-                    ? "no container instance was available"
-                    : failures.stream()
-                        .map(f -> f.reason() + " on (container-instance " + shortId(f.arn()) + ")")
-                        .distinct()
-                        .collect(Collectors.joining(", ")));
-    return "(service "
-        + serviceName
-        + ") was unable to place a task because no container instance met all of its "
-        + "requirements. Reason: "
-        + reasons
-        + ".";
-  }
-
-  private static String shortId(String arn) {
-    return arn == null ? "unknown" : arn.substring(arn.lastIndexOf('/') + 1);
-  }
-
-  private static String reason(Throwable failure) {
-    return Rejection.of(failure)
-        .map(Rejection::message)
-        .orElse(
-            failure.getCause() != null
-                ? String.valueOf(failure.getCause().getMessage())
-                : String.valueOf(failure.getMessage()));
-  }
-
-  private ReplyEffect<Event, State> launched(ServiceView view, LaunchAnswered a) {
+  /**
+   * Placed tasks, recorded before their Task entities are created, and a placement failure (once
+   * per {@code repeatedEventInterval}).
+   */
+  private ReplyEffect<Event, State> recordLaunch(ServiceView view, RecordLaunch c) {
     Instant now = clock.instant();
     List<Event> events = new ArrayList<>();
-    if (!a.placed().isEmpty()) {
-      events.add(
-          new TasksLaunched(
-              a.deploymentId(),
-              a.placed().stream()
-                  .map(p -> new LaunchedTask(p.taskId(), p.spec().containerInstanceId()))
-                  .toList(),
-              now));
+    if (!c.tasks().isEmpty()) {
+      events.add(new TasksLaunched(c.deploymentId(), c.tasks(), now));
       events.add(
           new ServiceEventRecorded(
               new ServiceEvent(
@@ -1414,14 +995,14 @@ public final class Service
                   "(service "
                       + serviceName
                       + ") has started "
-                      + a.placed().size()
+                      + c.tasks().size()
                       + " tasks: "
-                      + a.placed().stream()
-                          .map(p -> "(task " + p.taskId() + ")")
+                      + c.tasks().stream()
+                          .map(t -> "(task " + t.taskId() + ")")
                           .collect(Collectors.joining(" "))
                       + ".")));
     }
-    if (a.placementFailure() != null && !recentlySaid(view, a.placementFailure(), now)) {
+    if (c.placementFailure() != null && !recentlySaid(view, c.placementFailure(), now)) {
       events.add(
           new ServiceEventRecorded(
               new ServiceEvent(
@@ -1429,21 +1010,12 @@ public final class Service
                   now,
                   "SERVICE_TASK_PLACEMENT_FAILURE",
                   "WARN",
-                  a.placementFailure())));
+                  c.placementFailure())));
     }
-    if (a.error() != null) ctx.getLog().warn("service {}: launch failed: {}", entityId, a.error());
-    if (events.isEmpty()) {
-      stepDone();
-      return Effect().noReply();
-    }
-    return Effect()
-        .persist(events)
-        .thenRun(
-            next -> {
-              for (TaskSpecFor p : a.placed()) createTask(p.taskId(), p.spec());
-              stepDone();
-            })
-        .thenNoReply();
+    ServiceController.LaunchRecorded recorded =
+        new ServiceController.LaunchRecorded(taskIds(c), true);
+    if (events.isEmpty()) return Effect().reply(c.replyTo(), recorded);
+    return record(events).thenReply(c.replyTo(), next -> recorded);
   }
 
   private boolean recentlySaid(ServiceView view, String message, Instant now) {
@@ -1456,149 +1028,84 @@ public final class Service
     return false;
   }
 
-  private void createTask(String taskId, TaskSpec spec) {
-    ctx.pipeToSelf(
-        effects.createTask(accountId, clusterName, taskId, spec),
-        (report, failure) -> {
-          if (failure != null) {
-            // The refresh finds the task missing and creates it again (or gives it up).
-            ctx.getLog()
-                .info(
-                    "service {}: task {} not created yet: {}",
-                    entityId,
-                    taskId,
-                    failure.getMessage());
-            return new TaskLookedUp(taskId, Optional.empty());
-          }
-          return new TaskChanged(report);
-        });
-  }
-
-  // ---- healing ----
-  private void refresh(ServiceView view) {
-    for (TrackedTask t : view.tasks().values()) {
-      if (!t.live()) continue;
-      String taskId = t.task().taskId();
-      ctx.pipeToSelf(
-          effects.task(accountId, clusterName, taskId),
-          (report, failure) ->
-              failure == null ? new TaskLookedUp(taskId, report) : new Reconcile());
-    }
-  }
-
-  private ReplyEffect<Event, State> lookedUp(ServiceView view, TaskLookedUp m) {
-    TrackedTask known = view.tasks().get(m.taskId());
-    if (known == null || !known.live()) return Effect().noReply();
-    if (m.report().isPresent()) {
-      TaskReport report = m.report().get();
-      // A stop the task never received, or one it received but whose order to the agent was lost (a
-      // control plane
-      // killed in between): the task passes a repeated order on, so sending it again heals both.
-      if (known.task().desiredStopped() && report.lastStatus() != TaskStatus.STOPPED) {
-        effects.stopTask(
-            accountId,
-            clusterName,
-            m.taskId(),
-            STOP_CODE,
-            known.stopReason() != null
-                ? known.stopReason()
-                : "Task stopped by the service scheduler");
-      }
-      return taskChanged(view, report);
-    }
+  /**
+   * Records what the tasks reported that matters to the service; the last task of a deleted service
+   * to stop makes it INACTIVE. The reply says whether the reconciler should look again.
+   */
+  private ReplyEffect<Event, State> recordTaskReports(ServiceView view, RecordTaskReports c) {
     Instant now = clock.instant();
-    if (known.task().desiredStopped()) {
-      // Ordered to stop before it was ever created: it is stopped.
-      return recordStopped(view, known, STOP_CODE, known.stopReason(), now);
+    List<Event> events = new ArrayList<>();
+    Map<String, ServiceTask> recorded = new java.util.HashMap<>();
+    boolean decideAgain = false;
+    for (TaskReport report : c.reports()) {
+      TrackedTask known = view.tasks().get(report.taskId());
+      if (known == null || report.version() <= known.version()) continue;
+      ServiceTask task = serviceTask(known, report);
+      // The Task entity's first report of a launched task only repeats the launch: not recorded.
+      if (!changesWhatTheServiceActsOn(known.task(), task)) continue;
+      events.add(new TaskStateRecorded(task, report.version(), now));
+      recorded.put(task.taskId(), task);
+      decideAgain |=
+          known.task().lastStatus() != task.lastStatus()
+              || known.task().health() != task.health()
+              || known.task().desiredStopped() != task.desiredStopped();
     }
-    if (known.launchedAt().plus(settings.recreateAfter()).isBefore(now)) recreate(view, known);
-    return Effect().noReply();
+    if (events.isEmpty())
+      return Effect().reply(c.replyTo(), new ServiceController.ReportsRecorded(false));
+    boolean drainingDone =
+        view.status() == ServiceStatus.DRAINING
+            && view.tasks().values().stream()
+                .filter(TrackedTask::live)
+                .allMatch(
+                    t -> {
+                      ServiceTask after = recorded.get(t.task().taskId());
+                      return after != null && after.lastStatus() == TaskStatus.STOPPED;
+                    });
+    if (drainingDone) events.add(new ServiceInactivated(now));
+    ServiceController.ReportsRecorded answer =
+        new ServiceController.ReportsRecorded(decideAgain && !drainingDone);
+    return record(events).thenReply(c.replyTo(), next -> answer);
   }
 
   /**
-   * A launch was recorded but its Task entity never created (a crash in between): reserve again,
-   * create again with the same id. Only a refused reservation gives the task up (it never existed,
-   * so nothing runs); a failure to get an answer is tried again at the next refresh.
+   * Whether a task's new state matters to the service. Its statuses before RUNNING (PROVISIONING as
+   * launched, PENDING once the task exists) are all "not running yet" to the reconciler and the
+   * counts, so a move between them does not.
    */
-  private void recreate(ServiceView view, TrackedTask known) {
-    String taskId = known.task().taskId();
-    String instanceId = known.task().instanceId();
-    String arn =
-        view.deployments().stream()
-            .filter(d -> d.id().equals(known.task().deploymentId()))
-            .map(Deployment::taskDefinitionArn)
-            .findFirst()
-            .orElse(view.spec().taskDefinitionArn());
-    CompletionStage<Command> created =
-        effects
-            .taskDefinition(accountId, arn)
-            .thenCompose(
-                revision -> {
-                  Demand demand = TaskResources.demand(revision.definition(), null);
-                  TaskSummary summary =
-                      new TaskSummary(
-                          revision.family(), group(serviceName), known.task().deploymentId());
-                  return effects
-                      .reserve(accountId, clusterName, instanceId, taskId, demand, summary)
-                      .thenCompose(
-                          refusal ->
-                              refusal.isPresent()
-                                  ? CompletableFuture.<Command>completedFuture(
-                                      new RecreateFailed(taskId, refusal.get()))
-                                  : effects
-                                      .createTask(
-                                          accountId,
-                                          clusterName,
-                                          taskId,
-                                          taskSpec(
-                                              arn,
-                                              revision,
-                                              demand,
-                                              known.task().deploymentId(),
-                                              instanceId,
-                                              view.spec().launchType()))
-                                      .<Command>thenApply(TaskChanged::new));
-                });
-    ctx.pipeToSelf(
-        created,
-        (next, failure) -> {
-          if (failure == null) return next;
-          ctx.getLog()
-              .info(
-                  "service {}: task {} not created again yet: {}",
-                  entityId,
-                  taskId,
-                  failure.getMessage());
-          return new Reconcile();
-        });
+  static boolean changesWhatTheServiceActsOn(ServiceTask known, ServiceTask reported) {
+    return !notRunningYetAsOne(known).equals(notRunningYetAsOne(reported));
   }
 
-  private ReplyEffect<Event, State> recreateFailed(ServiceView view, RecreateFailed m) {
-    TrackedTask known = view.tasks().get(m.taskId());
-    if (known == null || !known.live()) return Effect().noReply();
-    return recordStopped(
-        view,
-        known,
-        "TaskFailedToStart",
-        "The task could not be started after a control-plane restart: " + m.reason(),
-        clock.instant());
-  }
-
-  private ReplyEffect<Event, State> recordStopped(
-      ServiceView view, TrackedTask known, String stopCode, String reason, Instant now) {
-    ServiceTask t = known.task();
-    TaskReport stopped =
-        new TaskReport(
+  private static ServiceTask notRunningYetAsOne(ServiceTask t) {
+    return t.lastStatus().compareTo(TaskStatus.RUNNING) >= 0
+        ? t
+        : new ServiceTask(
             t.taskId(),
+            t.deploymentId(),
             t.instanceId(),
-            TaskStatus.STOPPED,
-            true,
+            TaskStatus.PENDING,
+            t.desiredStopped(),
             t.health(),
             t.startedAt(),
-            stopCode,
-            reason,
-            known.version() + 1);
-    return taskChanged(view, stopped);
+            t.stopCode(),
+            t.stoppedReason());
+  }
+
+  /**
+   * The report in the service's terms; a stop the service ordered stays ordered even if the task
+   * did not hear it yet.
+   */
+  private static ServiceTask serviceTask(TrackedTask known, TaskReport r) {
+    return new ServiceTask(
+        r.taskId(),
+        known.task().deploymentId(),
+        r.instanceId() != null ? r.instanceId() : known.task().instanceId(),
+        r.lastStatus(),
+        r.desiredStopped() || known.task().desiredStopped(),
+        r.health(),
+        r.startedAt(),
+        r.stopCode(),
+        r.stoppedReason());
   }
 
   private <T> ReplyEffect<Event, State> notFound(ActorRef<StatusReply<T>> replyTo) {
@@ -1625,11 +1132,29 @@ public final class Service
   // ---- events ----
   @Override
   public EventHandler<State, Event> eventHandler() {
-    var builder = newEventHandlerBuilder();
-    builder.forStateType(NoService.class).onEvent(ServiceCreated.class, (s, e) -> created(e, 0));
+    return EVENTS;
+  }
+
+  /**
+   * The state after {@code event}: a pure function of the two, which the entity's event handler and
+   * the history's replay both use.
+   */
+  public static State applied(State state, Event event) {
+    return EVENTS.apply(state, event);
+  }
+
+  private static final EventHandler<State, Event> EVENTS = events();
+
+  private static EventHandler<State, Event> events() {
+    EventHandlerBuilder<State, Event> builder = EventHandlerBuilder.builder();
+    builder
+        .forStateType(NoService.class)
+        .onEvent(ServiceCreated.class, (s, e) -> created(s.accountId(), s.clusterName(), e, 0));
     builder
         .forStateType(InactiveService.class)
-        .onEvent(ServiceCreated.class, (s, e) -> created(e, s.view().version()));
+        .onEvent(
+            ServiceCreated.class,
+            (s, e) -> created(s.view().accountId(), s.view().clusterName(), e, s.view().version()));
     builder
         .forStateType(LiveService.class)
         .onEvent(ServiceUpdated.class, (s, e) -> live(s.view().withSpec(e.spec())))
@@ -1654,8 +1179,8 @@ public final class Service
               }
               next.add(e.deployment());
               // A new deployment (a new task definition, or forced) gives a service that could not
-              // start its tasks a
-              // fresh chance: the reconciler's contract leaves this reset to the entity.
+              // start its tasks a fresh chance: the reconciler's contract leaves this reset to the
+              // entity.
               return live(v.withDeployments(next).withThrottle(Throttle.NONE).withSteady(false));
             })
         .onEvent(
@@ -1767,7 +1292,8 @@ public final class Service
     return builder.build();
   }
 
-  private State created(ServiceCreated e, long version) {
+  private static State created(
+      String accountId, String clusterName, ServiceCreated e, long version) {
     return new LiveService(
         new ServiceView(
             accountId,

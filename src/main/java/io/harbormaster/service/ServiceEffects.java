@@ -16,7 +16,7 @@ import io.harbormaster.service.ServiceReconciler.Instance;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,11 +37,16 @@ public final class ServiceEffects implements Service.Effects {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final Entities entities;
+  private final Clock clock;
 
-  public ServiceEffects(ActorSystem<?> system, Entities entities) {
+  /**
+   * @param clock when the reservations, task creations, stops and removals it asks for happened
+   */
+  public ServiceEffects(ActorSystem<?> system, Entities entities, Clock clock) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.entities = entities;
+    this.clock = clock;
   }
 
   @Override
@@ -153,7 +158,7 @@ public final class ServiceEffects implements Service.Effects {
             ContainerInstance.ENTITY_KEY,
             ContainerInstance.entityId(accountId, clusterName, instanceId),
             replyTo ->
-                new ContainerInstance.Reserve(taskId, demand, summary, Instant.now(), replyTo))
+                new ContainerInstance.Reserve(taskId, demand, summary, clock.instant(), replyTo))
         .thenApply(view -> Optional.<String>empty())
         .exceptionally(
             failure -> {
@@ -171,7 +176,7 @@ public final class ServiceEffects implements Service.Effects {
         .<Task.Command, Task.TaskView>ask(
             Task.ENTITY_KEY,
             Task.entityId(accountId, clusterName, taskId),
-            replyTo -> new Task.Create(spec, Instant.now(), replyTo))
+            replyTo -> new Task.Create(spec, clock.instant(), replyTo))
         .thenApply(TaskReport::of);
   }
 
@@ -180,7 +185,7 @@ public final class ServiceEffects implements Service.Effects {
       String accountId, String clusterName, String taskId, String stopCode, String reason) {
     sharding
         .entityRefFor(Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId))
-        .tell(new Task.Stop(stopCode, reason, Instant.now(), system.ignoreRef()));
+        .tell(new Task.Stop(stopCode, reason, clock.instant(), system.ignoreRef()));
   }
 
   @Override
@@ -202,6 +207,6 @@ public final class ServiceEffects implements Service.Effects {
   public void inactivated(String accountId, String clusterName, String serviceName) {
     sharding
         .entityRefFor(Cluster.ENTITY_KEY, Cluster.entityId(accountId, clusterName))
-        .tell(new Cluster.RemoveService(serviceName, Instant.now(), system.ignoreRef()));
+        .tell(new Cluster.RemoveService(serviceName, clock.instant(), system.ignoreRef()));
   }
 }

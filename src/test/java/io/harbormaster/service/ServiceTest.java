@@ -50,8 +50,11 @@ import io.harbormaster.task.TaskStatus;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import io.harbormaster.testing.Await;
 import io.harbormaster.testing.EntityTestKit;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -334,12 +337,40 @@ class ServiceTest {
         Optional.empty());
   }
 
+  /** The time the service and its controller read: it moves only when a test moves it. */
+  private static final class SettableClock extends Clock {
+    private volatile Instant now = CREATED;
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
   private record Fixture(
-      String name, FakeWorld world, EventSourcedBehaviorTestKit<Command, Event, State> service) {}
+      String name,
+      FakeWorld world,
+      SettableClock clock,
+      EventSourcedBehaviorTestKit<Command, Event, State> service) {}
 
   private Fixture fixture(ServiceSettings settings, Function<Input, Decision> reconciler) {
     String name = "web" + NEXT.incrementAndGet();
     FakeWorld world = new FakeWorld();
+    SettableClock clock = new SettableClock();
     var service =
         EntityTestKit.<Command, Event, State>create(
             testKit.system(),
@@ -348,8 +379,10 @@ class ServiceTest {
                 new EventTags(4),
                 settings,
                 world,
-                reconciler));
-    return new Fixture(name, world, service);
+                reconciler,
+                null,
+                clock));
+    return new Fixture(name, world, clock, service);
   }
 
   private Fixture fixture() {
@@ -590,9 +623,17 @@ class ServiceTest {
             ServiceTest::keepDesired);
     f.world().unansweredLookups.set(1);
     create(f, 2);
+    Await.until(
+        "the first lookup asked",
+        Duration.ofSeconds(10),
+        Duration.ofMillis(20),
+        () -> f.world().unansweredLookups.get(),
+        n -> n == 0);
+    assertTrue(view(f).tasks().isEmpty(), "nothing decided while the first step is unanswered");
 
-    // the first reconcile never hears back; after six reconcile intervals without progress the tick
-    // decides again
+    // the first reconcile never hears back; once six reconcile intervals passed on the service's
+    // clock without progress, the tick decides again
+    f.clock().advance(Duration.ofSeconds(1));
     awaitView(f, "two tasks created", v -> v.tasks().size() == 2 && f.world().created.size() == 2);
     assertEquals(1, journal(f, TasksLaunched.class).size());
   }
@@ -605,7 +646,7 @@ class ServiceTest {
                 Duration.ofHours(1),
                 Duration.ofMillis(100),
                 Duration.ofMinutes(3),
-                Duration.ofMillis(500),
+                Duration.ofMinutes(1),
                 Duration.ofMinutes(5)),
             ServiceTest::keepDesired);
     f.world().creationFails = true;
@@ -615,6 +656,7 @@ class ServiceTest {
     assertTrue(f.world().created.isEmpty());
 
     f.world().creationFails = false;
+    f.clock().advance(Duration.ofMinutes(2)); // past recreateAfter: the refresh creates it again
 
     awaitView(f, "the task created again", v -> f.world().created.containsKey(taskId));
     assertEquals(Set.of(taskId), f.world().created.keySet());
@@ -634,7 +676,7 @@ class ServiceTest {
                 Duration.ofHours(1),
                 Duration.ofMillis(100),
                 Duration.ofMinutes(3),
-                Duration.ZERO,
+                Duration.ofMinutes(1),
                 Duration.ofMinutes(5)),
             ServiceTest::keepDesired);
     f.world().creationFails = true;
@@ -642,6 +684,7 @@ class ServiceTest {
     create(f, 1);
     String taskId =
         awaitView(f, "one launch recorded", v -> v.tasks().size() == 1).tasks().firstKey();
+    f.clock().advance(Duration.ofMinutes(2)); // past recreateAfter
 
     awaitView(f, "the task given up", v -> !v.tasks().containsKey(taskId));
 
@@ -682,6 +725,48 @@ class ServiceTest {
     assertEquals("SERVICE_TASK_PLACEMENT_FAILURE", view.events().get(0).eventName());
     assertTrue(view.tasks().isEmpty());
     assertTrue(journal(f, TasksLaunched.class).isEmpty());
+  }
+
+  @Test
+  void aDecisionMadeFromAStateThatMovedOnIsRefusedWithTheStateItMovedTo() {
+    Fixture f =
+        fixture(
+            QUIET,
+            in ->
+                new Decision(
+                    List.of(),
+                    List.of(),
+                    in.deployments(),
+                    List.of(),
+                    List.of(),
+                    in.throttle(),
+                    in.steady(),
+                    Optional.empty()));
+    ServiceView now = create(f, 0);
+    Decision steady =
+        new Decision(
+            List.of(),
+            List.of(),
+            now.deployments(),
+            List.of(),
+            List.of(),
+            now.throttle(),
+            true,
+            Optional.empty());
+
+    var stale =
+        f.service()
+            .<ServiceController.Command>runCommand(
+                r -> new Service.RecordDecision(steady, 0, UPDATED, now.version() - 1, r));
+    var current =
+        f.service()
+            .<ServiceController.Command>runCommand(
+                r -> new Service.RecordDecision(steady, 0, UPDATED, now.version(), r));
+
+    assertTrue(stale.hasNoEvents());
+    assertEquals(new ServiceController.DecisionRecorded(steady, false, now), stale.reply());
+    assertEquals(List.of(new Service.SteadinessChanged(true, UPDATED)), current.events());
+    assertEquals(new ServiceController.DecisionRecorded(steady, true, view(f)), current.reply());
   }
 
   // ---- task notifications ----
@@ -1123,8 +1208,15 @@ class ServiceTest {
                       7)));
     }
 
+    // the controller batches the reports into a write; the last stop makes the service INACTIVE
+    awaitView(f, "inactive", v -> v.status() == ServiceStatus.INACTIVE);
     assertInstanceOf(InactiveService.class, f.service().getState());
-    assertEquals(ServiceStatus.INACTIVE, view(f).status());
+    Await.until(
+        "the cluster told",
+        Duration.ofSeconds(10),
+        Duration.ofMillis(20),
+        () -> f.world().inactivated.get(),
+        n -> n > 0);
     assertEquals(1, f.world().inactivated.get());
     assertEquals(1, journal(f, Service.ServiceInactivated.class).size());
   }
