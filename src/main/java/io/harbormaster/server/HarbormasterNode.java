@@ -29,6 +29,8 @@ import io.harbormaster.events.EventsSettings;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.persistence.CassandraSchema;
 import io.harbormaster.placement.ClusterPlacement;
+import io.harbormaster.placement.EntityLaunchPorts;
+import io.harbormaster.placement.TaskLauncher;
 import io.harbormaster.service.Service;
 import io.harbormaster.service.ServiceEffects;
 import io.harbormaster.service.ServiceSettings;
@@ -123,11 +125,12 @@ public final class HarbormasterNode implements AutoCloseable {
           ServiceTaskNotifications.andThen(
               new TaskNotifications(system, region), new ServiceTaskNotifications(system)));
       ClusterPlacement.init(system, entities, region, Clock.systemUTC());
+      TaskLauncher launcher = new TaskLauncher(new EntityLaunchPorts(entities), Clock.systemUTC());
       Service.init(
           system,
           tags,
           ServiceSettings.from(config),
-          new ServiceEffects(system, entities, Clock.systemUTC()),
+          new ServiceEffects(system, entities, launcher, Clock.systemUTC()),
           Clock.systemUTC());
 
       EcsPaging paging = new EcsPaging(pagingSecret);
@@ -138,7 +141,7 @@ public final class HarbormasterNode implements AutoCloseable {
       new AdminHandlers(entities).register(operations);
       InstanceHandlers instances = new InstanceHandlers(entities, paging);
       instances.register(operations);
-      new TaskHandlers(entities, paging, instances).register(operations);
+      new TaskHandlers(entities, paging, instances, launcher).register(operations);
       new ServiceHandlers(entities, paging, instances).register(operations);
 
       Clock clock = Clock.systemUTC();

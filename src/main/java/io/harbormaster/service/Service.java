@@ -6,11 +6,9 @@ import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
 import io.harbormaster.common.Tags;
-import io.harbormaster.instance.ContainerInstance.Demand;
-import io.harbormaster.instance.ContainerInstance.TaskSummary;
-import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
 import io.harbormaster.placement.ClusterPlacement.StrategySpec;
+import io.harbormaster.placement.TaskLauncher;
 import io.harbormaster.service.ServiceReconciler.Decision;
 import io.harbormaster.service.ServiceReconciler.Deployment;
 import io.harbormaster.service.ServiceReconciler.DeploymentStatus;
@@ -26,7 +24,6 @@ import io.harbormaster.service.ServiceReconciler.Throttle;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.task.TaskStatus;
-import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -494,32 +491,10 @@ public final class Service
     CompletionStage<Map<String, Instance>> instances(
         String accountId, String clusterName, Set<String> inUse);
 
-    CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(
-        String accountId, String taskDefinitionArn);
+    /** Launches tasks: the one pipeline RunTask and StartTask use too. */
+    TaskLauncher launcher();
 
-    /** Places and reserves one task per id (REPLICA). */
-    CompletionStage<ClusterPlacement.Outcome> place(
-        String accountId,
-        String clusterName,
-        List<String> taskIds,
-        Demand demand,
-        TaskSummary summary,
-        List<ConstraintSpec> constraints,
-        List<StrategySpec> strategies);
-
-    /**
-     * Reserves a task's resources on a named instance (DAEMON, and a task created again): empty
-     * when reserved, the instance's reason when it refused; a failed stage means no answer (try
-     * again later).
-     */
-    CompletionStage<Optional<String>> reserve(
-        String accountId,
-        String clusterName,
-        String instanceId,
-        String taskId,
-        Demand demand,
-        TaskSummary summary);
-
+    /** Creates a launched task's Task entity (through {@link #launcher()}). */
     CompletionStage<TaskReport> createTask(
         String accountId, String clusterName, String taskId, TaskSpec spec);
 

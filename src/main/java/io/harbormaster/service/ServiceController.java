@@ -6,12 +6,8 @@ import static io.harbormaster.service.Service.newDeploymentId;
 
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.Rejection;
-import io.harbormaster.instance.ContainerInstance.Demand;
-import io.harbormaster.instance.ContainerInstance.TaskSummary;
-import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
-import io.harbormaster.placement.ClusterPlacement.StrategySpec;
-import io.harbormaster.scheduler.PlacementFailure;
-import io.harbormaster.scheduler.PlacementStrategy;
+import io.harbormaster.placement.LaunchRequest;
+import io.harbormaster.placement.TaskLauncher;
 import io.harbormaster.service.Service.DeploymentSettings;
 import io.harbormaster.service.Service.Effects;
 import io.harbormaster.service.Service.LaunchedTask;
@@ -29,20 +25,16 @@ import io.harbormaster.service.ServiceReconciler.Launch;
 import io.harbormaster.service.ServiceReconciler.SchedulingStrategy;
 import io.harbormaster.service.ServiceReconciler.ServiceTask;
 import io.harbormaster.task.Task.TaskSpec;
-import io.harbormaster.task.TaskResources;
 import io.harbormaster.task.TaskStatus;
-import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -527,144 +519,46 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
     lastStepProgress = clock.instant();
     String deploymentId = launch.deploymentId();
     ServiceSpec spec = view.spec();
+    TaskLauncher launcher = effects.launcher();
     CompletionStage<LaunchAnswered> answered =
-        effects
-            .taskDefinition(accountId, launch.taskDefinitionArn())
-            .thenCompose(
-                revision -> {
-                  Demand demand = TaskResources.demand(revision.definition(), null);
-                  TaskSummary summary =
-                      new TaskSummary(revision.family(), group(serviceName), deploymentId);
-                  List<String> taskIds = new ArrayList<>();
-                  for (int i = 0; i < launch.count(); i++)
-                    taskIds.add(UUID.randomUUID().toString().replace("-", ""));
-                  Function<String, TaskSpec> specOn =
-                      instanceId ->
-                          taskSpec(
-                              launch.taskDefinitionArn(),
-                              revision,
-                              demand,
-                              deploymentId,
-                              instanceId,
-                              spec.launchType());
-                  if (launch.instanceId().isPresent()) {
-                    String instanceId = launch.instanceId().get();
-                    String taskId = taskIds.get(0);
-                    return effects
-                        .reserve(accountId, clusterName, instanceId, taskId, demand, summary)
-                        .thenApply(
-                            refusal ->
-                                refusal.isEmpty()
-                                    ? new LaunchAnswered(
-                                        deploymentId,
-                                        List.of(new TaskSpecFor(taskId, specOn.apply(instanceId))),
-                                        null,
-                                        null)
-                                    : new LaunchAnswered(
-                                        deploymentId,
-                                        List.of(),
-                                        placementFailure(
-                                            List.of(),
-                                            Optional.of(
-                                                refusal.get()
-                                                    + " on (container-instance "
-                                                    + instanceId
-                                                    + ")")),
-                                        null));
-                  }
-                  List<ConstraintSpec> constraints = new ArrayList<>(constraints(revision));
-                  constraints.addAll(spec.placementConstraints());
-                  List<StrategySpec> strategies =
-                      spec.placementStrategy().isEmpty()
-                          ? defaultStrategies()
-                          : spec.placementStrategy();
-                  return effects
-                      .place(
-                          accountId, clusterName, taskIds, demand, summary, constraints, strategies)
-                      .thenApply(
-                          outcome ->
-                              new LaunchAnswered(
-                                  deploymentId,
-                                  outcome.placed().stream()
-                                      .map(
-                                          p ->
-                                              new TaskSpecFor(
-                                                  p.taskId(), specOn.apply(p.instanceId())))
-                                      .toList(),
-                                  outcome.placed().size() < taskIds.size()
-                                      ? placementFailure(outcome.failures(), outcome.clusterError())
-                                      : null,
-                                  null));
-                });
+        CompletableFuture.completedFuture(launch)
+            .thenApply(
+                l ->
+                    LaunchRequest.forService(
+                        accountId,
+                        clusterName,
+                        l.taskDefinitionArn(),
+                        l.count(),
+                        l.instanceId(),
+                        group(serviceName),
+                        deploymentId,
+                        spec.placementConstraints(),
+                        spec.placementStrategy(),
+                        spec.launchType()))
+            .thenCompose(launcher::prepare)
+            .thenCompose(launcher::place)
+            .thenApply(
+                placement ->
+                    new LaunchAnswered(
+                        deploymentId,
+                        placement.placed().stream()
+                            .map(p -> new TaskSpecFor(p.taskId(), p.spec()))
+                            .toList(),
+                        placement.allPlaced()
+                            ? null
+                            : "(service "
+                                + serviceName
+                                + ") was unable to place a task because no container instance met"
+                                + " all of its requirements. Reason: "
+                                + placement.reasons()
+                                + ".",
+                        null));
     ctx.pipeToSelf(
         answered,
         (a, failure) ->
             failure == null
                 ? a
                 : new LaunchAnswered(deploymentId, List.of(), null, reason(failure)));
-  }
-
-  private static List<ConstraintSpec> constraints(TaskDefinitionFamily.Revision revision) {
-    List<ConstraintSpec> out = new ArrayList<>();
-    for (var c : revision.definition().path("placementConstraints")) {
-      out.add(
-          new ConstraintSpec(
-              c.path("type").asText(),
-              c.hasNonNull("expression") ? c.get("expression").asText() : null));
-    }
-    return out;
-  }
-
-  private static List<StrategySpec> defaultStrategies() {
-    return PlacementStrategy.SERVICE_DEFAULT.stream()
-        .map(s -> new StrategySpec(s.type().name().toLowerCase(java.util.Locale.ROOT), s.field()))
-        .toList();
-  }
-
-  private TaskSpec taskSpec(
-      String taskDefinitionArn,
-      TaskDefinitionFamily.Revision revision,
-      Demand demand,
-      String deploymentId,
-      String instanceId,
-      String launchType) {
-    return new TaskSpec(
-        taskDefinitionArn,
-        revision.family(),
-        revision.revision(),
-        revision.definition(),
-        null,
-        group(serviceName),
-        deploymentId,
-        List.of(),
-        instanceId,
-        demand.cpu(),
-        demand.memory(),
-        null,
-        null,
-        launchType);
-  }
-
-  private String placementFailure(List<PlacementFailure> failures, Optional<String> clusterError) {
-    String reasons =
-        clusterError.orElseGet(
-            () ->
-                failures.isEmpty()
-                    ? "no container instance was available"
-                    : failures.stream()
-                        .map(f -> f.reason() + " on (container-instance " + shortId(f.arn()) + ")")
-                        .distinct()
-                        .collect(Collectors.joining(", ")));
-    return "(service "
-        + serviceName
-        + ") was unable to place a task because no container instance met all of its "
-        + "requirements. Reason: "
-        + reasons
-        + ".";
-  }
-
-  private static String shortId(String arn) {
-    return arn == null ? "unknown" : arn.substring(arn.lastIndexOf('/') + 1);
   }
 
   private static String reason(Throwable failure) {
@@ -780,36 +674,26 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
             .map(Deployment::taskDefinitionArn)
             .findFirst()
             .orElse(view.spec().taskDefinitionArn());
+    TaskLauncher launcher = effects.launcher();
     CompletionStage<Command> created =
-        effects
-            .taskDefinition(accountId, arn)
-            .thenCompose(
-                revision -> {
-                  Demand demand = TaskResources.demand(revision.definition(), null);
-                  TaskSummary summary =
-                      new TaskSummary(
-                          revision.family(), group(serviceName), known.task().deploymentId());
-                  return effects
-                      .reserve(accountId, clusterName, instanceId, taskId, demand, summary)
-                      .thenCompose(
-                          refusal ->
-                              refusal.isPresent()
-                                  ? CompletableFuture.<Command>completedFuture(
-                                      new RecreateFailed(taskId, refusal.get()))
-                                  : effects
-                                      .createTask(
-                                          accountId,
-                                          clusterName,
-                                          taskId,
-                                          taskSpec(
-                                              arn,
-                                              revision,
-                                              demand,
-                                              known.task().deploymentId(),
-                                              instanceId,
-                                              view.spec().launchType()))
-                                      .<Command>thenApply(TaskChanged::new));
-                });
+        CompletableFuture.completedFuture(arn)
+            .thenApply(
+                a ->
+                    LaunchRequest.serviceTaskAgain(
+                        accountId,
+                        clusterName,
+                        a,
+                        taskId,
+                        instanceId,
+                        group(serviceName),
+                        known.task().deploymentId(),
+                        view.spec().launchType()))
+            .thenCompose(launcher::launch)
+            .thenApply(
+                launched ->
+                    launched.tasks().isEmpty()
+                        ? new RecreateFailed(taskId, launched.failures().get(0).reason())
+                        : new TaskChanged(TaskReport.of(launched.tasks().get(0))));
     ctx.pipeToSelf(
         created,
         (next, failure) -> {

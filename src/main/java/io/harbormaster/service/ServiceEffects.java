@@ -1,21 +1,16 @@
 package io.harbormaster.service;
 
 import io.harbormaster.cluster.Cluster;
-import io.harbormaster.common.Arns;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import io.harbormaster.instance.ContainerInstance;
-import io.harbormaster.instance.ContainerInstance.Demand;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
-import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.placement.ClusterPlacement;
-import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
-import io.harbormaster.placement.ClusterPlacement.StrategySpec;
+import io.harbormaster.placement.TaskLauncher;
 import io.harbormaster.service.Service.TaskReport;
 import io.harbormaster.service.ServiceReconciler.Instance;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.TaskSpec;
-import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,22 +25,25 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * A service's effects on the sharded entities around it: the cluster's placement, task definitions,
- * tasks.
+ * A service's effects on the sharded entities around it: the cluster's placement and instances, and
+ * its tasks, launched through the {@link TaskLauncher} RunTask and StartTask use.
  */
 public final class ServiceEffects implements Service.Effects {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final Entities entities;
+  private final TaskLauncher launcher;
   private final Clock clock;
 
   /**
-   * @param clock when the reservations, task creations, stops and removals it asks for happened
+   * @param clock when the stops and removals it asks for happened
    */
-  public ServiceEffects(ActorSystem<?> system, Entities entities, Clock clock) {
+  public ServiceEffects(
+      ActorSystem<?> system, Entities entities, TaskLauncher launcher, Clock clock) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.entities = entities;
+    this.launcher = launcher;
     this.clock = clock;
   }
 
@@ -106,78 +104,14 @@ public final class ServiceEffects implements Service.Effects {
   }
 
   @Override
-  public CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(
-      String accountId, String taskDefinitionArn) {
-    Optional<Arns.ParsedArn> arn = Arns.parse(taskDefinitionArn);
-    if (arn.isEmpty() || arn.get().resourceId().lastIndexOf(':') < 0) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException("not a task definition ARN: " + taskDefinitionArn));
-    }
-    String id = arn.get().resourceId();
-    String family = id.substring(0, id.lastIndexOf(':'));
-    int revision = Integer.parseInt(id.substring(id.lastIndexOf(':') + 1));
-    return entities.ask(
-        TaskDefinitionFamily.ENTITY_KEY,
-        TaskDefinitionFamily.entityId(accountId, family),
-        replyTo -> new TaskDefinitionFamily.Get(revision, replyTo));
-  }
-
-  @Override
-  public CompletionStage<ClusterPlacement.Outcome> place(
-      String accountId,
-      String clusterName,
-      List<String> taskIds,
-      Demand demand,
-      TaskSummary summary,
-      List<ConstraintSpec> constraints,
-      List<StrategySpec> strategies) {
-    // The new task entities recover (an empty journal read each) while placement reserves, not
-    // after it.
-    for (String taskId : taskIds) {
-      entities.<Task.Command, Task.TaskView>warmUp(
-          Task.ENTITY_KEY, Task.entityId(accountId, clusterName, taskId), Task.Get::new);
-    }
-    return entities.askPlain(
-        ClusterPlacement.ENTITY_KEY,
-        ClusterPlacement.entityId(accountId, clusterName),
-        replyTo ->
-            new ClusterPlacement.Place(
-                taskIds, demand, summary, constraints, strategies, entities.answerBy(), replyTo));
-  }
-
-  @Override
-  public CompletionStage<Optional<String>> reserve(
-      String accountId,
-      String clusterName,
-      String instanceId,
-      String taskId,
-      Demand demand,
-      TaskSummary summary) {
-    return entities
-        .<ContainerInstance.Command, InstanceView>ask(
-            ContainerInstance.ENTITY_KEY,
-            ContainerInstance.entityId(accountId, clusterName, instanceId),
-            replyTo ->
-                new ContainerInstance.Reserve(taskId, demand, summary, clock.instant(), replyTo))
-        .thenApply(view -> Optional.<String>empty())
-        .exceptionally(
-            failure -> {
-              EcsException e = Entities.asEcsException(failure);
-              if (e.httpStatus() < 500)
-                return Optional.of(e.getMessage()); // refused: no room, draining, unknown
-              throw new CompletionException(e);
-            });
+  public TaskLauncher launcher() {
+    return launcher;
   }
 
   @Override
   public CompletionStage<TaskReport> createTask(
       String accountId, String clusterName, String taskId, TaskSpec spec) {
-    return entities
-        .<Task.Command, Task.TaskView>ask(
-            Task.ENTITY_KEY,
-            Task.entityId(accountId, clusterName, taskId),
-            replyTo -> new Task.Create(spec, clock.instant(), replyTo))
-        .thenApply(TaskReport::of);
+    return launcher.create(accountId, clusterName, taskId, spec).thenApply(TaskReport::of);
   }
 
   @Override

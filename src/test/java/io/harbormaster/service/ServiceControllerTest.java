@@ -9,6 +9,7 @@ import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
 import io.harbormaster.placement.ClusterPlacement.StrategySpec;
+import io.harbormaster.placement.TaskLauncher;
 import io.harbormaster.service.Service.DeploymentSettings;
 import io.harbormaster.service.Service.ServiceSpec;
 import io.harbormaster.service.Service.ServiceStatus;
@@ -26,6 +27,7 @@ import io.harbormaster.service.ServiceReconciler.SchedulingStrategy;
 import io.harbormaster.service.ServiceReconciler.ServiceTask;
 import io.harbormaster.service.ServiceReconciler.TaskHealth;
 import io.harbormaster.service.ServiceReconciler.Throttle;
+import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.task.TaskStatus;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
@@ -45,6 +47,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -94,55 +97,88 @@ class ServiceControllerTest {
     }
 
     @Override
-    public CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(
-        String accountId, String arn) {
-      return CompletableFuture.completedFuture(
-          new TaskDefinitionFamily.Revision(
-              "web",
-              1,
-              JSON.createObjectNode()
-                  .put("family", "web")
-                  .set(
-                      "containerDefinitions",
-                      JSON.createArrayNode()
-                          .add(
-                              JSON.createObjectNode()
-                                  .put("name", "web")
-                                  .put("image", "busybox")
-                                  .put("memory", 64))),
-              TaskDefinitionFamily.Status.ACTIVE,
-              List.of(),
-              "arn:aws:iam::123456789012:root",
-              NOW,
-              null,
-              null));
+    public TaskLauncher launcher() {
+      return new TaskLauncher(new LaunchPorts(), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
-    @Override
-    public CompletionStage<ClusterPlacement.Outcome> place(
-        String accountId,
-        String clusterName,
-        List<String> taskIds,
-        Demand demand,
-        TaskSummary summary,
-        List<ConstraintSpec> constraints,
-        List<StrategySpec> strategies) {
-      return CompletableFuture.completedFuture(
-          new ClusterPlacement.Outcome(
-              taskIds.stream().map(id -> new ClusterPlacement.Placed(id, "i-1")).toList(),
-              List.of(),
-              Optional.empty()));
-    }
+    /**
+     * The launcher's view of this world: every task placed on i-1. The controller creates the
+     * placed tasks through {@link #createTask}; only a task created again (not tested here) would
+     * go through the launcher's own creation.
+     */
+    private final class LaunchPorts implements TaskLauncher.Ports {
+      @Override
+      public CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(
+          String accountId, String family, int revision) {
+        return CompletableFuture.completedFuture(
+            new TaskDefinitionFamily.Revision(
+                "web",
+                1,
+                JSON.createObjectNode()
+                    .put("family", "web")
+                    .set(
+                        "containerDefinitions",
+                        JSON.createArrayNode()
+                            .add(
+                                JSON.createObjectNode()
+                                    .put("name", "web")
+                                    .put("image", "busybox")
+                                    .put("memory", 64))),
+                TaskDefinitionFamily.Status.ACTIVE,
+                List.of(),
+                "arn:aws:iam::123456789012:root",
+                NOW,
+                null,
+                null));
+      }
 
-    @Override
-    public CompletionStage<Optional<String>> reserve(
-        String accountId,
-        String clusterName,
-        String instanceId,
-        String taskId,
-        Demand demand,
-        TaskSummary summary) {
-      return CompletableFuture.completedFuture(Optional.empty());
+      @Override
+      public void warmUp(String accountId, String cluster, String taskId) {}
+
+      @Override
+      public CompletionStage<ClusterPlacement.Outcome> place(
+          String accountId,
+          String cluster,
+          List<String> taskIds,
+          Demand demand,
+          TaskSummary summary,
+          List<ConstraintSpec> constraints,
+          List<StrategySpec> strategies) {
+        return CompletableFuture.completedFuture(
+            new ClusterPlacement.Outcome(
+                taskIds.stream().map(id -> new ClusterPlacement.Placed(id, "i-1")).toList(),
+                List.of(),
+                Optional.empty()));
+      }
+
+      @Override
+      public CompletionStage<Done> reserve(
+          String accountId,
+          String cluster,
+          String instanceId,
+          String taskId,
+          Demand demand,
+          TaskSummary summary,
+          Instant at) {
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+
+      @Override
+      public void release(
+          String accountId, String cluster, String instanceId, String taskId, Instant at) {}
+
+      @Override
+      public CompletionStage<Task.TaskView> createTask(
+          String accountId, String cluster, String taskId, TaskSpec spec, Instant at) {
+        return CompletableFuture.failedFuture(
+            new UnsupportedOperationException("the controller creates through createTask"));
+      }
+
+      @Override
+      public CompletionStage<Task.TaskView> task(String accountId, String cluster, String taskId) {
+        return CompletableFuture.failedFuture(
+            new UnsupportedOperationException("not asked in these tests"));
+      }
     }
 
     @Override

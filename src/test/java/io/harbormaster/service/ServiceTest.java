@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.common.EcsException;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Tag;
 import io.harbormaster.instance.ContainerInstance.Demand;
@@ -16,6 +17,7 @@ import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
 import io.harbormaster.placement.ClusterPlacement.StrategySpec;
+import io.harbormaster.placement.TaskLauncher;
 import io.harbormaster.scheduler.PlacementFailure;
 import io.harbormaster.service.Service.Command;
 import io.harbormaster.service.Service.DeploymentSettings;
@@ -46,6 +48,7 @@ import io.harbormaster.service.ServiceReconciler.StopOrder;
 import io.harbormaster.service.ServiceReconciler.TaskHealth;
 import io.harbormaster.service.ServiceReconciler.Throttle;
 import io.harbormaster.task.Task.TaskSpec;
+import io.harbormaster.task.Task.TaskView;
 import io.harbormaster.task.TaskStatus;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import io.harbormaster.testing.Await;
@@ -68,6 +71,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -144,9 +148,67 @@ class ServiceTest {
     }
 
     @Override
-    public CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(
-        String accountId, String arn) {
-      int revision = Integer.parseInt(arn.substring(arn.lastIndexOf(':') + 1));
+    public TaskLauncher launcher() {
+      return new TaskLauncher(new LaunchPorts(), Clock.systemUTC());
+    }
+
+    /** The launcher's view of this world. */
+    private final class LaunchPorts implements TaskLauncher.Ports {
+      @Override
+      public CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(
+          String accountId, String family, int revision) {
+        return FakeWorld.this.taskDefinition(accountId, family, revision);
+      }
+
+      @Override
+      public void warmUp(String accountId, String cluster, String taskId) {}
+
+      @Override
+      public CompletionStage<ClusterPlacement.Outcome> place(
+          String accountId,
+          String cluster,
+          List<String> taskIds,
+          Demand demand,
+          TaskSummary summary,
+          List<ConstraintSpec> constraints,
+          List<StrategySpec> strategies) {
+        return FakeWorld.this.place(
+            accountId, cluster, taskIds, demand, summary, constraints, strategies);
+      }
+
+      @Override
+      public CompletionStage<Done> reserve(
+          String accountId,
+          String cluster,
+          String instanceId,
+          String taskId,
+          Demand demand,
+          TaskSummary summary,
+          Instant at) {
+        return FakeWorld.this.reserve(accountId, cluster, instanceId, taskId, demand, summary);
+      }
+
+      @Override
+      public void release(
+          String accountId, String cluster, String instanceId, String taskId, Instant at) {}
+
+      @Override
+      public CompletionStage<TaskView> createTask(
+          String accountId, String cluster, String taskId, TaskSpec spec, Instant at) {
+        return create(accountId, cluster, taskId, spec, at);
+      }
+
+      @Override
+      public CompletionStage<TaskView> task(String accountId, String cluster, String taskId) {
+        TaskSpec spec = created.get(taskId);
+        return spec == null
+            ? CompletableFuture.failedFuture(EcsException.resourceNotFound("no task " + taskId))
+            : CompletableFuture.completedFuture(pending(accountId, cluster, taskId, spec, CREATED));
+      }
+    }
+
+    CompletionStage<TaskDefinitionFamily.Revision> taskDefinition(
+        String accountId, String family, int revision) {
       JsonNode definition =
           JSON.createObjectNode()
               .put("family", "web")
@@ -171,8 +233,7 @@ class ServiceTest {
               null));
     }
 
-    @Override
-    public CompletionStage<ClusterPlacement.Outcome> place(
+    CompletionStage<ClusterPlacement.Outcome> place(
         String accountId,
         String clusterName,
         List<String> taskIds,
@@ -207,8 +268,7 @@ class ServiceTest {
           new ClusterPlacement.Outcome(placed, List.of(), Optional.empty()));
     }
 
-    @Override
-    public CompletionStage<Optional<String>> reserve(
+    CompletionStage<Done> reserve(
         String accountId,
         String clusterName,
         String instanceId,
@@ -216,28 +276,47 @@ class ServiceTest {
         Demand demand,
         TaskSummary summary) {
       reserved.add(taskId + "@" + instanceId);
-      return CompletableFuture.completedFuture(
-          instanceFull ? Optional.of("RESOURCE:MEMORY") : Optional.empty());
+      return instanceFull
+          ? CompletableFuture.failedFuture(EcsException.clientException("RESOURCE:MEMORY"))
+          : CompletableFuture.completedFuture(Done.getInstance());
     }
 
     @Override
     public CompletionStage<TaskReport> createTask(
         String accountId, String clusterName, String taskId, TaskSpec spec) {
+      return launcher().create(accountId, clusterName, taskId, spec).thenApply(TaskReport::of);
+    }
+
+    CompletionStage<TaskView> create(
+        String accountId, String clusterName, String taskId, TaskSpec spec, Instant at) {
       calls.add("create " + taskId);
       if (creationFails)
         return CompletableFuture.failedFuture(new IllegalStateException("node is down"));
       created.put(taskId, spec);
-      return CompletableFuture.completedFuture(
-          new TaskReport(
-              taskId,
-              spec.containerInstanceId(),
-              TaskStatus.PENDING,
-              false,
-              TaskHealth.UNKNOWN,
-              null,
-              null,
-              null,
-              1));
+      return CompletableFuture.completedFuture(pending(accountId, clusterName, taskId, spec, at));
+    }
+
+    private static TaskView pending(
+        String accountId, String cluster, String taskId, TaskSpec spec, Instant at) {
+      return new TaskView(
+          accountId,
+          cluster,
+          taskId,
+          spec,
+          TaskStatus.PENDING,
+          "RUNNING",
+          List.of(),
+          "UNKNOWN",
+          null,
+          null,
+          at,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          1);
     }
 
     @Override
