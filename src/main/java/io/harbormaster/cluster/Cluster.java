@@ -205,7 +205,8 @@ public final class Cluster
 
   public sealed interface State extends CborSerializable {}
 
-  public record NoCluster() implements State {}
+  /** Not created yet (never in a snapshot: one follows events, and no event leads here). */
+  public record NoCluster(String accountId) implements State {}
 
   public record ActiveCluster(ClusterInfo info) implements State {}
 
@@ -228,27 +229,17 @@ public final class Cluster
   }
 
   private final String entityId;
-  private final String accountId;
   private final EventTags tags;
 
   private Cluster(String entityId, EventTags tags) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
-    this.accountId = entityId.substring(0, entityId.indexOf('/'));
     this.tags = tags;
-  }
-
-  /**
-   * The entity's state and event handler without an actor: history and the event stream replay with
-   * it.
-   */
-  public static Cluster replica(String entityId) {
-    return new Cluster(entityId, null);
   }
 
   @Override
   public State emptyState() {
-    return new NoCluster();
+    return empty(entityId);
   }
 
   @Override
@@ -399,72 +390,76 @@ public final class Cluster
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    var builder = newEventHandlerBuilder();
-    builder.forStateType(NoCluster.class).onEvent(ClusterCreated.class, (s, e) -> created(e));
-    builder.forStateType(InactiveCluster.class).onEvent(ClusterCreated.class, (s, e) -> created(e));
-    builder
-        .forStateType(ActiveCluster.class)
-        .onEvent(
-            ClusterSettingsChanged.class,
-            (s, e) -> active(s.info().withSpec(withSettings(s.info().spec(), e.settings()))))
-        .onEvent(
-            ClusterConfigurationChanged.class,
-            (s, e) -> {
-              ClusterSpec spec = s.info().spec();
-              return active(
-                  s.info()
-                      .withSpec(
-                          new ClusterSpec(
-                              spec.name(),
-                              spec.settings(),
-                              e.configuration() != null ? e.configuration() : spec.configuration(),
-                              e.serviceConnectDefaults() != null
-                                  ? e.serviceConnectDefaults()
-                                  : spec.serviceConnectDefaults(),
-                              spec.capacityProviders(),
-                              spec.defaultCapacityProviderStrategy(),
-                              spec.tags())));
-            })
-        .onEvent(
-            ClusterTagged.class,
-            (s, e) ->
-                active(
-                    s.info()
-                        .withSpec(
-                            withTags(
-                                s.info().spec(), Tags.merged(s.info().spec().tags(), e.tags())))))
-        .onEvent(
-            ClusterUntagged.class,
-            (s, e) ->
-                active(
-                    s.info()
-                        .withSpec(
-                            withTags(
-                                s.info().spec(),
-                                Tags.without(s.info().spec().tags(), e.tagKeys())))))
-        .onEvent(
-            InstanceJoined.class, (s, e) -> active(s.info().withInstance(e.instanceId(), true)))
-        .onEvent(InstanceLeft.class, (s, e) -> active(s.info().withInstance(e.instanceId(), false)))
-        .onEvent(ServiceAdded.class, (s, e) -> active(s.info().withService(e.serviceName(), true)))
-        .onEvent(
-            ServiceRemoved.class, (s, e) -> active(s.info().withService(e.serviceName(), false)))
-        .onEvent(
-            ClusterDeleted.class,
-            (s, e) ->
-                new InactiveCluster(
-                    new ClusterInfo(
-                        accountId,
-                        s.info().spec(),
-                        Status.INACTIVE,
-                        s.info().createdAt(),
-                        s.info().instances(),
-                        s.info().services())));
-    return builder.build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(Cluster::applied);
   }
 
-  private State created(ClusterCreated e) {
-    return new ActiveCluster(
-        new ClusterInfo(accountId, e.spec(), Status.ACTIVE, e.at(), Collections.emptySortedSet()));
+  /** The state before any event: a cluster of this account not created yet. */
+  public static State empty(String entityId) {
+    return new NoCluster(entityId.substring(0, entityId.indexOf('/')));
+  }
+
+  /**
+   * The state after an event: the entity's event handler, and history's replay without an entity.
+   */
+  public static State applied(State state, Event event) {
+    if (event instanceof ClusterCreated e) {
+      String accountId =
+          state instanceof NoCluster n
+              ? n.accountId()
+              : state instanceof InactiveCluster i ? i.info().accountId() : null;
+      if (accountId == null) throw unexpected(state, event);
+      return new ActiveCluster(
+          new ClusterInfo(
+              accountId, e.spec(), Status.ACTIVE, e.at(), Collections.emptySortedSet()));
+    }
+    if (!(state instanceof ActiveCluster s)) throw unexpected(state, event);
+    ClusterInfo info = s.info();
+    if (event instanceof ClusterSettingsChanged e) {
+      return active(info.withSpec(withSettings(info.spec(), e.settings())));
+    }
+    if (event instanceof ClusterConfigurationChanged e) {
+      ClusterSpec spec = info.spec();
+      return active(
+          info.withSpec(
+              new ClusterSpec(
+                  spec.name(),
+                  spec.settings(),
+                  e.configuration() != null ? e.configuration() : spec.configuration(),
+                  e.serviceConnectDefaults() != null
+                      ? e.serviceConnectDefaults()
+                      : spec.serviceConnectDefaults(),
+                  spec.capacityProviders(),
+                  spec.defaultCapacityProviderStrategy(),
+                  spec.tags())));
+    }
+    if (event instanceof ClusterTagged e) {
+      return active(
+          info.withSpec(withTags(info.spec(), Tags.merged(info.spec().tags(), e.tags()))));
+    }
+    if (event instanceof ClusterUntagged e) {
+      return active(
+          info.withSpec(withTags(info.spec(), Tags.without(info.spec().tags(), e.tagKeys()))));
+    }
+    if (event instanceof InstanceJoined e) return active(info.withInstance(e.instanceId(), true));
+    if (event instanceof InstanceLeft e) return active(info.withInstance(e.instanceId(), false));
+    if (event instanceof ServiceAdded e) return active(info.withService(e.serviceName(), true));
+    if (event instanceof ServiceRemoved e) return active(info.withService(e.serviceName(), false));
+    if (event instanceof ClusterDeleted) {
+      return new InactiveCluster(
+          new ClusterInfo(
+              info.accountId(),
+              info.spec(),
+              Status.INACTIVE,
+              info.createdAt(),
+              info.instances(),
+              info.services()));
+    }
+    throw unexpected(state, event);
+  }
+
+  private static IllegalStateException unexpected(State state, Event event) {
+    return new IllegalStateException(
+        event.getClass().getSimpleName() + " cannot follow " + state.getClass().getSimpleName());
   }
 
   private static State active(ClusterInfo info) {

@@ -136,8 +136,13 @@ public final class TaskDefinitionFamily
     }
   }
 
-  /** Revisions in order; revision n sits at index n-1. */
-  public record State(List<Revision> revisions) implements CborSerializable {
+  /** The family's name and its revisions in order; revision n sits at index n-1. */
+  public record State(String family, List<Revision> revisions) implements CborSerializable {
+    public State {
+      // Snapshots written before the state named its family: every revision carries it.
+      if (family == null && !revisions.isEmpty()) family = revisions.get(0).family();
+    }
+
     Optional<Revision> find(int revision) {
       if (revision == LATEST_ACTIVE) {
         for (int i = revisions.size() - 1; i >= 0; i--) {
@@ -153,13 +158,13 @@ public final class TaskDefinitionFamily
     State with(int revision, UnaryOperator<Revision> change) {
       List<Revision> next = new ArrayList<>(revisions);
       next.set(revision - 1, change.apply(next.get(revision - 1)));
-      return new State(List.copyOf(next));
+      return new State(family, List.copyOf(next));
     }
 
     State plus(Revision added) {
       List<Revision> next = new ArrayList<>(revisions);
       next.add(added);
-      return new State(List.copyOf(next));
+      return new State(family, List.copyOf(next));
     }
   }
 
@@ -173,27 +178,22 @@ public final class TaskDefinitionFamily
   }
 
   private final String entityId;
-  private final String family;
   private final EventTags tags;
 
   private TaskDefinitionFamily(String entityId, EventTags tags) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
-    this.family = entityId.substring(entityId.indexOf('/') + 1);
     this.tags = tags;
-  }
-
-  /**
-   * The entity's state and event handler without an actor: history and the event stream replay with
-   * it.
-   */
-  public static TaskDefinitionFamily replica(String entityId) {
-    return new TaskDefinitionFamily(entityId, null);
   }
 
   @Override
   public State emptyState() {
-    return new State(List.of());
+    return empty(entityId);
+  }
+
+  /** The state before any event: a family with no revision. */
+  public static State empty(String entityId) {
+    return new State(entityId.substring(entityId.indexOf('/') + 1), List.of());
   }
 
   @Override
@@ -322,35 +322,39 @@ public final class TaskDefinitionFamily
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(
-            RevisionRegistered.class,
-            (s, e) ->
-                s.plus(
-                    new Revision(
-                        family,
-                        e.revision(),
-                        e.definition(),
-                        Status.ACTIVE,
-                        e.tags(),
-                        e.registeredBy(),
-                        e.at(),
-                        null,
-                        null)))
-        .onEvent(
-            RevisionDeregistered.class,
-            (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.INACTIVE, e.at())))
-        .onEvent(
-            RevisionDeletionRequested.class,
-            (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.DELETE_IN_PROGRESS, e.at())))
-        .onEvent(
-            RevisionTagged.class,
-            (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.merged(r.tags(), e.tags()))))
-        .onEvent(
-            RevisionUntagged.class,
-            (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.without(r.tags(), e.tagKeys()))))
-        .build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(TaskDefinitionFamily::applied);
+  }
+
+  /**
+   * The state after an event: the entity's event handler, and history's replay without an entity.
+   */
+  public static State applied(State s, Event event) {
+    if (event instanceof RevisionRegistered e) {
+      return s.plus(
+          new Revision(
+              s.family(),
+              e.revision(),
+              e.definition(),
+              Status.ACTIVE,
+              e.tags(),
+              e.registeredBy(),
+              e.at(),
+              null,
+              null));
+    }
+    if (event instanceof RevisionDeregistered e) {
+      return s.with(e.revision(), r -> r.withStatus(Status.INACTIVE, e.at()));
+    }
+    if (event instanceof RevisionDeletionRequested e) {
+      return s.with(e.revision(), r -> r.withStatus(Status.DELETE_IN_PROGRESS, e.at()));
+    }
+    if (event instanceof RevisionTagged e) {
+      return s.with(e.revision(), r -> r.withTags(Tags.merged(r.tags(), e.tags())));
+    }
+    if (event instanceof RevisionUntagged e) {
+      return s.with(e.revision(), r -> r.withTags(Tags.without(r.tags(), e.tagKeys())));
+    }
+    throw new IllegalStateException("unknown event " + event.getClass().getName());
   }
 
   @Override

@@ -154,7 +154,7 @@ class ClusterTest {
     for (var command : commands) {
       var result = cluster.runCommand(command);
       assertRefused(result, "ClusterNotFoundException", "Cluster not found.");
-      assertEquals(new NoCluster(), result.state());
+      assertEquals(new NoCluster(ACCOUNT), result.state());
     }
   }
 
@@ -509,6 +509,24 @@ class ClusterTest {
 
     assertEquals(List.<Event>of(new ClusterSettingsChanged(settings, UPDATED)), result.events());
     assertEquals(configuration("KMS"), success(result).spec().configuration());
+  }
+
+  @Test
+  void foldingThePersistedEventsWithoutAnEntityGivesTheEntitysState() {
+    create(spec());
+    tag(List.of(new Tag("env", "prod")));
+    cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.JoinInstance("i-1", UPDATED, r));
+    cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.LeaveInstance("i-1", UPDATED, r));
+    cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Delete(DELETED, r));
+    cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(spec(), RECREATED, r));
+
+    String entityId = Cluster.entityId(ACCOUNT, name);
+    State folded = Cluster.empty(entityId);
+    for (Object event : cluster.persistenceTestKit().persistedInStorage("Cluster|" + entityId)) {
+      folded = Cluster.applied(folded, (Event) event);
+    }
+
+    assertEquals(cluster.getState(), folded);
   }
 
   @Test
