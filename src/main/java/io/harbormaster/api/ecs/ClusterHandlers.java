@@ -87,57 +87,32 @@ public final class ClusterHandlers {
     boolean tags = JsonViews.includes(input, "TAGS");
     boolean settings = JsonViews.includes(input, "SETTINGS");
     boolean statistics = JsonViews.includes(input, "STATISTICS");
-    List<CompletableFuture<Optional<ClusterInfo>>> lookups = new ArrayList<>();
-    List<CompletableFuture<ClusterJson.TaskCounts>> counts = new ArrayList<>();
-    for (String ref : refs) {
-      Optional<String> name = ResourceRefs.clusterNameIfValid(ctx, ref);
-      lookups.add(
-          name.map(
-                  n ->
-                      entities
-                          .<Cluster.Command, ClusterInfo>ask(
-                              Cluster.ENTITY_KEY,
-                              Cluster.entityId(ctx.accountId(), n),
-                              Cluster.Get::new)
-                          .thenApply(Optional::of)
-                          .exceptionally(Entities::missingIfRefused)
-                          .toCompletableFuture())
-              .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
-      counts.add(
-          name.map(n -> taskCounts(ctx, n))
-              .orElseGet(() -> CompletableFuture.completedFuture(ClusterJson.TaskCounts.NONE)));
-    }
-    List<CompletableFuture<?>> all = new ArrayList<>(lookups);
-    all.addAll(counts);
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+    return DescribeFanOut.lookUp(
+            refs,
+            ref ->
+                ResourceRefs.clusterNameIfValid(ctx, ref)
+                    .map(
+                        name ->
+                            entities
+                                .<Cluster.Command, ClusterInfo>ask(
+                                    Cluster.ENTITY_KEY,
+                                    Cluster.entityId(ctx.accountId(), name),
+                                    Cluster.Get::new)
+                                .thenCombine(taskCounts(ctx, name), CountedCluster::new)))
         .thenApply(
-            x -> {
-              ObjectNode out = JsonViews.object();
-              ArrayNode clusters = out.putArray("clusters");
-              ArrayNode failures = out.putArray("failures");
-              for (int i = 0; i < lookups.size(); i++) {
-                Optional<ClusterInfo> found = lookups.get(i).join();
-                if (found.isPresent()) {
-                  clusters.add(
-                      ClusterJson.view(
-                          ctx.view(),
-                          found.get(),
-                          tags,
-                          settings,
-                          statistics,
-                          counts.get(i).join()));
-                } else {
-                  String ref = refs.get(i);
-                  String arn =
-                      ref.startsWith("arn:")
-                          ? ref
-                          : Arns.cluster(ctx.region(), ctx.accountId(), ref);
-                  failures.addObject().put("arn", arn).put("reason", "MISSING");
-                }
-              }
-              return out;
-            });
+            lookups ->
+                DescribeFanOut.answer(
+                    "clusters",
+                    refs,
+                    lookups,
+                    c ->
+                        ClusterJson.view(
+                            ctx.view(), c.info(), tags, settings, statistics, c.counts()),
+                    name -> Arns.cluster(ctx.region(), ctx.accountId(), name)));
   }
+
+  /** A cluster with its task counts, asked at the same time. */
+  private record CountedCluster(ClusterInfo info, ClusterJson.TaskCounts counts) {}
 
   CompletionStage<JsonNode> listClusters(RequestContext ctx, JsonNode input) {
     int max = EcsPaging.maxResults(input, 100, 100);

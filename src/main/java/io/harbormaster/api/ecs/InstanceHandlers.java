@@ -123,39 +123,20 @@ public final class InstanceHandlers {
     boolean tags = JsonViews.includes(input, "TAGS");
     return requireCluster(ctx, cluster)
         .thenCompose(
-            info -> {
-              List<CompletableFuture<Optional<InstanceView>>> lookups = new ArrayList<>();
-              for (String ref : refs) {
-                Optional<String> id = instanceIdIfValid(ctx, cluster, ref);
-                lookups.add(
-                    id.map(
-                            i ->
-                                instance(ctx, cluster, i, ContainerInstance.Get::new)
-                                    .thenApply(Optional::of)
-                                    .exceptionally(InstanceHandlers::missingOnly)
-                                    .toCompletableFuture())
-                        .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
-              }
-              return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
-                  .thenApply(
-                      x -> {
-                        ObjectNode out = JsonViews.object();
-                        ArrayNode found = out.putArray("containerInstances");
-                        ArrayNode failures = out.putArray("failures");
-                        for (int i = 0; i < refs.size(); i++) {
-                          Optional<InstanceView> view = lookups.get(i).join();
-                          if (view.isPresent()) {
-                            found.add(InstanceJson.view(ctx.view(), view.get(), tags));
-                          } else {
-                            failures
-                                .addObject()
-                                .put("arn", arnOf(ctx, cluster, refs.get(i)))
-                                .put("reason", "MISSING");
-                          }
-                        }
-                        return out;
-                      });
-            });
+            info ->
+                DescribeFanOut.lookUp(
+                    refs,
+                    ref ->
+                        instanceIdIfValid(ctx, cluster, ref)
+                            .map(id -> instance(ctx, cluster, id, ContainerInstance.Get::new))))
+        .thenApply(
+            lookups ->
+                DescribeFanOut.answer(
+                    "containerInstances",
+                    refs,
+                    lookups,
+                    view -> InstanceJson.view(ctx.view(), view, tags),
+                    id -> Arns.containerInstance(ctx.region(), ctx.accountId(), cluster, id)));
   }
 
   CompletionStage<JsonNode> listInstances(RequestContext ctx, JsonNode input) {
@@ -380,18 +361,6 @@ public final class InstanceHandlers {
   }
 
   // ---- helpers ----
-
-  /**
-   * Only an instance its entity says it does not know is MISSING. An entity that does not answer
-   * (its node died, it cannot recover while the store is away) fails the whole call with a
-   * ServerException, which the clients retry: the instance exists, and calling it missing would be
-   * a lie.
-   */
-  private static Optional<InstanceView> missingOnly(Throwable failure) {
-    EcsException e = Entities.asEcsException(failure);
-    if (e.httpStatus() >= 500) throw e;
-    return Optional.empty();
-  }
 
   private CompletionStage<InstanceView> instance(
       RequestContext ctx,

@@ -252,56 +252,27 @@ public final class ServiceHandlers {
     return instances
         .requireCluster(ctx, cluster)
         .thenCompose(
-            info -> {
-              List<CompletableFuture<Optional<ServiceView>>> lookups = new ArrayList<>();
-              for (String r : refs) {
-                lookups.add(
-                    ServiceRef.parse(ctx, cluster, r)
-                        .map(
-                            ref ->
-                                entities
-                                    .<Service.Command, ServiceView>ask(
-                                        Service.ENTITY_KEY, ref.entityId(ctx), Service.Get::new)
-                                    .thenApply(Optional::of)
-                                    .exceptionally(Entities::missingIfRefused)
-                                    .toCompletableFuture())
-                        .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
-              }
-              return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
-                  .thenCompose(
-                      x ->
-                          daemonTargets(
-                              ctx,
-                              cluster,
-                              lookups.stream()
-                                  .map(CompletableFuture::join)
-                                  .flatMap(Optional::stream)
-                                  .toList()))
-                  .thenApply(
-                      daemonDesired -> {
-                        ObjectNode out = JsonViews.object();
-                        ArrayNode services = out.putArray("services");
-                        ArrayNode failures = out.putArray("failures");
-                        for (int i = 0; i < refs.size(); i++) {
-                          Optional<ServiceView> found = lookups.get(i).join();
-                          if (found.isPresent()) {
-                            services.add(
-                                ServiceJson.view(ctx.view(), found.get(), tags, daemonDesired));
-                          } else {
-                            String r = refs.get(i);
-                            failures
-                                .addObject()
-                                .put(
-                                    "arn",
-                                    r.startsWith("arn:")
-                                        ? r
-                                        : Arns.service(ctx.region(), ctx.accountId(), cluster, r))
-                                .put("reason", "MISSING");
-                          }
-                        }
-                        return out;
-                      });
-            });
+            info ->
+                DescribeFanOut.lookUp(
+                    refs,
+                    r ->
+                        ServiceRef.parse(ctx, cluster, r)
+                            .map(
+                                ref ->
+                                    entities.<Service.Command, ServiceView>ask(
+                                        Service.ENTITY_KEY, ref.entityId(ctx), Service.Get::new))))
+        .thenCompose(
+            lookups ->
+                daemonTargets(ctx, cluster, DescribeFanOut.found(lookups))
+                    .thenApply(
+                        daemonDesired ->
+                            DescribeFanOut.answer(
+                                "services",
+                                refs,
+                                lookups,
+                                v -> ServiceJson.view(ctx.view(), v, tags, daemonDesired),
+                                name ->
+                                    Arns.service(ctx.region(), ctx.accountId(), cluster, name))));
   }
 
   CompletionStage<JsonNode> listServices(RequestContext ctx, JsonNode input) {
