@@ -27,6 +27,7 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -390,7 +391,7 @@ public final class Cluster
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(Cluster::applied);
+    return EVENTS;
   }
 
   /** The state before any event: a cluster of this account not created yet. */
@@ -402,64 +403,83 @@ public final class Cluster
    * The state after an event: the entity's event handler, and history's replay without an entity.
    */
   public static State applied(State state, Event event) {
-    if (event instanceof ClusterCreated e) {
-      String accountId =
-          state instanceof NoCluster n
-              ? n.accountId()
-              : state instanceof InactiveCluster i ? i.info().accountId() : null;
-      if (accountId == null) throw unexpected(state, event);
-      return new ActiveCluster(
-          new ClusterInfo(
-              accountId, e.spec(), Status.ACTIVE, e.at(), Collections.emptySortedSet()));
-    }
-    if (!(state instanceof ActiveCluster s)) throw unexpected(state, event);
-    ClusterInfo info = s.info();
-    if (event instanceof ClusterSettingsChanged e) {
-      return active(info.withSpec(withSettings(info.spec(), e.settings())));
-    }
-    if (event instanceof ClusterConfigurationChanged e) {
-      ClusterSpec spec = info.spec();
-      return active(
-          info.withSpec(
-              new ClusterSpec(
-                  spec.name(),
-                  spec.settings(),
-                  e.configuration() != null ? e.configuration() : spec.configuration(),
-                  e.serviceConnectDefaults() != null
-                      ? e.serviceConnectDefaults()
-                      : spec.serviceConnectDefaults(),
-                  spec.capacityProviders(),
-                  spec.defaultCapacityProviderStrategy(),
-                  spec.tags())));
-    }
-    if (event instanceof ClusterTagged e) {
-      return active(
-          info.withSpec(withTags(info.spec(), Tags.merged(info.spec().tags(), e.tags()))));
-    }
-    if (event instanceof ClusterUntagged e) {
-      return active(
-          info.withSpec(withTags(info.spec(), Tags.without(info.spec().tags(), e.tagKeys()))));
-    }
-    if (event instanceof InstanceJoined e) return active(info.withInstance(e.instanceId(), true));
-    if (event instanceof InstanceLeft e) return active(info.withInstance(e.instanceId(), false));
-    if (event instanceof ServiceAdded e) return active(info.withService(e.serviceName(), true));
-    if (event instanceof ServiceRemoved e) return active(info.withService(e.serviceName(), false));
-    if (event instanceof ClusterDeleted) {
-      return new InactiveCluster(
-          new ClusterInfo(
-              info.accountId(),
-              info.spec(),
-              Status.INACTIVE,
-              info.createdAt(),
-              info.instances(),
-              info.services()));
-    }
-    throw unexpected(state, event);
+    return EVENTS.apply(state, event);
   }
 
-  private static IllegalStateException unexpected(State state, Event event) {
-    return new IllegalStateException(
-        event.getClass().getSimpleName() + " cannot follow " + state.getClass().getSimpleName());
+  /** Pure: built once without an entity, so replay needs none. */
+  private static final EventHandler<State, Event> EVENTS = events();
+
+  private static EventHandler<State, Event> events() {
+    EventHandlerBuilder<State, Event> builder = EventHandlerBuilder.builder();
+    builder
+        .forStateType(NoCluster.class)
+        .onEvent(ClusterCreated.class, (s, e) -> created(s.accountId(), e));
+    builder
+        .forStateType(InactiveCluster.class)
+        .onEvent(ClusterCreated.class, (s, e) -> created(s.info().accountId(), e));
+    builder
+        .forStateType(ActiveCluster.class)
+        .onEvent(
+            ClusterSettingsChanged.class,
+            (s, e) -> active(s.info().withSpec(withSettings(s.info().spec(), e.settings()))))
+        .onEvent(
+            ClusterConfigurationChanged.class,
+            (s, e) -> {
+              ClusterSpec spec = s.info().spec();
+              return active(
+                  s.info()
+                      .withSpec(
+                          new ClusterSpec(
+                              spec.name(),
+                              spec.settings(),
+                              e.configuration() != null ? e.configuration() : spec.configuration(),
+                              e.serviceConnectDefaults() != null
+                                  ? e.serviceConnectDefaults()
+                                  : spec.serviceConnectDefaults(),
+                              spec.capacityProviders(),
+                              spec.defaultCapacityProviderStrategy(),
+                              spec.tags())));
+            })
+        .onEvent(
+            ClusterTagged.class,
+            (s, e) ->
+                active(
+                    s.info()
+                        .withSpec(
+                            withTags(
+                                s.info().spec(), Tags.merged(s.info().spec().tags(), e.tags())))))
+        .onEvent(
+            ClusterUntagged.class,
+            (s, e) ->
+                active(
+                    s.info()
+                        .withSpec(
+                            withTags(
+                                s.info().spec(),
+                                Tags.without(s.info().spec().tags(), e.tagKeys())))))
+        .onEvent(
+            InstanceJoined.class, (s, e) -> active(s.info().withInstance(e.instanceId(), true)))
+        .onEvent(InstanceLeft.class, (s, e) -> active(s.info().withInstance(e.instanceId(), false)))
+        .onEvent(ServiceAdded.class, (s, e) -> active(s.info().withService(e.serviceName(), true)))
+        .onEvent(
+            ServiceRemoved.class, (s, e) -> active(s.info().withService(e.serviceName(), false)))
+        .onEvent(
+            ClusterDeleted.class,
+            (s, e) ->
+                new InactiveCluster(
+                    new ClusterInfo(
+                        s.info().accountId(),
+                        s.info().spec(),
+                        Status.INACTIVE,
+                        s.info().createdAt(),
+                        s.info().instances(),
+                        s.info().services())));
+    return builder.build();
+  }
+
+  private static State created(String accountId, ClusterCreated e) {
+    return new ActiveCluster(
+        new ClusterInfo(accountId, e.spec(), Status.ACTIVE, e.at(), Collections.emptySortedSet()));
   }
 
   private static State active(ClusterInfo info) {

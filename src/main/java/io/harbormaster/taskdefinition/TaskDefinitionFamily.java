@@ -23,6 +23,7 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -322,40 +323,47 @@ public final class TaskDefinitionFamily
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(TaskDefinitionFamily::applied);
+    return EVENTS;
   }
 
   /**
    * The state after an event: the entity's event handler, and history's replay without an entity.
    */
-  public static State applied(State s, Event event) {
-    if (event instanceof RevisionRegistered e) {
-      return s.plus(
-          new Revision(
-              s.family(),
-              e.revision(),
-              e.definition(),
-              Status.ACTIVE,
-              e.tags(),
-              e.registeredBy(),
-              e.at(),
-              null,
-              null));
-    }
-    if (event instanceof RevisionDeregistered e) {
-      return s.with(e.revision(), r -> r.withStatus(Status.INACTIVE, e.at()));
-    }
-    if (event instanceof RevisionDeletionRequested e) {
-      return s.with(e.revision(), r -> r.withStatus(Status.DELETE_IN_PROGRESS, e.at()));
-    }
-    if (event instanceof RevisionTagged e) {
-      return s.with(e.revision(), r -> r.withTags(Tags.merged(r.tags(), e.tags())));
-    }
-    if (event instanceof RevisionUntagged e) {
-      return s.with(e.revision(), r -> r.withTags(Tags.without(r.tags(), e.tagKeys())));
-    }
-    throw new IllegalStateException("unknown event " + event.getClass().getName());
+  public static State applied(State state, Event event) {
+    return EVENTS.apply(state, event);
   }
+
+  /** Pure: built once without an entity, so replay needs none. */
+  private static final EventHandler<State, Event> EVENTS =
+      EventHandlerBuilder.<State, Event>builder()
+          .forAnyState()
+          .onEvent(
+              RevisionRegistered.class,
+              (s, e) ->
+                  s.plus(
+                      new Revision(
+                          s.family(),
+                          e.revision(),
+                          e.definition(),
+                          Status.ACTIVE,
+                          e.tags(),
+                          e.registeredBy(),
+                          e.at(),
+                          null,
+                          null)))
+          .onEvent(
+              RevisionDeregistered.class,
+              (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.INACTIVE, e.at())))
+          .onEvent(
+              RevisionDeletionRequested.class,
+              (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.DELETE_IN_PROGRESS, e.at())))
+          .onEvent(
+              RevisionTagged.class,
+              (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.merged(r.tags(), e.tags()))))
+          .onEvent(
+              RevisionUntagged.class,
+              (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.without(r.tags(), e.tagKeys()))))
+          .build();
 
   @Override
   public Set<String> tagsFor(Event event) {
