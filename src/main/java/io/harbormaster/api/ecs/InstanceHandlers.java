@@ -10,9 +10,6 @@ import io.harbormaster.common.Entities;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.Attribute;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
-import io.harbormaster.instance.ContainerInstance.Registration;
-import io.harbormaster.instance.ContainerInstance.Resources;
-import io.harbormaster.instance.ContainerInstance.VersionInfo;
 import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.placement.InstanceSnapshots;
 import io.harbormaster.scheduler.query.ClusterQuery;
@@ -25,9 +22,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedSet;
-import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -60,32 +54,21 @@ public final class InstanceHandlers {
   }
 
   CompletionStage<JsonNode> registerInstance(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    String instanceId =
-        JsonViews.text(input, "containerInstanceArn")
-            .map(ref -> instanceId(ctx, cluster, ref))
-            .orElseGet(() -> UUID.randomUUID().toString().replace("-", ""));
-    Registration registration =
-        new Registration(
-            instanceId,
-            null,
-            totalResources(input),
-            attributes(input),
-            versionInfo(input.get("versionInfo")),
-            ResourceRefs.tags(input, "tags"));
+    RegisterContainerInstanceRequest request = RegisterContainerInstanceRequest.decode(ctx, input);
     return entities
         .<Cluster.Command, Cluster.ClusterInfo>ask(
             Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), cluster),
-            replyTo -> new Cluster.JoinInstance(instanceId, ctx.receivedAt(), replyTo))
+            Cluster.entityId(ctx.accountId(), request.cluster()),
+            replyTo -> new Cluster.JoinInstance(request.instanceId(), ctx.receivedAt(), replyTo))
         .thenCompose(
             info ->
                 instance(
                     ctx,
-                    cluster,
-                    instanceId,
+                    request.cluster(),
+                    request.instanceId(),
                     replyTo ->
-                        new ContainerInstance.Register(registration, ctx.receivedAt(), replyTo)))
+                        new ContainerInstance.Register(
+                            request.registration(), ctx.receivedAt(), replyTo)))
         .thenApply(
             view -> JsonViews.wrap("containerInstance", InstanceJson.view(ctx.view(), view, true)));
   }
@@ -433,7 +416,7 @@ public final class InstanceHandlers {
         : Arns.containerInstance(ctx.region(), ctx.accountId(), cluster, ref);
   }
 
-  private static void validateAttribute(String name, String value, boolean put) {
+  static void validateAttribute(String name, String value, boolean put) {
     if (!name.matches("[A-Za-z0-9_.\\-/]{1,128}")) {
       throw EcsException.invalidParameter(
           "Attribute names are 1-128 letters, digits, hyphens, underscores, "
@@ -448,56 +431,5 @@ public final class InstanceHandlers {
               + value
               + "'.");
     }
-  }
-
-  static Resources totalResources(JsonNode input) {
-    int cpu = 0;
-    int memory = 0;
-    SortedSet<Integer> tcp = new TreeSet<>();
-    SortedSet<Integer> udp = new TreeSet<>();
-    for (JsonNode r : input.path("totalResources")) {
-      String name = r.path("name").asText();
-      switch (name) {
-        case "CPU" -> cpu = r.path("integerValue").asInt();
-        case "MEMORY" -> memory = r.path("integerValue").asInt();
-        case "PORTS" -> r.path("stringSetValue").forEach(p -> tcp.add(port(p.asText())));
-        case "PORTS_UDP" -> r.path("stringSetValue").forEach(p -> udp.add(port(p.asText())));
-        default -> {}
-      }
-    }
-    if (cpu <= 0 || memory <= 0) {
-      throw EcsException.invalidParameter(
-          "totalResources must give CPU and MEMORY as positive integerValue.");
-    }
-    return new Resources(cpu, memory, tcp, udp);
-  }
-
-  private static int port(String text) {
-    try {
-      int p = Integer.parseInt(text);
-      if (p < 0 || p > 65535) throw new NumberFormatException();
-      return p;
-    } catch (NumberFormatException e) {
-      throw EcsException.invalidParameter("Invalid port in totalResources: " + text);
-    }
-  }
-
-  static List<Attribute> attributes(JsonNode input) {
-    List<Attribute> out = new ArrayList<>();
-    for (JsonNode a : input.path("attributes")) {
-      String name = a.path("name").asText();
-      String value = a.hasNonNull("value") ? a.get("value").asText() : null;
-      validateAttribute(name, value, true);
-      out.add(new Attribute(name, value));
-    }
-    return out;
-  }
-
-  static VersionInfo versionInfo(JsonNode node) {
-    if (node == null || node.isNull()) return new VersionInfo(null, null, null);
-    return new VersionInfo(
-        JsonViews.text(node, "agentVersion").orElse(null),
-        JsonViews.text(node, "agentHash").orElse(null),
-        JsonViews.text(node, "dockerVersion").orElse(null));
   }
 }

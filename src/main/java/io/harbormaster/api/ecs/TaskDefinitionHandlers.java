@@ -11,7 +11,6 @@ import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily.Revision;
-import io.harbormaster.taskdefinition.TaskDefinitionRules;
 import io.harbormaster.views.JsonViews;
 import io.harbormaster.views.TaskDefinitionJson;
 import java.util.ArrayList;
@@ -87,16 +86,18 @@ public final class TaskDefinitionHandlers {
   }
 
   CompletionStage<JsonNode> register(RequestContext ctx, JsonNode input) {
-    JsonNode definition = TaskDefinitionRules.normalize(input);
-    String family = definition.get("family").asText();
-    var tags = ResourceRefs.tags(input, "tags");
+    RegisterTaskDefinitionRequest request = RegisterTaskDefinitionRequest.decode(input);
     return entities
         .<TaskDefinitionFamily.Command, Revision>ask(
             TaskDefinitionFamily.ENTITY_KEY,
-            TaskDefinitionFamily.entityId(ctx.accountId(), family),
+            TaskDefinitionFamily.entityId(ctx.accountId(), request.family()),
             replyTo ->
                 new TaskDefinitionFamily.Register(
-                    definition, tags, ctx.callerArn(), ctx.receivedAt(), replyTo))
+                    request.definition(),
+                    request.tags(),
+                    ctx.callerArn(),
+                    ctx.receivedAt(),
+                    replyTo))
         .thenCompose(
             revision ->
                 index(ctx, revision)
