@@ -57,24 +57,16 @@ public final class ClusterHandlers {
             JsonViews.textList(input, "capacityProviders"),
             JsonViews.member(input, "defaultCapacityProviderStrategy").orElse(null),
             ResourceRefs.tags(input, "tags"));
-    // The cluster first, then the account's directory: a retried request heals a crash between the
-    // two.
+    // The cluster answers once the account's directory lists it (ListClusters right after shows
+    // it).
     return entities
         .<Cluster.Command, ClusterInfo>ask(
             Cluster.ENTITY_KEY,
             Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Create(spec, ctx.receivedAt(), replyTo))
-        .thenCompose(
+        .thenApply(
             info ->
-                entities
-                    .<Account.Command, org.apache.pekko.Done>ask(
-                        Account.ENTITY_KEY,
-                        ctx.accountId(),
-                        replyTo -> new Account.IndexCluster(name, replyTo))
-                    .thenApply(
-                        done ->
-                            JsonViews.wrap(
-                                "cluster", ClusterJson.view(ctx.view(), info, true, true, false))));
+                JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
   }
 
   CompletionStage<JsonNode> describeClusters(RequestContext ctx, JsonNode input) {
@@ -176,17 +168,10 @@ public final class ClusterHandlers {
             Cluster.ENTITY_KEY,
             Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Delete(ctx.receivedAt(), replyTo))
-        .thenCompose(
+        // The cluster answers once the account's directory no longer lists it.
+        .thenApply(
             info ->
-                entities
-                    .<Account.Command, org.apache.pekko.Done>ask(
-                        Account.ENTITY_KEY,
-                        ctx.accountId(),
-                        replyTo -> new Account.UnindexCluster(name, replyTo))
-                    .thenApply(
-                        done ->
-                            JsonViews.wrap(
-                                "cluster", ClusterJson.view(ctx.view(), info, true, true, false))));
+                JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
   }
 
   /**
