@@ -241,25 +241,17 @@ public final class ServiceHandlers {
                       .toList();
               if (launchType.isEmpty() && scheduling.isEmpty())
                 return CompletableFuture.completedFuture(names);
-              List<CompletableFuture<Optional<ServiceView>>> views =
-                  names.stream()
-                      .map(
-                          n ->
-                              entities
-                                  .<Service.Command, ServiceView>ask(
-                                      Service.ENTITY_KEY,
-                                      Service.entityId(ctx.accountId(), cluster, n),
-                                      Service.Get::new)
-                                  .thenApply(Optional::of)
-                                  .exceptionally(Entities::<ServiceView>missingIfRefused)
-                                  .toCompletableFuture())
-                      .toList();
-              return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+              return DescribeFanOut.lookUp(
+                      names,
+                      n ->
+                          Optional.of(
+                              entities.<Service.Command, ServiceView>ask(
+                                  Service.ENTITY_KEY,
+                                  Service.entityId(ctx.accountId(), cluster, n),
+                                  Service.Get::new)))
                   .thenApply(
-                      x ->
-                          views.stream()
-                              .map(CompletableFuture::join)
-                              .flatMap(Optional::stream)
+                      lookups ->
+                          DescribeFanOut.found(lookups).stream()
                               .filter(
                                   v ->
                                       launchType
