@@ -130,32 +130,25 @@ public final class ClusterHandlers {
   }
 
   CompletionStage<JsonNode> updateCluster(RequestContext ctx, JsonNode input) {
-    String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    List<Setting> settings = input.has("settings") ? settings(input) : null;
-    return entities
-        .<Cluster.Command, ClusterInfo>ask(
-            Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), name),
-            replyTo ->
-                new Cluster.Update(
-                    settings,
-                    JsonViews.member(input, "configuration").orElse(null),
-                    JsonViews.member(input, "serviceConnectDefaults").orElse(null),
-                    ctx.receivedAt(),
-                    replyTo))
-        .thenApply(
-            info ->
-                JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
+    return update(ctx, UpdateClusterRequest.decode(ctx, input));
   }
 
   CompletionStage<JsonNode> updateClusterSettings(RequestContext ctx, JsonNode input) {
-    String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    List<Setting> settings = settings(input);
+    return update(ctx, UpdateClusterRequest.decodeSettings(ctx, input));
+  }
+
+  private CompletionStage<JsonNode> update(RequestContext ctx, UpdateClusterRequest request) {
     return entities
         .<Cluster.Command, ClusterInfo>ask(
             Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), name),
-            replyTo -> new Cluster.Update(settings, null, null, ctx.receivedAt(), replyTo))
+            Cluster.entityId(ctx.accountId(), request.cluster()),
+            replyTo ->
+                new Cluster.Update(
+                    request.settings(),
+                    request.configuration(),
+                    request.serviceConnectDefaults(),
+                    ctx.receivedAt(),
+                    replyTo))
         .thenApply(
             info ->
                 JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
@@ -192,7 +185,7 @@ public final class ClusterHandlers {
         .toCompletableFuture();
   }
 
-  private static List<Setting> settings(JsonNode input) {
+  static List<Setting> settings(JsonNode input) {
     List<Setting> out = new ArrayList<>();
     JsonNode node = input.get("settings");
     if (node == null || node.isNull()) return out;

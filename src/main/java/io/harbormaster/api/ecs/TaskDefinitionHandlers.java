@@ -113,13 +113,13 @@ public final class TaskDefinitionHandlers {
   CompletionStage<JsonNode> describe(RequestContext ctx, JsonNode input) {
     TaskDefinitionRef ref =
         TaskDefinitionRef.parse(ctx, JsonViews.text(input, "taskDefinition").orElse(""));
+    boolean tags = JsonViews.includes(input, "TAGS");
     return get(ctx, ref)
         .thenApply(
             revision -> {
               ObjectNode out = JsonViews.object();
               out.set("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision));
-              if (JsonViews.includes(input, "TAGS"))
-                out.set("tags", JsonViews.tags(revision.tags()));
+              if (tags) out.set("tags", JsonViews.tags(revision.tags()));
               return out;
             });
   }
