@@ -30,7 +30,6 @@ import java.util.concurrent.CompletionStage;
 
 /** CreateService, UpdateService, DeleteService, DescribeServices, ListServices. */
 public final class ServiceHandlers {
-  private static final int MAX_DESCRIBE = 10;
   private final Entities entities;
   private final EcsPaging paging;
   private final InstanceHandlers instances;
@@ -177,27 +176,22 @@ public final class ServiceHandlers {
   }
 
   CompletionStage<JsonNode> deleteService(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    ServiceRef ref = ServiceRef.require(ctx, cluster, JsonViews.text(input, "service").orElse(""));
-    boolean force = input.path("force").asBoolean(false);
+    DeleteServiceRequest request = DeleteServiceRequest.decode(ctx, input);
     return instances
-        .requireCluster(ctx, cluster)
+        .requireCluster(ctx, request.cluster())
         .thenCompose(
             info ->
                 entities.<Service.Command, ServiceView>ask(
                     Service.ENTITY_KEY,
-                    ref.entityId(ctx),
-                    replyTo -> new Service.Delete(force, ctx.receivedAt(), replyTo)))
+                    request.service().entityId(ctx),
+                    replyTo -> new Service.Delete(request.force(), ctx.receivedAt(), replyTo)))
         .thenCompose(view -> respond(ctx, view, true));
   }
 
   CompletionStage<JsonNode> describeServices(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    List<String> refs = JsonViews.textList(input, "services");
-    if (refs.isEmpty() || refs.size() > MAX_DESCRIBE) {
-      throw EcsException.invalidParameter("services must name 1 to " + MAX_DESCRIBE + " services.");
-    }
-    boolean tags = JsonViews.includes(input, "TAGS");
+    DescribeServicesRequest request = DescribeServicesRequest.decode(ctx, input);
+    String cluster = request.cluster();
+    List<String> refs = request.services();
     return instances
         .requireCluster(ctx, cluster)
         .thenCompose(
@@ -219,28 +213,24 @@ public final class ServiceHandlers {
                                 "services",
                                 refs,
                                 lookups,
-                                v -> ServiceJson.view(ctx.view(), v, tags, daemonDesired),
+                                v -> ServiceJson.view(ctx.view(), v, request.tags(), daemonDesired),
                                 name ->
                                     Arns.service(ctx.region(), ctx.accountId(), cluster, name))));
   }
 
   CompletionStage<JsonNode> listServices(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    int max = EcsPaging.maxResults(input, 10, 100);
-    Optional<String> launchType = JsonViews.text(input, "launchType");
-    Optional<SchedulingStrategy> scheduling =
-        JsonViews.text(input, "schedulingStrategy").map(ServiceMembers::scheduling);
-    Optional<String> after = paging.cursor(ctx.accountId(), input);
+    ListServicesRequest request = ListServicesRequest.decode(ctx, input, paging);
+    String cluster = request.cluster();
+    int max = request.maxResults();
     return instances
         .requireCluster(ctx, cluster)
         .thenCompose(
             info -> {
               List<String> names =
                   info.services().stream()
-                      .filter(n -> after.map(a -> n.compareTo(a) > 0).orElse(true))
+                      .filter(n -> request.after().map(a -> n.compareTo(a) > 0).orElse(true))
                       .toList();
-              if (launchType.isEmpty() && scheduling.isEmpty())
-                return CompletableFuture.completedFuture(names);
+              if (!request.filtered()) return CompletableFuture.completedFuture(names);
               return DescribeFanOut.lookUp(
                       names,
                       n ->
@@ -254,11 +244,16 @@ public final class ServiceHandlers {
                           DescribeFanOut.found(lookups).stream()
                               .filter(
                                   v ->
-                                      launchType
+                                      request
+                                          .launchType()
                                           .map(l -> l.equals(v.spec().launchType()))
                                           .orElse(true))
                               .filter(
-                                  v -> scheduling.map(s -> s == v.spec().scheduling()).orElse(true))
+                                  v ->
+                                      request
+                                          .scheduling()
+                                          .map(s -> s == v.spec().scheduling())
+                                          .orElse(true))
                               .map(ServiceView::serviceName)
                               .toList());
             })
