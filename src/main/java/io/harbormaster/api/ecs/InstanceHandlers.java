@@ -31,8 +31,6 @@ import java.util.concurrent.CompletionStage;
  * ListAttributes.
  */
 public final class InstanceHandlers {
-  private static final int MAX_DESCRIBE = 100;
-  private static final int MAX_UPDATE = 10;
   private final Entities entities;
   private final EcsPaging paging;
 
@@ -74,10 +72,11 @@ public final class InstanceHandlers {
   }
 
   CompletionStage<JsonNode> deregisterInstance(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    String instanceId =
-        instanceId(ctx, cluster, JsonViews.text(input, "containerInstance").orElse(""));
-    boolean force = input.path("force").asBoolean(false);
+    DeregisterContainerInstanceRequest request =
+        DeregisterContainerInstanceRequest.decode(ctx, input);
+    String cluster = request.cluster();
+    String instanceId = request.instanceId();
+    boolean force = request.force();
     return instance(
             ctx,
             cluster,
@@ -97,13 +96,11 @@ public final class InstanceHandlers {
   }
 
   CompletionStage<JsonNode> describeInstances(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    List<String> refs = JsonViews.textList(input, "containerInstances");
-    if (refs.isEmpty() || refs.size() > MAX_DESCRIBE) {
-      throw EcsException.invalidParameter(
-          "containerInstances must name 1 to " + MAX_DESCRIBE + " instances.");
-    }
-    boolean tags = JsonViews.includes(input, "TAGS");
+    DescribeContainerInstancesRequest request =
+        DescribeContainerInstancesRequest.decode(ctx, input);
+    String cluster = request.cluster();
+    List<String> refs = request.instances();
+    boolean tags = request.tags();
     return requireCluster(ctx, cluster)
         .thenCompose(
             info ->
@@ -166,18 +163,11 @@ public final class InstanceHandlers {
   }
 
   CompletionStage<JsonNode> updateState(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    List<String> refs = JsonViews.textList(input, "containerInstances");
-    if (refs.isEmpty() || refs.size() > MAX_UPDATE) {
-      throw EcsException.invalidParameter(
-          "containerInstances must name 1 to " + MAX_UPDATE + " instances.");
-    }
-    String statusText = JsonViews.text(input, "status").orElse("");
-    if (!statusText.equals("ACTIVE") && !statusText.equals("DRAINING")) {
-      throw EcsException.invalidParameter(
-          "status must be ACTIVE or DRAINING, not '" + statusText + "'.");
-    }
-    ContainerInstance.Status status = ContainerInstance.Status.valueOf(statusText);
+    UpdateContainerInstancesStateRequest request =
+        UpdateContainerInstancesStateRequest.decode(ctx, input);
+    String cluster = request.cluster();
+    List<String> refs = request.instances();
+    ContainerInstance.Status status = request.status();
     return requireCluster(ctx, cluster)
         .thenCompose(
             info -> {
