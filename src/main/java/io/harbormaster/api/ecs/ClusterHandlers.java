@@ -26,7 +26,6 @@ import java.util.concurrent.CompletionStage;
  * DeleteCluster.
  */
 public final class ClusterHandlers {
-  private static final int MAX_DESCRIBE = 100;
   private final Entities entities;
   private final EcsPaging paging;
 
@@ -70,15 +69,8 @@ public final class ClusterHandlers {
   }
 
   CompletionStage<JsonNode> describeClusters(RequestContext ctx, JsonNode input) {
-    List<String> given = JsonViews.textList(input, "clusters");
-    List<String> refs = given.isEmpty() ? List.of("default") : given;
-    if (refs.size() > MAX_DESCRIBE) {
-      throw EcsException.invalidParameter(
-          "DescribeClusters takes at most " + MAX_DESCRIBE + " clusters.");
-    }
-    boolean tags = JsonViews.includes(input, "TAGS");
-    boolean settings = JsonViews.includes(input, "SETTINGS");
-    boolean statistics = JsonViews.includes(input, "STATISTICS");
+    DescribeClustersRequest request = DescribeClustersRequest.decode(input);
+    List<String> refs = request.clusters();
     return DescribeFanOut.lookUp(
             refs,
             ref ->
@@ -99,7 +91,12 @@ public final class ClusterHandlers {
                     lookups,
                     c ->
                         ClusterJson.view(
-                            ctx.view(), c.info(), tags, settings, statistics, c.counts()),
+                            ctx.view(),
+                            c.info(),
+                            request.tags(),
+                            request.settings(),
+                            request.statistics(),
+                            c.counts()),
                     name -> Arns.cluster(ctx.region(), ctx.accountId(), name)));
   }
 
