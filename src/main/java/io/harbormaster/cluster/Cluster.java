@@ -8,6 +8,7 @@ import io.harbormaster.common.JsonMembers;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
 import io.harbormaster.common.Tags;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,19 +18,26 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * An ECS cluster: name, status, settings, configuration, tags, and the resources that keep it from
@@ -99,6 +107,15 @@ public final class Cluster
       String serviceName, Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo)
       implements Command {}
 
+  /**
+   * The directory's answer to what this cluster last told it (local: the entity sends it to itself,
+   * never across nodes).
+   */
+  private record DirectoryAnswered(Status told, Throwable failure) implements Command {}
+
+  /** Tell the directory again after it did not answer. */
+  private record RetryDirectory() implements Command {}
+
   public sealed interface Event extends CborSerializable {}
 
   public record ClusterCreated(ClusterSpec spec, Instant at) implements Event {}
@@ -150,6 +167,16 @@ public final class Cluster
   public enum Status {
     ACTIVE,
     INACTIVE
+  }
+
+  /**
+   * The account's directory of clusters, which ListClusters pages through. The cluster keeps it
+   * told: listed while ACTIVE, not listed once INACTIVE. Idempotent; a cluster tells it again until
+   * it answers, and again after each recovery.
+   */
+  @FunctionalInterface
+  public interface Directory {
+    CompletionStage<Done> told(String accountId, String clusterName, Status status);
   }
 
   /**
@@ -205,7 +232,8 @@ public final class Cluster
 
   public sealed interface State extends CborSerializable {}
 
-  public record NoCluster() implements State {}
+  /** Not created yet (never in a snapshot: one follows events, and no event leads here). */
+  public record NoCluster(String accountId) implements State {}
 
   public record ActiveCluster(ClusterInfo info) implements State {}
 
@@ -219,41 +247,54 @@ public final class Cluster
   }
 
   // ---- behaviour ----
-  public static void init(ActorSystem<?> system, EventTags tags) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags)));
+  public static void init(ActorSystem<?> system, EventTags tags, Directory directory) {
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags, directory)));
   }
 
-  public static Behavior<Command> create(String entityId, EventTags tags) {
-    return new Cluster(entityId, tags);
+  public static Behavior<Command> create(String entityId, EventTags tags, Directory directory) {
+    return Behaviors.setup(context -> new Cluster(context, entityId, tags, directory));
   }
 
+  /** How long a cluster waits before telling a directory that did not answer again. */
+  static final Duration DIRECTORY_RETRY = Duration.ofSeconds(1);
+
+  private final ActorContext<Command> context;
   private final String entityId;
-  private final String accountId;
   private final EventTags tags;
+  private final Directory directory;
 
-  private Cluster(String entityId, EventTags tags) {
+  // What the directory was last told and acknowledged, and who waits for it; not persisted: a
+  // recovered cluster tells the directory again.
+  private Status acknowledged;
+  private boolean telling;
+  private final List<Waiting> waiting = new ArrayList<>();
+
+  /** A Create or Delete whose answer waits until the directory lists the cluster as it wants. */
+  private record Waiting(
+      Status wants, ClusterInfo answer, ActorRef<StatusReply<ClusterInfo>> replyTo) {}
+
+  private Cluster(
+      ActorContext<Command> context, String entityId, EventTags tags, Directory directory) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
+    this.context = context;
     this.entityId = entityId;
-    this.accountId = entityId.substring(0, entityId.indexOf('/'));
     this.tags = tags;
-  }
-
-  /**
-   * The entity's state and event handler without an actor: history and the event stream replay with
-   * it.
-   */
-  public static Cluster replica(String entityId) {
-    return new Cluster(entityId, null);
+    this.directory = directory;
   }
 
   @Override
   public State emptyState() {
-    return new NoCluster();
+    return empty(entityId);
   }
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
+    builder
+        .forAnyState()
+        .onCommand(DirectoryAnswered.class, this::directoryAnswered)
+        .onCommand(RetryDirectory.class, (s, c) -> retryDirectory(s));
     builder
         .forStateType(NoCluster.class)
         .onCommand(Create.class, (s, c) -> create(c))
@@ -286,7 +327,8 @@ public final class Cluster
         .forStateType(ActiveCluster.class)
         // CreateCluster of an existing cluster answers with it unchanged, as ECS does.
         .onCommand(
-            Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
+            Create.class,
+            (s, c) -> Effect().none().thenRun(next -> listed(s.info(), c.replyTo())).thenNoReply())
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(Update.class, (s, c) -> update(c))
         .onCommand(
@@ -308,9 +350,8 @@ public final class Cluster
                                     "The Cluster cannot be deleted while Services are active."))
                         : Effect()
                             .persist(new ClusterDeleted(c.at()))
-                            .thenReply(
-                                c.replyTo(),
-                                next -> StatusReply.success(((InactiveCluster) next).info())))
+                            .thenRun(next -> listed(((InactiveCluster) next).info(), c.replyTo()))
+                            .thenNoReply())
         .onCommand(
             JoinInstance.class,
             (s, c) ->
@@ -377,7 +418,80 @@ public final class Cluster
   private ReplyEffect<Event, State> create(Create c) {
     return Effect()
         .persist(new ClusterCreated(c.spec(), c.at()))
-        .thenReply(c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info()));
+        .thenRun(next -> listed(((ActiveCluster) next).info(), c.replyTo()))
+        .thenNoReply();
+  }
+
+  // ---- the account's directory ----
+
+  /**
+   * Answers with {@code answer} once the directory lists the cluster as it is now: a CreateCluster
+   * answered is in ListClusters, a DeleteCluster answered is not.
+   */
+  private void listed(ClusterInfo answer, ActorRef<StatusReply<ClusterInfo>> replyTo) {
+    if (!telling && acknowledged == answer.status()) {
+      replyTo.tell(StatusReply.success(answer));
+      return;
+    }
+    waiting.add(new Waiting(answer.status(), answer, replyTo));
+    tellDirectory(answer.status());
+  }
+
+  private void tellDirectory(Status status) {
+    if (telling) return; // its answer tells again when the cluster changed meanwhile
+    telling = true;
+    context.pipeToSelf(
+        directory.told(accountId(), name(), status),
+        (done, failure) -> new DirectoryAnswered(status, failure));
+  }
+
+  private ReplyEffect<Event, State> directoryAnswered(State state, DirectoryAnswered answer) {
+    telling = false;
+    Status now = infoIn(state).map(ClusterInfo::status).orElse(null);
+    if (answer.failure() == null) {
+      acknowledged = answer.told();
+      // Those waiting for what the directory now says are answered; when the cluster changed since
+      // it was told, the others are too (their change happened and was overtaken).
+      List<Waiting> done =
+          waiting.stream().filter(w -> w.wants() == answer.told() || now == answer.told()).toList();
+      waiting.removeAll(done);
+      done.forEach(w -> w.replyTo().tell(StatusReply.success(w.answer())));
+      if (now != null && now != answer.told()) tellDirectory(now);
+      return Effect().noReply();
+    }
+    var refusal = Rejection.of(answer.failure());
+    if (refusal.isPresent()) {
+      // The directory refuses (no such account): telling it again cannot help.
+      waiting.forEach(
+          w -> w.replyTo().tell(Rejection.reply(refusal.get().type(), refusal.get().message())));
+      waiting.clear();
+      return Effect().noReply();
+    }
+    // It did not answer: tell it again shortly; the callers keep waiting (or time out and retry).
+    context.scheduleOnce(DIRECTORY_RETRY, context.getSelf(), new RetryDirectory());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> retryDirectory(State state) {
+    infoIn(state).map(ClusterInfo::status).ifPresent(this::tellDirectory);
+    return Effect().noReply();
+  }
+
+  private String accountId() {
+    return entityId.substring(0, entityId.indexOf('/'));
+  }
+
+  private String name() {
+    return entityId.substring(entityId.indexOf('/') + 1);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> infoIn(state).map(ClusterInfo::status).ifPresent(this::tellDirectory))
+        .build();
   }
 
   private ReplyEffect<Event, State> update(Update c) {
@@ -399,9 +513,32 @@ public final class Cluster
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    var builder = newEventHandlerBuilder();
-    builder.forStateType(NoCluster.class).onEvent(ClusterCreated.class, (s, e) -> created(e));
-    builder.forStateType(InactiveCluster.class).onEvent(ClusterCreated.class, (s, e) -> created(e));
+    return EVENTS;
+  }
+
+  /** The state before any event: a cluster of this account not created yet. */
+  public static State empty(String entityId) {
+    return new NoCluster(entityId.substring(0, entityId.indexOf('/')));
+  }
+
+  /**
+   * The state after an event: the entity's event handler, and history's replay without an entity.
+   */
+  public static State applied(State state, Event event) {
+    return EVENTS.apply(state, event);
+  }
+
+  /** Pure: built once without an entity, so replay needs none. */
+  private static final EventHandler<State, Event> EVENTS = events();
+
+  private static EventHandler<State, Event> events() {
+    EventHandlerBuilder<State, Event> builder = EventHandlerBuilder.builder();
+    builder
+        .forStateType(NoCluster.class)
+        .onEvent(ClusterCreated.class, (s, e) -> created(s.accountId(), e));
+    builder
+        .forStateType(InactiveCluster.class)
+        .onEvent(ClusterCreated.class, (s, e) -> created(s.info().accountId(), e));
     builder
         .forStateType(ActiveCluster.class)
         .onEvent(
@@ -453,7 +590,7 @@ public final class Cluster
             (s, e) ->
                 new InactiveCluster(
                     new ClusterInfo(
-                        accountId,
+                        s.info().accountId(),
                         s.info().spec(),
                         Status.INACTIVE,
                         s.info().createdAt(),
@@ -462,7 +599,7 @@ public final class Cluster
     return builder.build();
   }
 
-  private State created(ClusterCreated e) {
+  private static State created(String accountId, ClusterCreated e) {
     return new ActiveCluster(
         new ClusterInfo(accountId, e.spec(), Status.ACTIVE, e.at(), Collections.emptySortedSet()));
   }

@@ -400,7 +400,17 @@ public final class ResourceKinds {
   public static final ResourceKind<Cluster.State> CLUSTER =
       kind(
           Cluster.ENTITY_KEY.name(),
-          Cluster::replica,
+          new Folding<Cluster.State, Cluster.Event>() {
+            @Override
+            public Cluster.State empty(String entityId) {
+              return Cluster.empty(entityId);
+            }
+
+            @Override
+            public Cluster.State apply(Cluster.State state, Cluster.Event event) {
+              return Cluster.applied(state, event);
+            }
+          },
           (region, entityId, state, selector) ->
               Cluster.infoIn(state)
                   .map(info -> IsoTimes.convert(ResourceViews.cluster(region, info))),
@@ -411,7 +421,18 @@ public final class ResourceKinds {
   public static final ResourceKind<TaskDefinitionFamily.State> TASK_DEFINITION =
       kind(
           TaskDefinitionFamily.ENTITY_KEY.name(),
-          TaskDefinitionFamily::replica,
+          new Folding<TaskDefinitionFamily.State, TaskDefinitionFamily.Event>() {
+            @Override
+            public TaskDefinitionFamily.State empty(String entityId) {
+              return TaskDefinitionFamily.empty(entityId);
+            }
+
+            @Override
+            public TaskDefinitionFamily.State apply(
+                TaskDefinitionFamily.State state, TaskDefinitionFamily.Event event) {
+              return TaskDefinitionFamily.applied(state, event);
+            }
+          },
           ResourceKinds::taskDefinitionView,
           null,
           ResourceKinds::concernsRevision);

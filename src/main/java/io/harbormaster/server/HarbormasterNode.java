@@ -5,6 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.harbormaster.account.Account;
+import io.harbormaster.account.ClusterDirectory;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.ecs.AdminHandlers;
@@ -112,7 +113,7 @@ public final class HarbormasterNode implements AutoCloseable {
       Entities entities = new Entities(system, api.askTimeout());
       String region = settings.region();
       Account.init(system, tags);
-      Cluster.init(system, tags);
+      Cluster.init(system, tags, new ClusterDirectory(system, api.askTimeout()));
       TaskDefinitionFamily.init(system, tags);
       ContainerInstance.init(
           system,
@@ -293,17 +294,12 @@ public final class HarbormasterNode implements AutoCloseable {
     Cluster.ClusterSpec spec =
         new Cluster.ClusterSpec(
             name, java.util.List.of(), null, null, java.util.List.of(), null, java.util.List.of());
+    // The cluster answers once the account's directory lists it.
     entities
         .<Cluster.Command, Cluster.ClusterInfo>ask(
             Cluster.ENTITY_KEY,
             Cluster.entityId(accountId, name),
             replyTo -> new Cluster.Create(spec, java.time.Instant.now(), replyTo))
-        .thenCompose(
-            info ->
-                entities.<Account.Command, org.apache.pekko.Done>ask(
-                    Account.ENTITY_KEY,
-                    accountId,
-                    replyTo -> new Account.IndexCluster(name, replyTo)))
         .toCompletableFuture()
         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -23,6 +23,7 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -136,8 +137,13 @@ public final class TaskDefinitionFamily
     }
   }
 
-  /** Revisions in order; revision n sits at index n-1. */
-  public record State(List<Revision> revisions) implements CborSerializable {
+  /** The family's name and its revisions in order; revision n sits at index n-1. */
+  public record State(String family, List<Revision> revisions) implements CborSerializable {
+    public State {
+      // Snapshots written before the state named its family: every revision carries it.
+      if (family == null && !revisions.isEmpty()) family = revisions.get(0).family();
+    }
+
     Optional<Revision> find(int revision) {
       if (revision == LATEST_ACTIVE) {
         for (int i = revisions.size() - 1; i >= 0; i--) {
@@ -153,13 +159,13 @@ public final class TaskDefinitionFamily
     State with(int revision, UnaryOperator<Revision> change) {
       List<Revision> next = new ArrayList<>(revisions);
       next.set(revision - 1, change.apply(next.get(revision - 1)));
-      return new State(List.copyOf(next));
+      return new State(family, List.copyOf(next));
     }
 
     State plus(Revision added) {
       List<Revision> next = new ArrayList<>(revisions);
       next.add(added);
-      return new State(List.copyOf(next));
+      return new State(family, List.copyOf(next));
     }
   }
 
@@ -173,27 +179,22 @@ public final class TaskDefinitionFamily
   }
 
   private final String entityId;
-  private final String family;
   private final EventTags tags;
 
   private TaskDefinitionFamily(String entityId, EventTags tags) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
-    this.family = entityId.substring(entityId.indexOf('/') + 1);
     this.tags = tags;
-  }
-
-  /**
-   * The entity's state and event handler without an actor: history and the event stream replay with
-   * it.
-   */
-  public static TaskDefinitionFamily replica(String entityId) {
-    return new TaskDefinitionFamily(entityId, null);
   }
 
   @Override
   public State emptyState() {
-    return new State(List.of());
+    return empty(entityId);
+  }
+
+  /** The state before any event: a family with no revision. */
+  public static State empty(String entityId) {
+    return new State(entityId.substring(entityId.indexOf('/') + 1), List.of());
   }
 
   @Override
@@ -322,36 +323,47 @@ public final class TaskDefinitionFamily
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(
-            RevisionRegistered.class,
-            (s, e) ->
-                s.plus(
-                    new Revision(
-                        family,
-                        e.revision(),
-                        e.definition(),
-                        Status.ACTIVE,
-                        e.tags(),
-                        e.registeredBy(),
-                        e.at(),
-                        null,
-                        null)))
-        .onEvent(
-            RevisionDeregistered.class,
-            (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.INACTIVE, e.at())))
-        .onEvent(
-            RevisionDeletionRequested.class,
-            (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.DELETE_IN_PROGRESS, e.at())))
-        .onEvent(
-            RevisionTagged.class,
-            (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.merged(r.tags(), e.tags()))))
-        .onEvent(
-            RevisionUntagged.class,
-            (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.without(r.tags(), e.tagKeys()))))
-        .build();
+    return EVENTS;
   }
+
+  /**
+   * The state after an event: the entity's event handler, and history's replay without an entity.
+   */
+  public static State applied(State state, Event event) {
+    return EVENTS.apply(state, event);
+  }
+
+  /** Pure: built once without an entity, so replay needs none. */
+  private static final EventHandler<State, Event> EVENTS =
+      EventHandlerBuilder.<State, Event>builder()
+          .forAnyState()
+          .onEvent(
+              RevisionRegistered.class,
+              (s, e) ->
+                  s.plus(
+                      new Revision(
+                          s.family(),
+                          e.revision(),
+                          e.definition(),
+                          Status.ACTIVE,
+                          e.tags(),
+                          e.registeredBy(),
+                          e.at(),
+                          null,
+                          null)))
+          .onEvent(
+              RevisionDeregistered.class,
+              (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.INACTIVE, e.at())))
+          .onEvent(
+              RevisionDeletionRequested.class,
+              (s, e) -> s.with(e.revision(), r -> r.withStatus(Status.DELETE_IN_PROGRESS, e.at())))
+          .onEvent(
+              RevisionTagged.class,
+              (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.merged(r.tags(), e.tags()))))
+          .onEvent(
+              RevisionUntagged.class,
+              (s, e) -> s.with(e.revision(), r -> r.withTags(Tags.without(r.tags(), e.tagKeys()))))
+          .build();
 
   @Override
   public Set<String> tagsFor(Event event) {

@@ -33,9 +33,17 @@ import io.harbormaster.testing.EntityTestKit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -73,12 +81,28 @@ class ClusterTest {
   private String name;
   private EventSourcedBehaviorTestKit<Command, Event, State> cluster;
 
+  /** What the account's directory was told, in order ("ACTIVE", "INACTIVE"). */
+  private final List<Status> told = new CopyOnWriteArrayList<>();
+
+  /** The directory's answers, one per telling; when they run out it acknowledges. */
+  private final Queue<Supplier<CompletionStage<Done>>> answers = new ConcurrentLinkedQueue<>();
+
   @BeforeEach
   void newCluster() {
     name = "cluster-" + NEXT_CLUSTER.incrementAndGet();
+    told.clear();
+    answers.clear();
+    Cluster.Directory directory =
+        (account, clusterName, status) -> {
+          assertEquals(ACCOUNT + "/" + name, account + "/" + clusterName);
+          told.add(status);
+          Supplier<CompletionStage<Done>> answer = answers.poll();
+          return answer != null ? answer.get() : CompletableFuture.completedFuture(Done.done());
+        };
     cluster =
         EntityTestKit.create(
-            testKit.system(), Cluster.create(Cluster.entityId(ACCOUNT, name), new EventTags(4)));
+            testKit.system(),
+            Cluster.create(Cluster.entityId(ACCOUNT, name), new EventTags(4), directory));
   }
 
   // ---- create and get ----
@@ -135,6 +159,74 @@ class ClusterTest {
     assertEquals(new ActiveCluster(original), again.state());
   }
 
+  // ---- the account's directory ----
+
+  @Test
+  void createIsAnsweredOnceTheAccountsDirectoryListsTheCluster() {
+    create(spec());
+
+    assertEquals(List.of(Status.ACTIVE), told);
+  }
+
+  @Test
+  void aDirectoryThatDoesNotAnswerIsToldAgainUntilItDoes() {
+    answers.add(() -> CompletableFuture.failedFuture(new TimeoutException("no answer")));
+
+    ClusterInfo info = create(spec());
+
+    assertEquals(Status.ACTIVE, info.status());
+    assertEquals(List.of(Status.ACTIVE, Status.ACTIVE), told);
+  }
+
+  @Test
+  void aDirectoryThatRefusesFailsTheCreateWithItsRefusal() {
+    answers.add(
+        () ->
+            CompletableFuture.failedFuture(
+                new StatusReply.ErrorMessage(
+                    "UnrecognizedClientException: The security token included in the request is"
+                        + " invalid.")));
+
+    var result =
+        cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(spec(), CREATED, r));
+
+    // The cluster exists; the caller sees the directory's refusal, as before the cluster told it.
+    assertTrue(result.reply().isError(), () -> "expected a refusal, got " + result.reply());
+    assertEquals(
+        "UnrecognizedClientException: The security token included in the request is invalid.",
+        result.reply().getError().getMessage());
+    assertEquals(Status.ACTIVE, ((ActiveCluster) result.state()).info().status());
+    assertEquals(List.of(Status.ACTIVE), told);
+  }
+
+  @Test
+  void createOfAListedActiveClusterDoesNotTellTheDirectoryAgain() {
+    create(spec());
+
+    create(spec());
+
+    assertEquals(List.of(Status.ACTIVE), told);
+  }
+
+  @Test
+  void deleteIsAnsweredOnceTheDirectoryNoLongerListsTheCluster() {
+    create(spec());
+
+    var result = cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Delete(DELETED, r));
+
+    assertEquals(Status.INACTIVE, success(result).status());
+    assertEquals(List.of(Status.ACTIVE, Status.INACTIVE), told);
+  }
+
+  @Test
+  void aRecoveredClusterTellsTheDirectoryAgain() {
+    create(spec());
+
+    cluster.restart();
+
+    assertEquals(List.of(Status.ACTIVE, Status.ACTIVE), told);
+  }
+
   @Test
   void getRepliesWithTheClusterAndPersistsNothing() {
     ClusterInfo info = create(spec());
@@ -154,7 +246,7 @@ class ClusterTest {
     for (var command : commands) {
       var result = cluster.runCommand(command);
       assertRefused(result, "ClusterNotFoundException", "Cluster not found.");
-      assertEquals(new NoCluster(), result.state());
+      assertEquals(new NoCluster(ACCOUNT), result.state());
     }
   }
 
@@ -509,6 +601,24 @@ class ClusterTest {
 
     assertEquals(List.<Event>of(new ClusterSettingsChanged(settings, UPDATED)), result.events());
     assertEquals(configuration("KMS"), success(result).spec().configuration());
+  }
+
+  @Test
+  void foldingThePersistedEventsWithoutAnEntityGivesTheEntitysState() {
+    create(spec());
+    tag(List.of(new Tag("env", "prod")));
+    cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.JoinInstance("i-1", UPDATED, r));
+    cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.LeaveInstance("i-1", UPDATED, r));
+    cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Delete(DELETED, r));
+    cluster.<StatusReply<ClusterInfo>>runCommand(r -> new Cluster.Create(spec(), RECREATED, r));
+
+    String entityId = Cluster.entityId(ACCOUNT, name);
+    State folded = Cluster.empty(entityId);
+    for (Object event : cluster.persistenceTestKit().persistedInStorage("Cluster|" + entityId)) {
+      folded = Cluster.applied(folded, (Event) event);
+    }
+
+    assertEquals(cluster.getState(), folded);
   }
 
   @Test

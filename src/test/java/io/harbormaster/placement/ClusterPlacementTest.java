@@ -151,7 +151,12 @@ class ClusterPlacementTest {
             });
     EventTags tags = new EventTags(4);
     entities = new Entities(system, Duration.ofSeconds(10));
-    io.harbormaster.cluster.Cluster.init(system, tags);
+    // No account here: a directory that lists every cluster at once.
+    io.harbormaster.cluster.Cluster.init(
+        system,
+        tags,
+        (account, name, status) ->
+            java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.done()));
     ContainerInstance.Effects toPlacement = ClusterPlacement.notifier(system);
     ContainerInstance.init(
         system,

@@ -180,7 +180,7 @@ class TaskDefinitionFamilyTest {
             r -> new TaskDefinitionFamily.Get(TaskDefinitionFamily.LATEST_ACTIVE, r));
 
     assertRefused(result, "ClientException", UNABLE_TO_DESCRIBE);
-    assertEquals(new State(List.of()), result.state());
+    assertEquals(new State(family, List.of()), result.state());
   }
 
   @Test
@@ -430,6 +430,37 @@ class TaskDefinitionFamilyTest {
     assertEquals(1, get(TaskDefinitionFamily.LATEST_ACTIVE).revision());
     assertNull(get(1).deregisteredAt());
     assertEquals(Status.DELETE_IN_PROGRESS, get(2).status());
+  }
+
+  @Test
+  void foldingThePersistedEventsWithoutAnEntityGivesTheEntitysState() {
+    register(definition("nginx:1.1"));
+    register(definition("nginx:1.2"));
+    deregister(2);
+    delete(2);
+    families.<StatusReply<Revision>>runCommand(
+        r -> new TaskDefinitionFamily.TagRevision(1, List.of(new Tag("env", "prod")), r));
+    families.<StatusReply<Revision>>runCommand(
+        r -> new TaskDefinitionFamily.UntagRevision(1, List.of("team"), r));
+
+    String entityId = TaskDefinitionFamily.entityId(ACCOUNT, family);
+    State folded = TaskDefinitionFamily.empty(entityId);
+    for (Object event :
+        families.persistenceTestKit().persistedInStorage("TaskDefinitionFamily|" + entityId)) {
+      folded = TaskDefinitionFamily.applied(folded, (Event) event);
+    }
+
+    assertEquals(families.getState(), folded);
+  }
+
+  @Test
+  void aSnapshotWrittenBeforeTheStateNamedItsFamilyTakesItFromItsRevisions() {
+    register(definition("nginx:1.1"));
+    State named = families.getState();
+
+    State old = new State(null, named.revisions());
+
+    assertEquals(named, old);
   }
 
   @Test

@@ -26,7 +26,6 @@ import java.util.concurrent.CompletionStage;
  * DeleteCluster.
  */
 public final class ClusterHandlers {
-  private static final int MAX_DESCRIBE = 100;
   private final Entities entities;
   private final EcsPaging paging;
 
@@ -57,87 +56,52 @@ public final class ClusterHandlers {
             JsonViews.textList(input, "capacityProviders"),
             JsonViews.member(input, "defaultCapacityProviderStrategy").orElse(null),
             ResourceRefs.tags(input, "tags"));
-    // The cluster first, then the account's directory: a retried request heals a crash between the
-    // two.
+    // The cluster answers once the account's directory lists it (ListClusters right after shows
+    // it).
     return entities
         .<Cluster.Command, ClusterInfo>ask(
             Cluster.ENTITY_KEY,
             Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Create(spec, ctx.receivedAt(), replyTo))
-        .thenCompose(
+        .thenApply(
             info ->
-                entities
-                    .<Account.Command, org.apache.pekko.Done>ask(
-                        Account.ENTITY_KEY,
-                        ctx.accountId(),
-                        replyTo -> new Account.IndexCluster(name, replyTo))
-                    .thenApply(
-                        done ->
-                            JsonViews.wrap(
-                                "cluster", ClusterJson.view(ctx.view(), info, true, true, false))));
+                JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
   }
 
   CompletionStage<JsonNode> describeClusters(RequestContext ctx, JsonNode input) {
-    List<String> given = JsonViews.textList(input, "clusters");
-    List<String> refs = given.isEmpty() ? List.of("default") : given;
-    if (refs.size() > MAX_DESCRIBE) {
-      throw EcsException.invalidParameter(
-          "DescribeClusters takes at most " + MAX_DESCRIBE + " clusters.");
-    }
-    boolean tags = JsonViews.includes(input, "TAGS");
-    boolean settings = JsonViews.includes(input, "SETTINGS");
-    boolean statistics = JsonViews.includes(input, "STATISTICS");
-    List<CompletableFuture<Optional<ClusterInfo>>> lookups = new ArrayList<>();
-    List<CompletableFuture<ClusterJson.TaskCounts>> counts = new ArrayList<>();
-    for (String ref : refs) {
-      Optional<String> name = ResourceRefs.clusterNameIfValid(ctx, ref);
-      lookups.add(
-          name.map(
-                  n ->
-                      entities
-                          .<Cluster.Command, ClusterInfo>ask(
-                              Cluster.ENTITY_KEY,
-                              Cluster.entityId(ctx.accountId(), n),
-                              Cluster.Get::new)
-                          .thenApply(Optional::of)
-                          .exceptionally(Entities::missingIfRefused)
-                          .toCompletableFuture())
-              .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
-      counts.add(
-          name.map(n -> taskCounts(ctx, n))
-              .orElseGet(() -> CompletableFuture.completedFuture(ClusterJson.TaskCounts.NONE)));
-    }
-    List<CompletableFuture<?>> all = new ArrayList<>(lookups);
-    all.addAll(counts);
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+    DescribeClustersRequest request = DescribeClustersRequest.decode(input);
+    List<String> refs = request.clusters();
+    return DescribeFanOut.lookUp(
+            refs,
+            ref ->
+                ResourceRefs.clusterNameIfValid(ctx, ref)
+                    .map(
+                        name ->
+                            entities
+                                .<Cluster.Command, ClusterInfo>ask(
+                                    Cluster.ENTITY_KEY,
+                                    Cluster.entityId(ctx.accountId(), name),
+                                    Cluster.Get::new)
+                                .thenCombine(taskCounts(ctx, name), CountedCluster::new)))
         .thenApply(
-            x -> {
-              ObjectNode out = JsonViews.object();
-              ArrayNode clusters = out.putArray("clusters");
-              ArrayNode failures = out.putArray("failures");
-              for (int i = 0; i < lookups.size(); i++) {
-                Optional<ClusterInfo> found = lookups.get(i).join();
-                if (found.isPresent()) {
-                  clusters.add(
-                      ClusterJson.view(
-                          ctx.view(),
-                          found.get(),
-                          tags,
-                          settings,
-                          statistics,
-                          counts.get(i).join()));
-                } else {
-                  String ref = refs.get(i);
-                  String arn =
-                      ref.startsWith("arn:")
-                          ? ref
-                          : Arns.cluster(ctx.region(), ctx.accountId(), ref);
-                  failures.addObject().put("arn", arn).put("reason", "MISSING");
-                }
-              }
-              return out;
-            });
+            lookups ->
+                DescribeFanOut.answer(
+                    "clusters",
+                    refs,
+                    lookups,
+                    c ->
+                        ClusterJson.view(
+                            ctx.view(),
+                            c.info(),
+                            request.tags(),
+                            request.settings(),
+                            request.statistics(),
+                            c.counts()),
+                    name -> Arns.cluster(ctx.region(), ctx.accountId(), name)));
   }
+
+  /** A cluster with its task counts, asked at the same time. */
+  private record CountedCluster(ClusterInfo info, ClusterJson.TaskCounts counts) {}
 
   CompletionStage<JsonNode> listClusters(RequestContext ctx, JsonNode input) {
     int max = EcsPaging.maxResults(input, 100, 100);
@@ -163,32 +127,25 @@ public final class ClusterHandlers {
   }
 
   CompletionStage<JsonNode> updateCluster(RequestContext ctx, JsonNode input) {
-    String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    List<Setting> settings = input.has("settings") ? settings(input) : null;
-    return entities
-        .<Cluster.Command, ClusterInfo>ask(
-            Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), name),
-            replyTo ->
-                new Cluster.Update(
-                    settings,
-                    JsonViews.member(input, "configuration").orElse(null),
-                    JsonViews.member(input, "serviceConnectDefaults").orElse(null),
-                    ctx.receivedAt(),
-                    replyTo))
-        .thenApply(
-            info ->
-                JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
+    return update(ctx, UpdateClusterRequest.decode(ctx, input));
   }
 
   CompletionStage<JsonNode> updateClusterSettings(RequestContext ctx, JsonNode input) {
-    String name = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    List<Setting> settings = settings(input);
+    return update(ctx, UpdateClusterRequest.decodeSettings(ctx, input));
+  }
+
+  private CompletionStage<JsonNode> update(RequestContext ctx, UpdateClusterRequest request) {
     return entities
         .<Cluster.Command, ClusterInfo>ask(
             Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), name),
-            replyTo -> new Cluster.Update(settings, null, null, ctx.receivedAt(), replyTo))
+            Cluster.entityId(ctx.accountId(), request.cluster()),
+            replyTo ->
+                new Cluster.Update(
+                    request.settings(),
+                    request.configuration(),
+                    request.serviceConnectDefaults(),
+                    ctx.receivedAt(),
+                    replyTo))
         .thenApply(
             info ->
                 JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
@@ -201,17 +158,10 @@ public final class ClusterHandlers {
             Cluster.ENTITY_KEY,
             Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Delete(ctx.receivedAt(), replyTo))
-        .thenCompose(
+        // The cluster answers once the account's directory no longer lists it.
+        .thenApply(
             info ->
-                entities
-                    .<Account.Command, org.apache.pekko.Done>ask(
-                        Account.ENTITY_KEY,
-                        ctx.accountId(),
-                        replyTo -> new Account.UnindexCluster(name, replyTo))
-                    .thenApply(
-                        done ->
-                            JsonViews.wrap(
-                                "cluster", ClusterJson.view(ctx.view(), info, true, true, false))));
+                JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
   }
 
   /**
@@ -232,7 +182,7 @@ public final class ClusterHandlers {
         .toCompletableFuture();
   }
 
-  private static List<Setting> settings(JsonNode input) {
+  static List<Setting> settings(JsonNode input) {
     List<Setting> out = new ArrayList<>();
     JsonNode node = input.get("settings");
     if (node == null || node.isNull()) return out;

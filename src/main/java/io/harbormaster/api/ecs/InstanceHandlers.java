@@ -10,9 +10,6 @@ import io.harbormaster.common.Entities;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.Attribute;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
-import io.harbormaster.instance.ContainerInstance.Registration;
-import io.harbormaster.instance.ContainerInstance.Resources;
-import io.harbormaster.instance.ContainerInstance.VersionInfo;
 import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.placement.InstanceSnapshots;
 import io.harbormaster.scheduler.query.ClusterQuery;
@@ -25,9 +22,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedSet;
-import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -37,8 +31,6 @@ import java.util.concurrent.CompletionStage;
  * ListAttributes.
  */
 public final class InstanceHandlers {
-  private static final int MAX_DESCRIBE = 100;
-  private static final int MAX_UPDATE = 10;
   private final Entities entities;
   private final EcsPaging paging;
 
@@ -60,41 +52,31 @@ public final class InstanceHandlers {
   }
 
   CompletionStage<JsonNode> registerInstance(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    String instanceId =
-        JsonViews.text(input, "containerInstanceArn")
-            .map(ref -> instanceId(ctx, cluster, ref))
-            .orElseGet(() -> UUID.randomUUID().toString().replace("-", ""));
-    Registration registration =
-        new Registration(
-            instanceId,
-            null,
-            totalResources(input),
-            attributes(input),
-            versionInfo(input.get("versionInfo")),
-            ResourceRefs.tags(input, "tags"));
+    RegisterContainerInstanceRequest request = RegisterContainerInstanceRequest.decode(ctx, input);
     return entities
         .<Cluster.Command, Cluster.ClusterInfo>ask(
             Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), cluster),
-            replyTo -> new Cluster.JoinInstance(instanceId, ctx.receivedAt(), replyTo))
+            Cluster.entityId(ctx.accountId(), request.cluster()),
+            replyTo -> new Cluster.JoinInstance(request.instanceId(), ctx.receivedAt(), replyTo))
         .thenCompose(
             info ->
                 instance(
                     ctx,
-                    cluster,
-                    instanceId,
+                    request.cluster(),
+                    request.instanceId(),
                     replyTo ->
-                        new ContainerInstance.Register(registration, ctx.receivedAt(), replyTo)))
+                        new ContainerInstance.Register(
+                            request.registration(), ctx.receivedAt(), replyTo)))
         .thenApply(
             view -> JsonViews.wrap("containerInstance", InstanceJson.view(ctx.view(), view, true)));
   }
 
   CompletionStage<JsonNode> deregisterInstance(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    String instanceId =
-        instanceId(ctx, cluster, JsonViews.text(input, "containerInstance").orElse(""));
-    boolean force = input.path("force").asBoolean(false);
+    DeregisterContainerInstanceRequest request =
+        DeregisterContainerInstanceRequest.decode(ctx, input);
+    String cluster = request.cluster();
+    String instanceId = request.instanceId();
+    boolean force = request.force();
     return instance(
             ctx,
             cluster,
@@ -114,48 +96,27 @@ public final class InstanceHandlers {
   }
 
   CompletionStage<JsonNode> describeInstances(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    List<String> refs = JsonViews.textList(input, "containerInstances");
-    if (refs.isEmpty() || refs.size() > MAX_DESCRIBE) {
-      throw EcsException.invalidParameter(
-          "containerInstances must name 1 to " + MAX_DESCRIBE + " instances.");
-    }
-    boolean tags = JsonViews.includes(input, "TAGS");
+    DescribeContainerInstancesRequest request =
+        DescribeContainerInstancesRequest.decode(ctx, input);
+    String cluster = request.cluster();
+    List<String> refs = request.instances();
+    boolean tags = request.tags();
     return requireCluster(ctx, cluster)
         .thenCompose(
-            info -> {
-              List<CompletableFuture<Optional<InstanceView>>> lookups = new ArrayList<>();
-              for (String ref : refs) {
-                Optional<String> id = instanceIdIfValid(ctx, cluster, ref);
-                lookups.add(
-                    id.map(
-                            i ->
-                                instance(ctx, cluster, i, ContainerInstance.Get::new)
-                                    .thenApply(Optional::of)
-                                    .exceptionally(InstanceHandlers::missingOnly)
-                                    .toCompletableFuture())
-                        .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
-              }
-              return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
-                  .thenApply(
-                      x -> {
-                        ObjectNode out = JsonViews.object();
-                        ArrayNode found = out.putArray("containerInstances");
-                        ArrayNode failures = out.putArray("failures");
-                        for (int i = 0; i < refs.size(); i++) {
-                          Optional<InstanceView> view = lookups.get(i).join();
-                          if (view.isPresent()) {
-                            found.add(InstanceJson.view(ctx.view(), view.get(), tags));
-                          } else {
-                            failures
-                                .addObject()
-                                .put("arn", arnOf(ctx, cluster, refs.get(i)))
-                                .put("reason", "MISSING");
-                          }
-                        }
-                        return out;
-                      });
-            });
+            info ->
+                DescribeFanOut.lookUp(
+                    refs,
+                    ref ->
+                        instanceIdIfValid(ctx, cluster, ref)
+                            .map(id -> instance(ctx, cluster, id, ContainerInstance.Get::new))))
+        .thenApply(
+            lookups ->
+                DescribeFanOut.answer(
+                    "containerInstances",
+                    refs,
+                    lookups,
+                    view -> InstanceJson.view(ctx.view(), view, tags),
+                    id -> Arns.containerInstance(ctx.region(), ctx.accountId(), cluster, id)));
   }
 
   CompletionStage<JsonNode> listInstances(RequestContext ctx, JsonNode input) {
@@ -202,18 +163,11 @@ public final class InstanceHandlers {
   }
 
   CompletionStage<JsonNode> updateState(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    List<String> refs = JsonViews.textList(input, "containerInstances");
-    if (refs.isEmpty() || refs.size() > MAX_UPDATE) {
-      throw EcsException.invalidParameter(
-          "containerInstances must name 1 to " + MAX_UPDATE + " instances.");
-    }
-    String statusText = JsonViews.text(input, "status").orElse("");
-    if (!statusText.equals("ACTIVE") && !statusText.equals("DRAINING")) {
-      throw EcsException.invalidParameter(
-          "status must be ACTIVE or DRAINING, not '" + statusText + "'.");
-    }
-    ContainerInstance.Status status = ContainerInstance.Status.valueOf(statusText);
+    UpdateContainerInstancesStateRequest request =
+        UpdateContainerInstancesStateRequest.decode(ctx, input);
+    String cluster = request.cluster();
+    List<String> refs = request.instances();
+    ContainerInstance.Status status = request.status();
     return requireCluster(ctx, cluster)
         .thenCompose(
             info -> {
@@ -381,18 +335,6 @@ public final class InstanceHandlers {
 
   // ---- helpers ----
 
-  /**
-   * Only an instance its entity says it does not know is MISSING. An entity that does not answer
-   * (its node died, it cannot recover while the store is away) fails the whole call with a
-   * ServerException, which the clients retry: the instance exists, and calling it missing would be
-   * a lie.
-   */
-  private static Optional<InstanceView> missingOnly(Throwable failure) {
-    EcsException e = Entities.asEcsException(failure);
-    if (e.httpStatus() >= 500) throw e;
-    return Optional.empty();
-  }
-
   private CompletionStage<InstanceView> instance(
       RequestContext ctx,
       String cluster,
@@ -464,7 +406,7 @@ public final class InstanceHandlers {
         : Arns.containerInstance(ctx.region(), ctx.accountId(), cluster, ref);
   }
 
-  private static void validateAttribute(String name, String value, boolean put) {
+  static void validateAttribute(String name, String value, boolean put) {
     if (!name.matches("[A-Za-z0-9_.\\-/]{1,128}")) {
       throw EcsException.invalidParameter(
           "Attribute names are 1-128 letters, digits, hyphens, underscores, "
@@ -479,56 +421,5 @@ public final class InstanceHandlers {
               + value
               + "'.");
     }
-  }
-
-  static Resources totalResources(JsonNode input) {
-    int cpu = 0;
-    int memory = 0;
-    SortedSet<Integer> tcp = new TreeSet<>();
-    SortedSet<Integer> udp = new TreeSet<>();
-    for (JsonNode r : input.path("totalResources")) {
-      String name = r.path("name").asText();
-      switch (name) {
-        case "CPU" -> cpu = r.path("integerValue").asInt();
-        case "MEMORY" -> memory = r.path("integerValue").asInt();
-        case "PORTS" -> r.path("stringSetValue").forEach(p -> tcp.add(port(p.asText())));
-        case "PORTS_UDP" -> r.path("stringSetValue").forEach(p -> udp.add(port(p.asText())));
-        default -> {}
-      }
-    }
-    if (cpu <= 0 || memory <= 0) {
-      throw EcsException.invalidParameter(
-          "totalResources must give CPU and MEMORY as positive integerValue.");
-    }
-    return new Resources(cpu, memory, tcp, udp);
-  }
-
-  private static int port(String text) {
-    try {
-      int p = Integer.parseInt(text);
-      if (p < 0 || p > 65535) throw new NumberFormatException();
-      return p;
-    } catch (NumberFormatException e) {
-      throw EcsException.invalidParameter("Invalid port in totalResources: " + text);
-    }
-  }
-
-  static List<Attribute> attributes(JsonNode input) {
-    List<Attribute> out = new ArrayList<>();
-    for (JsonNode a : input.path("attributes")) {
-      String name = a.path("name").asText();
-      String value = a.hasNonNull("value") ? a.get("value").asText() : null;
-      validateAttribute(name, value, true);
-      out.add(new Attribute(name, value));
-    }
-    return out;
-  }
-
-  static VersionInfo versionInfo(JsonNode node) {
-    if (node == null || node.isNull()) return new VersionInfo(null, null, null);
-    return new VersionInfo(
-        JsonViews.text(node, "agentVersion").orElse(null),
-        JsonViews.text(node, "agentHash").orElse(null),
-        JsonViews.text(node, "dockerVersion").orElse(null));
   }
 }

@@ -11,7 +11,6 @@ import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily.Revision;
-import io.harbormaster.taskdefinition.TaskDefinitionRules;
 import io.harbormaster.views.JsonViews;
 import io.harbormaster.views.TaskDefinitionJson;
 import java.util.ArrayList;
@@ -87,16 +86,18 @@ public final class TaskDefinitionHandlers {
   }
 
   CompletionStage<JsonNode> register(RequestContext ctx, JsonNode input) {
-    JsonNode definition = TaskDefinitionRules.normalize(input);
-    String family = definition.get("family").asText();
-    var tags = ResourceRefs.tags(input, "tags");
+    RegisterTaskDefinitionRequest request = RegisterTaskDefinitionRequest.decode(input);
     return entities
         .<TaskDefinitionFamily.Command, Revision>ask(
             TaskDefinitionFamily.ENTITY_KEY,
-            TaskDefinitionFamily.entityId(ctx.accountId(), family),
+            TaskDefinitionFamily.entityId(ctx.accountId(), request.family()),
             replyTo ->
                 new TaskDefinitionFamily.Register(
-                    definition, tags, ctx.callerArn(), ctx.receivedAt(), replyTo))
+                    request.definition(),
+                    request.tags(),
+                    ctx.callerArn(),
+                    ctx.receivedAt(),
+                    replyTo))
         .thenCompose(
             revision ->
                 index(ctx, revision)
@@ -112,32 +113,24 @@ public final class TaskDefinitionHandlers {
   CompletionStage<JsonNode> describe(RequestContext ctx, JsonNode input) {
     TaskDefinitionRef ref =
         TaskDefinitionRef.parse(ctx, JsonViews.text(input, "taskDefinition").orElse(""));
+    boolean tags = JsonViews.includes(input, "TAGS");
     return get(ctx, ref)
         .thenApply(
             revision -> {
               ObjectNode out = JsonViews.object();
               out.set("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision));
-              if (JsonViews.includes(input, "TAGS"))
-                out.set("tags", JsonViews.tags(revision.tags()));
+              if (tags) out.set("tags", JsonViews.tags(revision.tags()));
               return out;
             });
   }
 
   CompletionStage<JsonNode> list(RequestContext ctx, JsonNode input) {
-    int max = EcsPaging.maxResults(input, 100, 100);
-    // Despite its name, ListTaskDefinitions' familyPrefix is "the full family name"
-    // (ListTaskDefinitionFamilies'
-    // is a real prefix): "web" lists web's revisions, not web-worker's.
-    Optional<String> family = JsonViews.text(input, "familyPrefix");
-    RevisionStatus status =
-        RevisionStatus.valueOf(JsonViews.text(input, "status").orElse("ACTIVE"));
-    boolean descending = JsonViews.text(input, "sort").orElse("ASC").equals("DESC");
-    // The cursor is the last family:revision returned; a token of another List* operation carries
-    // no revision.
-    Optional<String> after = paging.cursor(ctx.accountId(), input);
-    if (after.isPresent() && !after.get().matches("[A-Za-z0-9_-]+:[1-9][0-9]{0,9}")) {
-      throw EcsException.invalidParameter("Invalid nextToken");
-    }
+    ListTaskDefinitionsRequest request = ListTaskDefinitionsRequest.decode(ctx, input, paging);
+    int max = request.maxResults();
+    Optional<String> family = request.family();
+    RevisionStatus status = request.status();
+    boolean descending = request.descending();
+    Optional<String> after = request.after();
     return directory(ctx)
         .thenApply(
             directory -> {
@@ -183,13 +176,12 @@ public final class TaskDefinitionHandlers {
   }
 
   CompletionStage<JsonNode> listFamilies(RequestContext ctx, JsonNode input) {
-    int max = EcsPaging.maxResults(input, 100, 100);
-    Optional<String> familyPrefix = JsonViews.text(input, "familyPrefix");
-    // Unlike ListTaskDefinitions, the families' default is ALL: "By default, both ACTIVE and
-    // INACTIVE task
-    // definition families are listed."
-    String status = JsonViews.text(input, "status").orElse("ALL");
-    Optional<String> after = paging.cursor(ctx.accountId(), input);
+    ListTaskDefinitionFamiliesRequest request =
+        ListTaskDefinitionFamiliesRequest.decode(ctx, input, paging);
+    int max = request.maxResults();
+    Optional<String> familyPrefix = request.familyPrefix();
+    String status = request.status();
+    Optional<String> after = request.after();
     return directory(ctx)
         .thenApply(
             directory -> {

@@ -105,63 +105,34 @@ public final class TaskHandlers {
     return instances
         .requireCluster(ctx, cluster)
         .thenCompose(
-            info -> {
-              List<CompletableFuture<Optional<TaskView>>> lookups = new ArrayList<>();
-              for (String ref : refs) {
-                lookups.add(
-                    taskId(ctx, cluster, ref)
-                        .map(
-                            id ->
-                                entities
-                                    .<Task.Command, TaskView>ask(
+            info ->
+                DescribeFanOut.lookUp(
+                    refs,
+                    ref ->
+                        taskId(ctx, cluster, ref)
+                            .map(
+                                id ->
+                                    entities.<Task.Command, TaskView>ask(
                                         Task.ENTITY_KEY,
                                         Task.entityId(ctx.accountId(), cluster, id),
-                                        Task.Get::new)
-                                    .thenApply(Optional::of)
-                                    .exceptionally(Entities::missingIfRefused)
-                                    .toCompletableFuture())
-                        .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
-              }
-              return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
-                  .thenCompose(
-                      x ->
-                          agentsConnected(
-                              ctx,
-                              cluster,
-                              lookups.stream()
-                                  .map(CompletableFuture::join)
-                                  .flatMap(Optional::stream)
-                                  .toList()))
-                  .thenApply(
-                      agents -> {
-                        ObjectNode out = JsonViews.object();
-                        ArrayNode tasks = out.putArray("tasks");
-                        ArrayNode failures = out.putArray("failures");
-                        for (int i = 0; i < refs.size(); i++) {
-                          Optional<TaskView> task = lookups.get(i).join();
-                          if (task.isPresent()) {
-                            tasks.add(
-                                TaskJson.view(
-                                    ctx.view(),
-                                    task.get(),
-                                    tags,
-                                    Optional.ofNullable(
-                                        agents.get(task.get().spec().containerInstanceId()))));
-                          } else {
-                            String ref = refs.get(i);
-                            failures
-                                .addObject()
-                                .put(
-                                    "arn",
-                                    ref.startsWith("arn:")
-                                        ? ref
-                                        : Arns.task(ctx.region(), ctx.accountId(), cluster, ref))
-                                .put("reason", "MISSING");
-                          }
-                        }
-                        return out;
-                      });
-            });
+                                        Task.Get::new))))
+        .thenCompose(
+            lookups ->
+                agentsConnected(ctx, cluster, DescribeFanOut.found(lookups))
+                    .thenApply(
+                        agents ->
+                            DescribeFanOut.answer(
+                                "tasks",
+                                refs,
+                                lookups,
+                                task ->
+                                    TaskJson.view(
+                                        ctx.view(),
+                                        task,
+                                        tags,
+                                        Optional.ofNullable(
+                                            agents.get(task.spec().containerInstanceId()))),
+                                id -> Arns.task(ctx.region(), ctx.accountId(), cluster, id))));
   }
 
   /**

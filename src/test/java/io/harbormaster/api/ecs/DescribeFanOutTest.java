@@ -10,6 +10,7 @@ import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.Rejection;
+import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.service.Service;
 import io.harbormaster.service.ServiceReconciler.Deployment;
@@ -69,6 +70,7 @@ class DescribeFanOutTest {
   private ClusterHandlers clusters;
   private ServiceHandlers services;
   private TaskHandlers tasks;
+  private InstanceHandlers instances;
 
   @BeforeAll
   void startOneNodeClusterWithStandIns() {
@@ -80,9 +82,12 @@ class DescribeFanOutTest {
         Entity.of(ClusterPlacement.ENTITY_KEY, ctx -> placement(lastPart(ctx.getEntityId()))));
     sharding.init(Entity.of(Service.ENTITY_KEY, ctx -> service(ctx.getEntityId())));
     sharding.init(Entity.of(Task.ENTITY_KEY, ctx -> task(lastPart(ctx.getEntityId()))));
+    sharding.init(
+        Entity.of(
+            ContainerInstance.ENTITY_KEY, ctx -> containerInstance(lastPart(ctx.getEntityId()))));
     Entities entities = new Entities(system, Duration.ofSeconds(1));
     EcsPaging paging = new EcsPaging(new byte[32]);
-    InstanceHandlers instances = new InstanceHandlers(entities, paging);
+    instances = new InstanceHandlers(entities, paging);
     clusters = new ClusterHandlers(entities, paging);
     services = new ServiceHandlers(entities, paging, instances);
     tasks = new TaskHandlers(entities, paging, instances);
@@ -172,6 +177,28 @@ class DescribeFanOutTest {
   void describeTasksFailsWhenATaskDoesNotAnswer() {
     assertServerError(
         tasks.describeTasks(ctx(), json("{\"cluster\":\"calm\",\"tasks\":[\"gone\",\"silent\"]}")));
+  }
+
+  // ---- DescribeContainerInstances ----
+
+  @Test
+  void describeContainerInstancesShowsAnInstanceThatDoesNotExistAsMissing() {
+    JsonNode out =
+        answer(
+            instances.describeInstances(
+                ctx(), json("{\"cluster\":\"calm\",\"containerInstances\":[\"gone\"]}")));
+    assertEquals(0, out.path("containerInstances").size());
+    assertEquals(List.of("MISSING"), names(out.path("failures"), "reason"));
+    assertEquals(
+        List.of("arn:aws:ecs:us-east-1:123456789012:container-instance/calm/gone"),
+        names(out.path("failures"), "arn"));
+  }
+
+  @Test
+  void describeContainerInstancesFailsWhenAnInstanceDoesNotAnswer() {
+    assertServerError(
+        instances.describeInstances(
+            ctx(), json("{\"cluster\":\"calm\",\"containerInstances\":[\"gone\",\"silent\"]}")));
   }
 
   // ---- the stand-ins ----
@@ -286,6 +313,24 @@ class DescribeFanOutTest {
                     .tell(
                         Rejection.reply(
                             ErrorType.INVALID_PARAMETER, "The referenced task was not found."));
+              }
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  /** An instance named "gone" answers that it does not exist; the others never answer. */
+  private static Behavior<ContainerInstance.Command> containerInstance(String instanceId) {
+    return Behaviors.receive(ContainerInstance.Command.class)
+        .onMessage(
+            ContainerInstance.Get.class,
+            m -> {
+              if (instanceId.equals("gone")) {
+                m.replyTo()
+                    .tell(
+                        Rejection.reply(
+                            ErrorType.INVALID_PARAMETER,
+                            "The referenced container instance was not found."));
               }
               return Behaviors.same();
             })

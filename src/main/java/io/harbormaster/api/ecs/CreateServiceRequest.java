@@ -1,0 +1,83 @@
+package io.harbormaster.api.ecs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.common.EcsException;
+import io.harbormaster.common.Tag;
+import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
+import io.harbormaster.placement.ClusterPlacement.StrategySpec;
+import io.harbormaster.service.Service.DeploymentSettings;
+import io.harbormaster.service.ServiceReconciler.SchedulingStrategy;
+import io.harbormaster.views.JsonViews;
+import java.util.List;
+
+/**
+ * CreateService decoded once and checked as far as it can be without an entity (the cluster and the
+ * task definition are asked for afterwards).
+ */
+record CreateServiceRequest(
+    String cluster,
+    String serviceName,
+    SchedulingStrategy scheduling,
+    String launchType,
+    String taskDefinition,
+    int desiredCount,
+    DeploymentSettings deployment,
+    List<ConstraintSpec> constraints,
+    List<StrategySpec> strategies,
+    Integer healthCheckGracePeriodSeconds,
+    List<Tag> tags) {
+
+  static CreateServiceRequest decode(RequestContext ctx, JsonNode input) {
+    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
+    String name = JsonViews.text(input, "serviceName").orElse("");
+    if (!EcsNames.isValidName(name)) {
+      throw EcsException.invalidParameter(
+          "Invalid service name '"
+              + name
+              + "': up to 255 letters (uppercase and "
+              + "lowercase), numbers, underscores, and hyphens are allowed.");
+    }
+    SchedulingStrategy scheduling =
+        ServiceMembers.scheduling(JsonViews.text(input, "schedulingStrategy").orElse("REPLICA"));
+    String launchType =
+        ServiceMembers.launchType(JsonViews.text(input, "launchType").orElse("EC2"));
+    String taskDefinition =
+        JsonViews.text(input, "taskDefinition")
+            .orElseThrow(
+                () -> EcsException.invalidParameter("A task definition must be specified."));
+    int desiredCount;
+    if (scheduling == SchedulingStrategy.REPLICA) {
+      if (!input.hasNonNull("desiredCount")) {
+        throw EcsException.invalidParameter(
+            "The desired count must be specified for the REPLICA scheduling " + "strategy.");
+      }
+      desiredCount = ServiceMembers.desiredCount(input);
+    } else {
+      desiredCount = 0;
+    }
+    ServiceMembers.DeploymentPatch patch =
+        ServiceMembers.DeploymentPatch.decode(input.path("deploymentConfiguration"));
+    DeploymentSettings defaults = ServiceMembers.defaults(scheduling);
+    DeploymentSettings deployment = patch == null ? defaults : patch.appliedTo(defaults);
+    List<ConstraintSpec> constraints =
+        ServiceMembers.checkedConstraints(
+            PlacementSpecs.constraints(input.path("placementConstraints")));
+    List<StrategySpec> strategies =
+        ServiceMembers.checkedStrategies(
+            PlacementSpecs.strategies(input.path("placementStrategy")), scheduling);
+    Integer grace = ServiceMembers.gracePeriod(input);
+    List<Tag> tags = ResourceRefs.tags(input, "tags");
+    return new CreateServiceRequest(
+        cluster,
+        name,
+        scheduling,
+        launchType,
+        taskDefinition,
+        desiredCount,
+        deployment,
+        constraints,
+        strategies,
+        grace,
+        tags);
+  }
+}
