@@ -6,6 +6,10 @@ import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
+import io.harbormaster.scheduler.InstanceSnapshot;
+import io.harbormaster.scheduler.TaskDemand;
+import io.harbormaster.scheduler.filter.ActiveInstanceFilter;
+import io.harbormaster.scheduler.filter.PlacementFilter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +17,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -187,25 +192,28 @@ public final class ContainerInstance
 
   /**
    * CPU units, memory MiB, and the host ports in use (the registered ones include the agent's
-   * reserved ports).
+   * reserved ports), as registered and shown; what is left is worked out by the scheduler's {@link
+   * io.harbormaster.scheduler.Resources} (see {@link InstanceSnapshots}).
    */
   public record Resources(
       int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts)
       implements CborSerializable {
 
-    /** What is left once a task with this demand is placed. */
-    public Resources less(Demand demand) {
-      SortedSet<Integer> tcp = new TreeSet<>(tcpPorts);
-      SortedSet<Integer> udp = new TreeSet<>(udpPorts);
-      tcp.addAll(demand.tcpPorts());
-      udp.addAll(demand.udpPorts());
-      return new Resources(cpu - demand.cpu(), memory - demand.memory(), tcp, udp);
+    static Resources of(io.harbormaster.scheduler.Resources r) {
+      return new Resources(
+          r.cpu(), r.memoryMiB(), new TreeSet<>(r.tcpPorts()), new TreeSet<>(r.udpPorts()));
     }
   }
 
   /** What one task needs from its host; port 0 (dynamic) is not reserved here. */
   public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    /** This demand as the scheduler states it, for a task of this group; no constraints. */
+    public TaskDemand inGroup(String group) {
+      return TaskDemand.of(cpu, memory, group).withPorts(tcpPorts, udpPorts);
+    }
+  }
 
   public record Registration(
       String instanceId,
@@ -268,19 +276,9 @@ public final class ContainerInstance
       Instant disconnectedSince)
       implements CborSerializable {
 
+    /** What is left once every reservation is taken off what the instance registered. */
     public Resources remaining() {
-      Resources total = registration.total();
-      int cpu = total.cpu();
-      int memory = total.memory();
-      SortedSet<Integer> tcp = new TreeSet<>(total.tcpPorts());
-      SortedSet<Integer> udp = new TreeSet<>(total.udpPorts());
-      for (Reservation r : reservations.values()) {
-        cpu -= r.demand().cpu();
-        memory -= r.demand().memory();
-        tcp.addAll(r.demand().tcpPorts());
-        udp.addAll(r.demand().udpPorts());
-      }
-      return new Resources(cpu, memory, tcp, udp);
+      return Resources.of(InstanceSnapshots.remaining(this));
     }
 
     public int runningTasksCount() {
@@ -363,40 +361,49 @@ public final class ContainerInstance
 
   public record InactiveInstance(InstanceView view) implements State {}
 
-  /** Why a reservation does not fit, in the words RunTask's failures use. */
-  public static String shortfall(Resources remaining, Demand demand) {
-    if (demand.cpu() > remaining.cpu()) return "RESOURCE:CPU";
-    if (demand.memory() > remaining.memory()) return "RESOURCE:MEMORY";
-    if (demand.tcpPorts().stream().anyMatch(remaining.tcpPorts()::contains))
-      return "RESOURCE:PORTS";
-    if (demand.udpPorts().stream().anyMatch(remaining.udpPorts()::contains))
-      return "RESOURCE:PORTS_UDP";
-    return null;
-  }
-
   // ---- behaviour ----
+  /**
+   * @param region the installation's region, for the instance's ARN in the snapshot its
+   *     reservations are judged on
+   */
   public static void init(
-      ActorSystem<?> system, EventTags tags, Duration reservationTimeout, Effects effects) {
+      ActorSystem<?> system,
+      EventTags tags,
+      String region,
+      Duration reservationTimeout,
+      Effects effects) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
-                ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags, reservationTimeout, effects)));
+                ENTITY_KEY,
+                ctx -> create(ctx.getEntityId(), tags, region, reservationTimeout, effects)));
   }
 
   public static Behavior<Command> create(
-      String entityId, EventTags tags, Duration reservationTimeout, Effects effects) {
+      String entityId,
+      EventTags tags,
+      String region,
+      Duration reservationTimeout,
+      Effects effects) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
                     new ContainerInstance(
-                        entityId, tags, reservationTimeout, ctx.getSelf(), timers, effects)));
+                        entityId,
+                        tags,
+                        region,
+                        reservationTimeout,
+                        ctx.getSelf(),
+                        timers,
+                        effects)));
   }
 
   private final String entityId;
   private final String accountId;
   private final String clusterName;
   private final EventTags tags;
+  private final String region;
   private final Duration reservationTimeout;
   private final ActorRef<Command> self;
   private final TimerScheduler<Command> timers;
@@ -432,6 +439,7 @@ public final class ContainerInstance
   private ContainerInstance(
       String entityId,
       EventTags tags,
+      String region,
       Duration reservationTimeout,
       ActorRef<Command> self,
       TimerScheduler<Command> timers,
@@ -442,6 +450,7 @@ public final class ContainerInstance
     this.accountId = parts[0];
     this.clusterName = parts[1];
     this.tags = tags;
+    this.region = region;
     this.reservationTimeout = reservationTimeout;
     this.self = self;
     this.timers = timers;
@@ -453,7 +462,7 @@ public final class ContainerInstance
    * it.
    */
   public static ContainerInstance replica(String entityId) {
-    return new ContainerInstance(entityId, null, null, null, null, null);
+    return new ContainerInstance(entityId, null, null, null, null, null, null);
   }
 
   @Override
@@ -629,7 +638,10 @@ public final class ContainerInstance
   private ReplyEffect<Event, State> reserve(LiveInstance s, Reserve c) {
     ReservationBatch batch =
         ReservationBatch.judge(
-            s.view(), List.of(new TaskReservation(c.taskId(), c.demand(), c.summary())), c.at());
+            region,
+            s.view(),
+            List.of(new TaskReservation(c.taskId(), c.demand(), c.summary())),
+            c.at());
     if (!batch.refused().isEmpty()) {
       Refusal refusal = batch.refused().get(0);
       return Effect().reply(c.replyTo(), Rejection.reply(refusal.errorType(), refusal.reason()));
@@ -642,7 +654,7 @@ public final class ContainerInstance
   }
 
   private ReplyEffect<Event, State> reserveAll(LiveInstance s, ReserveAll c) {
-    ReservationBatch batch = ReservationBatch.judge(s.view(), c.tasks(), c.at());
+    ReservationBatch batch = ReservationBatch.judge(region, s.view(), c.tasks(), c.at());
     if (batch.events().isEmpty()) {
       return Effect()
           .reply(
@@ -670,22 +682,25 @@ public final class ContainerInstance
   /**
    * What a batch of reservations comes to on a live instance, task by task in order: already held
    * (a retry) counts as reserved; an instance that is not ACTIVE takes no new task; a new task must
-   * fit in what the instance and the earlier tasks of the batch left.
+   * pass the scheduler's resource filters on the instance's snapshot as the earlier tasks of the
+   * batch left it, so the instance and placement judge "does it fit" alike.
    */
   record ReservationBatch(List<Event> events, List<String> reserved, List<Refusal> refused) {
 
-    static ReservationBatch judge(InstanceView view, List<TaskReservation> tasks, Instant at) {
+    static ReservationBatch judge(
+        String region, InstanceView view, List<TaskReservation> tasks, Instant at) {
       List<Event> events = new ArrayList<>();
       List<String> reserved = new ArrayList<>();
       List<Refusal> refused = new ArrayList<>();
       Set<String> held = new java.util.HashSet<>(view.reservations().keySet());
-      Resources remaining = view.remaining();
+      InstanceSnapshot instance = InstanceSnapshots.of(region, view, List.of());
       for (TaskReservation task : tasks) {
         if (held.contains(task.taskId())) {
           reserved.add(task.taskId());
           continue;
         }
-        if (view.status() != Status.ACTIVE) {
+        TaskDemand demand = task.demand().inGroup(task.summary().group());
+        if (ActiveInstanceFilter.INSTANCE.reject(instance, demand).isPresent()) {
           refused.add(
               new Refusal(
                   task.taskId(),
@@ -693,15 +708,16 @@ public final class ContainerInstance
                   "The container instance is " + view.status() + " and takes no new tasks."));
           continue;
         }
-        String shortfall = shortfall(remaining, task.demand());
-        if (shortfall != null) {
-          refused.add(new Refusal(task.taskId(), ErrorType.RESOURCE_SHORTFALL, shortfall));
+        Optional<String> shortfall =
+            PlacementFilter.firstRejection(PlacementFilter.RESOURCES, instance, demand);
+        if (shortfall.isPresent()) {
+          refused.add(new Refusal(task.taskId(), ErrorType.RESOURCE_SHORTFALL, shortfall.get()));
           continue;
         }
         events.add(new ResourcesReserved(task.taskId(), task.demand(), task.summary(), at));
         reserved.add(task.taskId());
         held.add(task.taskId());
-        remaining = remaining.less(task.demand());
+        instance = instance.withTaskPlaced(demand);
       }
       return new ReservationBatch(List.copyOf(events), List.copyOf(reserved), List.copyOf(refused));
     }
