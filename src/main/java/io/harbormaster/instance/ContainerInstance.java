@@ -38,6 +38,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -354,7 +355,8 @@ public final class ContainerInstance
 
   public sealed interface State extends CborSerializable {}
 
-  public record NoInstance() implements State {}
+  /** Before the instance registers; knows its entity id, which names its account and cluster. */
+  public record NoInstance(String entityId) implements State {}
 
   /** ACTIVE or DRAINING. */
   public record LiveInstance(InstanceView view) implements State {}
@@ -400,8 +402,6 @@ public final class ContainerInstance
   }
 
   private final String entityId;
-  private final String accountId;
-  private final String clusterName;
   private final EventTags tags;
   private final String region;
   private final Duration reservationTimeout;
@@ -446,9 +446,6 @@ public final class ContainerInstance
       Effects effects) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
-    String[] parts = entityId.split("/", 3);
-    this.accountId = parts[0];
-    this.clusterName = parts[1];
     this.tags = tags;
     this.region = region;
     this.reservationTimeout = reservationTimeout;
@@ -457,17 +454,14 @@ public final class ContainerInstance
     this.effects = effects;
   }
 
-  /**
-   * The entity's state and event handler without an actor: history and the event stream replay with
-   * it.
-   */
-  public static ContainerInstance replica(String entityId) {
-    return new ContainerInstance(entityId, null, null, null, null, null, null);
-  }
-
   @Override
   public State emptyState() {
-    return new NoInstance();
+    return empty(entityId);
+  }
+
+  /** An instance's state before its first event; history's replay starts from it too. */
+  public static State empty(String entityId) {
+    return new NoInstance(entityId);
   }
 
   /**
@@ -846,22 +840,49 @@ public final class ContainerInstance
     return java.util.Optional.empty();
   }
 
+  /**
+   * How each event moves the state: a pure function of the two, which the entity and history's
+   * replay (see {@code events.ResourceKinds}) apply alike.
+   */
+  public static State applied(State state, Event event) {
+    return EVENTS.apply(state, event);
+  }
+
+  private static final EventHandler<State, Event> EVENTS = events();
+
   @Override
   public EventHandler<State, Event> eventHandler() {
-    var builder = newEventHandlerBuilder();
+    return EVENTS;
+  }
+
+  private static EventHandler<State, Event> events() {
+    EventHandlerBuilder<State, Event> builder = EventHandlerBuilder.builder();
     builder
         .forStateType(NoInstance.class)
         .onEvent(
             InstanceRegistered.class,
-            (s, e) ->
-                registered(
-                    e, Status.ACTIVE, new TreeMap<>(), List.of(), 0, Map.of(), e.at(), null));
+            (s, e) -> {
+              String[] parts = s.entityId().split("/", 3);
+              return registered(
+                  parts[0],
+                  parts[1],
+                  e,
+                  Status.ACTIVE,
+                  new TreeMap<>(),
+                  List.of(),
+                  0,
+                  Map.of(),
+                  e.at(),
+                  null);
+            });
     builder
         .forStateType(InactiveInstance.class)
         .onEvent(
             InstanceRegistered.class,
             (s, e) ->
                 registered(
+                    s.view().accountId(),
+                    s.view().clusterName(),
                     e,
                     Status.ACTIVE,
                     new TreeMap<>(),
@@ -880,6 +901,8 @@ public final class ContainerInstance
             InstanceRegistered.class,
             (s, e) ->
                 registered(
+                    s.view().accountId(),
+                    s.view().clusterName(),
                     e,
                     s.view().status(),
                     s.view().reservations(),
@@ -1012,7 +1035,9 @@ public final class ContainerInstance
     return builder.build();
   }
 
-  private State registered(
+  private static State registered(
+      String accountId,
+      String clusterName,
       InstanceRegistered e,
       Status status,
       SortedMap<String, Reservation> reservations,

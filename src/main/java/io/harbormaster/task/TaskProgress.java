@@ -5,6 +5,7 @@ import io.harbormaster.task.Task.ContainerState;
 import io.harbormaster.task.Task.ContainerStateChanged;
 import io.harbormaster.task.Task.Event;
 import io.harbormaster.task.Task.StateReport;
+import io.harbormaster.task.Task.TaskCreated;
 import io.harbormaster.task.Task.TaskHealthChanged;
 import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.task.Task.TaskStatusAdvanced;
@@ -23,9 +24,18 @@ public final class TaskProgress {
 
   private TaskProgress() {}
 
-  /** A new task on EC2-style hosts starts PENDING, its containers PENDING, health UNKNOWN. */
-  static TaskView created(
-      String accountId, String clusterName, String taskId, TaskSpec spec, Instant at) {
+  /**
+   * A new task on EC2-style hosts starts PENDING, its containers PENDING, health UNKNOWN.
+   *
+   * @param entityId the task entity's id, {@code <account>/<cluster>/<taskId>}
+   */
+  static TaskView created(String entityId, TaskCreated created) {
+    String[] parts = entityId.split("/", 3);
+    String accountId = parts[0];
+    String clusterName = parts[1];
+    String taskId = parts[2];
+    TaskSpec spec = created.spec();
+    Instant at = created.at();
     List<ContainerState> containers = new ArrayList<>();
     for (JsonNode c : spec.taskDefinition().path("containerDefinitions")) {
       containers.add(

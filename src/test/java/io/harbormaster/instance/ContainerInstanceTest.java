@@ -166,7 +166,8 @@ class ContainerInstanceTest {
       var result = instance.runCommand(command);
       assertRefused(
           result, "InvalidParameterException", "The referenced container instance was not found.");
-      assertEquals(new NoInstance(), result.state());
+      assertEquals(
+          new NoInstance(ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId)), result.state());
     }
   }
 
@@ -182,7 +183,9 @@ class ContainerInstanceTest {
     assertTrue(released.reply().isSuccess());
     assertTrue(tracked.hasNoEvents());
     assertTrue(released.hasNoEvents());
-    assertEquals(new NoInstance(), instance.getState());
+    assertEquals(
+        new NoInstance(ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId)),
+        instance.getState());
   }
 
   // ---- reserve ----

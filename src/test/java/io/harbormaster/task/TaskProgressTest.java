@@ -357,7 +357,7 @@ class TaskProgressTest {
   }
 
   private static TaskView created() {
-    return TaskProgress.created("123456789012", "default", "t1", spec(), T0);
+    return TaskProgress.created("123456789012/default/t1", new Task.TaskCreated(spec(), T0));
   }
 
   private static TaskSpec spec() {

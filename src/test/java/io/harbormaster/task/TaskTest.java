@@ -194,7 +194,7 @@ class TaskTest {
     for (var command : commands) {
       var result = task.runCommand(command);
       assertRefused(result, "InvalidParameterException", "The referenced task was not found.");
-      assertEquals(new NoTask(), result.state());
+      assertEquals(new NoTask(Task.entityId(ACCOUNT, CLUSTER, taskId)), result.state());
     }
     assertTrue(told.isEmpty());
   }
@@ -606,6 +606,25 @@ class TaskTest {
   }
 
   // ---- replay ----
+
+  @Test
+  void journalFoldedWithoutAnEntityGivesTheEntitysState() {
+    create();
+    reportRunning();
+    task.<StatusReply<TaskView>>runCommand(
+        r -> new Task.Stop("UserInitiated", "done", STOP_ASKED, r));
+    task.<StatusReply<TaskView>>runCommand(
+        r -> new Task.ReportState(stoppedReport(null, null), STOPPED, r));
+
+    String entityId = Task.entityId(ACCOUNT, CLUSTER, taskId);
+    Task.State folded = Task.empty(entityId);
+    for (Object event : task.persistenceTestKit().persistedInStorage("Task|" + entityId)) {
+      folded = Task.applied(folded, (Task.Event) event);
+    }
+
+    assertInstanceOf(Task.StoppedTask.class, folded);
+    assertEquals(task.getState(), folded);
+  }
 
   @Test
   void restartKeepsARunningTaskAndTellsNoOne() {
