@@ -462,18 +462,18 @@ final class TaskRunner {
               s.name,
               s.definition.path("image").asText(),
               s.containerId,
-              s.lastStatus,
+              io.harbormaster.task.ContainerStatus.valueOf(s.lastStatus),
               s.exitCode,
               s.reason,
               s.bindings,
-              s.hasHealthCheck ? s.health : "UNKNOWN"));
+              io.harbormaster.task.HealthStatus.valueOf(s.hasHealthCheck ? s.health : "UNKNOWN")));
     }
     return new TaskReport(
         payload.taskId(),
         new Task.StateReport(
             status,
             containers,
-            taskHealth(),
+            io.harbormaster.task.HealthStatus.valueOf(taskHealth()),
             pullStartedAt,
             pullStoppedAt,
             executionStoppedAt,

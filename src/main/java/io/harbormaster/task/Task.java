@@ -75,7 +75,7 @@ public final class Task
 
   public record ContainerStateChanged(ContainerState container, Instant at) implements Event {}
 
-  public record TaskHealthChanged(String healthStatus, Instant at) implements Event {}
+  public record TaskHealthChanged(HealthStatus healthStatus, Instant at) implements Event {}
 
   // ---- data ----
   /**
@@ -108,17 +108,17 @@ public final class Task
       String name,
       String image,
       String runtimeId,
-      String lastStatus,
+      ContainerStatus lastStatus,
       Integer exitCode,
       String reason,
       List<NetworkBinding> networkBindings,
-      String healthStatus)
+      HealthStatus healthStatus)
       implements CborSerializable {}
 
   public record StateReport(
       TaskStatus status,
       List<ContainerState> containers,
-      String healthStatus,
+      HealthStatus healthStatus,
       Instant pullStartedAt,
       Instant pullStoppedAt,
       Instant executionStoppedAt,
@@ -132,9 +132,9 @@ public final class Task
       String taskId,
       TaskSpec spec,
       TaskStatus lastStatus,
-      String desiredStatus,
+      TaskStatus desiredStatus,
       List<ContainerState> containers,
-      String healthStatus,
+      HealthStatus healthStatus,
       String stopCode,
       String stoppedReason,
       Instant createdAt,
@@ -149,9 +149,9 @@ public final class Task
 
     TaskView next(
         TaskStatus status,
-        String desired,
+        TaskStatus desired,
         List<ContainerState> cs,
-        String health,
+        HealthStatus health,
         String code,
         String reason,
         Instant pullStarted,
@@ -303,7 +303,7 @@ public final class Task
   }
 
   private ReplyEffect<Event, State> stop(LiveTask s, Stop c) {
-    if ("STOPPED".equals(s.view().desiredStatus())) {
+    if (s.view().desiredStatus() == TaskStatus.STOPPED) {
       // Already ordered: nothing new to persist, but the order is passed on again, since the first
       // may have been
       // lost with a control plane that died before the instance and agent heard it (the agent

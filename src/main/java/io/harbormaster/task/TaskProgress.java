@@ -20,8 +20,6 @@ import java.util.List;
  * view.
  */
 public final class TaskProgress {
-  private static final List<String> CONTAINER_ORDER = List.of("PENDING", "RUNNING", "STOPPED");
-
   private TaskProgress() {}
 
   /**
@@ -43,11 +41,11 @@ public final class TaskProgress {
               c.path("name").asText(),
               c.path("image").asText(),
               null,
-              "PENDING",
+              ContainerStatus.PENDING,
               null,
               null,
               List.of(),
-              "UNKNOWN"));
+              HealthStatus.UNKNOWN));
     }
     return new TaskView(
         accountId,
@@ -55,9 +53,9 @@ public final class TaskProgress {
         taskId,
         spec,
         TaskStatus.PENDING,
-        "RUNNING",
+        TaskStatus.RUNNING,
         List.copyOf(containers),
-        "UNKNOWN",
+        HealthStatus.UNKNOWN,
         null,
         null,
         at,
@@ -73,7 +71,7 @@ public final class TaskProgress {
   static TaskView stopRequested(TaskView v, TaskStopRequested e) {
     return v.next(
         v.lastStatus(),
-        "STOPPED",
+        TaskStatus.STOPPED,
         v.containers(),
         v.healthStatus(),
         v.stopCode() != null ? v.stopCode() : e.stopCode(),
@@ -86,7 +84,7 @@ public final class TaskProgress {
         v.executionStoppedAt());
   }
 
-  static TaskView withHealth(TaskView v, String health) {
+  static TaskView withHealth(TaskView v, HealthStatus health) {
     return v.next(
         v.lastStatus(),
         v.desiredStatus(),
@@ -107,7 +105,7 @@ public final class TaskProgress {
     boolean stopping = status.isAfter(TaskStatus.RUNNING);
     return v.next(
         status,
-        status == TaskStatus.STOPPED || stopping ? "STOPPED" : v.desiredStatus(),
+        status == TaskStatus.STOPPED || stopping ? TaskStatus.STOPPED : v.desiredStatus(),
         v.containers(),
         v.healthStatus(),
         v.stopCode() != null ? v.stopCode() : e.stopCode(),
@@ -161,14 +159,11 @@ public final class TaskProgress {
   /** A container's status never moves back; the other fields take the newest known value. */
   static ContainerState merge(ContainerState current, ContainerState reported) {
     if (current == null) return reported;
-    String status =
-        CONTAINER_ORDER.indexOf(reported.lastStatus())
-                > CONTAINER_ORDER.indexOf(current.lastStatus())
+    ContainerStatus status =
+        order(reported.lastStatus()) > order(current.lastStatus())
             ? reported.lastStatus()
             : current.lastStatus();
-    boolean stale =
-        CONTAINER_ORDER.indexOf(reported.lastStatus())
-            < CONTAINER_ORDER.indexOf(current.lastStatus());
+    boolean stale = order(reported.lastStatus()) < order(current.lastStatus());
     return new ContainerState(
         current.name(),
         current.image(),
@@ -182,6 +177,11 @@ public final class TaskProgress {
         stale || reported.healthStatus() == null
             ? current.healthStatus()
             : reported.healthStatus());
+  }
+
+  /** A container status's place in the lifecycle; none reported comes before PENDING. */
+  private static int order(ContainerStatus status) {
+    return status == null ? -1 : status.ordinal();
   }
 
   private static Instant first(Instant existing, Instant candidate) {

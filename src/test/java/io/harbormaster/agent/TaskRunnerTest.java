@@ -16,6 +16,8 @@ import io.harbormaster.agent.runtime.hollow.HollowRuntime;
 import io.harbormaster.api.agent.AgentMessages;
 import io.harbormaster.api.agent.AgentMessages.TaskPayload;
 import io.harbormaster.api.agent.AgentMessages.TaskReport;
+import io.harbormaster.task.ContainerStatus;
+import io.harbormaster.task.HealthStatus;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.StateReport;
 import io.harbormaster.task.TaskStatus;
@@ -111,18 +113,18 @@ class TaskRunnerTest {
             "web",
             "nginx:1.27",
             runtime.idOf("web"),
-            "RUNNING",
+            ContainerStatus.RUNNING,
             null,
             null,
             List.of(
                 new Task.NetworkBinding(
                     "0.0.0.0", 80, FakeContainerRuntime.FIRST_DYNAMIC_PORT, "tcp")),
-            "UNKNOWN"),
+            HealthStatus.UNKNOWN),
         container(running, "web"));
     assertEquals(
         List.of(new Task.NetworkBinding("0.0.0.0", 6379, 6379, "tcp")),
         container(running, "cache").networkBindings());
-    assertEquals("UNKNOWN", running.healthStatus());
+    assertEquals(HealthStatus.UNKNOWN, running.healthStatus());
     assertNull(running.stopCode());
     assertNull(running.pullStartedAt()); // both images were there
     assertEquals(TASK_ARN, runtime.spec("web").labels().get(ContainerLabels.TASK_ARN));
@@ -289,9 +291,10 @@ class TaskRunnerTest {
     engine = engine();
     engine.start(payload(dependsOn("COMPLETE")));
     StateReport waiting =
-        awaitReport("init running", r -> "RUNNING".equals(container(r, "init").lastStatus()));
+        awaitReport(
+            "init running", r -> container(r, "init").lastStatus() == ContainerStatus.RUNNING);
     assertEquals(TaskStatus.PENDING, waiting.status());
-    assertEquals("PENDING", container(waiting, "app").lastStatus());
+    assertEquals(ContainerStatus.PENDING, container(waiting, "app").lastStatus());
     assertNotNull(container(waiting, "app").runtimeId()); // created, not started
     assertEquals(List.of("start init"), runtime.calls("start"));
 
@@ -300,14 +303,14 @@ class TaskRunnerTest {
     StateReport running = awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
     assertEquals(List.of("start init", "start app"), runtime.calls("start"));
     assertEquals(1, container(running, "init").exitCode());
-    assertEquals("STOPPED", container(running, "init").lastStatus());
+    assertEquals(ContainerStatus.STOPPED, container(running, "init").lastStatus());
   }
 
   @Test
   void containerStartsOnceItsDependencySucceeded() {
     engine = engine();
     engine.start(payload(dependsOn("SUCCESS")));
-    awaitReport("init running", r -> "RUNNING".equals(container(r, "init").lastStatus()));
+    awaitReport("init running", r -> container(r, "init").lastStatus() == ContainerStatus.RUNNING);
     assertEquals(List.of("start init"), runtime.calls("start"));
 
     runtime.exit("init", 0);
@@ -320,7 +323,7 @@ class TaskRunnerTest {
   void dependencyThatExitsNonZeroUnderSuccessFailsTheTask() {
     engine = engine();
     engine.start(payload(dependsOn("SUCCESS")));
-    awaitReport("init running", r -> "RUNNING".equals(container(r, "init").lastStatus()));
+    awaitReport("init running", r -> container(r, "init").lastStatus() == ContainerStatus.RUNNING);
 
     runtime.exit("init", 2);
 
@@ -328,7 +331,7 @@ class TaskRunnerTest {
     assertEquals("TaskFailedToStart", stopped.stopCode());
     assertTrue(stopped.stoppedReason().contains("app"), stopped.stoppedReason());
     assertEquals(List.of("start init"), runtime.calls("start"));
-    assertEquals("STOPPED", container(stopped, "app").lastStatus());
+    assertEquals(ContainerStatus.STOPPED, container(stopped, "app").lastStatus());
     assertNotNull(stopped.executionStoppedAt());
   }
 
@@ -343,7 +346,7 @@ class TaskRunnerTest {
           {"name":"app","image":"app:1","dependsOn":[{"containerName":"db","condition":"HEALTHY"}]}]}
         """));
     StateReport waiting =
-        awaitReport("db running", r -> "RUNNING".equals(container(r, "db").lastStatus()));
+        awaitReport("db running", r -> container(r, "db").lastStatus() == ContainerStatus.RUNNING);
     assertEquals(TaskStatus.PENDING, waiting.status());
     assertEquals(List.of("start db"), runtime.calls("start"));
 
@@ -351,8 +354,8 @@ class TaskRunnerTest {
 
     StateReport running = awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
     assertEquals(List.of("start db", "start app"), runtime.calls("start"));
-    assertEquals("HEALTHY", container(running, "db").healthStatus());
-    assertEquals("HEALTHY", running.healthStatus());
+    assertEquals(HealthStatus.HEALTHY, container(running, "db").healthStatus());
+    assertEquals(HealthStatus.HEALTHY, running.healthStatus());
   }
 
   @Test
@@ -403,7 +406,7 @@ class TaskRunnerTest {
     assertEquals(1, container(stopped, "a").exitCode());
     assertEquals(143, container(stopped, "b").exitCode());
     assertEquals(
-        List.of("STOPPED", "STOPPED", "STOPPED"),
+        List.of(ContainerStatus.STOPPED, ContainerStatus.STOPPED, ContainerStatus.STOPPED),
         stopped.containers().stream().map(Task.ContainerState::lastStatus).toList());
     assertNotNull(stopped.executionStoppedAt());
     assertTrue(
@@ -426,10 +429,12 @@ class TaskRunnerTest {
     runtime.exit("migrate", 2);
 
     StateReport report =
-        awaitReport("migrate stopped", r -> "STOPPED".equals(container(r, "migrate").lastStatus()));
+        awaitReport(
+            "migrate stopped",
+            r -> container(r, "migrate").lastStatus() == ContainerStatus.STOPPED);
     assertEquals(TaskStatus.RUNNING, report.status());
     assertEquals(2, container(report, "migrate").exitCode());
-    assertEquals("RUNNING", container(report, "web").lastStatus());
+    assertEquals(ContainerStatus.RUNNING, container(report, "web").lastStatus());
     assertNull(report.stopCode());
     assertEquals(List.of(), runtime.calls("stop"));
   }
@@ -512,7 +517,7 @@ class TaskRunnerTest {
     assertEquals(FakeContainerRuntime.PULL_STOPPED, stopped.pullStoppedAt());
     assertEquals(List.of(), runtime.calls("create"));
     assertEquals(
-        List.of("STOPPED", "STOPPED"),
+        List.of(ContainerStatus.STOPPED, ContainerStatus.STOPPED),
         stopped.containers().stream().map(Task.ContainerState::lastStatus).toList());
   }
 
@@ -550,26 +555,27 @@ class TaskRunnerTest {
           {"name":"d","image":"busybox:1"}]}
         """));
     assertEquals(
-        "UNKNOWN", awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING).healthStatus());
+        HealthStatus.UNKNOWN,
+        awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING).healthStatus());
 
     runtime.health("a", Health.HEALTHY);
     StateReport oneHealthy =
-        awaitReport("a healthy", r -> "HEALTHY".equals(container(r, "a").healthStatus()));
+        awaitReport("a healthy", r -> container(r, "a").healthStatus() == HealthStatus.HEALTHY);
     runtime.health("b", Health.HEALTHY);
     StateReport allHealthy =
-        awaitReport("b healthy", r -> "HEALTHY".equals(container(r, "b").healthStatus()));
+        awaitReport("b healthy", r -> container(r, "b").healthStatus() == HealthStatus.HEALTHY);
     runtime.health("c", Health.UNHEALTHY);
     StateReport sidecarUnhealthy =
-        awaitReport("c unhealthy", r -> "UNHEALTHY".equals(container(r, "c").healthStatus()));
+        awaitReport("c unhealthy", r -> container(r, "c").healthStatus() == HealthStatus.UNHEALTHY);
     runtime.health("a", Health.UNHEALTHY);
     StateReport essentialUnhealthy =
-        awaitReport("a unhealthy", r -> "UNHEALTHY".equals(container(r, "a").healthStatus()));
+        awaitReport("a unhealthy", r -> container(r, "a").healthStatus() == HealthStatus.UNHEALTHY);
 
-    assertEquals("UNKNOWN", oneHealthy.healthStatus());
-    assertEquals("HEALTHY", allHealthy.healthStatus());
-    assertEquals("HEALTHY", sidecarUnhealthy.healthStatus());
-    assertEquals("UNHEALTHY", essentialUnhealthy.healthStatus());
-    assertEquals("UNKNOWN", container(essentialUnhealthy, "d").healthStatus());
+    assertEquals(HealthStatus.UNKNOWN, oneHealthy.healthStatus());
+    assertEquals(HealthStatus.HEALTHY, allHealthy.healthStatus());
+    assertEquals(HealthStatus.HEALTHY, sidecarUnhealthy.healthStatus());
+    assertEquals(HealthStatus.UNHEALTHY, essentialUnhealthy.healthStatus());
+    assertEquals(HealthStatus.UNKNOWN, container(essentialUnhealthy, "d").healthStatus());
     assertEquals(
         TaskStatus.RUNNING, essentialUnhealthy.status()); // a standalone task keeps running
   }

@@ -78,7 +78,7 @@ class UnacknowledgedReportsTest {
         new StateReport(
             status,
             List.of(),
-            "UNKNOWN",
+            io.harbormaster.task.HealthStatus.UNKNOWN,
             null,
             null,
             null,

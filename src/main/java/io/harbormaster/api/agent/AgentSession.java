@@ -396,7 +396,7 @@ public final class AgentSession {
                         instanceEntity,
                         taskId,
                         TaskPhase.STOPPED); // the task's own notification was lost
-                  } else if ("RUNNING".equals(task.desiredStatus())
+                  } else if (task.desiredStatus() == TaskStatus.RUNNING
                       && r.phase() != TaskPhase.STOPPING) {
                     if (r.phase() == TaskPhase.RESERVED) created(instanceEntity, taskId);
                     // An agent that stopped the task answers with its stopped report, and never

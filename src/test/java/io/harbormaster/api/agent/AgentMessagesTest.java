@@ -41,7 +41,7 @@ class AgentMessagesTest {
                 new StateReport(
                     TaskStatus.STOPPED,
                     List.of(),
-                    "UNKNOWN",
+                    io.harbormaster.task.HealthStatus.UNKNOWN,
                     null,
                     null,
                     null,
