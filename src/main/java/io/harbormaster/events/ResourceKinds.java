@@ -187,6 +187,21 @@ public final class ResourceKinds {
     S empty(String entityId);
 
     S apply(S state, E event);
+
+    static <S, E> Folding<S, E> of(
+        Function<String, S> empty, java.util.function.BiFunction<S, E, S> apply) {
+      return new Folding<>() {
+        @Override
+        public S empty(String entityId) {
+          return empty.apply(entityId);
+        }
+
+        @Override
+        public S apply(S state, E event) {
+          return apply.apply(state, event);
+        }
+      };
+    }
   }
 
   /**
@@ -297,7 +312,7 @@ public final class ResourceKinds {
   public static final ResourceKind<Task.State> TASK =
       kind(
           Task.ENTITY_KEY.name(),
-          Task::replica,
+          Folding.of(Task::empty, Task::applied),
           (region, entityId, state, selector) ->
               Task.viewIn(state)
                   .map(
@@ -313,7 +328,7 @@ public final class ResourceKinds {
   public static final ResourceKind<ContainerInstance.State> CONTAINER_INSTANCE =
       kind(
           ContainerInstance.ENTITY_KEY.name(),
-          ContainerInstance::replica,
+          Folding.of(ContainerInstance::empty, ContainerInstance::applied),
           (region, entityId, state, selector) ->
               ContainerInstance.viewIn(state)
                   .map(

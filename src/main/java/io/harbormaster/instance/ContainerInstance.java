@@ -6,6 +6,10 @@ import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
 import io.harbormaster.protocol.AgentMessages;
+import io.harbormaster.scheduler.InstanceSnapshot;
+import io.harbormaster.scheduler.TaskDemand;
+import io.harbormaster.scheduler.filter.ActiveInstanceFilter;
+import io.harbormaster.scheduler.filter.PlacementFilter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +17,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -33,6 +38,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -187,25 +193,28 @@ public final class ContainerInstance
 
   /**
    * CPU units, memory MiB, and the host ports in use (the registered ones include the agent's
-   * reserved ports).
+   * reserved ports), as registered and shown; what is left is worked out by the scheduler's {@link
+   * io.harbormaster.scheduler.Resources} (see {@link InstanceSnapshots}).
    */
   public record Resources(
       int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts)
       implements CborSerializable {
 
-    /** What is left once a task with this demand is placed. */
-    public Resources less(Demand demand) {
-      SortedSet<Integer> tcp = new TreeSet<>(tcpPorts);
-      SortedSet<Integer> udp = new TreeSet<>(udpPorts);
-      tcp.addAll(demand.tcpPorts());
-      udp.addAll(demand.udpPorts());
-      return new Resources(cpu - demand.cpu(), memory - demand.memory(), tcp, udp);
+    static Resources of(io.harbormaster.scheduler.Resources r) {
+      return new Resources(
+          r.cpu(), r.memoryMiB(), new TreeSet<>(r.tcpPorts()), new TreeSet<>(r.udpPorts()));
     }
   }
 
   /** What one task needs from its host; port 0 (dynamic) is not reserved here. */
   public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    /** This demand as the scheduler states it, for a task of this group; no constraints. */
+    public TaskDemand inGroup(String group) {
+      return TaskDemand.of(cpu, memory, group).withPorts(tcpPorts, udpPorts);
+    }
+  }
 
   public record Registration(
       String instanceId,
@@ -268,19 +277,9 @@ public final class ContainerInstance
       Instant disconnectedSince)
       implements CborSerializable {
 
+    /** What is left once every reservation is taken off what the instance registered. */
     public Resources remaining() {
-      Resources total = registration.total();
-      int cpu = total.cpu();
-      int memory = total.memory();
-      SortedSet<Integer> tcp = new TreeSet<>(total.tcpPorts());
-      SortedSet<Integer> udp = new TreeSet<>(total.udpPorts());
-      for (Reservation r : reservations.values()) {
-        cpu -= r.demand().cpu();
-        memory -= r.demand().memory();
-        tcp.addAll(r.demand().tcpPorts());
-        udp.addAll(r.demand().udpPorts());
-      }
-      return new Resources(cpu, memory, tcp, udp);
+      return Resources.of(InstanceSnapshots.remaining(this));
     }
 
     public int runningTasksCount() {
@@ -356,47 +355,55 @@ public final class ContainerInstance
 
   public sealed interface State extends CborSerializable {}
 
-  public record NoInstance() implements State {}
+  /** Before the instance registers; knows its entity id, which names its account and cluster. */
+  public record NoInstance(String entityId) implements State {}
 
   /** ACTIVE or DRAINING. */
   public record LiveInstance(InstanceView view) implements State {}
 
   public record InactiveInstance(InstanceView view) implements State {}
 
-  /** Why a reservation does not fit, in the words RunTask's failures use. */
-  public static String shortfall(Resources remaining, Demand demand) {
-    if (demand.cpu() > remaining.cpu()) return "RESOURCE:CPU";
-    if (demand.memory() > remaining.memory()) return "RESOURCE:MEMORY";
-    if (demand.tcpPorts().stream().anyMatch(remaining.tcpPorts()::contains))
-      return "RESOURCE:PORTS";
-    if (demand.udpPorts().stream().anyMatch(remaining.udpPorts()::contains))
-      return "RESOURCE:PORTS_UDP";
-    return null;
-  }
-
   // ---- behaviour ----
+  /**
+   * @param region the installation's region, for the instance's ARN in the snapshot its
+   *     reservations are judged on
+   */
   public static void init(
-      ActorSystem<?> system, EventTags tags, Duration reservationTimeout, Effects effects) {
+      ActorSystem<?> system,
+      EventTags tags,
+      String region,
+      Duration reservationTimeout,
+      Effects effects) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
-                ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags, reservationTimeout, effects)));
+                ENTITY_KEY,
+                ctx -> create(ctx.getEntityId(), tags, region, reservationTimeout, effects)));
   }
 
   public static Behavior<Command> create(
-      String entityId, EventTags tags, Duration reservationTimeout, Effects effects) {
+      String entityId,
+      EventTags tags,
+      String region,
+      Duration reservationTimeout,
+      Effects effects) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
                     new ContainerInstance(
-                        entityId, tags, reservationTimeout, ctx.getSelf(), timers, effects)));
+                        entityId,
+                        tags,
+                        region,
+                        reservationTimeout,
+                        ctx.getSelf(),
+                        timers,
+                        effects)));
   }
 
   private final String entityId;
-  private final String accountId;
-  private final String clusterName;
   private final EventTags tags;
+  private final String region;
   private final Duration reservationTimeout;
   private final ActorRef<Command> self;
   private final TimerScheduler<Command> timers;
@@ -432,33 +439,29 @@ public final class ContainerInstance
   private ContainerInstance(
       String entityId,
       EventTags tags,
+      String region,
       Duration reservationTimeout,
       ActorRef<Command> self,
       TimerScheduler<Command> timers,
       Effects effects) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
-    String[] parts = entityId.split("/", 3);
-    this.accountId = parts[0];
-    this.clusterName = parts[1];
     this.tags = tags;
+    this.region = region;
     this.reservationTimeout = reservationTimeout;
     this.self = self;
     this.timers = timers;
     this.effects = effects;
   }
 
-  /**
-   * The entity's state and event handler without an actor: history and the event stream replay with
-   * it.
-   */
-  public static ContainerInstance replica(String entityId) {
-    return new ContainerInstance(entityId, null, null, null, null, null);
-  }
-
   @Override
   public State emptyState() {
-    return new NoInstance();
+    return empty(entityId);
+  }
+
+  /** An instance's state before its first event; history's replay starts from it too. */
+  public static State empty(String entityId) {
+    return new NoInstance(entityId);
   }
 
   /**
@@ -629,7 +632,10 @@ public final class ContainerInstance
   private ReplyEffect<Event, State> reserve(LiveInstance s, Reserve c) {
     ReservationBatch batch =
         ReservationBatch.judge(
-            s.view(), List.of(new TaskReservation(c.taskId(), c.demand(), c.summary())), c.at());
+            region,
+            s.view(),
+            List.of(new TaskReservation(c.taskId(), c.demand(), c.summary())),
+            c.at());
     if (!batch.refused().isEmpty()) {
       Refusal refusal = batch.refused().get(0);
       return Effect().reply(c.replyTo(), Rejection.reply(refusal.errorType(), refusal.reason()));
@@ -642,7 +648,7 @@ public final class ContainerInstance
   }
 
   private ReplyEffect<Event, State> reserveAll(LiveInstance s, ReserveAll c) {
-    ReservationBatch batch = ReservationBatch.judge(s.view(), c.tasks(), c.at());
+    ReservationBatch batch = ReservationBatch.judge(region, s.view(), c.tasks(), c.at());
     if (batch.events().isEmpty()) {
       return Effect()
           .reply(
@@ -670,22 +676,25 @@ public final class ContainerInstance
   /**
    * What a batch of reservations comes to on a live instance, task by task in order: already held
    * (a retry) counts as reserved; an instance that is not ACTIVE takes no new task; a new task must
-   * fit in what the instance and the earlier tasks of the batch left.
+   * pass the scheduler's resource filters on the instance's snapshot as the earlier tasks of the
+   * batch left it, so the instance and placement judge "does it fit" alike.
    */
   record ReservationBatch(List<Event> events, List<String> reserved, List<Refusal> refused) {
 
-    static ReservationBatch judge(InstanceView view, List<TaskReservation> tasks, Instant at) {
+    static ReservationBatch judge(
+        String region, InstanceView view, List<TaskReservation> tasks, Instant at) {
       List<Event> events = new ArrayList<>();
       List<String> reserved = new ArrayList<>();
       List<Refusal> refused = new ArrayList<>();
       Set<String> held = new java.util.HashSet<>(view.reservations().keySet());
-      Resources remaining = view.remaining();
+      InstanceSnapshot instance = InstanceSnapshots.of(region, view, List.of());
       for (TaskReservation task : tasks) {
         if (held.contains(task.taskId())) {
           reserved.add(task.taskId());
           continue;
         }
-        if (view.status() != Status.ACTIVE) {
+        TaskDemand demand = task.demand().inGroup(task.summary().group());
+        if (ActiveInstanceFilter.INSTANCE.reject(instance, demand).isPresent()) {
           refused.add(
               new Refusal(
                   task.taskId(),
@@ -693,15 +702,16 @@ public final class ContainerInstance
                   "The container instance is " + view.status() + " and takes no new tasks."));
           continue;
         }
-        String shortfall = shortfall(remaining, task.demand());
-        if (shortfall != null) {
-          refused.add(new Refusal(task.taskId(), ErrorType.RESOURCE_SHORTFALL, shortfall));
+        Optional<String> shortfall =
+            PlacementFilter.firstRejection(PlacementFilter.RESOURCES, instance, demand);
+        if (shortfall.isPresent()) {
+          refused.add(new Refusal(task.taskId(), ErrorType.RESOURCE_SHORTFALL, shortfall.get()));
           continue;
         }
         events.add(new ResourcesReserved(task.taskId(), task.demand(), task.summary(), at));
         reserved.add(task.taskId());
         held.add(task.taskId());
-        remaining = remaining.less(task.demand());
+        instance = instance.withTaskPlaced(demand);
       }
       return new ReservationBatch(List.copyOf(events), List.copyOf(reserved), List.copyOf(refused));
     }
@@ -830,22 +840,49 @@ public final class ContainerInstance
     return java.util.Optional.empty();
   }
 
+  /**
+   * How each event moves the state: a pure function of the two, which the entity and history's
+   * replay (see {@code events.ResourceKinds}) apply alike.
+   */
+  public static State applied(State state, Event event) {
+    return EVENTS.apply(state, event);
+  }
+
+  private static final EventHandler<State, Event> EVENTS = events();
+
   @Override
   public EventHandler<State, Event> eventHandler() {
-    var builder = newEventHandlerBuilder();
+    return EVENTS;
+  }
+
+  private static EventHandler<State, Event> events() {
+    EventHandlerBuilder<State, Event> builder = EventHandlerBuilder.builder();
     builder
         .forStateType(NoInstance.class)
         .onEvent(
             InstanceRegistered.class,
-            (s, e) ->
-                registered(
-                    e, Status.ACTIVE, new TreeMap<>(), List.of(), 0, Map.of(), e.at(), null));
+            (s, e) -> {
+              String[] parts = s.entityId().split("/", 3);
+              return registered(
+                  parts[0],
+                  parts[1],
+                  e,
+                  Status.ACTIVE,
+                  new TreeMap<>(),
+                  List.of(),
+                  0,
+                  Map.of(),
+                  e.at(),
+                  null);
+            });
     builder
         .forStateType(InactiveInstance.class)
         .onEvent(
             InstanceRegistered.class,
             (s, e) ->
                 registered(
+                    s.view().accountId(),
+                    s.view().clusterName(),
                     e,
                     Status.ACTIVE,
                     new TreeMap<>(),
@@ -864,6 +901,8 @@ public final class ContainerInstance
             InstanceRegistered.class,
             (s, e) ->
                 registered(
+                    s.view().accountId(),
+                    s.view().clusterName(),
                     e,
                     s.view().status(),
                     s.view().reservations(),
@@ -996,7 +1035,9 @@ public final class ContainerInstance
     return builder.build();
   }
 
-  private State registered(
+  private static State registered(
+      String accountId,
+      String clusterName,
       InstanceRegistered e,
       Status status,
       SortedMap<String, Reservation> reservations,

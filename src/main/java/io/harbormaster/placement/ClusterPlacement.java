@@ -13,6 +13,7 @@ import io.harbormaster.instance.ContainerInstance.ReservationsOutcome;
 import io.harbormaster.instance.ContainerInstance.TaskPhase;
 import io.harbormaster.instance.ContainerInstance.TaskReservation;
 import io.harbormaster.instance.ContainerInstance.TaskSummary;
+import io.harbormaster.instance.InstanceSnapshots;
 import io.harbormaster.scheduler.ClusterSnapshot;
 import io.harbormaster.scheduler.Placement;
 import io.harbormaster.scheduler.PlacementFailure;

@@ -23,15 +23,10 @@ public final class TaskDemands {
     List<PlacementConstraint> parsed = constraints.stream().map(TaskDemands::constraint).toList();
     List<PlacementStrategy> ordered =
         strategies.stream().map(s -> PlacementStrategy.of(s.type(), s.field())).toList();
-    return new TaskDemand(
-        resources.cpu(),
-        resources.memory(),
-        resources.tcpPorts(),
-        resources.udpPorts(),
-        group,
-        List.of(),
-        parsed,
-        ordered.isEmpty() ? PlacementStrategy.RUN_TASK_DEFAULT : ordered);
+    return resources
+        .inGroup(group)
+        .withConstraints(parsed)
+        .withStrategies(ordered.isEmpty() ? PlacementStrategy.RUN_TASK_DEFAULT : ordered);
   }
 
   static PlacementConstraint constraint(ConstraintSpec spec) {

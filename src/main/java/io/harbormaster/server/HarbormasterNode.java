@@ -118,6 +118,7 @@ public final class HarbormasterNode implements AutoCloseable {
       ContainerInstance.init(
           system,
           tags,
+          region,
           config.getDuration("harbormaster.placement.reservation-timeout"),
           ClusterPlacement.notifier(system));
       Task.init(

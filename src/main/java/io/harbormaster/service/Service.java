@@ -324,7 +324,7 @@ public final class Service
           task.taskId(),
           task.spec().containerInstanceId(),
           task.lastStatus(),
-          "STOPPED".equals(task.desiredStatus()),
+          task.desiredStatus() == TaskStatus.STOPPED,
           health(task.healthStatus()),
           task.startedAt(),
           task.stopCode(),
@@ -332,9 +332,9 @@ public final class Service
           task.version());
     }
 
-    static TaskHealth health(String status) {
-      if ("HEALTHY".equals(status)) return TaskHealth.HEALTHY;
-      if ("UNHEALTHY".equals(status)) return TaskHealth.UNHEALTHY;
+    static TaskHealth health(io.harbormaster.task.HealthStatus status) {
+      if (status == io.harbormaster.task.HealthStatus.HEALTHY) return TaskHealth.HEALTHY;
+      if (status == io.harbormaster.task.HealthStatus.UNHEALTHY) return TaskHealth.UNHEALTHY;
       return TaskHealth.UNKNOWN;
     }
   }

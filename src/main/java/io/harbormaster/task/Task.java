@@ -20,6 +20,7 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -74,7 +75,7 @@ public final class Task
 
   public record ContainerStateChanged(ContainerState container, Instant at) implements Event {}
 
-  public record TaskHealthChanged(String healthStatus, Instant at) implements Event {}
+  public record TaskHealthChanged(HealthStatus healthStatus, Instant at) implements Event {}
 
   // ---- data ----
   /**
@@ -107,17 +108,17 @@ public final class Task
       String name,
       String image,
       String runtimeId,
-      String lastStatus,
+      ContainerStatus lastStatus,
       Integer exitCode,
       String reason,
       List<NetworkBinding> networkBindings,
-      String healthStatus)
+      HealthStatus healthStatus)
       implements CborSerializable {}
 
   public record StateReport(
       TaskStatus status,
       List<ContainerState> containers,
-      String healthStatus,
+      HealthStatus healthStatus,
       Instant pullStartedAt,
       Instant pullStoppedAt,
       Instant executionStoppedAt,
@@ -131,9 +132,9 @@ public final class Task
       String taskId,
       TaskSpec spec,
       TaskStatus lastStatus,
-      String desiredStatus,
+      TaskStatus desiredStatus,
       List<ContainerState> containers,
-      String healthStatus,
+      HealthStatus healthStatus,
       String stopCode,
       String stoppedReason,
       Instant createdAt,
@@ -148,9 +149,9 @@ public final class Task
 
     TaskView next(
         TaskStatus status,
-        String desired,
+        TaskStatus desired,
         List<ContainerState> cs,
-        String health,
+        HealthStatus health,
         String code,
         String reason,
         Instant pullStarted,
@@ -208,7 +209,8 @@ public final class Task
 
   public sealed interface State extends CborSerializable {}
 
-  public record NoTask() implements State {}
+  /** Before the task is created; knows its entity id, which names the task it creates. */
+  public record NoTask(String entityId) implements State {}
 
   public record LiveTask(TaskView view) implements State {}
 
@@ -244,34 +246,24 @@ public final class Task
   }
 
   private final String entityId;
-  private final String accountId;
-  private final String clusterName;
-  private final String taskId;
   private final EventTags tags;
   private final Effects effects;
 
   private Task(String entityId, EventTags tags, Effects effects) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
-    String[] parts = entityId.split("/", 3);
-    this.accountId = parts[0];
-    this.clusterName = parts[1];
-    this.taskId = parts[2];
     this.tags = tags;
     this.effects = effects;
   }
 
-  /**
-   * The entity's state and event handler without an actor: history and the event stream replay with
-   * it.
-   */
-  public static Task replica(String entityId) {
-    return new Task(entityId, null, null);
-  }
-
   @Override
   public State emptyState() {
-    return new NoTask();
+    return empty(entityId);
+  }
+
+  /** A task's state before its first event; history's replay starts from it too. */
+  public static State empty(String entityId) {
+    return new NoTask(entityId);
   }
 
   @Override
@@ -282,8 +274,7 @@ public final class Task
         .onCommand(
             Create.class,
             (s, c) -> {
-              effects.creating(
-                  TaskProgress.created(accountId, clusterName, taskId, c.spec(), c.at()));
+              effects.creating(TaskProgress.created(entityId, new TaskCreated(c.spec(), c.at())));
               return Effect()
                   .persist(new TaskCreated(c.spec(), c.at()))
                   .thenRun(next -> effects.created(viewOf(next)))
@@ -312,7 +303,7 @@ public final class Task
   }
 
   private ReplyEffect<Event, State> stop(LiveTask s, Stop c) {
-    if ("STOPPED".equals(s.view().desiredStatus())) {
+    if (s.view().desiredStatus() == TaskStatus.STOPPED) {
       // Already ordered: nothing new to persist, but the order is passed on again, since the first
       // may have been
       // lost with a control plane that died before the instance and agent heard it (the agent
@@ -353,16 +344,21 @@ public final class Task
     return java.util.Optional.empty();
   }
 
-  @Override
-  public EventHandler<State, Event> eventHandler() {
-    var builder = newEventHandlerBuilder();
+  /**
+   * How each event moves the state: a pure function of the two, which the entity and history's
+   * replay (see {@code events.ResourceKinds}) apply alike.
+   */
+  public static State applied(State state, Event event) {
+    return EVENTS.apply(state, event);
+  }
+
+  private static final EventHandler<State, Event> EVENTS = events();
+
+  private static EventHandler<State, Event> events() {
+    EventHandlerBuilder<State, Event> builder = EventHandlerBuilder.builder();
     builder
         .forStateType(NoTask.class)
-        .onEvent(
-            TaskCreated.class,
-            (s, e) ->
-                new LiveTask(
-                    TaskProgress.created(accountId, clusterName, taskId, e.spec(), e.at())));
+        .onEvent(TaskCreated.class, (s, e) -> new LiveTask(TaskProgress.created(s.entityId(), e)));
     builder
         .forStateType(LiveTask.class)
         .onEvent(
@@ -383,6 +379,11 @@ public final class Task
                   : new LiveTask(next);
             });
     return builder.build();
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return EVENTS;
   }
 
   @Override

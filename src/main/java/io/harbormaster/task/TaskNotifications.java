@@ -69,7 +69,7 @@ public final class TaskNotifications implements Task.Effects {
 
   public static TaskPhase phaseOf(TaskView task) {
     if (task.lastStatus() == TaskStatus.STOPPED) return TaskPhase.STOPPED;
-    if ("STOPPED".equals(task.desiredStatus())) return TaskPhase.STOPPING;
+    if (task.desiredStatus() == TaskStatus.STOPPED) return TaskPhase.STOPPING;
     return task.lastStatus().compareTo(TaskStatus.RUNNING) >= 0
         ? TaskPhase.RUNNING
         : TaskPhase.PENDING;

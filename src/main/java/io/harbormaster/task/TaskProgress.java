@@ -5,6 +5,7 @@ import io.harbormaster.task.Task.ContainerState;
 import io.harbormaster.task.Task.ContainerStateChanged;
 import io.harbormaster.task.Task.Event;
 import io.harbormaster.task.Task.StateReport;
+import io.harbormaster.task.Task.TaskCreated;
 import io.harbormaster.task.Task.TaskHealthChanged;
 import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.task.Task.TaskStatusAdvanced;
@@ -19,13 +20,20 @@ import java.util.List;
  * view.
  */
 public final class TaskProgress {
-  private static final List<String> CONTAINER_ORDER = List.of("PENDING", "RUNNING", "STOPPED");
-
   private TaskProgress() {}
 
-  /** A new task on EC2-style hosts starts PENDING, its containers PENDING, health UNKNOWN. */
-  static TaskView created(
-      String accountId, String clusterName, String taskId, TaskSpec spec, Instant at) {
+  /**
+   * A new task on EC2-style hosts starts PENDING, its containers PENDING, health UNKNOWN.
+   *
+   * @param entityId the task entity's id, {@code <account>/<cluster>/<taskId>}
+   */
+  static TaskView created(String entityId, TaskCreated created) {
+    String[] parts = entityId.split("/", 3);
+    String accountId = parts[0];
+    String clusterName = parts[1];
+    String taskId = parts[2];
+    TaskSpec spec = created.spec();
+    Instant at = created.at();
     List<ContainerState> containers = new ArrayList<>();
     for (JsonNode c : spec.taskDefinition().path("containerDefinitions")) {
       containers.add(
@@ -33,11 +41,11 @@ public final class TaskProgress {
               c.path("name").asText(),
               c.path("image").asText(),
               null,
-              "PENDING",
+              ContainerStatus.PENDING,
               null,
               null,
               List.of(),
-              "UNKNOWN"));
+              HealthStatus.UNKNOWN));
     }
     return new TaskView(
         accountId,
@@ -45,9 +53,9 @@ public final class TaskProgress {
         taskId,
         spec,
         TaskStatus.PENDING,
-        "RUNNING",
+        TaskStatus.RUNNING,
         List.copyOf(containers),
-        "UNKNOWN",
+        HealthStatus.UNKNOWN,
         null,
         null,
         at,
@@ -63,7 +71,7 @@ public final class TaskProgress {
   static TaskView stopRequested(TaskView v, TaskStopRequested e) {
     return v.next(
         v.lastStatus(),
-        "STOPPED",
+        TaskStatus.STOPPED,
         v.containers(),
         v.healthStatus(),
         v.stopCode() != null ? v.stopCode() : e.stopCode(),
@@ -76,7 +84,7 @@ public final class TaskProgress {
         v.executionStoppedAt());
   }
 
-  static TaskView withHealth(TaskView v, String health) {
+  static TaskView withHealth(TaskView v, HealthStatus health) {
     return v.next(
         v.lastStatus(),
         v.desiredStatus(),
@@ -97,7 +105,7 @@ public final class TaskProgress {
     boolean stopping = status.isAfter(TaskStatus.RUNNING);
     return v.next(
         status,
-        status == TaskStatus.STOPPED || stopping ? "STOPPED" : v.desiredStatus(),
+        status == TaskStatus.STOPPED || stopping ? TaskStatus.STOPPED : v.desiredStatus(),
         v.containers(),
         v.healthStatus(),
         v.stopCode() != null ? v.stopCode() : e.stopCode(),
@@ -151,14 +159,11 @@ public final class TaskProgress {
   /** A container's status never moves back; the other fields take the newest known value. */
   static ContainerState merge(ContainerState current, ContainerState reported) {
     if (current == null) return reported;
-    String status =
-        CONTAINER_ORDER.indexOf(reported.lastStatus())
-                > CONTAINER_ORDER.indexOf(current.lastStatus())
+    ContainerStatus status =
+        order(reported.lastStatus()) > order(current.lastStatus())
             ? reported.lastStatus()
             : current.lastStatus();
-    boolean stale =
-        CONTAINER_ORDER.indexOf(reported.lastStatus())
-            < CONTAINER_ORDER.indexOf(current.lastStatus());
+    boolean stale = order(reported.lastStatus()) < order(current.lastStatus());
     return new ContainerState(
         current.name(),
         current.image(),
@@ -172,6 +177,11 @@ public final class TaskProgress {
         stale || reported.healthStatus() == null
             ? current.healthStatus()
             : reported.healthStatus());
+  }
+
+  /** A container status's place in the lifecycle; none reported comes before PENDING. */
+  private static int order(ContainerStatus status) {
+    return status == null ? -1 : status.ordinal();
   }
 
   private static Instant first(Instant existing, Instant candidate) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.common.Arns;
+import io.harbormaster.task.HealthStatus;
 import io.harbormaster.task.Task.ContainerState;
 import io.harbormaster.task.Task.NetworkBinding;
 import io.harbormaster.task.Task.TaskView;
@@ -47,11 +48,11 @@ public final class TaskJson {
     }
     o.put("cpu", Integer.toString(t.spec().cpu()));
     o.set("createdAt", JsonViews.epochSeconds(t.createdAt()));
-    o.put("desiredStatus", t.desiredStatus());
+    o.put("desiredStatus", nameOf(t.desiredStatus()));
     o.put("enableExecuteCommand", false);
     time(o, "executionStoppedAt", t.executionStoppedAt());
     if (t.spec().group() != null) o.put("group", t.spec().group());
-    o.put("healthStatus", t.healthStatus());
+    o.put("healthStatus", nameOf(t.healthStatus()));
     o.put("lastStatus", t.lastStatus().name());
     if (t.spec().launchType() != null) o.put("launchType", t.spec().launchType());
     o.put("memory", Integer.toString(t.spec().memory()));
@@ -88,7 +89,7 @@ public final class TaskJson {
     n.put("name", c.name());
     n.put("image", c.image());
     if (c.runtimeId() != null) n.put("runtimeId", c.runtimeId());
-    n.put("lastStatus", c.lastStatus());
+    n.put("lastStatus", nameOf(c.lastStatus()));
     if (c.exitCode() != null) n.put("exitCode", c.exitCode());
     if (c.reason() != null) n.put("reason", c.reason());
     ArrayNode bindings = n.putArray("networkBindings");
@@ -101,7 +102,9 @@ public final class TaskJson {
           .put("protocol", b.protocol());
     }
     n.putArray("networkInterfaces");
-    n.put("healthStatus", c.healthStatus() == null ? "UNKNOWN" : c.healthStatus());
+    n.put(
+        "healthStatus",
+        (c.healthStatus() == null ? HealthStatus.UNKNOWN : c.healthStatus()).name());
     JsonNode def = definitionOf(t, c.name());
     n.put("cpu", Integer.toString(def.path("cpu").asInt(0)));
     if (def.has("memory")) n.put("memory", Integer.toString(def.path("memory").asInt()));
@@ -115,6 +118,10 @@ public final class TaskJson {
       if (c.path("name").asText().equals(name)) return c;
     }
     return JsonViews.object();
+  }
+
+  private static String nameOf(Enum<?> value) {
+    return value == null ? null : value.name();
   }
 
   private static void time(ObjectNode o, String field, Instant at) {

@@ -309,11 +309,11 @@ class EcsEventMappingTest {
             "FargateApp",
             definition.path("containerDefinitions").path(0).path("image").asText(),
             "ad64cbc71c7f",
-            "RUNNING",
+            io.harbormaster.task.ContainerStatus.RUNNING,
             null,
             null,
             List.of(),
-            "UNKNOWN");
+            io.harbormaster.task.HealthStatus.UNKNOWN);
     Instant startedAt = Instant.parse("2020-01-23T17:57:58.103Z");
     return List.of(
         new Task.TaskCreated(spec, T0),

@@ -38,12 +38,17 @@ import io.harbormaster.instance.ContainerInstance.TaskReservation;
 import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.instance.ContainerInstance.VersionInfo;
 import io.harbormaster.protocol.AgentMessages;
+import io.harbormaster.scheduler.ClusterSnapshot;
+import io.harbormaster.scheduler.PlacementResult;
+import io.harbormaster.scheduler.Scheduler;
+import io.harbormaster.scheduler.TaskDemand;
 import io.harbormaster.testing.EntityTestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,6 +118,7 @@ class ContainerInstanceTest {
         ContainerInstance.create(
             ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId),
             new EventTags(4),
+            "us-east-1",
             timeout,
             changes::add));
   }
@@ -160,7 +166,8 @@ class ContainerInstanceTest {
       var result = instance.runCommand(command);
       assertRefused(
           result, "InvalidParameterException", "The referenced container instance was not found.");
-      assertEquals(new NoInstance(), result.state());
+      assertEquals(
+          new NoInstance(ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId)), result.state());
     }
   }
 
@@ -176,7 +183,9 @@ class ContainerInstanceTest {
     assertTrue(released.reply().isSuccess());
     assertTrue(tracked.hasNoEvents());
     assertTrue(released.hasNoEvents());
-    assertEquals(new NoInstance(), instance.getState());
+    assertEquals(
+        new NoInstance(ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId)),
+        instance.getState());
   }
 
   // ---- reserve ----
@@ -410,6 +419,60 @@ class ContainerInstanceTest {
     assertEquals(0, outcome.view().remaining().cpu());
     // the answer crosses nodes when placement and instance live on different ones
     assertEquals(outcome, testKit.serializationTestKit().verifySerialization(outcome, false));
+  }
+
+  @Test
+  void reservationIsJudgedAsThePlacementSchedulerJudgesTheInstancesSnapshot() {
+    register(1024, 1024);
+    connect(testKit.<AgentMessages.Push>createTestProbe().ref(), VERSION, LATER);
+    InstanceView before = reserve("t0", new Demand(512, 512, Set.of(80), Set.of(53)));
+    List<Demand> demands =
+        List.of(
+            demand(513, 1),
+            demand(1, 513),
+            new Demand(1, 1, Set.of(80), Set.of()),
+            new Demand(1, 1, Set.of(), Set.of(53)),
+            new Demand(1, 1, Set.of(8080), Set.of(5353)),
+            demand(512, 512));
+    for (int i = 0; i < demands.size(); i++) {
+      String taskId = "u" + i;
+      TaskDemand asScheduled = demands.get(i).inGroup(SUMMARY.group());
+      PlacementResult scheduled =
+          Scheduler.place(
+              ClusterSnapshot.of(InstanceSnapshots.of("us-east-1", before, List.of())),
+              asScheduled,
+              1,
+              new SplittableRandom(1));
+      ReservationsOutcome judged = success(reserveAll(task(taskId, demands.get(i))));
+
+      if (scheduled.allPlaced()) {
+        assertEquals(List.of(taskId), judged.reserved(), demands.get(i).toString());
+        success(
+            instance.<StatusReply<Done>>runCommand(
+                r -> new ContainerInstance.Release(taskId, LATER, r)));
+      } else {
+        assertEquals(
+            List.of(
+                new Refusal(
+                    taskId, ErrorType.RESOURCE_SHORTFALL, scheduled.failures().get(0).reason())),
+            judged.refused(),
+            demands.get(i).toString());
+      }
+    }
+  }
+
+  @Test
+  void dynamicHostPortIsNotTakenAsPortZero() {
+    // The instance used to reserve a demand's port 0 as it was given and refuse the next task
+    // with port 0 (RESOURCE:PORTS) where placement, dropping dynamic ports, saw room.
+    register(1024, 1024);
+    reserve("t1", new Demand(1, 1, Set.of(0), Set.of(0)));
+
+    InstanceView view = reserve("t2", new Demand(1, 1, Set.of(0), Set.of(0)));
+
+    assertEquals(Set.of("t1", "t2"), view.reservations().keySet());
+    assertEquals(ports(22, 2375, 51678), view.remaining().tcpPorts());
+    assertEquals(ports(), view.remaining().udpPorts());
   }
 
   @Test

@@ -161,6 +161,7 @@ class ClusterPlacementTest {
     ContainerInstance.init(
         system,
         tags,
+        "us-east-1",
         Duration.ofMinutes(10),
         view -> {
           if (notifying.get()) toPlacement.changed(view);

@@ -184,8 +184,24 @@ class TaskLauncherTest {
 
   private static TaskView view(String taskId, TaskSpec spec, TaskStatus status, Instant at) {
     return new TaskView(
-        ACCOUNT, CLUSTER, taskId, spec, status, "RUNNING", List.of(), "UNKNOWN", null, null, at,
-        null, null, null, null, null, null, 1);
+        ACCOUNT,
+        CLUSTER,
+        taskId,
+        spec,
+        status,
+        TaskStatus.RUNNING,
+        List.of(),
+        io.harbormaster.task.HealthStatus.UNKNOWN,
+        null,
+        null,
+        at,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        1);
   }
 
   private static String instanceArn(String instanceId) {

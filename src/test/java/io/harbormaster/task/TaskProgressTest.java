@@ -37,15 +37,29 @@ class TaskProgressTest {
     TaskView view = created();
 
     assertEquals(TaskStatus.PENDING, view.lastStatus());
-    assertEquals("RUNNING", view.desiredStatus());
+    assertEquals(TaskStatus.RUNNING, view.desiredStatus());
     assertEquals(
         List.of(
             new ContainerState(
-                "app", "busybox:1", null, "PENDING", null, null, List.of(), "UNKNOWN"),
+                "app",
+                "busybox:1",
+                null,
+                ContainerStatus.PENDING,
+                null,
+                null,
+                List.of(),
+                HealthStatus.UNKNOWN),
             new ContainerState(
-                "sidecar", "envoy:1", null, "PENDING", null, null, List.of(), "UNKNOWN")),
+                "sidecar",
+                "envoy:1",
+                null,
+                ContainerStatus.PENDING,
+                null,
+                null,
+                List.of(),
+                HealthStatus.UNKNOWN)),
         view.containers());
-    assertEquals("UNKNOWN", view.healthStatus());
+    assertEquals(HealthStatus.UNKNOWN, view.healthStatus());
     assertEquals(T0, view.createdAt());
     assertEquals(1, view.version());
   }
@@ -54,7 +68,8 @@ class TaskProgressTest {
 
   @Test
   void firstReportOfAnUnknownContainerIsTakenAsItIs() {
-    ContainerState reported = container("RUNNING", 0, "reason", BINDINGS, "HEALTHY");
+    ContainerState reported =
+        container(ContainerStatus.RUNNING, 0, "reason", BINDINGS, HealthStatus.HEALTHY);
 
     assertSame(reported, TaskProgress.merge(null, reported));
   }
@@ -62,17 +77,25 @@ class TaskProgressTest {
   @Test
   void containerStatusNeverMovesBackAndAStaleReportChangesNothingElse() {
     ContainerState stopped =
-        new ContainerState("app", "busybox:1", "c1", "STOPPED", 1, "killed", BINDINGS, "UNHEALTHY");
+        new ContainerState(
+            "app",
+            "busybox:1",
+            "c1",
+            ContainerStatus.STOPPED,
+            1,
+            "killed",
+            BINDINGS,
+            HealthStatus.UNHEALTHY);
     ContainerState stale =
         new ContainerState(
             "app",
             "busybox:1",
             null,
-            "RUNNING",
+            ContainerStatus.RUNNING,
             null,
             "other",
             List.of(new NetworkBinding("0.0.0.0", 80, 40000, "tcp")),
-            "HEALTHY");
+            HealthStatus.HEALTHY);
 
     assertEquals(stopped, TaskProgress.merge(stopped, stale));
   }
@@ -80,17 +103,25 @@ class TaskProgressTest {
   @Test
   void containerMovesForwardAndTakesTheNewestValues() {
     ContainerState running =
-        new ContainerState("app", "busybox:1", "c1", "RUNNING", null, null, BINDINGS, "HEALTHY");
+        new ContainerState(
+            "app",
+            "busybox:1",
+            "c1",
+            ContainerStatus.RUNNING,
+            null,
+            null,
+            BINDINGS,
+            HealthStatus.HEALTHY);
     ContainerState exited =
         new ContainerState(
             "app",
             "busybox:1",
             "c1",
-            "STOPPED",
+            ContainerStatus.STOPPED,
             137,
             "OutOfMemoryError: Container killed due to memory usage",
             List.of(),
-            "UNHEALTHY");
+            HealthStatus.UNHEALTHY);
 
     ContainerState merged = TaskProgress.merge(running, exited);
 
@@ -99,20 +130,29 @@ class TaskProgressTest {
             "app",
             "busybox:1",
             "c1",
-            "STOPPED",
+            ContainerStatus.STOPPED,
             137,
             "OutOfMemoryError: Container killed due to memory usage",
             BINDINGS,
-            "UNHEALTHY"),
+            HealthStatus.UNHEALTHY),
         merged);
   }
 
   @Test
   void absentValuesInAReportKeepWhatIsKnown() {
     ContainerState known =
-        new ContainerState("app", "busybox:1", "c1", "RUNNING", 0, "why", BINDINGS, "HEALTHY");
+        new ContainerState(
+            "app",
+            "busybox:1",
+            "c1",
+            ContainerStatus.RUNNING,
+            0,
+            "why",
+            BINDINGS,
+            HealthStatus.HEALTHY);
     ContainerState sparse =
-        new ContainerState("app", "busybox:1", null, "RUNNING", null, null, null, null);
+        new ContainerState(
+            "app", "busybox:1", null, ContainerStatus.RUNNING, null, null, null, null);
 
     assertEquals(known, TaskProgress.merge(known, sparse));
   }
@@ -120,16 +160,31 @@ class TaskProgressTest {
   @Test
   void nameAndImageStayAsCreated() {
     ContainerState known =
-        new ContainerState("app", "busybox:1", null, "PENDING", null, null, List.of(), "UNKNOWN");
+        new ContainerState(
+            "app",
+            "busybox:1",
+            null,
+            ContainerStatus.PENDING,
+            null,
+            null,
+            List.of(),
+            HealthStatus.UNKNOWN);
     ContainerState reported =
         new ContainerState(
-            "app", "busybox:latest", "c1", "RUNNING", null, null, List.of(), "UNKNOWN");
+            "app",
+            "busybox:latest",
+            "c1",
+            ContainerStatus.RUNNING,
+            null,
+            null,
+            List.of(),
+            HealthStatus.UNKNOWN);
 
     ContainerState merged = TaskProgress.merge(known, reported);
 
     assertEquals("busybox:1", merged.image());
     assertEquals("c1", merged.runtimeId());
-    assertEquals("RUNNING", merged.lastStatus());
+    assertEquals(ContainerStatus.RUNNING, merged.lastStatus());
   }
 
   // ---- events of a report ----
@@ -139,7 +194,14 @@ class TaskProgressTest {
     TaskView view = created();
     StateReport same =
         new StateReport(
-            TaskStatus.PENDING, view.containers(), "UNKNOWN", null, null, null, null, null);
+            TaskStatus.PENDING,
+            view.containers(),
+            HealthStatus.UNKNOWN,
+            null,
+            null,
+            null,
+            null,
+            null);
 
     assertEquals(List.of(), TaskProgress.eventsFor(view, same, T1));
   }
@@ -148,16 +210,25 @@ class TaskProgressTest {
   void reportCausesContainerChangesThenHealthThenTheStatus() {
     TaskView view = created();
     ContainerState app =
-        new ContainerState("app", "busybox:1", "c1", "RUNNING", null, null, List.of(), "HEALTHY");
+        new ContainerState(
+            "app",
+            "busybox:1",
+            "c1",
+            ContainerStatus.RUNNING,
+            null,
+            null,
+            List.of(),
+            HealthStatus.HEALTHY);
     StateReport running =
-        new StateReport(TaskStatus.RUNNING, List.of(app), "HEALTHY", T0, T1, null, null, null);
+        new StateReport(
+            TaskStatus.RUNNING, List.of(app), HealthStatus.HEALTHY, T0, T1, null, null, null);
 
     List<Event> events = TaskProgress.eventsFor(view, running, T2);
 
     assertEquals(
         List.of(
             new ContainerStateChanged(app, T2),
-            new TaskHealthChanged("HEALTHY", T2),
+            new TaskHealthChanged(HealthStatus.HEALTHY, T2),
             new TaskStatusAdvanced(TaskStatus.RUNNING, T2, T0, T1, null, null, null)),
         events);
   }
@@ -168,10 +239,17 @@ class TaskProgressTest {
         apply(
             created(),
             new TaskStatusAdvanced(TaskStatus.RUNNING, T1, null, null, null, null, null));
-    running = TaskProgress.withHealth(running, "HEALTHY");
+    running = TaskProgress.withHealth(running, HealthStatus.HEALTHY);
     StateReport stale =
         new StateReport(
-            TaskStatus.PENDING, running.containers(), "UNKNOWN", null, null, null, null, null);
+            TaskStatus.PENDING,
+            running.containers(),
+            HealthStatus.UNKNOWN,
+            null,
+            null,
+            null,
+            null,
+            null);
 
     assertEquals(List.of(), TaskProgress.eventsFor(running, stale, T2));
   }
@@ -180,10 +258,10 @@ class TaskProgressTest {
   void reportWithoutAStatusChangesOnlyContainersAndHealth() {
     TaskView view = created();
     StateReport healthOnly =
-        new StateReport(null, List.of(), "UNHEALTHY", null, null, null, null, null);
+        new StateReport(null, List.of(), HealthStatus.UNHEALTHY, null, null, null, null, null);
 
     assertEquals(
-        List.of(new TaskHealthChanged("UNHEALTHY", T1)),
+        List.of(new TaskHealthChanged(HealthStatus.UNHEALTHY, T1)),
         TaskProgress.eventsFor(view, healthOnly, T1));
   }
 
@@ -191,7 +269,15 @@ class TaskProgressTest {
   void containerTheTaskDidNotKnowIsAdded() {
     TaskView view = created();
     ContainerState extra =
-        new ContainerState("init", "busybox:1", "c9", "STOPPED", 0, null, List.of(), "UNKNOWN");
+        new ContainerState(
+            "init",
+            "busybox:1",
+            "c9",
+            ContainerStatus.STOPPED,
+            0,
+            null,
+            List.of(),
+            HealthStatus.UNKNOWN);
 
     List<Event> events =
         TaskProgress.eventsFor(
@@ -220,10 +306,10 @@ class TaskProgressTest {
             new TaskStatusAdvanced(TaskStatus.DEACTIVATING, T2, null, null, null, null, null));
 
     assertEquals(T1, running.startedAt());
-    assertEquals("RUNNING", running.desiredStatus());
+    assertEquals(TaskStatus.RUNNING, running.desiredStatus());
     assertNull(running.stoppingAt());
     assertEquals(T1, deactivating.startedAt());
-    assertEquals("STOPPED", deactivating.desiredStatus());
+    assertEquals(TaskStatus.STOPPED, deactivating.desiredStatus());
     assertEquals(T2, deactivating.stoppingAt());
   }
 
@@ -282,7 +368,7 @@ class TaskProgressTest {
     assertEquals("EssentialContainerExited", asked.stopCode());
     assertEquals("Essential container in task exited", asked.stoppedReason());
     assertEquals(T1, asked.stoppingAt());
-    assertEquals("STOPPED", asked.desiredStatus());
+    assertEquals(TaskStatus.STOPPED, asked.desiredStatus());
   }
 
   @Test
@@ -292,7 +378,7 @@ class TaskProgressTest {
             created(), new TaskStopRequested("UserInitiated", "Task stopped by user", T2));
 
     assertEquals(TaskStatus.PENDING, asked.lastStatus());
-    assertEquals("STOPPED", asked.desiredStatus());
+    assertEquals(TaskStatus.STOPPED, asked.desiredStatus());
     assertEquals("UserInitiated", asked.stopCode());
     assertEquals("Task stopped by user", asked.stoppedReason());
     assertEquals(T2, asked.stoppingAt());
@@ -301,8 +387,10 @@ class TaskProgressTest {
   @Test
   void everyAppliedEventAddsOneToTheVersion() {
     TaskView view = created();
-    view = view.withContainer(container("RUNNING", null, null, List.of(), "UNKNOWN"));
-    view = TaskProgress.withHealth(view, "HEALTHY");
+    view =
+        view.withContainer(
+            container(ContainerStatus.RUNNING, null, null, List.of(), HealthStatus.UNKNOWN));
+    view = TaskProgress.withHealth(view, HealthStatus.HEALTHY);
     view =
         apply(view, new TaskStatusAdvanced(TaskStatus.RUNNING, T1, null, null, null, null, null));
     view = TaskProgress.stopRequested(view, new TaskStopRequested("UserInitiated", "x", T2));
@@ -318,10 +406,24 @@ class TaskProgressTest {
             TaskStatus.RUNNING,
             List.of(
                 new ContainerState(
-                    "app", "busybox:1", "c1", "RUNNING", null, null, BINDINGS, "HEALTHY"),
+                    "app",
+                    "busybox:1",
+                    "c1",
+                    ContainerStatus.RUNNING,
+                    null,
+                    null,
+                    BINDINGS,
+                    HealthStatus.HEALTHY),
                 new ContainerState(
-                    "sidecar", "envoy:1", "c2", "STOPPED", 0, null, List.of(), "UNKNOWN")),
-            "HEALTHY",
+                    "sidecar",
+                    "envoy:1",
+                    "c2",
+                    ContainerStatus.STOPPED,
+                    0,
+                    null,
+                    List.of(),
+                    HealthStatus.UNKNOWN)),
+            HealthStatus.HEALTHY,
             null,
             null,
             null,
@@ -336,7 +438,7 @@ class TaskProgressTest {
     }
 
     assertEquals(report.containers(), view.containers());
-    assertEquals("HEALTHY", view.healthStatus());
+    assertEquals(HealthStatus.HEALTHY, view.healthStatus());
     assertEquals(TaskStatus.RUNNING, view.lastStatus());
     assertTrue(TaskProgress.eventsFor(view, report, T2).isEmpty());
   }
@@ -348,16 +450,16 @@ class TaskProgressTest {
   }
 
   private static ContainerState container(
-      String status,
+      ContainerStatus status,
       Integer exitCode,
       String reason,
       List<NetworkBinding> bindings,
-      String health) {
+      HealthStatus health) {
     return new ContainerState("app", "busybox:1", "c1", status, exitCode, reason, bindings, health);
   }
 
   private static TaskView created() {
-    return TaskProgress.created("123456789012", "default", "t1", spec(), T0);
+    return TaskProgress.created("123456789012/default/t1", new Task.TaskCreated(spec(), T0));
   }
 
   private static TaskSpec spec() {

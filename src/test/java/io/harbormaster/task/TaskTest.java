@@ -139,20 +139,27 @@ class TaskTest {
             taskId,
             spec,
             TaskStatus.PENDING,
-            "RUNNING",
+            TaskStatus.RUNNING,
             List.of(
                 new ContainerState(
-                    "web", "nginx:1.27", null, "PENDING", null, null, List.of(), "UNKNOWN"),
+                    "web",
+                    "nginx:1.27",
+                    null,
+                    ContainerStatus.PENDING,
+                    null,
+                    null,
+                    List.of(),
+                    HealthStatus.UNKNOWN),
                 new ContainerState(
                     "log-router",
                     "fluent-bit:3",
                     null,
-                    "PENDING",
+                    ContainerStatus.PENDING,
                     null,
                     null,
                     List.of(),
-                    "UNKNOWN")),
-            "UNKNOWN",
+                    HealthStatus.UNKNOWN)),
+            HealthStatus.UNKNOWN,
             null,
             null,
             CREATED,
@@ -189,12 +196,13 @@ class TaskTest {
         List.of(
             Task.Get::new,
             r -> new Task.Stop("UserInitiated", "Task stopped by user", STOP_ASKED, r),
-            r -> new Task.ReportState(report(TaskStatus.RUNNING, "UNKNOWN"), STARTED, r));
+            r ->
+                new Task.ReportState(report(TaskStatus.RUNNING, HealthStatus.UNKNOWN), STARTED, r));
 
     for (var command : commands) {
       var result = task.runCommand(command);
       assertRefused(result, "InvalidParameterException", "The referenced task was not found.");
-      assertEquals(new NoTask(), result.state());
+      assertEquals(new NoTask(Task.entityId(ACCOUNT, CLUSTER, taskId)), result.state());
     }
     assertTrue(told.isEmpty());
   }
@@ -210,17 +218,24 @@ class TaskTest {
             TaskStatus.RUNNING,
             List.of(
                 new ContainerState(
-                    "web", "nginx:1.27", "c-web", "RUNNING", null, null, bindings, "UNKNOWN"),
+                    "web",
+                    "nginx:1.27",
+                    "c-web",
+                    ContainerStatus.RUNNING,
+                    null,
+                    null,
+                    bindings,
+                    HealthStatus.UNKNOWN),
                 new ContainerState(
                     "log-router",
                     "fluent-bit:3",
                     "c-log",
-                    "RUNNING",
+                    ContainerStatus.RUNNING,
                     null,
                     null,
                     List.of(),
-                    "UNKNOWN")),
-            "UNKNOWN",
+                    HealthStatus.UNKNOWN)),
+            HealthStatus.UNKNOWN,
             PULLED,
             PULL_DONE,
             null,
@@ -240,7 +255,7 @@ class TaskTest {
         result.events());
     assertEquals(new LiveTask(view), result.state());
     assertEquals(TaskStatus.RUNNING, view.lastStatus());
-    assertEquals("RUNNING", view.desiredStatus());
+    assertEquals(TaskStatus.RUNNING, view.desiredStatus());
     assertEquals(STARTED, view.startedAt());
     assertEquals(PULLED, view.pullStartedAt());
     assertEquals(PULL_DONE, view.pullStoppedAt());
@@ -259,17 +274,24 @@ class TaskTest {
             TaskStatus.RUNNING,
             List.of(
                 new ContainerState(
-                    "web", "nginx:1.27", null, "RUNNING", null, null, null, "HEALTHY"),
+                    "web",
+                    "nginx:1.27",
+                    null,
+                    ContainerStatus.RUNNING,
+                    null,
+                    null,
+                    null,
+                    HealthStatus.HEALTHY),
                 new ContainerState(
                     "log-router",
                     "fluent-bit:3",
                     null,
-                    "STOPPED",
+                    ContainerStatus.STOPPED,
                     137,
                     ContainerStates.OOM,
                     List.of(),
                     null)),
-            "HEALTHY",
+            HealthStatus.HEALTHY,
             null,
             null,
             null,
@@ -282,22 +304,29 @@ class TaskTest {
 
     TaskView view = success(result);
     assertEquals(3, result.events().size());
-    assertEquals(new TaskHealthChanged("HEALTHY", STOP_ASKED), result.events().get(2));
+    assertEquals(new TaskHealthChanged(HealthStatus.HEALTHY, STOP_ASKED), result.events().get(2));
     assertEquals(
         List.of(
             new ContainerState(
-                "web", "nginx:1.27", "c-web", "RUNNING", null, null, List.of(), "HEALTHY"),
+                "web",
+                "nginx:1.27",
+                "c-web",
+                ContainerStatus.RUNNING,
+                null,
+                null,
+                List.of(),
+                HealthStatus.HEALTHY),
             new ContainerState(
                 "log-router",
                 "fluent-bit:3",
                 "c-log",
-                "STOPPED",
+                ContainerStatus.STOPPED,
                 137,
                 ContainerStates.OOM,
                 List.of(),
-                "UNKNOWN")),
+                HealthStatus.UNKNOWN)),
         view.containers());
-    assertEquals("HEALTHY", view.healthStatus());
+    assertEquals(HealthStatus.HEALTHY, view.healthStatus());
     assertEquals(TaskStatus.RUNNING, view.lastStatus());
     assertEquals(STARTED, view.startedAt());
   }
@@ -326,7 +355,14 @@ class TaskTest {
                 r ->
                     new Task.ReportState(
                         new StateReport(
-                            TaskStatus.RUNNING, List.of(), "HEALTHY", null, null, null, null, null),
+                            TaskStatus.RUNNING,
+                            List.of(),
+                            HealthStatus.HEALTHY,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null),
                         STARTED,
                         r)));
     // what the agent said while it was still pulling, delivered late
@@ -335,17 +371,24 @@ class TaskTest {
             TaskStatus.PENDING,
             List.of(
                 new ContainerState(
-                    "web", "nginx:1.27", null, "PENDING", null, null, List.of(), "UNKNOWN"),
+                    "web",
+                    "nginx:1.27",
+                    null,
+                    ContainerStatus.PENDING,
+                    null,
+                    null,
+                    List.of(),
+                    HealthStatus.UNKNOWN),
                 new ContainerState(
                     "log-router",
                     "fluent-bit:3",
                     null,
-                    "PENDING",
+                    ContainerStatus.PENDING,
                     null,
                     null,
                     List.of(),
-                    "UNKNOWN")),
-            "UNKNOWN",
+                    HealthStatus.UNKNOWN)),
+            HealthStatus.UNKNOWN,
             null,
             null,
             null,
@@ -357,7 +400,7 @@ class TaskTest {
 
     assertEquals(healthy, success(result));
     assertTrue(result.hasNoEvents(), () -> "a stale report persisted " + result.events());
-    assertEquals("HEALTHY", ((LiveTask) result.state()).view().healthStatus());
+    assertEquals(HealthStatus.HEALTHY, ((LiveTask) result.state()).view().healthStatus());
   }
 
   @Test
@@ -388,7 +431,14 @@ class TaskTest {
             r ->
                 new Task.ReportState(
                     new StateReport(
-                        TaskStatus.RUNNING, List.of(), "HEALTHY", null, null, null, null, null),
+                        TaskStatus.RUNNING,
+                        List.of(),
+                        HealthStatus.HEALTHY,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
                     STARTED,
                     r));
     var unhealthy =
@@ -396,13 +446,21 @@ class TaskTest {
             r ->
                 new Task.ReportState(
                     new StateReport(
-                        TaskStatus.RUNNING, List.of(), "UNHEALTHY", null, null, null, null, null),
+                        TaskStatus.RUNNING,
+                        List.of(),
+                        HealthStatus.UNHEALTHY,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
                     STOP_ASKED,
                     r));
 
-    assertEquals(List.of(new TaskHealthChanged("HEALTHY", STARTED)), healthy.events());
-    assertEquals(List.of(new TaskHealthChanged("UNHEALTHY", STOP_ASKED)), unhealthy.events());
-    assertEquals("UNHEALTHY", success(unhealthy).healthStatus());
+    assertEquals(List.of(new TaskHealthChanged(HealthStatus.HEALTHY, STARTED)), healthy.events());
+    assertEquals(
+        List.of(new TaskHealthChanged(HealthStatus.UNHEALTHY, STOP_ASKED)), unhealthy.events());
+    assertEquals(HealthStatus.UNHEALTHY, success(unhealthy).healthStatus());
     assertEquals(TaskStatus.RUNNING, success(unhealthy).lastStatus());
   }
 
@@ -422,7 +480,7 @@ class TaskTest {
         List.of(new TaskStopRequested("UserInitiated", "Task stopped by user", STOP_ASKED)),
         result.events());
     assertEquals(TaskStatus.RUNNING, view.lastStatus());
-    assertEquals("STOPPED", view.desiredStatus());
+    assertEquals(TaskStatus.STOPPED, view.desiredStatus());
     assertEquals("UserInitiated", view.stopCode());
     assertEquals("Task stopped by user", view.stoppedReason());
     assertEquals(STOP_ASKED, view.stoppingAt());
@@ -471,7 +529,7 @@ class TaskTest {
     TaskView view = success(result);
     assertEquals(new StoppedTask(view), result.state());
     assertEquals(TaskStatus.STOPPED, view.lastStatus());
-    assertEquals("STOPPED", view.desiredStatus());
+    assertEquals(TaskStatus.STOPPED, view.desiredStatus());
     assertEquals(STARTED, view.startedAt());
     assertEquals(STOP_ASKED, view.stoppingAt());
     assertEquals(STOPPED, view.stoppedAt());
@@ -481,7 +539,7 @@ class TaskTest {
     assertEquals(
         List.of(143, 0), view.containers().stream().map(ContainerState::exitCode).toList());
     assertEquals(
-        List.of("STOPPED", "STOPPED"),
+        List.of(ContainerStatus.STOPPED, ContainerStatus.STOPPED),
         view.containers().stream().map(ContainerState::lastStatus).toList());
     assertEquals("changed STOPPED/STOPPED", told.get(told.size() - 1));
   }
@@ -497,7 +555,14 @@ class TaskTest {
                 r ->
                     new Task.ReportState(
                         new StateReport(
-                            TaskStatus.STOPPED, List.of(), "UNKNOWN", null, null, null, null, null),
+                            TaskStatus.STOPPED,
+                            List.of(),
+                            HealthStatus.UNKNOWN,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null),
                         STOPPED,
                         r)));
 
@@ -515,8 +580,15 @@ class TaskTest {
             TaskStatus.STOPPING,
             List.of(
                 new ContainerState(
-                    "web", "nginx:1.27", "c-web", "STOPPED", 1, null, List.of(), "UNKNOWN")),
-            "UNKNOWN",
+                    "web",
+                    "nginx:1.27",
+                    "c-web",
+                    ContainerStatus.STOPPED,
+                    1,
+                    null,
+                    List.of(),
+                    HealthStatus.UNKNOWN)),
+            HealthStatus.UNKNOWN,
             null,
             null,
             null,
@@ -535,7 +607,7 @@ class TaskTest {
 
     TaskView view = success(result);
     assertEquals(TaskStatus.STOPPING, view.lastStatus());
-    assertEquals("STOPPED", view.desiredStatus());
+    assertEquals(TaskStatus.STOPPED, view.desiredStatus());
     assertEquals("EssentialContainerExited", view.stopCode());
     assertEquals("Essential container in task exited", view.stoppedReason());
     assertEquals(STOP_ASKED, view.stoppingAt());
@@ -562,8 +634,15 @@ class TaskTest {
             TaskStatus.STOPPED,
             List.of(
                 new ContainerState(
-                    "web", "nginx:1.27", null, "STOPPED", null, null, List.of(), "UNKNOWN")),
-            "UNKNOWN",
+                    "web",
+                    "nginx:1.27",
+                    null,
+                    ContainerStatus.STOPPED,
+                    null,
+                    null,
+                    List.of(),
+                    HealthStatus.UNKNOWN)),
+            HealthStatus.UNKNOWN,
             null,
             null,
             EXECUTION_STOPPED,
@@ -606,6 +685,25 @@ class TaskTest {
   }
 
   // ---- replay ----
+
+  @Test
+  void journalFoldedWithoutAnEntityGivesTheEntitysState() {
+    create();
+    reportRunning();
+    task.<StatusReply<TaskView>>runCommand(
+        r -> new Task.Stop("UserInitiated", "done", STOP_ASKED, r));
+    task.<StatusReply<TaskView>>runCommand(
+        r -> new Task.ReportState(stoppedReport(null, null), STOPPED, r));
+
+    String entityId = Task.entityId(ACCOUNT, CLUSTER, taskId);
+    Task.State folded = Task.empty(entityId);
+    for (Object event : task.persistenceTestKit().persistedInStorage("Task|" + entityId)) {
+      folded = Task.applied(folded, (Task.Event) event);
+    }
+
+    assertInstanceOf(Task.StoppedTask.class, folded);
+    assertEquals(task.getState(), folded);
+  }
 
   @Test
   void restartKeepsARunningTaskAndTellsNoOne() {
@@ -659,17 +757,24 @@ class TaskTest {
         TaskStatus.RUNNING,
         List.of(
             new ContainerState(
-                "web", "nginx:1.27", "c-web", "RUNNING", null, null, List.of(), "UNKNOWN"),
+                "web",
+                "nginx:1.27",
+                "c-web",
+                ContainerStatus.RUNNING,
+                null,
+                null,
+                List.of(),
+                HealthStatus.UNKNOWN),
             new ContainerState(
                 "log-router",
                 "fluent-bit:3",
                 "c-log",
-                "RUNNING",
+                ContainerStatus.RUNNING,
                 null,
                 null,
                 List.of(),
-                "UNKNOWN")),
-        "UNKNOWN",
+                HealthStatus.UNKNOWN)),
+        HealthStatus.UNKNOWN,
         PULLED,
         PULL_DONE,
         null,
@@ -682,10 +787,24 @@ class TaskTest {
         TaskStatus.STOPPED,
         List.of(
             new ContainerState(
-                "web", "nginx:1.27", "c-web", "STOPPED", 143, null, List.of(), "UNKNOWN"),
+                "web",
+                "nginx:1.27",
+                "c-web",
+                ContainerStatus.STOPPED,
+                143,
+                null,
+                List.of(),
+                HealthStatus.UNKNOWN),
             new ContainerState(
-                "log-router", "fluent-bit:3", "c-log", "STOPPED", 0, null, List.of(), "UNKNOWN")),
-        "UNKNOWN",
+                "log-router",
+                "fluent-bit:3",
+                "c-log",
+                ContainerStatus.STOPPED,
+                0,
+                null,
+                List.of(),
+                HealthStatus.UNKNOWN)),
+        HealthStatus.UNKNOWN,
         PULLED,
         PULL_DONE,
         EXECUTION_STOPPED,
@@ -693,7 +812,7 @@ class TaskTest {
         reason);
   }
 
-  private static StateReport report(TaskStatus status, String health) {
+  private static StateReport report(TaskStatus status, HealthStatus health) {
     return new StateReport(status, List.of(), health, null, null, null, null, null);
   }
 

@@ -24,6 +24,8 @@ import io.harbormaster.protocol.AgentMessages.StopTask;
 import io.harbormaster.protocol.AgentMessages.TaskReport;
 import io.harbormaster.protocol.AgentMessages.Welcome;
 import io.harbormaster.service.Service;
+import io.harbormaster.task.ContainerStatus;
+import io.harbormaster.task.HealthStatus;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.TaskNotifications;
 import io.harbormaster.task.TaskPayloads;
@@ -400,7 +402,7 @@ public final class AgentSession {
                         instanceEntity,
                         taskId,
                         TaskPhase.STOPPED); // the task's own notification was lost
-                  } else if ("RUNNING".equals(task.desiredStatus())
+                  } else if (task.desiredStatus() == TaskStatus.RUNNING
                       && r.phase() != TaskPhase.STOPPING) {
                     if (r.phase() == TaskPhase.RESERVED) created(instanceEntity, taskId);
                     // An agent that stopped the task answers with its stopped report, and never
@@ -465,7 +467,7 @@ public final class AgentSession {
         r.containers() == null
             ? null
             : r.containers().stream().map(AgentSession::containerState).toList(),
-        r.healthStatus(),
+        health(r.healthStatus()),
         r.pullStartedAt(),
         r.pullStoppedAt(),
         r.executionStoppedAt(),
@@ -478,7 +480,7 @@ public final class AgentSession {
         c.name(),
         c.image(),
         c.runtimeId(),
-        c.lastStatus(),
+        containerStatus(c.lastStatus()),
         c.exitCode(),
         c.reason(),
         c.networkBindings() == null
@@ -489,6 +491,32 @@ public final class AgentSession {
                         new Task.NetworkBinding(
                             b.bindIP(), b.containerPort(), b.hostPort(), b.protocol()))
                 .toList(),
-        c.healthStatus());
+        health(c.healthStatus()));
+  }
+
+  /**
+   * The wire's health status by name; a name this build does not know (a newer agent's) is UNKNOWN,
+   * which is what ECS says of a health it has no answer for.
+   */
+  static HealthStatus health(String name) {
+    if (name == null) return null;
+    try {
+      return HealthStatus.valueOf(name);
+    } catch (IllegalArgumentException unknown) {
+      return HealthStatus.UNKNOWN;
+    }
+  }
+
+  /**
+   * The wire's container status by name; a name this build does not know is taken as PENDING (not
+   * running yet), which never moves a container's status, since it only moves forward.
+   */
+  static ContainerStatus containerStatus(String name) {
+    if (name == null) return null;
+    try {
+      return ContainerStatus.valueOf(name);
+    } catch (IllegalArgumentException unknown) {
+      return ContainerStatus.PENDING;
+    }
   }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.harbormaster.protocol.AgentMessages;
+import io.harbormaster.task.ContainerStatus;
+import io.harbormaster.task.HealthStatus;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.TaskStatus;
 import java.time.Instant;
@@ -58,19 +60,37 @@ class AgentSessionTest {
                     "web",
                     "nginx:1",
                     "c0ffee",
-                    "STOPPED",
+                    ContainerStatus.STOPPED,
                     137,
                     "OutOfMemoryError",
                     List.of(new Task.NetworkBinding("0.0.0.0", 80, 32768, "tcp")),
-                    "UNHEALTHY"),
+                    HealthStatus.UNHEALTHY),
                 new Task.ContainerState(
-                    "sidecar", "busybox", null, "PENDING", null, null, null, "UNKNOWN")),
-            "UNHEALTHY",
+                    "sidecar",
+                    "busybox",
+                    null,
+                    ContainerStatus.PENDING,
+                    null,
+                    null,
+                    null,
+                    HealthStatus.UNKNOWN)),
+            HealthStatus.UNHEALTHY,
             pulling,
             pulling.plusSeconds(1),
             pulling.plusSeconds(60),
             "EssentialContainerExited",
             "Essential container in task exited"),
         AgentSession.stateReport(wire));
+  }
+
+  @Test
+  void healthAndContainerStatusesAreReadByNameAndAnUnknownNameMovesNothing() {
+    for (HealthStatus h : HealthStatus.values()) assertEquals(h, AgentSession.health(h.name()));
+    for (ContainerStatus c : ContainerStatus.values())
+      assertEquals(c, AgentSession.containerStatus(c.name()));
+    assertEquals(HealthStatus.UNKNOWN, AgentSession.health("DEGRADED"));
+    assertEquals(ContainerStatus.PENDING, AgentSession.containerStatus("CREATED"));
+    assertNull(AgentSession.health(null));
+    assertNull(AgentSession.containerStatus(null));
   }
 }

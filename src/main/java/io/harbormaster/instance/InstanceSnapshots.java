@@ -1,16 +1,20 @@
-package io.harbormaster.placement;
+package io.harbormaster.instance;
 
 import io.harbormaster.common.Arns;
-import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
 import io.harbormaster.instance.ContainerInstance.Reservation;
 import io.harbormaster.scheduler.InstanceSnapshot;
 import io.harbormaster.scheduler.Resources;
+import io.harbormaster.scheduler.TaskDemand;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Turns the entities' views into the scheduler's immutable snapshot. */
+/**
+ * Turns an instance's view into the scheduler's immutable snapshot: the one resource model both the
+ * cluster's placement (choosing an instance) and the instance itself (judging a reservation) apply
+ * the scheduler's filters to.
+ */
 public final class InstanceSnapshots {
   private InstanceSnapshots() {}
 
@@ -31,22 +35,14 @@ public final class InstanceSnapshots {
       InstanceView view,
       Collection<Reservation> inFlight,
       InstanceSnapshot previous) {
-    ContainerInstance.Resources total = view.registration().total();
-    ContainerInstance.Resources remaining = view.remaining();
-    int cpu = remaining.cpu();
-    int memory = remaining.memory();
-    var tcp = new java.util.TreeSet<>(remaining.tcpPorts());
-    var udp = new java.util.TreeSet<>(remaining.udpPorts());
+    Resources remaining = remaining(view);
     Map<String, Integer> groups = new HashMap<>();
     for (Reservation r : view.reservations().values()) {
       groups.merge(r.summary().group(), 1, Integer::sum);
     }
     for (Reservation r : inFlight) {
       if (view.reservations().containsKey(r.taskId())) continue;
-      cpu -= r.demand().cpu();
-      memory -= r.demand().memory();
-      tcp.addAll(r.demand().tcpPorts());
-      udp.addAll(r.demand().udpPorts());
+      remaining = remaining.minus(demandOf(r));
       groups.merge(r.summary().group(), 1, Integer::sum);
     }
     String instanceId = view.registration().instanceId();
@@ -70,11 +66,28 @@ public final class InstanceSnapshots {
         view.agentConnected(),
         view.versionInfo() == null ? null : view.versionInfo().agentVersion(),
         view.registeredAt(),
-        new Resources(total.cpu(), total.memory(), total.tcpPorts(), total.udpPorts()),
-        new Resources(cpu, memory, tcp, udp),
+        registered(view),
+        remaining,
         attributes,
         view.runningTasksCount(),
         groups);
+  }
+
+  /** What the instance offered when it registered, in the scheduler's terms. */
+  static Resources registered(InstanceView view) {
+    ContainerInstance.Resources total = view.registration().total();
+    return new Resources(total.cpu(), total.memory(), total.tcpPorts(), total.udpPorts());
+  }
+
+  /** What the instance has left once every reservation it holds is taken off. */
+  static Resources remaining(InstanceView view) {
+    Resources remaining = registered(view);
+    for (Reservation r : view.reservations().values()) remaining = remaining.minus(demandOf(r));
+    return remaining;
+  }
+
+  private static TaskDemand demandOf(Reservation reservation) {
+    return reservation.demand().inGroup(reservation.summary().group());
   }
 
   private static boolean sameAttributes(Map<String, String> known, InstanceView view) {
