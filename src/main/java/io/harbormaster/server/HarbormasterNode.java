@@ -132,7 +132,7 @@ public final class HarbormasterNode implements AutoCloseable {
           system,
           tags,
           ServiceSettings.from(config),
-          new ServiceEffects(system, entities, launcher, Clock.systemUTC()),
+          new ServiceEffects(system, entities, launcher, Clock.systemUTC(), api.askTimeout()),
           Clock.systemUTC());
 
       EcsPaging paging = new EcsPaging(pagingSecret);
