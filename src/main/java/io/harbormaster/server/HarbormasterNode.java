@@ -27,6 +27,7 @@ import io.harbormaster.common.Entities;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.events.EventServices;
 import io.harbormaster.events.EventsSettings;
+import io.harbormaster.instance.ClusterInstances;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.persistence.CassandraSchema;
 import io.harbormaster.placement.ClusterPlacement;
@@ -120,7 +121,8 @@ public final class HarbormasterNode implements AutoCloseable {
           tags,
           region,
           config.getDuration("harbormaster.placement.reservation-timeout"),
-          ClusterPlacement.notifier(system));
+          ClusterPlacement.notifier(system),
+          new ClusterInstances(system, api.askTimeout(), Clock.systemUTC()));
       Task.init(
           system,
           tags,
