@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.harbormaster.account.Account;
 import io.harbormaster.account.ClusterDirectory;
+import io.harbormaster.account.RevisionDirectory;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.ecs.AdminHandlers;
@@ -115,7 +116,7 @@ public final class HarbormasterNode implements AutoCloseable {
       String region = settings.region();
       Account.init(system, tags);
       Cluster.init(system, tags, new ClusterDirectory(system, api.askTimeout()));
-      TaskDefinitionFamily.init(system, tags);
+      TaskDefinitionFamily.init(system, tags, new RevisionDirectory(system, api.askTimeout()));
       ContainerInstance.init(
           system,
           tags,
