@@ -798,7 +798,7 @@ public final class Service
   /**
    * Persists {@code events} and hands the new state and the events to the controller, which carries
    * out the stops they order; the first life of a service starts its controller, an INACTIVE one
-   * lets it go (it tells the cluster, then stops) and passivates.
+   * lets it go (it stops), tells the cluster to forget the service and passivates.
    */
   private EffectBuilder<Event, State> record(List<Event> events) {
     return Effect()
