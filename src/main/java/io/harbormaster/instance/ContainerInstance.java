@@ -23,10 +23,12 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -120,6 +122,15 @@ public final class ContainerInstance
 
   /** Write the phase changes told since the last write (see {@code unwrittenPhases}). */
   private record WritePhases() implements Command {}
+
+  /**
+   * The cluster's answer to what this instance last told it (local: the entity sends it to itself,
+   * never across nodes).
+   */
+  private record ClusterAnswered(boolean listed, Throwable failure) implements Command {}
+
+  /** Tell the cluster again after it did not answer. */
+  private record RetryCluster() implements Command {}
 
   /**
    * The agent's session connected (with the session to push to) or closed. A close from a session
@@ -373,12 +384,15 @@ public final class ContainerInstance
       EventTags tags,
       String region,
       Duration reservationTimeout,
-      Effects effects) {
+      Effects effects,
+      ClusterMembership membership) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
                 ENTITY_KEY,
-                ctx -> create(ctx.getEntityId(), tags, region, reservationTimeout, effects)));
+                ctx ->
+                    create(
+                        ctx.getEntityId(), tags, region, reservationTimeout, effects, membership)));
   }
 
   public static Behavior<Command> create(
@@ -386,7 +400,8 @@ public final class ContainerInstance
       EventTags tags,
       String region,
       Duration reservationTimeout,
-      Effects effects) {
+      Effects effects,
+      ClusterMembership membership) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -396,9 +411,10 @@ public final class ContainerInstance
                         tags,
                         region,
                         reservationTimeout,
-                        ctx.getSelf(),
+                        ctx,
                         timers,
-                        effects)));
+                        effects,
+                        membership)));
   }
 
   private final String entityId;
@@ -408,6 +424,8 @@ public final class ContainerInstance
   private final ActorRef<Command> self;
   private final TimerScheduler<Command> timers;
   private final Effects effects;
+  private final ClusterMembership membership;
+  private final ActorContext<Command> context;
 
   /**
    * Phase changes (RUNNING, STOPPING, STOPPED) told but not written yet. The first queues a {@link
@@ -436,22 +454,51 @@ public final class ContainerInstance
     void changed(InstanceView view);
   }
 
+  /**
+   * The cluster's list of its container instances, which DeleteCluster and the cluster's counts
+   * read. The instance keeps it told: listed while ACTIVE or DRAINING, not listed once INACTIVE.
+   * Idempotent; an instance tells it again until it answers, and again after each recovery. A
+   * refusal (the cluster is not ACTIVE) comes back as the cluster's StatusReply error, so it can be
+   * told from a timeout.
+   */
+  @FunctionalInterface
+  public interface ClusterMembership {
+    CompletionStage<Done> clusterLists(
+        String accountId, String clusterName, String instanceId, boolean listed);
+  }
+
+  /** How long an instance waits before telling a cluster that did not answer again. */
+  static final Duration CLUSTER_RETRY = Duration.ofSeconds(1);
+
+  // What the cluster was last told and acknowledged (null: nothing yet), and who waits for it; not
+  // persisted: a recovered instance tells its cluster again.
+  private Boolean acknowledged;
+  private boolean telling;
+  private final List<Waiting> waiting = new ArrayList<>();
+
+  /** A Register or Deregister whose answer waits until the cluster lists the instance as it is. */
+  private record Waiting(
+      boolean wants, InstanceView answer, ActorRef<StatusReply<InstanceView>> replyTo) {}
+
   private ContainerInstance(
       String entityId,
       EventTags tags,
       String region,
       Duration reservationTimeout,
-      ActorRef<Command> self,
+      ActorContext<Command> context,
       TimerScheduler<Command> timers,
-      Effects effects) {
+      Effects effects,
+      ClusterMembership membership) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     this.tags = tags;
     this.region = region;
     this.reservationTimeout = reservationTimeout;
-    this.self = self;
+    this.context = context;
+    this.self = context.getSelf();
     this.timers = timers;
     this.effects = effects;
+    this.membership = membership;
   }
 
   @Override
@@ -475,6 +522,7 @@ public final class ContainerInstance
             RecoveryCompleted.instance(),
             state -> {
               if (state instanceof LiveInstance l) logHostedHere(l.view());
+              viewIn(state).ifPresent(view -> tellCluster(listedByCluster(view)));
             })
         .build();
   }
@@ -492,13 +540,18 @@ public final class ContainerInstance
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
     builder
+        .forAnyState()
+        .onCommand(ClusterAnswered.class, this::clusterAnswered)
+        .onCommand(RetryCluster.class, (s, c) -> retryCluster(s));
+    builder
         .forStateType(NoInstance.class)
         .onCommand(
             Register.class,
             (s, c) ->
                 persist(new InstanceRegistered(c.registration(), c.at()))
                     .thenRun(next -> logHostedHere(viewOf(next)))
-                    .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+                    .thenRun(next -> answerOnceListed(viewOf(next), c.replyTo()))
+                    .thenNoReply())
         .onCommand(Get.class, c -> missing(c.replyTo()))
         .onCommand(Deregister.class, c -> missing(c.replyTo()))
         .onCommand(ChangeStatus.class, c -> missing(c.replyTo()))
@@ -520,10 +573,16 @@ public final class ContainerInstance
             Register.class,
             (s, c) ->
                 persist(new InstanceRegistered(c.registration(), c.at()))
-                    .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next))))
+                    .thenRun(next -> answerOnceListed(viewOf(next), c.replyTo()))
+                    .thenNoReply())
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(
-            Deregister.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+            Deregister.class,
+            (s, c) ->
+                Effect()
+                    .none()
+                    .thenRun(next -> answerOnceListed(s.view(), c.replyTo()))
+                    .thenNoReply())
         .onCommand(ChangeStatus.class, c -> inactive(c.replyTo()))
         .onCommand(PutAttributes.class, c -> inactive(c.replyTo()))
         .onCommand(DeleteAttributes.class, c -> inactive(c.replyTo()))
@@ -611,7 +670,8 @@ public final class ContainerInstance
     // The agent registers again after a restart: resources and attributes may have changed;
     // reservations stay.
     return persist(new InstanceRegistered(c.registration(), c.at()))
-        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+        .thenRun(next -> answerOnceListed(viewOf(next), c.replyTo()))
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, State> deregister(LiveInstance s, Deregister c) {
@@ -625,8 +685,74 @@ public final class ContainerInstance
                       + s.view().reservations().size()
                       + " tasks; stop them first or deregister with force."));
     }
+    // Answered once the cluster no longer lists it: DeleteCluster right after succeeds.
     return persist(new InstanceDeregistered(c.at()))
-        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+        .thenRun(next -> answerOnceListed(viewOf(next), c.replyTo()))
+        .thenNoReply();
+  }
+
+  // ---- the cluster's list of instances ----
+
+  /** Whether the cluster lists an instance in this state: until it is INACTIVE. */
+  private static boolean listedByCluster(InstanceView view) {
+    return view.status() != Status.INACTIVE;
+  }
+
+  /**
+   * Answers with {@code answer} once the cluster lists the instance as it is now: a registered
+   * instance is in the cluster's list, a deregistered one is not.
+   */
+  private void answerOnceListed(InstanceView answer, ActorRef<StatusReply<InstanceView>> replyTo) {
+    boolean wants = listedByCluster(answer);
+    if (!telling && acknowledged != null && acknowledged == wants) {
+      replyTo.tell(StatusReply.success(answer));
+      return;
+    }
+    waiting.add(new Waiting(wants, answer, replyTo));
+    tellCluster(wants);
+  }
+
+  private void tellCluster(boolean listed) {
+    if (telling) return; // its answer tells again when the instance changed meanwhile
+    telling = true;
+    String[] parts = entityId.split("/", 3);
+    context.pipeToSelf(
+        membership.clusterLists(parts[0], parts[1], parts[2], listed),
+        (done, failure) -> new ClusterAnswered(listed, failure));
+  }
+
+  private ReplyEffect<Event, State> clusterAnswered(State state, ClusterAnswered answer) {
+    telling = false;
+    Boolean now = viewIn(state).map(ContainerInstance::listedByCluster).orElse(null);
+    if (answer.failure() == null) {
+      acknowledged = answer.listed();
+      // Those waiting for what the cluster now says are answered; when the instance changed since
+      // it was told, the others are too (their change happened and was overtaken).
+      List<Waiting> done =
+          waiting.stream()
+              .filter(w -> w.wants() == answer.listed() || (now != null && now == answer.listed()))
+              .toList();
+      waiting.removeAll(done);
+      done.forEach(w -> w.replyTo().tell(StatusReply.success(w.answer())));
+      if (now != null && now != answer.listed()) tellCluster(now);
+      return Effect().noReply();
+    }
+    var refusal = Rejection.of(answer.failure());
+    if (refusal.isPresent()) {
+      // The cluster refuses (it is not ACTIVE): telling it again cannot help.
+      waiting.forEach(
+          w -> w.replyTo().tell(Rejection.reply(refusal.get().type(), refusal.get().message())));
+      waiting.clear();
+      return Effect().noReply();
+    }
+    // It did not answer: tell it again shortly; the callers keep waiting (or time out and retry).
+    timers.startSingleTimer("retry-cluster", new RetryCluster(), CLUSTER_RETRY);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> retryCluster(State state) {
+    viewIn(state).map(ContainerInstance::listedByCluster).ifPresent(this::tellCluster);
+    return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> reserve(LiveInstance s, Reserve c) {

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.harbormaster.account.Account;
 import io.harbormaster.account.ClusterDirectory;
+import io.harbormaster.account.RevisionDirectory;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.ecs.AdminHandlers;
@@ -27,6 +28,7 @@ import io.harbormaster.common.Entities;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.events.EventServices;
 import io.harbormaster.events.EventsSettings;
+import io.harbormaster.instance.ClusterInstances;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.persistence.CassandraSchema;
 import io.harbormaster.placement.ClusterPlacement;
@@ -114,13 +116,14 @@ public final class HarbormasterNode implements AutoCloseable {
       String region = settings.region();
       Account.init(system, tags);
       Cluster.init(system, tags, new ClusterDirectory(system, api.askTimeout()));
-      TaskDefinitionFamily.init(system, tags);
+      TaskDefinitionFamily.init(system, tags, new RevisionDirectory(system, api.askTimeout()));
       ContainerInstance.init(
           system,
           tags,
           region,
           config.getDuration("harbormaster.placement.reservation-timeout"),
-          ClusterPlacement.notifier(system));
+          ClusterPlacement.notifier(system),
+          new ClusterInstances(system, api.askTimeout(), Clock.systemUTC()));
       Task.init(
           system,
           tags,
@@ -132,7 +135,7 @@ public final class HarbormasterNode implements AutoCloseable {
           system,
           tags,
           ServiceSettings.from(config),
-          new ServiceEffects(system, entities, launcher, Clock.systemUTC()),
+          new ServiceEffects(system, entities, launcher, Clock.systemUTC(), api.askTimeout()),
           Clock.systemUTC());
 
       EcsPaging paging = new EcsPaging(pagingSecret);

@@ -40,6 +40,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -163,6 +164,15 @@ public final class Service
       implements Command {}
 
   private record Passivate() implements Command {}
+
+  /**
+   * The cluster's answer to what this service last told it (local: the entity sends it to itself,
+   * never across nodes).
+   */
+  private record ClusterAnswered(boolean listed, Throwable failure) implements Command {}
+
+  /** Tell the cluster again after it did not answer. */
+  private record RetryCluster() implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -504,8 +514,14 @@ public final class Service
     /** The task's state; empty when no Task entity of that id exists. */
     CompletionStage<Optional<TaskReport>> task(String accountId, String clusterName, String taskId);
 
-    /** The service is INACTIVE: the cluster's membership list forgets it (idempotent). */
-    void inactivated(String accountId, String clusterName, String serviceName);
+    /**
+     * Tells the cluster whether it lists the service: while ACTIVE or DRAINING it does
+     * (DeleteCluster refuses, ListServices shows it), once INACTIVE it does not. Idempotent; a
+     * refusal (the cluster is not ACTIVE) comes back as the cluster's StatusReply error, so it can
+     * be told from a timeout.
+     */
+    CompletionStage<Done> clusterLists(
+        String accountId, String clusterName, String serviceName, boolean listed);
   }
 
   // ---- behaviour ----
@@ -592,6 +608,18 @@ public final class Service
 
   private int controllers;
 
+  /** How long a service waits before telling a cluster that did not answer again. */
+  static final Duration CLUSTER_RETRY = Duration.ofSeconds(1);
+
+  // What the cluster was last told and acknowledged (null: nothing yet), and who waits for it; not
+  // persisted: a recovered service tells its cluster again.
+  private Boolean acknowledged;
+  private boolean telling;
+  private final List<Waiting> waiting = new ArrayList<>();
+
+  /** A Create whose answer waits until the cluster lists the service. */
+  private record Waiting(ServiceView answer, ActorRef<StatusReply<ServiceView>> replyTo) {}
+
   private Service(
       String entityId,
       EventTags tags,
@@ -635,8 +663,9 @@ public final class Service
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
-              // an INACTIVE service's controller makes sure its cluster forgot it and stops
+              // an INACTIVE service's controller just stops; the service tells its cluster again
               viewIn(state).ifPresent(this::startController);
+              viewIn(state).ifPresent(view -> tellCluster(listedByCluster(view)));
               if (state instanceof InactiveService) passivateLater();
             })
         .build();
@@ -659,6 +688,10 @@ public final class Service
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
     builder
+        .forAnyState()
+        .onCommand(ClusterAnswered.class, this::clusterAnswered)
+        .onCommand(RetryCluster.class, (s, c) -> retryCluster(s));
+    builder
         .forStateType(NoService.class)
         .onCommand(Create.class, (s, c) -> create(c))
         .onCommand(Get.class, c -> notFound(c.replyTo()))
@@ -675,7 +708,7 @@ public final class Service
         .onCommand(Delete.class, c -> notActive(c.replyTo()))
         .onCommand(TagResource.class, c -> notActive(c.replyTo()))
         .onCommand(UntagResource.class, c -> notActive(c.replyTo()))
-        .onCommand(Passivate.class, c -> passivate())
+        .onCommand(Passivate.class, c -> passivate(c))
         // what a controller sent before the service went inactive
         .onCommand(
             RecordDecision.class,
@@ -738,7 +771,12 @@ public final class Service
    * An INACTIVE service needs no actor. A remembered entity must leave through its shard (which
    * also forgets it); stopping on its own would count as a crash and start it again.
    */
-  private ReplyEffect<Event, State> passivate() {
+  private ReplyEffect<Event, State> passivate(Passivate c) {
+    // Not before the cluster forgot it: a passivated remembered entity is not started again.
+    if (telling || !Boolean.FALSE.equals(acknowledged)) {
+      passivateLater();
+      return Effect().noReply();
+    }
     if (shard == null) return Effect().stop().thenNoReply();
     shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
     return Effect().noReply();
@@ -760,7 +798,7 @@ public final class Service
   /**
    * Persists {@code events} and hands the new state and the events to the controller, which carries
    * out the stops they order; the first life of a service starts its controller, an INACTIVE one
-   * lets it go (it tells the cluster, then stops) and passivates.
+   * lets it go (it stops), tells the cluster to forget the service and passivates.
    */
   private EffectBuilder<Event, State> record(List<Event> events) {
     return Effect()
@@ -773,6 +811,7 @@ public final class Service
               if (next instanceof InactiveService) {
                 controller = null;
                 passivateLater();
+                tellCluster(false);
               }
             });
   }
@@ -789,8 +828,68 @@ public final class Service
             0,
             c.at(),
             c.at());
+    // Answered once the cluster lists the service: ListServices right after shows it.
     return record(List.of(new ServiceCreated(c.spec(), first, c.at())))
-        .thenReply(c.replyTo(), next -> StatusReply.success(viewOf(next)));
+        .thenRun(next -> answerOnceListed(viewOf(next), c.replyTo()))
+        .thenNoReply();
+  }
+
+  // ---- the cluster's list of services ----
+
+  /** Whether the cluster lists a service in this state: until it is INACTIVE. */
+  private static boolean listedByCluster(ServiceView view) {
+    return view.status() != ServiceStatus.INACTIVE;
+  }
+
+  /** Answers CreateService with {@code answer} once the cluster lists the service. */
+  private void answerOnceListed(ServiceView answer, ActorRef<StatusReply<ServiceView>> replyTo) {
+    if (!telling && Boolean.TRUE.equals(acknowledged)) {
+      replyTo.tell(StatusReply.success(answer));
+      return;
+    }
+    waiting.add(new Waiting(answer, replyTo));
+    tellCluster(true);
+  }
+
+  private void tellCluster(boolean listed) {
+    if (telling) return; // its answer tells again when the service changed meanwhile
+    telling = true;
+    ctx.pipeToSelf(
+        effects.clusterLists(accountId, clusterName, serviceName, listed),
+        (done, failure) -> new ClusterAnswered(listed, failure));
+  }
+
+  private ReplyEffect<Event, State> clusterAnswered(State state, ClusterAnswered answer) {
+    telling = false;
+    Boolean now = viewIn(state).map(Service::listedByCluster).orElse(null);
+    if (answer.failure() == null) {
+      acknowledged = answer.listed();
+      // Those waiting are answered when the cluster lists the service, or when the service went
+      // INACTIVE since (their creation happened and was overtaken).
+      if (answer.listed() || Boolean.FALSE.equals(now)) {
+        waiting.forEach(w -> w.replyTo().tell(StatusReply.success(w.answer())));
+        waiting.clear();
+      }
+      if (now != null && now != answer.listed()) tellCluster(now);
+      return Effect().noReply();
+    }
+    var refusal = Rejection.of(answer.failure());
+    if (refusal.isPresent()) {
+      // The cluster refuses (it is not ACTIVE): telling it again cannot help.
+      waiting.forEach(
+          w -> w.replyTo().tell(Rejection.reply(refusal.get().type(), refusal.get().message())));
+      waiting.clear();
+      acknowledged = answer.listed() ? null : Boolean.FALSE; // a cluster that is gone lists nothing
+      return Effect().noReply();
+    }
+    // It did not answer: tell it again shortly; the callers keep waiting (or time out and retry).
+    ctx.scheduleOnce(CLUSTER_RETRY, ctx.getSelf(), new RetryCluster());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> retryCluster(State state) {
+    viewIn(state).map(Service::listedByCluster).ifPresent(this::tellCluster);
+    return Effect().noReply();
   }
 
   private static String inProgress(String deploymentId) {

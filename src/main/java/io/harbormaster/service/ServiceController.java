@@ -231,7 +231,7 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
 
   /**
    * A live service heals from its tasks (level-triggered) and reconciles at once; an INACTIVE one
-   * only makes sure its cluster forgot it (heals a crash right after inactivation).
+   * stops.
    */
   private Behavior<Command> start() {
     if (view.status() == ServiceStatus.INACTIVE) return inactivated();
@@ -281,9 +281,10 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
     return view.status() == ServiceStatus.INACTIVE ? inactivated() : this;
   }
 
-  /** The service needs no controller any more (its timers go with it). */
+  /**
+   * The service needs no controller any more (its timers go with it); the entity tells its cluster.
+   */
   private Behavior<Command> inactivated() {
-    effects.inactivated(accountId, clusterName, serviceName);
     return Behaviors.stopped();
   }
 

@@ -12,6 +12,7 @@ import io.harbormaster.service.ServiceReconciler.Instance;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.TaskSpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
@@ -34,13 +36,20 @@ public final class ServiceEffects implements Service.Effects {
   private final Entities entities;
   private final TaskLauncher launcher;
   private final Clock clock;
+  private final Duration askTimeout;
 
   /**
-   * @param clock when the stops and removals it asks for happened
+   * @param clock when the stops and the cluster's list changes it asks for happened
+   * @param askTimeout how long it waits for the cluster to answer
    */
   public ServiceEffects(
-      ActorSystem<?> system, Entities entities, TaskLauncher launcher, Clock clock) {
+      ActorSystem<?> system,
+      Entities entities,
+      TaskLauncher launcher,
+      Clock clock,
+      Duration askTimeout) {
     this.system = system;
+    this.askTimeout = askTimeout;
     this.sharding = ClusterSharding.get(system);
     this.entities = entities;
     this.launcher = launcher;
@@ -138,9 +147,18 @@ public final class ServiceEffects implements Service.Effects {
   }
 
   @Override
-  public void inactivated(String accountId, String clusterName, String serviceName) {
-    sharding
-        .entityRefFor(Cluster.ENTITY_KEY, Cluster.entityId(accountId, clusterName))
-        .tell(new Cluster.RemoveService(serviceName, clock.instant(), system.ignoreRef()));
+  public CompletionStage<Done> clusterLists(
+      String accountId, String clusterName, String serviceName, boolean listed) {
+    var cluster =
+        sharding.entityRefFor(Cluster.ENTITY_KEY, Cluster.entityId(accountId, clusterName));
+    CompletionStage<Cluster.ClusterInfo> answer =
+        listed
+            ? cluster.askWithStatus(
+                replyTo -> new Cluster.AddService(serviceName, clock.instant(), replyTo),
+                askTimeout)
+            : cluster.askWithStatus(
+                replyTo -> new Cluster.RemoveService(serviceName, clock.instant(), replyTo),
+                askTimeout);
+    return answer.thenApply(info -> Done.done());
   }
 }

@@ -7,26 +7,36 @@ import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.common.Tag;
 import io.harbormaster.common.Tags;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * A task definition family: revisions 1..n, each with the definition exactly as registered (so
@@ -74,6 +84,16 @@ public final class TaskDefinitionFamily
   public record UntagRevision(
       int revision, List<String> tagKeys, ActorRef<StatusReply<Revision>> replyTo)
       implements Command {}
+
+  /**
+   * The directory's answer to what this family last told it of a revision (local: the entity sends
+   * it to itself, never across nodes).
+   */
+  private record DirectoryAnswered(int revision, Status told, Throwable failure)
+      implements Command {}
+
+  /** Tell the directory of a revision again after it did not answer. */
+  private record RetryDirectory(int revision) implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -169,22 +189,52 @@ public final class TaskDefinitionFamily
     }
   }
 
+  /**
+   * The account's directory of task definitions, which ListTaskDefinitions and
+   * ListTaskDefinitionFamilies page through. The family keeps it told of each revision's status.
+   * Idempotent; a family tells it again until it answers, and tells it its latest revision again
+   * after each recovery (a revision it changes again is told again too). A refusal comes back as
+   * the Account's StatusReply error, so it can be told from a timeout.
+   */
+  @FunctionalInterface
+  public interface Directory {
+    CompletionStage<Done> told(String accountId, String family, int revision, Status status);
+  }
+
   // ---- behaviour ----
-  public static void init(ActorSystem<?> system, EventTags tags) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags)));
+  public static void init(ActorSystem<?> system, EventTags tags, Directory directory) {
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), tags, directory)));
   }
 
-  public static Behavior<Command> create(String entityId, EventTags tags) {
-    return new TaskDefinitionFamily(entityId, tags);
+  public static Behavior<Command> create(String entityId, EventTags tags, Directory directory) {
+    return Behaviors.setup(context -> new TaskDefinitionFamily(context, entityId, tags, directory));
   }
 
+  /** How long a family waits before telling a directory that did not answer again. */
+  static final Duration DIRECTORY_RETRY = Duration.ofSeconds(1);
+
+  private final ActorContext<Command> context;
   private final String entityId;
   private final EventTags tags;
+  private final Directory directory;
 
-  private TaskDefinitionFamily(String entityId, EventTags tags) {
+  // What the directory acknowledged of each revision, which revisions it is being told of, and who
+  // waits for it; not persisted: a recovered family tells the directory again.
+  private final Map<Integer, Status> acknowledged = new HashMap<>();
+  private final Set<Integer> telling = new HashSet<>();
+  private final List<Waiting> waiting = new ArrayList<>();
+
+  /** A Register, Deregister or Delete whose answer waits until the directory lists it as it is. */
+  private record Waiting(Revision answer, ActorRef<StatusReply<Revision>> replyTo) {}
+
+  private TaskDefinitionFamily(
+      ActorContext<Command> context, String entityId, EventTags tags, Directory directory) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
+    this.context = context;
     this.entityId = entityId;
     this.tags = tags;
+    this.directory = directory;
   }
 
   @Override
@@ -201,6 +251,8 @@ public final class TaskDefinitionFamily
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
+        .onCommand(DirectoryAnswered.class, this::directoryAnswered)
+        .onCommand(RetryDirectory.class, (s, c) -> retryDirectory(s, c.revision()))
         .onCommand(
             Register.class,
             (s, c) -> {
@@ -209,8 +261,9 @@ public final class TaskDefinitionFamily
                   .persist(
                       new RevisionRegistered(
                           revision, c.definition(), c.tags(), c.registeredBy(), c.at()))
-                  .thenReply(
-                      c.replyTo(), next -> StatusReply.success(next.find(revision).orElseThrow()));
+                  .thenRun(
+                      next -> answerOnceIndexed(next.find(revision).orElseThrow(), c.replyTo()))
+                  .thenNoReply();
             })
         .onCommand(
             Get.class,
@@ -232,14 +285,13 @@ public final class TaskDefinitionFamily
                           case ACTIVE ->
                               Effect()
                                   .persist(new RevisionDeregistered(r.revision(), c.at()))
-                                  .thenReply(
-                                      c.replyTo(),
+                                  .thenRun(
                                       next ->
-                                          StatusReply.success(
-                                              next.find(r.revision()).orElseThrow()));
+                                          answerOnceIndexed(
+                                              next.find(r.revision()).orElseThrow(), c.replyTo()))
+                                  .thenNoReply();
                           // Deregistering again answers with the revision as it is, as ECS does.
-                          case INACTIVE, DELETE_IN_PROGRESS ->
-                              Effect().reply(c.replyTo(), StatusReply.success(r));
+                          case INACTIVE, DELETE_IN_PROGRESS -> answeredOnceIndexed(r, c.replyTo());
                         }))
         .onCommand(
             Delete.class,
@@ -260,13 +312,12 @@ public final class TaskDefinitionFamily
                           case INACTIVE ->
                               Effect()
                                   .persist(new RevisionDeletionRequested(r.revision(), c.at()))
-                                  .thenReply(
-                                      c.replyTo(),
+                                  .thenRun(
                                       next ->
-                                          StatusReply.success(
-                                              next.find(r.revision()).orElseThrow()));
-                          case DELETE_IN_PROGRESS ->
-                              Effect().reply(c.replyTo(), StatusReply.success(r));
+                                          answerOnceIndexed(
+                                              next.find(r.revision()).orElseThrow(), c.replyTo()))
+                                  .thenNoReply();
+                          case DELETE_IN_PROGRESS -> answeredOnceIndexed(r, c.replyTo());
                         }))
         .onCommand(
             TagRevision.class,
@@ -303,6 +354,95 @@ public final class TaskDefinitionFamily
                                 c.replyTo(),
                                 next ->
                                     StatusReply.success(next.find(r.revision()).orElseThrow()))))
+        .build();
+  }
+
+  // ---- the account's directory ----
+
+  private ReplyEffect<Event, State> answeredOnceIndexed(
+      Revision answer, ActorRef<StatusReply<Revision>> replyTo) {
+    answerOnceIndexed(answer, replyTo);
+    return Effect().noReply();
+  }
+
+  /** Answers with {@code answer} once the directory lists the revision with its status. */
+  private void answerOnceIndexed(Revision answer, ActorRef<StatusReply<Revision>> replyTo) {
+    int revision = answer.revision();
+    if (!telling.contains(revision) && acknowledged.get(revision) == answer.status()) {
+      replyTo.tell(StatusReply.success(answer));
+      return;
+    }
+    waiting.add(new Waiting(answer, replyTo));
+    tellDirectory(revision, answer.status());
+  }
+
+  private void tellDirectory(int revision, Status status) {
+    if (!telling.add(revision)) return; // its answer tells again when the revision changed since
+    context.pipeToSelf(
+        directory.told(accountId(), familyName(), revision, status),
+        (done, failure) -> new DirectoryAnswered(revision, status, failure));
+  }
+
+  private ReplyEffect<Event, State> directoryAnswered(State state, DirectoryAnswered answer) {
+    int revision = answer.revision();
+    telling.remove(revision);
+    Status now = state.find(revision).map(Revision::status).orElse(null);
+    List<Waiting> mine = waiting.stream().filter(w -> w.answer().revision() == revision).toList();
+    if (answer.failure() == null) {
+      acknowledged.put(revision, answer.told());
+      // Those waiting for what the directory now says are answered; when the revision changed
+      // since it was told, the others are too (their change happened and was overtaken).
+      List<Waiting> done =
+          mine.stream()
+              .filter(w -> w.answer().status() == answer.told() || now == answer.told())
+              .toList();
+      waiting.removeAll(done);
+      done.forEach(w -> w.replyTo().tell(StatusReply.success(w.answer())));
+      if (now != null && now != answer.told()) tellDirectory(revision, now);
+      return Effect().noReply();
+    }
+    var refusal = Rejection.of(answer.failure());
+    if (refusal.isPresent()) {
+      // The directory refuses (no such account): telling it again cannot help.
+      waiting.removeAll(mine);
+      mine.forEach(
+          w -> w.replyTo().tell(Rejection.reply(refusal.get().type(), refusal.get().message())));
+      return Effect().noReply();
+    }
+    // It did not answer: tell it again shortly; the callers keep waiting (or time out and retry).
+    context.scheduleOnce(DIRECTORY_RETRY, context.getSelf(), new RetryDirectory(revision));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> retryDirectory(State state, int revision) {
+    state.find(revision).ifPresent(r -> tellDirectory(revision, r.status()));
+    return Effect().noReply();
+  }
+
+  private String accountId() {
+    return entityId.substring(0, entityId.indexOf('/'));
+  }
+
+  private String familyName() {
+    return entityId.substring(entityId.indexOf('/') + 1);
+  }
+
+  /**
+   * A recovered family tells the directory its latest revision again: the directory's latest
+   * revision of the family follows it (ListTaskDefinitionFamilies), and a write cut short before
+   * the directory was told is most likely the newest.
+   */
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              if (!state.revisions().isEmpty()) {
+                Revision latest = state.revisions().get(state.revisions().size() - 1);
+                tellDirectory(latest.revision(), latest.status());
+              }
+            })
         .build();
   }
 

@@ -47,12 +47,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -97,6 +103,14 @@ class ContainerInstanceTest {
 
   private String instanceId;
   private final List<InstanceView> changes = new CopyOnWriteArrayList<>();
+
+  /** What the cluster was told, in order (true: list the instance, false: forget it). */
+  private final List<Boolean> clusterTold = new CopyOnWriteArrayList<>();
+
+  /** The cluster's answers, one per telling; when they run out it acknowledges. */
+  private final Queue<Supplier<CompletionStage<Done>>> clusterAnswers =
+      new ConcurrentLinkedQueue<>();
+
   private EventSourcedBehaviorTestKit<Command, Event, State> instance;
 
   @AfterEach
@@ -107,6 +121,8 @@ class ContainerInstanceTest {
   @BeforeEach
   void newInstance() {
     changes.clear();
+    clusterTold.clear();
+    clusterAnswers.clear();
     instance = instanceWithReservationTimeout(NO_TIMEOUT_IN_A_TEST);
   }
 
@@ -120,7 +136,80 @@ class ContainerInstanceTest {
             new EventTags(4),
             "us-east-1",
             timeout,
-            changes::add));
+            changes::add,
+            (account, cluster, id, listed) -> {
+              assertEquals(
+                  ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId),
+                  ContainerInstance.entityId(account, cluster, id));
+              clusterTold.add(listed);
+              Supplier<CompletionStage<Done>> answer = clusterAnswers.poll();
+              return answer != null ? answer.get() : CompletableFuture.completedFuture(Done.done());
+            }));
+  }
+
+  // ---- the cluster's list of instances ----
+
+  @Test
+  void registerIsAnsweredOnceTheClusterListsTheInstance() {
+    CompletableFuture<Done> clusterAnswer = new CompletableFuture<>();
+    clusterAnswers.add(() -> clusterAnswer);
+    TestProbe<StatusReply<InstanceView>> caller = testKit.createTestProbe();
+
+    instance.runCommand(
+        new ContainerInstance.Register(registration(1024, 2048), REGISTERED, caller.ref()));
+
+    assertInstanceOf(LiveInstance.class, instance.getState());
+    assertEquals(List.of(true), clusterTold);
+    caller.expectNoMessage(Duration.ofMillis(200));
+    clusterAnswer.complete(Done.done());
+    assertEquals(Status.ACTIVE, caller.receiveMessage().getValue().status());
+  }
+
+  @Test
+  void aClusterThatDoesNotAnswerIsToldAgainUntilItDoes() {
+    clusterAnswers.add(() -> CompletableFuture.failedFuture(new TimeoutException("no answer")));
+
+    register(1024, 2048);
+
+    assertEquals(List.of(true, true), clusterTold);
+  }
+
+  @Test
+  void aClusterThatRefusesFailsTheRegistrationWithItsRefusal() {
+    clusterAnswers.add(
+        () ->
+            CompletableFuture.failedFuture(
+                new StatusReply.ErrorMessage("ClusterNotFoundException: Cluster not found.")));
+
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Register(registration(1024, 2048), REGISTERED, r));
+
+    assertTrue(result.reply().isError(), () -> "expected a refusal, got " + result.reply());
+    assertEquals(
+        "ClusterNotFoundException: Cluster not found.", result.reply().getError().getMessage());
+    assertEquals(List.of(true), clusterTold);
+  }
+
+  @Test
+  void deregisterIsAnsweredOnceTheClusterNoLongerListsTheInstance() {
+    register(1024, 2048);
+
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Deregister(false, LATER, r));
+
+    assertEquals(Status.INACTIVE, success(result).status());
+    assertEquals(List.of(true, false), clusterTold);
+  }
+
+  @Test
+  void aRecoveredInstanceTellsTheClusterAgain() {
+    register(1024, 2048);
+
+    instance.restart();
+
+    assertEquals(List.of(true, true), clusterTold);
   }
 
   // ---- register ----

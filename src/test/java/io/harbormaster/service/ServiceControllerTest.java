@@ -45,7 +45,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
@@ -87,7 +86,7 @@ class ServiceControllerTest {
   private static final class FakeWorld implements Service.Effects {
     final List<String> created = new CopyOnWriteArrayList<>();
     final List<String> stopped = new CopyOnWriteArrayList<>();
-    final AtomicInteger inactivated = new AtomicInteger();
+    final List<Boolean> clusterTold = new CopyOnWriteArrayList<>();
 
     @Override
     public CompletionStage<Map<String, Instance>> instances(
@@ -203,8 +202,10 @@ class ServiceControllerTest {
     }
 
     @Override
-    public void inactivated(String accountId, String clusterName, String serviceName) {
-      inactivated.incrementAndGet();
+    public CompletionStage<Done> clusterLists(
+        String accountId, String clusterName, String serviceName, boolean listed) {
+      clusterTold.add(listed);
+      return CompletableFuture.completedFuture(Done.done());
     }
   }
 
@@ -391,7 +392,7 @@ class ServiceControllerTest {
   }
 
   @Test
-  void aControllerOfAnInactiveServiceMakesSureItsClusterForgotItAndStops() {
+  void aControllerOfAnInactiveServiceStops() {
     FakeWorld world = new FakeWorld();
     TestProbe<Service.Command> entity = testKit.createTestProbe();
     ActorRef<ServiceController.Command> ref =
@@ -406,6 +407,7 @@ class ServiceControllerTest {
                 Clock.fixed(NOW, ZoneOffset.UTC)));
 
     entity.expectTerminated(ref);
-    assertEquals(1, world.inactivated.get());
+    // the entity, not its controller, tells the cluster
+    assertEquals(List.of(), world.clusterTold);
   }
 }

@@ -63,14 +63,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -129,7 +133,13 @@ class ServiceTest {
     final Map<String, TaskSpec> created = new ConcurrentHashMap<>();
     final List<String> stopped = new CopyOnWriteArrayList<>();
     final List<String> reserved = new CopyOnWriteArrayList<>();
-    final AtomicInteger inactivated = new AtomicInteger();
+
+    /** What the cluster was told, in order (true: list the service, false: forget it). */
+    final List<Boolean> clusterTold = new CopyOnWriteArrayList<>();
+
+    /** The cluster's answers, one per telling; when they run out it acknowledges. */
+    final Queue<Supplier<CompletionStage<Done>>> clusterAnswers = new ConcurrentLinkedQueue<>();
+
     volatile boolean placementFails;
     volatile boolean creationFails;
     volatile boolean instanceFull;
@@ -346,8 +356,11 @@ class ServiceTest {
     }
 
     @Override
-    public void inactivated(String accountId, String clusterName, String serviceName) {
-      inactivated.incrementAndGet();
+    public CompletionStage<Done> clusterLists(
+        String accountId, String clusterName, String serviceName, boolean listed) {
+      clusterTold.add(listed);
+      Supplier<CompletionStage<Done>> answer = clusterAnswers.poll();
+      return answer != null ? answer.get() : CompletableFuture.completedFuture(Done.done());
     }
   }
 
@@ -572,6 +585,80 @@ class ServiceTest {
     assertEquals(List.of(primary), view.visibleDeployments());
     assertEquals(0, view.runningCount(null));
     assertInstanceOf(LiveService.class, result.state());
+  }
+
+  // ---- the cluster's list of services ----
+
+  @Test
+  void createIsAnsweredOnceTheClusterListsTheService() {
+    Fixture f = fixture();
+    CompletableFuture<Done> clusterAnswer = new CompletableFuture<>();
+    f.world().clusterAnswers.add(() -> clusterAnswer);
+
+    CompletableFuture<ServiceView> created = CompletableFuture.supplyAsync(() -> create(f, 0));
+
+    Await.until(
+        "the cluster told",
+        Duration.ofSeconds(5),
+        Duration.ofMillis(20),
+        () -> List.copyOf(f.world().clusterTold),
+        told -> !told.isEmpty());
+    assertInstanceOf(LiveService.class, f.service().getState());
+    assertFalse(created.isDone(), "answered before the cluster listed the service");
+    clusterAnswer.complete(Done.done());
+    assertEquals(ServiceStatus.ACTIVE, created.join().status());
+    assertEquals(List.of(true), f.world().clusterTold);
+  }
+
+  @Test
+  void aClusterThatDoesNotAnswerIsToldAgainUntilItDoes() {
+    Fixture f = fixture();
+    f.world()
+        .clusterAnswers
+        .add(() -> CompletableFuture.failedFuture(new TimeoutException("no answer")));
+
+    ServiceView view = create(f, 0);
+
+    assertEquals(ServiceStatus.ACTIVE, view.status());
+    assertEquals(List.of(true, true), f.world().clusterTold);
+  }
+
+  @Test
+  void aClusterThatRefusesFailsTheCreateWithItsRefusal() {
+    Fixture f = fixture();
+    f.world()
+        .clusterAnswers
+        .add(
+            () ->
+                CompletableFuture.failedFuture(
+                    new StatusReply.ErrorMessage("ClusterNotFoundException: Cluster not found.")));
+
+    var result =
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r -> new Service.Create(spec(f.name(), 0), "ecs-svc/1", CREATED, r));
+
+    // The caller sees the cluster's refusal, as when the handler asked the cluster first.
+    assertTrue(result.reply().isError(), () -> "expected a refusal, got " + result.reply());
+    assertEquals(
+        "ClusterNotFoundException: Cluster not found.", result.reply().getError().getMessage());
+    assertEquals(List.of(true), f.world().clusterTold);
+  }
+
+  @Test
+  void aRecoveredServiceTellsTheClusterAgain() {
+    Fixture f = fixture();
+    create(f, 0);
+
+    f.service().restart();
+
+    Await.until(
+        "the cluster told again",
+        Duration.ofSeconds(5),
+        Duration.ofMillis(20),
+        () -> List.copyOf(f.world().clusterTold),
+        told -> told.size() == 2);
+    assertEquals(List.of(true, true), f.world().clusterTold);
   }
 
   @Test
@@ -1294,9 +1381,9 @@ class ServiceTest {
         "the cluster told",
         Duration.ofSeconds(10),
         Duration.ofMillis(20),
-        () -> f.world().inactivated.get(),
-        n -> n > 0);
-    assertEquals(1, f.world().inactivated.get());
+        () -> List.copyOf(f.world().clusterTold),
+        told -> told.contains(false));
+    assertEquals(List.of(true, false), f.world().clusterTold);
     assertEquals(1, journal(f, Service.ServiceInactivated.class).size());
   }
 

@@ -26,14 +26,23 @@ import io.harbormaster.taskdefinition.TaskDefinitionFamily.Status;
 import io.harbormaster.testing.EntityTestKit;
 import java.time.Instant;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -67,14 +76,101 @@ class TaskDefinitionFamilyTest {
   private String family;
   private EventSourcedBehaviorTestKit<Command, Event, State> families;
 
+  /** What the account's directory was told, in order ("1 ACTIVE", "1 INACTIVE"). */
+  private final List<String> told = new CopyOnWriteArrayList<>();
+
+  /** The directory's answers, one per telling; when they run out it acknowledges. */
+  private final Queue<Supplier<CompletionStage<Done>>> answers = new ConcurrentLinkedQueue<>();
+
   @BeforeEach
   void newFamily() {
     family = "web-" + NEXT_FAMILY.incrementAndGet();
+    told.clear();
+    answers.clear();
+    TaskDefinitionFamily.Directory directory =
+        (account, familyName, revision, status) -> {
+          assertEquals(ACCOUNT + "/" + family, account + "/" + familyName);
+          told.add(revision + " " + status);
+          Supplier<CompletionStage<Done>> answer = answers.poll();
+          return answer != null ? answer.get() : CompletableFuture.completedFuture(Done.done());
+        };
     families =
         EntityTestKit.create(
             testKit.system(),
             TaskDefinitionFamily.create(
-                TaskDefinitionFamily.entityId(ACCOUNT, family), new EventTags(4)));
+                TaskDefinitionFamily.entityId(ACCOUNT, family), new EventTags(4), directory));
+  }
+
+  // ---- the account's directory ----
+
+  @Test
+  void registerIsAnsweredOnceTheDirectoryListsTheRevision() {
+    CompletableFuture<Done> directoryAnswer = new CompletableFuture<>();
+    answers.add(() -> directoryAnswer);
+    TestProbe<StatusReply<Revision>> caller = testKit.createTestProbe();
+
+    families.runCommand(
+        new TaskDefinitionFamily.Register(
+            definition("nginx:1.1"), List.of(), CALLER, REGISTERED, caller.ref()));
+
+    assertEquals(List.of("1 ACTIVE"), told);
+    caller.expectNoMessage(java.time.Duration.ofMillis(200));
+    directoryAnswer.complete(Done.done());
+    assertEquals(Status.ACTIVE, caller.receiveMessage().getValue().status());
+  }
+
+  @Test
+  void aDirectoryThatDoesNotAnswerIsToldAgainUntilItDoes() {
+    answers.add(() -> CompletableFuture.failedFuture(new TimeoutException("no answer")));
+
+    Revision registered = register(definition("nginx:1.1"));
+
+    assertEquals(Status.ACTIVE, registered.status());
+    assertEquals(List.of("1 ACTIVE", "1 ACTIVE"), told);
+  }
+
+  @Test
+  void aDirectoryThatRefusesFailsTheRegistrationWithItsRefusal() {
+    answers.add(
+        () ->
+            CompletableFuture.failedFuture(
+                new StatusReply.ErrorMessage(
+                    "UnrecognizedClientException: The security token included in the request is"
+                        + " invalid.")));
+
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r ->
+                new TaskDefinitionFamily.Register(
+                    definition("nginx:1.1"), List.of(), CALLER, REGISTERED, r));
+
+    assertTrue(result.reply().isError(), () -> "expected a refusal, got " + result.reply());
+    assertEquals(
+        "UnrecognizedClientException: The security token included in the request is invalid.",
+        result.reply().getError().getMessage());
+    assertEquals(List.of("1 ACTIVE"), told);
+  }
+
+  @Test
+  void deregisterIsAnsweredOnceTheDirectoryListsTheRevisionInactive() {
+    register(definition("nginx:1.1"));
+
+    var result =
+        families.<StatusReply<Revision>>runCommand(
+            r -> new TaskDefinitionFamily.Deregister(1, DEREGISTERED, r));
+
+    assertEquals(Status.INACTIVE, success(result).status());
+    assertEquals(List.of("1 ACTIVE", "1 INACTIVE"), told);
+  }
+
+  @Test
+  void aRecoveredFamilyTellsTheDirectoryItsLatestRevisionAgain() {
+    register(definition("nginx:1.1"));
+    register(definition("nginx:1.2"));
+
+    families.restart();
+
+    assertEquals(List.of("1 ACTIVE", "2 ACTIVE", "2 ACTIVE"), told);
   }
 
   // ---- register and get ----

@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -168,9 +169,16 @@ public final class AgentSession {
       CompletionStage<InstanceView> done =
           entities
               .<Cluster.Command, Cluster.ClusterInfo>ask(
-                  Cluster.ENTITY_KEY,
-                  Cluster.entityId(accountId, clusterName),
-                  replyTo -> new Cluster.JoinInstance(instanceId, now, replyTo))
+                  Cluster.ENTITY_KEY, Cluster.entityId(accountId, clusterName), Cluster.Get::new)
+              // A cluster that is not ACTIVE refuses before anything is written; the instance
+              // answers once its cluster lists it.
+              .thenApply(
+                  cluster -> {
+                    if (cluster.status() != Cluster.Status.ACTIVE)
+                      throw new CompletionException(
+                          EcsException.clusterNotFound("Cluster not found."));
+                    return cluster;
+                  })
               .thenCompose(
                   cluster ->
                       entities

@@ -53,11 +53,10 @@ public final class InstanceHandlers {
 
   CompletionStage<JsonNode> registerInstance(RequestContext ctx, JsonNode input) {
     RegisterContainerInstanceRequest request = RegisterContainerInstanceRequest.decode(ctx, input);
-    return entities
-        .<Cluster.Command, Cluster.ClusterInfo>ask(
-            Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), request.cluster()),
-            replyTo -> new Cluster.JoinInstance(request.instanceId(), ctx.receivedAt(), replyTo))
+    // A cluster that is not ACTIVE refuses before anything is written; the instance answers once
+    // its
+    // cluster lists it.
+    return requireCluster(ctx, request.cluster())
         .thenCompose(
             info ->
                 instance(
@@ -77,22 +76,14 @@ public final class InstanceHandlers {
     String cluster = request.cluster();
     String instanceId = request.instanceId();
     boolean force = request.force();
+    // The instance answers once its cluster no longer lists it.
     return instance(
             ctx,
             cluster,
             instanceId,
             replyTo -> new ContainerInstance.Deregister(force, ctx.receivedAt(), replyTo))
-        .thenCompose(
-            view ->
-                entities
-                    .<Cluster.Command, Cluster.ClusterInfo>ask(
-                        Cluster.ENTITY_KEY,
-                        Cluster.entityId(ctx.accountId(), cluster),
-                        replyTo -> new Cluster.LeaveInstance(instanceId, ctx.receivedAt(), replyTo))
-                    .thenApply(
-                        info ->
-                            JsonViews.wrap(
-                                "containerInstance", InstanceJson.view(ctx.view(), view, true))));
+        .thenApply(
+            view -> JsonViews.wrap("containerInstance", InstanceJson.view(ctx.view(), view, true)));
   }
 
   CompletionStage<JsonNode> describeInstances(RequestContext ctx, JsonNode input) {

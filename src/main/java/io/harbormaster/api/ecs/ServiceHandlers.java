@@ -3,7 +3,6 @@ package io.harbormaster.api.ecs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
@@ -113,20 +112,11 @@ public final class ServiceHandlers {
             request.strategies(),
             request.healthCheckGracePeriodSeconds(),
             request.tags());
-    // The cluster's membership first: a crash in between leaves a name a retried request fills in.
-    return entities
-        .<Cluster.Command, Cluster.ClusterInfo>ask(
-            Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), request.cluster()),
-            replyTo -> new Cluster.AddService(request.serviceName(), ctx.receivedAt(), replyTo))
-        .thenCompose(
-            info ->
-                entities.<Service.Command, ServiceView>ask(
-                    Service.ENTITY_KEY,
-                    Service.entityId(ctx.accountId(), request.cluster(), request.serviceName()),
-                    replyTo ->
-                        new Service.Create(
-                            spec, Service.newDeploymentId(), ctx.receivedAt(), replyTo)));
+    // The service answers once its cluster lists it (ListServices right after shows it).
+    return entities.<Service.Command, ServiceView>ask(
+        Service.ENTITY_KEY,
+        Service.entityId(ctx.accountId(), request.cluster(), request.serviceName()),
+        replyTo -> new Service.Create(spec, Service.newDeploymentId(), ctx.receivedAt(), replyTo));
   }
 
   CompletionStage<JsonNode> updateService(RequestContext ctx, JsonNode input) {

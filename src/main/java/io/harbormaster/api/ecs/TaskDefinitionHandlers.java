@@ -98,16 +98,14 @@ public final class TaskDefinitionHandlers {
                     ctx.callerArn(),
                     ctx.receivedAt(),
                     replyTo))
-        .thenCompose(
-            revision ->
-                index(ctx, revision)
-                    .thenApply(
-                        done -> {
-                          ObjectNode out = JsonViews.object();
-                          out.set("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision));
-                          out.set("tags", JsonViews.tags(revision.tags()));
-                          return out;
-                        }));
+        // The family answers once the account's directory lists the revision.
+        .thenApply(
+            revision -> {
+              ObjectNode out = JsonViews.object();
+              out.set("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision));
+              out.set("tags", JsonViews.tags(revision.tags()));
+              return out;
+            });
   }
 
   CompletionStage<JsonNode> describe(RequestContext ctx, JsonNode input) {
@@ -216,13 +214,10 @@ public final class TaskDefinitionHandlers {
             TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
             replyTo ->
                 new TaskDefinitionFamily.Deregister(ref.revision(), ctx.receivedAt(), replyTo))
-        .thenCompose(
+        // The family answers once the account's directory lists the revision as it is.
+        .thenApply(
             revision ->
-                index(ctx, revision)
-                    .thenApply(
-                        done ->
-                            JsonViews.wrap(
-                                "taskDefinition", TaskDefinitionJson.view(ctx.view(), revision))));
+                JsonViews.wrap("taskDefinition", TaskDefinitionJson.view(ctx.view(), revision)));
   }
 
   CompletionStage<JsonNode> delete(RequestContext ctx, JsonNode input) {
@@ -250,7 +245,7 @@ public final class TaskDefinitionHandlers {
                     TaskDefinitionFamily.entityId(ctx.accountId(), ref.family()),
                     replyTo ->
                         new TaskDefinitionFamily.Delete(ref.revision(), ctx.receivedAt(), replyTo))
-                .thenCompose(revision -> index(ctx, revision).thenApply(done -> (Object) revision));
+                .thenApply(revision -> (Object) revision);
       } catch (EcsException e) {
         result = CompletableFuture.completedFuture(e);
       }
@@ -289,18 +284,5 @@ public final class TaskDefinitionHandlers {
 
   private CompletionStage<Account.Directory> directory(RequestContext ctx) {
     return entities.ask(Account.ENTITY_KEY, ctx.accountId(), Account.GetDirectory::new);
-  }
-
-  /** The account's directory follows the family: ListTaskDefinitions pages through it. */
-  private CompletionStage<org.apache.pekko.Done> index(RequestContext ctx, Revision revision) {
-    return entities.ask(
-        Account.ENTITY_KEY,
-        ctx.accountId(),
-        replyTo ->
-            new Account.IndexRevision(
-                revision.family(),
-                revision.revision(),
-                RevisionStatus.valueOf(revision.status().name()),
-                replyTo));
   }
 }
