@@ -1062,7 +1062,14 @@ class ServiceTest {
     assertTrue(
         journal(f, Service.TasksForgotten.class).stream()
             .anyMatch(e -> e.taskIds().equals(List.of(first))));
-    assertEquals(2, f.world().created.size());
+    // The replacement's launch is recorded before its Task entity is created: wait for the
+    // creation.
+    Await.until(
+        "the replacement created",
+        Duration.ofSeconds(10),
+        Duration.ofMillis(20),
+        () -> f.world().created.size(),
+        n -> n == 2);
     assertFalse(view.tasks().containsKey(first));
   }
 
