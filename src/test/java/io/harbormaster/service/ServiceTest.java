@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Tag;
+import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.Demand;
 import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.placement.ClusterPlacement;
@@ -123,8 +124,8 @@ class ServiceTest {
     final Map<String, Instance> instances =
         new ConcurrentHashMap<>(
             Map.of(
-                "i-1", new Instance("i-1", "ACTIVE", true, null),
-                "i-2", new Instance("i-2", "ACTIVE", true, null)));
+                "i-1", new Instance("i-1", ContainerInstance.Status.ACTIVE, true, null),
+                "i-2", new Instance("i-2", ContainerInstance.Status.ACTIVE, true, null)));
     final List<String> calls = new CopyOnWriteArrayList<>();
     final Map<String, TaskSpec> created = new ConcurrentHashMap<>();
     final List<String> stopped = new CopyOnWriteArrayList<>();
