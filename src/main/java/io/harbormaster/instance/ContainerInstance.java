@@ -10,6 +10,7 @@ import io.harbormaster.scheduler.InstanceSnapshot;
 import io.harbormaster.scheduler.TaskDemand;
 import io.harbormaster.scheduler.filter.ActiveInstanceFilter;
 import io.harbormaster.scheduler.filter.PlacementFilter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -373,12 +374,14 @@ public final class ContainerInstance
       EventTags tags,
       String region,
       Duration reservationTimeout,
-      Effects effects) {
+      Effects effects,
+      Clock clock) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
                 ENTITY_KEY,
-                ctx -> create(ctx.getEntityId(), tags, region, reservationTimeout, effects)));
+                ctx ->
+                    create(ctx.getEntityId(), tags, region, reservationTimeout, effects, clock)));
   }
 
   public static Behavior<Command> create(
@@ -386,7 +389,8 @@ public final class ContainerInstance
       EventTags tags,
       String region,
       Duration reservationTimeout,
-      Effects effects) {
+      Effects effects,
+      Clock clock) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -398,7 +402,8 @@ public final class ContainerInstance
                         reservationTimeout,
                         ctx.getSelf(),
                         timers,
-                        effects)));
+                        effects,
+                        clock)));
   }
 
   private final String entityId;
@@ -408,6 +413,9 @@ public final class ContainerInstance
   private final ActorRef<Command> self;
   private final TimerScheduler<Command> timers;
   private final Effects effects;
+
+  /** When reservations expire; the expiry's events are stamped with it too. */
+  private final Clock clock;
 
   /**
    * Phase changes (RUNNING, STOPPING, STOPPED) told but not written yet. The first queues a {@link
@@ -443,7 +451,8 @@ public final class ContainerInstance
       Duration reservationTimeout,
       ActorRef<Command> self,
       TimerScheduler<Command> timers,
-      Effects effects) {
+      Effects effects,
+      Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     this.tags = tags;
@@ -452,6 +461,7 @@ public final class ContainerInstance
     this.self = self;
     this.timers = timers;
     this.effects = effects;
+    this.clock = clock;
   }
 
   @Override
@@ -790,15 +800,16 @@ public final class ContainerInstance
   }
 
   private ReplyEffect<Event, State> expire(LiveInstance s) {
-    Instant deadline = Instant.now().minus(reservationTimeout);
+    Instant now = clock.instant();
+    Instant deadline = now.minus(reservationTimeout);
     List<Event> expired = new ArrayList<>();
     for (Reservation r : s.view().reservations().values()) {
       if (r.phase() == TaskPhase.RESERVED && !r.since().isAfter(deadline)) {
         expired.add(
             created.remove(r.taskId())
                 ? new TaskPhaseTracked(
-                    r.taskId(), TaskPhase.PENDING, Instant.now()) // it exists: keep it, durably
-                : new ResourcesReleased(r.taskId(), "reservation timed out", Instant.now()));
+                    r.taskId(), TaskPhase.PENDING, now) // it exists: keep it, durably
+                : new ResourcesReleased(r.taskId(), "reservation timed out", now));
       }
     }
     return expired.isEmpty() ? Effect().noReply() : persist(expired).thenNoReply();

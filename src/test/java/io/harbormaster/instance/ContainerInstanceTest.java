@@ -43,6 +43,7 @@ import io.harbormaster.scheduler.PlacementResult;
 import io.harbormaster.scheduler.Scheduler;
 import io.harbormaster.scheduler.TaskDemand;
 import io.harbormaster.testing.EntityTestKit;
+import io.harbormaster.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,7 +90,10 @@ class ContainerInstanceTest {
   private static final String CLUSTER = "default";
   private static final Instant REGISTERED = Instant.parse("2026-11-02T09:00:00Z");
   private static final Instant LATER = Instant.parse("2026-11-02T10:00:00Z");
-  private static final Duration NO_TIMEOUT_IN_A_TEST = Duration.ofHours(1);
+
+  /** Reached only by moving {@link #clock}: the reservation's own timer never fires in a test. */
+  private static final Duration RESERVATION_TIMEOUT = Duration.ofHours(1);
+
   private static final VersionInfo VERSION = new VersionInfo("1.0.0", "abc123", "27.3.1");
   private static final VersionInfo NEWER_VERSION = new VersionInfo("1.1.0", "def456", "27.3.1");
   private static final TaskSummary SUMMARY = new TaskSummary("web", "family:web", "me");
@@ -98,6 +102,7 @@ class ContainerInstanceTest {
   private String instanceId;
   private final List<InstanceView> changes = new CopyOnWriteArrayList<>();
   private EventSourcedBehaviorTestKit<Command, Event, State> instance;
+  private SettableClock clock;
 
   @AfterEach
   void journalWritesAsUsual() {
@@ -107,20 +112,18 @@ class ContainerInstanceTest {
   @BeforeEach
   void newInstance() {
     changes.clear();
-    instance = instanceWithReservationTimeout(NO_TIMEOUT_IN_A_TEST);
-  }
-
-  private EventSourcedBehaviorTestKit<Command, Event, State> instanceWithReservationTimeout(
-      Duration timeout) {
+    clock = new SettableClock(LATER);
     instanceId = "i-" + NEXT_INSTANCE.incrementAndGet();
-    return EntityTestKit.create(
-        testKit.system(),
-        ContainerInstance.create(
-            ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId),
-            new EventTags(4),
-            "us-east-1",
-            timeout,
-            changes::add));
+    instance =
+        EntityTestKit.create(
+            testKit.system(),
+            ContainerInstance.create(
+                ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId),
+                new EventTags(4),
+                "us-east-1",
+                RESERVATION_TIMEOUT,
+                changes::add,
+                clock));
   }
 
   // ---- register ----
@@ -583,17 +586,16 @@ class ContainerInstanceTest {
   }
 
   @Test
-  void reservationsOfABatchThatNeverSeeTheirTaskTimeOut() throws InterruptedException {
-    instance = instanceWithReservationTimeout(Duration.ofMillis(1));
+  void reservationsOfABatchThatNeverSeeTheirTaskTimeOut() {
     Registration registration = register(2048, 4096);
     success(
         instance.<StatusReply<ReservationsOutcome>>runCommand(
             r ->
                 new ContainerInstance.ReserveAll(
                     List.of(task("t1", demand(512, 512)), task("t2", demand(512, 512))),
-                    Instant.now(),
+                    clock.instant(),
                     r)));
-    Thread.sleep(5);
+    clock.advance(RESERVATION_TIMEOUT);
 
     instance.runCommand(new ContainerInstance.ExpireReservations());
 
@@ -730,11 +732,12 @@ class ContainerInstanceTest {
   @Test
   void expiryReleasesOnlyReservationsStillWaitingForTheirTaskPastTheTimeout() {
     register(4096, 8192);
-    Instant longAgo = Instant.now().minus(Duration.ofHours(2));
+    Instant longAgo = clock.instant();
     reserve("waiting-too-long", demand(128, 128), longAgo);
     reserve("created-long-ago", demand(128, 128), longAgo);
     track("created-long-ago", TaskPhase.PENDING, longAgo);
-    reserve("fresh", demand(128, 128), Instant.now());
+    clock.advance(RESERVATION_TIMEOUT.multipliedBy(2));
+    reserve("fresh", demand(128, 128), clock.instant());
 
     var result = instance.runCommand(new ContainerInstance.ExpireReservations());
 
@@ -753,13 +756,11 @@ class ContainerInstanceTest {
   }
 
   @Test
-  void reservationWhoseTaskNeverShowsUpIsReleasedAfterTheTimeout() throws InterruptedException {
-    instance = instanceWithReservationTimeout(Duration.ofMillis(1));
+  void reservationWhoseTaskNeverShowsUpIsReleasedAfterTheTimeout() {
     Registration registration = register(2048, 4096);
-    reserve("t1", demand(512, 512), Instant.now());
-    Thread.sleep(5);
+    reserve("t1", demand(512, 512), clock.instant());
+    clock.advance(RESERVATION_TIMEOUT);
 
-    // the reservation's own timer may have fired already; either way it is gone
     instance.runCommand(new ContainerInstance.ExpireReservations());
 
     InstanceView view = view();

@@ -54,11 +54,10 @@ import io.harbormaster.task.TaskStatus;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import io.harbormaster.testing.Await;
 import io.harbormaster.testing.EntityTestKit;
+import io.harbormaster.testing.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -418,29 +417,6 @@ class ServiceTest {
   }
 
   /** The time the service and its controller read: it moves only when a test moves it. */
-  private static final class SettableClock extends Clock {
-    private volatile Instant now = CREATED;
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
-
   private record Fixture(
       String name,
       FakeWorld world,
@@ -450,7 +426,7 @@ class ServiceTest {
   private Fixture fixture(ServiceSettings settings, Function<Input, Decision> reconciler) {
     String name = "web" + NEXT.incrementAndGet();
     FakeWorld world = new FakeWorld();
-    SettableClock clock = new SettableClock();
+    SettableClock clock = new SettableClock(CREATED);
     var service =
         EntityTestKit.<Command, Event, State>create(
             testKit.system(),
