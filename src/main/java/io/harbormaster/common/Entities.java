@@ -1,5 +1,6 @@
 package io.harbormaster.common;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,9 +22,13 @@ public final class Entities {
   private final ActorSystem<?> system;
   private final Executor dispatcher;
 
-  public Entities(ActorSystem<?> system, Duration askTimeout) {
+  /** Dates an ask's deadline, which the placement compares with its own clock. */
+  private final Clock clock;
+
+  public Entities(ActorSystem<?> system, Duration askTimeout, Clock clock) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.clock = clock;
     this.system = system;
     this.dispatcher = system.executionContext();
   }
@@ -39,7 +44,7 @@ public final class Entities {
 
   /** When an ask sent now stops waiting for its answer. */
   public java.time.Instant answerBy() {
-    return java.time.Instant.now().plus(askTimeout);
+    return clock.instant().plus(askTimeout);
   }
 
   public <C, T> CompletionStage<T> ask(

@@ -1,5 +1,6 @@
 package io.harbormaster.events;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -20,10 +21,12 @@ import org.apache.pekko.stream.javadsl.Source;
 public final class EventLog {
   private final CassandraReadJournal journal;
   private final ResourceStates states;
+  private final Clock clock;
 
-  public EventLog(CassandraReadJournal journal, ResourceStates states) {
+  public EventLog(CassandraReadJournal journal, ResourceStates states, Clock clock) {
     this.journal = journal;
     this.states = states;
+    this.clock = clock;
   }
 
   public ResourceStates states() {
@@ -79,7 +82,7 @@ public final class EventLog {
 
   /** An offset that starts a tag at this moment (for a stream opened without a resume point). */
   public UUID now() {
-    return offsetAt(Instant.now());
+    return offsetAt(clock.instant());
   }
 
   /**

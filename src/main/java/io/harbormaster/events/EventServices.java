@@ -40,7 +40,7 @@ public record EventServices(
     ResourceKinds kinds = ResourceKinds.standard();
     ResourceStates states =
         new ResourceStates(kinds, journal, system, region, settings.stateCacheSize());
-    EventLog log = new EventLog(journal, states);
+    EventLog log = new EventLog(journal, states, clock);
     List<String> published = kinds.publishedTags(tags);
 
     HookRules rules = new HookRules(journal.session(), keyspace);
@@ -60,7 +60,8 @@ public record EventServices(
           new TagOffsets(journal.session(), keyspace),
           rules,
           delivery,
-          settings.hooks());
+          settings.hooks(),
+          clock);
     }
     EventRetention retention =
         new EventRetention(

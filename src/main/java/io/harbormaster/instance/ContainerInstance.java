@@ -10,6 +10,7 @@ import io.harbormaster.scheduler.InstanceSnapshot;
 import io.harbormaster.scheduler.TaskDemand;
 import io.harbormaster.scheduler.filter.ActiveInstanceFilter;
 import io.harbormaster.scheduler.filter.PlacementFilter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -385,14 +386,21 @@ public final class ContainerInstance
       String region,
       Duration reservationTimeout,
       Effects effects,
-      ClusterMembership membership) {
+      ClusterMembership membership,
+      Clock clock) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
                 ENTITY_KEY,
                 ctx ->
                     create(
-                        ctx.getEntityId(), tags, region, reservationTimeout, effects, membership)));
+                        ctx.getEntityId(),
+                        tags,
+                        region,
+                        reservationTimeout,
+                        effects,
+                        membership,
+                        clock)));
   }
 
   public static Behavior<Command> create(
@@ -401,7 +409,8 @@ public final class ContainerInstance
       String region,
       Duration reservationTimeout,
       Effects effects,
-      ClusterMembership membership) {
+      ClusterMembership membership,
+      Clock clock) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -414,7 +423,8 @@ public final class ContainerInstance
                         ctx,
                         timers,
                         effects,
-                        membership)));
+                        membership,
+                        clock)));
   }
 
   private final String entityId;
@@ -426,6 +436,9 @@ public final class ContainerInstance
   private final Effects effects;
   private final ClusterMembership membership;
   private final ActorContext<Command> context;
+
+  /** When reservations expire; the expiry's events are stamped with it too. */
+  private final Clock clock;
 
   /**
    * Phase changes (RUNNING, STOPPING, STOPPED) told but not written yet. The first queues a {@link
@@ -488,7 +501,8 @@ public final class ContainerInstance
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       Effects effects,
-      ClusterMembership membership) {
+      ClusterMembership membership,
+      Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     this.tags = tags;
@@ -499,6 +513,7 @@ public final class ContainerInstance
     this.timers = timers;
     this.effects = effects;
     this.membership = membership;
+    this.clock = clock;
   }
 
   @Override
@@ -916,15 +931,16 @@ public final class ContainerInstance
   }
 
   private ReplyEffect<Event, State> expire(LiveInstance s) {
-    Instant deadline = Instant.now().minus(reservationTimeout);
+    Instant now = clock.instant();
+    Instant deadline = now.minus(reservationTimeout);
     List<Event> expired = new ArrayList<>();
     for (Reservation r : s.view().reservations().values()) {
       if (r.phase() == TaskPhase.RESERVED && !r.since().isAfter(deadline)) {
         expired.add(
             created.remove(r.taskId())
                 ? new TaskPhaseTracked(
-                    r.taskId(), TaskPhase.PENDING, Instant.now()) // it exists: keep it, durably
-                : new ResourcesReleased(r.taskId(), "reservation timed out", Instant.now()));
+                    r.taskId(), TaskPhase.PENDING, now) // it exists: keep it, durably
+                : new ResourcesReleased(r.taskId(), "reservation timed out", now));
       }
     }
     return expired.isEmpty() ? Effect().noReply() : persist(expired).thenNoReply();

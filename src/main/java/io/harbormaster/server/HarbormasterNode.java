@@ -69,6 +69,7 @@ public final class HarbormasterNode implements AutoCloseable {
   private final CqlSession membershipSession;
   private final ClusterFormation formation;
   private final NodeSettings settings;
+  private final Clock clock;
 
   private HarbormasterNode(
       ActorSystem<Void> system,
@@ -76,8 +77,10 @@ public final class HarbormasterNode implements AutoCloseable {
       Entities entities,
       CqlSession membershipSession,
       ClusterFormation formation,
-      NodeSettings settings) {
+      NodeSettings settings,
+      Clock clock) {
     this.system = system;
+    this.clock = clock;
     this.binding = binding;
     this.entities = entities;
     this.membershipSession = membershipSession;
@@ -101,6 +104,8 @@ public final class HarbormasterNode implements AutoCloseable {
       throw e;
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
+    // The one clock of the node's entities, controllers and handlers; tests pass their own.
+    Clock clock = Clock.systemUTC();
     try {
       ClusterFormation formation =
           ClusterFormation.joinOrForm(
@@ -110,9 +115,9 @@ public final class HarbormasterNode implements AutoCloseable {
               settings.seedNodes(),
               settings.newCluster(),
               ClusterFormationSettings.from(config),
-              Clock.systemUTC());
+              clock);
       EventTags tags = new EventTags(config.getInt("harbormaster.tags.tag-slices"));
-      Entities entities = new Entities(system, api.askTimeout());
+      Entities entities = new Entities(system, api.askTimeout(), clock);
       String region = settings.region();
       Account.init(system, tags);
       Cluster.init(system, tags, new ClusterDirectory(system, api.askTimeout()));
@@ -123,20 +128,21 @@ public final class HarbormasterNode implements AutoCloseable {
           region,
           config.getDuration("harbormaster.placement.reservation-timeout"),
           ClusterPlacement.notifier(system),
-          new ClusterInstances(system, api.askTimeout(), Clock.systemUTC()));
+          new ClusterInstances(system, api.askTimeout(), clock),
+          clock);
       Task.init(
           system,
           tags,
           ServiceTaskNotifications.andThen(
-              new TaskNotifications(system, region), new ServiceTaskNotifications(system)));
-      ClusterPlacement.init(system, entities, region, Clock.systemUTC());
-      TaskLauncher launcher = new TaskLauncher(new EntityLaunchPorts(entities), Clock.systemUTC());
+              new TaskNotifications(system, region, clock), new ServiceTaskNotifications(system)));
+      ClusterPlacement.init(system, entities, region, clock);
+      TaskLauncher launcher = new TaskLauncher(new EntityLaunchPorts(entities), clock);
       Service.init(
           system,
           tags,
           ServiceSettings.from(config),
-          new ServiceEffects(system, entities, launcher, Clock.systemUTC(), api.askTimeout()),
-          Clock.systemUTC());
+          new ServiceEffects(system, entities, launcher, clock, api.askTimeout()),
+          clock);
 
       EcsPaging paging = new EcsPaging(pagingSecret);
       EcsOperations operations = new EcsOperations();
@@ -149,7 +155,6 @@ public final class HarbormasterNode implements AutoCloseable {
       new TaskHandlers(entities, paging, instances, launcher).register(operations);
       new ServiceHandlers(entities, paging, instances).register(operations);
 
-      Clock clock = Clock.systemUTC();
       RequestAuthenticator authenticator =
           new RequestAuthenticator(
               new SigV4Verifier(clock, api.maxClockSkew()),
@@ -166,7 +171,7 @@ public final class HarbormasterNode implements AutoCloseable {
                   entities,
                   operations,
                   authenticator,
-                  new AgentEndpoint(system, entities, authenticator, region),
+                  new AgentEndpoint(system, entities, authenticator, region, clock),
                   region,
                   clock)
               .withStream(events);
@@ -178,7 +183,7 @@ public final class HarbormasterNode implements AutoCloseable {
               .get(30, TimeUnit.SECONDS);
       log.info("ECS API listening on {}", binding.localAddress());
       return new HarbormasterNode(
-          system, binding, entities, membershipSession, formation, settings);
+          system, binding, entities, membershipSession, formation, settings, clock);
     } catch (Exception e) {
       system.terminate();
       membershipSession.close();
@@ -247,7 +252,7 @@ public final class HarbormasterNode implements AutoCloseable {
    */
   public Account.AccessKey ensureDefaultAccount(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    java.time.Instant now = java.time.Instant.now();
+    java.time.Instant now = clock.instant();
     askUntil(
         deadline,
         () ->
@@ -303,7 +308,7 @@ public final class HarbormasterNode implements AutoCloseable {
         .<Cluster.Command, Cluster.ClusterInfo>ask(
             Cluster.ENTITY_KEY,
             Cluster.entityId(accountId, name),
-            replyTo -> new Cluster.Create(spec, java.time.Instant.now(), replyTo))
+            replyTo -> new Cluster.Create(spec, clock.instant(), replyTo))
         .toCompletableFuture()
         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }

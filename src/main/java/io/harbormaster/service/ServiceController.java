@@ -6,6 +6,7 @@ import static io.harbormaster.service.Service.newDeploymentId;
 
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.Rejection;
+import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.placement.LaunchRequest;
 import io.harbormaster.placement.TaskLauncher;
 import io.harbormaster.service.Service.DeploymentSettings;
@@ -481,7 +482,10 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
     DeploymentSettings d = spec.deploymentConfiguration();
     int desired =
         spec.scheduling() == SchedulingStrategy.DAEMON
-            ? (int) instances.values().stream().filter(i -> "ACTIVE".equals(i.status())).count()
+            ? (int)
+                instances.values().stream()
+                    .filter(i -> i.status() == ContainerInstance.Status.ACTIVE)
+                    .count()
             : spec.desiredCount();
     Duration grace =
         Duration.ofSeconds(

@@ -106,10 +106,7 @@ public final class ServiceEffects implements Service.Effects {
 
   static Instance instance(InstanceView v) {
     return new Instance(
-        v.registration().instanceId(),
-        v.status().name(),
-        v.agentConnected(),
-        v.disconnectedSince());
+        v.registration().instanceId(), v.status(), v.agentConnected(), v.disconnectedSince());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.harbormaster.service;
 
+import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +118,10 @@ public final class ServiceReconciler {
    * elsewhere.
    */
   public record Instance(
-      String instanceId, String status, boolean agentConnected, Instant disconnectedSince) {}
+      String instanceId,
+      ContainerInstance.Status status,
+      boolean agentConnected,
+      Instant disconnectedSince) {}
 
   /**
    * Start throttling: consecutive tasks that stopped without ever running, and when the next launch
@@ -709,10 +713,11 @@ public final class ServiceReconciler {
           && !now.isBefore(i.disconnectedSince().plus(in.lostHostTimeout()))) {
         return Place.LOST;
       }
-      return switch (i.status() == null ? "" : i.status()) {
-        case "ACTIVE" -> Place.ACTIVE;
-        case "DRAINING" -> Place.DRAINING;
-        default -> Place.LOST;
+      if (i.status() == null) return Place.LOST;
+      return switch (i.status()) {
+        case ACTIVE -> Place.ACTIVE;
+        case DRAINING -> Place.DRAINING;
+        case INACTIVE -> Place.LOST;
       };
     }
 

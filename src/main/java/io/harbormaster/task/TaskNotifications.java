@@ -4,7 +4,7 @@ import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.TaskPhase;
 import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.task.Task.TaskView;
-import java.time.Instant;
+import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -17,11 +17,13 @@ public final class TaskNotifications implements Task.Effects {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final String region;
+  private final Clock clock;
 
-  public TaskNotifications(ActorSystem<?> system, String region) {
+  public TaskNotifications(ActorSystem<?> system, String region, Clock clock) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.region = region;
+    this.clock = clock;
   }
 
   /**
@@ -43,7 +45,7 @@ public final class TaskNotifications implements Task.Effects {
     instanceOf(task)
         .tell(
             new ContainerInstance.TrackTask(
-                task.taskId(), TaskPhase.PENDING, Instant.now(), system.ignoreRef()));
+                task.taskId(), TaskPhase.PENDING, clock.instant(), system.ignoreRef()));
   }
 
   @Override
@@ -51,7 +53,7 @@ public final class TaskNotifications implements Task.Effects {
     EntityRef<ContainerInstance.Command> instance = instanceOf(task);
     instance.tell(
         new ContainerInstance.TrackTask(
-            task.taskId(), TaskPhase.STOPPING, Instant.now(), system.ignoreRef()));
+            task.taskId(), TaskPhase.STOPPING, clock.instant(), system.ignoreRef()));
     instance.tell(
         new ContainerInstance.DeliverToAgent(
             new AgentMessages.StopTask(
@@ -64,7 +66,7 @@ public final class TaskNotifications implements Task.Effects {
     instanceOf(task)
         .tell(
             new ContainerInstance.TrackTask(
-                task.taskId(), phaseOf(task), Instant.now(), system.ignoreRef()));
+                task.taskId(), phaseOf(task), clock.instant(), system.ignoreRef()));
   }
 
   public static TaskPhase phaseOf(TaskView task) {

@@ -43,6 +43,7 @@ import io.harbormaster.scheduler.PlacementResult;
 import io.harbormaster.scheduler.Scheduler;
 import io.harbormaster.scheduler.TaskDemand;
 import io.harbormaster.testing.EntityTestKit;
+import io.harbormaster.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,7 +96,10 @@ class ContainerInstanceTest {
   private static final String CLUSTER = "default";
   private static final Instant REGISTERED = Instant.parse("2026-11-02T09:00:00Z");
   private static final Instant LATER = Instant.parse("2026-11-02T10:00:00Z");
-  private static final Duration NO_TIMEOUT_IN_A_TEST = Duration.ofHours(1);
+
+  /** Reached only by moving {@link #clock}: the reservation's own timer never fires in a test. */
+  private static final Duration RESERVATION_TIMEOUT = Duration.ofHours(1);
+
   private static final VersionInfo VERSION = new VersionInfo("1.0.0", "abc123", "27.3.1");
   private static final VersionInfo NEWER_VERSION = new VersionInfo("1.1.0", "def456", "27.3.1");
   private static final TaskSummary SUMMARY = new TaskSummary("web", "family:web", "me");
@@ -112,6 +116,7 @@ class ContainerInstanceTest {
       new ConcurrentLinkedQueue<>();
 
   private EventSourcedBehaviorTestKit<Command, Event, State> instance;
+  private SettableClock clock;
 
   @AfterEach
   void journalWritesAsUsual() {
@@ -123,11 +128,11 @@ class ContainerInstanceTest {
     changes.clear();
     clusterTold.clear();
     clusterAnswers.clear();
-    instance = instanceWithReservationTimeout(NO_TIMEOUT_IN_A_TEST);
+    clock = new SettableClock(LATER);
+    instance = newInstanceEntity();
   }
 
-  private EventSourcedBehaviorTestKit<Command, Event, State> instanceWithReservationTimeout(
-      Duration timeout) {
+  private EventSourcedBehaviorTestKit<Command, Event, State> newInstanceEntity() {
     instanceId = "i-" + NEXT_INSTANCE.incrementAndGet();
     return EntityTestKit.create(
         testKit.system(),
@@ -135,7 +140,7 @@ class ContainerInstanceTest {
             ContainerInstance.entityId(ACCOUNT, CLUSTER, instanceId),
             new EventTags(4),
             "us-east-1",
-            timeout,
+            RESERVATION_TIMEOUT,
             changes::add,
             (account, cluster, id, listed) -> {
               assertEquals(
@@ -144,7 +149,8 @@ class ContainerInstanceTest {
               clusterTold.add(listed);
               Supplier<CompletionStage<Done>> answer = clusterAnswers.poll();
               return answer != null ? answer.get() : CompletableFuture.completedFuture(Done.done());
-            }));
+            },
+            clock));
   }
 
   // ---- the cluster's list of instances ----
@@ -672,17 +678,16 @@ class ContainerInstanceTest {
   }
 
   @Test
-  void reservationsOfABatchThatNeverSeeTheirTaskTimeOut() throws InterruptedException {
-    instance = instanceWithReservationTimeout(Duration.ofMillis(1));
+  void reservationsOfABatchThatNeverSeeTheirTaskTimeOut() {
     Registration registration = register(2048, 4096);
     success(
         instance.<StatusReply<ReservationsOutcome>>runCommand(
             r ->
                 new ContainerInstance.ReserveAll(
                     List.of(task("t1", demand(512, 512)), task("t2", demand(512, 512))),
-                    Instant.now(),
+                    clock.instant(),
                     r)));
-    Thread.sleep(5);
+    clock.advance(RESERVATION_TIMEOUT);
 
     instance.runCommand(new ContainerInstance.ExpireReservations());
 
@@ -819,11 +824,12 @@ class ContainerInstanceTest {
   @Test
   void expiryReleasesOnlyReservationsStillWaitingForTheirTaskPastTheTimeout() {
     register(4096, 8192);
-    Instant longAgo = Instant.now().minus(Duration.ofHours(2));
+    Instant longAgo = clock.instant();
     reserve("waiting-too-long", demand(128, 128), longAgo);
     reserve("created-long-ago", demand(128, 128), longAgo);
     track("created-long-ago", TaskPhase.PENDING, longAgo);
-    reserve("fresh", demand(128, 128), Instant.now());
+    clock.advance(RESERVATION_TIMEOUT.multipliedBy(2));
+    reserve("fresh", demand(128, 128), clock.instant());
 
     var result = instance.runCommand(new ContainerInstance.ExpireReservations());
 
@@ -842,13 +848,11 @@ class ContainerInstanceTest {
   }
 
   @Test
-  void reservationWhoseTaskNeverShowsUpIsReleasedAfterTheTimeout() throws InterruptedException {
-    instance = instanceWithReservationTimeout(Duration.ofMillis(1));
+  void reservationWhoseTaskNeverShowsUpIsReleasedAfterTheTimeout() {
     Registration registration = register(2048, 4096);
-    reserve("t1", demand(512, 512), Instant.now());
-    Thread.sleep(5);
+    reserve("t1", demand(512, 512), clock.instant());
+    clock.advance(RESERVATION_TIMEOUT);
 
-    // the reservation's own timer may have fired already; either way it is gone
     instance.runCommand(new ContainerInstance.ExpireReservations());
 
     InstanceView view = view();

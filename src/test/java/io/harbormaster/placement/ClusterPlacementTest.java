@@ -150,7 +150,7 @@ class ClusterPlacementTest {
               return ProcessingSuccess.getInstance();
             });
     EventTags tags = new EventTags(4);
-    entities = new Entities(system, Duration.ofSeconds(10));
+    entities = new Entities(system, Duration.ofSeconds(10), java.time.Clock.systemUTC());
     // No account here: a directory that lists every cluster at once.
     io.harbormaster.cluster.Cluster.init(
         system,
@@ -168,11 +168,12 @@ class ClusterPlacementTest {
         },
         // Most tests place without a cluster: a cluster that lists every instance at once.
         (account, clusterName, instanceId, listed) ->
-            java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.done()));
+            java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.done()),
+        java.time.Clock.systemUTC());
     // the placement waits less than the test for an instance that does not answer
     ClusterPlacement.init(
         system,
-        new Entities(system, Duration.ofSeconds(3)),
+        new Entities(system, Duration.ofSeconds(3), java.time.Clock.systemUTC()),
         "us-east-1",
         java.time.Clock.systemUTC());
   }

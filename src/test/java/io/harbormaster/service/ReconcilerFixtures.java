@@ -1,5 +1,6 @@
 package io.harbormaster.service;
 
+import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.service.ServiceReconciler.Deployment;
 import io.harbormaster.service.ServiceReconciler.DeploymentStatus;
 import io.harbormaster.service.ServiceReconciler.Input;
@@ -189,15 +190,15 @@ final class ReconcilerFixtures {
   }
 
   static Instance activeInstance(String id) {
-    return new Instance(id, "ACTIVE", true, null);
+    return new Instance(id, ContainerInstance.Status.ACTIVE, true, null);
   }
 
   static Instance drainingInstance(String id) {
-    return new Instance(id, "DRAINING", true, null);
+    return new Instance(id, ContainerInstance.Status.DRAINING, true, null);
   }
 
   static Instance disconnectedInstance(String id, Instant since) {
-    return new Instance(id, "ACTIVE", false, since);
+    return new Instance(id, ContainerInstance.Status.ACTIVE, false, since);
   }
 
   /** An input built step by step; {@link #input()} freezes it. */

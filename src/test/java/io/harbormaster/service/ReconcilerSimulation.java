@@ -1,5 +1,6 @@
 package io.harbormaster.service;
 
+import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.service.ServiceReconciler.Decision;
 import io.harbormaster.service.ServiceReconciler.Deployment;
 import io.harbormaster.service.ServiceReconciler.DeploymentStatus;
@@ -60,7 +61,7 @@ final class ReconcilerSimulation {
     this.spec = spec;
     for (int n = 0; n < instanceCount; n++) {
       String id = "ci-" + n;
-      instances.put(id, new Instance(id, "ACTIVE", true, null));
+      instances.put(id, new Instance(id, ContainerInstance.Status.ACTIVE, true, null));
     }
     // a quarter of services start with a task definition that cannot start
     String first = nextTaskDefinition(random.nextInt(4) == 0);
@@ -134,7 +135,7 @@ final class ReconcilerSimulation {
   private String placeReplica() {
     List<String> open =
         instances.values().stream()
-            .filter(i -> i.status().equals("ACTIVE") && i.agentConnected())
+            .filter(i -> i.status() == ContainerInstance.Status.ACTIVE && i.agentConnected())
             .map(Instance::instanceId)
             .toList();
     return open.isEmpty() ? null : open.get(random.nextInt(open.size()));
@@ -147,7 +148,8 @@ final class ReconcilerSimulation {
     if (chaos.instanceChanges() && random.nextInt(12) == 0) instanceChange(chaos.disconnects());
     if (!chaos.instanceChanges()) {
       // calm: every instance ACTIVE and connected, so the stale copies of lost hosts can stop
-      instances.replaceAll((id, i) -> new Instance(id, "ACTIVE", true, null));
+      instances.replaceAll(
+          (id, i) -> new Instance(id, ContainerInstance.Status.ACTIVE, true, null));
     }
     for (ServiceTask t : List.copyOf(tasks.values())) {
       Instance at = instances.get(t.instanceId());
@@ -260,9 +262,15 @@ final class ReconcilerSimulation {
     Instance i = instances.get(id);
     int roll = random.nextInt(4);
     if (roll == 0) {
-      instances.put(id, new Instance(id, "DRAINING", i.agentConnected(), i.disconnectedSince()));
+      instances.put(
+          id,
+          new Instance(
+              id, ContainerInstance.Status.DRAINING, i.agentConnected(), i.disconnectedSince()));
     } else if (roll == 1) {
-      instances.put(id, new Instance(id, "ACTIVE", i.agentConnected(), i.disconnectedSince()));
+      instances.put(
+          id,
+          new Instance(
+              id, ContainerInstance.Status.ACTIVE, i.agentConnected(), i.disconnectedSince()));
     } else if (roll == 2 && disconnects && i.agentConnected()) {
       instances.put(id, new Instance(id, i.status(), false, now));
     } else if (!i.agentConnected()) {

@@ -4,6 +4,7 @@ import static io.harbormaster.testing.Json.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.Demand;
 import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.placement.ClusterPlacement;
@@ -92,7 +93,7 @@ class ServiceControllerTest {
     public CompletionStage<Map<String, Instance>> instances(
         String accountId, String clusterName, Set<String> inUse) {
       return CompletableFuture.completedFuture(
-          Map.of("i-1", new Instance("i-1", "ACTIVE", true, null)));
+          Map.of("i-1", new Instance("i-1", ContainerInstance.Status.ACTIVE, true, null)));
     }
 
     @Override

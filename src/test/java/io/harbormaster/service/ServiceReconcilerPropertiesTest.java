@@ -3,6 +3,7 @@ package io.harbormaster.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.service.ReconcilerSimulation.Chaos;
 import io.harbormaster.service.ServiceReconciler.Decision;
 import io.harbormaster.service.ServiceReconciler.Deployment;
@@ -213,7 +214,10 @@ class ServiceReconcilerPropertiesTest {
       assertTrue(l.count() > 0);
       if (input.spec().scheduling() == SchedulingStrategy.DAEMON) {
         Instance at = input.instances().get(l.instanceId().orElseThrow());
-        assertEquals("ACTIVE", at.status(), "DAEMON launch on a " + at.status() + " instance");
+        assertEquals(
+            ContainerInstance.Status.ACTIVE,
+            at.status(),
+            "DAEMON launch on a " + at.status() + " instance");
         assertTrue(at.agentConnected(), "DAEMON launch on an instance without its agent");
       } else {
         assertTrue(l.instanceId().isEmpty());

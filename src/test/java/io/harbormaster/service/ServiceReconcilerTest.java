@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.service.ServiceReconciler.Decision;
 import io.harbormaster.service.ServiceReconciler.Deployment;
 import io.harbormaster.service.ServiceReconciler.DeploymentStatus;
@@ -981,7 +982,8 @@ class ServiceReconcilerTest {
                     activeInstance("b"),
                     drainingInstance("c"),
                     disconnectedInstance("d", T0.minus(LOST_HOST_TIMEOUT)),
-                    new ServiceReconciler.Instance("e", "INACTIVE", false, null))
+                    new ServiceReconciler.Instance(
+                        "e", ContainerInstance.Status.INACTIVE, false, null))
                 .input());
 
     assertEquals(List.of(onInstance(D1_NEW, "a"), onInstance(D1_NEW, "b")), d.launches());

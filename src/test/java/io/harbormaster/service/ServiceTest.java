@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.common.Tag;
+import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.Demand;
 import io.harbormaster.instance.ContainerInstance.TaskSummary;
 import io.harbormaster.placement.ClusterPlacement;
@@ -53,11 +54,10 @@ import io.harbormaster.task.TaskStatus;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import io.harbormaster.testing.Await;
 import io.harbormaster.testing.EntityTestKit;
+import io.harbormaster.testing.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -127,8 +127,8 @@ class ServiceTest {
     final Map<String, Instance> instances =
         new ConcurrentHashMap<>(
             Map.of(
-                "i-1", new Instance("i-1", "ACTIVE", true, null),
-                "i-2", new Instance("i-2", "ACTIVE", true, null)));
+                "i-1", new Instance("i-1", ContainerInstance.Status.ACTIVE, true, null),
+                "i-2", new Instance("i-2", ContainerInstance.Status.ACTIVE, true, null)));
     final List<String> calls = new CopyOnWriteArrayList<>();
     final Map<String, TaskSpec> created = new ConcurrentHashMap<>();
     final List<String> stopped = new CopyOnWriteArrayList<>();
@@ -430,29 +430,6 @@ class ServiceTest {
   }
 
   /** The time the service and its controller read: it moves only when a test moves it. */
-  private static final class SettableClock extends Clock {
-    private volatile Instant now = CREATED;
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
-
   private record Fixture(
       String name,
       FakeWorld world,
@@ -462,7 +439,7 @@ class ServiceTest {
   private Fixture fixture(ServiceSettings settings, Function<Input, Decision> reconciler) {
     String name = "web" + NEXT.incrementAndGet();
     FakeWorld world = new FakeWorld();
-    SettableClock clock = new SettableClock();
+    SettableClock clock = new SettableClock(CREATED);
     var service =
         EntityTestKit.<Command, Event, State>create(
             testKit.system(),

@@ -6,6 +6,7 @@ import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.protocol.AgentMessages.AgentMessage;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -45,10 +46,16 @@ public final class AgentEndpoint {
   private final RequestAuthenticator authenticator;
   private final String region;
   private final Materializer materializer;
+  private final Clock clock;
 
   public AgentEndpoint(
-      ActorSystem<?> system, Entities entities, RequestAuthenticator authenticator, String region) {
+      ActorSystem<?> system,
+      Entities entities,
+      RequestAuthenticator authenticator,
+      String region,
+      Clock clock) {
     this.system = system;
+    this.clock = clock;
     this.entities = entities;
     this.authenticator = authenticator;
     this.region = region;
@@ -77,7 +84,7 @@ public final class AgentEndpoint {
             .preMaterialize(system);
     ActorRef<AgentSession.Command> session =
         system.systemActorOf(
-            AgentSession.create(accountId, region, entities, out.first()),
+            AgentSession.create(accountId, region, entities, out.first(), clock),
             "agent-session-" + UUID.randomUUID(),
             Props.empty());
     Sink<Message, NotUsed> in =

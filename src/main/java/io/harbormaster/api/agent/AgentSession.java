@@ -30,6 +30,7 @@ import io.harbormaster.task.Task;
 import io.harbormaster.task.TaskNotifications;
 import io.harbormaster.task.TaskPayloads;
 import io.harbormaster.task.TaskStatus;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
@@ -85,9 +86,9 @@ public final class AgentSession {
 
   /** The push side: entities send {@link Push}; it is the same actor, narrowed. */
   public static Behavior<Command> create(
-      String accountId, String region, Entities entities, ActorRef<AgentMessage> out) {
+      String accountId, String region, Entities entities, ActorRef<AgentMessage> out, Clock clock) {
     return Behaviors.setup(
-        ctx -> new Context(ctx, accountId, region, entities, out).awaitingHello());
+        ctx -> new Context(ctx, accountId, region, entities, out, clock).awaitingHello());
   }
 
   private static final class Context {
@@ -97,6 +98,9 @@ public final class AgentSession {
     private final Entities entities;
     private final ActorRef<AgentMessage> out;
     private final ActorRef<Push> pushes;
+
+    /** Dates what the agent says: its registration, connection and task reports. */
+    private final Clock clock;
 
     /**
      * Whether the instance's entity is known not to answer: logged once per outage, not on every
@@ -111,8 +115,10 @@ public final class AgentSession {
         String accountId,
         String region,
         Entities entities,
-        ActorRef<AgentMessage> out) {
+        ActorRef<AgentMessage> out,
+        Clock clock) {
       this.ctx = ctx;
+      this.clock = clock;
       this.accountId = accountId;
       this.region = region;
       this.entities = entities;
@@ -154,7 +160,7 @@ public final class AgentSession {
                         + "and underscores."));
         return Behaviors.same();
       }
-      Instant now = Instant.now();
+      Instant now = clock.instant();
       Registration registration =
           new Registration(
               instanceId,
@@ -220,7 +226,7 @@ public final class AgentSession {
               accountId, view.clusterName(), view.registration().instanceId()),
           replyTo ->
               new ContainerInstance.ChangeAgentConnection(
-                  true, versionInfo(hello.versionInfo()), pushes, Instant.now(), replyTo));
+                  true, versionInfo(hello.versionInfo()), pushes, clock.instant(), replyTo));
     }
 
     private static Resources resources(Hello hello) {
@@ -313,7 +319,7 @@ public final class AgentSession {
                     instanceEntity,
                     replyTo ->
                         new ContainerInstance.ChangeAgentConnection(
-                            false, null, pushes, Instant.now(), replyTo));
+                            false, null, pushes, clock.instant(), replyTo));
                 return Behaviors.stopped();
               })
           .build();
@@ -327,7 +333,7 @@ public final class AgentSession {
             entities.<Task.Command, Task.TaskView>ask(
                 Task.ENTITY_KEY,
                 Task.entityId(accountId, clusterName, r.taskId()),
-                replyTo -> new Task.ReportState(stateReport(r.report()), Instant.now(), replyTo)),
+                replyTo -> new Task.ReportState(stateReport(r.report()), clock.instant(), replyTo)),
             (task, failure) -> new ReportForwarded(r.taskId(), r.seq(), failure));
       }
     }
@@ -447,7 +453,7 @@ public final class AgentSession {
       entities.<ContainerInstance.Command, org.apache.pekko.Done>ask(
           ContainerInstance.ENTITY_KEY,
           instanceEntity,
-          replyTo -> new ContainerInstance.TrackTask(taskId, phase, Instant.now(), replyTo));
+          replyTo -> new ContainerInstance.TrackTask(taskId, phase, clock.instant(), replyTo));
     }
   }
 

@@ -4,19 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.common.Arns;
-import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
 import io.harbormaster.instance.ContainerInstance.Reservation;
-import io.harbormaster.instance.ContainerInstance.TaskPhase;
-import io.harbormaster.placement.EntityLaunchPorts;
 import io.harbormaster.placement.TaskLauncher;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.TaskView;
 import io.harbormaster.views.JsonViews;
 import io.harbormaster.views.TaskJson;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,19 +25,10 @@ import java.util.concurrent.CompletionStage;
 
 /** RunTask, StartTask, StopTask, DescribeTasks, ListTasks. */
 public final class TaskHandlers {
-  private static final int MAX_DESCRIBE = 100;
   private final Entities entities;
   private final EcsPaging paging;
   private final InstanceHandlers instances;
   private final TaskLauncher launcher;
-
-  public TaskHandlers(Entities entities, EcsPaging paging, InstanceHandlers instances) {
-    this(
-        entities,
-        paging,
-        instances,
-        new TaskLauncher(new EntityLaunchPorts(entities), Clock.systemUTC()));
-  }
 
   public TaskHandlers(
       Entities entities, EcsPaging paging, InstanceHandlers instances, TaskLauncher launcher) {
@@ -77,31 +64,24 @@ public final class TaskHandlers {
   }
 
   CompletionStage<JsonNode> stopTask(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    String taskId =
-        taskId(ctx, cluster, JsonViews.text(input, "task").orElse(""))
-            .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
-    String reason = JsonViews.text(input, "reason").orElse("Task stopped by user");
-    if (reason.length() > 255)
-      throw EcsException.invalidParameter("reason can have at most 255 characters.");
+    StopTaskRequest request = StopTaskRequest.decode(ctx, input);
     return instances
-        .requireCluster(ctx, cluster)
+        .requireCluster(ctx, request.cluster())
         .thenCompose(
             info ->
                 entities.<Task.Command, TaskView>ask(
                     Task.ENTITY_KEY,
-                    Task.entityId(ctx.accountId(), cluster, taskId),
-                    replyTo -> new Task.Stop("UserInitiated", reason, ctx.receivedAt(), replyTo)))
+                    Task.entityId(ctx.accountId(), request.cluster(), request.taskId()),
+                    replyTo ->
+                        new Task.Stop(
+                            "UserInitiated", request.reason(), ctx.receivedAt(), replyTo)))
         .thenApply(task -> JsonViews.wrap("task", TaskJson.view(ctx.view(), task, false)));
   }
 
   CompletionStage<JsonNode> describeTasks(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    List<String> refs = JsonViews.textList(input, "tasks");
-    if (refs.isEmpty() || refs.size() > MAX_DESCRIBE) {
-      throw EcsException.invalidParameter("tasks must name 1 to " + MAX_DESCRIBE + " tasks.");
-    }
-    boolean tags = JsonViews.includes(input, "TAGS");
+    DescribeTasksRequest request = DescribeTasksRequest.decode(ctx, input);
+    String cluster = request.cluster();
+    List<String> refs = request.tasks();
     return instances
         .requireCluster(ctx, cluster)
         .thenCompose(
@@ -129,7 +109,7 @@ public final class TaskHandlers {
                                     TaskJson.view(
                                         ctx.view(),
                                         task,
-                                        tags,
+                                        request.tags(),
                                         Optional.ofNullable(
                                             agents.get(task.spec().containerInstanceId()))),
                                 id -> Arns.task(ctx.region(), ctx.accountId(), cluster, id))));
@@ -167,16 +147,9 @@ public final class TaskHandlers {
   }
 
   CompletionStage<JsonNode> listTasks(RequestContext ctx, JsonNode input) {
-    String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
-    int max = EcsPaging.maxResults(input, 100, 100);
-    Optional<String> instance =
-        JsonViews.text(input, "containerInstance")
-            .map(ref -> InstanceHandlers.instanceId(ctx, cluster, ref));
-    Optional<String> family = JsonViews.text(input, "family");
-    Optional<String> startedBy = JsonViews.text(input, "startedBy");
-    Optional<String> serviceGroup = JsonViews.text(input, "serviceName").map(s -> "service:" + s);
-    String desired = JsonViews.text(input, "desiredStatus").orElse("RUNNING");
-    Optional<String> after = paging.cursor(ctx.accountId(), input);
+    ListTasksRequest request = ListTasksRequest.decode(ctx, input, paging);
+    String cluster = request.cluster();
+    int max = request.maxResults();
     return instances
         .requireCluster(ctx, cluster)
         .thenCompose(info -> instances.instances(ctx, cluster))
@@ -185,24 +158,17 @@ public final class TaskHandlers {
               Set<String> seen = new HashSet<>();
               List<String> ids = new ArrayList<>();
               for (InstanceView v : views) {
-                if (instance.isPresent() && !instance.get().equals(v.registration().instanceId()))
-                  continue;
+                if (!request.lists(v.registration().instanceId())) continue;
                 List<Reservation> candidates = new ArrayList<>(v.reservations().values());
                 candidates.addAll(v.recentlyStopped());
                 for (Reservation r : candidates) {
-                  if (!matchesDesired(r.phase(), desired)) continue;
-                  if (family.isPresent() && !family.get().equals(r.summary().family())) continue;
-                  if (startedBy.isPresent() && !startedBy.get().equals(r.summary().startedBy()))
-                    continue;
-                  if (serviceGroup.isPresent() && !serviceGroup.get().equals(r.summary().group()))
-                    continue;
-                  if (seen.add(r.taskId())) ids.add(r.taskId());
+                  if (request.matches(r) && seen.add(r.taskId())) ids.add(r.taskId());
                 }
               }
               ids.sort(null);
               List<String> page =
                   ids.stream()
-                      .filter(id -> after.map(a -> id.compareTo(a) > 0).orElse(true))
+                      .filter(id -> request.after().map(a -> id.compareTo(a) > 0).orElse(true))
                       .toList();
               ObjectNode out = JsonViews.object();
               ArrayNode arns = out.putArray("taskArns");
@@ -213,15 +179,6 @@ public final class TaskHandlers {
                 out.put("nextToken", paging.encode(ctx.accountId(), page.get(max - 1)));
               return out;
             });
-  }
-
-  private static boolean matchesDesired(TaskPhase phase, String desired) {
-    return switch (desired) {
-      case "STOPPED" -> phase == TaskPhase.STOPPING || phase == TaskPhase.STOPPED;
-      case "PENDING" -> phase == TaskPhase.RESERVED || phase == TaskPhase.PENDING;
-      default ->
-          phase == TaskPhase.RESERVED || phase == TaskPhase.PENDING || phase == TaskPhase.RUNNING;
-    };
   }
 
   private static ObjectNode runResponse(RequestContext ctx, TaskLauncher.Launched launched) {

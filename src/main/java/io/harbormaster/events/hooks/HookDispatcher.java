@@ -6,6 +6,7 @@ import io.harbormaster.events.EventsSettings;
 import io.harbormaster.events.JournalBatch;
 import io.harbormaster.events.TagOffsets;
 import io.harbormaster.events.pattern.EventPattern;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,7 +55,8 @@ public final class HookDispatcher {
       TagOffsets offsets,
       HookRules rules,
       HookDelivery delivery,
-      EventsSettings.Hooks settings) {
+      EventsSettings.Hooks settings,
+      Clock clock) {
     // One look at the rules table per node and interval, shared by the dispatchers this node runs.
     RulesPresence presence = new RulesPresence(rules, settings.idleCheckInterval());
     ShardedDaemonProcess.get(system)
@@ -62,7 +64,8 @@ public final class HookDispatcher {
             Command.class,
             READER,
             tags.size(),
-            i -> create(tags.get(i), eventLog, offsets, rules, presence, delivery, settings));
+            i ->
+                create(tags.get(i), eventLog, offsets, rules, presence, delivery, settings, clock));
   }
 
   /** The timer's tick: are there rules (still)? */
@@ -88,7 +91,8 @@ public final class HookDispatcher {
       HookRules rules,
       RulesPresence presence,
       HookDelivery delivery,
-      EventsSettings.Hooks settings) {
+      EventsSettings.Hooks settings,
+      Clock clock) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -121,7 +125,8 @@ public final class HookDispatcher {
                                       offsets,
                                       rules,
                                       delivery,
-                                      settings);
+                                      settings,
+                                      clock);
                               log.info("webhook dispatcher for tag {} reading", tag);
                             } else if (m.earliestRule().isEmpty() && running[0] != null) {
                               running[0].shutdown();
@@ -148,8 +153,9 @@ public final class HookDispatcher {
       TagOffsets offsets,
       HookRules rules,
       HookDelivery delivery,
-      EventsSettings.Hooks settings) {
-    RuleSnapshots snapshots = new RuleSnapshots(rules);
+      EventsSettings.Hooks settings,
+      Clock clock) {
+    RuleSnapshots snapshots = new RuleSnapshots(rules, clock);
     PerKeyChain inOrderPerResource = new PerKeyChain();
     RestartSettings restart =
         RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.2);
@@ -299,16 +305,18 @@ public final class HookDispatcher {
    */
   static final class RuleSnapshots {
     private final HookRules rules;
+    private final Clock clock;
     private volatile Snapshot current = new Snapshot(Instant.EPOCH, Map.of());
 
-    RuleSnapshots(HookRules rules) {
+    RuleSnapshots(HookRules rules, Clock clock) {
       this.rules = rules;
+      this.clock = clock;
     }
 
     CompletionStage<Snapshot> asOf(Instant eventTime) {
       Snapshot s = current;
       if (!s.loadedAt().isBefore(eventTime)) return CompletableFuture.completedFuture(s);
-      Instant loading = Instant.now();
+      Instant loading = clock.instant();
       return rules
           .all()
           .thenApply(

@@ -12,6 +12,8 @@ import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.Rejection;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.placement.ClusterPlacement;
+import io.harbormaster.placement.EntityLaunchPorts;
+import io.harbormaster.placement.TaskLauncher;
 import io.harbormaster.service.Service;
 import io.harbormaster.service.ServiceReconciler.Deployment;
 import io.harbormaster.service.ServiceReconciler.DeploymentStatus;
@@ -20,6 +22,7 @@ import io.harbormaster.service.ServiceReconciler.SchedulingStrategy;
 import io.harbormaster.service.ServiceReconciler.Throttle;
 import io.harbormaster.task.Task;
 import io.harbormaster.testing.OneNodeCluster;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,12 +88,17 @@ class DescribeFanOutTest {
     sharding.init(
         Entity.of(
             ContainerInstance.ENTITY_KEY, ctx -> containerInstance(lastPart(ctx.getEntityId()))));
-    Entities entities = new Entities(system, Duration.ofSeconds(1));
+    Entities entities = new Entities(system, Duration.ofSeconds(1), Clock.systemUTC());
     EcsPaging paging = new EcsPaging(new byte[32]);
     instances = new InstanceHandlers(entities, paging);
     clusters = new ClusterHandlers(entities, paging);
     services = new ServiceHandlers(entities, paging, instances);
-    tasks = new TaskHandlers(entities, paging, instances);
+    tasks =
+        new TaskHandlers(
+            entities,
+            paging,
+            instances,
+            new TaskLauncher(new EntityLaunchPorts(entities), Clock.systemUTC()));
   }
 
   // ---- DescribeClusters ----

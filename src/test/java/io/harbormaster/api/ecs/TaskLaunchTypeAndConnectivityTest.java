@@ -12,11 +12,14 @@ import io.harbormaster.common.Rejection;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.InstanceView;
 import io.harbormaster.placement.ClusterPlacement;
+import io.harbormaster.placement.EntityLaunchPorts;
+import io.harbormaster.placement.TaskLauncher;
 import io.harbormaster.task.Task;
 import io.harbormaster.task.Task.TaskView;
 import io.harbormaster.task.TaskStatus;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import io.harbormaster.testing.OneNodeCluster;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,9 +84,14 @@ class TaskLaunchTypeAndConnectivityTest {
     sharding.init(Entity.of(Task.ENTITY_KEY, ctx -> task(ctx.getEntityId())));
     sharding.init(
         Entity.of(ContainerInstance.ENTITY_KEY, ctx -> instance(lastPart(ctx.getEntityId()))));
-    Entities entities = new Entities(system, Duration.ofSeconds(1));
+    Entities entities = new Entities(system, Duration.ofSeconds(1), Clock.systemUTC());
     EcsPaging paging = new EcsPaging(new byte[32]);
-    handlers = new TaskHandlers(entities, paging, new InstanceHandlers(entities, paging));
+    handlers =
+        new TaskHandlers(
+            entities,
+            paging,
+            new InstanceHandlers(entities, paging),
+            new TaskLauncher(new EntityLaunchPorts(entities), Clock.systemUTC()));
   }
 
   @Test
