@@ -28,6 +28,19 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 public final class RequestAuthenticator {
   private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
 
+  /** Credential=KEY/DATE/REGION/SERVICE/aws4_request: the service the request was signed for. */
+  private static final Pattern SCOPE_SERVICE =
+      Pattern.compile("Credential=[^/,\\s]+/[^/,\\s]+/[^/,\\s]+/([^/,\\s]+)/");
+
+  /** The signing name in a request's SigV4 scope, before anything is verified; routing only. */
+  public static Optional<String> signedService(HttpRequest request) {
+    return request
+        .getHeader("Authorization")
+        .map(h -> SCOPE_SERVICE.matcher(h.value()))
+        .filter(Matcher::find)
+        .map(m -> m.group(1));
+  }
+
   private final SigV4Verifier verifier;
   private final AccessKeySecrets secrets;
   private final String region;
@@ -38,9 +51,18 @@ public final class RequestAuthenticator {
     this.region = region;
   }
 
-  /** The caller's account id. */
+  /** The caller's account id, for a request to the ECS API or an agent session. */
   public CompletionStage<String> authenticate(
       HttpRequest request, HttpEntity.Strict entity, byte[] body) {
+    return authenticate(request, entity, body, "ecs");
+  }
+
+  /**
+   * The caller's account id, for a request that must be signed for {@code service} (its SigV4
+   * signing name, e.g. {@code logs}).
+   */
+  public CompletionStage<String> authenticate(
+      HttpRequest request, HttpEntity.Strict entity, byte[] body, String service) {
     SignedRequest signed = signedRequest(request, entity, body);
     Optional<String> keyId =
         signed.headers().stream()
@@ -67,10 +89,10 @@ public final class RequestAuthenticator {
                 ErrorType.ofCode(r.errorType()).orElse(ErrorType.INVALID_SIGNATURE), r.message());
           }
           VerificationResult.Verified v = (VerificationResult.Verified) result;
-          if (!v.service().equals("ecs")) {
+          if (!v.service().equals(service)) {
             throw new EcsException(
                 ErrorType.INVALID_SIGNATURE,
-                "Credential should be scoped to correct service: 'ecs'.");
+                "Credential should be scoped to correct service: '" + service + "'.");
           }
           if (!v.region().equals(region)) {
             throw new EcsException(

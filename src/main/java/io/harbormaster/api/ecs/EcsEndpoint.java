@@ -1,28 +1,25 @@
 package io.harbormaster.api.ecs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
+import io.harbormaster.api.aws.AwsApiModel;
+import io.harbormaster.api.aws.AwsJsonProtocol;
+import io.harbormaster.api.aws.AwsServiceException;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import io.harbormaster.common.ErrorType;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class EcsEndpoint
     implements org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> {
   private static final Logger log = LoggerFactory.getLogger(EcsEndpoint.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  static final ContentType AMZ_JSON =
-      ContentTypes.create(MediaTypes.customBinary("application", "x-amz-json-1.1", true));
+  static final ContentType AMZ_JSON = AwsJsonProtocol.JSON_1_1.contentType();
   private static final long MAX_BODY_MILLIS = 10_000;
 
   private final ActorSystem<?> system;
@@ -196,38 +191,21 @@ public final class EcsEndpoint
   }
 
   private static JsonNode parse(byte[] body) {
-    if (body.length == 0) return JSON.createObjectNode();
     try {
-      JsonNode node = JSON.readTree(body);
-      if (node == null || !node.isObject()) {
-        throw EcsException.serialization("The request body must be a JSON object.");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw EcsException.serialization(
-          "The request body is not valid JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw EcsException.serialization("The request body could not be read.");
+      return AwsJsonProtocol.parseObject(body);
+    } catch (AwsApiModel.InvalidRequest e) {
+      throw EcsException.serialization(e.getMessage());
     }
   }
 
   private static HttpResponse ok(String requestId, JsonNode output) {
-    try {
-      return HttpResponse.create()
-          .withEntity(AMZ_JSON, JSON.writeValueAsBytes(output))
-          .addHeader(RawHeader.create("x-amzn-RequestId", requestId));
-    } catch (JsonProcessingException e) {
-      return error(requestId, EcsException.server("The response could not be written."));
-    }
+    return AwsJsonProtocol.JSON_1_1.success(output, requestId);
   }
 
   static HttpResponse error(String requestId, EcsException e) {
     if (e.httpStatus() >= 500) log.warn("request {} failed", requestId, e);
-    return HttpResponse.create()
-        .withStatus(e.httpStatus())
-        .withEntity(AMZ_JSON, e.toJson().getBytes(StandardCharsets.UTF_8))
-        .addHeader(RawHeader.create("x-amzn-RequestId", requestId))
-        .addHeader(RawHeader.create("x-amzn-ErrorType", e.errorType()));
+    return AwsJsonProtocol.JSON_1_1.failure(
+        new AwsServiceException(e.errorType(), e.httpStatus(), e.getMessage()), requestId, false);
   }
 
   private static <T> CompletionStage<T> done(T value) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.harbormaster.api.aws.AwsApiModel;
 import io.harbormaster.common.EcsException;
 import org.junit.jupiter.api.Test;
 
@@ -85,7 +86,7 @@ class EcsApiModelTest {
     assertEquals(77, MODEL.operationNames().size());
     assertEquals("AmazonEC2ContainerServiceV20141113", MODEL.targetPrefix());
     for (String name : MODEL.operationNames()) {
-      EcsApiModel.Operation op = MODEL.operation(name).orElseThrow();
+      AwsApiModel.Operation op = MODEL.operation(name).orElseThrow();
       assertEquals(name, op.name());
       assertEquals(name + "Request", op.inputShape(), "input shape of " + name);
     }
