@@ -9,6 +9,7 @@ import io.harbormaster.account.ClusterDirectory;
 import io.harbormaster.account.RevisionDirectory;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
+import io.harbormaster.api.aws.AwsEndpoint;
 import io.harbormaster.api.ecs.AdminHandlers;
 import io.harbormaster.api.ecs.ClusterHandlers;
 import io.harbormaster.api.ecs.EcsEndpoint;
@@ -175,10 +176,11 @@ public final class HarbormasterNode implements AutoCloseable {
                   region,
                   clock)
               .withStream(events);
+      AwsEndpoint aws = new AwsEndpoint(system, authenticator, endpoint, region, clock);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(settings.apiHost(), settings.apiPort())
-              .bind(endpoint)
+              .bind(aws)
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       log.info("ECS API listening on {}", binding.localAddress());
