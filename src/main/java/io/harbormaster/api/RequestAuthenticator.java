@@ -57,11 +57,20 @@ public final class RequestAuthenticator {
     return authenticate(request, entity, body, "ecs");
   }
 
+  /** Who signed a request: the account and the access key it used. */
+  public record Caller(String accountId, String accessKeyId) {}
+
   /**
    * The caller's account id, for a request that must be signed for {@code service} (its SigV4
    * signing name, e.g. {@code logs}).
    */
   public CompletionStage<String> authenticate(
+      HttpRequest request, HttpEntity.Strict entity, byte[] body, String service) {
+    return caller(request, entity, body, service).thenApply(Caller::accountId);
+  }
+
+  /** The caller, for a request that must be signed for {@code service}. */
+  public CompletionStage<Caller> caller(
       HttpRequest request, HttpEntity.Strict entity, byte[] body, String service) {
     SignedRequest signed = signedRequest(request, entity, body);
     Optional<String> keyId =
@@ -103,7 +112,8 @@ public final class RequestAuthenticator {
                     + region
                     + "'.");
           }
-          return found.orElseThrow().accountId();
+          Account.AccessKey accessKey = found.orElseThrow();
+          return new Caller(accessKey.accountId(), accessKey.accessKeyId());
         });
   }
 

@@ -55,7 +55,9 @@ public final class CassandraSchema {
                   "control_plane_members",
                   // secrets the installation generated once, shared by its nodes
                   // (io.harbormaster.server.InstallationSecrets)
-                  "installation_secrets"),
+                  "installation_secrets",
+                  // every API call (io.harbormaster.audit.AuditTrail)
+                  "audit_events"),
           SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
   /** DDL on a node that shares two cores with the application can exceed the 2 s default. */

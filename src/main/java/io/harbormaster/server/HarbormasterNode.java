@@ -7,9 +7,11 @@ import com.typesafe.config.ConfigValueFactory;
 import io.harbormaster.account.Account;
 import io.harbormaster.account.ClusterDirectory;
 import io.harbormaster.account.RevisionDirectory;
+import io.harbormaster.api.CallAuditor;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.aws.AwsEndpoint;
+import io.harbormaster.api.cloudtrail.CloudTrailHandlers;
 import io.harbormaster.api.ecs.AdminHandlers;
 import io.harbormaster.api.ecs.ClusterHandlers;
 import io.harbormaster.api.ecs.EcsEndpoint;
@@ -21,6 +23,7 @@ import io.harbormaster.api.ecs.TagHandlers;
 import io.harbormaster.api.ecs.TaskDefinitionHandlers;
 import io.harbormaster.api.ecs.TaskHandlers;
 import io.harbormaster.api.events.EventApi;
+import io.harbormaster.audit.AuditTrail;
 import io.harbormaster.auth.AccessKeySecrets;
 import io.harbormaster.auth.SigV4Verifier;
 import io.harbormaster.cluster.Cluster;
@@ -161,22 +164,30 @@ public final class HarbormasterNode implements AutoCloseable {
               new SigV4Verifier(clock, api.maxClockSkew()),
               new AccessKeySecrets(system, api.askTimeout(), api.credentialCacheTtl(), clock),
               region);
-      EventApi events =
-          new EventApi(
-              EventServices.start(system, EventsSettings.from(config), tags, region, clock),
-              authenticator);
+      EventServices eventServices =
+          EventServices.start(system, EventsSettings.from(config), tags, region, clock);
+      EventApi events = new EventApi(eventServices, authenticator);
       events.register(operations);
+      AuditTrail trail =
+          new AuditTrail(
+              system,
+              eventServices.journal().session(),
+              config.getString("pekko.persistence.cassandra.journal.keyspace"));
+      CallAuditor auditor = new CallAuditor(trail, region);
       EcsEndpoint endpoint =
           new EcsEndpoint(
                   system,
                   entities,
                   operations,
                   authenticator,
+                  auditor,
                   new AgentEndpoint(system, entities, authenticator, region, clock),
                   region,
                   clock)
               .withStream(events);
-      AwsEndpoint aws = new AwsEndpoint(system, authenticator, endpoint, region, clock);
+      AwsEndpoint aws =
+          new AwsEndpoint(system, authenticator, auditor, endpoint, region, clock)
+              .serve(new CloudTrailHandlers(trail, clock).service());
       ServerBinding binding =
           Http.get(system)
               .newServerAt(settings.apiHost(), settings.apiPort())

@@ -50,7 +50,8 @@ class CassandraSchemaTest {
           Map.entry("harbormaster.event_retention", "(account_id)"),
           Map.entry("harbormaster.control_plane_lease", "(installation)"),
           Map.entry("harbormaster.control_plane_members", "(installation,address)"),
-          Map.entry("harbormaster.installation_secrets", "(name)"));
+          Map.entry("harbormaster.installation_secrets", "(name)"),
+          Map.entry("harbormaster.audit_events", "((account_id,day),event_time,event_id)"));
 
   private static final Pattern CREATE_KEYSPACE =
       Pattern.compile(

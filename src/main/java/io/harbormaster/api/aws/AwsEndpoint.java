@@ -1,10 +1,12 @@
 package io.harbormaster.api.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.api.CallAuditor;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -31,6 +33,7 @@ public final class AwsEndpoint implements Function<HttpRequest, CompletionStage<
 
   private final ActorSystem<?> system;
   private final RequestAuthenticator authenticator;
+  private final CallAuditor auditor;
   private final Function<HttpRequest, CompletionStage<HttpResponse>> ecs;
   private final String region;
   private final Clock clock;
@@ -39,11 +42,13 @@ public final class AwsEndpoint implements Function<HttpRequest, CompletionStage<
   public AwsEndpoint(
       ActorSystem<?> system,
       RequestAuthenticator authenticator,
+      CallAuditor auditor,
       Function<HttpRequest, CompletionStage<HttpResponse>> ecs,
       String region,
       Clock clock) {
     this.system = system;
     this.authenticator = authenticator;
+    this.auditor = auditor;
     this.ecs = ecs;
     this.region = region;
     this.clock = clock;
@@ -82,30 +87,49 @@ public final class AwsEndpoint implements Function<HttpRequest, CompletionStage<
     try {
       answer =
           authenticator
-              .authenticate(request, entity, body, service.signingName())
+              .caller(request, entity, body, service.signingName())
               .thenCompose(
-                  accountId -> {
-                    WireProtocol.Decoded decoded = protocol.decode(model, request, body);
+                  caller -> {
+                    Instant receivedAt = clock.instant();
+                    WireProtocol.Decoded decoded;
+                    try {
+                      decoded = protocol.decode(model, request, body);
+                    } catch (RuntimeException e) {
+                      // Unreadable: no operation to record it under.
+                      return CompletableFuture.failedFuture(e);
+                    }
+                    CallAuditor.Call call =
+                        new CallAuditor.Call(
+                            request,
+                            caller,
+                            service.signingName() + ".amazonaws.com",
+                            decoded.operation(),
+                            requestId,
+                            receivedAt,
+                            decoded.input());
+                    CompletionStage<? extends JsonNode> result;
+                    try {
+                      AwsOperation handler =
+                          service
+                              .handler(decoded.operation())
+                              .orElseThrow(() -> unsupported(protocol, decoded.operation()));
+                      model.validateInput(decoded.operation(), decoded.input());
+                      result =
+                          handler.handle(
+                              new AwsCall(
+                                  service.signingName(),
+                                  decoded.operation(),
+                                  caller.accountId(),
+                                  region,
+                                  requestId,
+                                  receivedAt),
+                              decoded.input());
+                    } catch (RuntimeException e) {
+                      result = CompletableFuture.failedFuture(e);
+                    }
                     AwsApiModel.Operation operation =
                         model.operation(decoded.operation()).orElseThrow();
-                    AwsOperation handler =
-                        service
-                            .handler(decoded.operation())
-                            .orElseThrow(() -> unsupported(protocol, decoded.operation()));
-                    model.validateInput(decoded.operation(), decoded.input());
-                    AwsCall call =
-                        new AwsCall(
-                            service.signingName(),
-                            decoded.operation(),
-                            accountId,
-                            region,
-                            requestId,
-                            clock.instant());
-                    return handler
-                        .handle(call, decoded.input())
-                        .thenApply(
-                            output ->
-                                protocol.success(model, operation, (JsonNode) output, requestId));
+                    return answer(service, protocol, operation, call, result);
                   });
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
@@ -113,6 +137,33 @@ public final class AwsEndpoint implements Function<HttpRequest, CompletionStage<
     return answer.exceptionally(
         failure ->
             protocol.failure(model, asServiceFailure(service, protocol, failure), requestId));
+  }
+
+  /** The answer, once the call is in the audit trail; a refusal is recorded too. */
+  private CompletionStage<HttpResponse> answer(
+      AwsService service,
+      WireProtocol protocol,
+      AwsApiModel.Operation operation,
+      CallAuditor.Call call,
+      CompletionStage<? extends JsonNode> result) {
+    AwsApiModel model = service.model();
+    return result
+        .handle(
+            (output, failure) -> {
+              if (failure == null) {
+                return auditor
+                    .succeeded(call, output)
+                    .thenApply(
+                        recorded -> protocol.success(model, operation, output, call.requestId()));
+              }
+              AwsServiceException refused = asServiceFailure(service, protocol, failure);
+              return auditor
+                  .failed(call, refused.code(), refused.getMessage())
+                  .handle(
+                      (recorded, notRecorded) ->
+                          protocol.failure(model, refused, call.requestId()));
+            })
+        .thenCompose(answer -> answer);
   }
 
   /** An operation of the model that Harbormaster does not serve: refused, never pretended. */

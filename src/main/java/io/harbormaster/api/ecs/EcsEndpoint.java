@@ -1,6 +1,7 @@
 package io.harbormaster.api.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.api.CallAuditor;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.aws.AwsApiModel;
@@ -35,10 +36,16 @@ public final class EcsEndpoint
   static final ContentType AMZ_JSON = AwsJsonProtocol.JSON_1_1.contentType();
   private static final long MAX_BODY_MILLIS = 10_000;
 
+  /**
+   * The audit trail's eventSource for ECS calls and Harbormaster's own targets on this endpoint.
+   */
+  private static final String EVENT_SOURCE = "ecs.amazonaws.com";
+
   private final ActorSystem<?> system;
   private final Entities entities;
   private final EcsOperations operations;
   private final RequestAuthenticator authenticator;
+  private final CallAuditor auditor;
   private final AgentEndpoint agents;
   private StreamRoute stream;
   private final String region;
@@ -49,6 +56,7 @@ public final class EcsEndpoint
       Entities entities,
       EcsOperations operations,
       RequestAuthenticator authenticator,
+      CallAuditor auditor,
       AgentEndpoint agents,
       String region,
       Clock clock) {
@@ -56,6 +64,7 @@ public final class EcsEndpoint
     this.entities = entities;
     this.operations = operations;
     this.authenticator = authenticator;
+    this.auditor = auditor;
     this.agents = agents;
     this.region = region;
     this.clock = clock;
@@ -116,40 +125,74 @@ public final class EcsEndpoint
     }
     byte[] body = entity.getData().toArray();
     return authenticator
-        .authenticate(request, entity, body)
+        .caller(request, entity, body, "ecs")
         .thenCompose(
-            accountId -> {
+            caller -> {
               RequestContext ctx =
-                  new RequestContext(accountId, region, requestId, clock.instant());
+                  new RequestContext(caller.accountId(), region, requestId, clock.instant());
               String target = request.getHeader("X-Amz-Target").map(HttpHeader::value).orElse("");
-              var extension = operations.findExtension(target);
-              if (extension.isPresent()) {
-                return extension
-                    .get()
-                    .handle(ctx, parse(body))
-                    .thenApply(output -> ok(requestId, output));
+              JsonNode input = null;
+              CompletionStage<? extends JsonNode> result;
+              try {
+                input = parse(body);
+                result = dispatch(ctx, request, target, input);
+              } catch (RuntimeException e) {
+                result = CompletableFuture.failedFuture(e);
               }
-              if (target.startsWith(EcsOperations.ADMIN_PREFIX + ".")) {
-                return admin(
-                        ctx, target.substring(EcsOperations.ADMIN_PREFIX.length() + 1), parse(body))
-                    .thenApply(output -> ok(requestId, output));
-              }
-              String operation = operationName(request);
-              EcsOperation handler =
-                  operations
-                      .find(operation)
-                      .orElseThrow(
-                          () ->
-                              EcsException.unknownOperation(
-                                  "Unknown operation "
-                                      + (operation.isEmpty()
-                                          ? "(no X-Amz-Target header)"
-                                          : operation)
-                                      + "."));
-              JsonNode input = parse(body);
-              EcsApiModel.get().validateInput(operation, input);
-              return handler.handle(ctx, input).thenApply(output -> ok(requestId, output));
+              String ecsPrefix = EcsApiModel.get().targetPrefix() + ".";
+              CallAuditor.Call call =
+                  new CallAuditor.Call(
+                      request,
+                      caller,
+                      EVENT_SOURCE,
+                      target.startsWith(ecsPrefix) ? target.substring(ecsPrefix.length()) : target,
+                      requestId,
+                      ctx.receivedAt(),
+                      input);
+              return answer(call, result);
             });
+  }
+
+  /** The answer, once the call is in the audit trail; a refusal is recorded too. */
+  private CompletionStage<HttpResponse> answer(
+      CallAuditor.Call call, CompletionStage<? extends JsonNode> result) {
+    return result
+        .handle(
+            (output, failure) -> {
+              if (failure == null) {
+                return auditor
+                    .succeeded(call, output)
+                    .thenApply(recorded -> ok(call.requestId(), output));
+              }
+              EcsException refused = asEcsException(failure);
+              return auditor
+                  .failed(call, refused.errorType(), refused.getMessage())
+                  .handle((recorded, notRecorded) -> error(call.requestId(), refused));
+            })
+        .thenCompose(answer -> answer);
+  }
+
+  private CompletionStage<? extends JsonNode> dispatch(
+      RequestContext ctx, HttpRequest request, String target, JsonNode input) {
+    var extension = operations.findExtension(target);
+    if (extension.isPresent()) {
+      return extension.get().handle(ctx, input);
+    }
+    if (target.startsWith(EcsOperations.ADMIN_PREFIX + ".")) {
+      return admin(ctx, target.substring(EcsOperations.ADMIN_PREFIX.length() + 1), input);
+    }
+    String operation = operationName(request);
+    EcsOperation handler =
+        operations
+            .find(operation)
+            .orElseThrow(
+                () ->
+                    EcsException.unknownOperation(
+                        "Unknown operation "
+                            + (operation.isEmpty() ? "(no X-Amz-Target header)" : operation)
+                            + "."));
+    EcsApiModel.get().validateInput(operation, input);
+    return handler.handle(ctx, input);
   }
 
   /** Administrative actions: only an account created as admin (the default one) may call them. */
