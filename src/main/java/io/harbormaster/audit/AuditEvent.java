@@ -123,8 +123,8 @@ public record AuditEvent(
       } else if (member != null && !text.isEmpty()) {
         String type =
             switch (member) {
-              case "cluster", "clusterName" -> "AWS::ECS::Cluster";
-              case "service", "serviceName" -> "AWS::ECS::Service";
+              case "cluster", "clusters", "clusterName" -> "AWS::ECS::Cluster";
+              case "service", "services", "serviceName" -> "AWS::ECS::Service";
               case "family", "taskDefinition" -> "AWS::ECS::TaskDefinition";
               default -> null;
             };
