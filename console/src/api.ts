@@ -4,6 +4,7 @@
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
+import { buildQueryString } from "@smithy/querystring-builder";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { SseParser } from "./sse";
 
@@ -92,7 +93,8 @@ export class Api {
         const extra: Record<string, string> = { accept: "text/event-stream" };
         if (lastId) extra["last-event-id"] = lastId;
         const headers = await this.sign("GET", "/events/v1/stream", query, "", extra);
-        const qs = new URLSearchParams(query).toString();
+        // escaped exactly as the signer's canonical query (RFC 3986), not as a form (a space is %20, not +)
+        const qs = buildQueryString(query);
         const response = await fetch(`${this.origin}/events/v1/stream${qs ? "?" + qs : ""}`, {
           headers,
           signal,
