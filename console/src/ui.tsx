@@ -3,17 +3,35 @@ import { Component, type ReactNode, useCallback, useEffect, useRef, useState } f
 import { errorText } from "./api";
 import { fraction } from "./format";
 
-/** A horizontal bar of part / whole with its figures in words (for screen readers too). */
-export function Bar({ label, part, whole, text }: { label: string; part: number; whole: number; text: string }) {
+/**
+ * A horizontal bar of part / whole with its figures in words (for screen readers too). A usage bar turns amber and
+ * red as it fills up; a progress bar turns green when done.
+ */
+export function Bar({
+  label,
+  name,
+  part,
+  whole,
+  text,
+  kind = "usage",
+}: {
+  label: string;
+  name?: string;
+  part: number;
+  whole: number;
+  text: string;
+  kind?: "usage" | "progress";
+}) {
   const f = fraction(part, whole);
-  const level = f > 0.9 ? "high" : f > 0.7 ? "mid" : "low";
+  const level =
+    kind === "progress" ? (whole > 0 && part >= whole ? "done" : "low") : f > 0.9 ? "high" : f > 0.7 ? "mid" : "low";
   return (
     <div className="bar-row">
       <span className="bar-label">{label}</span>
       <div
         className="bar"
         role="meter"
-        aria-label={label}
+        aria-label={name ?? label}
         aria-valuemin={0}
         aria-valuemax={whole}
         aria-valuenow={part}

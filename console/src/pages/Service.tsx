@@ -84,7 +84,14 @@ export function ServicePage({ api, cluster, service }: { api: Api; cluster: stri
                         </td>
                         <td>{taskDefinitionName(d.taskDefinition)}</td>
                         <td className="bars">
-                          <Bar label={`Rollout of ${d.id}`} part={r.done} whole={r.of} text={r.label} />
+                          <Bar
+                            label="Running"
+                            name={`Rollout of ${d.id}`}
+                            kind="progress"
+                            part={r.done}
+                            whole={r.of}
+                            text={r.label}
+                          />
                           {d.rolloutStateReason ? <div className="small muted">{d.rolloutStateReason}</div> : null}
                         </td>
                         <td>{formatTime(d.updatedAt)}</td>
