@@ -1,4 +1,4 @@
-import { DescribeServicesCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { useState } from "react";
 import { ApiError, type Api } from "../api";
 import { formatTime, groupBy, rollout, taskDefinitionName } from "../format";
@@ -58,7 +58,14 @@ export function ServicePage({ api, cluster, service }: { api: Api; cluster: stri
                 "off"
               )}
             </p>
-            <ServiceActions api={api} cluster={cluster} service={service} desired={s.desiredCount ?? 0} onDone={described.reload} />
+            <ServiceActions
+              api={api}
+              cluster={cluster}
+              service={service}
+              desired={s.desiredCount ?? 0}
+              taskDefinition={s.taskDefinition ?? ""}
+              onDone={described.reload}
+            />
           </div>
           <div className="panel">
             <h2>Deployments</h2>
@@ -137,15 +144,27 @@ function ServiceActions({
   cluster,
   service,
   desired,
+  taskDefinition,
   onDone,
 }: {
   api: Api;
   cluster: string;
   service: string;
   desired: number;
+  taskDefinition: string;
   onDone: () => void;
 }) {
   const [count, setCount] = useState<number>(desired);
+  const family = taskDefinitionName(taskDefinition).replace(/:\d+$/, "");
+  const revisions = usePoll(
+    async () =>
+      (await api.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, sort: "DESC", maxResults: 100 })))
+        .taskDefinitionArns ?? [],
+    [api, family],
+    0,
+  );
+  const [revision, setRevision] = useState("");
+  const chosen = revision || taskDefinition;
   return (
     <div className="actions" role="group" aria-label="Service actions">
       <label>
@@ -162,6 +181,23 @@ function ServiceActions({
         run={() => api.ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }))}
         onDone={onDone}
       />
+      <label>
+        Revision
+        <select value={chosen} onChange={(e) => setRevision(e.target.value)}>
+          {(revisions.data ?? [taskDefinition]).map((arn) => (
+            <option key={arn} value={arn}>
+              {taskDefinitionName(arn)}
+              {arn === taskDefinition ? " (current)" : ""}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Action
+        label="Deploy this revision"
+        run={() => api.ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: chosen }))}
+        onDone={onDone}
+      />
+      <ErrorNote error={revisions.error} context="Listing revisions" />
     </div>
   );
 }
