@@ -13,3 +13,10 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     exit 1
   fi
 fi
+
+# vite 8 needs Node.js 20.19+ (Debian 13's nodejs; Debian 12's is 18: take NodeSource's 20 or 22 there)
+major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$major" -lt 20 ]; then
+  echo "ensure-node: Node.js $(node --version) is too old to build the console; it needs 20.19 or newer" >&2
+  exit 1
+fi
