@@ -25,7 +25,9 @@ public final class ConsoleRoute {
   private static final String RESOURCES = "console";
 
   private final ClassLoader loader;
-  private final Map<String, Optional<byte[]>> cache = new ConcurrentHashMap<>();
+
+  /** Files found, by name; misses are not kept, so asking for random names cannot grow it. */
+  private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
   public ConsoleRoute(ClassLoader loader) {
     this.loader = loader;
@@ -47,13 +49,14 @@ public final class ConsoleRoute {
           .withStatus(StatusCodes.MOVED_PERMANENTLY)
           .addHeader(Location.create(PATH + "/"));
     }
-    String file = path.substring(PATH.length() + 1);
-    if (file.isEmpty()) file = "index.html";
+    String asked = path.substring(PATH.length() + 1);
+    String file = asked.isEmpty() ? "index.html" : asked;
     if (file.contains("..") || file.contains("//") || file.startsWith("/")) {
       return notFound();
     }
-    Optional<byte[]> bytes = cache.computeIfAbsent(file, this::read);
+    Optional<byte[]> bytes = Optional.ofNullable(cache.get(file)).or(() -> read(file));
     if (bytes.isEmpty()) return notFound();
+    cache.putIfAbsent(file, bytes.get());
     // hashed asset names never change content; index.html must be fetched again after an upgrade
     String cacheControl =
         file.startsWith("assets/") ? "public, max-age=31536000, immutable" : "no-cache";
