@@ -170,6 +170,7 @@ public final class Main implements Callable<Integer> {
       System.out.println();
       System.out.println("Harbormaster is up.");
       System.out.println("  ECS endpoint:      " + endpoint);
+      System.out.println("  Web console:       " + endpoint + "/console/");
       System.out.println("  Account:           " + key.accountId());
       System.out.println("  Access key id:     " + key.accessKeyId());
       System.out.println("  Secret access key: " + key.secretAccessKey());

@@ -7,6 +7,7 @@ import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.aws.AwsApiModel;
 import io.harbormaster.api.aws.AwsJsonProtocol;
 import io.harbormaster.api.aws.AwsServiceException;
+import io.harbormaster.api.console.ConsoleRoute;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import io.harbormaster.common.ErrorType;
@@ -48,6 +49,7 @@ public final class EcsEndpoint
   private final CallAuditor auditor;
   private final AgentEndpoint agents;
   private StreamRoute stream;
+  private final ConsoleRoute console = new ConsoleRoute(EcsEndpoint.class.getClassLoader());
   private final String region;
   private final Clock clock;
 
@@ -112,6 +114,9 @@ public final class EcsEndpoint
       HttpRequest request, HttpEntity.Strict entity, String requestId) {
     if (agents != null && request.getUri().path().equals(AgentEndpoint.PATH)) {
       return agents.handle(request);
+    }
+    if (ConsoleRoute.serves(request.getUri().path())) {
+      return done(console.handle(request));
     }
     if (stream != null && request.getUri().path().equals(stream.path())) {
       return stream.handle(request, entity, entity.getData().toArray());
