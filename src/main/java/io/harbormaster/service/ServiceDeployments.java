@@ -349,9 +349,23 @@ public final class ServiceDeployments {
    */
   static History derivedFrom(ServiceView view) {
     History h = History.EMPTY;
-    List<Deployment> seen = new ArrayList<>();
+    Deployment previous = null;
     for (Deployment d : view.deployments()) {
-      ServiceView before = seen.isEmpty() ? null : view.withDeployments(List.copyOf(seen));
+      // Its source: the deployment before it, which was the PRIMARY when it started.
+      ServiceView before =
+          previous == null
+              ? null
+              : view.withDeployments(
+                  List.of(
+                      new Deployment(
+                          previous.id(),
+                          DeploymentStatus.ACTIVE,
+                          previous.taskDefinitionArn(),
+                          previous.rolloutState(),
+                          previous.rolloutStateReason(),
+                          previous.failedTasks(),
+                          previous.createdAt(),
+                          previous.updatedAt())));
       h = started(h, before, d, view);
       Status status =
           switch (d.rolloutState()) {
@@ -365,7 +379,7 @@ public final class ServiceDeployments {
             h.replaced(
                 h.deployment(id).orElseThrow().with(status, d.rolloutStateReason(), d.updatedAt()));
       }
-      seen.add(d);
+      previous = d;
     }
     return h;
   }
