@@ -1137,25 +1137,27 @@ public final class Service
             0,
             at,
             at));
-    List<Event> events =
-        List.of(
-            new ServiceDeploymentRollbackRequested(r.id(), revisionId, c.deploymentId(), at),
-            new DeploymentsChanged(next, at),
-            new ServiceEventRecorded(
-                new ServiceEvent(
-                    UUID.randomUUID().toString(),
-                    at,
-                    ServiceReconciler.DEPLOYMENT_IN_PROGRESS,
-                    "INFO",
-                    "(service "
-                        + serviceName
-                        + ") (deployment "
-                        + c.deploymentId()
-                        + ") rolling back from deployment "
-                        + r.deploymentId()
-                        + " to "
-                        + revision.taskDefinitionArn()
-                        + " on request.")));
+    List<Event> events = new ArrayList<>();
+    events.add(new ServiceDeploymentRollbackRequested(r.id(), revisionId, c.deploymentId(), at));
+    events.add(new DeploymentsChanged(next, at));
+    // as for any new deployment, tasks that could not start do not hold the rollback back
+    if (!view.throttle().equals(Throttle.NONE)) events.add(new ThrottleChanged(Throttle.NONE, at));
+    events.add(
+        new ServiceEventRecorded(
+            new ServiceEvent(
+                UUID.randomUUID().toString(),
+                at,
+                ServiceReconciler.DEPLOYMENT_IN_PROGRESS,
+                "INFO",
+                "(service "
+                    + serviceName
+                    + ") (deployment "
+                    + c.deploymentId()
+                    + ") rolling back from deployment "
+                    + r.deploymentId()
+                    + " to "
+                    + revision.taskDefinitionArn()
+                    + " on request.")));
     return record(events)
         .thenRun(s -> tellController(new ServiceController.Reconcile()))
         .thenReply(

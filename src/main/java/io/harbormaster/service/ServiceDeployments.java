@@ -394,6 +394,8 @@ public final class ServiceDeployments {
     int pending = 0;
     int requested = 0;
     for (Deployment d : view.deployments()) {
+      // an INACTIVE deployment has no tasks left and asks for none
+      if (d.status() == DeploymentStatus.INACTIVE) continue;
       if (!h.revisionOf(d.id()).map(revisionId::equals).orElse(false)) continue;
       running += view.runningCount(d.id());
       pending += view.pendingCount(d.id());

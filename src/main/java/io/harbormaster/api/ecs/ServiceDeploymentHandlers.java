@@ -3,10 +3,6 @@ package io.harbormaster.api.ecs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.harbormaster.api.ecs.ServiceDeploymentRequests.ContinueServiceDeploymentRequest;
-import io.harbormaster.api.ecs.ServiceDeploymentRequests.HistoryRef;
-import io.harbormaster.api.ecs.ServiceDeploymentRequests.ListServiceDeploymentsRequest;
-import io.harbormaster.api.ecs.ServiceDeploymentRequests.StopServiceDeploymentRequest;
 import io.harbormaster.api.ecs.ServiceHandlers.ServiceRef;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
@@ -77,7 +73,7 @@ public final class ServiceDeploymentHandlers {
   }
 
   CompletionStage<JsonNode> describeServiceDeployments(RequestContext ctx, JsonNode input) {
-    List<String> arns = ServiceDeploymentRequests.arns(input, "serviceDeploymentArns");
+    List<String> arns = DescribeServiceHistoryRequest.decode(input, "serviceDeploymentArns").arns();
     return describe(ctx, arns, "service-deployment", true)
         .thenApply(
             found ->
@@ -93,7 +89,7 @@ public final class ServiceDeploymentHandlers {
   }
 
   CompletionStage<JsonNode> describeServiceRevisions(RequestContext ctx, JsonNode input) {
-    List<String> arns = ServiceDeploymentRequests.arns(input, "serviceRevisionArns");
+    List<String> arns = DescribeServiceHistoryRequest.decode(input, "serviceRevisionArns").arns();
     return describe(ctx, arns, "service-revision", false)
         .thenApply(
             found ->
@@ -110,7 +106,7 @@ public final class ServiceDeploymentHandlers {
 
   CompletionStage<JsonNode> stopServiceDeployment(RequestContext ctx, JsonNode input) {
     StopServiceDeploymentRequest request = StopServiceDeploymentRequest.decode(ctx, input);
-    HistoryRef ref = request.deployment();
+    ServiceHistoryRef ref = request.deployment();
     return entities
         .<Service.Command, ServiceDeployments.Record>ask(
             Service.ENTITY_KEY,
@@ -131,7 +127,7 @@ public final class ServiceDeploymentHandlers {
    */
   CompletionStage<JsonNode> continueServiceDeployment(RequestContext ctx, JsonNode input) {
     ContinueServiceDeploymentRequest request = ContinueServiceDeploymentRequest.decode(ctx, input);
-    HistoryRef ref = request.deployment();
+    ServiceHistoryRef ref = request.deployment();
     return entities
         .<Service.Command, Service.HistoryAnswer>ask(
             Service.ENTITY_KEY,
@@ -157,9 +153,9 @@ public final class ServiceDeploymentHandlers {
   /** Each service named by the ARNs is asked once; unparsable ARNs and missing services: none. */
   private CompletionStage<Map<String, Optional<Asked>>> describe(
       RequestContext ctx, List<String> arns, String type, boolean deployments) {
-    Map<String, List<HistoryRef>> byService = new LinkedHashMap<>();
+    Map<String, List<ServiceHistoryRef>> byService = new LinkedHashMap<>();
     for (String arn : arns) {
-      HistoryRef.parse(ctx, type, arn)
+      ServiceHistoryRef.parse(ctx, type, arn)
           .ifPresent(
               ref ->
                   byService
@@ -169,7 +165,7 @@ public final class ServiceDeploymentHandlers {
     Map<String, CompletableFuture<Optional<Asked>>> asks = new LinkedHashMap<>();
     byService.forEach(
         (entityId, refs) -> {
-          List<String> ids = refs.stream().map(HistoryRef::id).toList();
+          List<String> ids = refs.stream().map(ServiceHistoryRef::id).toList();
           ServiceRef service = refs.get(0).service();
           Owner owner = new Owner(ctx.view(), service.cluster(), service.name());
           asks.put(
@@ -192,7 +188,7 @@ public final class ServiceDeploymentHandlers {
               Map<String, Optional<Asked>> out = new LinkedHashMap<>();
               for (String arn : arns) {
                 Optional<Asked> asked =
-                    HistoryRef.parse(ctx, type, arn)
+                    ServiceHistoryRef.parse(ctx, type, arn)
                         .flatMap(ref -> asks.get(ref.service().entityId(ctx)).join());
                 out.put(arn, asked);
               }
