@@ -36,6 +36,18 @@ public final class Arns {
     return "arn:aws:ecs:%s:%s:service/%s/%s".formatted(region, accountId, clusterName, serviceName);
   }
 
+  public static String serviceDeployment(
+      String region, String accountId, String clusterName, String serviceName, String id) {
+    return "arn:aws:ecs:%s:%s:service-deployment/%s/%s/%s"
+        .formatted(region, accountId, clusterName, serviceName, id);
+  }
+
+  public static String serviceRevision(
+      String region, String accountId, String clusterName, String serviceName, String id) {
+    return "arn:aws:ecs:%s:%s:service-revision/%s/%s/%s"
+        .formatted(region, accountId, clusterName, serviceName, id);
+  }
+
   public static String containerInstance(
       String region, String accountId, String clusterName, String instanceId) {
     return "arn:aws:ecs:%s:%s:container-instance/%s/%s"

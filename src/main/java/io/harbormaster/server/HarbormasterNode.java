@@ -18,6 +18,7 @@ import io.harbormaster.api.ecs.EcsEndpoint;
 import io.harbormaster.api.ecs.EcsOperations;
 import io.harbormaster.api.ecs.EcsPaging;
 import io.harbormaster.api.ecs.InstanceHandlers;
+import io.harbormaster.api.ecs.ServiceDeploymentHandlers;
 import io.harbormaster.api.ecs.ServiceHandlers;
 import io.harbormaster.api.ecs.TagHandlers;
 import io.harbormaster.api.ecs.TaskDefinitionHandlers;
@@ -158,6 +159,7 @@ public final class HarbormasterNode implements AutoCloseable {
       instances.register(operations);
       new TaskHandlers(entities, paging, instances, launcher).register(operations);
       new ServiceHandlers(entities, paging, instances).register(operations);
+      new ServiceDeploymentHandlers(entities, paging, instances).register(operations);
 
       RequestAuthenticator authenticator =
           new RequestAuthenticator(

@@ -163,6 +163,41 @@ public final class Service
   record RecordTaskReports(List<TaskReport> reports, ActorRef<ServiceController.Command> replyTo)
       implements Command {}
 
+  /** ListServiceDeployments: one page of the service's deployments, newest first. */
+  public record ListDeployments(
+      ServiceDeployments.ListQuery query, ActorRef<StatusReply<ServiceDeployments.Page>> replyTo)
+      implements Command {}
+
+  /** DescribeServiceDeployments / DescribeServiceRevisions: those of the ids the service has. */
+  public record DescribeHistory(
+      List<String> serviceDeploymentIds,
+      List<String> revisionIds,
+      ActorRef<StatusReply<HistoryAnswer>> replyTo)
+      implements Command {}
+
+  /**
+   * StopServiceDeployment with ROLLBACK: the deployment returns to its newest source revision in a
+   * new deployment {@code deploymentId}.
+   */
+  public record StopDeployment(
+      String serviceDeploymentId,
+      String deploymentId,
+      Instant at,
+      ActorRef<StatusReply<ServiceDeployments.Record>> replyTo)
+      implements Command {}
+
+  /** A service deployment with the counts and circuit breaker state it shows now. */
+  public record DescribedDeployment(
+      ServiceDeployments.Record deployment,
+      ServiceDeployments.RevisionCounts target,
+      Map<String, ServiceDeployments.RevisionCounts> sources,
+      ServiceDeployments.Breaker breaker)
+      implements CborSerializable {}
+
+  public record HistoryAnswer(
+      List<DescribedDeployment> deployments, List<ServiceDeployments.Revision> revisions)
+      implements CborSerializable {}
+
   private record Passivate() implements Command {}
 
   /**
@@ -214,6 +249,15 @@ public final class Service
    * events show it.
    */
   public record DaemonDesiredCountChanged(int desiredCount, Instant at) implements Event {}
+
+  /**
+   * StopServiceDeployment asked service deployment {@code serviceDeploymentId} to roll back to
+   * revision {@code revisionId}, which deployment {@code deploymentId} runs (recorded before the
+   * deployments change that starts it).
+   */
+  public record ServiceDeploymentRollbackRequested(
+      String serviceDeploymentId, String revisionId, String deploymentId, Instant at)
+      implements Event {}
 
   public record ServiceTagged(List<Tag> tags) implements Event {}
 
@@ -481,10 +525,22 @@ public final class Service
   /** Before CreateService; it knows where the service would be. */
   public record NoService(String accountId, String clusterName) implements State {}
 
-  /** ACTIVE or DRAINING. */
-  public record LiveService(ServiceView view) implements State {}
+  /**
+   * ACTIVE or DRAINING. {@code history} is null in a snapshot written before service deployments
+   * were kept ({@link #historyIn} derives it then).
+   */
+  public record LiveService(ServiceView view, ServiceDeployments.History history) implements State {
+    LiveService(ServiceView view) {
+      this(view, null);
+    }
+  }
 
-  public record InactiveService(ServiceView view) implements State {}
+  public record InactiveService(ServiceView view, ServiceDeployments.History history)
+      implements State {
+    InactiveService(ServiceView view) {
+      this(view, null);
+    }
+  }
 
   /**
    * Everything a service does to the rest of the system (through its controller), behind one seam
@@ -699,6 +755,9 @@ public final class Service
         .onCommand(Delete.class, c -> notFound(c.replyTo()))
         .onCommand(TagResource.class, c -> notFound(c.replyTo()))
         .onCommand(UntagResource.class, c -> notFound(c.replyTo()))
+        .onCommand(ListDeployments.class, c -> notFound(c.replyTo()))
+        .onCommand(DescribeHistory.class, c -> notFound(c.replyTo()))
+        .onCommand(StopDeployment.class, c -> deploymentNotFound(c.replyTo()))
         .onAnyCommand(c -> ignored());
     builder
         .forStateType(InactiveService.class)
@@ -709,6 +768,9 @@ public final class Service
         .onCommand(TagResource.class, c -> notActive(c.replyTo()))
         .onCommand(UntagResource.class, c -> notActive(c.replyTo()))
         .onCommand(Passivate.class, c -> passivate(c))
+        .onCommand(ListDeployments.class, (s, c) -> listDeployments(s, c))
+        .onCommand(DescribeHistory.class, (s, c) -> describeHistory(s, c))
+        .onCommand(StopDeployment.class, (s, c) -> stopDeployment(s, c))
         // what a controller sent before the service went inactive
         .onCommand(
             RecordDecision.class,
@@ -763,6 +825,9 @@ public final class Service
         .onCommand(RecordDecision.class, (s, c) -> recordDecision(s.view(), c))
         .onCommand(RecordLaunch.class, (s, c) -> recordLaunch(s.view(), c))
         .onCommand(RecordTaskReports.class, (s, c) -> recordTaskReports(s.view(), c))
+        .onCommand(ListDeployments.class, (s, c) -> listDeployments(s, c))
+        .onCommand(DescribeHistory.class, (s, c) -> describeHistory(s, c))
+        .onCommand(StopDeployment.class, (s, c) -> stopDeployment(s, c))
         .onCommand(Passivate.class, c -> Effect().noReply());
     return builder.build();
   }
@@ -974,6 +1039,137 @@ public final class Service
         .filter(t -> t.live() && !t.task().desiredStopped())
         .map(t -> new TaskStopOrdered(t.task().taskId(), STOP_CODE, reason, at))
         .toList();
+  }
+
+  // ---- service deployments and revisions ----
+  private ReplyEffect<Event, State> listDeployments(State state, ListDeployments c) {
+    return Effect()
+        .reply(
+            c.replyTo(), StatusReply.success(ServiceDeployments.page(historyIn(state), c.query())));
+  }
+
+  private ReplyEffect<Event, State> describeHistory(State state, DescribeHistory c) {
+    ServiceView view = viewOf(state);
+    ServiceDeployments.History h = historyIn(state);
+    List<DescribedDeployment> deployments =
+        ServiceDeployments.found(c.serviceDeploymentIds(), h::deployment).stream()
+            .map(r -> described(view, h, r))
+            .toList();
+    List<ServiceDeployments.Revision> revisions =
+        ServiceDeployments.found(c.revisionIds(), h::revision);
+    return Effect()
+        .reply(c.replyTo(), StatusReply.success(new HistoryAnswer(deployments, revisions)));
+  }
+
+  private static DescribedDeployment described(
+      ServiceView view, ServiceDeployments.History h, ServiceDeployments.Record r) {
+    Map<String, ServiceDeployments.RevisionCounts> sources = new TreeMap<>();
+    for (String id : r.sourceRevisionIds()) sources.put(id, ServiceDeployments.counts(view, h, id));
+    return new DescribedDeployment(
+        r,
+        ServiceDeployments.counts(view, h, r.targetRevisionId()),
+        sources,
+        ServiceDeployments.breaker(view, r));
+  }
+
+  /**
+   * A rollback of a deployment under way to its newest source revision, in a new PRIMARY
+   * deployment; the stopped one becomes ACTIVE (FAILED) and is drained.
+   */
+  private ReplyEffect<Event, State> stopDeployment(State state, StopDeployment c) {
+    ServiceDeployments.History h = historyIn(state);
+    Optional<ServiceDeployments.Record> found = h.deployment(c.serviceDeploymentId());
+    if (found.isEmpty()) return deploymentNotFound(c.replyTo());
+    ServiceDeployments.Record r = found.get();
+    ServiceView view = viewOf(state);
+    Optional<Deployment> forward =
+        view.deployments().stream().filter(d -> d.id().equals(r.deploymentId())).findFirst();
+    if (r.status() != ServiceDeployments.Status.IN_PROGRESS
+        || view.status() != ServiceStatus.ACTIVE
+        || forward.isEmpty()
+        || forward.get().status() != DeploymentStatus.PRIMARY) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              Rejection.reply(
+                  ErrorType.CONFLICT,
+                  "The service deployment is "
+                      + r.status()
+                      + " and can only be stopped while IN_PROGRESS."));
+    }
+    if (r.sourceRevisionIds().isEmpty()) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              Rejection.reply(
+                  ErrorType.CONFLICT,
+                  "The service deployment has no source service revision to roll back to."));
+    }
+    String revisionId = r.sourceRevisionIds().get(r.sourceRevisionIds().size() - 1);
+    ServiceDeployments.Revision revision = h.revision(revisionId).orElseThrow();
+    Instant at = c.at();
+    List<Deployment> next = new ArrayList<>();
+    for (Deployment d : view.deployments()) {
+      next.add(
+          d.id().equals(r.deploymentId())
+              ? new Deployment(
+                  d.id(),
+                  DeploymentStatus.ACTIVE,
+                  d.taskDefinitionArn(),
+                  RolloutState.FAILED,
+                  "Service deployment stopped: rolling back.",
+                  d.failedTasks(),
+                  d.createdAt(),
+                  at)
+              : d);
+    }
+    next.add(
+        new Deployment(
+            c.deploymentId(),
+            DeploymentStatus.PRIMARY,
+            revision.taskDefinitionArn(),
+            RolloutState.IN_PROGRESS,
+            "Rolling back from deployment "
+                + r.deploymentId()
+                + " to service revision "
+                + revisionId
+                + " on request.",
+            0,
+            at,
+            at));
+    List<Event> events = new ArrayList<>();
+    events.add(new ServiceDeploymentRollbackRequested(r.id(), revisionId, c.deploymentId(), at));
+    events.add(new DeploymentsChanged(next, at));
+    // as for any new deployment, tasks that could not start do not hold the rollback back
+    if (!view.throttle().equals(Throttle.NONE)) events.add(new ThrottleChanged(Throttle.NONE, at));
+    events.add(
+        new ServiceEventRecorded(
+            new ServiceEvent(
+                UUID.randomUUID().toString(),
+                at,
+                ServiceReconciler.DEPLOYMENT_IN_PROGRESS,
+                "INFO",
+                "(service "
+                    + serviceName
+                    + ") (deployment "
+                    + c.deploymentId()
+                    + ") rolling back from deployment "
+                    + r.deploymentId()
+                    + " to "
+                    + revision.taskDefinitionArn()
+                    + " on request.")));
+    return record(events)
+        .thenRun(s -> tellController(new ServiceController.Reconcile()))
+        .thenReply(
+            c.replyTo(), s -> StatusReply.success(historyIn(s).deployment(r.id()).orElseThrow()));
+  }
+
+  private <T> ReplyEffect<Event, State> deploymentNotFound(ActorRef<StatusReply<T>> replyTo) {
+    return Effect()
+        .reply(
+            replyTo,
+            Rejection.reply(
+                ErrorType.SERVICE_DEPLOYMENT_NOT_FOUND, "The service deployment does not exist."));
   }
 
   // ---- what the controller decided and learned ----
@@ -1217,7 +1413,51 @@ public final class Service
     return EVENTS.apply(state, event);
   }
 
-  private static final EventHandler<State, Event> EVENTS = events();
+  private static final EventHandler<State, Event> VIEW_EVENTS = events();
+
+  /** The view's handlers, then the deployment history carried over and moved on by the event. */
+  private static final EventHandler<State, Event> EVENTS =
+      (state, event) -> withHistory(state, VIEW_EVENTS.apply(state, event), event);
+
+  private static State withHistory(State before, State after, Event event) {
+    Optional<ServiceView> afterView = viewIn(after);
+    if (afterView.isEmpty()) return after;
+    Optional<ServiceView> beforeView = viewIn(before);
+    ServiceDeployments.History h =
+        beforeView.isPresent() ? historyIn(before) : ServiceDeployments.History.EMPTY;
+    ServiceView v = afterView.get();
+    if (event instanceof ServiceCreated e) {
+      h = ServiceDeployments.started(h, null, e.deployment(), v);
+    } else if (event instanceof DeploymentStarted e) {
+      h = ServiceDeployments.started(h, beforeView.orElse(null), e.deployment(), v);
+    } else if (event instanceof DeploymentsChanged e) {
+      h =
+          ServiceDeployments.changed(
+              h,
+              beforeView.map(ServiceView::deployments).orElse(List.of()),
+              e.deployments(),
+              e.at());
+    } else if (event instanceof ServiceDeploymentRollbackRequested e) {
+      h =
+          ServiceDeployments.rollbackRequested(
+              h, e.serviceDeploymentId(), e.revisionId(), e.deploymentId(), e.at());
+    } else if (event instanceof ServiceDeleted e) {
+      h = ServiceDeployments.serviceDeleted(h, e.at());
+    }
+    if (after instanceof LiveService) return new LiveService(v, h);
+    return new InactiveService(v, h);
+  }
+
+  /** The service's deployment history; derived from its deployments for an older snapshot. */
+  static ServiceDeployments.History historyIn(State state) {
+    ServiceDeployments.History h = null;
+    if (state instanceof LiveService l) h = l.history();
+    if (state instanceof InactiveService i) h = i.history();
+    if (h != null) return h;
+    return viewIn(state)
+        .map(ServiceDeployments::derivedFrom)
+        .orElse(ServiceDeployments.History.EMPTY);
+  }
 
   private static EventHandler<State, Event> events() {
     EventHandlerBuilder<State, Event> builder = EventHandlerBuilder.builder();
@@ -1331,6 +1571,8 @@ public final class Service
             (s, e) -> live(s.view().withTasks(tasks -> e.taskIds().forEach(tasks::remove))))
         .onEvent(ServiceEventRecorded.class, (s, e) -> live(s.view().withEvent(e.event())))
         .onEvent(ThrottleChanged.class, (s, e) -> live(s.view().withThrottle(e.throttle())))
+        // the history alone changes (withHistory); the deployments change that follows starts it
+        .onEvent(ServiceDeploymentRollbackRequested.class, (s, e) -> live(s.view()))
         .onEvent(SteadinessChanged.class, (s, e) -> live(s.view().withSteady(e.steady())))
         .onEvent(
             DaemonDesiredCountChanged.class,

@@ -1434,4 +1434,96 @@ class ServiceTest {
     awaitView(f, "quiet", v -> v.tasks().size() == 2);
     assertEquals(1, journal(f, TasksLaunched.class).size());
   }
+
+  // ---- service deployments ----
+
+  @Test
+  void eachDeploymentIsAServiceDeploymentAndAStopRollsItBackToItsSourceRevision() {
+    Fixture f =
+        fixture(
+            QUIET,
+            in ->
+                new Decision(
+                    List.of(),
+                    List.of(),
+                    in.deployments(),
+                    List.of(),
+                    List.of(),
+                    in.throttle(),
+                    in.steady(),
+                    Optional.empty()));
+    create(f, 1);
+    success(
+        f.service()
+            .<StatusReply<ServiceView>>runCommand(
+                r ->
+                    new Service.Update(
+                        new ServiceChange(null, TD2, null, null, null, null, false),
+                        "ecs-svc/2000000000000000002",
+                        UPDATED,
+                        r)));
+    ServiceDeployments.Page page =
+        success(
+            f.service()
+                .<StatusReply<ServiceDeployments.Page>>runCommand(
+                    r ->
+                        new Service.ListDeployments(
+                            new ServiceDeployments.ListQuery(Set.of(), null, null, null, 10), r)));
+    assertEquals(
+        List.of("2000000000000000002", "1000000000000000001"),
+        page.deployments().stream().map(ServiceDeployments.Record::targetRevisionId).toList());
+    String second = page.deployments().get(0).id();
+
+    ServiceDeployments.Record stopped =
+        success(
+            f.service()
+                .<StatusReply<ServiceDeployments.Record>>runCommand(
+                    r ->
+                        new Service.StopDeployment(
+                            second, "ecs-svc/3000000000000000003", UPDATED.plusSeconds(5), r)));
+
+    assertEquals(ServiceDeployments.Status.ROLLBACK_IN_PROGRESS, stopped.status());
+    assertEquals("1000000000000000001", stopped.rollback().revisionId());
+    ServiceView view = view(f);
+    Deployment primary = view.primary().orElseThrow();
+    assertEquals("ecs-svc/3000000000000000003", primary.id());
+    assertEquals(TD1, primary.taskDefinitionArn());
+    Deployment forward =
+        view.deployments().stream()
+            .filter(d -> d.id().equals("ecs-svc/2000000000000000002"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(DeploymentStatus.ACTIVE, forward.status());
+    assertEquals(RolloutState.FAILED, forward.rolloutState());
+    assertRefused(
+        f.service()
+            .<StatusReply<ServiceDeployments.Record>>runCommand(
+                r -> new Service.StopDeployment(second, "ecs-svc/4", UPDATED, r)),
+        "ConflictException",
+        "The service deployment is ROLLBACK_IN_PROGRESS and can only be stopped while IN_PROGRESS.");
+    assertRefused(
+        f.service()
+            .<StatusReply<ServiceDeployments.Record>>runCommand(
+                r -> new Service.StopDeployment("nope", "ecs-svc/4", UPDATED, r)),
+        "ServiceDeploymentNotFoundException",
+        "The service deployment does not exist.");
+
+    var restarted = f.service().restart();
+
+    Service.HistoryAnswer answer =
+        success(
+            f.service()
+                .<StatusReply<Service.HistoryAnswer>>runCommand(
+                    r ->
+                        new Service.DescribeHistory(
+                            List.of(second), List.of("1000000000000000001", "x"), r)));
+    assertEquals(
+        ServiceDeployments.Status.ROLLBACK_IN_PROGRESS,
+        answer.deployments().get(0).deployment().status());
+    assertEquals(Set.of("1000000000000000001"), answer.deployments().get(0).sources().keySet());
+    assertEquals(
+        List.of(TD1),
+        answer.revisions().stream().map(ServiceDeployments.Revision::taskDefinitionArn).toList());
+    assertEquals(Service.historyIn(f.service().getState()), Service.historyIn(restarted.state()));
+  }
 }
