@@ -55,7 +55,11 @@ public final class CassandraSchema {
                   "control_plane_members",
                   // secrets the installation generated once, shared by its nodes
                   // (io.harbormaster.server.InstallationSecrets)
-                  "installation_secrets"),
+                  "installation_secrets",
+                  // container log groups, streams and events (io.harbormaster.logs)
+                  "log_groups",
+                  "log_streams",
+                  "log_events"),
           SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
   /** DDL on a node that shares two cores with the application can exceed the 2 s default. */
