@@ -1,5 +1,7 @@
 package io.harbormaster.agent;
 
+import io.harbormaster.agent.logs.LogShipper;
+import io.harbormaster.agent.logs.LogShipperSettings;
 import io.harbormaster.agent.runtime.ContainerRuntime;
 import io.harbormaster.agent.runtime.docker.DockerRuntime;
 import io.harbormaster.agent.runtime.hollow.HollowRuntime;
@@ -56,22 +58,37 @@ public final class Agents implements AutoCloseable {
     int cpu = Runtime.getRuntime().availableProcessors() * 1024;
     // ECS keeps some memory for the OS and the agent; the rest is offered to tasks.
     int memory = (int) Math.max(256, os.getTotalMemorySize() / (1024 * 1024) - 512);
-    return add(
-        new AgentSettings(
-            credentials.endpoint(),
-            cluster,
-            credentials.accessKeyId(),
-            credentials.secretAccessKey(),
-            credentials.region(),
-            hostName(),
-            new HostResources(cpu, memory, Set.copyOf(AgentSettings.RESERVED_PORTS), Set.of()),
-            attributes(availabilityZone, "docker"),
-            stateDir.resolve("instance-id"),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(30)),
-        engine,
-        runtime.engineVersion());
+    Agent agent =
+        add(
+            new AgentSettings(
+                credentials.endpoint(),
+                cluster,
+                credentials.accessKeyId(),
+                credentials.secretAccessKey(),
+                credentials.region(),
+                hostName(),
+                new HostResources(cpu, memory, Set.copyOf(AgentSettings.RESERVED_PORTS), Set.of()),
+                attributes(availabilityZone, "docker"),
+                stateDir.resolve("instance-id"),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30)),
+            engine,
+            runtime.engineVersion());
+    // Containers logging with awslogs: the agent reads their output and ships it over its session.
+    LogShipper shipper =
+        new LogShipper(
+            runtime,
+            engine::reports,
+            engine::payload,
+            agent::sendLogs,
+            Optional.of(stateDir.resolve("state")),
+            LogShipperSettings.DEFAULTS,
+            timers);
+    agent.onLogAnswers(shipper::answered);
+    resources.add(0, shipper);
+    shipper.start();
+    return agent;
   }
 
   /**

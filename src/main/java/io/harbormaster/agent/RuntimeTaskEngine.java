@@ -117,6 +117,11 @@ public final class RuntimeTaskEngine implements TaskEngine {
     return runners.values().stream().map(TaskRunner::lastReport).toList();
   }
 
+  /** The payload of a task the engine holds. */
+  public Optional<TaskPayload> payload(String taskId) {
+    return Optional.ofNullable(runners.get(taskId)).map(TaskRunner::payload);
+  }
+
   @Override
   public void onReport(Consumer<TaskReport> listener) {
     listeners.add(listener);
