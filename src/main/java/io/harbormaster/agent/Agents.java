@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds running agents: one on a Docker engine, or a hollow fleet for load tests. Closing stops
@@ -49,9 +50,19 @@ public final class Agents implements AutoCloseable {
     ExecutorService pool = Executors.newFixedThreadPool(8, daemon("agent-docker"));
     resources.add(runtime);
     resources.add(pool::shutdownNow);
+    // The shipper needs the engine's tasks and the agent's session, the engine the shipper's hook.
+    AtomicReference<LogShipper> shipping = new AtomicReference<>();
     RuntimeTaskEngine engine =
         new RuntimeTaskEngine(
-            runtime, pool, timers, Optional.of(stateDir.resolve("state")), Duration.ofMinutes(10));
+            runtime,
+            pool,
+            timers,
+            Optional.of(stateDir.resolve("state")),
+            Duration.ofMinutes(10),
+            (task, definition, containerId) -> {
+              LogShipper s = shipping.get();
+              if (s != null) s.beforeStart(task, definition, containerId);
+            });
     resources.add(engine);
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -86,6 +97,7 @@ public final class Agents implements AutoCloseable {
             LogShipperSettings.DEFAULTS,
             timers);
     agent.onLogAnswers(shipper::answered);
+    shipping.set(shipper);
     resources.add(0, shipper);
     shipper.start();
     return agent;

@@ -206,7 +206,8 @@ public final class AgentMessages {
    * group is to be created. {@code source} names the agent's reader (the container's runtime id)
    * and {@code batch} numbers its batches; the control plane answers each with {@link
    * LogEventsAccepted} once it stored it, or {@link LogEventsRefused}. Events sent twice are stored
-   * once: each is keyed by its position in the stream.
+   * once: each is keyed by its position in the stream. An empty batch opens the stream (and creates
+   * the group when asked) before the container starts, and is answered the same way.
    */
   public record LogEvents(
       String source,

@@ -215,10 +215,83 @@ class ContainerLogsIT {
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
       assertEquals(List.of(), other.items());
+
+      // A group that does not exist, without awslogs-create-group: the container cannot start,
+      // as Docker's awslogs driver fails it.
+      String missing = "/hm-it/missing-" + run;
+      String missingTask = runTask(cluster, "missing-" + run, missing, false, "echo never");
+      var stopped =
+          Await.until(
+              "the task without its log group stopped",
+              Duration.ofSeconds(60),
+              () -> ecs.describeTasks(r -> r.cluster(cluster).tasks(missingTask)).tasks().get(0),
+              t -> t.lastStatus().equals("STOPPED"));
+      assertTrue(
+          stopped.stoppedReason().startsWith("CannotStartContainerError"), stopped.stoppedReason());
+      assertTrue(
+          stopped
+              .containers()
+              .get(0)
+              .reason()
+              .contains("ResourceNotFoundException: The specified log group does not exist."),
+          stopped.containers().get(0).reason());
+
+      // A group created beforehand takes the stream without awslogs-create-group.
+      String explicit = "/hm-it/explicit-" + run;
+      logs.createLogGroup(server.credentials().accountId(), explicit)
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      String helloTask = runTask(cluster, "explicit-" + run, explicit, false, "echo hello");
+      String helloStream = "it/printer/" + helloTask.substring(helloTask.lastIndexOf('/') + 1);
+      assertEquals(
+          List.of("hello"),
+          Await.until(
+                  "the explicit group's line",
+                  Duration.ofSeconds(60),
+                  () -> readAll(explicit, helloStream),
+                  e -> !e.isEmpty())
+              .stream()
+              .map(LogStore.LogEvent::message)
+              .toList());
     } finally {
       agent.kill();
       if (restarted != null) restarted.kill();
     }
+  }
+
+  private static String runTask(
+      String cluster, String family, String group, boolean createGroup, String script) {
+    String taskDefinition =
+        ecs.registerTaskDefinition(
+                r ->
+                    r.family(family)
+                        .networkMode(NetworkMode.HOST)
+                        .containerDefinitions(
+                            ContainerDefinition.builder()
+                                .name("printer")
+                                .image(SharedDocker.TEST_IMAGE)
+                                .memory(16)
+                                .command("sh", "-c", script)
+                                .dockerLabels(SharedDocker.testLabels())
+                                .logConfiguration(
+                                    LogConfiguration.builder()
+                                        .logDriver(LogDriver.AWSLOGS)
+                                        .options(
+                                            Map.of(
+                                                "awslogs-group",
+                                                group,
+                                                "awslogs-stream-prefix",
+                                                "it",
+                                                "awslogs-create-group",
+                                                Boolean.toString(createGroup)))
+                                        .build())
+                                .build()))
+            .taskDefinition()
+            .taskDefinitionArn();
+    return ecs.runTask(r -> r.cluster(cluster).taskDefinition(taskDefinition))
+        .tasks()
+        .get(0)
+        .taskArn();
   }
 
   /** The whole stream, from its head, a page of 300 at a time through the forward tokens. */

@@ -2,8 +2,10 @@ package io.harbormaster.agent.logs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.agent.runtime.ContainerRuntime;
+import io.harbormaster.agent.runtime.ContainerRuntimeException;
 import io.harbormaster.protocol.AgentMessages.AgentMessage;
 import io.harbormaster.protocol.AgentMessages.ContainerState;
+import io.harbormaster.protocol.AgentMessages.LogEvents;
 import io.harbormaster.protocol.AgentMessages.LogEventsAccepted;
 import io.harbormaster.protocol.AgentMessages.LogEventsRefused;
 import io.harbormaster.protocol.AgentMessages.TaskPayload;
@@ -14,12 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,6 +39,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogShipper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogShipper.class);
+
+  /** The batch number of the empty batch that opens a container's stream before it starts. */
+  static final long OPENING_BATCH = -1;
+
+  private static final String UNAVAILABLE = "ServiceUnavailableException";
+
+  /** Containers whose stream is being opened, by container id: the control plane's answer. */
+  private final Map<String, CompletableFuture<AgentMessage>> opening = new ConcurrentHashMap<>();
 
   private final ContainerRuntime runtime;
   private final Supplier<List<TaskReport>> reports;
@@ -84,8 +97,63 @@ public final class LogShipper implements AutoCloseable {
         answer instanceof LogEventsAccepted a
             ? a.source()
             : answer instanceof LogEventsRefused r ? r.source() : null;
+    long batch =
+        answer instanceof LogEventsAccepted a
+            ? a.batch()
+            : answer instanceof LogEventsRefused r ? r.batch() : 0;
+    if (source != null && batch == OPENING_BATCH) {
+      CompletableFuture<AgentMessage> waiting = opening.get(source);
+      if (waiting != null) waiting.complete(answer);
+      return;
+    }
     ContainerLogFollower follower = source == null ? null : following.get(source);
     if (follower != null) follower.answered(answer);
+  }
+
+  /**
+   * Before a container with the awslogs driver starts: opens its stream with an empty batch, as
+   * Docker's awslogs driver creates its stream when the container starts. A group that does not
+   * exist and is not to be created fails the start as it fails there. A control plane that cannot
+   * answer now does not hold the container up: its output waits in its log until it can.
+   *
+   * @throws ContainerRuntimeException when the control plane refuses the stream
+   */
+  public void beforeStart(TaskPayload task, JsonNode containerDefinition, String containerId) {
+    Optional<AwslogsTarget> target =
+        AwslogsTarget.of(containerDefinition, task.taskArn(), containerId);
+    if (target.isEmpty()) return;
+    CompletableFuture<AgentMessage> answer = new CompletableFuture<>();
+    opening.put(containerId, answer);
+    try {
+      LogEvents open =
+          new LogEvents(
+              containerId,
+              OPENING_BATCH,
+              task.taskArn(),
+              containerDefinition.path("name").asText(),
+              target.get().logGroup(),
+              target.get().logStream(),
+              target.get().createGroup(),
+              List.of());
+      if (!channel.send(open)) return;
+      AgentMessage a = answer.get(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (a instanceof LogEventsRefused r && !UNAVAILABLE.equals(r.errorType())) {
+        throw new ContainerRuntimeException(
+            "failed to initialize logging driver: failed to create Cloudwatch log stream: "
+                + r.errorType()
+                + ": "
+                + r.message());
+      }
+    } catch (TimeoutException | ExecutionException e) {
+      log.info(
+          "no answer to opening log stream {}; container {} starts all the same",
+          target.get().logStream(),
+          containerId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      opening.remove(containerId, answer);
+    }
   }
 
   /** Containers being followed now (for tests and diagnostics). */
