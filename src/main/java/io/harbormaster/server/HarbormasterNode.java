@@ -23,6 +23,7 @@ import io.harbormaster.api.ecs.TagHandlers;
 import io.harbormaster.api.ecs.TaskDefinitionHandlers;
 import io.harbormaster.api.ecs.TaskHandlers;
 import io.harbormaster.api.events.EventApi;
+import io.harbormaster.api.logs.LogsHandlers;
 import io.harbormaster.audit.AuditTrail;
 import io.harbormaster.auth.AccessKeySecrets;
 import io.harbormaster.auth.SigV4Verifier;
@@ -227,7 +228,8 @@ public final class HarbormasterNode implements AutoCloseable {
               .withStream(events);
       AwsEndpoint aws =
           new AwsEndpoint(system, authenticator, auditor, endpoint, region, clock)
-              .serve(new CloudTrailHandlers(trail, clock).service());
+              .serve(new CloudTrailHandlers(trail, clock).service())
+              .serve(new LogsHandlers(logs.store()).service());
       ServerBinding binding =
           Http.get(system)
               .newServerAt(settings.apiHost(), settings.apiPort())
