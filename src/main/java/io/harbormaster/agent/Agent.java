@@ -6,6 +6,9 @@ import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.protocol.AgentMessages.AgentMessage;
 import io.harbormaster.protocol.AgentMessages.Heartbeat;
 import io.harbormaster.protocol.AgentMessages.Hello;
+import io.harbormaster.protocol.AgentMessages.LogEvents;
+import io.harbormaster.protocol.AgentMessages.LogEventsAccepted;
+import io.harbormaster.protocol.AgentMessages.LogEventsRefused;
 import io.harbormaster.protocol.AgentMessages.Refused;
 import io.harbormaster.protocol.AgentMessages.ReportAccepted;
 import io.harbormaster.protocol.AgentMessages.StartTask;
@@ -29,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,12 @@ public final class Agent implements AutoCloseable {
    * again).
    */
   private volatile boolean acknowledging;
+
+  /** Whether the control plane stores container logs (LogEvents): one that does not gets none. */
+  private volatile boolean storesLogs;
+
+  /** Where the control plane's answers to log batches go (the log shipper). */
+  private volatile Consumer<AgentMessage> logAnswers = m -> {};
 
   private volatile boolean closed;
   private volatile Duration backoff;
@@ -177,6 +187,7 @@ public final class Agent implements AutoCloseable {
       instanceId = w.instanceId();
       writeInstanceId(w.instanceId());
       acknowledging = Boolean.TRUE.equals(w.acknowledgesReports());
+      storesLogs = Boolean.TRUE.equals(w.storesLogs());
       welcomed = true;
       backoff = settings.minBackoff();
       firstWelcome.complete(w);
@@ -184,6 +195,8 @@ public final class Agent implements AutoCloseable {
       long every = settings.heartbeatInterval().toMillis();
       heartbeat =
           scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    } else if (message instanceof LogEventsAccepted || message instanceof LogEventsRefused) {
+      logAnswers.accept(message);
     } else if (message instanceof ReportAccepted a) {
       unacknowledged.acknowledge(a.taskId(), a.seq());
     } else if (message instanceof StartTask s) {
@@ -220,6 +233,21 @@ public final class Agent implements AutoCloseable {
     } else {
       unacknowledged.clear(); // an older control plane: it would never settle them
     }
+  }
+
+  /**
+   * Sends a batch of container output when the session is open to a control plane that stores logs;
+   * false otherwise.
+   */
+  public boolean sendLogs(LogEvents batch) {
+    if (!welcomed || !storesLogs || socket == null) return false;
+    send(batch);
+    return true;
+  }
+
+  /** The control plane's answers to log batches go to {@code listener}. */
+  public void onLogAnswers(Consumer<AgentMessage> listener) {
+    this.logAnswers = listener;
   }
 
   /** WebSocket sends must not overlap: each waits for the previous one. */

@@ -1,5 +1,7 @@
 package io.harbormaster.agent;
 
+import io.harbormaster.agent.logs.LogShipper;
+import io.harbormaster.agent.logs.LogShipperSettings;
 import io.harbormaster.agent.runtime.ContainerRuntime;
 import io.harbormaster.agent.runtime.docker.DockerRuntime;
 import io.harbormaster.agent.runtime.hollow.HollowRuntime;
@@ -17,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds running agents: one on a Docker engine, or a hollow fleet for load tests. Closing stops
@@ -47,31 +50,57 @@ public final class Agents implements AutoCloseable {
     ExecutorService pool = Executors.newFixedThreadPool(8, daemon("agent-docker"));
     resources.add(runtime);
     resources.add(pool::shutdownNow);
+    // The shipper needs the engine's tasks and the agent's session, the engine the shipper's hook.
+    AtomicReference<LogShipper> shipping = new AtomicReference<>();
     RuntimeTaskEngine engine =
         new RuntimeTaskEngine(
-            runtime, pool, timers, Optional.of(stateDir.resolve("state")), Duration.ofMinutes(10));
+            runtime,
+            pool,
+            timers,
+            Optional.of(stateDir.resolve("state")),
+            Duration.ofMinutes(10),
+            (task, definition, containerId) -> {
+              LogShipper s = shipping.get();
+              if (s != null) s.beforeStart(task, definition, containerId);
+            });
     resources.add(engine);
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     int cpu = Runtime.getRuntime().availableProcessors() * 1024;
     // ECS keeps some memory for the OS and the agent; the rest is offered to tasks.
     int memory = (int) Math.max(256, os.getTotalMemorySize() / (1024 * 1024) - 512);
-    return add(
-        new AgentSettings(
-            credentials.endpoint(),
-            cluster,
-            credentials.accessKeyId(),
-            credentials.secretAccessKey(),
-            credentials.region(),
-            hostName(),
-            new HostResources(cpu, memory, Set.copyOf(AgentSettings.RESERVED_PORTS), Set.of()),
-            attributes(availabilityZone, "docker"),
-            stateDir.resolve("instance-id"),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(30)),
-        engine,
-        runtime.engineVersion());
+    Agent agent =
+        add(
+            new AgentSettings(
+                credentials.endpoint(),
+                cluster,
+                credentials.accessKeyId(),
+                credentials.secretAccessKey(),
+                credentials.region(),
+                hostName(),
+                new HostResources(cpu, memory, Set.copyOf(AgentSettings.RESERVED_PORTS), Set.of()),
+                attributes(availabilityZone, "docker"),
+                stateDir.resolve("instance-id"),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30)),
+            engine,
+            runtime.engineVersion());
+    // Containers logging with awslogs: the agent reads their output and ships it over its session.
+    LogShipper shipper =
+        new LogShipper(
+            runtime,
+            engine::reports,
+            engine::payload,
+            agent::sendLogs,
+            Optional.of(stateDir.resolve("state")),
+            LogShipperSettings.DEFAULTS,
+            timers);
+    agent.onLogAnswers(shipper::answered);
+    shipping.set(shipper);
+    resources.add(0, shipper);
+    shipper.start();
+    return agent;
   }
 
   /**

@@ -45,6 +45,7 @@ public final class RuntimeTaskEngine implements TaskEngine {
   private final Map<String, TaskRunner> byContainer = new ConcurrentHashMap<>();
   private final List<Consumer<TaskReport>> listeners = new CopyOnWriteArrayList<>();
   private final ContainerRuntime.Subscription events;
+  private final ContainerStartHook startHook;
 
   /**
    * Task ARNs with containers on the engine when this engine started (a previous agent run's): only
@@ -63,6 +64,18 @@ public final class RuntimeTaskEngine implements TaskEngine {
       ScheduledExecutorService timers,
       Optional<Path> stateDir,
       Duration cleanupDelay) {
+    this(runtime, pool, timers, stateDir, cleanupDelay, ContainerStartHook.NONE);
+  }
+
+  /** With what must be ready before each container starts (the awslogs stream). */
+  public RuntimeTaskEngine(
+      ContainerRuntime runtime,
+      Executor pool,
+      ScheduledExecutorService timers,
+      Optional<Path> stateDir,
+      Duration cleanupDelay,
+      ContainerStartHook startHook) {
+    this.startHook = startHook;
     this.runtime = runtime;
     this.pool = pool;
     this.timers = timers;
@@ -117,6 +130,11 @@ public final class RuntimeTaskEngine implements TaskEngine {
     return runners.values().stream().map(TaskRunner::lastReport).toList();
   }
 
+  /** The payload of a task the engine holds. */
+  public Optional<TaskPayload> payload(String taskId) {
+    return Optional.ofNullable(runners.get(taskId)).map(TaskRunner::payload);
+  }
+
   @Override
   public void onReport(Consumer<TaskReport> listener) {
     listeners.add(listener);
@@ -136,7 +154,8 @@ public final class RuntimeTaskEngine implements TaskEngine {
               listeners.forEach(l -> l.accept(report));
               if (self[0] != null && self[0].isStopped()) scheduleCleanup(self[0]);
             },
-            containerId -> byContainer.put(containerId, self[0]));
+            containerId -> byContainer.put(containerId, self[0]),
+            startHook);
     return self[0];
   }
 

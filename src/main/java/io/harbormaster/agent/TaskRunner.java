@@ -54,6 +54,7 @@ final class TaskRunner {
   private final ScheduledExecutorService timers;
   private final Consumer<TaskReport> reporter;
   private final Consumer<String> containerCreated;
+  private final ContainerStartHook startHook;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
 
   private TaskStatus status = TaskStatus.PENDING;
@@ -111,6 +112,29 @@ final class TaskRunner {
       ScheduledExecutorService timers,
       Consumer<TaskReport> reporter,
       Consumer<String> containerCreated) {
+    this(
+        payload,
+        runtime,
+        adopt,
+        imagesPresent,
+        pool,
+        timers,
+        reporter,
+        containerCreated,
+        ContainerStartHook.NONE);
+  }
+
+  TaskRunner(
+      TaskPayload payload,
+      ContainerRuntime runtime,
+      boolean adopt,
+      Set<String> imagesPresent,
+      Executor pool,
+      ScheduledExecutorService timers,
+      Consumer<TaskReport> reporter,
+      Consumer<String> containerCreated,
+      ContainerStartHook startHook) {
+    this.startHook = startHook;
     this.payload = payload;
     this.runtime = runtime;
     this.adopt = adopt;
@@ -272,6 +296,7 @@ final class TaskRunner {
           Readiness readiness = readiness(slot);
           if (readiness == Readiness.READY) {
             try {
+              startHook.beforeStart(payload, slot.definition, slot.containerId);
               runtime.start(slot.containerId);
               slot.startRequested = true;
               started = true;

@@ -57,7 +57,11 @@ public final class CassandraSchema {
                   // (io.harbormaster.server.InstallationSecrets)
                   "installation_secrets",
                   // every API call (io.harbormaster.audit.AuditTrail)
-                  "audit_events"),
+                  "audit_events",
+                  // container log groups, streams and events (io.harbormaster.logs)
+                  "log_groups",
+                  "log_streams",
+                  "log_events"),
           SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
   /** DDL on a node that shares two cores with the application can exceed the 2 s default. */

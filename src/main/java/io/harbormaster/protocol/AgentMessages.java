@@ -1,5 +1,6 @@
 package io.harbormaster.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,10 @@ public final class AgentMessages {
     @JsonSubTypes.Type(value = ReportAccepted.class, name = "ReportAccepted"),
     @JsonSubTypes.Type(value = StartTask.class, name = "StartTask"),
     @JsonSubTypes.Type(value = StopTask.class, name = "StopTask"),
-    @JsonSubTypes.Type(value = Refused.class, name = "Refused")
+    @JsonSubTypes.Type(value = Refused.class, name = "Refused"),
+    @JsonSubTypes.Type(value = LogEvents.class, name = "LogEvents"),
+    @JsonSubTypes.Type(value = LogEventsAccepted.class, name = "LogEventsAccepted"),
+    @JsonSubTypes.Type(value = LogEventsRefused.class, name = "LogEventsRefused")
   })
   public sealed interface AgentMessage extends CborSerializable {}
 
@@ -64,13 +68,25 @@ public final class AgentMessages {
   /**
    * The session is open. {@code acknowledgesReports}: this control plane answers numbered reports
    * with {@link ReportAccepted} (null from one that does not, which an agent must not wait for).
+   * {@code storesLogs}: it takes {@link LogEvents} (left out, not null, when it does not, so the
+   * message reads as before; an agent sends no log events to a control plane that does not say so,
+   * whose reader would not know the message).
    */
   public record Welcome(
       String instanceId,
       String containerInstanceArn,
       String clusterArn,
-      Boolean acknowledgesReports)
-      implements AgentMessage {}
+      Boolean acknowledgesReports,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean storesLogs)
+      implements AgentMessage {
+    public Welcome(
+        String instanceId,
+        String containerInstanceArn,
+        String clusterArn,
+        Boolean acknowledgesReports) {
+      this(instanceId, containerInstanceArn, clusterArn, acknowledgesReports, null);
+    }
+  }
 
   /**
    * Every few seconds: the tasks the agent holds and their status, for the control plane to
@@ -182,6 +198,47 @@ public final class AgentMessages {
    * The control plane refuses the session (unknown cluster, bad credentials); the agent backs off.
    */
   public record Refused(String errorType, String message) implements AgentMessage {}
+
+  /**
+   * A container's output for a CloudWatch-style log stream, as the agent read it from the engine
+   * (the {@code awslogs} log driver of the container definition): {@code logGroup}, {@code
+   * logStream} named as ECS names them ({@code prefix/container-name/task-id}), whether a missing
+   * group is to be created. {@code source} names the agent's reader (the container's runtime id)
+   * and {@code batch} numbers its batches; the control plane answers each with {@link
+   * LogEventsAccepted} once it stored it, or {@link LogEventsRefused}. Events sent twice are stored
+   * once: each is keyed by its position in the stream. An empty batch opens the stream (and creates
+   * the group when asked) before the container starts, and is answered the same way.
+   */
+  public record LogEvents(
+      String source,
+      long batch,
+      String taskArn,
+      String containerName,
+      String logGroup,
+      String logStream,
+      boolean createGroup,
+      List<LogLine> events)
+      implements AgentMessage {}
+
+  /**
+   * One line a container printed: the engine's timestamp in nanoseconds since the epoch, its
+   * ordinal among lines with that same timestamp (the two are its position in the stream), the text
+   * without its line end, and whether it came from stderr.
+   */
+  public record LogLine(long timestampNanos, int ordinal, String message, boolean stderr)
+      implements CborSerializable {}
+
+  /** The control plane stored batch {@code batch} of {@code source}. */
+  public record LogEventsAccepted(String source, long batch) implements AgentMessage {}
+
+  /**
+   * The control plane does not store batch {@code batch} of {@code source}: {@code errorType} is
+   * the Logs service's error ({@code ResourceNotFoundException}: the group does not exist and is
+   * not to be created), or {@code ServiceUnavailableException} when it could not store it now (the
+   * agent sends it again).
+   */
+  public record LogEventsRefused(String source, long batch, String errorType, String message)
+      implements AgentMessage {}
 
   /**
    * Command of a control-plane session actor: push this to the agent. Not on the wire: the envelope

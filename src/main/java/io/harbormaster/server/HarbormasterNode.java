@@ -24,6 +24,7 @@ import io.harbormaster.api.ecs.TagHandlers;
 import io.harbormaster.api.ecs.TaskDefinitionHandlers;
 import io.harbormaster.api.ecs.TaskHandlers;
 import io.harbormaster.api.events.EventApi;
+import io.harbormaster.api.logs.LogsHandlers;
 import io.harbormaster.audit.AuditTrail;
 import io.harbormaster.auth.AccessKeySecrets;
 import io.harbormaster.auth.SigV4Verifier;
@@ -35,6 +36,8 @@ import io.harbormaster.events.EventServices;
 import io.harbormaster.events.EventsSettings;
 import io.harbormaster.instance.ClusterInstances;
 import io.harbormaster.instance.ContainerInstance;
+import io.harbormaster.logs.LogStore;
+import io.harbormaster.logs.LogsSettings;
 import io.harbormaster.persistence.CassandraSchema;
 import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.placement.EntityLaunchPorts;
@@ -54,6 +57,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -75,6 +80,32 @@ public final class HarbormasterNode implements AutoCloseable {
   private final ClusterFormation formation;
   private final NodeSettings settings;
   private final Clock clock;
+  private final NodeLogs logs;
+
+  /** The node's log store with its own Cassandra session and threads. */
+  private record NodeLogs(LogStore store, CqlSession session, ExecutorService pool)
+      implements AutoCloseable {
+    static NodeLogs start(CqlSession session, LogsSettings settings, Clock clock) {
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              settings.threads(),
+              r -> {
+                Thread t = new Thread(r, "log-store");
+                t.setDaemon(true);
+                return t;
+              });
+      return new NodeLogs(
+          new LogStore(session, CassandraSchema.JOURNAL_KEYSPACE, settings, pool, clock),
+          session,
+          pool);
+    }
+
+    @Override
+    public void close() {
+      pool.shutdownNow();
+      session.close();
+    }
+  }
 
   private HarbormasterNode(
       ActorSystem<Void> system,
@@ -83,7 +114,9 @@ public final class HarbormasterNode implements AutoCloseable {
       CqlSession membershipSession,
       ClusterFormation formation,
       NodeSettings settings,
-      Clock clock) {
+      Clock clock,
+      NodeLogs logs) {
+    this.logs = logs;
     this.system = system;
     this.clock = clock;
     this.binding = binding;
@@ -111,7 +144,14 @@ public final class HarbormasterNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
     // The one clock of the node's entities, controllers and handlers; tests pass their own.
     Clock clock = Clock.systemUTC();
+    NodeLogs logs = null;
     try {
+      // Container logs have a session of their own: their writes do not queue before the lease's.
+      logs =
+          NodeLogs.start(
+              session(settings, CassandraSchema.schemaDriverConfig()),
+              LogsSettings.from(config),
+              clock);
       ClusterFormation formation =
           ClusterFormation.joinOrForm(
               system,
@@ -183,13 +223,15 @@ public final class HarbormasterNode implements AutoCloseable {
                   operations,
                   authenticator,
                   auditor,
-                  new AgentEndpoint(system, entities, authenticator, region, clock),
+                  new AgentEndpoint(
+                      system, entities, authenticator, region, Optional.of(logs.store()), clock),
                   region,
                   clock)
               .withStream(events);
       AwsEndpoint aws =
           new AwsEndpoint(system, authenticator, auditor, endpoint, region, clock)
-              .serve(new CloudTrailHandlers(trail, clock).service());
+              .serve(new CloudTrailHandlers(trail, clock).service())
+              .serve(new LogsHandlers(logs.store()).service());
       ServerBinding binding =
           Http.get(system)
               .newServerAt(settings.apiHost(), settings.apiPort())
@@ -198,9 +240,10 @@ public final class HarbormasterNode implements AutoCloseable {
               .get(30, TimeUnit.SECONDS);
       log.info("ECS API listening on {}", binding.localAddress());
       return new HarbormasterNode(
-          system, binding, entities, membershipSession, formation, settings, clock);
+          system, binding, entities, membershipSession, formation, settings, clock, logs);
     } catch (Exception e) {
       system.terminate();
+      if (logs != null) logs.close();
       membershipSession.close();
       throw e;
     }
@@ -350,5 +393,11 @@ public final class HarbormasterNode implements AutoCloseable {
       log.warn("the actor system did not stop within 30 s", e);
     }
     membershipSession.close();
+    logs.close();
+  }
+
+  /** The node's container logs: what the CloudWatch Logs API and the CLI read. */
+  public LogStore logStore() {
+    return logs.store();
   }
 }

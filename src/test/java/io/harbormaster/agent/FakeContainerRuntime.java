@@ -4,6 +4,7 @@ import io.harbormaster.agent.runtime.ContainerEvent;
 import io.harbormaster.agent.runtime.ContainerEventListener;
 import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerNotFoundException;
+import io.harbormaster.agent.runtime.ContainerOutput;
 import io.harbormaster.agent.runtime.ContainerRuntime;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.ContainerState;
@@ -275,6 +276,14 @@ final class FakeContainerRuntime implements ContainerRuntime {
       if (value.equals(c.labels.get(key))) found.put(c.id, inspect(c.id));
     }
     return List.copyOf(found.values());
+  }
+
+  /** Its containers print nothing: the output ends at once. */
+  @Override
+  public Subscription followOutput(
+      String containerId, long sinceEpochSecond, ContainerOutput.Listener listener) {
+    listener.onEnd(null);
+    return () -> {};
   }
 
   @Override

@@ -51,7 +51,11 @@ class CassandraSchemaTest {
           Map.entry("harbormaster.control_plane_lease", "(installation)"),
           Map.entry("harbormaster.control_plane_members", "(installation,address)"),
           Map.entry("harbormaster.installation_secrets", "(name)"),
-          Map.entry("harbormaster.audit_events", "((account_id,day),event_time,event_id)"));
+          Map.entry("harbormaster.audit_events", "((account_id,day),event_time,event_id)"),
+          Map.entry("harbormaster.log_groups", "(account_id,log_group)"),
+          Map.entry("harbormaster.log_streams", "((account_id,log_group),log_stream)"),
+          Map.entry(
+              "harbormaster.log_events", "((account_id,log_group,log_stream),event_ns,ordinal)"));
 
   private static final Pattern CREATE_KEYSPACE =
       Pattern.compile(

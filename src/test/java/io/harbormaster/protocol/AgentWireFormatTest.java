@@ -9,6 +9,10 @@ import io.harbormaster.protocol.AgentMessages.Heartbeat;
 import io.harbormaster.protocol.AgentMessages.HeldTask;
 import io.harbormaster.protocol.AgentMessages.Hello;
 import io.harbormaster.protocol.AgentMessages.HostResources;
+import io.harbormaster.protocol.AgentMessages.LogEvents;
+import io.harbormaster.protocol.AgentMessages.LogEventsAccepted;
+import io.harbormaster.protocol.AgentMessages.LogEventsRefused;
+import io.harbormaster.protocol.AgentMessages.LogLine;
 import io.harbormaster.protocol.AgentMessages.NetworkBinding;
 import io.harbormaster.protocol.AgentMessages.Refused;
 import io.harbormaster.protocol.AgentMessages.ReportAccepted;
@@ -89,6 +93,55 @@ class AgentWireFormatTest {
         """
         {"type":"Welcome","instanceId":"i-1","containerInstanceArn":"arn:ci","clusterArn":"arn:c",\
         "acknowledgesReports":true}""");
+  }
+
+  /** A control plane that stores logs says so; one that does not leaves the member out. */
+  @Test
+  void welcome_storesLogs() throws Exception {
+    pinned(
+        new Welcome("i-1", "arn:ci", "arn:c", true, true),
+        """
+        {"type":"Welcome","instanceId":"i-1","containerInstanceArn":"arn:ci","clusterArn":"arn:c",\
+        "acknowledgesReports":true,"storesLogs":true}""");
+  }
+
+  @Test
+  void logEvents() throws Exception {
+    pinned(
+        new LogEvents(
+            "c0ffee",
+            3,
+            "arn:t",
+            "web",
+            "/ecs/web",
+            "web/web/t1",
+            true,
+            List.of(
+                new LogLine(1700000000123456789L, 0, "hello", false),
+                new LogLine(1700000000123456789L, 1, "oops", true))),
+        """
+        {"type":"LogEvents","source":"c0ffee","batch":3,"taskArn":"arn:t","containerName":"web",\
+        "logGroup":"/ecs/web","logStream":"web/web/t1","createGroup":true,"events":[\
+        {"timestampNanos":1700000000123456789,"ordinal":0,"message":"hello","stderr":false},\
+        {"timestampNanos":1700000000123456789,"ordinal":1,"message":"oops","stderr":true}]}""");
+  }
+
+  @Test
+  void logEventsAccepted() throws Exception {
+    pinned(
+        new LogEventsAccepted("c0ffee", 3),
+        """
+        {"type":"LogEventsAccepted","source":"c0ffee","batch":3}""");
+  }
+
+  @Test
+  void logEventsRefused() throws Exception {
+    pinned(
+        new LogEventsRefused(
+            "c0ffee", 3, "ResourceNotFoundException", "The specified log group does not exist."),
+        """
+        {"type":"LogEventsRefused","source":"c0ffee","batch":3,\
+        "errorType":"ResourceNotFoundException","message":"The specified log group does not exist."}""");
   }
 
   @Test

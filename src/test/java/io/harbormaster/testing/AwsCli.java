@@ -208,6 +208,24 @@ public final class AwsCli {
     return new Result(raw.command(), raw.exitCode(), json, raw.stdout(), raw.stderr());
   }
 
+  /**
+   * Runs {@code aws <args> --endpoint-url <endpoint>} for a command that prints text, such as
+   * {@code logs tail}; {@link Result#json()} is null.
+   */
+  public Result runText(String... args) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(accessKeyId, "credentials");
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.addAll(List.of(args));
+    command.addAll(List.of("--endpoint-url", endpoint));
+    Map<String, String> env = isolatedEnvironment();
+    env.put("AWS_ACCESS_KEY_ID", accessKeyId);
+    env.put("AWS_SECRET_ACCESS_KEY", secretAccessKey);
+    env.put("AWS_DEFAULT_REGION", region);
+    return exec(command, env, timeout);
+  }
+
   // ---- discovery ----
 
   private static Optional<AwsCli> find(List<Path> candidates, int major) {

@@ -64,6 +64,16 @@ public interface ContainerRuntime extends AutoCloseable {
    */
   Subscription subscribe(ContainerEventListener listener);
 
+  /**
+   * Delivers the container's stdout and stderr, in order, from the first line printed at or after
+   * {@code sinceEpochSecond} (0: from its first line): what was printed already, then each line as
+   * it is printed, until the container stops. A container that is not running gives what it printed
+   * and ends. The engine keeps the output (json-file or local log driver), so it can be read again
+   * from any point.
+   */
+  Subscription followOutput(
+      String containerId, long sinceEpochSecond, ContainerOutput.Listener listener);
+
   /** Releases the connection to the engine; containers keep running. */
   @Override
   void close();

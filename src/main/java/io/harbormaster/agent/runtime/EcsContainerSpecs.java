@@ -331,12 +331,23 @@ public final class EcsContainerSpecs {
     return ulimits;
   }
 
-  /** json-file with its options; any other driver: json-file without options, and a note. */
+  /** The log driver whose output the agent ships itself. */
+  public static final String AWSLOGS_DRIVER = "awslogs";
+
+  /**
+   * json-file with its options; awslogs: json-file, read by the agent; any other driver: json-file
+   * without options, and a note.
+   */
   private static LogConfiguration logConfiguration(JsonNode logConfiguration, List<String> notes) {
     if (!present(logConfiguration)) {
       return LogConfiguration.JSON_FILE;
     }
     String driver = text(logConfiguration, "logDriver").orElse(LogConfiguration.JSON_FILE_DRIVER);
+    if (AWSLOGS_DRIVER.equals(driver)) {
+      // Never Docker's own awslogs driver, which would call AWS: the container logs to json-file
+      // and the agent ships what it prints to the control plane (agent/logs).
+      return LogConfiguration.JSON_FILE;
+    }
     if (!LogConfiguration.JSON_FILE_DRIVER.equals(driver)) {
       notes.add(
           "logDriver "

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
+import io.harbormaster.logs.LogStore;
 import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.protocol.AgentMessages.AgentMessage;
 import java.time.Clock;
@@ -47,6 +48,7 @@ public final class AgentEndpoint {
   private final String region;
   private final Materializer materializer;
   private final Clock clock;
+  private final Optional<LogStore> logs;
 
   public AgentEndpoint(
       ActorSystem<?> system,
@@ -54,6 +56,18 @@ public final class AgentEndpoint {
       RequestAuthenticator authenticator,
       String region,
       Clock clock) {
+    this(system, entities, authenticator, region, Optional.empty(), clock);
+  }
+
+  /** With a log store, which the sessions write the agents' container logs to. */
+  public AgentEndpoint(
+      ActorSystem<?> system,
+      Entities entities,
+      RequestAuthenticator authenticator,
+      String region,
+      Optional<LogStore> logs,
+      Clock clock) {
+    this.logs = logs;
     this.system = system;
     this.clock = clock;
     this.entities = entities;
@@ -84,7 +98,7 @@ public final class AgentEndpoint {
             .preMaterialize(system);
     ActorRef<AgentSession.Command> session =
         system.systemActorOf(
-            AgentSession.create(accountId, region, entities, out.first(), clock),
+            AgentSession.create(accountId, region, entities, logs, out.first(), clock),
             "agent-session-" + UUID.randomUUID(),
             Props.empty());
     Sink<Message, NotUsed> in =

@@ -11,11 +11,18 @@ import io.harbormaster.instance.ContainerInstance.Registration;
 import io.harbormaster.instance.ContainerInstance.Reservation;
 import io.harbormaster.instance.ContainerInstance.Resources;
 import io.harbormaster.instance.ContainerInstance.TaskPhase;
+import io.harbormaster.logs.EventPosition;
+import io.harbormaster.logs.LogStore;
+import io.harbormaster.logs.LogsError;
+import io.harbormaster.logs.LogsException;
 import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.protocol.AgentMessages.AgentMessage;
 import io.harbormaster.protocol.AgentMessages.Heartbeat;
 import io.harbormaster.protocol.AgentMessages.HeldTask;
 import io.harbormaster.protocol.AgentMessages.Hello;
+import io.harbormaster.protocol.AgentMessages.LogEvents;
+import io.harbormaster.protocol.AgentMessages.LogEventsAccepted;
+import io.harbormaster.protocol.AgentMessages.LogEventsRefused;
 import io.harbormaster.protocol.AgentMessages.Push;
 import io.harbormaster.protocol.AgentMessages.Refused;
 import io.harbormaster.protocol.AgentMessages.ReportAccepted;
@@ -33,6 +40,7 @@ import io.harbormaster.task.TaskStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -87,8 +95,19 @@ public final class AgentSession {
   /** The push side: entities send {@link Push}; it is the same actor, narrowed. */
   public static Behavior<Command> create(
       String accountId, String region, Entities entities, ActorRef<AgentMessage> out, Clock clock) {
+    return create(accountId, region, entities, Optional.empty(), out, clock);
+  }
+
+  /** With a log store: the session takes the agent's {@link LogEvents} and stores them there. */
+  public static Behavior<Command> create(
+      String accountId,
+      String region,
+      Entities entities,
+      Optional<LogStore> logs,
+      ActorRef<AgentMessage> out,
+      Clock clock) {
     return Behaviors.setup(
-        ctx -> new Context(ctx, accountId, region, entities, out, clock).awaitingHello());
+        ctx -> new Context(ctx, accountId, region, entities, logs, out, clock).awaitingHello());
   }
 
   private static final class Context {
@@ -96,6 +115,7 @@ public final class AgentSession {
     private final String accountId;
     private final String region;
     private final Entities entities;
+    private final Optional<LogStore> logs;
     private final ActorRef<AgentMessage> out;
     private final ActorRef<Push> pushes;
 
@@ -115,9 +135,11 @@ public final class AgentSession {
         String accountId,
         String region,
         Entities entities,
+        Optional<LogStore> logs,
         ActorRef<AgentMessage> out,
         Clock clock) {
       this.ctx = ctx;
+      this.logs = logs;
       this.clock = clock;
       this.accountId = accountId;
       this.region = region;
@@ -247,7 +269,8 @@ public final class AgentSession {
               instanceId,
               Arns.containerInstance(region, accountId, clusterName, instanceId),
               Arns.cluster(region, accountId, clusterName),
-              true));
+              true,
+              logs.isPresent() ? Boolean.TRUE : null));
       forwardReports(clusterName, hello.tasks());
       ctx.getSelf()
           .tell(
@@ -268,6 +291,8 @@ public final class AgentSession {
               m -> {
                 if (m.message() instanceof TaskReport r) {
                   forwardReports(clusterName, List.of(r));
+                } else if (m.message() instanceof LogEvents l) {
+                  storeLogs(l);
                 } else if (m.message() instanceof Heartbeat h) {
                   // Re-announce the session (an entity that moved to another node forgot it), then
                   // reconcile with the
@@ -323,6 +348,53 @@ public final class AgentSession {
                 return Behaviors.stopped();
               })
           .build();
+    }
+
+    /**
+     * Stores a batch of a container's output in the session's account and answers the agent once it
+     * is stored: the agent moves its reading position on only then.
+     */
+    private void storeLogs(LogEvents batch) {
+      if (logs.isEmpty()) return;
+      List<LogStore.NewEvent> events =
+          batch.events() == null
+              ? List.of()
+              : batch.events().stream()
+                  .map(
+                      e ->
+                          new LogStore.NewEvent(
+                              new EventPosition(e.timestampNanos(), e.ordinal()), e.message()))
+                  .toList();
+      logs.get()
+          .putEvents(accountId, batch.logGroup(), batch.logStream(), batch.createGroup(), events)
+          .whenComplete(
+              (done, failure) -> {
+                if (failure == null) {
+                  out.tell(new LogEventsAccepted(batch.source(), batch.batch()));
+                  return;
+                }
+                Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
+                if (cause instanceof LogsException refused) {
+                  out.tell(
+                      new LogEventsRefused(
+                          batch.source(),
+                          batch.batch(),
+                          refused.error().code(),
+                          refused.getMessage()));
+                } else {
+                  log.info(
+                      "could not store a log batch of {}: {}", batch.logStream(), cause.toString());
+                  out.tell(
+                      new LogEventsRefused(
+                          batch.source(),
+                          batch.batch(),
+                          LogsError.SERVICE_UNAVAILABLE.code(),
+                          "The log events could not be stored now: " + cause.getMessage()));
+                }
+              });
     }
 
     private void forwardReports(String clusterName, List<TaskReport> reports) {

@@ -382,15 +382,29 @@ class EcsContainerSpecsTest {
   void logConfiguration_otherDriver_isJsonFileWithANote() {
     ContainerSpec spec =
         map(
-            "{'name':'app','image':'busybox','logConfiguration':{'logDriver':'awslogs',"
-                + "'options':{'awslogs-group':'/ecs/web'}}}");
+            "{'name':'app','image':'busybox','logConfiguration':{'logDriver':'syslog',"
+                + "'options':{'syslog-address':'udp://127.0.0.1:514'}}}");
 
     assertEquals(
         LogConfiguration.JSON_FILE,
         spec.logConfiguration(),
-        "awslogs options mean nothing to json-file");
+        "syslog options mean nothing to json-file");
     assertEquals(1, spec.notes().size());
-    assertTrue(spec.notes().get(0).contains("awslogs"), spec.notes().get(0));
+    assertTrue(spec.notes().get(0).contains("syslog"), spec.notes().get(0));
+  }
+
+  @Test
+  void logConfiguration_awslogs_isJsonFileThatTheAgentShips() {
+    ContainerSpec spec =
+        map(
+            "{'name':'app','image':'busybox','logConfiguration':{'logDriver':'awslogs',"
+                + "'options':{'awslogs-group':'/ecs/web','awslogs-stream-prefix':'web'}}}");
+
+    assertEquals(
+        LogConfiguration.JSON_FILE,
+        spec.logConfiguration(),
+        "Docker's awslogs driver would call AWS: the agent reads json-file and ships it");
+    assertEquals(List.of(), spec.notes());
   }
 
   @Test

@@ -18,6 +18,7 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.harbormaster.agent.runtime.ContainerEvent;
 import io.harbormaster.agent.runtime.ContainerEventListener;
 import io.harbormaster.agent.runtime.ContainerNotFoundException;
+import io.harbormaster.agent.runtime.ContainerOutput;
 import io.harbormaster.agent.runtime.ContainerRuntime;
 import io.harbormaster.agent.runtime.ContainerRuntimeException;
 import io.harbormaster.agent.runtime.ContainerSpec;
@@ -284,6 +285,12 @@ public final class DockerRuntime implements ContainerRuntime {
       }
     }
     return states;
+  }
+
+  @Override
+  public Subscription followOutput(
+      String containerId, long sinceEpochSecond, ContainerOutput.Listener listener) {
+    return DockerOutputStream.follow(client, containerId, sinceEpochSecond, listener);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.harbormaster.agent.runtime.hollow;
 import io.harbormaster.agent.runtime.ContainerEvent;
 import io.harbormaster.agent.runtime.ContainerEventListener;
 import io.harbormaster.agent.runtime.ContainerNotFoundException;
+import io.harbormaster.agent.runtime.ContainerOutput;
 import io.harbormaster.agent.runtime.ContainerRuntime;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.ContainerState;
@@ -164,6 +165,14 @@ public final class HollowRuntime implements ContainerRuntime {
         .filter(c -> value.equals(c.spec.labels().get(key)))
         .map(c -> inspect(c.id))
         .toList();
+  }
+
+  /** Its containers print nothing: the output ends at once. */
+  @Override
+  public Subscription followOutput(
+      String containerId, long sinceEpochSecond, ContainerOutput.Listener listener) {
+    listener.onEnd(null);
+    return () -> {};
   }
 
   @Override
