@@ -124,6 +124,7 @@ public final class LogStore {
   private final PreparedStatement selectStreamsBeforeDesc;
   private final PreparedStatement selectStreamsDesc;
   private final PreparedStatement updateStream;
+  private final PreparedStatement setFirstEvent;
   private final PreparedStatement deleteStreams;
   private final PreparedStatement insertEvent;
   private final PreparedStatement insertEventWithTtl;
@@ -136,6 +137,9 @@ public final class LogStore {
 
   /** Streams this node has made sure exist: (account, group, stream). */
   private final Set<List<String>> knownStreams = ConcurrentHashMap.newKeySet();
+
+  /** Streams whose first event time this node has seen set. */
+  private final Set<List<String>> streamsWithFirstEvent = ConcurrentHashMap.newKeySet();
 
   private record CachedGroup(Optional<LogGroup> group, Instant readAt) {}
 
@@ -190,14 +194,18 @@ public final class LogStore {
     selectStreamsDesc = session.prepare(streamColumns + " ORDER BY log_stream DESC");
     selectStreamsBeforeDesc =
         session.prepare(streamColumns + " AND log_stream < ? ORDER BY log_stream DESC");
-    // first_event_at: the stream's first batch sets it (the agent ships a stream in order); a
-    // later batch leaves it.
     updateStream =
         session.prepare(
             "UPDATE "
                 + k
                 + "log_streams SET last_event_at = ?, last_ingestion_at = ? WHERE account_id = ? AND"
                 + " log_group = ? AND log_stream = ?");
+    setFirstEvent =
+        session.prepare(
+            "UPDATE "
+                + k
+                + "log_streams SET first_event_at = ? WHERE account_id = ? AND log_group = ? AND"
+                + " log_stream = ? IF first_event_at = null");
     deleteStreams =
         session.prepare("DELETE FROM " + k + "log_streams WHERE account_id = ? AND log_group = ?");
     String insert =
@@ -286,6 +294,7 @@ public final class LogStore {
           for (Row row : session.execute(selectStreams.bind(accountId, name))) {
             session.execute(deleteEvents.bind(accountId, name, row.getString("log_stream")));
             knownStreams.remove(List.of(accountId, name, row.getString("log_stream")));
+            streamsWithFirstEvent.remove(List.of(accountId, name, row.getString("log_stream")));
           }
           session.execute(deleteStreams.bind(accountId, name));
           session.execute(deleteGroup.bind(accountId, name));
@@ -476,6 +485,17 @@ public final class LogStore {
           }
           // One partition: Cassandra applies the batch as one mutation.
           session.execute(batch.build());
+          List<String> key = List.of(accountId, group, stream);
+          if (!streamsWithFirstEvent.contains(key)) {
+            // Sources ship a stream in order: its first batch holds its first event.
+            session.execute(
+                setFirstEvent.bind(
+                    Instant.ofEpochMilli(events.get(0).position().epochMillis()),
+                    accountId,
+                    group,
+                    stream));
+            streamsWithFirstEvent.add(key);
+          }
           EventPosition last = events.get(events.size() - 1).position();
           session.execute(
               updateStream.bind(
