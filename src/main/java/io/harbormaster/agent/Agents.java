@@ -1,6 +1,7 @@
 package io.harbormaster.agent;
 
 import io.harbormaster.agent.runtime.ContainerRuntime;
+import io.harbormaster.agent.runtime.TaskNetworkSettings;
 import io.harbormaster.agent.runtime.docker.DockerRuntime;
 import io.harbormaster.agent.runtime.hollow.HollowRuntime;
 import io.harbormaster.protocol.AgentMessages.Attribute;
@@ -43,13 +44,33 @@ public final class Agents implements AutoCloseable {
       String dockerHost,
       Path stateDir,
       String availabilityZone) {
-    DockerRuntime runtime = DockerRuntime.connect(dockerHost);
+    return docker(
+        credentials, cluster, dockerHost, stateDir, availabilityZone, TaskNetworkSettings.DEFAULT);
+  }
+
+  /**
+   * The agent of this machine's Docker engine, whose bridge and awsvpc tasks live on the task
+   * network {@code network}.
+   */
+  public Agent docker(
+      Credentials credentials,
+      String cluster,
+      String dockerHost,
+      Path stateDir,
+      String availabilityZone,
+      TaskNetworkSettings network) {
+    DockerRuntime runtime = DockerRuntime.connect(dockerHost, network);
     ExecutorService pool = Executors.newFixedThreadPool(8, daemon("agent-docker"));
     resources.add(runtime);
     resources.add(pool::shutdownNow);
     RuntimeTaskEngine engine =
         new RuntimeTaskEngine(
-            runtime, pool, timers, Optional.of(stateDir.resolve("state")), Duration.ofMinutes(10));
+            runtime,
+            pool,
+            timers,
+            Optional.of(stateDir.resolve("state")),
+            Duration.ofMinutes(10),
+            network.pauseImage());
     resources.add(engine);
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

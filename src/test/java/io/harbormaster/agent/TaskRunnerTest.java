@@ -522,8 +522,8 @@ class TaskRunnerTest {
     engine.start(
         payload(
             """
-        {"family":"web","revision":3,"networkMode":"awsvpc","containerDefinitions":[
-          {"name":"web","image":"nginx:1.27"}]}
+        {"family":"web","revision":3,"networkMode":"bridge","containerDefinitions":[
+          {"name":"web","image":"nginx:1.27","portMappings":[{"containerPortRange":"80-81"}]}]}
         """));
 
     StateReport stopped = awaitReport("STOPPED", r -> r.status() == TaskStatus.STOPPED);
@@ -531,7 +531,7 @@ class TaskRunnerTest {
     assertTrue(
         stopped.stoppedReason().startsWith("CannotCreateContainerError: "),
         stopped.stoppedReason());
-    assertTrue(stopped.stoppedReason().contains("awsvpc"), stopped.stoppedReason());
+    assertTrue(stopped.stoppedReason().contains("containerPortRange"), stopped.stoppedReason());
   }
 
   // ---- health ----
