@@ -210,6 +210,50 @@ class TaskNetworkingIT {
   }
 
   @Test
+  void twoCopiesOfAnAwsvpcTask_onTheSamePort_shareAHost_eachAtItsOwnAddress() throws Exception {
+    String family = unique("vpc2");
+    ecs.registerTaskDefinition(
+        r ->
+            r.family(family)
+                .networkMode(NetworkMode.AWSVPC)
+                .containerDefinitions(
+                    container("web", httpd(8080, "hello-copy"))
+                        .portMappings(PortMapping.builder().containerPort(8080).build())
+                        .build()));
+    NetworkConfiguration network =
+        NetworkConfiguration.builder()
+            .awsvpcConfiguration(AwsVpcConfiguration.builder().subnets("subnet-1").build())
+            .build();
+
+    RunTaskResponse run =
+        ecs.runTask(
+            r -> r.cluster(cluster).taskDefinition(family).count(2).networkConfiguration(network));
+    assertEquals(List.of(), run.failures(), "the same container port is no host port here");
+    List<String> arns = run.tasks().stream().map(Task::taskArn).toList();
+    List<Task> running =
+        Await.until(
+            "two awsvpc tasks RUNNING with their interfaces",
+            Duration.ofMinutes(2),
+            () -> ecs.describeTasks(r -> r.cluster(cluster).tasks(arns)).tasks(),
+            tasks ->
+                tasks.stream()
+                    .allMatch(
+                        t ->
+                            t.lastStatus().equals("RUNNING")
+                                && !t.containers().get(0).networkInterfaces().isEmpty()));
+    Set<String> addresses = new HashSet<>();
+    for (Task task : running) {
+      String ip = task.containers().get(0).networkInterfaces().get(0).privateIpv4Address();
+      assertTrue(ip.startsWith("169.254.123."), "on the link-local task network: " + ip);
+      addresses.add(ip);
+      assertEquals("hello-copy", page("http://" + ip + ":8080/"));
+    }
+    assertEquals(2, addresses.size(), "an address each: " + addresses);
+
+    arns.forEach(arn -> ecs.stopTask(r -> r.cluster(cluster).task(arn)));
+  }
+
+  @Test
   void networkConfiguration_isCheckedAgainstTheTaskDefinitionsNetworkMode() {
     String bridge = unique("plain");
     ecs.registerTaskDefinition(
