@@ -2,6 +2,7 @@ package io.harbormaster;
 
 import io.harbormaster.agent.Agents;
 import io.harbormaster.agent.DockerHosts;
+import io.harbormaster.agent.runtime.TaskNetworkSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +72,39 @@ final class AgentCommand implements Callable<Integer> {
       description = "The ecs.availability-zone attribute (default ${DEFAULT-VALUE}).")
   String availabilityZone = "local-1a";
 
+  @Option(
+      names = "--task-network",
+      description =
+          "The Docker network of bridge and awsvpc tasks, created when missing; `bridge` is the"
+              + " engine's own (default ${DEFAULT-VALUE}).")
+  String taskNetwork = TaskNetworkSettings.DEFAULT_NETWORK;
+
+  @Option(
+      names = "--task-subnet",
+      description =
+          "The task network's IPv4 subnet; the host takes its first address (default"
+              + " ${DEFAULT-VALUE}, link-local).")
+  String taskSubnet = TaskNetworkSettings.DEFAULT_SUBNET;
+
+  @Option(
+      names = "--task-bridge",
+      description = "The task network's bridge device on the host (default ${DEFAULT-VALUE}).")
+  String taskBridge = TaskNetworkSettings.DEFAULT_BRIDGE_INTERFACE;
+
+  @Option(
+      names = "--port-bind-ip",
+      description =
+          "The host address bridge-mode ports are published on (default ${DEFAULT-VALUE};"
+              + " 0.0.0.0 for every interface).")
+  String portBindIp = TaskNetworkSettings.DEFAULT_HOST_BIND_IP;
+
+  @Option(
+      names = "--pause-image",
+      description =
+          "The image of awsvpc tasks' pause containers, with sh and sleep (default"
+              + " ${DEFAULT-VALUE}).")
+  String pauseImage = TaskNetworkSettings.DEFAULT_PAUSE_IMAGE;
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = EnvFile.credentials(envFile);
@@ -112,7 +146,14 @@ final class AgentCommand implements Callable<Integer> {
                 + "scripts/ensure-docker.sh can start one).");
         return 2;
       }
-      var agent = agents.docker(credentials, cluster, host, stateDir, availabilityZone);
+      var agent =
+          agents.docker(
+              credentials,
+              cluster,
+              host,
+              stateDir,
+              availabilityZone,
+              TaskNetworkSettings.of(taskNetwork, taskSubnet, taskBridge, portBindIp, pauseImage));
       var welcome = agent.registered().toCompletableFuture().get();
       System.out.println("Agent registered: " + welcome.containerInstanceArn());
     }

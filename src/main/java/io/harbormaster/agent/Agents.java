@@ -3,6 +3,7 @@ package io.harbormaster.agent;
 import io.harbormaster.agent.logs.LogShipper;
 import io.harbormaster.agent.logs.LogShipperSettings;
 import io.harbormaster.agent.runtime.ContainerRuntime;
+import io.harbormaster.agent.runtime.TaskNetworkSettings;
 import io.harbormaster.agent.runtime.docker.DockerRuntime;
 import io.harbormaster.agent.runtime.hollow.HollowRuntime;
 import io.harbormaster.protocol.AgentMessages.Attribute;
@@ -46,7 +47,22 @@ public final class Agents implements AutoCloseable {
       String dockerHost,
       Path stateDir,
       String availabilityZone) {
-    DockerRuntime runtime = DockerRuntime.connect(dockerHost);
+    return docker(
+        credentials, cluster, dockerHost, stateDir, availabilityZone, TaskNetworkSettings.DEFAULT);
+  }
+
+  /**
+   * The agent of this machine's Docker engine, whose bridge and awsvpc tasks live on the task
+   * network {@code network}.
+   */
+  public Agent docker(
+      Credentials credentials,
+      String cluster,
+      String dockerHost,
+      Path stateDir,
+      String availabilityZone,
+      TaskNetworkSettings network) {
+    DockerRuntime runtime = DockerRuntime.connect(dockerHost, network);
     ExecutorService pool = Executors.newFixedThreadPool(8, daemon("agent-docker"));
     resources.add(runtime);
     resources.add(pool::shutdownNow);
@@ -62,7 +78,8 @@ public final class Agents implements AutoCloseable {
             (task, definition, containerId) -> {
               LogShipper s = shipping.get();
               if (s != null) s.beforeStart(task, definition, containerId);
-            });
+            },
+            network.pauseImage());
     resources.add(engine);
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

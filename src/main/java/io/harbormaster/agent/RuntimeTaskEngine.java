@@ -3,6 +3,7 @@ package io.harbormaster.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerRuntime;
+import io.harbormaster.agent.runtime.TaskNetworkSettings;
 import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.protocol.AgentMessages.TaskPayload;
 import io.harbormaster.protocol.AgentMessages.TaskReport;
@@ -41,6 +42,7 @@ public final class RuntimeTaskEngine implements TaskEngine {
   private final ScheduledExecutorService timers;
   private final Optional<Path> stateDir;
   private final Duration cleanupDelay;
+  private final String pauseImage;
   private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
   private final Map<String, TaskRunner> byContainer = new ConcurrentHashMap<>();
   private final List<Consumer<TaskReport>> listeners = new CopyOnWriteArrayList<>();
@@ -64,18 +66,30 @@ public final class RuntimeTaskEngine implements TaskEngine {
       ScheduledExecutorService timers,
       Optional<Path> stateDir,
       Duration cleanupDelay) {
-    this(runtime, pool, timers, stateDir, cleanupDelay, ContainerStartHook.NONE);
+    this(
+        runtime,
+        pool,
+        timers,
+        stateDir,
+        cleanupDelay,
+        ContainerStartHook.NONE,
+        TaskNetworkSettings.DEFAULT_PAUSE_IMAGE);
   }
 
-  /** With what must be ready before each container starts (the awslogs stream). */
+  /**
+   * @param startHook what must be ready before each container starts (the awslogs stream)
+   * @param pauseImage the image of awsvpc tasks' pause containers ({@link TaskNetworkSettings})
+   */
   public RuntimeTaskEngine(
       ContainerRuntime runtime,
       Executor pool,
       ScheduledExecutorService timers,
       Optional<Path> stateDir,
       Duration cleanupDelay,
-      ContainerStartHook startHook) {
+      ContainerStartHook startHook,
+      String pauseImage) {
     this.startHook = startHook;
+    this.pauseImage = pauseImage;
     this.runtime = runtime;
     this.pool = pool;
     this.timers = timers;
@@ -155,7 +169,8 @@ public final class RuntimeTaskEngine implements TaskEngine {
               if (self[0] != null && self[0].isStopped()) scheduleCleanup(self[0]);
             },
             containerId -> byContainer.put(containerId, self[0]),
-            startHook);
+            startHook,
+            pauseImage);
     return self[0];
   }
 

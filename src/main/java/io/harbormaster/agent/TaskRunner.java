@@ -38,6 +38,9 @@ import java.util.function.Consumer;
 final class TaskRunner {
   static final String ESSENTIAL_EXITED = "Essential container in task exited";
 
+  /** The stop reason when an awsvpc task's pause container exits under its containers. */
+  static final String NETWORK_EXITED = "The task's network namespace (its pause container) exited";
+
   private final TaskPayload payload;
   private final ContainerRuntime runtime;
 
@@ -56,6 +59,13 @@ final class TaskRunner {
   private final Consumer<String> containerCreated;
   private final ContainerStartHook startHook;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
+
+  /** awsvpc: the image of the pause container holding the task's network namespace. */
+  private final String pauseImage;
+
+  private final boolean awsvpc;
+  private String pauseContainerId;
+  private AgentMessages.NetworkInterface networkInterface;
 
   private TaskStatus status = TaskStatus.PENDING;
   private boolean stopping;
@@ -111,31 +121,13 @@ final class TaskRunner {
       Executor pool,
       ScheduledExecutorService timers,
       Consumer<TaskReport> reporter,
-      Consumer<String> containerCreated) {
-    this(
-        payload,
-        runtime,
-        adopt,
-        imagesPresent,
-        pool,
-        timers,
-        reporter,
-        containerCreated,
-        ContainerStartHook.NONE);
-  }
-
-  TaskRunner(
-      TaskPayload payload,
-      ContainerRuntime runtime,
-      boolean adopt,
-      Set<String> imagesPresent,
-      Executor pool,
-      ScheduledExecutorService timers,
-      Consumer<TaskReport> reporter,
       Consumer<String> containerCreated,
-      ContainerStartHook startHook) {
+      ContainerStartHook startHook,
+      String pauseImage) {
     this.startHook = startHook;
     this.payload = payload;
+    this.pauseImage = pauseImage;
+    this.awsvpc = TaskNetworking.isAwsvpc(payload.taskDefinition());
     this.runtime = runtime;
     this.adopt = adopt;
     this.imagesPresent = imagesPresent;
@@ -166,8 +158,13 @@ final class TaskRunner {
     return status == TaskStatus.STOPPED;
   }
 
+  /** The task's containers, and its pause container when it has one (last: it goes last). */
   List<String> containerIds() {
-    return slots.values().stream().map(s -> s.containerId).filter(Objects::nonNull).toList();
+    List<String> ids =
+        new ArrayList<>(
+            slots.values().stream().map(s -> s.containerId).filter(Objects::nonNull).toList());
+    if (pauseContainerId != null) ids.add(pauseContainerId);
+    return ids;
   }
 
   void launch() {
@@ -182,6 +179,10 @@ final class TaskRunner {
   void containerChanged(String containerId) {
     strand.execute(
         () -> {
+          if (containerId.equals(pauseContainerId)) {
+            pauseChanged();
+            return;
+          }
           for (Slot slot : slots.values()) {
             if (containerId.equals(slot.containerId)) refresh(slot);
           }
@@ -195,6 +196,7 @@ final class TaskRunner {
     try {
       Map<String, ContainerState> existing = adoptable();
       pullImages(existing);
+      if (awsvpc) startPause(existing.get(TaskNetworking.PAUSE_CONTAINER_NAME));
       for (Slot slot : slots.values()) {
         ContainerState found = existing.get(slot.name);
         if (found != null) {
@@ -212,6 +214,7 @@ final class TaskRunner {
           ContainerSpec spec =
               EcsContainerSpecs.fromContainerDefinition(
                   slot.definition, payload.taskDefinition(), labels);
+          if (awsvpc) spec = spec.toBuilder().networkNamespaceOf(pauseContainerId).build();
           slot.containerId = create(spec);
         }
         containerCreated.accept(slot.containerId);
@@ -237,6 +240,49 @@ final class TaskRunner {
     }
     afterChange();
     scheduleStartTimeouts();
+  }
+
+  /**
+   * awsvpc: the pause container that holds the task's network namespace on the task network, as the
+   * ECS agent makes one; a restarted agent adopts the one it finds. Its address is the task's.
+   */
+  private void startPause(ContainerState found) {
+    if (found != null) {
+      pauseContainerId = found.id();
+    } else {
+      if (!imagesPresent.contains(pauseImage)) ensureImage(pauseImage);
+      pauseContainerId =
+          create(
+              TaskNetworking.pauseContainer(
+                  pauseImage,
+                  payload.taskId(),
+                  ContainerLabels.forTask(
+                      payload.clusterArn(),
+                      payload.taskArn(),
+                      payload.family(),
+                      payload.revision(),
+                      TaskNetworking.PAUSE_CONTAINER_NAME)));
+    }
+    containerCreated.accept(pauseContainerId);
+    runtime.start(pauseContainerId);
+    networkInterface =
+        runtime
+            .inspect(pauseContainerId)
+            .address()
+            .map(a -> new AgentMessages.NetworkInterface(a.ipv4Address(), a.macAddress()))
+            .orElse(null); // a runtime without networks (hollow hosts) gives none
+  }
+
+  /** The pause container exited under running containers: they lost their network. */
+  private void pauseChanged() {
+    if (stopping || status == TaskStatus.STOPPED) return;
+    boolean exited;
+    try {
+      exited = runtime.inspect(pauseContainerId).exited();
+    } catch (ContainerRuntimeException gone) {
+      exited = true;
+    }
+    if (exited) doStop("EssentialContainerExited", NETWORK_EXITED);
   }
 
   /**
@@ -425,6 +471,13 @@ final class TaskRunner {
       }
       slot.lastStatus = "STOPPED";
     }
+    if (pauseContainerId != null) {
+      try {
+        runtime.stop(pauseContainerId, TaskNetworking.PAUSE_STOP_TIMEOUT);
+      } catch (ContainerRuntimeException e) {
+        // removed with the task's containers at cleanup all the same
+      }
+    }
     status = TaskStatus.STOPPED;
     executionStoppedAt = Instant.now();
     publish();
@@ -503,7 +556,8 @@ final class TaskRunner {
             pullStoppedAt,
             executionStoppedAt,
             stopCode,
-            stoppedReason));
+            stoppedReason,
+            networkInterface));
   }
 
   /**

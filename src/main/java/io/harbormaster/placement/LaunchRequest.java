@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param strategies the placement strategies; empty: RunTask's default
  * @param receivedAt when the API received the request (the tasks' creation time); null for a
  *     service, whose tasks are stamped when they are created
+ * @param networkConfiguration the request's (RunTask) or the service's; null: none
  */
 public record LaunchRequest(
     Origin origin,
@@ -40,7 +41,48 @@ public record LaunchRequest(
     List<StrategySpec> strategies,
     String clientToken,
     String launchType,
-    Instant receivedAt) {
+    Instant receivedAt,
+    JsonNode networkConfiguration) {
+
+  /** A request without a networkConfiguration. */
+  public LaunchRequest(
+      Origin origin,
+      String region,
+      String accountId,
+      String cluster,
+      TaskDefinitionRef taskDefinition,
+      int count,
+      List<String> taskIds,
+      List<String> instanceIds,
+      String group,
+      String startedBy,
+      JsonNode overrides,
+      List<Tag> tags,
+      List<ConstraintSpec> constraints,
+      List<StrategySpec> strategies,
+      String clientToken,
+      String launchType,
+      Instant receivedAt) {
+    this(
+        origin,
+        region,
+        accountId,
+        cluster,
+        taskDefinition,
+        count,
+        taskIds,
+        instanceIds,
+        group,
+        startedBy,
+        overrides,
+        tags,
+        constraints,
+        strategies,
+        clientToken,
+        launchType,
+        receivedAt,
+        null);
+  }
 
   /**
    * Who asks. An API request is checked (an ACTIVE revision, overrides that name its containers,
@@ -84,7 +126,8 @@ public record LaunchRequest(
       String deploymentId,
       List<ConstraintSpec> constraints,
       List<StrategySpec> strategies,
-      String launchType) {
+      String launchType,
+      JsonNode networkConfiguration) {
     return new LaunchRequest(
         Origin.SERVICE,
         regionOf(taskDefinitionArn),
@@ -102,7 +145,8 @@ public record LaunchRequest(
         strategies,
         null,
         launchType,
-        null);
+        null,
+        networkConfiguration);
   }
 
   /**
@@ -118,7 +162,8 @@ public record LaunchRequest(
       String instanceId,
       String group,
       String deploymentId,
-      String launchType) {
+      String launchType,
+      JsonNode networkConfiguration) {
     return new LaunchRequest(
         Origin.SERVICE,
         regionOf(taskDefinitionArn),
@@ -136,7 +181,8 @@ public record LaunchRequest(
         List.of(),
         null,
         launchType,
-        null);
+        null,
+        networkConfiguration);
   }
 
   /** A service's tasks live in the region of its task definition's ARN, the installation's. */

@@ -13,6 +13,7 @@ import io.harbormaster.scheduler.PlacementFailure;
 import io.harbormaster.scheduler.PlacementStrategy;
 import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.task.Task.TaskView;
+import io.harbormaster.task.TaskNetworkConfiguration;
 import io.harbormaster.task.TaskResources;
 import io.harbormaster.task.TaskStatus;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
@@ -87,7 +88,8 @@ public final class TaskLauncher {
       Demand demand,
       String group,
       List<ConstraintSpec> constraints,
-      List<StrategySpec> strategies) {
+      List<StrategySpec> strategies,
+      JsonNode networkConfiguration) {
     public TaskSummary summary() {
       return new TaskSummary(revision.family(), group, request.startedBy());
     }
@@ -108,7 +110,8 @@ public final class TaskLauncher {
           demand.memory(),
           null,
           request.clientToken(),
-          request.launchType());
+          request.launchType(),
+          networkConfiguration);
     }
   }
 
@@ -280,6 +283,13 @@ public final class TaskLauncher {
       throw EcsException.clientException("TaskDefinition is inactive");
     }
     if (checked) checkOverrides(revision.definition(), request.overrides());
+    // a service's was checked against its revision when it was created
+    JsonNode networkConfiguration =
+        checked
+            ? TaskNetworkConfiguration.checked(
+                revision.definition().path("networkMode").asText("bridge"),
+                request.networkConfiguration())
+            : request.networkConfiguration();
     List<ConstraintSpec> constraints = new ArrayList<>(definitionConstraints(revision));
     constraints.addAll(request.constraints());
     String group = request.group() != null ? request.group() : "family:" + revision.family();
@@ -303,7 +313,8 @@ public final class TaskLauncher {
         demand,
         group,
         List.copyOf(constraints),
-        strategies);
+        strategies,
+        networkConfiguration);
   }
 
   /**

@@ -132,7 +132,11 @@ public final class AgentMessages {
     STOPPED
   }
 
-  /** A task's state as its agent reports it; instants are null until they happened. */
+  /**
+   * A task's state as its agent reports it; instants are null until they happened. {@code
+   * networkInterface}: an awsvpc task's own interface once it has one, else null and left out of
+   * the JSON (as an older agent sends it).
+   */
   public record StateReport(
       TaskStatus status,
       List<ContainerState> containers,
@@ -141,7 +145,38 @@ public final class AgentMessages {
       Instant pullStoppedAt,
       Instant executionStoppedAt,
       String stopCode,
-      String stoppedReason)
+      String stoppedReason,
+      @JsonInclude(JsonInclude.Include.NON_NULL) NetworkInterface networkInterface)
+      implements CborSerializable {
+
+    /** A report of a task without an interface of its own. */
+    public StateReport(
+        TaskStatus status,
+        List<ContainerState> containers,
+        String healthStatus,
+        Instant pullStartedAt,
+        Instant pullStoppedAt,
+        Instant executionStoppedAt,
+        String stopCode,
+        String stoppedReason) {
+      this(
+          status,
+          containers,
+          healthStatus,
+          pullStartedAt,
+          pullStoppedAt,
+          executionStoppedAt,
+          stopCode,
+          stoppedReason,
+          null);
+    }
+  }
+
+  /**
+   * An awsvpc task's network interface: the address and MAC address of its network namespace, which
+   * all its containers share.
+   */
+  public record NetworkInterface(String privateIPv4Address, String macAddress)
       implements CborSerializable {}
 
   /**

@@ -1,5 +1,6 @@
 package io.harbormaster.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
@@ -298,8 +299,42 @@ public final class Service
       List<ConstraintSpec> placementConstraints,
       List<StrategySpec> placementStrategy,
       Integer healthCheckGracePeriodSeconds,
-      List<Tag> tags)
+      List<Tag> tags,
+      JsonNode networkConfiguration)
       implements CborSerializable {
+
+    public ServiceSpec {
+      // absent, however it was written: Jackson reads a null JsonNode member as a NullNode
+      if (networkConfiguration != null && networkConfiguration.isNull()) {
+        networkConfiguration = null;
+      }
+    }
+
+    /** A service without a networkConfiguration (its tasks' network mode is not awsvpc). */
+    public ServiceSpec(
+        String serviceName,
+        String taskDefinitionArn,
+        int desiredCount,
+        SchedulingStrategy scheduling,
+        String launchType,
+        DeploymentSettings deploymentConfiguration,
+        List<ConstraintSpec> placementConstraints,
+        List<StrategySpec> placementStrategy,
+        Integer healthCheckGracePeriodSeconds,
+        List<Tag> tags) {
+      this(
+          serviceName,
+          taskDefinitionArn,
+          desiredCount,
+          scheduling,
+          launchType,
+          deploymentConfiguration,
+          placementConstraints,
+          placementStrategy,
+          healthCheckGracePeriodSeconds,
+          tags,
+          null);
+    }
 
     ServiceSpec withDesiredCount(int count) {
       return new ServiceSpec(
@@ -312,7 +347,8 @@ public final class Service
           placementConstraints,
           placementStrategy,
           healthCheckGracePeriodSeconds,
-          tags);
+          tags,
+          networkConfiguration);
     }
 
     ServiceSpec withTags(List<Tag> next) {
@@ -326,7 +362,8 @@ public final class Service
           placementConstraints,
           placementStrategy,
           healthCheckGracePeriodSeconds,
-          next);
+          next,
+          networkConfiguration);
     }
   }
 
@@ -986,7 +1023,8 @@ public final class Service
             change.healthCheckGracePeriodSeconds() != null
                 ? change.healthCheckGracePeriodSeconds()
                 : old.healthCheckGracePeriodSeconds(),
-            old.tags());
+            old.tags(),
+            old.networkConfiguration());
     List<Event> events = new ArrayList<>();
     if (!spec.equals(old)) events.add(new ServiceUpdated(spec, c.at()));
     if (!spec.taskDefinitionArn().equals(old.taskDefinitionArn()) || change.forceNewDeployment()) {

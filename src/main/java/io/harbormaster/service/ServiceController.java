@@ -539,7 +539,8 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
                         deploymentId,
                         spec.placementConstraints(),
                         spec.placementStrategy(),
-                        spec.launchType()))
+                        spec.launchType(),
+                        spec.networkConfiguration()))
             .thenCompose(launcher::prepare)
             .thenCompose(launcher::place)
             .thenApply(
@@ -692,7 +693,8 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
                         instanceId,
                         group(serviceName),
                         known.task().deploymentId(),
-                        view.spec().launchType()))
+                        view.spec().launchType(),
+                        view.spec().networkConfiguration()))
             .thenCompose(launcher::launch)
             .thenApply(
                 launched ->

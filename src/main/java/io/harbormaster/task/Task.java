@@ -77,6 +77,10 @@ public final class Task
 
   public record TaskHealthChanged(HealthStatus healthStatus, Instant at) implements Event {}
 
+  /** An awsvpc task's network namespace got its address (the agent's pause container). */
+  public record NetworkInterfaceAttached(NetworkInterface networkInterface, Instant at)
+      implements Event {}
+
   // ---- data ----
   /**
    * What the task was created with. {@code launchType} is the one RunTask was given (EC2 by
@@ -97,7 +101,62 @@ public final class Task
       int memory,
       String availabilityZone,
       String clientToken,
-      String launchType)
+      String launchType,
+      JsonNode networkConfiguration)
+      implements CborSerializable {
+
+    public TaskSpec {
+      // absent, however it was written: Jackson reads a null JsonNode member as a NullNode
+      if (networkConfiguration != null && networkConfiguration.isNull()) {
+        networkConfiguration = null;
+      }
+    }
+
+    /** A task without a networkConfiguration (any but awsvpc). */
+    public TaskSpec(
+        String taskDefinitionArn,
+        String family,
+        int revision,
+        JsonNode taskDefinition,
+        JsonNode overrides,
+        String group,
+        String startedBy,
+        List<Tag> tags,
+        String containerInstanceId,
+        int cpu,
+        int memory,
+        String availabilityZone,
+        String clientToken,
+        String launchType) {
+      this(
+          taskDefinitionArn,
+          family,
+          revision,
+          taskDefinition,
+          overrides,
+          group,
+          startedBy,
+          tags,
+          containerInstanceId,
+          cpu,
+          memory,
+          availabilityZone,
+          clientToken,
+          launchType,
+          null);
+    }
+
+    /** The task definition's network mode, ECS's default (bridge) when it names none. */
+    public String networkMode() {
+      return taskDefinition.path("networkMode").asText("bridge");
+    }
+  }
+
+  /**
+   * An awsvpc task's own network interface as its agent reports it: the address of its network
+   * namespace, which its containers share, and its MAC address.
+   */
+  public record NetworkInterface(String privateIPv4Address, String macAddress)
       implements CborSerializable {}
 
   public record NetworkBinding(String bindIP, int containerPort, int hostPort, String protocol)
@@ -123,9 +182,37 @@ public final class Task
       Instant pullStoppedAt,
       Instant executionStoppedAt,
       String stopCode,
-      String stoppedReason)
-      implements CborSerializable {}
+      String stoppedReason,
+      NetworkInterface networkInterface)
+      implements CborSerializable {
 
+    /** A report without a network interface (any task but an awsvpc one, or an older agent). */
+    public StateReport(
+        TaskStatus status,
+        List<ContainerState> containers,
+        HealthStatus healthStatus,
+        Instant pullStartedAt,
+        Instant pullStoppedAt,
+        Instant executionStoppedAt,
+        String stopCode,
+        String stoppedReason) {
+      this(
+          status,
+          containers,
+          healthStatus,
+          pullStartedAt,
+          pullStoppedAt,
+          executionStoppedAt,
+          stopCode,
+          stoppedReason,
+          null);
+    }
+  }
+
+  /**
+   * A task as DescribeTasks shows it. {@code networkInterface}: an awsvpc task's, once its agent
+   * reported it (null otherwise).
+   */
   public record TaskView(
       String accountId,
       String clusterName,
@@ -144,8 +231,74 @@ public final class Task
       Instant stoppingAt,
       Instant stoppedAt,
       Instant executionStoppedAt,
-      long version)
+      long version,
+      NetworkInterface networkInterface)
       implements CborSerializable {
+
+    /** A view of a task without a network interface of its own. */
+    public TaskView(
+        String accountId,
+        String clusterName,
+        String taskId,
+        TaskSpec spec,
+        TaskStatus lastStatus,
+        TaskStatus desiredStatus,
+        List<ContainerState> containers,
+        HealthStatus healthStatus,
+        String stopCode,
+        String stoppedReason,
+        Instant createdAt,
+        Instant pullStartedAt,
+        Instant pullStoppedAt,
+        Instant startedAt,
+        Instant stoppingAt,
+        Instant stoppedAt,
+        Instant executionStoppedAt,
+        long version) {
+      this(
+          accountId,
+          clusterName,
+          taskId,
+          spec,
+          lastStatus,
+          desiredStatus,
+          containers,
+          healthStatus,
+          stopCode,
+          stoppedReason,
+          createdAt,
+          pullStartedAt,
+          pullStoppedAt,
+          startedAt,
+          stoppingAt,
+          stoppedAt,
+          executionStoppedAt,
+          version,
+          null);
+    }
+
+    TaskView withNetworkInterface(NetworkInterface attached) {
+      return new TaskView(
+          accountId,
+          clusterName,
+          taskId,
+          spec,
+          lastStatus,
+          desiredStatus,
+          containers,
+          healthStatus,
+          stopCode,
+          stoppedReason,
+          createdAt,
+          pullStartedAt,
+          pullStoppedAt,
+          startedAt,
+          stoppingAt,
+          stoppedAt,
+          executionStoppedAt,
+          version + 1,
+          attached);
+    }
 
     TaskView next(
         TaskStatus status,
@@ -178,7 +331,8 @@ public final class Task
           stopping,
           stopped,
           executionStopped,
-          version + 1);
+          version + 1,
+          networkInterface);
     }
 
     TaskView withContainer(ContainerState c) {
@@ -370,6 +524,9 @@ public final class Task
         .onEvent(
             TaskHealthChanged.class,
             (s, e) -> new LiveTask(TaskProgress.withHealth(s.view(), e.healthStatus())))
+        .onEvent(
+            NetworkInterfaceAttached.class,
+            (s, e) -> new LiveTask(s.view().withNetworkInterface(e.networkInterface())))
         .onEvent(
             TaskStatusAdvanced.class,
             (s, e) -> {

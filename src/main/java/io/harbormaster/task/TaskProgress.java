@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.task.Task.ContainerState;
 import io.harbormaster.task.Task.ContainerStateChanged;
 import io.harbormaster.task.Task.Event;
+import io.harbormaster.task.Task.NetworkInterfaceAttached;
 import io.harbormaster.task.Task.StateReport;
 import io.harbormaster.task.Task.TaskCreated;
 import io.harbormaster.task.Task.TaskHealthChanged;
@@ -138,6 +139,11 @@ public final class TaskProgress {
               .orElse(null);
       ContainerState merged = merge(current, reported);
       if (!merged.equals(current)) events.add(new ContainerStateChanged(merged, at));
+    }
+    if (report.networkInterface() != null
+        && !report.networkInterface().equals(v.networkInterface())
+        && !v.lastStatus().isAfter(TaskStatus.RUNNING)) {
+      events.add(new NetworkInterfaceAttached(report.networkInterface(), at));
     }
     if (report.healthStatus() != null && !report.healthStatus().equals(v.healthStatus())) {
       events.add(new TaskHealthChanged(report.healthStatus(), at));

@@ -13,8 +13,9 @@ import java.util.TreeSet;
 /**
  * What a task reserves on its host, from its task definition and the run's overrides: the
  * task-level cpu and memory when given, else the containers' sums (memory, or memoryReservation
- * when only that is set), and its static host ports (host/awsvpc mode: the container ports; bridge:
- * non-zero hostPorts; dynamic ports reserve nothing).
+ * when only that is set), and its static host ports (host mode: the container ports; bridge:
+ * non-zero hostPorts; dynamic ports reserve nothing; awsvpc: none, each task has an address of its
+ * own, so copies of a task share a host as in ECS).
  */
 public final class TaskResources {
   private TaskResources() {}
@@ -44,10 +45,10 @@ public final class TaskResources {
       containerMemory += memory > 0 ? memory : intOf(o, c, "memoryReservation");
       for (JsonNode pm : c.path("portMappings")) {
         int port =
-            networkMode.equals("host") || networkMode.equals("awsvpc")
+            networkMode.equals("host")
                 ? pm.path("hostPort").asInt(pm.path("containerPort").asInt(0))
                 : pm.path("hostPort").asInt(0);
-        if (port <= 0 || networkMode.equals("none")) continue;
+        if (port <= 0 || networkMode.equals("none") || networkMode.equals("awsvpc")) continue;
         (pm.path("protocol").asText("tcp").equals("udp") ? udp : tcp).add(port);
       }
     }

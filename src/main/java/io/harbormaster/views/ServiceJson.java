@@ -76,6 +76,9 @@ public final class ServiceJson {
     if (spec.healthCheckGracePeriodSeconds() != null) {
       s.put("healthCheckGracePeriodSeconds", spec.healthCheckGracePeriodSeconds());
     }
+    if (spec.networkConfiguration() != null) {
+      s.set("networkConfiguration", spec.networkConfiguration().deepCopy());
+    }
     s.put("schedulingStrategy", spec.scheduling().name());
     s.putObject("deploymentController").put("type", "ECS");
     if (tags) s.set("tags", JsonViews.tags(spec.tags()));

@@ -29,7 +29,7 @@ public final class TaskJson {
       ViewContext ctx, TaskView t, boolean tags, Optional<Boolean> agentConnected) {
     String taskArn = Arns.task(ctx.region(), t.accountId(), t.clusterName(), t.taskId());
     ObjectNode o = JsonViews.object();
-    o.set("attachments", JsonViews.NODES.arrayNode());
+    o.set("attachments", TaskAttachments.attachments(ctx, t));
     o.set("attributes", JsonViews.NODES.arrayNode());
     if (t.spec().availabilityZone() != null) o.put("availabilityZone", t.spec().availabilityZone());
     o.put("clusterArn", Arns.cluster(ctx.region(), t.accountId(), t.clusterName()));
@@ -101,7 +101,7 @@ public final class TaskJson {
           .put("hostPort", b.hostPort())
           .put("protocol", b.protocol());
     }
-    n.putArray("networkInterfaces");
+    n.set("networkInterfaces", TaskAttachments.containerInterfaces(t));
     n.put(
         "healthStatus",
         (c.healthStatus() == null ? HealthStatus.UNKNOWN : c.healthStatus()).name());

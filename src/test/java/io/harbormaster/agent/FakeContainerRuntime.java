@@ -35,6 +35,11 @@ final class FakeContainerRuntime implements ContainerRuntime {
   static final Instant PULL_STOPPED = Instant.parse("2026-11-02T09:00:04Z");
   static final int FIRST_DYNAMIC_PORT = 32768;
 
+  /** The address of every running container on the task network (bridge mode). */
+  static final String TASK_ADDRESS = "169.254.123.2";
+
+  static final String TASK_MAC = "02:42:a9:fe:7b:02";
+
   /**
    * What the agent asked, in order: "pull image", "create name", "start name", "stop name 30s",
    * "remove name".
@@ -254,7 +259,10 @@ final class FakeContainerRuntime implements ContainerRuntime {
           c.finishedAt,
           bindings,
           c.labels,
-          null);
+          null,
+          c.status == Status.RUNNING && c.spec.networkMode() == ContainerSpec.NetworkMode.BRIDGE
+              ? new ContainerState.NetworkAddress("harbormaster", TASK_ADDRESS, TASK_MAC)
+              : null);
     }
   }
 

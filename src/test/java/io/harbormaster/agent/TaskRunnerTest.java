@@ -12,6 +12,7 @@ import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.ContainerState.Health;
 import io.harbormaster.agent.runtime.ContainerState.Status;
+import io.harbormaster.agent.runtime.TaskNetworkSettings;
 import io.harbormaster.agent.runtime.hollow.HollowRuntime;
 import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.protocol.AgentMessages.StateReport;
@@ -522,8 +523,8 @@ class TaskRunnerTest {
     engine.start(
         payload(
             """
-        {"family":"web","revision":3,"networkMode":"awsvpc","containerDefinitions":[
-          {"name":"web","image":"nginx:1.27"}]}
+        {"family":"web","revision":3,"networkMode":"bridge","containerDefinitions":[
+          {"name":"web","image":"nginx:1.27","portMappings":[{"containerPortRange":"80-81"}]}]}
         """));
 
     StateReport stopped = awaitReport("STOPPED", r -> r.status() == TaskStatus.STOPPED);
@@ -531,7 +532,92 @@ class TaskRunnerTest {
     assertTrue(
         stopped.stoppedReason().startsWith("CannotCreateContainerError: "),
         stopped.stoppedReason());
-    assertTrue(stopped.stoppedReason().contains("awsvpc"), stopped.stoppedReason());
+    assertTrue(stopped.stoppedReason().contains("containerPortRange"), stopped.stoppedReason());
+  }
+
+  // ---- awsvpc ----
+
+  private static final String AWSVPC_TASK =
+      """
+      {"family":"web","revision":3,"networkMode":"awsvpc","containerDefinitions":[
+        {"name":"web","image":"nginx:1.27","portMappings":[{"containerPort":80}]},
+        {"name":"sidecar","image":"envoy:1"}]}
+      """;
+
+  @Test
+  void awsvpcTask_aPauseContainerHoldsItsNetwork_itsContainersJoinIt_andItStopsLast() {
+    engine = engine();
+
+    engine.start(payload(AWSVPC_TASK));
+
+    StateReport running = awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
+    String pause = TaskNetworking.PAUSE_CONTAINER_NAME;
+    assertEquals(
+        List.of(
+            "pull nginx:1.27",
+            "pull envoy:1",
+            "pull " + TaskNetworkSettings.DEFAULT_PAUSE_IMAGE,
+            "create " + pause,
+            "start " + pause,
+            "create web",
+            "create sidecar",
+            "start web",
+            "start sidecar"),
+        runtime.calls());
+    assertEquals(
+        new AgentMessages.NetworkInterface(
+            FakeContainerRuntime.TASK_ADDRESS, FakeContainerRuntime.TASK_MAC),
+        running.networkInterface());
+    assertEquals(ContainerSpec.NetworkMode.BRIDGE, runtime.spec(pause).networkMode());
+    for (String name : List.of("web", "sidecar")) {
+      assertEquals(ContainerSpec.NetworkMode.AWSVPC, runtime.spec(name).networkMode());
+      assertEquals(runtime.idOf(pause), runtime.spec(name).networkNamespaceOf(), name);
+    }
+    assertEquals(
+        List.of("web", "sidecar"),
+        running.containers().stream().map(AgentMessages.ContainerState::name).toList(),
+        "the pause container is the agent's, not the task's");
+
+    engine.stop(TASK_ID, "bye");
+
+    awaitReport("STOPPED", r -> r.status() == TaskStatus.STOPPED);
+    assertEquals(
+        List.of("stop sidecar 30s", "stop web 30s", "stop " + pause + " 5s"),
+        runtime.calls("stop"));
+  }
+
+  @Test
+  void awsvpcTask_whosePauseContainerExits_stops() {
+    engine = engine();
+    engine.start(payload(AWSVPC_TASK));
+    awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
+
+    runtime.exit(TaskNetworking.PAUSE_CONTAINER_NAME, 137);
+
+    StateReport stopped = awaitReport("STOPPED", r -> r.status() == TaskStatus.STOPPED);
+    assertEquals("EssentialContainerExited", stopped.stopCode());
+    assertEquals(TaskRunner.NETWORK_EXITED, stopped.stoppedReason());
+  }
+
+  @Test
+  void awsvpcTask_ofARestartedAgent_adoptsItsPauseContainer() {
+    String pause =
+        runtime.existing(
+            CLUSTER_ARN,
+            TASK_ARN,
+            "web",
+            3,
+            TaskNetworking.PAUSE_CONTAINER_NAME,
+            TaskNetworkSettings.DEFAULT_PAUSE_IMAGE,
+            Status.RUNNING,
+            null);
+    engine = engine();
+
+    engine.start(payload(AWSVPC_TASK));
+
+    awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
+    assertEquals(List.of(), runtime.calls("create " + TaskNetworking.PAUSE_CONTAINER_NAME));
+    assertEquals(pause, runtime.spec("web").networkNamespaceOf());
   }
 
   // ---- health ----

@@ -267,7 +267,8 @@ class TaskLauncherTest {
         "ecs-svc/1",
         List.of(),
         List.of(),
-        "EC2");
+        "EC2",
+        null);
   }
 
   private static <T> T join(CompletionStage<T> stage) {
@@ -594,7 +595,8 @@ class TaskLauncherTest {
                 "ecs-svc/1",
                 List.of(),
                 List.of(),
-                "EC2"));
+                "EC2",
+                null));
   }
 
   @Test
@@ -613,7 +615,8 @@ class TaskLauncherTest {
                         "i-2",
                         "service:web",
                         "ecs-svc/1",
-                        "EC2")));
+                        "EC2",
+                        null)));
 
     assertEquals(List.of("t-1"), launched.tasks().stream().map(TaskView::taskId).toList());
     assertEquals(
@@ -638,7 +641,8 @@ class TaskLauncherTest {
                         "i-2",
                         "service:web",
                         "ecs-svc/1",
-                        "EC2")));
+                        "EC2",
+                        null)));
 
     assertEquals(List.of(), launched.tasks());
     assertEquals("RESOURCE:MEMORY", launched.failures().get(0).reason());

@@ -14,6 +14,7 @@ import io.harbormaster.protocol.AgentMessages.LogEventsAccepted;
 import io.harbormaster.protocol.AgentMessages.LogEventsRefused;
 import io.harbormaster.protocol.AgentMessages.LogLine;
 import io.harbormaster.protocol.AgentMessages.NetworkBinding;
+import io.harbormaster.protocol.AgentMessages.NetworkInterface;
 import io.harbormaster.protocol.AgentMessages.Refused;
 import io.harbormaster.protocol.AgentMessages.ReportAccepted;
 import io.harbormaster.protocol.AgentMessages.StartTask;
@@ -160,6 +161,33 @@ class AgentWireFormatTest {
         """
         {"type":"TaskReport","taskId":"t1","report":%s,"seq":42}"""
             .formatted(REPORT_JSON));
+  }
+
+  /**
+   * An awsvpc task's report carries its interface as a member added at the end; a report without
+   * one is written as before (the member is left out), so each side reads the other's.
+   */
+  @Test
+  void taskReportOfAnAwsvpcTask() throws Exception {
+    StateReport awsvpc =
+        new StateReport(
+            TaskStatus.RUNNING,
+            List.of(),
+            "UNKNOWN",
+            null,
+            null,
+            null,
+            null,
+            null,
+            new NetworkInterface("169.254.123.2", "02:42:a9:fe:7b:02"));
+    pinned(
+        new TaskReport("t1", awsvpc, 3L),
+        """
+        {"type":"TaskReport","taskId":"t1","report":{"status":"RUNNING","containers":[],\
+        "healthStatus":"UNKNOWN","pullStartedAt":null,"pullStoppedAt":null,\
+        "executionStoppedAt":null,"stopCode":null,"stoppedReason":null,\
+        "networkInterface":{"privateIPv4Address":"169.254.123.2","macAddress":"02:42:a9:fe:7b:02"}},\
+        "seq":3}""");
   }
 
   @Test

@@ -443,6 +443,29 @@ class TaskProgressTest {
     assertTrue(TaskProgress.eventsFor(view, report, T2).isEmpty());
   }
 
+  @Test
+  void anAwsvpcTasksInterface_isRecordedOnce_andKeptThroughItsStop() {
+    Task.NetworkInterface eni = new Task.NetworkInterface("169.254.123.7", "02:42:a9:fe:7b:07");
+    StateReport report =
+        new StateReport(TaskStatus.RUNNING, List.of(), null, null, null, null, null, null, eni);
+    TaskView view = created();
+
+    List<Task.Event> events = TaskProgress.eventsFor(view, report, T1);
+
+    assertEquals(new Task.NetworkInterfaceAttached(eni, T1), events.get(0));
+    TaskView attached = view;
+    for (Task.Event e : events) {
+      attached = Task.viewIn(Task.applied(new Task.LiveTask(attached), e)).orElseThrow();
+    }
+    assertEquals(eni, attached.networkInterface());
+    assertTrue(
+        TaskProgress.eventsFor(attached, report, T2).isEmpty(), "nothing new the second time");
+    TaskView stopped =
+        apply(
+            attached, new TaskStatusAdvanced(TaskStatus.STOPPED, T3, null, null, null, null, null));
+    assertEquals(eni, stopped.networkInterface());
+  }
+
   // ---- helpers ----
 
   private static TaskView apply(TaskView view, TaskStatusAdvanced event) {

@@ -150,7 +150,7 @@ class TaskResourcesTest {
   }
 
   @Test
-  void awsvpcModeReservesTheContainerPorts() {
+  void awsvpcModeReservesNoHostPorts_eachTaskHasItsOwnAddress() {
     JsonNode definition =
         json(
             """
@@ -158,7 +158,7 @@ class TaskResourcesTest {
           {"containerPort":8080}]}]}
         """);
 
-    assertEquals(Set.of(8080), TaskResources.demand(definition, null).tcpPorts());
+    assertEquals(Set.of(), TaskResources.demand(definition, null).tcpPorts());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.harbormaster.testing;
 
 import io.harbormaster.agent.Agent;
 import io.harbormaster.agent.Agents;
+import io.harbormaster.agent.runtime.TaskNetworkSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,18 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * same state folder.
  */
 public final class DockerCluster implements AutoCloseable {
+  /**
+   * The agent's task network: the defaults (link-local, ports on 127.0.0.1) with the test image as
+   * awsvpc tasks' pause image, since no registry is reachable.
+   */
+  public static final TaskNetworkSettings TASK_NETWORK =
+      TaskNetworkSettings.of(
+          TaskNetworkSettings.DEFAULT_NETWORK,
+          TaskNetworkSettings.DEFAULT_SUBNET,
+          TaskNetworkSettings.DEFAULT_BRIDGE_INTERFACE,
+          TaskNetworkSettings.DEFAULT_HOST_BIND_IP,
+          SharedDocker.TEST_IMAGE);
+
   private ServerProcess server;
   private final java.util.Map<String, String> settings;
   private final EcsClient ecs;
@@ -77,7 +90,8 @@ public final class DockerCluster implements AutoCloseable {
    */
   public void startAgent() throws Exception {
     Agents fresh = new Agents();
-    Agent agent = fresh.docker(credentials, cluster, dockerHost, agentState, "local-1a");
+    Agent agent =
+        fresh.docker(credentials, cluster, dockerHost, agentState, "local-1a", TASK_NETWORK);
     agent.registered().toCompletableFuture().get(60, TimeUnit.SECONDS);
     agents = fresh;
   }

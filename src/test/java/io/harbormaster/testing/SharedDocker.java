@@ -1,5 +1,6 @@
 package io.harbormaster.testing;
 
+import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.docker.DockerRuntime;
 import java.io.IOException;
 import java.io.InputStream;
@@ -131,6 +132,12 @@ public final class SharedDocker implements BeforeAllCallback {
     }
     try (DockerRuntime cleaner = current != null ? current : DockerRuntime.connect(dockerHost)) {
       cleaner.listByLabel(TEST_LABEL, "true").forEach(container -> cleaner.remove(container.id()));
+      // the agents' containers (awsvpc pause containers carry no test label), then the agents'
+      // task network, so that its bridge device leaves the host with it
+      cleaner
+          .listByLabel(ContainerLabels.MANAGED, "true")
+          .forEach(container -> cleaner.remove(container.id()));
+      cleaner.removeTaskNetwork();
     } catch (RuntimeException e) {
       System.err.println("shared-docker: could not remove the tests' containers: " + e);
     }

@@ -28,6 +28,9 @@ import java.util.Objects;
  * @param stopTimeout how long {@code stop} waits after SIGTERM before SIGKILL
  * @param notes what the mapping could not honour (an unsupported log driver, ...): for the agent to
  *     report
+ * @param networkNamespaceOf {@link NetworkMode#AWSVPC}: the container whose network namespace this
+ *     one joins (its task's pause container, which the agent sets before creating it); null
+ *     otherwise
  */
 public record ContainerSpec(
     String name,
@@ -50,7 +53,8 @@ public record ContainerSpec(
     LogConfiguration logConfiguration,
     HealthCheck healthCheck,
     Duration stopTimeout,
-    List<String> notes) {
+    List<String> notes,
+    String networkNamespaceOf) {
 
   /** Docker's minimum CPU weight; the ECS agent maps 0 and 1 CPU units to it. */
   public static final int MIN_CPU_SHARES = 2;
@@ -82,6 +86,10 @@ public record ContainerSpec(
     if (stopTimeout.isNegative()) {
       throw new IllegalArgumentException("stopTimeout must not be negative: " + stopTimeout);
     }
+    if (networkNamespaceOf != null && networkMode != NetworkMode.AWSVPC) {
+      throw new IllegalArgumentException(
+          "networkNamespaceOf is the pause container of an awsvpc task's container only");
+    }
   }
 
   /** A builder with every default: the image's command, no limits, no network, json-file logs. */
@@ -110,7 +118,8 @@ public record ContainerSpec(
         .logConfiguration(logConfiguration)
         .healthCheck(healthCheck)
         .stopTimeout(stopTimeout)
-        .notes(notes);
+        .notes(notes)
+        .networkNamespaceOf(networkNamespaceOf);
   }
 
   /**
@@ -145,6 +154,7 @@ public record ContainerSpec(
     private HealthCheck healthCheck;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
     private List<String> notes = List.of();
+    private String networkNamespaceOf;
 
     private Builder(String image) {
       this.image = Objects.requireNonNull(image, "image");
@@ -254,6 +264,11 @@ public record ContainerSpec(
       return this;
     }
 
+    public Builder networkNamespaceOf(String value) {
+      this.networkNamespaceOf = value;
+      return this;
+    }
+
     public ContainerSpec build() {
       return new ContainerSpec(
           name,
@@ -276,7 +291,8 @@ public record ContainerSpec(
           logConfiguration,
           healthCheck,
           stopTimeout,
-          notes);
+          notes,
+          networkNamespaceOf);
     }
   }
 
@@ -290,7 +306,12 @@ public record ContainerSpec(
     /** Docker's bridge: ports are published, host port 0 picks a free one. */
     BRIDGE("bridge"),
     /** Loopback only. */
-    NONE("none");
+    NONE("none"),
+    /**
+     * A network namespace of the task's own, held by its pause container on the agent's task
+     * network: the task's containers share it (and its address); nothing is published on the host.
+     */
+    AWSVPC("awsvpc");
 
     private final String dockerName;
 
@@ -298,7 +319,7 @@ public record ContainerSpec(
       this.dockerName = dockerName;
     }
 
-    /** The name Docker and ECS use ({@code host}, {@code bridge}, {@code none}). */
+    /** The name ECS uses ({@code host}, {@code bridge}, {@code none}, {@code awsvpc}). */
     public String dockerName() {
       return dockerName;
     }

@@ -19,6 +19,7 @@ import java.util.Optional;
  *     name here
  * @param error the runtime's error message when starting failed (Docker's {@code State.Error}),
  *     else null
+ * @param networkAddress its address on a network of the engine's (the task network), else null
  */
 public record ContainerState(
     String id,
@@ -32,7 +33,8 @@ public record ContainerState(
     Instant finishedAt,
     List<NetworkBinding> networkBindings,
     Map<String, String> labels,
-    String error) {
+    String error,
+    NetworkAddress networkAddress) {
 
   /** The container reason ECS reports for a container killed at its memory limit. */
   public static final String OOM_REASON = "OutOfMemoryError: Container killed due to memory usage";
@@ -43,6 +45,40 @@ public record ContainerState(
     Objects.requireNonNull(health, "health");
     networkBindings = List.copyOf(networkBindings == null ? List.of() : networkBindings);
     labels = Map.copyOf(labels == null ? Map.of() : labels);
+  }
+
+  /** A container without a network address (host, none, or not on a network). */
+  public ContainerState(
+      String id,
+      String name,
+      String image,
+      Status status,
+      Integer exitCode,
+      boolean oomKilled,
+      Health health,
+      Instant startedAt,
+      Instant finishedAt,
+      List<NetworkBinding> networkBindings,
+      Map<String, String> labels,
+      String error) {
+    this(
+        id,
+        name,
+        image,
+        status,
+        exitCode,
+        oomKilled,
+        health,
+        startedAt,
+        finishedAt,
+        networkBindings,
+        labels,
+        error,
+        null);
+  }
+
+  public Optional<NetworkAddress> address() {
+    return Optional.ofNullable(networkAddress);
   }
 
   public boolean running() {
@@ -82,4 +118,7 @@ public record ContainerState(
   /** ECS's {@code networkBindings} member. */
   public record NetworkBinding(
       String bindIP, int containerPort, int hostPort, ContainerSpec.Protocol protocol) {}
+
+  /** The container's interface on a network: its IPv4 address and MAC address. */
+  public record NetworkAddress(String network, String ipv4Address, String macAddress) {}
 }

@@ -27,9 +27,9 @@ import java.util.regex.Pattern;
  * the ECS agent does it on EC2. Pure: no engine, no clock.
  *
  * <p>What cannot be honoured is either an {@link IllegalArgumentException} (the container would see
- * something else than asked: {@code awsvpc}, EFS volumes, port ranges, an unknown source volume) or
- * a {@link ContainerSpec#notes() note} (it runs as asked but without an extra: another log driver
- * than json-file, secrets, linuxParameters, ...).
+ * something else than asked: EFS volumes, port ranges, an unknown source volume) or a {@link
+ * ContainerSpec#notes() note} (it runs as asked but without an extra: another log driver than
+ * json-file, secrets, linuxParameters, ...).
  */
 public final class EcsContainerSpecs {
 
@@ -147,12 +147,13 @@ public final class EcsContainerSpecs {
       case "bridge" -> NetworkMode.BRIDGE;
       case "host" -> NetworkMode.HOST;
       case "none" -> NetworkMode.NONE;
+      case "awsvpc" -> NetworkMode.AWSVPC;
       default ->
           throw new IllegalArgumentException(
               "networkMode "
                   + mode
                   + " is not supported by this agent"
-                  + " (bridge, host and none are)");
+                  + " (bridge, host, awsvpc and none are)");
     };
   }
 
@@ -183,7 +184,7 @@ public final class EcsContainerSpecs {
       OptionalInt hostPort = integer(mapping, "hostPort");
       int effectiveHostPort =
           switch (mode) {
-            case HOST -> hostPort.orElse(containerPort.getAsInt());
+            case HOST, AWSVPC -> hostPort.orElse(containerPort.getAsInt());
             case BRIDGE -> hostPort.orElse(0);
             case NONE -> 0;
           };

@@ -558,7 +558,11 @@ public final class AgentSession {
         r.pullStoppedAt(),
         r.executionStoppedAt(),
         r.stopCode(),
-        r.stoppedReason());
+        r.stoppedReason(),
+        r.networkInterface() == null
+            ? null
+            : new Task.NetworkInterface(
+                r.networkInterface().privateIPv4Address(), r.networkInterface().macAddress()));
   }
 
   private static Task.ContainerState containerState(AgentMessages.ContainerState c) {

@@ -25,7 +25,8 @@ record CreateServiceRequest(
     List<ConstraintSpec> constraints,
     List<StrategySpec> strategies,
     Integer healthCheckGracePeriodSeconds,
-    List<Tag> tags) {
+    List<Tag> tags,
+    JsonNode networkConfiguration) {
 
   static CreateServiceRequest decode(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
@@ -78,6 +79,7 @@ record CreateServiceRequest(
         constraints,
         strategies,
         grace,
-        tags);
+        tags,
+        JsonViews.member(input, "networkConfiguration").orElse(null));
   }
 }

@@ -25,7 +25,8 @@ record RunTaskRequest(
     List<ConstraintSpec> constraints,
     List<StrategySpec> strategies,
     String clientToken,
-    String launchType) {
+    String launchType,
+    JsonNode networkConfiguration) {
   static final int MAX_COUNT = 10;
 
   static RunTaskRequest runTask(RequestContext ctx, JsonNode input) {
@@ -88,7 +89,8 @@ record RunTaskRequest(
         strategies,
         JsonViews.text(input, "clientToken").orElse(null),
         // StartTask has no launchType member checked: its tasks are EC2 unless it says otherwise
-        JsonViews.text(input, "launchType").orElse("EC2"));
+        JsonViews.text(input, "launchType").orElse("EC2"),
+        JsonViews.member(input, "networkConfiguration").orElse(null));
   }
 
   LaunchRequest toLaunch(RequestContext ctx) {
@@ -109,6 +111,7 @@ record RunTaskRequest(
         strategies,
         clientToken,
         launchType,
-        ctx.receivedAt());
+        ctx.receivedAt(),
+        networkConfiguration);
   }
 }

@@ -17,6 +17,7 @@ import io.harbormaster.service.Service.ServiceChange;
 import io.harbormaster.service.Service.ServiceSpec;
 import io.harbormaster.service.Service.ServiceView;
 import io.harbormaster.service.ServiceReconciler.SchedulingStrategy;
+import io.harbormaster.task.TaskNetworkConfiguration;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import io.harbormaster.views.JsonViews;
 import io.harbormaster.views.ServiceJson;
@@ -111,7 +112,10 @@ public final class ServiceHandlers {
             request.constraints(),
             request.strategies(),
             request.healthCheckGracePeriodSeconds(),
-            request.tags());
+            request.tags(),
+            TaskNetworkConfiguration.checked(
+                revision.definition().path("networkMode").asText("bridge"),
+                request.networkConfiguration()));
     // The service answers once its cluster lists it (ListServices right after shows it).
     return entities.<Service.Command, ServiceView>ask(
         Service.ENTITY_KEY,

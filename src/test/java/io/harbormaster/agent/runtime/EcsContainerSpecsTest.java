@@ -226,12 +226,14 @@ class EcsContainerSpecsTest {
     }
 
     @Test
-    void awsvpc_isNotSupported() {
-      IllegalArgumentException e =
-          assertThrows(
-              IllegalArgumentException.class,
-              () -> map("{'name':'app','image':'busybox'}", "{'networkMode':'awsvpc'}"));
-      assertTrue(e.getMessage().contains("awsvpc"), e.getMessage());
+    void awsvpc_containerPortsAreTheTasksOwn_andTheAgentSetsThePauseContainer() {
+      ContainerSpec spec =
+          map(
+              "{'name':'app','image':'busybox','portMappings':[{'containerPort':80}]}",
+              "{'networkMode':'awsvpc'}");
+      assertEquals(NetworkMode.AWSVPC, spec.networkMode());
+      assertEquals(List.of(new PortMapping(80, 80, Protocol.TCP)), spec.portMappings());
+      assertEquals(null, spec.networkNamespaceOf());
     }
 
     @Test

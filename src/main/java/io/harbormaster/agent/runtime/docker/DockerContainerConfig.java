@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.Volume;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.ContainerSpec.Mount;
 import io.harbormaster.agent.runtime.ContainerSpec.PortMapping;
+import io.harbormaster.agent.runtime.TaskNetworkSettings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,13 +27,14 @@ final class DockerContainerConfig {
 
   private DockerContainerConfig() {}
 
-  static CreateContainerCmd createCommand(DockerClient client, ContainerSpec spec) {
+  static CreateContainerCmd createCommand(
+      DockerClient client, ContainerSpec spec, TaskNetworkSettings network) {
     CreateContainerCmd create =
         client
             .createContainerCmd(spec.image())
             .withLabels(spec.allLabels())
             .withExposedPorts(exposedPorts(spec))
-            .withHostConfig(hostConfig(spec))
+            .withHostConfig(hostConfig(spec, network))
             .withStopTimeout(
                 (int) Math.min(Integer.MAX_VALUE, DockerRuntime.ceilSeconds(spec.stopTimeout())));
     if (spec.name() != null) {
@@ -69,10 +71,10 @@ final class DockerContainerConfig {
         .withStartPeriod(check.startPeriodNanos());
   }
 
-  static HostConfig hostConfig(ContainerSpec spec) {
+  static HostConfig hostConfig(ContainerSpec spec, TaskNetworkSettings network) {
     HostConfig host =
         HostConfig.newHostConfig()
-            .withNetworkMode(spec.networkMode().dockerName())
+            .withNetworkMode(dockerNetworkMode(spec, network))
             .withCpuShares(spec.cpuShares())
             .withReadonlyRootfs(spec.readonlyRootFilesystem())
             .withLogConfig(
@@ -84,7 +86,7 @@ final class DockerContainerConfig {
       host.withMemoryReservation(spec.memoryReservationMiB() * MIB);
     }
     if (spec.networkMode() == ContainerSpec.NetworkMode.BRIDGE && !spec.portMappings().isEmpty()) {
-      host.withPortBindings(portBindings(spec.portMappings()));
+      host.withPortBindings(portBindings(spec.portMappings(), network.hostBindIp()));
     }
     if (!spec.mounts().isEmpty()) {
       host.withBinds(binds(spec.mounts()));
@@ -99,16 +101,36 @@ final class DockerContainerConfig {
   }
 
   /**
-   * Bridge mode: host port 0 is published without a port, so the engine picks a free one at start.
+   * Bridge mode: the agent's task network; awsvpc: the network namespace of the task's pause
+   * container (which is on the task network).
    */
-  static Ports portBindings(List<PortMapping> mappings) {
+  static String dockerNetworkMode(ContainerSpec spec, TaskNetworkSettings network) {
+    return switch (spec.networkMode()) {
+      case HOST -> "host";
+      case NONE -> "none";
+      case BRIDGE -> network.network();
+      case AWSVPC -> {
+        if (spec.networkNamespaceOf() == null) {
+          throw new IllegalArgumentException(
+              "an awsvpc container needs its task's pause container");
+        }
+        yield "container:" + spec.networkNamespaceOf();
+      }
+    };
+  }
+
+  /**
+   * Bridge mode, published on {@code hostIp} only: host port 0 is published without a port, so the
+   * engine picks a free one at start.
+   */
+  static Ports portBindings(List<PortMapping> mappings, String hostIp) {
     Ports ports = new Ports();
     for (PortMapping mapping : mappings) {
       ports.bind(
           exposedPort(mapping),
           mapping.dynamicHostPort()
-              ? Ports.Binding.empty()
-              : Ports.Binding.bindPort(mapping.hostPort()));
+              ? Ports.Binding.bindIp(hostIp)
+              : Ports.Binding.bindIpAndPort(hostIp, mapping.hostPort()));
     }
     return ports;
   }
@@ -125,7 +147,11 @@ final class DockerContainerConfig {
     return binds;
   }
 
+  /** None in awsvpc mode: Docker refuses exposed ports in another container's namespace. */
   private static List<ExposedPort> exposedPorts(ContainerSpec spec) {
+    if (spec.networkMode() == ContainerSpec.NetworkMode.AWSVPC) {
+      return List.of();
+    }
     return spec.portMappings().stream().map(DockerContainerConfig::exposedPort).distinct().toList();
   }
 

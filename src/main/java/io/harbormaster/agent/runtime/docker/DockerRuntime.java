@@ -3,13 +3,16 @@ package io.harbormaster.agent.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -26,10 +29,12 @@ import io.harbormaster.agent.runtime.ContainerSpec.DockerVolume;
 import io.harbormaster.agent.runtime.ContainerSpec.Mount;
 import io.harbormaster.agent.runtime.ContainerState;
 import io.harbormaster.agent.runtime.ContainerState.Health;
+import io.harbormaster.agent.runtime.ContainerState.NetworkAddress;
 import io.harbormaster.agent.runtime.ContainerState.NetworkBinding;
 import io.harbormaster.agent.runtime.ContainerState.Status;
 import io.harbormaster.agent.runtime.ImagePull;
 import io.harbormaster.agent.runtime.ImagePullException;
+import io.harbormaster.agent.runtime.TaskNetworkSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -58,9 +63,18 @@ public final class DockerRuntime implements ContainerRuntime {
   private static final String NEVER = "0001-01-01T00:00:00Z";
 
   private final DockerClient client;
+  private final TaskNetworkSettings network;
+
+  /** Whether the task network is known to exist on the engine (it is made once, when needed). */
+  private volatile boolean networkReady;
 
   public DockerRuntime(DockerClient client) {
+    this(client, TaskNetworkSettings.DEFAULT);
+  }
+
+  public DockerRuntime(DockerClient client, TaskNetworkSettings network) {
     this.client = client;
+    this.network = network;
   }
 
   /**
@@ -80,7 +94,16 @@ public final class DockerRuntime implements ContainerRuntime {
    * tcp://...}).
    */
   public static DockerRuntime connect(String dockerHost) {
-    return new DockerRuntime(newClient(dockerHost));
+    return connect(dockerHost, TaskNetworkSettings.DEFAULT);
+  }
+
+  /** A runtime whose bridge and awsvpc containers live on the task network {@code network}. */
+  public static DockerRuntime connect(String dockerHost, TaskNetworkSettings network) {
+    return new DockerRuntime(newClient(dockerHost), network);
+  }
+
+  public TaskNetworkSettings network() {
+    return network;
   }
 
   /**
@@ -189,8 +212,11 @@ public final class DockerRuntime implements ContainerRuntime {
         ensureVolume(volume);
       }
     }
+    if (spec.networkMode() == ContainerSpec.NetworkMode.BRIDGE) {
+      ensureTaskNetwork();
+    }
     try {
-      return DockerContainerConfig.createCommand(client, spec).exec().getId();
+      return DockerContainerConfig.createCommand(client, spec, network).exec().getId();
     } catch (NotFoundException e) {
       throw new ContainerRuntimeException(
           "creating container "
@@ -326,6 +352,73 @@ public final class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /**
+   * Creates the task network unless it exists: a bridge on the settings' subnet, with the settings'
+   * bridge device name. An existing network of that name is used as it is (a restarted agent's, or
+   * one the operator made). The engine's own {@code bridge} is never created.
+   */
+  public void ensureTaskNetwork() {
+    if (networkReady || !network.createdByAgent()) {
+      return;
+    }
+    synchronized (this) {
+      if (networkReady) {
+        return;
+      }
+      try {
+        client.inspectNetworkCmd().withNetworkId(network.network()).exec();
+      } catch (NotFoundException absent) {
+        createTaskNetwork();
+      } catch (DockerException e) {
+        throw failure("inspecting network " + network.network(), e);
+      }
+      networkReady = true;
+    }
+  }
+
+  private void createTaskNetwork() {
+    log.info(
+        "creating the task network {} ({} on bridge {})",
+        network.network(),
+        network.subnet(),
+        network.bridgeInterface());
+    try {
+      client
+          .createNetworkCmd()
+          .withName(network.network())
+          .withDriver("bridge")
+          .withCheckDuplicate(true)
+          .withIpam(
+              new Network.Ipam()
+                  .withConfig(
+                      new Network.Ipam.Config()
+                          .withSubnet(network.subnet())
+                          .withGateway(network.gateway())))
+          .withOptions(Map.of("com.docker.network.bridge.name", network.bridgeInterface()))
+          .withLabels(Map.of(io.harbormaster.agent.runtime.ContainerLabels.MANAGED, "true"))
+          .exec();
+    } catch (ConflictException createdMeanwhile) {
+      // another agent on this engine made it between our inspect and create
+    } catch (DockerException e) {
+      throw failure("creating network " + network.network() + " (" + network.subnet() + ")", e);
+    }
+  }
+
+  /** Removes the task network (nothing when it is absent); its containers must be gone. */
+  public void removeTaskNetwork() {
+    if (!network.createdByAgent()) {
+      return;
+    }
+    try {
+      client.removeNetworkCmd(network.network()).exec();
+    } catch (NotFoundException gone) {
+      // fine
+    } catch (DockerException e) {
+      throw failure("removing network " + network.network(), e);
+    }
+    networkReady = false;
+  }
+
   // ---- mapping ----
 
   private void ensureVolume(DockerVolume volume) {
@@ -376,7 +469,24 @@ public final class DockerRuntime implements ContainerRuntime {
         status == Status.EXITED ? instant(state.getFinishedAt()) : null,
         networkBindings(inspected),
         labels,
-        error == null || error.isEmpty() ? null : error);
+        error == null || error.isEmpty() ? null : error,
+        networkAddress(inspected));
+  }
+
+  /** Its address on the (first) network it is attached to; none in host, none and awsvpc mode. */
+  private static NetworkAddress networkAddress(InspectContainerResponse inspected) {
+    if (inspected.getNetworkSettings() == null
+        || inspected.getNetworkSettings().getNetworks() == null) {
+      return null;
+    }
+    for (Map.Entry<String, ContainerNetwork> entry :
+        inspected.getNetworkSettings().getNetworks().entrySet()) {
+      String ip = entry.getValue().getIpAddress();
+      if (ip != null && !ip.isEmpty()) {
+        return new NetworkAddress(entry.getKey(), ip, entry.getValue().getMacAddress());
+      }
+    }
+    return null;
   }
 
   private static Status status(String dockerStatus) {

@@ -33,6 +33,7 @@ import io.harbormaster.agent.runtime.ContainerState.Status;
 import io.harbormaster.agent.runtime.EcsContainerSpecs;
 import io.harbormaster.agent.runtime.ImagePull;
 import io.harbormaster.agent.runtime.ImagePullException;
+import io.harbormaster.agent.runtime.TaskNetworkSettings;
 import io.harbormaster.testing.Await;
 import io.harbormaster.testing.ProjectHome;
 import io.harbormaster.testing.SharedDocker;
@@ -397,9 +398,8 @@ class DockerRuntimeIT {
   }
 
   @Test
-  void bridgeMode_dynamicAndStaticHostPorts_inTheCreatedContainersPortBindings() {
-    // created only: the engine runs with --bridge=none, so a bridge container could not start (and
-    // must not)
+  void bridgeMode_dynamicAndStaticHostPorts_onLoopback_onTheTaskNetwork() {
+    // created only: BridgeNetworkingIT starts bridge containers on the task network
     String id =
         create(
             spec("true")
@@ -412,13 +412,14 @@ class DockerRuntimeIT {
                 .build());
 
     HostConfig host = rawInspect(id).getHostConfig();
-    assertEquals("bridge", host.getNetworkMode());
+    assertEquals(TaskNetworkSettings.DEFAULT_NETWORK, host.getNetworkMode());
     Map<com.github.dockerjava.api.model.ExposedPort, Ports.Binding[]> bindings =
         host.getPortBindings().getBindings();
     Ports.Binding dynamic = bindings.get(com.github.dockerjava.api.model.ExposedPort.tcp(80))[0];
     assertTrue(
         dynamic.getHostPortSpec() == null || dynamic.getHostPortSpec().isEmpty(),
         "no host port: the engine picks one at start (" + dynamic + ")");
+    assertEquals("127.0.0.1", dynamic.getHostIp(), "published on loopback only");
     assertEquals(
         "18080",
         bindings.get(com.github.dockerjava.api.model.ExposedPort.tcp(8080))[0].getHostPortSpec());
