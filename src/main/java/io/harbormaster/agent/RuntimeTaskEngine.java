@@ -3,6 +3,7 @@ package io.harbormaster.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerRuntime;
+import io.harbormaster.agent.runtime.EnvironmentFiles;
 import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.protocol.AgentMessages.TaskPayload;
 import io.harbormaster.protocol.AgentMessages.TaskReport;
@@ -56,6 +57,9 @@ public final class RuntimeTaskEngine implements TaskEngine {
    * Images this engine found present or pulled; a task using one skips the check (see TaskRunner).
    */
   private final Set<String> imagesPresent = ConcurrentHashMap.newKeySet();
+
+  /** Reads containers' environmentFiles; its HTTP client is made on first use. */
+  private final EnvironmentFiles environmentFiles = EnvironmentFiles.withDefaultClient();
 
   public RuntimeTaskEngine(
       ContainerRuntime runtime,
@@ -136,7 +140,8 @@ public final class RuntimeTaskEngine implements TaskEngine {
               listeners.forEach(l -> l.accept(report));
               if (self[0] != null && self[0].isStopped()) scheduleCleanup(self[0]);
             },
-            containerId -> byContainer.put(containerId, self[0]));
+            containerId -> byContainer.put(containerId, self[0]),
+            environmentFiles);
     return self[0];
   }
 

@@ -9,6 +9,7 @@ import io.harbormaster.agent.runtime.ContainerRuntimeException;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.ContainerState;
 import io.harbormaster.agent.runtime.EcsContainerSpecs;
+import io.harbormaster.agent.runtime.EnvironmentFiles;
 import io.harbormaster.agent.runtime.ImagePull;
 import io.harbormaster.agent.runtime.ImagePullException;
 import io.harbormaster.protocol.AgentMessages;
@@ -54,6 +55,7 @@ final class TaskRunner {
   private final ScheduledExecutorService timers;
   private final Consumer<TaskReport> reporter;
   private final Consumer<String> containerCreated;
+  private final EnvironmentFiles environmentFiles;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
 
   private TaskStatus status = TaskStatus.PENDING;
@@ -78,6 +80,15 @@ final class TaskRunner {
     /** Port mappings: their bindings are only known from the engine once the container runs. */
     final boolean needsInspectAfterStart;
 
+    /** ECS's container restart policy; null: an exit is final. */
+    final RestartPolicy restartPolicy;
+
+    /** Containers that must exist and run before this one: its links and volumesFrom. */
+    final List<String> references;
+
+    Instant lastStartedAt;
+    int restartCount;
+
     String containerId;
     boolean startRequested;
     String lastStatus = "PENDING";
@@ -95,6 +106,13 @@ final class TaskRunner {
           definition.hasNonNull("startTimeout") ? definition.get("startTimeout").asInt() : null;
       this.hasHealthCheck = definition.hasNonNull("healthCheck");
       this.needsInspectAfterStart = !definition.path("portMappings").isEmpty();
+      this.restartPolicy = RestartPolicy.of(definition.path("restartPolicy"));
+      List<String> referenced = new ArrayList<>();
+      definition.path("links").forEach(link -> referenced.add(link.asText().split(":", 2)[0]));
+      definition
+          .path("volumesFrom")
+          .forEach(from -> referenced.add(from.path("sourceContainer").asText()));
+      this.references = List.copyOf(referenced);
     }
 
     boolean exited() {
@@ -110,8 +128,10 @@ final class TaskRunner {
       Executor pool,
       ScheduledExecutorService timers,
       Consumer<TaskReport> reporter,
-      Consumer<String> containerCreated) {
+      Consumer<String> containerCreated,
+      EnvironmentFiles environmentFiles) {
     this.payload = payload;
+    this.environmentFiles = environmentFiles;
     this.runtime = runtime;
     this.adopt = adopt;
     this.imagesPresent = imagesPresent;
@@ -171,11 +191,13 @@ final class TaskRunner {
     try {
       Map<String, ContainerState> existing = adoptable();
       pullImages(existing);
-      for (Slot slot : slots.values()) {
+      for (Slot slot : creationOrder()) {
         ContainerState found = existing.get(slot.name);
         if (found != null) {
           slot.containerId = found.id();
           slot.startRequested = found.running() || found.exited();
+          if (found.running())
+            slot.lastStartedAt = launchedAt; // its restart period counts from here
           apply(slot, found);
         } else {
           Map<String, String> labels =
@@ -187,7 +209,10 @@ final class TaskRunner {
                   slot.name);
           ContainerSpec spec =
               EcsContainerSpecs.fromContainerDefinition(
-                  slot.definition, payload.taskDefinition(), labels);
+                  slot.definition,
+                  payload.taskDefinition(),
+                  labels,
+                  environmentFiles.read(slot.definition));
           slot.containerId = create(spec);
         }
         containerCreated.accept(slot.containerId);
@@ -213,6 +238,30 @@ final class TaskRunner {
     }
     afterChange();
     scheduleStartTimeouts();
+  }
+
+  /**
+   * Definition order, except that a container comes after those it links to or takes volumes from:
+   * Docker needs them to exist when it is created.
+   */
+  private List<Slot> creationOrder() {
+    List<Slot> ordered = new ArrayList<>();
+    Set<String> visiting = new java.util.HashSet<>();
+    for (Slot slot : slots.values()) addAfterReferences(slot, ordered, visiting);
+    return ordered;
+  }
+
+  private void addAfterReferences(Slot slot, List<Slot> ordered, Set<String> visiting) {
+    if (ordered.contains(slot)) return;
+    if (!visiting.add(slot.name)) {
+      throw new IllegalArgumentException(
+          "container " + slot.name + " links to or takes volumes from itself through others");
+    }
+    for (String reference : slot.references) {
+      Slot target = slots.get(reference);
+      if (target != null) addAfterReferences(target, ordered, visiting);
+    }
+    ordered.add(slot);
   }
 
   /**
@@ -274,6 +323,7 @@ final class TaskRunner {
             try {
               runtime.start(slot.containerId);
               slot.startRequested = true;
+              slot.lastStartedAt = Instant.now();
               started = true;
               if (slot.needsInspectAfterStart) {
                 refresh(slot); // for the network bindings the engine chose
@@ -298,6 +348,11 @@ final class TaskRunner {
         }
       } while (started);
       for (Slot slot : slots.values()) {
+        if (slot.exited() && slot.startRequested && restarts(slot)) {
+          restart(slot);
+        }
+      }
+      for (Slot slot : slots.values()) {
         if (slot.essential && slot.exited() && slot.startRequested) {
           doStop("EssentialContainerExited", ESSENTIAL_EXITED);
           return;
@@ -312,6 +367,59 @@ final class TaskRunner {
     publish();
   }
 
+  /** ECS's rule: enabled, the exit code not ignored, and it ran for the attempt period. */
+  private boolean restarts(Slot slot) {
+    return slot.restartPolicy != null
+        && slot.exitCode != null
+        && slot.restartPolicy.restarts(slot.exitCode, slot.lastStartedAt, Instant.now());
+  }
+
+  /**
+   * The same container is started again, as the ECS agent does; its task keeps running. A failed
+   * start is an exit like any other.
+   */
+  private void restart(Slot slot) {
+    try {
+      runtime.start(slot.containerId);
+      slot.lastStartedAt = Instant.now();
+      slot.restartCount++;
+      slot.lastStatus = "RUNNING";
+      slot.exitCode = null;
+      slot.reason = null;
+      if (slot.needsInspectAfterStart) refresh(slot);
+    } catch (ContainerRuntimeException e) {
+      slot.reason = "CannotStartContainerError: " + e.getMessage();
+    }
+  }
+
+  /**
+   * A container definition's {@code restartPolicy}.
+   *
+   * @param attemptPeriod how long a container must have run since its last (re)start to be
+   *     restarted
+   */
+  record RestartPolicy(Set<Integer> ignoredExitCodes, Duration attemptPeriod) {
+    /** ECS's default attempt period. */
+    static final Duration DEFAULT_ATTEMPT_PERIOD = Duration.ofSeconds(300);
+
+    static RestartPolicy of(JsonNode policy) {
+      if (!policy.path("enabled").asBoolean(false)) return null;
+      Set<Integer> ignored = new java.util.HashSet<>();
+      policy.path("ignoredExitCodes").forEach(code -> ignored.add(code.asInt()));
+      return new RestartPolicy(
+          Set.copyOf(ignored),
+          policy.hasNonNull("restartAttemptPeriod")
+              ? Duration.ofSeconds(policy.get("restartAttemptPeriod").asLong())
+              : DEFAULT_ATTEMPT_PERIOD);
+    }
+
+    boolean restarts(int exitCode, Instant lastStartedAt, Instant now) {
+      return !ignoredExitCodes.contains(exitCode)
+          && lastStartedAt != null
+          && !Duration.between(lastStartedAt, now).minus(attemptPeriod).isNegative();
+    }
+  }
+
   private enum Readiness {
     READY,
     WAIT,
@@ -321,6 +429,11 @@ final class TaskRunner {
   /** dependsOn: START (started), COMPLETE (exited), SUCCESS (exited 0), HEALTHY (healthy). */
   private Readiness readiness(Slot slot) {
     Readiness result = Readiness.READY;
+    for (String reference : slot.references) {
+      // Docker links only to a running container: the ECS agent adds this dependency too
+      Slot target = slots.get(reference);
+      if (target != null && !target.startRequested) result = Readiness.WAIT;
+    }
     for (JsonNode dep : slot.definition.path("dependsOn")) {
       Slot target = slots.get(dep.path("containerName").asText());
       if (target == null) continue;

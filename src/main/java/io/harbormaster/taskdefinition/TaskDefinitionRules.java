@@ -107,6 +107,7 @@ public final class TaskDefinitionRules {
       checkVolumesFrom(name, container, byName);
       checkUlimits(name, container);
       checkTimeouts(name, container);
+      checkRestartPolicy(name, container.get("restartPolicy"));
       checkDependsOn(name, container, byName);
     }
     taskCpu.ifPresent(units -> checkTaskCpu(units, containers));
@@ -631,6 +632,24 @@ public final class TaskDefinitionRules {
               + " (container '"
               + container
               + "').");
+    }
+  }
+
+  /** ECS's limits: an attempt period of 60-1800 seconds, at most 50 ignored exit codes. */
+  static void checkRestartPolicy(String container, JsonNode restartPolicy) {
+    if (restartPolicy == null || restartPolicy.isNull()) {
+      return;
+    }
+    OptionalInt period = integer(restartPolicy, "restartAttemptPeriod");
+    if (period.isPresent() && (period.getAsInt() < 60 || period.getAsInt() > 1800)) {
+      throw EcsException.clientException(
+          "The restartAttemptPeriod for container '"
+              + container
+              + "' must be between 60 and 1800 seconds.");
+    }
+    if (restartPolicy.path("ignoredExitCodes").size() > 50) {
+      throw EcsException.clientException(
+          "The restart policy of container '" + container + "' can ignore at most 50 exit codes.");
     }
   }
 

@@ -811,4 +811,26 @@ class TaskRunnerTest {
         """
         .formatted(condition);
   }
+
+  @Test
+  void restartPolicy_restartsAfterTheAttemptPeriod_notForIgnoredCodes() {
+    TaskRunner.RestartPolicy policy =
+        TaskRunner.RestartPolicy.of(
+            io.harbormaster.testing.Json.singleQuoted(
+                "{'enabled':true,'ignoredExitCodes':[0],'restartAttemptPeriod':60}"));
+    java.time.Instant started = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+    assertTrue(policy.restarts(1, started, started.plusSeconds(60)));
+    assertFalse(
+        policy.restarts(1, started, started.plusSeconds(59)),
+        "an exit within the attempt period is final");
+    assertFalse(policy.restarts(0, started, started.plusSeconds(600)), "0 is ignored");
+    assertEquals(
+        java.time.Duration.ofSeconds(300),
+        TaskRunner.RestartPolicy.of(io.harbormaster.testing.Json.singleQuoted("{'enabled':true}"))
+            .attemptPeriod());
+    assertNull(
+        TaskRunner.RestartPolicy.of(
+            io.harbormaster.testing.Json.singleQuoted("{'enabled':false}")));
+  }
 }

@@ -875,4 +875,14 @@ class TaskDefinitionRulesTest {
     rejected(JSON.createArrayNode(), "JSON object");
     rejected(null, "JSON object");
   }
+
+  @Test
+  void restartPolicy_attemptPeriodOutsideEcsRange_isRefused() {
+    ObjectNode request = minimal();
+    container(request, 0).set("restartPolicy", json("{'enabled':true,'restartAttemptPeriod':30}"));
+    rejected(request, "restartAttemptPeriod", "'app'", "60 and 1800");
+
+    container(request, 0).set("restartPolicy", json("{'enabled':true,'restartAttemptPeriod':60}"));
+    TaskDefinitionRules.normalize(request);
+  }
 }
