@@ -89,6 +89,9 @@ final class TaskRunner {
     Instant lastStartedAt;
     int restartCount;
 
+    /** What the agent could not honour (secrets, ...): the container's reason while it runs. */
+    String notes;
+
     String containerId;
     boolean startRequested;
     String lastStatus = "PENDING";
@@ -214,6 +217,10 @@ final class TaskRunner {
                   labels,
                   environmentFiles.read(slot.definition));
           slot.containerId = create(spec);
+          if (!spec.notes().isEmpty()) {
+            slot.notes = String.join("; ", spec.notes());
+            slot.reason = slot.notes;
+          }
         }
         containerCreated.accept(slot.containerId);
       }
@@ -385,7 +392,7 @@ final class TaskRunner {
       slot.restartCount++;
       slot.lastStatus = "RUNNING";
       slot.exitCode = null;
-      slot.reason = null;
+      slot.reason = slot.notes;
       if (slot.needsInspectAfterStart) refresh(slot);
     } catch (ContainerRuntimeException e) {
       slot.reason = "CannotStartContainerError: " + e.getMessage();
