@@ -37,6 +37,7 @@ record CreateServiceRequest(
               + "': up to 255 letters (uppercase and "
               + "lowercase), numbers, underscores, and hyphens are allowed.");
     }
+    ServiceMembers.checkNetworkingMembers(input);
     SchedulingStrategy scheduling =
         ServiceMembers.scheduling(JsonViews.text(input, "schedulingStrategy").orElse("REPLICA"));
     String launchType =
