@@ -115,12 +115,97 @@ public final class TaskDefinitionRules {
     checkAtLeastOneEssential(containers);
     checkHostPortsUnique(containers, networkMode);
     checkNoDependencyCycle(containers);
+    if (strings(definition, "requiresCompatibilities").contains("FARGATE")) {
+      checkFargate(definition, networkMode, taskCpu, taskMemory);
+    }
 
     addDefaults(definition, containers, networkMode);
+    definition.set(
+        "compatibilities",
+        fargateCompatible(definition, containers, networkMode, taskCpu, taskMemory)
+            ? definition.arrayNode().add("EC2").add("FARGATE")
+            : definition.arrayNode().add("EC2"));
     return definition;
   }
 
   // ---- task level ----
+
+  /**
+   * Fargate's Linux task sizes: CPU units → the memory (MiB) allowed with them, from the smallest
+   * to the largest in steps; 256 CPU units take 512, 1024 or 2048 MiB.
+   */
+  private record FargateSize(long cpu, long minMemory, long maxMemory, long step) {}
+
+  private static final List<FargateSize> FARGATE_SIZES =
+      List.of(
+          new FargateSize(512, 1024, 4096, 1024),
+          new FargateSize(1024, 2048, 8192, 1024),
+          new FargateSize(2048, 4096, 16384, 1024),
+          new FargateSize(4096, 8192, 30720, 1024),
+          new FargateSize(8192, 16384, 61440, 4096),
+          new FargateSize(16384, 32768, 122880, 8192));
+
+  static boolean fargateSize(long cpu, long memory) {
+    if (cpu == 256) return memory == 512 || memory == 1024 || memory == 2048;
+    return FARGATE_SIZES.stream()
+        .anyMatch(
+            size ->
+                size.cpu() == cpu
+                    && memory >= size.minMemory()
+                    && memory <= size.maxMemory()
+                    && (memory - size.minMemory()) % size.step() == 0);
+  }
+
+  /** What Fargate refuses, in ECS's words where they are known. */
+  static void checkFargate(
+      ObjectNode definition, String networkMode, Optional<Long> cpu, Optional<Long> memory) {
+    if (!networkMode.equals("awsvpc")) {
+      throw EcsException.clientException("Fargate only supports network mode 'awsvpc'.");
+    }
+    if (cpu.isEmpty()) {
+      throw EcsException.clientException(
+          "Fargate requires that 'cpu' be defined at the task level.");
+    }
+    if (memory.isEmpty()) {
+      throw EcsException.clientException(
+          "Fargate requires that 'memory' be defined at the task level.");
+    }
+    if (!fargateSize(cpu.get(), memory.get())) {
+      throw EcsException.clientException(
+          "No Fargate configuration exists for given values: "
+              + cpu.get()
+              + " CPU, "
+              + memory.get()
+              + " memory. See the Amazon ECS documentation for the valid values.");
+    }
+    if ("host".equals(text(definition, "pidMode").orElse(null))) {
+      throw EcsException.clientException("Fargate does not support pidMode 'host'.");
+    }
+    if (text(definition, "ipcMode").isPresent()) {
+      throw EcsException.clientException("Fargate does not support ipcMode.");
+    }
+  }
+
+  /**
+   * ECS answers {@code compatibilities} with FARGATE beside EC2 when the definition could run
+   * there: awsvpc, a Fargate task size, and nothing Fargate refuses (host PID or IPC namespaces,
+   * host paths, privileged containers).
+   */
+  static boolean fargateCompatible(
+      ObjectNode definition,
+      List<ObjectNode> containers,
+      String networkMode,
+      Optional<Long> cpu,
+      Optional<Long> memory) {
+    if (!networkMode.equals("awsvpc") || cpu.isEmpty() || memory.isEmpty()) return false;
+    if (!fargateSize(cpu.get(), memory.get())) return false;
+    if ("host".equals(text(definition, "pidMode").orElse(null))) return false;
+    if (text(definition, "ipcMode").isPresent()) return false;
+    for (ObjectNode volume : objects(definition, "volumes")) {
+      if (text(volume.path("host"), "sourcePath").isPresent()) return false;
+    }
+    return containers.stream().noneMatch(c -> c.path("privileged").asBoolean(false));
+  }
 
   /** ECS measures the definition as registered; 64 KiB is its hard limit. */
   static void checkSize(ObjectNode definition) {
@@ -872,7 +957,6 @@ public final class TaskDefinitionRules {
     }
     putIfAbsent(definition, "volumes", definition.arrayNode());
     putIfAbsent(definition, "placementConstraints", definition.arrayNode());
-    putIfAbsent(definition, "compatibilities", definition.arrayNode().add("EC2"));
   }
 
   private static void putIfAbsent(ObjectNode node, String field, JsonNode value) {
@@ -900,6 +984,13 @@ public final class TaskDefinitionRules {
 
   private static String protocol(JsonNode mapping) {
     return text(mapping, "protocol").orElse("tcp");
+  }
+
+  private static List<String> strings(JsonNode node, String field) {
+    List<String> values = new ArrayList<>();
+    JsonNode array = node.get(field);
+    if (array != null && array.isArray()) array.forEach(value -> values.add(value.asText()));
+    return values;
   }
 
   private static Optional<String> text(JsonNode node, String field) {
