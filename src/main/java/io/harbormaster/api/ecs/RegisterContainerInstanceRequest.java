@@ -29,7 +29,7 @@ record RegisterContainerInstanceRequest(
     Registration registration =
         new Registration(
             instanceId,
-            null,
+            ec2InstanceId(input),
             totalResources(input),
             attributes(input),
             versionInfo(input.get("versionInfo")),
@@ -37,6 +37,30 @@ record RegisterContainerInstanceRequest(
     return new RegisterContainerInstanceRequest(cluster, instanceId, registration);
   }
 
+  /**
+   * ECS reads the EC2 instance id from the instance identity document (a JSON string, as EC2's
+   * metadata service gives it).
+   */
+  static String ec2InstanceId(JsonNode input) {
+    String document = JsonViews.text(input, "instanceIdentityDocument").orElse(null);
+    if (document == null || document.isBlank()) return null;
+    try {
+      JsonNode parsed = IDENTITY_DOCUMENT_READER.readTree(document);
+      return JsonViews.text(parsed, "instanceId").filter(id -> !id.isBlank()).orElse(null);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw EcsException.invalidParameter(
+          "instanceIdentityDocument is not a valid instance identity document.");
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper IDENTITY_DOCUMENT_READER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The model makes {@code totalResources} optional: without it the instance offers no CPU or
+   * memory (ECS would read them from the EC2 instance type, which does not exist here), so nothing
+   * is placed on it until it registers again with its resources.
+   */
   static Resources totalResources(JsonNode input) {
     int cpu = 0;
     int memory = 0;
@@ -52,9 +76,9 @@ record RegisterContainerInstanceRequest(
         default -> {}
       }
     }
-    if (cpu <= 0 || memory <= 0) {
+    if (cpu < 0 || memory < 0) {
       throw EcsException.invalidParameter(
-          "totalResources must give CPU and MEMORY as positive integerValue.");
+          "totalResources must give CPU and MEMORY as non-negative integerValue.");
     }
     return new Resources(cpu, memory, tcp, udp);
   }
