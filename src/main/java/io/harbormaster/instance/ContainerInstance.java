@@ -9,6 +9,7 @@ import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.scheduler.InstanceSnapshot;
 import io.harbormaster.scheduler.TaskDemand;
 import io.harbormaster.scheduler.filter.ActiveInstanceFilter;
+import io.harbormaster.scheduler.filter.AgentConnectedFilter;
 import io.harbormaster.scheduler.filter.PlacementFilter;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,7 +87,8 @@ public final class ContainerInstance
       implements Command {}
 
   /**
-   * Placement's claim on resources for one task; refused with the ECS reason (RESOURCE:CPU, ...).
+   * StartTask's claim on resources for one task on a named instance; refused with the ECS reason
+   * (RESOURCE:CPU, ..., AGENT when the instance's agent is disconnected).
    */
   public record Reserve(
       String taskId,
@@ -771,6 +773,16 @@ public final class ContainerInstance
   }
 
   private ReplyEffect<Event, State> reserve(LiveInstance s, Reserve c) {
+    if (!s.view().agentConnected()
+        && s.view().status() == Status.ACTIVE // a DRAINING instance says so first
+        && !s.view().reservations().containsKey(c.taskId())) {
+      // StartTask names the instance; a task there would wait unstarted, so ECS refuses as
+      // RunTask's placement does
+      return Effect()
+          .reply(
+              c.replyTo(),
+              Rejection.reply(ErrorType.RESOURCE_SHORTFALL, AgentConnectedFilter.REASON));
+    }
     ReservationBatch batch =
         ReservationBatch.judge(
             region,
