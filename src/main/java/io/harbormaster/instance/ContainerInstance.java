@@ -210,23 +210,37 @@ public final class ContainerInstance
    * reserved ports), as registered and shown; what is left is worked out by the scheduler's {@link
    * io.harbormaster.scheduler.Resources} (see {@link InstanceSnapshots}).
    */
+  /** An instance's resources; {@code gpus}: how many GPUs (0 in events recorded before them). */
   public record Resources(
-      int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts)
+      int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts, int gpus)
       implements CborSerializable {
+
+    public Resources(
+        int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts) {
+      this(cpu, memory, tcpPorts, udpPorts, 0);
+    }
 
     static Resources of(io.harbormaster.scheduler.Resources r) {
       return new Resources(
-          r.cpu(), r.memoryMiB(), new TreeSet<>(r.tcpPorts()), new TreeSet<>(r.udpPorts()));
+          r.cpu(),
+          r.memoryMiB(),
+          new TreeSet<>(r.tcpPorts()),
+          new TreeSet<>(r.udpPorts()),
+          r.gpus());
     }
   }
 
   /** What one task needs from its host; port 0 (dynamic) is not reserved here. */
-  public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts)
+  public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts, int gpus)
       implements CborSerializable {
+
+    public Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts) {
+      this(cpu, memory, tcpPorts, udpPorts, 0);
+    }
 
     /** This demand as the scheduler states it, for a task of this group; no constraints. */
     public TaskDemand inGroup(String group) {
-      return TaskDemand.of(cpu, memory, group).withPorts(tcpPorts, udpPorts);
+      return TaskDemand.of(cpu, memory, group).withPorts(tcpPorts, udpPorts).withGpus(gpus);
     }
   }
 

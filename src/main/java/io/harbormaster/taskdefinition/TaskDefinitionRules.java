@@ -108,6 +108,7 @@ public final class TaskDefinitionRules {
       checkUlimits(name, container);
       checkTimeouts(name, container);
       checkRestartPolicy(name, container.get("restartPolicy"));
+      checkGpus(name, container);
       checkDependsOn(name, container, byName);
     }
     taskCpu.ifPresent(units -> checkTaskCpu(units, containers));
@@ -717,6 +718,22 @@ public final class TaskDefinitionRules {
               + " (container '"
               + container
               + "').");
+    }
+  }
+
+  /** A GPU requirement is a whole number of GPUs. */
+  static void checkGpus(String container, JsonNode definition) {
+    for (JsonNode requirement : objects(definition, "resourceRequirements")) {
+      if (!"GPU".equals(requirement.path("type").asText())) continue;
+      String value = requirement.path("value").asText("");
+      if (!value.matches("[1-9][0-9]{0,3}")) {
+        throw EcsException.clientException(
+            "The GPU resource requirement of container '"
+                + container
+                + "' must be a whole number of GPUs, not '"
+                + value
+                + "'.");
+      }
     }
   }
 

@@ -318,6 +318,19 @@ class ContainerInstanceTest {
   }
 
   @Test
+  void reservationOfAGpuOnAnInstanceWithoutGpusIsRefusedWithResourceGpu() {
+    registerWithAgent(2048, 4096);
+
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r ->
+                new ContainerInstance.Reserve(
+                    "t1", new Demand(128, 128, Set.of(), Set.of(), 1), SUMMARY, LATER, r));
+
+    assertRefused(result, "ResourceShortfall", "RESOURCE:GPU");
+  }
+
+  @Test
   void reservationsAddUpUntilTheHostIsFull() {
     registerWithAgent(1024, 2048);
     reserve("t1", demand(512, 1024));

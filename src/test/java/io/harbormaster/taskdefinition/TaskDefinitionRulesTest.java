@@ -931,4 +931,15 @@ class TaskDefinitionRulesTest {
         TaskDefinitionRules.normalize(minimal()).get("compatibilities"),
         "bridge mode is EC2 only");
   }
+
+  @Test
+  void gpuRequirement_isAWholeNumber() {
+    ObjectNode request = minimal();
+    container(request, 0)
+        .set("resourceRequirements", singleQuoted("[{'type':'GPU','value':'one'}]"));
+    rejected(request, "GPU", "'app'", "'one'");
+
+    container(request, 0).set("resourceRequirements", singleQuoted("[{'type':'GPU','value':'2'}]"));
+    TaskDefinitionRules.normalize(request);
+  }
 }

@@ -66,6 +66,7 @@ record RegisterContainerInstanceRequest(
     int memory = 0;
     SortedSet<Integer> tcp = new TreeSet<>();
     SortedSet<Integer> udp = new TreeSet<>();
+    int gpus = 0;
     for (JsonNode r : input.path("totalResources")) {
       String name = r.path("name").asText();
       switch (name) {
@@ -73,6 +74,8 @@ record RegisterContainerInstanceRequest(
         case "MEMORY" -> memory = r.path("integerValue").asInt();
         case "PORTS" -> r.path("stringSetValue").forEach(p -> tcp.add(port(p.asText())));
         case "PORTS_UDP" -> r.path("stringSetValue").forEach(p -> udp.add(port(p.asText())));
+        // ECS lists the GPUs' ids; placement needs how many
+        case "GPU" -> gpus = r.path("stringSetValue").size();
         default -> {}
       }
     }
@@ -80,7 +83,7 @@ record RegisterContainerInstanceRequest(
       throw EcsException.invalidParameter(
           "totalResources must give CPU and MEMORY as non-negative integerValue.");
     }
-    return new Resources(cpu, memory, tcp, udp);
+    return new Resources(cpu, memory, tcp, udp, gpus);
   }
 
   private static int port(String text) {

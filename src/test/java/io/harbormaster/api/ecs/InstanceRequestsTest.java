@@ -57,4 +57,16 @@ class InstanceRequestsTest {
             .total()
             .cpu());
   }
+
+  @Test
+  void gpusAreCountedFromTheirIds() throws Exception {
+    Registration registration =
+        register(
+            "{\"totalResources\":[{\"name\":\"CPU\",\"type\":\"INTEGER\",\"integerValue\":2048},"
+                + "{\"name\":\"MEMORY\",\"type\":\"INTEGER\",\"integerValue\":4096},"
+                + "{\"name\":\"GPU\",\"type\":\"STRINGSET\",\"stringSetValue\":[\"GPU-a\",\"GPU-b\"]}]}");
+
+    assertEquals(2, registration.total().gpus());
+    assertEquals(0, register("{}").total().gpus());
+  }
 }
