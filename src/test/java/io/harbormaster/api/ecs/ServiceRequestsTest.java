@@ -109,6 +109,9 @@ class ServiceRequestsTest {
         "serviceRegistries are not supported by this control plane yet.",
         base + "\"serviceRegistries\":[{\"registryArn\":\"arn\"}]}");
     assertInvalid(
+        "The platform version must be null when specifying an EC2 launch type.",
+        base + "\"platformVersion\":\"LATEST\"}");
+    assertInvalid(
         "subnets can not be empty.",
         base + "\"networkConfiguration\":{\"awsvpcConfiguration\":{\"subnets\":[]}}}");
 
