@@ -3,6 +3,7 @@ package io.harbormaster.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harbormaster.agent.runtime.ContainerLabels;
 import io.harbormaster.agent.runtime.ContainerRuntime;
+import io.harbormaster.agent.runtime.EnvironmentFiles;
 import io.harbormaster.agent.runtime.TaskNetworkSettings;
 import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.protocol.AgentMessages.TaskPayload;
@@ -59,6 +60,9 @@ public final class RuntimeTaskEngine implements TaskEngine {
    * Images this engine found present or pulled; a task using one skips the check (see TaskRunner).
    */
   private final Set<String> imagesPresent = ConcurrentHashMap.newKeySet();
+
+  /** Reads containers' environmentFiles; its HTTP client is made on first use. */
+  private final EnvironmentFiles environmentFiles = EnvironmentFiles.withDefaultClient();
 
   public RuntimeTaskEngine(
       ContainerRuntime runtime,
@@ -170,7 +174,8 @@ public final class RuntimeTaskEngine implements TaskEngine {
             },
             containerId -> byContainer.put(containerId, self[0]),
             startHook,
-            pauseImage);
+            pauseImage,
+            environmentFiles);
     return self[0];
   }
 

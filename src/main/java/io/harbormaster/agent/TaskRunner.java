@@ -9,6 +9,7 @@ import io.harbormaster.agent.runtime.ContainerRuntimeException;
 import io.harbormaster.agent.runtime.ContainerSpec;
 import io.harbormaster.agent.runtime.ContainerState;
 import io.harbormaster.agent.runtime.EcsContainerSpecs;
+import io.harbormaster.agent.runtime.EnvironmentFiles;
 import io.harbormaster.agent.runtime.ImagePull;
 import io.harbormaster.agent.runtime.ImagePullException;
 import io.harbormaster.protocol.AgentMessages;
@@ -58,6 +59,7 @@ final class TaskRunner {
   private final Consumer<TaskReport> reporter;
   private final Consumer<String> containerCreated;
   private final ContainerStartHook startHook;
+  private final EnvironmentFiles environmentFiles;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
 
   /** awsvpc: the image of the pause container holding the task's network namespace. */
@@ -89,6 +91,18 @@ final class TaskRunner {
     /** Port mappings: their bindings are only known from the engine once the container runs. */
     final boolean needsInspectAfterStart;
 
+    /** ECS's container restart policy; null: an exit is final. */
+    final RestartPolicy restartPolicy;
+
+    /** Containers that must exist and run before this one: its links and volumesFrom. */
+    final List<String> references;
+
+    Instant lastStartedAt;
+    int restartCount;
+
+    /** What the agent could not honour (secrets, ...): the container's reason while it runs. */
+    String notes;
+
     String containerId;
     boolean startRequested;
     String lastStatus = "PENDING";
@@ -106,6 +120,13 @@ final class TaskRunner {
           definition.hasNonNull("startTimeout") ? definition.get("startTimeout").asInt() : null;
       this.hasHealthCheck = definition.hasNonNull("healthCheck");
       this.needsInspectAfterStart = !definition.path("portMappings").isEmpty();
+      this.restartPolicy = RestartPolicy.of(definition.path("restartPolicy"));
+      List<String> referenced = new ArrayList<>();
+      definition.path("links").forEach(link -> referenced.add(link.asText().split(":", 2)[0]));
+      definition
+          .path("volumesFrom")
+          .forEach(from -> referenced.add(from.path("sourceContainer").asText()));
+      this.references = List.copyOf(referenced);
     }
 
     boolean exited() {
@@ -123,11 +144,13 @@ final class TaskRunner {
       Consumer<TaskReport> reporter,
       Consumer<String> containerCreated,
       ContainerStartHook startHook,
-      String pauseImage) {
+      String pauseImage,
+      EnvironmentFiles environmentFiles) {
     this.startHook = startHook;
     this.payload = payload;
     this.pauseImage = pauseImage;
     this.awsvpc = TaskNetworking.isAwsvpc(payload.taskDefinition());
+    this.environmentFiles = environmentFiles;
     this.runtime = runtime;
     this.adopt = adopt;
     this.imagesPresent = imagesPresent;
@@ -197,11 +220,13 @@ final class TaskRunner {
       Map<String, ContainerState> existing = adoptable();
       pullImages(existing);
       if (awsvpc) startPause(existing.get(TaskNetworking.PAUSE_CONTAINER_NAME));
-      for (Slot slot : slots.values()) {
+      for (Slot slot : creationOrder()) {
         ContainerState found = existing.get(slot.name);
         if (found != null) {
           slot.containerId = found.id();
           slot.startRequested = found.running() || found.exited();
+          if (found.running())
+            slot.lastStartedAt = launchedAt; // its restart period counts from here
           apply(slot, found);
         } else {
           Map<String, String> labels =
@@ -213,9 +238,16 @@ final class TaskRunner {
                   slot.name);
           ContainerSpec spec =
               EcsContainerSpecs.fromContainerDefinition(
-                  slot.definition, payload.taskDefinition(), labels);
+                  slot.definition,
+                  payload.taskDefinition(),
+                  labels,
+                  environmentFiles.read(slot.definition));
           if (awsvpc) spec = spec.toBuilder().networkNamespaceOf(pauseContainerId).build();
           slot.containerId = create(spec);
+          if (!spec.notes().isEmpty()) {
+            slot.notes = String.join("; ", spec.notes());
+            slot.reason = slot.notes;
+          }
         }
         containerCreated.accept(slot.containerId);
       }
@@ -286,6 +318,30 @@ final class TaskRunner {
   }
 
   /**
+   * Definition order, except that a container comes after those it links to or takes volumes from:
+   * Docker needs them to exist when it is created.
+   */
+  private List<Slot> creationOrder() {
+    List<Slot> ordered = new ArrayList<>();
+    Set<String> visiting = new java.util.HashSet<>();
+    for (Slot slot : slots.values()) addAfterReferences(slot, ordered, visiting);
+    return ordered;
+  }
+
+  private void addAfterReferences(Slot slot, List<Slot> ordered, Set<String> visiting) {
+    if (ordered.contains(slot)) return;
+    if (!visiting.add(slot.name)) {
+      throw new IllegalArgumentException(
+          "container " + slot.name + " links to or takes volumes from itself through others");
+    }
+    for (String reference : slot.references) {
+      Slot target = slots.get(reference);
+      if (target != null) addAfterReferences(target, ordered, visiting);
+    }
+    ordered.add(slot);
+  }
+
+  /**
    * Creates a container. An image taken as present from what the engine knew may have been removed
    * since: then the create fails, the image is made present again and the create retried once.
    */
@@ -345,6 +401,7 @@ final class TaskRunner {
               startHook.beforeStart(payload, slot.definition, slot.containerId);
               runtime.start(slot.containerId);
               slot.startRequested = true;
+              slot.lastStartedAt = Instant.now();
               started = true;
               if (slot.needsInspectAfterStart) {
                 refresh(slot); // for the network bindings the engine chose
@@ -369,6 +426,11 @@ final class TaskRunner {
         }
       } while (started);
       for (Slot slot : slots.values()) {
+        if (slot.exited() && slot.startRequested && restarts(slot)) {
+          restart(slot);
+        }
+      }
+      for (Slot slot : slots.values()) {
         if (slot.essential && slot.exited() && slot.startRequested) {
           doStop("EssentialContainerExited", ESSENTIAL_EXITED);
           return;
@@ -383,6 +445,59 @@ final class TaskRunner {
     publish();
   }
 
+  /** ECS's rule: enabled, the exit code not ignored, and it ran for the attempt period. */
+  private boolean restarts(Slot slot) {
+    return slot.restartPolicy != null
+        && slot.exitCode != null
+        && slot.restartPolicy.restarts(slot.exitCode, slot.lastStartedAt, Instant.now());
+  }
+
+  /**
+   * The same container is started again, as the ECS agent does; its task keeps running. A failed
+   * start is an exit like any other.
+   */
+  private void restart(Slot slot) {
+    try {
+      runtime.start(slot.containerId);
+      slot.lastStartedAt = Instant.now();
+      slot.restartCount++;
+      slot.lastStatus = "RUNNING";
+      slot.exitCode = null;
+      slot.reason = slot.notes;
+      if (slot.needsInspectAfterStart) refresh(slot);
+    } catch (ContainerRuntimeException e) {
+      slot.reason = "CannotStartContainerError: " + e.getMessage();
+    }
+  }
+
+  /**
+   * A container definition's {@code restartPolicy}.
+   *
+   * @param attemptPeriod how long a container must have run since its last (re)start to be
+   *     restarted
+   */
+  record RestartPolicy(Set<Integer> ignoredExitCodes, Duration attemptPeriod) {
+    /** ECS's default attempt period. */
+    static final Duration DEFAULT_ATTEMPT_PERIOD = Duration.ofSeconds(300);
+
+    static RestartPolicy of(JsonNode policy) {
+      if (!policy.path("enabled").asBoolean(false)) return null;
+      Set<Integer> ignored = new java.util.HashSet<>();
+      policy.path("ignoredExitCodes").forEach(code -> ignored.add(code.asInt()));
+      return new RestartPolicy(
+          Set.copyOf(ignored),
+          policy.hasNonNull("restartAttemptPeriod")
+              ? Duration.ofSeconds(policy.get("restartAttemptPeriod").asLong())
+              : DEFAULT_ATTEMPT_PERIOD);
+    }
+
+    boolean restarts(int exitCode, Instant lastStartedAt, Instant now) {
+      return !ignoredExitCodes.contains(exitCode)
+          && lastStartedAt != null
+          && !Duration.between(lastStartedAt, now).minus(attemptPeriod).isNegative();
+    }
+  }
+
   private enum Readiness {
     READY,
     WAIT,
@@ -392,6 +507,11 @@ final class TaskRunner {
   /** dependsOn: START (started), COMPLETE (exited), SUCCESS (exited 0), HEALTHY (healthy). */
   private Readiness readiness(Slot slot) {
     Readiness result = Readiness.READY;
+    for (String reference : slot.references) {
+      // Docker links only to a running container: the ECS agent adds this dependency too
+      Slot target = slots.get(reference);
+      if (target != null && !target.startRequested) result = Readiness.WAIT;
+    }
     for (JsonNode dep : slot.definition.path("dependsOn")) {
       Slot target = slots.get(dep.path("containerName").asText());
       if (target == null) continue;

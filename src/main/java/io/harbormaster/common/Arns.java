@@ -54,10 +54,23 @@ public final class Arns {
         .formatted(region, accountId, clusterName, instanceId);
   }
 
+  /**
+   * ECS's container ARN ends in an id, not the name. The id is derived from the task and the
+   * container's name (a name-based UUID), so it is the same in every answer and for tasks recorded
+   * before it existed, with nothing stored.
+   */
   public static String container(
       String region, String accountId, String clusterName, String taskId, String containerName) {
     return "arn:aws:ecs:%s:%s:container/%s/%s/%s"
-        .formatted(region, accountId, clusterName, taskId, containerName);
+        .formatted(region, accountId, clusterName, taskId, containerId(taskId, containerName));
+  }
+
+  static String containerId(String taskId, String containerName) {
+    return java.util
+        .UUID
+        .nameUUIDFromBytes(
+            (taskId + "/" + containerName).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toString();
   }
 
   public static String accountRoot(String accountId) {

@@ -9,6 +9,7 @@ import io.harbormaster.protocol.AgentMessages;
 import io.harbormaster.scheduler.InstanceSnapshot;
 import io.harbormaster.scheduler.TaskDemand;
 import io.harbormaster.scheduler.filter.ActiveInstanceFilter;
+import io.harbormaster.scheduler.filter.AgentConnectedFilter;
 import io.harbormaster.scheduler.filter.PlacementFilter;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,7 +87,8 @@ public final class ContainerInstance
       implements Command {}
 
   /**
-   * Placement's claim on resources for one task; refused with the ECS reason (RESOURCE:CPU, ...).
+   * StartTask's claim on resources for one task on a named instance; refused with the ECS reason
+   * (RESOURCE:CPU, ..., AGENT when the instance's agent is disconnected).
    */
   public record Reserve(
       String taskId,
@@ -208,23 +210,37 @@ public final class ContainerInstance
    * reserved ports), as registered and shown; what is left is worked out by the scheduler's {@link
    * io.harbormaster.scheduler.Resources} (see {@link InstanceSnapshots}).
    */
+  /** An instance's resources; {@code gpus}: how many GPUs (0 in events recorded before them). */
   public record Resources(
-      int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts)
+      int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts, int gpus)
       implements CborSerializable {
+
+    public Resources(
+        int cpu, int memory, SortedSet<Integer> tcpPorts, SortedSet<Integer> udpPorts) {
+      this(cpu, memory, tcpPorts, udpPorts, 0);
+    }
 
     static Resources of(io.harbormaster.scheduler.Resources r) {
       return new Resources(
-          r.cpu(), r.memoryMiB(), new TreeSet<>(r.tcpPorts()), new TreeSet<>(r.udpPorts()));
+          r.cpu(),
+          r.memoryMiB(),
+          new TreeSet<>(r.tcpPorts()),
+          new TreeSet<>(r.udpPorts()),
+          r.gpus());
     }
   }
 
   /** What one task needs from its host; port 0 (dynamic) is not reserved here. */
-  public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts)
+  public record Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts, int gpus)
       implements CborSerializable {
+
+    public Demand(int cpu, int memory, Set<Integer> tcpPorts, Set<Integer> udpPorts) {
+      this(cpu, memory, tcpPorts, udpPorts, 0);
+    }
 
     /** This demand as the scheduler states it, for a task of this group; no constraints. */
     public TaskDemand inGroup(String group) {
-      return TaskDemand.of(cpu, memory, group).withPorts(tcpPorts, udpPorts);
+      return TaskDemand.of(cpu, memory, group).withPorts(tcpPorts, udpPorts).withGpus(gpus);
     }
   }
 
@@ -771,6 +787,16 @@ public final class ContainerInstance
   }
 
   private ReplyEffect<Event, State> reserve(LiveInstance s, Reserve c) {
+    if (!s.view().agentConnected()
+        && s.view().status() == Status.ACTIVE // a DRAINING instance says so first
+        && !s.view().reservations().containsKey(c.taskId())) {
+      // StartTask names the instance; a task there would wait unstarted, so ECS refuses as
+      // RunTask's placement does
+      return Effect()
+          .reply(
+              c.replyTo(),
+              Rejection.reply(ErrorType.RESOURCE_SHORTFALL, AgentConnectedFilter.REASON));
+    }
     ReservationBatch batch =
         ReservationBatch.judge(
             region,

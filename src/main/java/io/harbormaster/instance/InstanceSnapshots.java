@@ -76,7 +76,8 @@ public final class InstanceSnapshots {
   /** What the instance offered when it registered, in the scheduler's terms. */
   static Resources registered(InstanceView view) {
     ContainerInstance.Resources total = view.registration().total();
-    return new Resources(total.cpu(), total.memory(), total.tcpPorts(), total.udpPorts());
+    return new Resources(
+        total.cpu(), total.memory(), total.tcpPorts(), total.udpPorts(), total.gpus());
   }
 
   /** What the instance has left once every reservation it holds is taken off. */

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param constraints the task definition's and the request's placement constraints together
  * @param strategies the placement strategies in order; empty means every feasible instance is
  *     equally good and one is picked at random (see {@link PlacementStrategy#RUN_TASK_DEFAULT})
+ * @param gpus GPUs the task's containers ask for in {@code resourceRequirements}
  */
 public record TaskDemand(
     int cpu,
@@ -29,9 +30,11 @@ public record TaskDemand(
     String group,
     List<RequiredAttribute> requiredAttributes,
     List<PlacementConstraint> constraints,
-    List<PlacementStrategy> strategies) {
+    List<PlacementStrategy> strategies,
+    int gpus) {
 
   public TaskDemand {
+    if (gpus < 0) throw new IllegalArgumentException("gpus must not be negative: " + gpus);
     if (cpu < 0) throw new IllegalArgumentException("cpu must not be negative: " + cpu);
     if (memoryMiB < 0)
       throw new IllegalArgumentException("memory must not be negative: " + memoryMiB);
@@ -44,6 +47,28 @@ public record TaskDemand(
     strategies = List.copyOf(strategies);
   }
 
+  /** A demand without GPUs. */
+  public TaskDemand(
+      int cpu,
+      int memoryMiB,
+      Set<Integer> tcpHostPorts,
+      Set<Integer> udpHostPorts,
+      String group,
+      List<RequiredAttribute> requiredAttributes,
+      List<PlacementConstraint> constraints,
+      List<PlacementStrategy> strategies) {
+    this(
+        cpu,
+        memoryMiB,
+        tcpHostPorts,
+        udpHostPorts,
+        group,
+        requiredAttributes,
+        constraints,
+        strategies,
+        0);
+  }
+
   /** A demand for resources only: no ports, attributes, constraints or strategies. */
   public static TaskDemand of(int cpu, int memoryMiB, String group) {
     return new TaskDemand(
@@ -52,22 +77,59 @@ public record TaskDemand(
 
   public TaskDemand withPorts(Set<Integer> tcp, Set<Integer> udp) {
     return new TaskDemand(
-        cpu, memoryMiB, tcp, udp, group, requiredAttributes, constraints, strategies);
+        cpu, memoryMiB, tcp, udp, group, requiredAttributes, constraints, strategies, gpus);
+  }
+
+  public TaskDemand withGpus(int count) {
+    return new TaskDemand(
+        cpu,
+        memoryMiB,
+        tcpHostPorts,
+        udpHostPorts,
+        group,
+        requiredAttributes,
+        constraints,
+        strategies,
+        count);
   }
 
   public TaskDemand withRequiredAttributes(List<RequiredAttribute> attributes) {
     return new TaskDemand(
-        cpu, memoryMiB, tcpHostPorts, udpHostPorts, group, attributes, constraints, strategies);
+        cpu,
+        memoryMiB,
+        tcpHostPorts,
+        udpHostPorts,
+        group,
+        attributes,
+        constraints,
+        strategies,
+        gpus);
   }
 
   public TaskDemand withConstraints(List<PlacementConstraint> list) {
     return new TaskDemand(
-        cpu, memoryMiB, tcpHostPorts, udpHostPorts, group, requiredAttributes, list, strategies);
+        cpu,
+        memoryMiB,
+        tcpHostPorts,
+        udpHostPorts,
+        group,
+        requiredAttributes,
+        list,
+        strategies,
+        gpus);
   }
 
   public TaskDemand withStrategies(List<PlacementStrategy> list) {
     return new TaskDemand(
-        cpu, memoryMiB, tcpHostPorts, udpHostPorts, group, requiredAttributes, constraints, list);
+        cpu,
+        memoryMiB,
+        tcpHostPorts,
+        udpHostPorts,
+        group,
+        requiredAttributes,
+        constraints,
+        list,
+        gpus);
   }
 
   public boolean hasDistinctInstance() {

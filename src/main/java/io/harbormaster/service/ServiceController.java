@@ -556,8 +556,7 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
                                 + serviceName
                                 + ") was unable to place a task because no container instance met"
                                 + " all of its requirements. Reason: "
-                                + placement.reasons()
-                                + ".",
+                                + sentence(placement.reasons()),
                         null));
     ctx.pipeToSelf(
         answered,
@@ -739,5 +738,10 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
             reason,
             known.version() + 1);
     return taskChanged(stopped);
+  }
+
+  /** A reason as the end of a sentence: one full stop, not two. */
+  private static String sentence(String reason) {
+    return reason.endsWith(".") ? reason : reason + ".";
   }
 }

@@ -13,9 +13,9 @@ import java.util.TreeSet;
 /**
  * What a task reserves on its host, from its task definition and the run's overrides: the
  * task-level cpu and memory when given, else the containers' sums (memory, or memoryReservation
- * when only that is set), and its static host ports (host mode: the container ports; bridge:
- * non-zero hostPorts; dynamic ports reserve nothing; awsvpc: none, each task has an address of its
- * own, so copies of a task share a host as in ECS).
+ * when only that is set), its static host ports (host mode: the container ports; bridge: non-zero
+ * hostPorts; dynamic ports reserve nothing; awsvpc: none, each task has an address of its own, so
+ * copies of a task share a host as in ECS), and the GPUs its containers ask for.
  */
 public final class TaskResources {
   private TaskResources() {}
@@ -35,12 +35,18 @@ public final class TaskResources {
     }
     long containerCpu = 0;
     long containerMemory = 0;
+    int gpus = 0;
     Set<Integer> tcp = new TreeSet<>();
     Set<Integer> udp = new TreeSet<>();
     String networkMode = taskDefinition.path("networkMode").asText("bridge");
     for (JsonNode c : taskDefinition.path("containerDefinitions")) {
       JsonNode o = containerOverrides.get(c.path("name").asText());
       containerCpu += intOf(o, c, "cpu");
+      for (JsonNode requirement : c.path("resourceRequirements")) {
+        if (requirement.path("type").asText().equals("GPU")) {
+          gpus += parseCount(requirement.path("value").asText("0"));
+        }
+      }
       long memory = intOf(o, c, "memory");
       containerMemory += memory > 0 ? memory : intOf(o, c, "memoryReservation");
       for (JsonNode pm : c.path("portMappings")) {
@@ -54,7 +60,15 @@ public final class TaskResources {
     }
     long cpu = TaskDefinitionRules.taskCpuUnits(taskLevel).orElse(containerCpu);
     long memory = TaskDefinitionRules.taskMemoryMiB(taskLevel).orElse(containerMemory);
-    return new Demand((int) cpu, (int) memory, tcp, udp);
+    return new Demand((int) cpu, (int) memory, tcp, udp, gpus);
+  }
+
+  private static int parseCount(String value) {
+    try {
+      return Math.max(0, Integer.parseInt(value.trim()));
+    } catch (NumberFormatException e) {
+      return 0; // RegisterTaskDefinition keeps such a value out
+    }
   }
 
   private static long intOf(JsonNode override, JsonNode container, String field) {

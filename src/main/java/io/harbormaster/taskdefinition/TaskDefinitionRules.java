@@ -107,6 +107,8 @@ public final class TaskDefinitionRules {
       checkVolumesFrom(name, container, byName);
       checkUlimits(name, container);
       checkTimeouts(name, container);
+      checkRestartPolicy(name, container.get("restartPolicy"));
+      checkGpus(name, container);
       checkDependsOn(name, container, byName);
     }
     taskCpu.ifPresent(units -> checkTaskCpu(units, containers));
@@ -114,12 +116,97 @@ public final class TaskDefinitionRules {
     checkAtLeastOneEssential(containers);
     checkHostPortsUnique(containers, networkMode);
     checkNoDependencyCycle(containers);
+    if (strings(definition, "requiresCompatibilities").contains("FARGATE")) {
+      checkFargate(definition, networkMode, taskCpu, taskMemory);
+    }
 
     addDefaults(definition, containers, networkMode);
+    definition.set(
+        "compatibilities",
+        fargateCompatible(definition, containers, networkMode, taskCpu, taskMemory)
+            ? definition.arrayNode().add("EC2").add("FARGATE")
+            : definition.arrayNode().add("EC2"));
     return definition;
   }
 
   // ---- task level ----
+
+  /**
+   * Fargate's Linux task sizes: CPU units → the memory (MiB) allowed with them, from the smallest
+   * to the largest in steps; 256 CPU units take 512, 1024 or 2048 MiB.
+   */
+  private record FargateSize(long cpu, long minMemory, long maxMemory, long step) {}
+
+  private static final List<FargateSize> FARGATE_SIZES =
+      List.of(
+          new FargateSize(512, 1024, 4096, 1024),
+          new FargateSize(1024, 2048, 8192, 1024),
+          new FargateSize(2048, 4096, 16384, 1024),
+          new FargateSize(4096, 8192, 30720, 1024),
+          new FargateSize(8192, 16384, 61440, 4096),
+          new FargateSize(16384, 32768, 122880, 8192));
+
+  static boolean fargateSize(long cpu, long memory) {
+    if (cpu == 256) return memory == 512 || memory == 1024 || memory == 2048;
+    return FARGATE_SIZES.stream()
+        .anyMatch(
+            size ->
+                size.cpu() == cpu
+                    && memory >= size.minMemory()
+                    && memory <= size.maxMemory()
+                    && (memory - size.minMemory()) % size.step() == 0);
+  }
+
+  /** What Fargate refuses, in ECS's words where they are known. */
+  static void checkFargate(
+      ObjectNode definition, String networkMode, Optional<Long> cpu, Optional<Long> memory) {
+    if (!networkMode.equals("awsvpc")) {
+      throw EcsException.clientException("Fargate only supports network mode 'awsvpc'.");
+    }
+    if (cpu.isEmpty()) {
+      throw EcsException.clientException(
+          "Fargate requires that 'cpu' be defined at the task level.");
+    }
+    if (memory.isEmpty()) {
+      throw EcsException.clientException(
+          "Fargate requires that 'memory' be defined at the task level.");
+    }
+    if (!fargateSize(cpu.get(), memory.get())) {
+      throw EcsException.clientException(
+          "No Fargate configuration exists for given values: "
+              + cpu.get()
+              + " CPU, "
+              + memory.get()
+              + " memory. See the Amazon ECS documentation for the valid values.");
+    }
+    if ("host".equals(text(definition, "pidMode").orElse(null))) {
+      throw EcsException.clientException("Fargate does not support pidMode 'host'.");
+    }
+    if (text(definition, "ipcMode").isPresent()) {
+      throw EcsException.clientException("Fargate does not support ipcMode.");
+    }
+  }
+
+  /**
+   * ECS answers {@code compatibilities} with FARGATE beside EC2 when the definition could run
+   * there: awsvpc, a Fargate task size, and nothing Fargate refuses (host PID or IPC namespaces,
+   * host paths, privileged containers).
+   */
+  static boolean fargateCompatible(
+      ObjectNode definition,
+      List<ObjectNode> containers,
+      String networkMode,
+      Optional<Long> cpu,
+      Optional<Long> memory) {
+    if (!networkMode.equals("awsvpc") || cpu.isEmpty() || memory.isEmpty()) return false;
+    if (!fargateSize(cpu.get(), memory.get())) return false;
+    if ("host".equals(text(definition, "pidMode").orElse(null))) return false;
+    if (text(definition, "ipcMode").isPresent()) return false;
+    for (ObjectNode volume : objects(definition, "volumes")) {
+      if (text(volume.path("host"), "sourcePath").isPresent()) return false;
+    }
+    return containers.stream().noneMatch(c -> c.path("privileged").asBoolean(false));
+  }
 
   /** ECS measures the definition as registered; 64 KiB is its hard limit. */
   static void checkSize(ObjectNode definition) {
@@ -634,6 +721,40 @@ public final class TaskDefinitionRules {
     }
   }
 
+  /** A GPU requirement is a whole number of GPUs. */
+  static void checkGpus(String container, JsonNode definition) {
+    for (JsonNode requirement : objects(definition, "resourceRequirements")) {
+      if (!"GPU".equals(requirement.path("type").asText())) continue;
+      String value = requirement.path("value").asText("");
+      if (!value.matches("[1-9][0-9]{0,3}")) {
+        throw EcsException.clientException(
+            "The GPU resource requirement of container '"
+                + container
+                + "' must be a whole number of GPUs, not '"
+                + value
+                + "'.");
+      }
+    }
+  }
+
+  /** ECS's limits: an attempt period of 60-1800 seconds, at most 50 ignored exit codes. */
+  static void checkRestartPolicy(String container, JsonNode restartPolicy) {
+    if (restartPolicy == null || restartPolicy.isNull()) {
+      return;
+    }
+    OptionalInt period = integer(restartPolicy, "restartAttemptPeriod");
+    if (period.isPresent() && (period.getAsInt() < 60 || period.getAsInt() > 1800)) {
+      throw EcsException.clientException(
+          "The restartAttemptPeriod for container '"
+              + container
+              + "' must be between 60 and 1800 seconds.");
+    }
+    if (restartPolicy.path("ignoredExitCodes").size() > 50) {
+      throw EcsException.clientException(
+          "The restart policy of container '" + container + "' can ignore at most 50 exit codes.");
+    }
+  }
+
   /**
    * The ranges are ECS's (interval 5-300, timeout 2-60, retries 1-10, startPeriod 0-300 seconds).
    */
@@ -853,7 +974,6 @@ public final class TaskDefinitionRules {
     }
     putIfAbsent(definition, "volumes", definition.arrayNode());
     putIfAbsent(definition, "placementConstraints", definition.arrayNode());
-    putIfAbsent(definition, "compatibilities", definition.arrayNode().add("EC2"));
   }
 
   private static void putIfAbsent(ObjectNode node, String field, JsonNode value) {
@@ -881,6 +1001,13 @@ public final class TaskDefinitionRules {
 
   private static String protocol(JsonNode mapping) {
     return text(mapping, "protocol").orElse("tcp");
+  }
+
+  private static List<String> strings(JsonNode node, String field) {
+    List<String> values = new ArrayList<>();
+    JsonNode array = node.get(field);
+    if (array != null && array.isArray()) array.forEach(value -> values.add(value.asText()));
+    return values;
   }
 
   private static Optional<String> text(JsonNode node, String field) {

@@ -37,8 +37,9 @@ public final class ClusterJson {
     c.put("runningTasksCount", counts.running());
     c.put("pendingTasksCount", counts.pending());
     c.put("activeServicesCount", info.services().size());
-    ArrayNode stats = c.putArray("statistics");
+    // DescribeClusters shows these three only when `include` asks (ECS leaves them out otherwise)
     if (statistics) {
+      ArrayNode stats = c.putArray("statistics");
       java.util.Map<String, Integer> values = new java.util.LinkedHashMap<>();
       values.put("runningEC2TasksCount", counts.running());
       values.put("runningFargateTasksCount", 0);
@@ -51,11 +52,12 @@ public final class ClusterJson {
       values.forEach(
           (key, value) -> stats.addObject().put("name", key).put("value", Integer.toString(value)));
     }
-    c.set("tags", tags ? JsonViews.tags(spec.tags()) : JsonViews.NODES.arrayNode());
-    ArrayNode settingsOut = c.putArray("settings");
-    if (settings)
+    if (tags) c.set("tags", JsonViews.tags(spec.tags()));
+    if (settings) {
+      ArrayNode settingsOut = c.putArray("settings");
       spec.settings()
           .forEach(s -> settingsOut.addObject().put("name", s.name()).put("value", s.value()));
+    }
     c.set("capacityProviders", JsonViews.strings(spec.capacityProviders()));
     c.set(
         "defaultCapacityProviderStrategy",

@@ -80,6 +80,15 @@ public final class InstanceJson {
             .put("integerValue", 0);
     ArrayNode udp = udpPorts.putArray("stringSetValue");
     r.udpPorts().forEach(p -> udp.add(Integer.toString(p)));
+    if (r.gpus() > 0) {
+      // a count: the GPUs' ids are not kept
+      out.addObject()
+          .put("name", "GPU")
+          .put("type", "INTEGER")
+          .put("doubleValue", 0.0)
+          .put("longValue", 0)
+          .put("integerValue", r.gpus());
+    }
     return out;
   }
 }

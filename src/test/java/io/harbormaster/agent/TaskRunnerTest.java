@@ -897,4 +897,66 @@ class TaskRunnerTest {
         """
         .formatted(condition);
   }
+
+  @Test
+  void linkedAndVolumeSourceContainersAreCreatedAndStartedFirst() {
+    engine = engine();
+
+    engine.start(
+        payload(
+            """
+        {"family":"web","revision":3,"containerDefinitions":[
+          {"name":"web","image":"nginx:1.27","links":["db:database"]},
+          {"name":"sidecar","image":"redis:7","volumesFrom":[{"sourceContainer":"web"}]},
+          {"name":"db","image":"redis:7"}]}
+        """));
+
+    awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
+    List<String> lifecycle = runtime.calls().stream().filter(c -> !c.startsWith("pull")).toList();
+    assertEquals(
+        List.of(
+            "create db", "create web", "create sidecar", "start db", "start web", "start sidecar"),
+        lifecycle);
+    assertEquals(
+        "hm-web-3-db-" + TASK_ID, runtime.spec("web").options().links().get(0).container());
+  }
+
+  @Test
+  void whatTheAgentCannotHonourIsTheContainersReason() {
+    engine = engine();
+
+    engine.start(
+        payload(
+            """
+        {"family":"web","revision":3,"containerDefinitions":[
+          {"name":"web","image":"nginx:1.27","secrets":[{"name":"DB","valueFrom":"arn:secret"}]}]}
+        """));
+
+    StateReport running = awaitReport("RUNNING", r -> r.status() == TaskStatus.RUNNING);
+    assertTrue(
+        container(running, "web").reason().startsWith("secrets"),
+        container(running, "web").reason());
+  }
+
+  @Test
+  void restartPolicy_restartsAfterTheAttemptPeriod_notForIgnoredCodes() {
+    TaskRunner.RestartPolicy policy =
+        TaskRunner.RestartPolicy.of(
+            io.harbormaster.testing.Json.singleQuoted(
+                "{'enabled':true,'ignoredExitCodes':[0],'restartAttemptPeriod':60}"));
+    java.time.Instant started = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+    assertTrue(policy.restarts(1, started, started.plusSeconds(60)));
+    assertFalse(
+        policy.restarts(1, started, started.plusSeconds(59)),
+        "an exit within the attempt period is final");
+    assertFalse(policy.restarts(0, started, started.plusSeconds(600)), "0 is ignored");
+    assertEquals(
+        java.time.Duration.ofSeconds(300),
+        TaskRunner.RestartPolicy.of(io.harbormaster.testing.Json.singleQuoted("{'enabled':true}"))
+            .attemptPeriod());
+    assertNull(
+        TaskRunner.RestartPolicy.of(
+            io.harbormaster.testing.Json.singleQuoted("{'enabled':false}")));
+  }
 }

@@ -287,7 +287,7 @@ class ContainerInstanceTest {
 
   @Test
   void reservationWithinResourcesShrinksWhatRemainsAndTakesItsPorts() {
-    register(2048, 4096);
+    registerWithAgent(2048, 4096);
     Demand demand = new Demand(512, 1024, Set.of(8080), Set.of(5353));
 
     var result =
@@ -306,8 +306,33 @@ class ContainerInstanceTest {
   }
 
   @Test
+  void reservationOnAnInstanceWhoseAgentIsDisconnectedIsRefusedWithAgent() {
+    register(2048, 4096);
+
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.Reserve("t1", demand(128, 128), SUMMARY, LATER, r));
+
+    assertRefused(result, "ResourceShortfall", "AGENT");
+    assertTrue(result.hasNoEvents());
+  }
+
+  @Test
+  void reservationOfAGpuOnAnInstanceWithoutGpusIsRefusedWithResourceGpu() {
+    registerWithAgent(2048, 4096);
+
+    var result =
+        instance.<StatusReply<InstanceView>>runCommand(
+            r ->
+                new ContainerInstance.Reserve(
+                    "t1", new Demand(128, 128, Set.of(), Set.of(), 1), SUMMARY, LATER, r));
+
+    assertRefused(result, "ResourceShortfall", "RESOURCE:GPU");
+  }
+
+  @Test
   void reservationsAddUpUntilTheHostIsFull() {
-    register(1024, 2048);
+    registerWithAgent(1024, 2048);
     reserve("t1", demand(512, 1024));
     InstanceView view = reserve("t2", demand(512, 1024));
 
@@ -322,7 +347,7 @@ class ContainerInstanceTest {
 
   @Test
   void reservationBeyondTheRemainingCpuIsRefusedWithResourceCpu() {
-    register(1024, 4096);
+    registerWithAgent(1024, 4096);
     reserve("t1", demand(1000, 128));
 
     var result =
@@ -335,7 +360,7 @@ class ContainerInstanceTest {
 
   @Test
   void reservationBeyondTheRemainingMemoryIsRefusedWithResourceMemory() {
-    register(1024, 4096);
+    registerWithAgent(1024, 4096);
 
     var result =
         instance.<StatusReply<InstanceView>>runCommand(
@@ -346,7 +371,7 @@ class ContainerInstanceTest {
 
   @Test
   void reservationOfAPortTheAgentKeepsIsRefusedWithResourcePorts() {
-    register(1024, 4096);
+    registerWithAgent(1024, 4096);
 
     var result =
         instance.<StatusReply<InstanceView>>runCommand(
@@ -359,7 +384,7 @@ class ContainerInstanceTest {
 
   @Test
   void reservationOfAPortAnotherTaskHoldsIsRefusedWithResourcePorts() {
-    register(1024, 4096);
+    registerWithAgent(1024, 4096);
     reserve("t1", new Demand(128, 128, Set.of(80), Set.of()));
 
     var result =
@@ -373,7 +398,7 @@ class ContainerInstanceTest {
 
   @Test
   void reservationOfAUdpPortAnotherTaskHoldsIsRefusedWithResourcePortsUdp() {
-    register(1024, 4096);
+    registerWithAgent(1024, 4096);
     reserve("t1", new Demand(128, 128, Set.of(), Set.of(53)));
 
     var sameUdp =
@@ -393,7 +418,7 @@ class ContainerInstanceTest {
 
   @Test
   void retriedReservationOfTheSameTaskRepliesWithTheInstanceAndReservesNothingMore() {
-    register(1024, 2048);
+    registerWithAgent(1024, 2048);
     InstanceView first = reserve("t1", demand(1024, 2048)); // the host is full now
 
     var retry =
@@ -409,7 +434,7 @@ class ContainerInstanceTest {
 
   @Test
   void drainingInstanceRefusesNewReservationsButAcceptsARetriedOne() {
-    register(2048, 4096);
+    registerWithAgent(2048, 4096);
     reserve("t1", demand(128, 128));
     instance.<StatusReply<InstanceView>>runCommand(
         r -> new ContainerInstance.ChangeStatus(Status.DRAINING, LATER, r));
@@ -1072,6 +1097,10 @@ class ContainerInstanceTest {
     List<InstanceView> replies = new ArrayList<>();
     register(2048, 4096);
     replies.add(view());
+    replies.add(
+        connect(testKit.<AgentMessages.Push>createTestProbe().ref(), VERSION, LATER)
+            .reply()
+            .getValue());
     replies.add(reserve("t1", demand(128, 128)));
     track("t1", TaskPhase.RUNNING, LATER);
     replies.add(view());
@@ -1083,10 +1112,6 @@ class ContainerInstanceTest {
                         List.of(new Attribute("stack", "blue")), r))));
     track("t1", TaskPhase.STOPPED, LATER);
     replies.add(view());
-    replies.add(
-        connect(testKit.<AgentMessages.Push>createTestProbe().ref(), VERSION, LATER)
-            .reply()
-            .getValue());
     // nothing persisted: nothing told
     instance.runCommand(ContainerInstance.Get::new);
     track("t1", TaskPhase.RUNNING, LATER);
@@ -1098,7 +1123,7 @@ class ContainerInstanceTest {
 
   @Test
   void versionGrowsByOneWithEveryPersistedChange() {
-    register(2048, 4096);
+    registerWithAgent(2048, 4096);
     reserve("t1", demand(128, 128));
     track("t1", TaskPhase.PENDING, LATER); // remembered, not persisted: no change
     track("t1", TaskPhase.RUNNING, LATER);
@@ -1106,8 +1131,9 @@ class ContainerInstanceTest {
         r -> new ContainerInstance.DeleteAttributes(List.of("x"), r));
     track("t1", TaskPhase.STOPPED, LATER);
 
-    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), changes.stream().map(InstanceView::version).toList());
-    assertEquals(5, view().version());
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L, 6L), changes.stream().map(InstanceView::version).toList());
+    assertEquals(6, view().version());
   }
 
   @Test
@@ -1186,7 +1212,21 @@ class ContainerInstanceTest {
     return reserve(taskId, demand, LATER);
   }
 
+  /** Registered with its agent connected: StartTask's reservations need the agent. */
+  private Registration registerWithAgent(int cpu, int memory) {
+    Registration registration = register(cpu, memory);
+    success(
+        instance.<StatusReply<InstanceView>>runCommand(
+            r -> new ContainerInstance.ChangeAgentConnection(true, VERSION, null, REGISTERED, r)));
+    return registration;
+  }
+
   private InstanceView reserve(String taskId, Demand demand, Instant at) {
+    if (instance.getState() instanceof LiveInstance live && !live.view().agentConnected()) {
+      success(
+          instance.<StatusReply<InstanceView>>runCommand(
+              r -> new ContainerInstance.ChangeAgentConnection(true, VERSION, null, at, r)));
+    }
     return success(
         instance.<StatusReply<InstanceView>>runCommand(
             r -> new ContainerInstance.Reserve(taskId, demand, SUMMARY, at, r)));

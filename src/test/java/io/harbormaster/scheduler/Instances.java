@@ -23,6 +23,8 @@ public final class Instances {
   private Set<Integer> tcpPorts = new HashSet<>(Set.of(22, 2375, 2376, 51678, 51679));
   private Set<Integer> udpPorts = new HashSet<>();
   private int usedCpu;
+  private int gpus;
+  private int usedGpus;
   private int usedMemory;
   private final Map<String, String> attributes = new HashMap<>();
   private int runningTasks;
@@ -84,6 +86,13 @@ public final class Instances {
     return this;
   }
 
+  /** GPUs registered, and how many tasks hold. */
+  public Instances gpus(int registered, int used) {
+    this.gpus = registered;
+    this.usedGpus = used;
+    return this;
+  }
+
   public Instances tcpPortsTaken(Integer... ports) {
     tcpPorts.addAll(Set.of(ports));
     return this;
@@ -130,8 +139,8 @@ public final class Instances {
         agentConnected,
         agentVersion,
         registeredAt,
-        new Resources(cpu, memory, registeredTcp, Set.of()),
-        new Resources(cpu - usedCpu, memory - usedMemory, tcpPorts, udpPorts),
+        new Resources(cpu, memory, registeredTcp, Set.of(), gpus),
+        new Resources(cpu - usedCpu, memory - usedMemory, tcpPorts, udpPorts, gpus - usedGpus),
         attributes,
         runningTasks,
         groups);

@@ -141,6 +141,7 @@ class ServiceTest {
     final Queue<Supplier<CompletionStage<Done>>> clusterAnswers = new ConcurrentLinkedQueue<>();
 
     volatile boolean placementFails;
+    volatile boolean noInstances;
     volatile boolean creationFails;
     volatile boolean instanceFull;
 
@@ -260,6 +261,13 @@ class ServiceTest {
               + summary.startedBy()
               + " "
               + strategies);
+      if (noInstances) {
+        return CompletableFuture.completedFuture(
+            new ClusterPlacement.Outcome(
+                List.of(),
+                List.of(),
+                Optional.of(io.harbormaster.scheduler.PlacementResult.NO_CONTAINER_INSTANCES)));
+      }
       if (placementFails) {
         return CompletableFuture.completedFuture(
             new ClusterPlacement.Outcome(
@@ -841,6 +849,20 @@ class ServiceTest {
     assertEquals(
         "The task could not be started after a control-plane restart: RESOURCE:MEMORY",
         given.task().stoppedReason());
+  }
+
+  @Test
+  void aPlacementFailureEndingInAFullStop_isNotFollowedByAnother() {
+    Fixture f = fixture();
+    f.world().noInstances = true;
+    create(f, 1);
+
+    String expected =
+        "(service "
+            + f.name()
+            + ") was unable to place a task because no container instance met all "
+            + "of its requirements. Reason: No Container Instances were found in your cluster.";
+    awaitView(f, "the placement failure", v -> messages(v).contains(expected));
   }
 
   @Test

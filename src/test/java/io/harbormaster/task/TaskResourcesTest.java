@@ -27,6 +27,21 @@ class TaskResourcesTest {
   }
 
   @Test
+  void gpusOfEveryContainerAddUp() {
+    JsonNode definition =
+        json(
+            """
+        {"cpu":"512","memory":"1024","containerDefinitions":[
+          {"name":"a","image":"x","resourceRequirements":[{"type":"GPU","value":"2"}]},
+          {"name":"b","image":"x","resourceRequirements":[{"type":"GPU","value":"1"}]},
+          {"name":"c","image":"x"}]}
+        """);
+
+    assertEquals(
+        new Demand(512, 1024, Set.of(), Set.of(), 3), TaskResources.demand(definition, null));
+  }
+
+  @Test
   void taskLevelUnitsAndMebibytesAsPlainNumbers() {
     JsonNode definition =
         json(

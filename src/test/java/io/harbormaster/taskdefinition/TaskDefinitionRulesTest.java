@@ -875,4 +875,71 @@ class TaskDefinitionRulesTest {
     rejected(JSON.createArrayNode(), "JSON object");
     rejected(null, "JSON object");
   }
+
+  @Test
+  void restartPolicy_attemptPeriodOutsideEcsRange_isRefused() {
+    ObjectNode request = minimal();
+    container(request, 0).set("restartPolicy", json("{'enabled':true,'restartAttemptPeriod':30}"));
+    rejected(request, "restartAttemptPeriod", "'app'", "60 and 1800");
+
+    container(request, 0).set("restartPolicy", json("{'enabled':true,'restartAttemptPeriod':60}"));
+    TaskDefinitionRules.normalize(request);
+  }
+
+  private static ObjectNode fargate(String taskMembers) {
+    return json(
+        "{'family':'web','requiresCompatibilities':['FARGATE'],"
+            + taskMembers
+            + ",'containerDefinitions':[{'name':'app','image':'nginx:1.27'}]}");
+  }
+
+  @Test
+  void fargate_refusesWhatFargateCannotRun() {
+    rejected(
+        fargate("'networkMode':'bridge','cpu':'256','memory':'512'"),
+        "Fargate only supports network mode 'awsvpc'.");
+    rejected(
+        fargate("'networkMode':'awsvpc','memory':'512'"),
+        "Fargate requires that 'cpu' be defined at the task level.");
+    rejected(
+        fargate("'networkMode':'awsvpc','cpu':'512','memory':'512'"),
+        "No Fargate configuration exists for given values: 512 CPU, 512 memory.");
+    rejected(
+        fargate("'networkMode':'awsvpc','cpu':'256','memory':'1536'"),
+        "No Fargate configuration exists");
+    rejected(
+        fargate("'networkMode':'awsvpc','cpu':'256','memory':'512','pidMode':'host'"),
+        "pidMode 'host'");
+  }
+
+  @Test
+  void compatibilities_includeFargate_whenTheDefinitionQualifies() {
+    JsonNode fargate =
+        TaskDefinitionRules.normalize(
+            fargate("'networkMode':'awsvpc','cpu':'1 vCPU','memory':'3 GB'"));
+    assertEquals(singleQuoted("['EC2','FARGATE']"), fargate.get("compatibilities"));
+
+    JsonNode qualifiesWithoutAsking =
+        TaskDefinitionRules.normalize(
+            json(
+                "{'family':'web','networkMode':'awsvpc','cpu':'256','memory':'512',"
+                    + "'containerDefinitions':[{'name':'app','image':'nginx:1.27'}]}"));
+    assertEquals(singleQuoted("['EC2','FARGATE']"), qualifiesWithoutAsking.get("compatibilities"));
+
+    assertEquals(
+        singleQuoted("['EC2']"),
+        TaskDefinitionRules.normalize(minimal()).get("compatibilities"),
+        "bridge mode is EC2 only");
+  }
+
+  @Test
+  void gpuRequirement_isAWholeNumber() {
+    ObjectNode request = minimal();
+    container(request, 0)
+        .set("resourceRequirements", singleQuoted("[{'type':'GPU','value':'one'}]"));
+    rejected(request, "GPU", "'app'", "'one'");
+
+    container(request, 0).set("resourceRequirements", singleQuoted("[{'type':'GPU','value':'2'}]"));
+    TaskDefinitionRules.normalize(request);
+  }
 }

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param logConfiguration the json-file driver and its options
  * @param healthCheck null: none (the image's own HEALTHCHECK still applies)
  * @param stopTimeout how long {@code stop} waits after SIGTERM before SIGKILL
+ * @param options the container definition's other Docker settings (hostname, links,
+ *     linuxParameters, ...); {@link RuntimeOptions#NONE}: Docker's defaults
  * @param notes what the mapping could not honour (an unsupported log driver, ...): for the agent to
  *     report
  * @param networkNamespaceOf {@link NetworkMode#AWSVPC}: the container whose network namespace this
@@ -53,6 +55,7 @@ public record ContainerSpec(
     LogConfiguration logConfiguration,
     HealthCheck healthCheck,
     Duration stopTimeout,
+    RuntimeOptions options,
     List<String> notes,
     String networkNamespaceOf) {
 
@@ -78,6 +81,7 @@ public record ContainerSpec(
     labels = Map.copyOf(labels == null ? Map.of() : labels);
     logConfiguration = logConfiguration == null ? LogConfiguration.JSON_FILE : logConfiguration;
     stopTimeout = stopTimeout == null ? DEFAULT_STOP_TIMEOUT : stopTimeout;
+    options = options == null ? RuntimeOptions.NONE : options;
     notes = List.copyOf(nullToEmpty(notes));
     if (cpuShares < MIN_CPU_SHARES || cpuShares > MAX_CPU_SHARES) {
       throw new IllegalArgumentException(
@@ -118,6 +122,7 @@ public record ContainerSpec(
         .logConfiguration(logConfiguration)
         .healthCheck(healthCheck)
         .stopTimeout(stopTimeout)
+        .options(options)
         .notes(notes)
         .networkNamespaceOf(networkNamespaceOf);
   }
@@ -153,6 +158,7 @@ public record ContainerSpec(
     private LogConfiguration logConfiguration = LogConfiguration.JSON_FILE;
     private HealthCheck healthCheck;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+    private RuntimeOptions options = RuntimeOptions.NONE;
     private List<String> notes = List.of();
     private String networkNamespaceOf;
 
@@ -259,6 +265,11 @@ public record ContainerSpec(
       return this;
     }
 
+    public Builder options(RuntimeOptions value) {
+      this.options = value;
+      return this;
+    }
+
     public Builder notes(List<String> value) {
       this.notes = value;
       return this;
@@ -291,6 +302,7 @@ public record ContainerSpec(
           logConfiguration,
           healthCheck,
           stopTimeout,
+          options,
           notes,
           networkNamespaceOf);
     }
@@ -487,6 +499,109 @@ public record ContainerSpec(
 
     public long startPeriodNanos() {
       return startPeriod.toNanos();
+    }
+  }
+
+  /**
+   * The container definition's members that are plain Docker settings. Names of other containers
+   * ({@code links}, {@code volumesFrom}) are already the runtime's names.
+   *
+   * @param hostname null: Docker's (the container id)
+   * @param links {@code name:alias} pairs, bridge mode only
+   * @param volumesFrom containers whose volumes are mounted too
+   * @param extraHosts {@code hostname:ip} lines for {@code /etc/hosts}
+   * @param sysctls {@code systemControls}: namespaced kernel parameters
+   * @param linux {@code linuxParameters}
+   * @param gpus GPUs asked for by {@code resourceRequirements}; 0: none
+   */
+  public record RuntimeOptions(
+      String hostname,
+      boolean networkDisabled,
+      boolean privileged,
+      boolean interactive,
+      boolean pseudoTerminal,
+      List<Link> links,
+      List<VolumesFrom> volumesFrom,
+      List<String> dnsServers,
+      List<String> dnsSearchDomains,
+      List<String> extraHosts,
+      List<String> securityOptions,
+      Map<String, String> sysctls,
+      LinuxParameters linux,
+      int gpus) {
+    public static final RuntimeOptions NONE =
+        new RuntimeOptions(
+            null, false, false, false, false, null, null, null, null, null, null, null, null, 0);
+
+    public RuntimeOptions {
+      links = List.copyOf(nullToEmpty(links));
+      volumesFrom = List.copyOf(nullToEmpty(volumesFrom));
+      dnsServers = List.copyOf(nullToEmpty(dnsServers));
+      dnsSearchDomains = List.copyOf(nullToEmpty(dnsSearchDomains));
+      extraHosts = List.copyOf(nullToEmpty(extraHosts));
+      securityOptions = List.copyOf(nullToEmpty(securityOptions));
+      sysctls = Map.copyOf(sysctls == null ? Map.of() : sysctls);
+      linux = linux == null ? LinuxParameters.NONE : linux;
+      if (gpus < 0) {
+        throw new IllegalArgumentException("gpus must not be negative: " + gpus);
+      }
+    }
+  }
+
+  /** Another container of the task, reachable under {@code alias} (ECS {@code links}). */
+  public record Link(String container, String alias) {
+    public Link {
+      Objects.requireNonNull(container, "container");
+      Objects.requireNonNull(alias, "alias");
+    }
+  }
+
+  /** Another container of the task whose volumes this one mounts too. */
+  public record VolumesFrom(String container, boolean readOnly) {
+    public VolumesFrom {
+      Objects.requireNonNull(container, "container");
+    }
+  }
+
+  /**
+   * ECS {@code linuxParameters}.
+   *
+   * @param init run an init process (tini) as PID 1 that reaps zombies and forwards signals
+   * @param tmpfs container path → Docker's tmpfs options ({@code size=64m,noexec})
+   * @param sharedMemoryMiB {@code /dev/shm}'s size; null: Docker's 64 MiB
+   * @param maxSwapMiB swap on top of the hard memory limit; 0: none; null: Docker's default
+   * @param swappiness 0-100, only with {@code maxSwapMiB}
+   */
+  public record LinuxParameters(
+      List<String> capabilitiesAdded,
+      List<String> capabilitiesDropped,
+      List<Device> devices,
+      boolean init,
+      Map<String, String> tmpfs,
+      Integer sharedMemoryMiB,
+      Integer maxSwapMiB,
+      Integer swappiness) {
+    public static final LinuxParameters NONE =
+        new LinuxParameters(null, null, null, false, null, null, null, null);
+
+    public LinuxParameters {
+      capabilitiesAdded = List.copyOf(nullToEmpty(capabilitiesAdded));
+      capabilitiesDropped = List.copyOf(nullToEmpty(capabilitiesDropped));
+      devices = List.copyOf(nullToEmpty(devices));
+      tmpfs = Map.copyOf(tmpfs == null ? Map.of() : tmpfs);
+    }
+  }
+
+  /**
+   * A host device exposed in the container.
+   *
+   * @param permissions cgroup permissions: {@code r}, {@code w}, {@code m} (mknod)
+   */
+  public record Device(String hostPath, String containerPath, String permissions) {
+    public Device {
+      Objects.requireNonNull(hostPath, "hostPath");
+      Objects.requireNonNull(containerPath, "containerPath");
+      Objects.requireNonNull(permissions, "permissions");
     }
   }
 }

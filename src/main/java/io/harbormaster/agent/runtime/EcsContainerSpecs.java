@@ -1,17 +1,22 @@
 package io.harbormaster.agent.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.agent.runtime.ContainerSpec.Device;
 import io.harbormaster.agent.runtime.ContainerSpec.DockerVolume;
 import io.harbormaster.agent.runtime.ContainerSpec.HealthCheck;
 import io.harbormaster.agent.runtime.ContainerSpec.HostPath;
+import io.harbormaster.agent.runtime.ContainerSpec.Link;
+import io.harbormaster.agent.runtime.ContainerSpec.LinuxParameters;
 import io.harbormaster.agent.runtime.ContainerSpec.LogConfiguration;
 import io.harbormaster.agent.runtime.ContainerSpec.Mount;
 import io.harbormaster.agent.runtime.ContainerSpec.MountSource;
 import io.harbormaster.agent.runtime.ContainerSpec.NetworkMode;
 import io.harbormaster.agent.runtime.ContainerSpec.PortMapping;
 import io.harbormaster.agent.runtime.ContainerSpec.Protocol;
+import io.harbormaster.agent.runtime.ContainerSpec.RuntimeOptions;
 import io.harbormaster.agent.runtime.ContainerSpec.Ulimit;
 import io.harbormaster.agent.runtime.ContainerSpec.VolumeScope;
+import io.harbormaster.agent.runtime.ContainerSpec.VolumesFrom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +34,7 @@ import java.util.regex.Pattern;
  * <p>What cannot be honoured is either an {@link IllegalArgumentException} (the container would see
  * something else than asked: EFS volumes, port ranges, an unknown source volume) or a {@link
  * ContainerSpec#notes() note} (it runs as asked but without an extra: another log driver than
- * json-file, secrets, linuxParameters, ...).
+ * json-file, secrets, ...).
  */
 public final class EcsContainerSpecs {
 
@@ -38,29 +43,16 @@ public final class EcsContainerSpecs {
 
   private static final Pattern NOT_IN_DOCKER_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
 
-  /** Members the runtime does not map yet: present and non-empty, they become a note. */
+  /**
+   * Members the runtime does not map: present and non-empty, they become a note. Secrets and
+   * private registry credentials wait for a secrets store; FireLens and credential specs have no
+   * Docker-only meaning.
+   */
   private static final List<String> NOT_MAPPED =
-      List.of(
-          "links",
-          "volumesFrom",
-          "linuxParameters",
-          "secrets",
-          "environmentFiles",
-          "repositoryCredentials",
-          "hostname",
-          "disableNetworking",
-          "privileged",
-          "dnsServers",
-          "dnsSearchDomains",
-          "extraHosts",
-          "dockerSecurityOptions",
-          "interactive",
-          "pseudoTerminal",
-          "systemControls",
-          "resourceRequirements",
-          "firelensConfiguration",
-          "credentialSpecs",
-          "restartPolicy");
+      List.of("secrets", "repositoryCredentials", "firelensConfiguration", "credentialSpecs");
+
+  /** ECS's swappiness when {@code maxSwap} is given without it. */
+  static final int DEFAULT_SWAPPINESS = 60;
 
   private EcsContainerSpecs() {}
 
@@ -73,6 +65,23 @@ public final class EcsContainerSpecs {
    */
   public static ContainerSpec fromContainerDefinition(
       JsonNode containerDefinition, JsonNode taskDefinition, Map<String, String> labels) {
+    if (array(containerDefinition, "environmentFiles").iterator().hasNext()) {
+      throw new IllegalArgumentException(
+          "the environmentFiles must be read first (EnvironmentFiles.read)");
+    }
+    return fromContainerDefinition(containerDefinition, taskDefinition, labels, List.of());
+  }
+
+  /**
+   * @param environmentFromFiles the variables ({@code NAME=value}) of the container's {@code
+   *     environmentFiles}, in their order ({@link EnvironmentFiles#read}): the first file naming a
+   *     variable wins, and {@code environment} wins over them all, as in ECS
+   */
+  public static ContainerSpec fromContainerDefinition(
+      JsonNode containerDefinition,
+      JsonNode taskDefinition,
+      Map<String, String> labels,
+      List<String> environmentFromFiles) {
     String containerName =
         text(containerDefinition, "name")
             .orElseThrow(() -> new IllegalArgumentException("a container definition needs a name"));
@@ -92,7 +101,7 @@ public final class EcsContainerSpecs {
         .name(taskId.map(id -> containerName(containerName, agentLabels, id)).orElse(null))
         .command(strings(containerDefinition, "command"))
         .entryPoint(strings(containerDefinition, "entryPoint"))
-        .env(environment(containerDefinition))
+        .env(environment(containerDefinition, environmentFromFiles))
         .workingDirectory(text(containerDefinition, "workingDirectory").orElse(null))
         .user(text(containerDefinition, "user").orElse(null))
         .cpuShares(cpuShares(integer(containerDefinition, "cpu").orElse(0)))
@@ -109,6 +118,15 @@ public final class EcsContainerSpecs {
         .healthCheck(healthCheck(containerDefinition.get("healthCheck")))
         .stopTimeout(
             seconds(containerDefinition, "stopTimeout", ContainerSpec.DEFAULT_STOP_TIMEOUT))
+        .options(
+            runtimeOptions(
+                containerName,
+                containerDefinition,
+                taskDefinition,
+                networkMode,
+                agentLabels,
+                taskId,
+                notes))
         .notes(notMapped(containerDefinition, notes))
         .build();
   }
@@ -304,13 +322,185 @@ public final class EcsContainerSpecs {
         scope == VolumeScope.TASK || (present(config) && bool(config, "autoprovision")));
   }
 
-  private static List<String> environment(JsonNode container) {
-    List<String> env = new ArrayList<>();
+  private static List<String> environment(JsonNode container, List<String> fromFiles) {
+    Map<String, String> env = new LinkedHashMap<>();
     for (JsonNode variable : array(container, "environment")) {
-      text(variable, "name")
-          .ifPresent(name -> env.add(name + "=" + text(variable, "value").orElse("")));
+      text(variable, "name").ifPresent(name -> env.put(name, text(variable, "value").orElse("")));
     }
-    return env;
+    for (String line : fromFiles) {
+      int equals = line.indexOf('=');
+      String name = equals < 0 ? line : line.substring(0, equals);
+      env.putIfAbsent(name, equals < 0 ? "" : line.substring(equals + 1));
+    }
+    List<String> pairs = new ArrayList<>();
+    env.forEach((name, value) -> pairs.add(name + "=" + value));
+    return pairs;
+  }
+
+  private static RuntimeOptions runtimeOptions(
+      String containerName,
+      JsonNode container,
+      JsonNode taskDefinition,
+      NetworkMode networkMode,
+      Map<String, String> agentLabels,
+      Optional<String> taskId,
+      List<String> notes) {
+    List<String> taskContainers = new ArrayList<>();
+    for (JsonNode other : array(taskDefinition, "containerDefinitions")) {
+      text(other, "name").ifPresent(taskContainers::add);
+    }
+    java.util.function.Function<String, String> runtimeName =
+        other -> {
+          if (!taskContainers.isEmpty() && !taskContainers.contains(other)) {
+            throw new IllegalArgumentException(
+                "container '"
+                    + containerName
+                    + "': "
+                    + other
+                    + " is not a container of the task definition");
+          }
+          return taskId.map(id -> containerName(other, agentLabels, id)).orElse(other);
+        };
+    List<Link> links = new ArrayList<>();
+    for (JsonNode link : array(container, "links")) {
+      if (networkMode != NetworkMode.BRIDGE) {
+        throw new IllegalArgumentException(
+            "container '" + containerName + "': links are only supported in bridge network mode");
+      }
+      String[] nameAndAlias = link.asText().split(":", 2);
+      links.add(
+          new Link(
+              runtimeName.apply(nameAndAlias[0]),
+              nameAndAlias.length == 2 ? nameAndAlias[1] : nameAndAlias[0]));
+    }
+    List<VolumesFrom> volumesFrom = new ArrayList<>();
+    for (JsonNode from : array(container, "volumesFrom")) {
+      String source =
+          text(from, "sourceContainer")
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "container '"
+                              + containerName
+                              + "': volumesFrom needs a sourceContainer"));
+      volumesFrom.add(new VolumesFrom(runtimeName.apply(source), bool(from, "readOnly")));
+    }
+    List<String> extraHosts = new ArrayList<>();
+    for (JsonNode host : array(container, "extraHosts")) {
+      extraHosts.add(
+          text(host, "hostname")
+                  .orElseThrow(() -> new IllegalArgumentException("extraHosts need a hostname"))
+              + ":"
+              + text(host, "ipAddress")
+                  .orElseThrow(() -> new IllegalArgumentException("extraHosts need an ipAddress")));
+    }
+    Map<String, String> sysctls = new LinkedHashMap<>();
+    for (JsonNode control : array(container, "systemControls")) {
+      text(control, "namespace")
+          .ifPresent(namespace -> sysctls.put(namespace, text(control, "value").orElse("")));
+    }
+    return new RuntimeOptions(
+        text(container, "hostname").filter(name -> !name.isBlank()).orElse(null),
+        bool(container, "disableNetworking"),
+        bool(container, "privileged"),
+        bool(container, "interactive"),
+        bool(container, "pseudoTerminal"),
+        links,
+        volumesFrom,
+        strings(container, "dnsServers"),
+        strings(container, "dnsSearchDomains"),
+        extraHosts,
+        strings(container, "dockerSecurityOptions"),
+        sysctls,
+        linuxParameters(
+            containerName,
+            container.get("linuxParameters"),
+            integer(container, "memory").isPresent(),
+            notes),
+        gpus(containerName, container));
+  }
+
+  private static LinuxParameters linuxParameters(
+      String containerName, JsonNode linux, boolean hardMemoryLimit, List<String> notes) {
+    if (!present(linux)) {
+      return LinuxParameters.NONE;
+    }
+    List<Device> devices = new ArrayList<>();
+    for (JsonNode device : array(linux, "devices")) {
+      String hostPath =
+          text(device, "hostPath")
+              .orElseThrow(() -> new IllegalArgumentException("a device needs a hostPath"));
+      StringBuilder permissions = new StringBuilder();
+      for (String permission : strings(device, "permissions")) {
+        permissions.append(
+            switch (permission) {
+              case "read" -> "r";
+              case "write" -> "w";
+              case "mknod" -> "m";
+              default ->
+                  throw new IllegalArgumentException(
+                      "device " + hostPath + ": permission " + permission);
+            });
+      }
+      devices.add(
+          new Device(
+              hostPath,
+              text(device, "containerPath").orElse(hostPath),
+              permissions.isEmpty() ? "rwm" : permissions.toString()));
+    }
+    Map<String, String> tmpfs = new LinkedHashMap<>();
+    for (JsonNode mount : array(linux, "tmpfs")) {
+      String path =
+          text(mount, "containerPath")
+              .orElseThrow(() -> new IllegalArgumentException("a tmpfs needs a containerPath"));
+      int size =
+          integer(mount, "size")
+              .orElseThrow(() -> new IllegalArgumentException("tmpfs " + path + " needs a size"));
+      List<String> options = new ArrayList<>();
+      options.add("size=" + size + "m");
+      options.addAll(strings(mount, "mountOptions"));
+      tmpfs.put(path, String.join(",", options));
+    }
+    Integer maxSwap = boxed(integer(linux, "maxSwap"));
+    if (maxSwap != null && !hardMemoryLimit) {
+      // Docker's swap limit is memory + swap: without a hard limit there is nothing to add to
+      notes.add(
+          "linuxParameters.maxSwap needs the container's memory (a hard limit) and was left out");
+      maxSwap = null;
+    }
+    return new LinuxParameters(
+        strings(linux.path("capabilities"), "add"),
+        strings(linux.path("capabilities"), "drop"),
+        devices,
+        bool(linux, "initProcessEnabled"),
+        tmpfs,
+        boxed(integer(linux, "sharedMemorySize")),
+        maxSwap,
+        maxSwap == null ? null : integer(linux, "swappiness").orElse(DEFAULT_SWAPPINESS));
+  }
+
+  /** {@code resourceRequirements}: GPUs are honoured; inference accelerators do not exist here. */
+  private static int gpus(String containerName, JsonNode container) {
+    int gpus = 0;
+    for (JsonNode requirement : array(container, "resourceRequirements")) {
+      String type = text(requirement, "type").orElse("");
+      String value = text(requirement, "value").orElse("");
+      if (!type.equals("GPU")) {
+        throw new IllegalArgumentException(
+            "container '"
+                + containerName
+                + "': resourceRequirements type "
+                + type
+                + " is not supported by this agent (GPU is)");
+      }
+      try {
+        gpus += Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "container '" + containerName + "': GPU count must be a number: " + value);
+      }
+    }
+    return gpus;
   }
 
   private static List<Ulimit> ulimits(JsonNode container) {

@@ -38,10 +38,16 @@ record CreateServiceRequest(
               + "': up to 255 letters (uppercase and "
               + "lowercase), numbers, underscores, and hyphens are allowed.");
     }
+    ServiceMembers.checkNetworkingMembers(input);
     SchedulingStrategy scheduling =
         ServiceMembers.scheduling(JsonViews.text(input, "schedulingStrategy").orElse("REPLICA"));
     String launchType =
         ServiceMembers.launchType(JsonViews.text(input, "launchType").orElse("EC2"));
+    if (JsonViews.text(input, "platformVersion").isPresent()) {
+      // ECS's words: a platform version belongs to Fargate
+      throw EcsException.invalidParameter(
+          "The platform version must be null when specifying an " + launchType + " launch type.");
+    }
     String taskDefinition =
         JsonViews.text(input, "taskDefinition")
             .orElseThrow(

@@ -12,7 +12,10 @@ record DescribeContainerInstancesRequest(String cluster, List<String> instances,
   static DescribeContainerInstancesRequest decode(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
     List<String> refs = JsonViews.textList(input, "containerInstances");
-    if (refs.isEmpty() || refs.size() > MAX_DESCRIBE) {
+    if (refs.isEmpty()) {
+      throw EcsException.invalidParameter("Container Instances cannot be empty."); // ECS's words
+    }
+    if (refs.size() > MAX_DESCRIBE) {
       throw EcsException.invalidParameter(
           "containerInstances must name 1 to " + MAX_DESCRIBE + " instances.");
     }

@@ -12,7 +12,10 @@ record DescribeTasksRequest(String cluster, List<String> tasks, boolean tags) {
   static DescribeTasksRequest decode(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
     List<String> refs = JsonViews.textList(input, "tasks");
-    if (refs.isEmpty() || refs.size() > MAX_DESCRIBE) {
+    if (refs.isEmpty()) {
+      throw EcsException.invalidParameter("Tasks cannot be empty."); // ECS's words
+    }
+    if (refs.size() > MAX_DESCRIBE) {
       throw EcsException.invalidParameter("tasks must name 1 to " + MAX_DESCRIBE + " tasks.");
     }
     return new DescribeTasksRequest(cluster, refs, JsonViews.includes(input, "TAGS"));

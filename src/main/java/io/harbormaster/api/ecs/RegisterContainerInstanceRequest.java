@@ -29,7 +29,7 @@ record RegisterContainerInstanceRequest(
     Registration registration =
         new Registration(
             instanceId,
-            null,
+            ec2InstanceId(input),
             totalResources(input),
             attributes(input),
             versionInfo(input.get("versionInfo")),
@@ -37,11 +37,36 @@ record RegisterContainerInstanceRequest(
     return new RegisterContainerInstanceRequest(cluster, instanceId, registration);
   }
 
+  /**
+   * ECS reads the EC2 instance id from the instance identity document (a JSON string, as EC2's
+   * metadata service gives it).
+   */
+  static String ec2InstanceId(JsonNode input) {
+    String document = JsonViews.text(input, "instanceIdentityDocument").orElse(null);
+    if (document == null || document.isBlank()) return null;
+    try {
+      JsonNode parsed = IDENTITY_DOCUMENT_READER.readTree(document);
+      return JsonViews.text(parsed, "instanceId").filter(id -> !id.isBlank()).orElse(null);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw EcsException.invalidParameter(
+          "instanceIdentityDocument is not a valid instance identity document.");
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper IDENTITY_DOCUMENT_READER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The model makes {@code totalResources} optional: without it the instance offers no CPU or
+   * memory (ECS would read them from the EC2 instance type, which does not exist here), so nothing
+   * is placed on it until it registers again with its resources.
+   */
   static Resources totalResources(JsonNode input) {
     int cpu = 0;
     int memory = 0;
     SortedSet<Integer> tcp = new TreeSet<>();
     SortedSet<Integer> udp = new TreeSet<>();
+    int gpus = 0;
     for (JsonNode r : input.path("totalResources")) {
       String name = r.path("name").asText();
       switch (name) {
@@ -49,14 +74,16 @@ record RegisterContainerInstanceRequest(
         case "MEMORY" -> memory = r.path("integerValue").asInt();
         case "PORTS" -> r.path("stringSetValue").forEach(p -> tcp.add(port(p.asText())));
         case "PORTS_UDP" -> r.path("stringSetValue").forEach(p -> udp.add(port(p.asText())));
+        // ECS lists the GPUs' ids; placement needs how many
+        case "GPU" -> gpus = r.path("stringSetValue").size();
         default -> {}
       }
     }
-    if (cpu <= 0 || memory <= 0) {
+    if (cpu < 0 || memory < 0) {
       throw EcsException.invalidParameter(
-          "totalResources must give CPU and MEMORY as positive integerValue.");
+          "totalResources must give CPU and MEMORY as non-negative integerValue.");
     }
-    return new Resources(cpu, memory, tcp, udp);
+    return new Resources(cpu, memory, tcp, udp, gpus);
   }
 
   private static int port(String text) {

@@ -33,6 +33,34 @@ final class ServiceMembers {
             + "cluster's container instances (EC2 or EXTERNAL).");
   }
 
+  /**
+   * Members this control plane does not honour yet are refused rather than dropped: {@code
+   * loadBalancers} and {@code serviceRegistries}. An {@code awsvpcConfiguration} is checked as ECS
+   * checks it (its tasks get awsvpc networking from the task definition).
+   */
+  static void checkNetworkingMembers(JsonNode input) {
+    for (String member : List.of("loadBalancers", "serviceRegistries")) {
+      JsonNode value = input.get(member);
+      if (value != null && value.isArray() && !value.isEmpty()) {
+        throw EcsException.invalidParameter(
+            member + " are not supported by this control plane yet.");
+      }
+    }
+    JsonNode awsvpc = input.path("networkConfiguration").path("awsvpcConfiguration");
+    if (awsvpc.isObject()) {
+      JsonNode subnets = awsvpc.get("subnets");
+      if (subnets == null || !subnets.isArray() || subnets.isEmpty()) {
+        throw EcsException.invalidParameter("subnets can not be empty."); // ECS's words
+      }
+      if (awsvpc.path("securityGroups").size() > 5) {
+        throw EcsException.invalidParameter("securityGroups can have at most 5 items.");
+      }
+      if (subnets.size() > 16) {
+        throw EcsException.invalidParameter("subnets can have at most 16 items.");
+      }
+    }
+  }
+
   static int desiredCount(JsonNode input) {
     JsonNode n = input.get("desiredCount");
     if (!n.canConvertToInt() || n.asInt() < 0) {

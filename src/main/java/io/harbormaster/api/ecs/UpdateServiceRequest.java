@@ -28,6 +28,7 @@ record UpdateServiceRequest(
 
   static UpdateServiceRequest decode(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
+    ServiceMembers.checkNetworkingMembers(input);
     ServiceHandlers.ServiceRef ref =
         ServiceHandlers.ServiceRef.require(
             ctx, cluster, JsonViews.text(input, "service").orElse(""));

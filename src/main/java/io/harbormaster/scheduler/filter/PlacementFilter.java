@@ -32,19 +32,25 @@ public interface PlacementFilter {
           AttributeFilter.INSTANCE,
           CpuFilter.INSTANCE,
           MemoryFilter.INSTANCE,
+          GpuFilter.INSTANCE,
           PortFilter.TCP,
           PortFilter.UDP,
           DistinctInstanceFilter.INSTANCE,
           MemberOfFilter.INSTANCE);
 
   /**
-   * The filters on what an instance has left (CPU, memory, ports), in {@link #ALL}'s order: what
-   * the instance itself checks again when it is asked to hold a task's resources, since placement
-   * chose it on a snapshot that may be stale. The rest of {@link #ALL} is placement's choice (and
-   * StartTask names its instances itself).
+   * The filters on what an instance has left (CPU, memory, GPUs, ports), in {@link #ALL}'s order:
+   * what the instance itself checks again when it is asked to hold a task's resources, since
+   * placement chose it on a snapshot that may be stale. The rest of {@link #ALL} is placement's
+   * choice (and StartTask names its instances itself).
    */
   List<PlacementFilter> RESOURCES =
-      List.of(CpuFilter.INSTANCE, MemoryFilter.INSTANCE, PortFilter.TCP, PortFilter.UDP);
+      List.of(
+          CpuFilter.INSTANCE,
+          MemoryFilter.INSTANCE,
+          GpuFilter.INSTANCE,
+          PortFilter.TCP,
+          PortFilter.UDP);
 
   /** The first rejection among {@code filters}, or empty when the instance passes them all. */
   static Optional<String> firstRejection(

@@ -421,11 +421,132 @@ class EcsContainerSpecsTest {
     ContainerSpec spec =
         map(
             "{'name':'app','image':'busybox','secrets':[{'name':'A','valueFrom':'arn'}],"
+                + "'repositoryCredentials':{'credentialsParameter':'arn'},"
                 + "'links':[],'volumesFrom':[],'privileged':false,'linuxParameters':{'initProcessEnabled':true}}");
 
     assertEquals(2, spec.notes().size(), spec.notes().toString());
-    assertTrue(spec.notes().get(0).startsWith("linuxParameters"), spec.notes().toString());
-    assertTrue(spec.notes().get(1).startsWith("secrets"), spec.notes().toString());
+    assertTrue(spec.notes().get(0).startsWith("secrets"), spec.notes().toString());
+    assertTrue(spec.notes().get(1).startsWith("repositoryCredentials"), spec.notes().toString());
+    assertTrue(spec.options().linux().init());
+  }
+
+  @Test
+  void dockerMembers_areMapped() {
+    ContainerSpec spec =
+        map(
+            "{'name':'app','image':'busybox','memory':128,'hostname':'web-1',"
+                + "'disableNetworking':true,'privileged':true,'interactive':true,'pseudoTerminal':true,"
+                + "'dnsServers':['10.0.0.2'],'dnsSearchDomains':['example.internal'],"
+                + "'extraHosts':[{'hostname':'db','ipAddress':'169.254.10.2'}],"
+                + "'dockerSecurityOptions':['no-new-privileges'],"
+                + "'systemControls':[{'namespace':'net.core.somaxconn','value':'1024'}],"
+                + "'resourceRequirements':[{'type':'GPU','value':'2'}],"
+                + "'links':['db:database','cache'],"
+                + "'volumesFrom':[{'sourceContainer':'db','readOnly':true},{'sourceContainer':'cache'}],"
+                + "'linuxParameters':{'capabilities':{'add':['NET_ADMIN'],'drop':['MKNOD']},"
+                + "'devices':[{'hostPath':'/dev/fuse','permissions':['read','write']},"
+                + "{'hostPath':'/dev/null','containerPath':'/dev/nothing'}],"
+                + "'initProcessEnabled':true,'sharedMemorySize':256,'maxSwap':512,"
+                + "'tmpfs':[{'containerPath':'/scratch','size':64,'mountOptions':['noexec']}]}}",
+            "{'family':'web','containerDefinitions':[{'name':'app'},{'name':'db'},{'name':'cache'}]}");
+
+    ContainerSpec.RuntimeOptions options = spec.options();
+    assertEquals("web-1", options.hostname());
+    assertTrue(options.networkDisabled());
+    assertTrue(options.privileged());
+    assertTrue(options.interactive());
+    assertTrue(options.pseudoTerminal());
+    assertEquals(List.of("10.0.0.2"), options.dnsServers());
+    assertEquals(List.of("example.internal"), options.dnsSearchDomains());
+    assertEquals(List.of("db:169.254.10.2"), options.extraHosts());
+    assertEquals(List.of("no-new-privileges"), options.securityOptions());
+    assertEquals(Map.of("net.core.somaxconn", "1024"), options.sysctls());
+    assertEquals(2, options.gpus());
+    String suffix = "-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    assertEquals(
+        List.of(
+            new ContainerSpec.Link("hm-web-3-db" + suffix, "database"),
+            new ContainerSpec.Link("hm-web-3-cache" + suffix, "cache")),
+        options.links(),
+        "links name the other containers' Docker names");
+    assertEquals(
+        List.of(
+            new ContainerSpec.VolumesFrom("hm-web-3-db" + suffix, true),
+            new ContainerSpec.VolumesFrom("hm-web-3-cache" + suffix, false)),
+        options.volumesFrom());
+    ContainerSpec.LinuxParameters linux = options.linux();
+    assertEquals(List.of("NET_ADMIN"), linux.capabilitiesAdded());
+    assertEquals(List.of("MKNOD"), linux.capabilitiesDropped());
+    assertEquals(
+        List.of(
+            new ContainerSpec.Device("/dev/fuse", "/dev/fuse", "rw"),
+            new ContainerSpec.Device("/dev/null", "/dev/nothing", "rwm")),
+        linux.devices());
+    assertTrue(linux.init());
+    assertEquals(Map.of("/scratch", "size=64m,noexec"), linux.tmpfs());
+    assertEquals(256, linux.sharedMemoryMiB());
+    assertEquals(512, linux.maxSwapMiB());
+    assertEquals(60, linux.swappiness(), "ECS's default swappiness with maxSwap");
+    assertEquals(List.of(), spec.notes());
+  }
+
+  @Test
+  void maxSwap_withoutAHardLimit_isANote() {
+    ContainerSpec spec =
+        map("{'name':'app','image':'busybox','linuxParameters':{'maxSwap':100,'swappiness':10}}");
+
+    assertNull(spec.options().linux().maxSwapMiB());
+    assertNull(spec.options().linux().swappiness());
+    assertTrue(spec.notes().get(0).contains("maxSwap"), spec.notes().toString());
+  }
+
+  @Test
+  void links_toAContainerNotInTheTask_orOutsideBridgeMode_areRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            map(
+                "{'name':'app','image':'busybox','links':['ghost']}",
+                "{'family':'web','containerDefinitions':[{'name':'app'}]}"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            map(
+                "{'name':'app','image':'busybox','links':['db']}",
+                "{'family':'web','networkMode':'host','containerDefinitions':[{'name':'app'},{'name':'db'}]}"));
+  }
+
+  @Test
+  void resourceRequirements_otherThanGpu_areRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            map(
+                "{'name':'app','image':'busybox','resourceRequirements':"
+                    + "[{'type':'InferenceAccelerator','value':'device_1'}]}"));
+  }
+
+  @Test
+  void environmentFiles_firstFileWins_environmentWinsOverFiles() {
+    ContainerSpec spec =
+        EcsContainerSpecs.fromContainerDefinition(
+            singleQuoted(
+                "{'name':'app','image':'busybox','environment':[{'name':'A','value':'definition'}],"
+                    + "'environmentFiles':[{'type':'s3','value':'/one.env'}]}"),
+            singleQuoted("{'family':'web'}"),
+            LABELS,
+            List.of("A=file", "B=first", "B=second", "C=x=y"));
+
+    assertEquals(List.of("A=definition", "B=first", "C=x=y"), spec.env());
+  }
+
+  @Test
+  void environmentFiles_unread_areRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            map(
+                "{'name':'app','image':'busybox','environmentFiles':[{'type':'s3','value':'/a.env'}]}"));
   }
 
   @Test

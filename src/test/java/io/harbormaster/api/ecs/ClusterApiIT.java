@@ -212,9 +212,9 @@ class ClusterApiIT {
                         .build()));
 
     Cluster plain = describeOne(name);
-    assertEquals(List.of(), plain.tags(), "tags only with include TAGS");
-    assertEquals(List.of(), plain.settings(), "settings only with include SETTINGS");
-    assertEquals(List.of(), plain.statistics(), "statistics only with include STATISTICS");
+    assertFalse(plain.hasTags(), "tags only with include TAGS");
+    assertFalse(plain.hasSettings(), "settings only with include SETTINGS");
+    assertFalse(plain.hasStatistics(), "statistics only with include STATISTICS");
 
     Cluster full =
         describeOne(name, ClusterField.TAGS, ClusterField.SETTINGS, ClusterField.STATISTICS);
@@ -228,7 +228,7 @@ class ClusterApiIT {
 
     Cluster tagsOnly = describeOne(name, ClusterField.TAGS);
     assertEquals(Map.of("owner", "me"), tagMap(tagsOnly.tags()));
-    assertEquals(List.of(), tagsOnly.settings());
+    assertFalse(tagsOnly.hasSettings());
   }
 
   @Test

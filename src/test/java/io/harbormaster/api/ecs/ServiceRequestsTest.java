@@ -98,6 +98,33 @@ class ServiceRequestsTest {
         request.deployment().appliedTo(new DeploymentSettings(100, 200, true, false)));
   }
 
+  @Test
+  void loadBalancersAndRegistriesAreRefused_awsvpcIsChecked() {
+    String base = "{\"serviceName\":\"web\",\"taskDefinition\":\"web\",\"desiredCount\":1,";
+    assertInvalid(
+        "loadBalancers are not supported by this control plane yet.",
+        base
+            + "\"loadBalancers\":[{\"targetGroupArn\":\"arn\",\"containerName\":\"app\",\"containerPort\":80}]}");
+    assertInvalid(
+        "serviceRegistries are not supported by this control plane yet.",
+        base + "\"serviceRegistries\":[{\"registryArn\":\"arn\"}]}");
+    assertInvalid(
+        "The platform version must be null when specifying an EC2 launch type.",
+        base + "\"platformVersion\":\"LATEST\"}");
+    assertInvalid(
+        "subnets can not be empty.",
+        base + "\"networkConfiguration\":{\"awsvpcConfiguration\":{\"subnets\":[]}}}");
+
+    CreateServiceRequest accepted =
+        CreateServiceRequest.decode(
+            CTX,
+            json(
+                base
+                    + "\"networkConfiguration\":{\"awsvpcConfiguration\":{\"subnets\":[\"subnet-1\"]}},"
+                    + "\"loadBalancers\":[]}"));
+    assertEquals("web", accepted.serviceName());
+  }
+
   private static void assertInvalid(String message, String input) {
     EcsException e =
         assertThrows(EcsException.class, () -> CreateServiceRequest.decode(CTX, json(input)));

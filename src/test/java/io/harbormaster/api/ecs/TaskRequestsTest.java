@@ -61,7 +61,9 @@ class TaskRequestsTest {
         DescribeTasksRequest.decode(CTX, json("{\"tasks\":[\"a\",\"b\"],\"include\":[\"TAGS\"]}"));
 
     assertEquals(new DescribeTasksRequest("default", List.of("a", "b"), true), request);
-    assertInvalid("tasks must name 1 to 100 tasks.", DescribeTasksRequest::decode, "{}");
+    assertInvalid("Tasks cannot be empty.", DescribeTasksRequest::decode, "{}");
+    assertInvalid(
+        "Container Instances cannot be empty.", DescribeContainerInstancesRequest::decode, "{}");
   }
 
   @Test

@@ -144,6 +144,31 @@ class PlacementFilterTest {
   }
 
   @Nested
+  class Gpus {
+
+    @Test
+    void aTaskWithoutGpusFitsAnInstanceWithout() {
+      assertEquals(PASS, GpuFilter.INSTANCE.reject(instance("a").build(), SMALL));
+    }
+
+    @Test
+    void aGpuTaskIsRefusedPlacementOnAnInstanceWithoutGpus() {
+      assertEquals(
+          Optional.of("RESOURCE:GPU"),
+          GpuFilter.INSTANCE.reject(instance("a").build(), SMALL.withGpus(1)));
+    }
+
+    @Test
+    void freeGpusCount() {
+      InstanceSnapshot twoOfFourTaken = instance("a").gpus(4, 2).build();
+      assertEquals(PASS, GpuFilter.INSTANCE.reject(twoOfFourTaken, SMALL.withGpus(2)));
+      assertEquals(
+          Optional.of("RESOURCE:GPU"),
+          GpuFilter.INSTANCE.reject(twoOfFourTaken, SMALL.withGpus(3)));
+    }
+  }
+
+  @Nested
   class Ports {
 
     private TaskDemand mapping(Set<Integer> tcp, Set<Integer> udp) {
@@ -297,6 +322,7 @@ class PlacementFilterTest {
               "RequiredAttributes",
               "Cpu",
               "Memory",
+              "Gpu",
               "TcpPorts",
               "UdpPorts",
               "DistinctInstance",
