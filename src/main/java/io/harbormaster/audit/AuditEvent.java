@@ -139,8 +139,9 @@ public record AuditEvent(
     if (parts.length < 6) return "AWS::Unknown";
     String service = parts[2];
     String resource = parts[5];
-    int cut = resource.indexOf('/');
-    if (cut < 0) cut = resource.indexOf(':');
+    int slash = resource.indexOf('/');
+    int colon = resource.indexOf(':');
+    int cut = slash < 0 ? colon : colon < 0 ? slash : Math.min(slash, colon);
     String kind = cut < 0 ? resource : resource.substring(0, cut);
     return switch (service + ":" + kind) {
       case "ecs:cluster" -> "AWS::ECS::Cluster";
