@@ -178,24 +178,16 @@ class CloudWatchLogsApiIT {
   void theSdkPagesForwardByTokenAndAnotherAccountSeesNothing() throws Exception {
     ServerProcess server = cluster.server();
     var c = server.credentials();
-    List<String> read = new ArrayList<>();
+    List<String> read;
     try (CloudWatchLogsClient logs =
         client(server.endpoint(), c.accessKeyId(), c.secretAccessKey())) {
-      String token = null;
-      for (int pages = 0; pages < 20; pages++) {
-        String from = token;
-        GetLogEventsResponse page =
-            logs.getLogEvents(
-                r ->
-                    r.logGroupName(group)
-                        .logStreamName(stream)
-                        .startFromHead(true)
-                        .limit(70)
-                        .nextToken(from));
-        page.events().stream().map(OutputLogEvent::message).forEach(read::add);
-        if (page.nextForwardToken().equals(from)) break; // the end: the same token again
-        token = page.nextForwardToken();
-      }
+      // The task has stopped; its last batches may still be on their way from the agent.
+      read =
+          Await.until(
+              "every line readable page by page",
+              Duration.ofSeconds(30),
+              () -> readByForwardToken(logs),
+              lines -> lines.size() >= LINES);
     }
     assertEquals(expectedLines(), read);
 
@@ -208,6 +200,27 @@ class CloudWatchLogsApiIT {
           ResourceNotFoundException.class,
           () -> logs.getLogEvents(r -> r.logGroupName(group).logStreamName(stream)));
     }
+  }
+
+  /** GetLogEvents from the head, 70 at a time, until the forward token comes back unchanged. */
+  private static List<String> readByForwardToken(CloudWatchLogsClient logs) {
+    List<String> read = new ArrayList<>();
+    String token = null;
+    for (int pages = 0; pages < 20; pages++) {
+      String from = token;
+      GetLogEventsResponse page =
+          logs.getLogEvents(
+              r ->
+                  r.logGroupName(group)
+                      .logStreamName(stream)
+                      .startFromHead(true)
+                      .limit(70)
+                      .nextToken(from));
+      page.events().stream().map(OutputLogEvent::message).forEach(read::add);
+      if (page.nextForwardToken().equals(from)) break; // the end: the same token again
+      token = page.nextForwardToken();
+    }
+    return read;
   }
 
   private static CloudWatchLogsClient client(String endpoint, String keyId, String secret) {
