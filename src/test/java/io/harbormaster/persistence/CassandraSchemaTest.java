@@ -1,6 +1,7 @@
 package io.harbormaster.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +51,8 @@ class CassandraSchemaTest {
           Map.entry("harbormaster.event_retention", "(account_id)"),
           Map.entry("harbormaster.control_plane_lease", "(installation)"),
           Map.entry("harbormaster.control_plane_members", "(installation,address)"),
-          Map.entry("harbormaster.installation_secrets", "(name)"));
+          Map.entry("harbormaster.installation_secrets", "(name)"),
+          Map.entry("harbormaster.schema_version", "(name)"));
 
   private static final Pattern CREATE_KEYSPACE =
       Pattern.compile(
@@ -99,6 +101,21 @@ class CassandraSchemaTest {
             "keyspace " + keyspace + " is created after " + table.group(1));
       }
     }
+  }
+
+  @Test
+  void fingerprintChangesWithAStatementButNotWithCommentsOrBlankLines() {
+    List<String> statements = CassandraSchema.statements(CQL_DIR);
+    String fingerprint = CassandraSchema.fingerprint(statements);
+    assertEquals(64, fingerprint.length());
+    assertEquals(
+        fingerprint,
+        CassandraSchema.fingerprint(
+            CassandraSchema.parse(
+                "-- a comment\n\n" + String.join(";\n\n-- another\n", statements) + ";\n")));
+    List<String> changed = new java.util.ArrayList<>(statements);
+    changed.add("CREATE TABLE IF NOT EXISTS harbormaster.extra (id text PRIMARY KEY)");
+    assertNotEquals(fingerprint, CassandraSchema.fingerprint(changed));
   }
 
   @Test
