@@ -28,6 +28,13 @@ public final class CassandraSessions {
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     RuntimeException last = null;
+    // One attempt at once, even while the port is closed: it loads and links the driver's classes
+    // (a second or more in a fresh JVM) while the node boots, not after.
+    try {
+      return EmbeddedCassandra.connect(contactPoint, config);
+    } catch (AllNodesFailedException notYet) {
+      last = notYet;
+    }
     while (System.nanoTime() < deadline) {
       if (portOpen(contactPoint)) {
         try {
