@@ -1,6 +1,8 @@
 package io.harbormaster.loadtest;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -38,6 +40,9 @@ public final class WriteCountBenchmark {
               CqlSession.builder()
                   .addContactPoint(new InetSocketAddress("127.0.0.1", cassandraPort))
                   .withLocalDatacenter("datacenter1")
+                  // the driver's defaults only: application.conf on the classpath names
+                  // 127.0.0.1:9642
+                  .withConfigLoader(DriverConfigLoader.fromMap(OptionsMap.driverDefaults()))
                   .build()) {
             new WriteCountBenchmark(ecs, cluster, cql).run(tasks);
           }
