@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -115,7 +116,15 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      long t0 = System.nanoTime();
       Files.createDirectories(dataDir);
+      // Before any logger exists: the node's and the agent's logs go to a file; the terminal gets
+      // the progress lines below and the banner.
+      Path logFile = dataDir.resolve("harbormaster.log");
+      System.setProperty("harbormaster.log.file", logFile.toString());
+      if (System.getProperty("logback.configurationFile") == null) {
+        System.setProperty("logback.configurationFile", "logback-up.xml");
+      }
       Path home = projectHome();
       Path cassandraDir = dataDir.resolve("cassandra");
       Agents agents = new Agents();
@@ -129,10 +138,13 @@ public final class Main implements Callable<Integer> {
       // `up` re-adopts them.
       AtomicReference<EmbeddedCassandra> startedCassandra = new AtomicReference<>();
       AtomicReference<HarbormasterNode> startedNode = new AtomicReference<>();
+      AtomicBoolean stopping = new AtomicBoolean();
+      AtomicBoolean ready = new AtomicBoolean();
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
+                    stopping.set(true);
                     agents.close();
                     HarbormasterNode n = startedNode.get();
                     if (n != null) n.close();
@@ -148,25 +160,37 @@ public final class Main implements Callable<Integer> {
                   },
                   "harbormaster-shutdown"));
 
-      System.out.println("Starting the embedded Cassandra (data in " + cassandraDir + ") ...");
+      System.out.println(
+          "Starting the embedded Cassandra (data in "
+              + cassandraDir
+              + ") and the control plane (log in "
+              + logFile
+              + ") ...");
+      // Both at once: the node starts its actor system while Cassandra boots, and its session
+      // waits for the CQL port.
       EmbeddedCassandra cassandra =
-          EmbeddedCassandra.start(
+          EmbeddedCassandra.launch(
               home, CassandraSettings.local(cassandraDir, cassandraPort, cassandraPort + 1));
       startedCassandra.set(cassandra);
+      exitIfCassandraDiesDuringStart(cassandra, ready, stopping);
       HarbormasterNode node =
           HarbormasterNode.start(settings("127.0.0.1:" + cassandra.nativePort(), home));
       startedNode.set(node);
       String nodeRegion = node.settings().region();
+      String endpoint = "http://127.0.0.1:" + node.apiPort();
+      progress(t0, "Control plane started: ECS API on " + endpoint);
 
       Account.AccessKey key = node.ensureDefaultAccount(Duration.ofSeconds(60));
-      String endpoint = "http://127.0.0.1:" + node.apiPort();
       node.ensureCluster(key.accountId(), "default", Duration.ofSeconds(60));
+      progress(t0, "Default account and cluster ready");
       String instance =
           noAgent
               ? "(not started: --no-agent)"
               : startLocalAgent(
                   agents, key, endpoint, nodeRegion, home, dockerHost, dataDir, engine);
+      if (!noAgent) progress(t0, "Local agent: " + instance);
       Path env = writeEnv(dataDir, key, nodeRegion, endpoint);
+      ready.set(true);
       System.out.println();
       System.out.println("Harbormaster is up.");
       System.out.println("  ECS endpoint:      " + endpoint);
@@ -188,6 +212,33 @@ public final class Main implements Callable<Integer> {
       System.out.flush();
       return awaitStop(node);
     }
+  }
+
+  private static void progress(long t0, String line) {
+    System.out.printf("  %s (%.1f s)%n", line, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * The node waits for Cassandra's port for minutes; a Cassandra that exited during start-up ends
+   * `up` at once, with the end of its log.
+   */
+  static void exitIfCassandraDiesDuringStart(
+      EmbeddedCassandra cassandra, AtomicBoolean ready, AtomicBoolean stopping) {
+    Thread watch =
+        new Thread(
+            () -> {
+              int code = cassandra.onExit().join();
+              if (ready.get() || stopping.get()) return;
+              System.err.println(
+                  "harbormaster: the embedded Cassandra exited with code "
+                      + code
+                      + " during start-up. "
+                      + cassandra.logTail());
+              System.exit(1);
+            },
+            "harbormaster-cassandra-watch");
+    watch.setDaemon(true);
+    watch.start();
   }
 
   /**

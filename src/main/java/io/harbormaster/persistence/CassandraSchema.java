@@ -1,5 +1,6 @@
 package io.harbormaster.persistence;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.OptionsMap;
@@ -8,13 +9,18 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -61,7 +67,9 @@ public final class CassandraSchema {
                   // container log groups, streams and events (io.harbormaster.logs)
                   "log_groups",
                   "log_streams",
-                  "log_events"),
+                  "log_events",
+                  // the fingerprint of the schema applied last (applyIfChanged)
+                  "schema_version"),
           SNAPSHOT_KEYSPACE, Set.of("snapshots"));
 
   /** DDL on a node that shares two cores with the application can exceed the 2 s default. */
@@ -87,6 +95,95 @@ public final class CassandraSchema {
   public static void apply(CqlSession session, Path cqlDir) {
     for (String statement : statements(cqlDir)) {
       session.execute(SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT));
+    }
+  }
+
+  /**
+   * Applies the schema unless the stored fingerprint matches these files: a node start on an
+   * unchanged schema costs one read, while a new or changed statement is applied (every statement
+   * is idempotent) at the next start.
+   *
+   * @return whether it applied the statements
+   */
+  public static boolean applyIfChanged(CqlSession session, Path cqlDir) {
+    List<String> statements = statements(cqlDir);
+    String fingerprint = fingerprint(statements);
+    if (fingerprint.equals(appliedFingerprint(session).orElse(null))) {
+      return false;
+    }
+    for (String statement : statements) {
+      executeIdempotent(session, SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT));
+    }
+    executeIdempotent(
+        session,
+        SimpleStatement.newInstance(
+            "INSERT INTO "
+                + JOURNAL_KEYSPACE
+                + ".schema_version (name, ddl_sha256, applied_at) VALUES (?, ?, toTimestamp(now()))",
+            SCHEMA_VERSION_ROW,
+            fingerprint));
+    return true;
+  }
+
+  private static final String SCHEMA_VERSION_ROW = "harbormaster";
+
+  /**
+   * A start right after Cassandra's own, on a loaded machine, can find the session's one connection
+   * being re-opened (seen once with the load average at 21): the statement is sent again, a few
+   * times, since every schema statement is idempotent.
+   */
+  private static void executeIdempotent(CqlSession session, SimpleStatement statement) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        session.execute(statement);
+        return;
+      } catch (AllNodesFailedException noConnection) {
+        if (attempt == 5) throw noConnection;
+        try {
+          Thread.sleep(500L * attempt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw noConnection;
+        }
+      }
+    }
+  }
+
+  /** The fingerprint stored by the last {@link #applyIfChanged}; empty on a new installation. */
+  static Optional<String> appliedFingerprint(CqlSession session) {
+    boolean tableExists =
+        session
+                .execute(
+                    SimpleStatement.newInstance(
+                        "SELECT table_name FROM system_schema.tables"
+                            + " WHERE keyspace_name = ? AND table_name = 'schema_version'",
+                        JOURNAL_KEYSPACE))
+                .one()
+            != null;
+    if (!tableExists) {
+      return Optional.empty();
+    }
+    Row row =
+        session
+            .execute(
+                SimpleStatement.newInstance(
+                    "SELECT ddl_sha256 FROM " + JOURNAL_KEYSPACE + ".schema_version WHERE name = ?",
+                    SCHEMA_VERSION_ROW))
+            .one();
+    return Optional.ofNullable(row).map(r -> r.getString("ddl_sha256"));
+  }
+
+  /** SHA-256 (hex) of the statements as parsed: comments and blank lines do not count. */
+  static String fingerprint(List<String> statements) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      for (String statement : statements) {
+        sha256.update(statement.getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(sha256.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 

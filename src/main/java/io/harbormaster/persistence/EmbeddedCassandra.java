@@ -7,7 +7,6 @@ import com.datastax.oss.driver.api.core.config.TypedDriverOption;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -122,6 +122,23 @@ public final class EmbeddedCassandra implements AutoCloseable {
    */
   public static EmbeddedCassandra start(Path projectHome, CassandraSettings settings)
       throws IOException, InterruptedException {
+    EmbeddedCassandra cassandra = launch(projectHome, settings);
+    try {
+      cassandra.awaitCql();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      cassandra.close();
+      throw e;
+    }
+    return cassandra;
+  }
+
+  /**
+   * Starts a node and returns at once, while it boots (5-8 s here): `up` starts its control plane
+   * meanwhile, whose session waits for the CQL port ({@link CassandraSessions#connectWhenUp}).
+   * {@link #onExit()} tells whether it died on the way.
+   */
+  public static EmbeddedCassandra launch(Path projectHome, CassandraSettings settings)
+      throws IOException, InterruptedException {
     requireSupportedJava();
     Path home = projectHome.toAbsolutePath().normalize();
     Path dataDir = settings.dataDir();
@@ -137,6 +154,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
     command.add("-Xms" + settings.heap());
     command.add("-Xmx" + settings.heap());
     command.add("-XX:+ExitOnOutOfMemoryError");
+    command.addAll(classDataSharing(dataDir, classpath));
     command.addAll(JDK17_MODULE_FLAGS);
     command.add("-Dcassandra.config=" + yaml.toUri());
     command.add("-Dcassandra-foreground=yes");
@@ -161,15 +179,38 @@ public final class EmbeddedCassandra implements AutoCloseable {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
     Files.writeString(pidFile(dataDir), Long.toString(process.pid()));
+    return new EmbeddedCassandra(settings, process);
+  }
 
-    EmbeddedCassandra cassandra = new EmbeddedCassandra(settings, process);
-    try {
-      cassandra.awaitCql();
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      cassandra.close();
-      throw e;
+  /**
+   * An AppCDS archive of the classes Cassandra loads, in its data directory: the first start writes
+   * it when the node stops (-XX:ArchiveClassesAtExit, JDK 17's dynamic archive), later ones map it
+   * (-XX:SharedArchiveFile) instead of loading and verifying those classes from the jars. Its name
+   * holds a hash of the classpath and the JVM, so a new Cassandra or JDK writes a new one; a JVM
+   * that cannot use an archive runs without it.
+   */
+  static List<String> classDataSharing(Path dataDir, String classpath) throws IOException {
+    Path dir = dataDir.resolve("cds");
+    Files.createDirectories(dir);
+    String key =
+        Integer.toHexString(
+            (classpath + "|" + System.getProperty("java.home") + "|" + Runtime.version())
+                .hashCode());
+    Path archive = dir.resolve("cassandra-" + key + ".jsa");
+    if (Files.isRegularFile(archive) && Files.size(archive) > 0) {
+      return List.of("-XX:SharedArchiveFile=" + archive);
     }
-    return cassandra;
+    return List.of("-XX:ArchiveClassesAtExit=" + archive);
+  }
+
+  /** Completes with the exit code when the node's process ends, for whatever reason. */
+  public CompletableFuture<Integer> onExit() {
+    return process.onExit().thenApply(Process::exitValue);
+  }
+
+  /** The last lines of the node's console output and system.log, for error messages. */
+  public String logTail() {
+    return logTail(settings.dataDir());
   }
 
   public int nativePort() {
@@ -223,7 +264,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
                 + logTail(settings.dataDir()));
       }
       // A plain TCP connect first: creating a driver session per attempt is far more expensive.
-      if (portOpen(contactPoint())) {
+      if (CassandraSessions.portOpen(contactPoint())) {
         try (CqlSession session = connect(contactPoint(), probeConfig())) {
           return;
         } catch (RuntimeException notReadyYet) {
@@ -259,15 +300,6 @@ public final class EmbeddedCassandra implements AutoCloseable {
     options.put(TypedDriverOption.METADATA_SCHEMA_ENABLED, false);
     options.put(TypedDriverOption.METADATA_TOKEN_MAP_ENABLED, false);
     return DriverConfigLoader.fromMap(options);
-  }
-
-  private static boolean portOpen(InetSocketAddress address) {
-    try (Socket socket = new Socket()) {
-      socket.connect(address, 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /**

@@ -34,11 +34,13 @@ import io.harbormaster.common.Entities;
 import io.harbormaster.common.EventTags;
 import io.harbormaster.events.EventServices;
 import io.harbormaster.events.EventsSettings;
+import io.harbormaster.events.ResourceKinds;
 import io.harbormaster.instance.ClusterInstances;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.logs.LogStore;
 import io.harbormaster.logs.LogsSettings;
 import io.harbormaster.persistence.CassandraSchema;
+import io.harbormaster.persistence.CassandraSessions;
 import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.placement.EntityLaunchPorts;
 import io.harbormaster.placement.TaskLauncher;
@@ -55,15 +57,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
@@ -132,16 +139,41 @@ public final class HarbormasterNode implements AutoCloseable {
     NodeSettings.ApiSettings api = NodeSettings.ApiSettings.from(config);
     // One session for the node's own statements: the schema, the installation's secret, then the
     // lease and member heartbeats for as long as the node runs (the journal has sessions of its
-    // own).
-    CqlSession membershipSession = session(settings, ClusterFormation.driverConfig());
+    // own). It waits for Cassandra, which may still be booting (`up` starts both at once), while
+    // the actor system starts: nothing in it touches Cassandra before the cluster forms.
+    CompletableFuture<CqlSession> connecting = new CompletableFuture<>();
+    Thread connect =
+        new Thread(
+            () -> {
+              try {
+                connecting.complete(
+                    CassandraSessions.connectWhenUp(
+                        contactPoint(settings),
+                        ClusterFormation.driverConfig(),
+                        config.getDuration("harbormaster.cassandra.connect-timeout")));
+              } catch (Throwable e) {
+                connecting.completeExceptionally(e);
+              }
+            },
+            "harbormaster-connect");
+    connect.setDaemon(true);
+    connect.start();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
+    CqlSession membershipSession;
     byte[] pagingSecret;
+    try {
+      membershipSession = awaitSession(connecting);
+    } catch (Exception e) {
+      system.terminate();
+      throw e;
+    }
     try {
       pagingSecret = prepareStorage(membershipSession, settings, api);
     } catch (RuntimeException e) {
+      system.terminate();
       membershipSession.close();
       throw e;
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "harbormaster", config);
     // The one clock of the node's entities, controllers and handlers; tests pass their own.
     Clock clock = Clock.systemUTC();
     NodeLogs logs = null;
@@ -149,7 +181,10 @@ public final class HarbormasterNode implements AutoCloseable {
       // Container logs have a session of their own: their writes do not queue before the lease's.
       logs =
           NodeLogs.start(
-              session(settings, CassandraSchema.schemaDriverConfig()),
+              CassandraSessions.connectWhenUp(
+                  contactPoint(settings),
+                  CassandraSchema.schemaDriverConfig(),
+                  config.getDuration("harbormaster.cassandra.connect-timeout")),
               LogsSettings.from(config),
               clock);
       ClusterFormation formation =
@@ -161,7 +196,8 @@ public final class HarbormasterNode implements AutoCloseable {
               settings.newCluster(),
               ClusterFormationSettings.from(config),
               clock);
-      EventTags tags = new EventTags(config.getInt("harbormaster.tags.tag-slices"));
+      EventTags tags =
+          new EventTags(config.getInt("harbormaster.tags.tag-slices"), untaggedTypes());
       Entities entities = new Entities(system, api.askTimeout(), clock);
       String region = settings.region();
       Account.init(system, tags);
@@ -256,9 +292,8 @@ public final class HarbormasterNode implements AutoCloseable {
    */
   private static byte[] prepareStorage(
       CqlSession session, NodeSettings settings, NodeSettings.ApiSettings api) {
-    if (!CassandraSchema.isApplied(session)) {
-      log.info("applying the schema from {}", settings.cqlDir());
-      CassandraSchema.apply(session, settings.cqlDir());
+    if (CassandraSchema.applyIfChanged(session, settings.cqlDir())) {
+      log.info("applied the schema from {} (new or changed)", settings.cqlDir());
     }
     return InstallationSecrets.pagingSecret(
         api.pagingSecret(),
@@ -266,15 +301,38 @@ public final class HarbormasterNode implements AutoCloseable {
         new SecureRandom());
   }
 
-  private static CqlSession session(
-      NodeSettings settings,
-      com.datastax.oss.driver.api.core.config.DriverConfigLoader driverConfig) {
+  /**
+   * The entity types whose events nobody reads by tag: the event stream and the hooks read the tags
+   * of the kinds that publish EventBridge events, and nothing else reads tags.
+   */
+  static Set<String> untaggedTypes() {
+    ResourceKinds kinds = ResourceKinds.standard();
+    return Stream.of(
+            Account.ENTITY_KEY,
+            Cluster.ENTITY_KEY,
+            TaskDefinitionFamily.ENTITY_KEY,
+            ContainerInstance.ENTITY_KEY,
+            Task.ENTITY_KEY,
+            Service.ENTITY_KEY)
+        .map(EntityTypeKey::name)
+        .filter(type -> kinds.forType(type).map(kind -> !kind.publishes()).orElse(true))
+        .collect(Collectors.toSet());
+  }
+
+  private static InetSocketAddress contactPoint(NodeSettings settings) {
     String[] hostPort = settings.cassandraContactPoint().split(":");
-    return CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
-        .withLocalDatacenter("datacenter1")
-        .withConfigLoader(driverConfig)
-        .build();
+    return new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
+  }
+
+  /** The session being opened, with its own failure (not the future's wrapper) when it fails. */
+  private static CqlSession awaitSession(CompletableFuture<CqlSession> connecting)
+      throws Exception {
+    try {
+      return connecting.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) throw cause;
+      throw e;
+    }
   }
 
   /**

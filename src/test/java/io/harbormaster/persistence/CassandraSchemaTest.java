@@ -1,6 +1,7 @@
 package io.harbormaster.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +56,8 @@ class CassandraSchemaTest {
           Map.entry("harbormaster.log_groups", "(account_id,log_group)"),
           Map.entry("harbormaster.log_streams", "((account_id,log_group),log_stream)"),
           Map.entry(
-              "harbormaster.log_events", "((account_id,log_group,log_stream),event_ns,ordinal)"));
+              "harbormaster.log_events", "((account_id,log_group,log_stream),event_ns,ordinal)"),
+          Map.entry("harbormaster.schema_version", "(name)"));
 
   private static final Pattern CREATE_KEYSPACE =
       Pattern.compile(
@@ -104,6 +106,21 @@ class CassandraSchemaTest {
             "keyspace " + keyspace + " is created after " + table.group(1));
       }
     }
+  }
+
+  @Test
+  void fingerprintChangesWithAStatementButNotWithCommentsOrBlankLines() {
+    List<String> statements = CassandraSchema.statements(CQL_DIR);
+    String fingerprint = CassandraSchema.fingerprint(statements);
+    assertEquals(64, fingerprint.length());
+    assertEquals(
+        fingerprint,
+        CassandraSchema.fingerprint(
+            CassandraSchema.parse(
+                "-- a comment\n\n" + String.join(";\n\n-- another\n", statements) + ";\n")));
+    List<String> changed = new java.util.ArrayList<>(statements);
+    changed.add("CREATE TABLE IF NOT EXISTS harbormaster.extra (id text PRIMARY KEY)");
+    assertNotEquals(fingerprint, CassandraSchema.fingerprint(changed));
   }
 
   @Test
