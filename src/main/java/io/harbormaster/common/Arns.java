@@ -48,6 +48,10 @@ public final class Arns {
         .formatted(region, accountId, clusterName, taskId, containerName);
   }
 
+  public static String capacityProvider(String region, String accountId, String name) {
+    return "arn:aws:ecs:%s:%s:capacity-provider/%s".formatted(region, accountId, name);
+  }
+
   public static String accountRoot(String accountId) {
     return "arn:aws:iam::%s:root".formatted(accountId);
   }

@@ -10,6 +10,7 @@ import io.harbormaster.account.RevisionDirectory;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.ecs.AdminHandlers;
+import io.harbormaster.api.ecs.CapacityProviderHandlers;
 import io.harbormaster.api.ecs.ClusterHandlers;
 import io.harbormaster.api.ecs.EcsEndpoint;
 import io.harbormaster.api.ecs.EcsOperations;
@@ -22,6 +23,7 @@ import io.harbormaster.api.ecs.TaskHandlers;
 import io.harbormaster.api.events.EventApi;
 import io.harbormaster.auth.AccessKeySecrets;
 import io.harbormaster.auth.SigV4Verifier;
+import io.harbormaster.capacity.CapacityProviders;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
@@ -121,6 +123,7 @@ public final class HarbormasterNode implements AutoCloseable {
       String region = settings.region();
       Account.init(system, tags);
       Cluster.init(system, tags, new ClusterDirectory(system, api.askTimeout()));
+      CapacityProviders.init(system, tags);
       TaskDefinitionFamily.init(system, tags, new RevisionDirectory(system, api.askTimeout()));
       ContainerInstance.init(
           system,
@@ -147,6 +150,7 @@ public final class HarbormasterNode implements AutoCloseable {
       EcsPaging paging = new EcsPaging(pagingSecret);
       EcsOperations operations = new EcsOperations();
       new ClusterHandlers(entities, paging).register(operations);
+      new CapacityProviderHandlers(entities, paging).register(operations);
       new TaskDefinitionHandlers(entities, paging).register(operations);
       new TagHandlers(entities).register(operations);
       new AdminHandlers(entities).register(operations);
