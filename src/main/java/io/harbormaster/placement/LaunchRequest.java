@@ -1,6 +1,7 @@
 package io.harbormaster.placement;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.Tag;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
@@ -20,8 +21,12 @@ import java.util.Optional;
  * @param group the tasks' group; null: {@code family:<family>}
  * @param constraints the requested constraints; the task definition's own come before them
  * @param strategies the placement strategies; empty: RunTask's default
+ * @param launchType EC2 or EXTERNAL; null when the request names none (then the strategy, or the
+ *     cluster's default strategy, or EC2)
  * @param receivedAt when the API received the request (the tasks' creation time); null for a
  *     service, whose tasks are stamped when they are created
+ * @param capacityProviderStrategy the providers to spread the tasks over by ECS's base/weight rule;
+ *     empty: none given
  */
 public record LaunchRequest(
     Origin origin,
@@ -40,7 +45,53 @@ public record LaunchRequest(
     List<StrategySpec> strategies,
     String clientToken,
     String launchType,
-    Instant receivedAt) {
+    Instant receivedAt,
+    List<CapacityProviderStrategyItem> capacityProviderStrategy) {
+
+  public LaunchRequest {
+    capacityProviderStrategy =
+        capacityProviderStrategy == null ? List.of() : List.copyOf(capacityProviderStrategy);
+  }
+
+  /** A launch without a capacity provider strategy. */
+  public LaunchRequest(
+      Origin origin,
+      String region,
+      String accountId,
+      String cluster,
+      TaskDefinitionRef taskDefinition,
+      int count,
+      List<String> taskIds,
+      List<String> instanceIds,
+      String group,
+      String startedBy,
+      JsonNode overrides,
+      List<Tag> tags,
+      List<ConstraintSpec> constraints,
+      List<StrategySpec> strategies,
+      String clientToken,
+      String launchType,
+      Instant receivedAt) {
+    this(
+        origin,
+        region,
+        accountId,
+        cluster,
+        taskDefinition,
+        count,
+        taskIds,
+        instanceIds,
+        group,
+        startedBy,
+        overrides,
+        tags,
+        constraints,
+        strategies,
+        clientToken,
+        launchType,
+        receivedAt,
+        List.of());
+  }
 
   /**
    * Who asks. An API request is checked (an ACTIVE revision, overrides that name its containers,
@@ -69,6 +120,32 @@ public record LaunchRequest(
     }
   }
 
+  /** A service's launch without a capacity provider strategy. */
+  public static LaunchRequest forService(
+      String accountId,
+      String cluster,
+      String taskDefinitionArn,
+      int count,
+      Optional<String> instanceId,
+      String group,
+      String deploymentId,
+      List<ConstraintSpec> constraints,
+      List<StrategySpec> strategies,
+      String launchType) {
+    return forService(
+        accountId,
+        cluster,
+        taskDefinitionArn,
+        count,
+        instanceId,
+        group,
+        deploymentId,
+        constraints,
+        strategies,
+        launchType,
+        List.of());
+  }
+
   /**
    * A service's launch of {@code count} new tasks, placed by the cluster or on one instance.
    *
@@ -84,7 +161,8 @@ public record LaunchRequest(
       String deploymentId,
       List<ConstraintSpec> constraints,
       List<StrategySpec> strategies,
-      String launchType) {
+      String launchType,
+      List<CapacityProviderStrategyItem> capacityProviderStrategy) {
     return new LaunchRequest(
         Origin.SERVICE,
         regionOf(taskDefinitionArn),
@@ -102,7 +180,8 @@ public record LaunchRequest(
         strategies,
         null,
         launchType,
-        null);
+        null,
+        capacityProviderStrategy);
   }
 
   /**

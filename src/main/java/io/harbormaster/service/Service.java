@@ -1,5 +1,6 @@
 package io.harbormaster.service;
 
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
@@ -254,8 +255,41 @@ public final class Service
       List<ConstraintSpec> placementConstraints,
       List<StrategySpec> placementStrategy,
       Integer healthCheckGracePeriodSeconds,
-      List<Tag> tags)
+      List<Tag> tags,
+      List<CapacityProviderStrategyItem> capacityProviderStrategy)
       implements CborSerializable {
+
+    public ServiceSpec {
+      // Specs recorded before services kept a strategy have none.
+      capacityProviderStrategy =
+          capacityProviderStrategy == null ? List.of() : List.copyOf(capacityProviderStrategy);
+    }
+
+    /** A service without a capacity provider strategy. */
+    public ServiceSpec(
+        String serviceName,
+        String taskDefinitionArn,
+        int desiredCount,
+        SchedulingStrategy scheduling,
+        String launchType,
+        DeploymentSettings deploymentConfiguration,
+        List<ConstraintSpec> placementConstraints,
+        List<StrategySpec> placementStrategy,
+        Integer healthCheckGracePeriodSeconds,
+        List<Tag> tags) {
+      this(
+          serviceName,
+          taskDefinitionArn,
+          desiredCount,
+          scheduling,
+          launchType,
+          deploymentConfiguration,
+          placementConstraints,
+          placementStrategy,
+          healthCheckGracePeriodSeconds,
+          tags,
+          List.of());
+    }
 
     ServiceSpec withDesiredCount(int count) {
       return new ServiceSpec(
@@ -268,7 +302,8 @@ public final class Service
           placementConstraints,
           placementStrategy,
           healthCheckGracePeriodSeconds,
-          tags);
+          tags,
+          capacityProviderStrategy);
     }
 
     ServiceSpec withTags(List<Tag> next) {
@@ -282,7 +317,8 @@ public final class Service
           placementConstraints,
           placementStrategy,
           healthCheckGracePeriodSeconds,
-          next);
+          next,
+          capacityProviderStrategy);
     }
   }
 
@@ -294,8 +330,29 @@ public final class Service
       List<ConstraintSpec> placementConstraints,
       List<StrategySpec> placementStrategy,
       Integer healthCheckGracePeriodSeconds,
-      boolean forceNewDeployment)
-      implements CborSerializable {}
+      boolean forceNewDeployment,
+      List<CapacityProviderStrategyItem> capacityProviderStrategy)
+      implements CborSerializable {
+    /** A change that keeps the capacity provider strategy. */
+    public ServiceChange(
+        Integer desiredCount,
+        String taskDefinitionArn,
+        DeploymentSettings deploymentConfiguration,
+        List<ConstraintSpec> placementConstraints,
+        List<StrategySpec> placementStrategy,
+        Integer healthCheckGracePeriodSeconds,
+        boolean forceNewDeployment) {
+      this(
+          desiredCount,
+          taskDefinitionArn,
+          deploymentConfiguration,
+          placementConstraints,
+          placementStrategy,
+          healthCheckGracePeriodSeconds,
+          forceNewDeployment,
+          null);
+    }
+  }
 
   public record LaunchedTask(String taskId, String instanceId) implements CborSerializable {}
 
@@ -908,7 +965,11 @@ public final class Service
                 : old.taskDefinitionArn(),
             change.desiredCount() != null ? change.desiredCount() : old.desiredCount(),
             old.scheduling(),
-            old.launchType(),
+            // A strategy given replaces the launch type (ECS takes one or the other).
+            change.capacityProviderStrategy() != null
+                    && !change.capacityProviderStrategy().isEmpty()
+                ? null
+                : old.launchType(),
             change.deploymentConfiguration() != null
                 ? change.deploymentConfiguration()
                 : old.deploymentConfiguration(),
@@ -921,7 +982,10 @@ public final class Service
             change.healthCheckGracePeriodSeconds() != null
                 ? change.healthCheckGracePeriodSeconds()
                 : old.healthCheckGracePeriodSeconds(),
-            old.tags());
+            old.tags(),
+            change.capacityProviderStrategy() != null
+                ? change.capacityProviderStrategy()
+                : old.capacityProviderStrategy());
     List<Event> events = new ArrayList<>();
     if (!spec.equals(old)) events.add(new ServiceUpdated(spec, c.at()));
     if (!spec.taskDefinitionArn().equals(old.taskDefinitionArn()) || change.forceNewDeployment()) {

@@ -539,7 +539,8 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
                         deploymentId,
                         spec.placementConstraints(),
                         spec.placementStrategy(),
-                        spec.launchType()))
+                        spec.launchType(),
+                        spec.capacityProviderStrategy()))
             .thenCompose(launcher::prepare)
             .thenCompose(launcher::place)
             .thenApply(

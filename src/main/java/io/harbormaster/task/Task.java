@@ -81,7 +81,9 @@ public final class Task
   /**
    * What the task was created with. {@code launchType} is the one RunTask was given (EC2 by
    * default), EC2 for StartTask and the service's for a service's task; null for a task created
-   * before it was recorded (DescribeTasks then leaves it out).
+   * before it was recorded (DescribeTasks then leaves it out). {@code capacityProviderName}: the
+   * provider of its capacity provider strategy it runs on; null without one (and in tasks created
+   * before it was recorded).
    */
   public record TaskSpec(
       String taskDefinitionArn,
@@ -97,8 +99,43 @@ public final class Task
       int memory,
       String availabilityZone,
       String clientToken,
-      String launchType)
-      implements CborSerializable {}
+      String launchType,
+      String capacityProviderName)
+      implements CborSerializable {
+    /** A task launched without a capacity provider strategy. */
+    public TaskSpec(
+        String taskDefinitionArn,
+        String family,
+        int revision,
+        JsonNode taskDefinition,
+        JsonNode overrides,
+        String group,
+        String startedBy,
+        List<Tag> tags,
+        String containerInstanceId,
+        int cpu,
+        int memory,
+        String availabilityZone,
+        String clientToken,
+        String launchType) {
+      this(
+          taskDefinitionArn,
+          family,
+          revision,
+          taskDefinition,
+          overrides,
+          group,
+          startedBy,
+          tags,
+          containerInstanceId,
+          cpu,
+          memory,
+          availabilityZone,
+          clientToken,
+          launchType,
+          null);
+    }
+  }
 
   public record NetworkBinding(String bindIP, int containerPort, int hostPort, String protocol)
       implements CborSerializable {}

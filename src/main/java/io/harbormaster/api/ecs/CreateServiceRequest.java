@@ -1,6 +1,7 @@
 package io.harbormaster.api.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Tag;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
@@ -25,7 +26,8 @@ record CreateServiceRequest(
     List<ConstraintSpec> constraints,
     List<StrategySpec> strategies,
     Integer healthCheckGracePeriodSeconds,
-    List<Tag> tags) {
+    List<Tag> tags,
+    List<CapacityProviderStrategyItem> capacityProviderStrategy) {
 
   static CreateServiceRequest decode(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
@@ -39,8 +41,17 @@ record CreateServiceRequest(
     }
     SchedulingStrategy scheduling =
         ServiceMembers.scheduling(JsonViews.text(input, "schedulingStrategy").orElse("REPLICA"));
+    CapacityProviderStrategies.requireNotBoth(input, "capacityProviderStrategy");
+    // Null when not given: then the strategy, or the cluster's default strategy, or EC2.
     String launchType =
-        ServiceMembers.launchType(JsonViews.text(input, "launchType").orElse("EC2"));
+        JsonViews.text(input, "launchType").map(ServiceMembers::launchType).orElse(null);
+    List<CapacityProviderStrategyItem> capacityProviderStrategy =
+        CapacityProviderStrategies.decode(input, "capacityProviderStrategy");
+    if (scheduling == SchedulingStrategy.DAEMON && !capacityProviderStrategy.isEmpty()) {
+      throw EcsException.invalidParameter(
+          "Capacity provider strategies are not supported for services with the DAEMON scheduling"
+              + " strategy.");
+    }
     String taskDefinition =
         JsonViews.text(input, "taskDefinition")
             .orElseThrow(
@@ -78,6 +89,7 @@ record CreateServiceRequest(
         constraints,
         strategies,
         grace,
-        tags);
+        tags,
+        capacityProviderStrategy);
   }
 }

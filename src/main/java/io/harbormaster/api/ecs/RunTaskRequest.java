@@ -1,6 +1,7 @@
 package io.harbormaster.api.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Tag;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
@@ -25,7 +26,8 @@ record RunTaskRequest(
     List<ConstraintSpec> constraints,
     List<StrategySpec> strategies,
     String clientToken,
-    String launchType) {
+    String launchType,
+    List<CapacityProviderStrategyItem> capacityProviderStrategy) {
   static final int MAX_COUNT = 10;
 
   static RunTaskRequest runTask(RequestContext ctx, JsonNode input) {
@@ -34,6 +36,7 @@ record RunTaskRequest(
       throw EcsException.invalidParameter(
           "count must be between 1 and " + MAX_COUNT + ", not " + count + ".");
     }
+    CapacityProviderStrategies.requireNotBoth(input, "capacityProviderStrategy");
     String launchType = JsonViews.text(input, "launchType").orElse("EC2");
     if (!launchType.equals("EC2") && !launchType.equals("EXTERNAL")) {
       throw EcsException.invalidParameter(
@@ -42,7 +45,22 @@ record RunTaskRequest(
               + " is not supported here: tasks run on the "
               + "cluster's container instances (EC2 or EXTERNAL).");
     }
-    return decode(ctx, input, count, null);
+    RunTaskRequest request = decode(ctx, input, count, null);
+    // Without a launch type the strategy decides, or the cluster's default strategy, or EC2.
+    return new RunTaskRequest(
+        request.cluster(),
+        request.taskDefinition(),
+        request.count(),
+        request.containerInstanceIds(),
+        request.overrides(),
+        request.group(),
+        request.startedBy(),
+        request.tags(),
+        request.constraints(),
+        request.strategies(),
+        request.clientToken(),
+        JsonViews.text(input, "launchType").orElse(null),
+        CapacityProviderStrategies.decode(input, "capacityProviderStrategy"));
   }
 
   static RunTaskRequest startTask(RequestContext ctx, JsonNode input) {
@@ -88,7 +106,8 @@ record RunTaskRequest(
         strategies,
         JsonViews.text(input, "clientToken").orElse(null),
         // StartTask has no launchType member checked: its tasks are EC2 unless it says otherwise
-        JsonViews.text(input, "launchType").orElse("EC2"));
+        JsonViews.text(input, "launchType").orElse("EC2"),
+        List.of());
   }
 
   LaunchRequest toLaunch(RequestContext ctx) {
@@ -109,6 +128,7 @@ record RunTaskRequest(
         strategies,
         clientToken,
         launchType,
-        ctx.receivedAt());
+        ctx.receivedAt(),
+        capacityProviderStrategy);
   }
 }
