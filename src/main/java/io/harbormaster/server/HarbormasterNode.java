@@ -5,10 +5,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.harbormaster.account.Account;
+import io.harbormaster.account.AccountSettings;
 import io.harbormaster.account.ClusterDirectory;
 import io.harbormaster.account.RevisionDirectory;
 import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
+import io.harbormaster.api.ecs.AccountSettingHandlers;
 import io.harbormaster.api.ecs.AdminHandlers;
 import io.harbormaster.api.ecs.CapacityProviderHandlers;
 import io.harbormaster.api.ecs.ClusterHandlers;
@@ -124,6 +126,7 @@ public final class HarbormasterNode implements AutoCloseable {
       Account.init(system, tags);
       Cluster.init(system, tags, new ClusterDirectory(system, api.askTimeout()));
       CapacityProviders.init(system, tags);
+      AccountSettings.init(system, tags);
       TaskDefinitionFamily.init(system, tags, new RevisionDirectory(system, api.askTimeout()));
       ContainerInstance.init(
           system,
@@ -151,6 +154,7 @@ public final class HarbormasterNode implements AutoCloseable {
       EcsOperations operations = new EcsOperations();
       new ClusterHandlers(entities, paging).register(operations);
       new CapacityProviderHandlers(entities, paging).register(operations);
+      new AccountSettingHandlers(entities, paging).register(operations);
       new TaskDefinitionHandlers(entities, paging).register(operations);
       new TagHandlers(entities).register(operations);
       new AdminHandlers(entities).register(operations);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.account.Account;
+import io.harbormaster.account.AccountSettings;
+import io.harbormaster.account.AccountSettings.SettingName;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.cluster.Cluster.ClusterInfo;
 import io.harbormaster.cluster.Cluster.ClusterSpec;
@@ -47,10 +49,42 @@ public final class ClusterHandlers {
   CompletionStage<JsonNode> createCluster(RequestContext ctx, JsonNode input) {
     String name =
         EcsNames.requireClusterName(JsonViews.text(input, "clusterName").orElse("default"));
+    List<Setting> given = settings(input);
+    boolean insightsGiven = given.stream().anyMatch(s -> s.name().equals(CONTAINER_INSIGHTS));
+    // A cluster created without containerInsights takes the account's containerInsights setting
+    // when the account (or the caller) set one, as ECS does.
+    CompletionStage<List<Setting>> withDefaults =
+        insightsGiven
+            ? CompletableFuture.completedFuture(given)
+            : entities
+                .<AccountSettings.Command, AccountSettings.Settings>ask(
+                    AccountSettings.ENTITY_KEY, ctx.accountId(), AccountSettings.Get::new)
+                .thenApply(
+                    account -> {
+                      Optional<String> chosen =
+                          account
+                              .explicit(ctx.callerArn(), SettingName.CONTAINER_INSIGHTS)
+                              .or(
+                                  () ->
+                                      account.explicit(
+                                          Arns.accountRoot(ctx.accountId()),
+                                          SettingName.CONTAINER_INSIGHTS));
+                      if (chosen.isEmpty()) return given;
+                      List<Setting> out = new ArrayList<>(given);
+                      out.add(new Setting(CONTAINER_INSIGHTS, chosen.get()));
+                      return out;
+                    });
+    return withDefaults.thenCompose(settings -> create(ctx, input, name, settings));
+  }
+
+  private static final String CONTAINER_INSIGHTS = "containerInsights";
+
+  private CompletionStage<JsonNode> create(
+      RequestContext ctx, JsonNode input, String name, List<Setting> settings) {
     ClusterSpec spec =
         new ClusterSpec(
             name,
-            settings(input),
+            settings,
             JsonViews.member(input, "configuration").orElse(null),
             JsonViews.member(input, "serviceConnectDefaults").orElse(null),
             JsonViews.textList(input, "capacityProviders"),
