@@ -43,6 +43,20 @@ public final class Agents implements AutoCloseable {
       String dockerHost,
       Path stateDir,
       String availabilityZone) {
+    return docker(credentials, cluster, dockerHost, stateDir, availabilityZone, List.of());
+  }
+
+  /**
+   * The agent of this machine's Docker engine, registering {@code extraAttributes} besides ECS's
+   * own (a capacity provider's, see {@code harbormaster agent --capacity-provider}).
+   */
+  public Agent docker(
+      Credentials credentials,
+      String cluster,
+      String dockerHost,
+      Path stateDir,
+      String availabilityZone,
+      List<Attribute> extraAttributes) {
     DockerRuntime runtime = DockerRuntime.connect(dockerHost);
     ExecutorService pool = Executors.newFixedThreadPool(8, daemon("agent-docker"));
     resources.add(runtime);
@@ -65,7 +79,7 @@ public final class Agents implements AutoCloseable {
             credentials.region(),
             hostName(),
             new HostResources(cpu, memory, Set.copyOf(AgentSettings.RESERVED_PORTS), Set.of()),
-            attributes(availabilityZone, "docker"),
+            withExtra(attributes(availabilityZone, "docker"), extraAttributes),
             stateDir.resolve("instance-id"),
             Duration.ofSeconds(10),
             Duration.ofSeconds(1),
@@ -122,6 +136,12 @@ public final class Agents implements AutoCloseable {
     agents.add(agent);
     agent.start();
     return agent;
+  }
+
+  private static List<Attribute> withExtra(List<Attribute> own, List<Attribute> extra) {
+    List<Attribute> all = new ArrayList<>(own);
+    all.addAll(extra);
+    return all;
   }
 
   static List<Attribute> attributes(String availabilityZone, String instanceType) {

@@ -128,7 +128,12 @@ public final class EntityLaunchPorts implements TaskLauncher.Ports {
               Map<String, Integer> counts = new HashMap<>();
               for (InstanceView instance : instances.instances()) {
                 for (ContainerInstance.Reservation r : instance.reservations().values()) {
-                  if (group.equals(r.summary().group()) && r.summary().capacityProvider() != null)
+                  boolean live =
+                      r.phase() != ContainerInstance.TaskPhase.STOPPING
+                          && r.phase() != ContainerInstance.TaskPhase.STOPPED;
+                  if (live
+                      && group.equals(r.summary().group())
+                      && r.summary().capacityProvider() != null)
                     counts.merge(r.summary().capacityProvider(), 1, Integer::sum);
                 }
               }
