@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.account.Account;
 import io.harbormaster.account.AccountSettings;
 import io.harbormaster.account.AccountSettings.SettingName;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
+import io.harbormaster.capacity.CapacityProviders;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.cluster.Cluster.ClusterInfo;
 import io.harbormaster.cluster.Cluster.ClusterSpec;
@@ -18,10 +20,12 @@ import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.views.ClusterJson;
 import io.harbormaster.views.JsonViews;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 
 /**
  * CreateCluster, DescribeClusters, ListClusters, UpdateCluster, UpdateClusterSettings,
@@ -81,22 +85,44 @@ public final class ClusterHandlers {
 
   private CompletionStage<JsonNode> create(
       RequestContext ctx, JsonNode input, String name, List<Setting> settings) {
+    List<String> providers =
+        List.copyOf(new LinkedHashSet<>(JsonViews.textList(input, "capacityProviders")));
+    List<CapacityProviderStrategyItem> strategy =
+        CapacityProviderStrategies.decode(input, "defaultCapacityProviderStrategy");
+    for (CapacityProviderStrategyItem item : strategy) {
+      if (!providers.contains(item.capacityProvider()))
+        throw EcsException.invalidParameter(CapacityProviderStrategies.NOT_ASSOCIATED);
+    }
     ClusterSpec spec =
         new ClusterSpec(
             name,
             settings,
             JsonViews.member(input, "configuration").orElse(null),
             JsonViews.member(input, "serviceConnectDefaults").orElse(null),
-            JsonViews.textList(input, "capacityProviders"),
-            JsonViews.member(input, "defaultCapacityProviderStrategy").orElse(null),
+            providers,
+            input.has("defaultCapacityProviderStrategy")
+                ? CapacityProviderStrategyItem.toJson(strategy)
+                : null,
             ResourceRefs.tags(input, "tags"));
+    // The providers must exist, and then know the cluster uses them (a provider in use is not
+    // deleted).
+    CompletionStage<Done> associated =
+        providers.isEmpty()
+            ? CompletableFuture.completedFuture(Done.getInstance())
+            : entities.<CapacityProviders.Command, Done>ask(
+                CapacityProviders.ENTITY_KEY,
+                ctx.accountId(),
+                replyTo ->
+                    new CapacityProviders.Associate(name, providers, ctx.receivedAt(), replyTo));
     // The cluster answers once the account's directory lists it (ListClusters right after shows
     // it).
-    return entities
-        .<Cluster.Command, ClusterInfo>ask(
-            Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), name),
-            replyTo -> new Cluster.Create(spec, ctx.receivedAt(), replyTo))
+    return associated
+        .thenCompose(
+            done ->
+                entities.<Cluster.Command, ClusterInfo>ask(
+                    Cluster.ENTITY_KEY,
+                    Cluster.entityId(ctx.accountId(), name),
+                    replyTo -> new Cluster.Create(spec, ctx.receivedAt(), replyTo)))
         .thenApply(
             info ->
                 JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
@@ -192,6 +218,19 @@ public final class ClusterHandlers {
             Cluster.ENTITY_KEY,
             Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Delete(ctx.receivedAt(), replyTo))
+        // A deleted cluster no longer uses its capacity providers.
+        .thenCompose(
+            info ->
+                info.spec().capacityProviders() == null || info.spec().capacityProviders().isEmpty()
+                    ? CompletableFuture.completedFuture(info)
+                    : entities
+                        .<CapacityProviders.Command, Done>ask(
+                            CapacityProviders.ENTITY_KEY,
+                            ctx.accountId(),
+                            replyTo ->
+                                new CapacityProviders.Associate(
+                                    name, List.of(), ctx.receivedAt(), replyTo))
+                        .thenApply(done -> info))
         // The cluster answers once the account's directory no longer lists it.
         .thenApply(
             info ->
