@@ -24,6 +24,7 @@ public enum ErrorType {
   SERVICE_NOT_ACTIVE("ServiceNotActiveException", 400),
   RESOURCE_NOT_FOUND("ResourceNotFoundException", 400),
   UNSUPPORTED_FEATURE("UnsupportedFeatureException", 400),
+  RESOURCE_IN_USE("ResourceInUseException", 400),
   ACCESS_DENIED("AccessDeniedException", 403),
   UNRECOGNIZED_CLIENT("UnrecognizedClientException", 403),
   INVALID_SIGNATURE("InvalidSignatureException", 403),

@@ -12,6 +12,9 @@ import io.harbormaster.cluster.Cluster.ClusterInfo;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
+import io.harbormaster.common.ErrorType;
+import io.harbormaster.instance.ContainerInstance;
+import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.views.CapacityProviderJson;
 import io.harbormaster.views.ClusterJson;
 import io.harbormaster.views.JsonViews;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
@@ -167,6 +171,14 @@ public final class CapacityProviderHandlers {
             info -> {
               if (info.status() != Cluster.Status.ACTIVE)
                 throw EcsException.clusterNotFound("Cluster not found.");
+              List<String> removed = new ArrayList<>(info.spec().capacityProviders());
+              removed.removeAll(providers);
+              return removed.isEmpty()
+                  ? CompletableFuture.completedFuture(info)
+                  : refuseInUse(ctx, cluster, removed).thenApply(x -> info);
+            })
+        .thenCompose(
+            info -> {
               return entities.<CapacityProviders.Command, Done>ask(
                   CapacityProviders.ENTITY_KEY,
                   ctx.accountId(),
@@ -190,6 +202,35 @@ public final class CapacityProviderHandlers {
                 JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
   }
 
+  /**
+   * ECS disassociates a provider only when no task of the cluster runs on it: {@code
+   * ResourceInUseException} otherwise.
+   */
+  private CompletionStage<Done> refuseInUse(
+      RequestContext ctx, String cluster, List<String> removed) {
+    return entities
+        .<ClusterPlacement.Command, ClusterPlacement.Instances>askPlain(
+            ClusterPlacement.ENTITY_KEY,
+            ClusterPlacement.entityId(ctx.accountId(), cluster),
+            ClusterPlacement.GetInstances::new)
+        .thenApply(
+            instances -> {
+              boolean inUse =
+                  instances.instances().stream()
+                      .flatMap(i -> i.reservations().values().stream())
+                      .anyMatch(
+                          r ->
+                              r.phase() != ContainerInstance.TaskPhase.STOPPED
+                                  && removed.contains(r.summary().capacityProvider()));
+              if (inUse) {
+                throw new EcsException(
+                    ErrorType.RESOURCE_IN_USE,
+                    "The specified capacity provider is in use and cannot be removed.");
+              }
+              return Done.getInstance();
+            });
+  }
+
   private CompletionStage<Providers> providers(RequestContext ctx) {
     return entities.<CapacityProviders.Command, Providers>ask(
         CapacityProviders.ENTITY_KEY, ctx.accountId(), CapacityProviders.Get::new);
@@ -211,7 +252,7 @@ public final class CapacityProviderHandlers {
   private static void unsupportedManagedInstances(JsonNode input) {
     if (input.hasNonNull("managedInstancesProvider") || input.hasNonNull("cluster")) {
       throw new EcsException(
-          io.harbormaster.common.ErrorType.UNSUPPORTED_FEATURE,
+          ErrorType.UNSUPPORTED_FEATURE,
           "Amazon ECS Managed Instances capacity providers are not supported here.");
     }
   }
