@@ -57,6 +57,12 @@ public final class CapacityProviders
   /** The ones every account has; they cannot be created, updated or deleted. */
   public static final List<String> RESERVED = List.of(FARGATE, FARGATE_SPOT);
 
+  /** ECS's words for a strategy naming a provider the cluster does not use. */
+  public static final String NOT_ASSOCIATED =
+      "The specified capacity provider strategy cannot contain a capacity provider that is not"
+          + " associated with the cluster. Associate the capacity provider with the cluster or"
+          + " specify a valid capacity provider and try again.";
+
   public static boolean isFargate(String provider) {
     return RESERVED.contains(provider);
   }

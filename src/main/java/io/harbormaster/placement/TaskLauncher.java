@@ -357,17 +357,11 @@ public final class TaskLauncher {
               }
               for (CapacityProviderStrategyItem item : asked) {
                 if (!cluster.providers().contains(item.capacityProvider()))
-                  throw EcsException.invalidParameter(NOT_ASSOCIATED);
+                  throw EcsException.invalidParameter(CapacityProviders.NOT_ASSOCIATED);
               }
               return new Capacity(null, asked, Map.of());
             });
   }
-
-  /** ECS's words for a strategy naming a provider the cluster does not use. */
-  public static final String NOT_ASSOCIATED =
-      "The specified capacity provider strategy cannot contain a capacity provider that is not"
-          + " associated with the cluster. Associate the capacity provider with the cluster or"
-          + " specify a valid capacity provider and try again.";
 
   private Prepared prepared(
       LaunchRequest request, TaskDefinitionFamily.Revision revision, Capacity capacity) {

@@ -374,7 +374,7 @@ class TaskLauncherTest {
         failureOf(launcher(entities).run(runTaskWith(1, null, List.of(item("green", 0, 1)))));
 
     assertEquals(ErrorType.INVALID_PARAMETER, e.type());
-    assertEquals(TaskLauncher.NOT_ASSOCIATED, e.getMessage());
+    assertEquals(io.harbormaster.capacity.CapacityProviders.NOT_ASSOCIATED, e.getMessage());
     assertTrue(entities.calls.stream().noneMatch(c -> c.startsWith("place")));
   }
 

@@ -2,6 +2,7 @@ package io.harbormaster.api.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harbormaster.capacity.CapacityProviderStrategyItem;
+import io.harbormaster.capacity.CapacityProviders;
 import io.harbormaster.capacity.CapacitySpread;
 import io.harbormaster.common.EcsException;
 import java.util.List;
@@ -17,10 +18,7 @@ final class CapacityProviderStrategies {
           + " and try again.";
 
   /** ECS's words for a provider the cluster does not use. */
-  static final String NOT_ASSOCIATED =
-      "The specified capacity provider strategy cannot contain a capacity provider that is not"
-          + " associated with the cluster. Associate the capacity provider with the cluster or"
-          + " specify a valid capacity provider and try again.";
+  static final String NOT_ASSOCIATED = CapacityProviders.NOT_ASSOCIATED;
 
   /**
    * The strategy of {@code member}: empty when absent, null or {@code []}.
