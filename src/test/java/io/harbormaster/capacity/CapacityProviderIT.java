@@ -391,6 +391,16 @@ class CapacityProviderIT {
     assertEquals(blueInstance, replacement.containerInstanceArn());
     assertFalse(replacement.taskArn().equals(base.taskArn()));
 
+    // Tasks run on green: the cluster cannot drop it (ECS's ResourceInUseException).
+    assertThrows(
+        software.amazon.awssdk.services.ecs.model.ResourceInUseException.class,
+        () ->
+            ecs.putClusterCapacityProviders(
+                r ->
+                    r.cluster(cluster)
+                        .capacityProviders("blue")
+                        .defaultCapacityProviderStrategy(List.of())));
+
     ecs.updateService(r -> r.cluster(cluster).service(service).desiredCount(0));
     ecs.deleteService(r -> r.cluster(cluster).service(service).force(true));
   }
