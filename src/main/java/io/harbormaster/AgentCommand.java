@@ -3,9 +3,13 @@ package io.harbormaster;
 import io.harbormaster.agent.Agents;
 import io.harbormaster.agent.DockerHosts;
 import io.harbormaster.agent.runtime.TaskNetworkSettings;
+import io.harbormaster.capacity.CapacityProviders;
+import io.harbormaster.protocol.AgentMessages.Attribute;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -105,6 +109,31 @@ final class AgentCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   String pauseImage = TaskNetworkSettings.DEFAULT_PAUSE_IMAGE;
 
+  @Option(
+      names = "--capacity-provider",
+      description =
+          "The capacity provider this instance belongs to (its "
+              + CapacityProviders.PROVIDER_ATTRIBUTE
+              + " attribute); tasks of a strategy naming it are placed here.")
+  String capacityProvider;
+
+  @Option(
+      names = "--fargate",
+      description =
+          "Run tasks of the FARGATE and FARGATE_SPOT capacity providers here (the "
+              + CapacityProviders.FARGATE_ATTRIBUTE
+              + " attribute).")
+  boolean fargate;
+
+  /** The attributes the flags above add to ECS's own. */
+  List<Attribute> capacityAttributes() {
+    List<Attribute> out = new ArrayList<>();
+    if (capacityProvider != null)
+      out.add(new Attribute(CapacityProviders.PROVIDER_ATTRIBUTE, capacityProvider));
+    if (fargate) out.add(new Attribute(CapacityProviders.FARGATE_ATTRIBUTE, null));
+    return out;
+  }
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = EnvFile.credentials(envFile);
@@ -153,7 +182,8 @@ final class AgentCommand implements Callable<Integer> {
               host,
               stateDir,
               availabilityZone,
-              TaskNetworkSettings.of(taskNetwork, taskSubnet, taskBridge, portBindIp, pauseImage));
+              TaskNetworkSettings.of(taskNetwork, taskSubnet, taskBridge, portBindIp, pauseImage),
+              capacityAttributes());
       var welcome = agent.registered().toCompletableFuture().get();
       System.out.println("Agent registered: " + welcome.containerInstanceArn());
     }

@@ -48,13 +48,16 @@ public final class Agents implements AutoCloseable {
       Path stateDir,
       String availabilityZone) {
     return docker(
-        credentials, cluster, dockerHost, stateDir, availabilityZone, TaskNetworkSettings.DEFAULT);
+        credentials,
+        cluster,
+        dockerHost,
+        stateDir,
+        availabilityZone,
+        TaskNetworkSettings.DEFAULT,
+        List.of());
   }
 
-  /**
-   * The agent of this machine's Docker engine, whose bridge and awsvpc tasks live on the task
-   * network {@code network}.
-   */
+  /** The agent of this machine's Docker engine, on the task network {@code network}. */
   public Agent docker(
       Credentials credentials,
       String cluster,
@@ -62,6 +65,40 @@ public final class Agents implements AutoCloseable {
       Path stateDir,
       String availabilityZone,
       TaskNetworkSettings network) {
+    return docker(credentials, cluster, dockerHost, stateDir, availabilityZone, network, List.of());
+  }
+
+  /** The agent of this machine's Docker engine, registering {@code extraAttributes} too. */
+  public Agent docker(
+      Credentials credentials,
+      String cluster,
+      String dockerHost,
+      Path stateDir,
+      String availabilityZone,
+      List<Attribute> extraAttributes) {
+    return docker(
+        credentials,
+        cluster,
+        dockerHost,
+        stateDir,
+        availabilityZone,
+        TaskNetworkSettings.DEFAULT,
+        extraAttributes);
+  }
+
+  /**
+   * The agent of this machine's Docker engine, whose bridge and awsvpc tasks live on the task
+   * network {@code network}, registering {@code extraAttributes} besides ECS's own (a capacity
+   * provider's, see {@code harbormaster agent --capacity-provider}).
+   */
+  public Agent docker(
+      Credentials credentials,
+      String cluster,
+      String dockerHost,
+      Path stateDir,
+      String availabilityZone,
+      TaskNetworkSettings network,
+      List<Attribute> extraAttributes) {
     DockerRuntime runtime = DockerRuntime.connect(dockerHost, network);
     ExecutorService pool = Executors.newFixedThreadPool(8, daemon("agent-docker"));
     resources.add(runtime);
@@ -96,7 +133,7 @@ public final class Agents implements AutoCloseable {
                 credentials.region(),
                 hostName(),
                 new HostResources(cpu, memory, Set.copyOf(AgentSettings.RESERVED_PORTS), Set.of()),
-                attributes(availabilityZone, "docker"),
+                withExtra(attributes(availabilityZone, "docker"), extraAttributes),
                 stateDir.resolve("instance-id"),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(1),
@@ -168,6 +205,12 @@ public final class Agents implements AutoCloseable {
     agents.add(agent);
     agent.start();
     return agent;
+  }
+
+  private static List<Attribute> withExtra(List<Attribute> own, List<Attribute> extra) {
+    List<Attribute> all = new ArrayList<>(own);
+    all.addAll(extra);
+    return all;
   }
 
   static List<Attribute> attributes(String availabilityZone, String instanceType) {

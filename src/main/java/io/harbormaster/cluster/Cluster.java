@@ -79,6 +79,21 @@ public final class Cluster
 
   public record Delete(Instant at, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
+  /**
+   * PutClusterCapacityProviders: the providers the cluster uses and its default strategy, both
+   * replaced (the caller checked that the providers exist and the strategy names only them).
+   */
+  public record PutCapacityProviders(
+      List<String> capacityProviders,
+      JsonNode defaultCapacityProviderStrategy,
+      Instant at,
+      ActorRef<StatusReply<ClusterInfo>> replyTo)
+      implements Command {
+    public PutCapacityProviders {
+      defaultCapacityProviderStrategy = JsonMembers.absentIfNull(defaultCapacityProviderStrategy);
+    }
+  }
+
   public record TagResource(List<Tag> tags, ActorRef<StatusReply<ClusterInfo>> replyTo)
       implements Command {}
 
@@ -131,6 +146,14 @@ public final class Cluster
   }
 
   public record ClusterTagged(List<Tag> tags) implements Event {}
+
+  public record ClusterCapacityProvidersPut(
+      List<String> capacityProviders, JsonNode defaultCapacityProviderStrategy, Instant at)
+      implements Event {
+    public ClusterCapacityProvidersPut {
+      defaultCapacityProviderStrategy = JsonMembers.absentIfNull(defaultCapacityProviderStrategy);
+    }
+  }
 
   public record ClusterUntagged(List<String> tagKeys) implements Event {}
 
@@ -301,6 +324,7 @@ public final class Cluster
         .onCommand(Get.class, c -> notFound(c.replyTo()))
         .onCommand(Update.class, c -> notFound(c.replyTo()))
         .onCommand(Delete.class, c -> notFound(c.replyTo()))
+        .onCommand(PutCapacityProviders.class, c -> notFound(c.replyTo()))
         .onCommand(TagResource.class, c -> notFound(c.replyTo()))
         .onCommand(UntagResource.class, c -> notFound(c.replyTo()))
         .onCommand(JoinInstance.class, c -> notFound(c.replyTo()))
@@ -313,6 +337,7 @@ public final class Cluster
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(Update.class, c -> notFound(c.replyTo()))
         .onCommand(Delete.class, c -> notFound(c.replyTo()))
+        .onCommand(PutCapacityProviders.class, c -> notFound(c.replyTo()))
         .onCommand(TagResource.class, c -> notFound(c.replyTo()))
         .onCommand(UntagResource.class, c -> notFound(c.replyTo()))
         .onCommand(JoinInstance.class, c -> notFound(c.replyTo()))
@@ -331,6 +356,15 @@ public final class Cluster
             (s, c) -> Effect().none().thenRun(next -> listed(s.info(), c.replyTo())).thenNoReply())
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
         .onCommand(Update.class, (s, c) -> update(c))
+        .onCommand(
+            PutCapacityProviders.class,
+            (s, c) ->
+                Effect()
+                    .persist(
+                        new ClusterCapacityProvidersPut(
+                            c.capacityProviders(), c.defaultCapacityProviderStrategy(), c.at()))
+                    .thenReply(
+                        c.replyTo(), next -> StatusReply.success(((ActiveCluster) next).info())))
         .onCommand(
             Delete.class,
             (s, c) ->
@@ -560,6 +594,22 @@ public final class Cluster
                                   : spec.serviceConnectDefaults(),
                               spec.capacityProviders(),
                               spec.defaultCapacityProviderStrategy(),
+                              spec.tags())));
+            })
+        .onEvent(
+            ClusterCapacityProvidersPut.class,
+            (s, e) -> {
+              ClusterSpec spec = s.info().spec();
+              return active(
+                  s.info()
+                      .withSpec(
+                          new ClusterSpec(
+                              spec.name(),
+                              spec.settings(),
+                              spec.configuration(),
+                              spec.serviceConnectDefaults(),
+                              e.capacityProviders(),
+                              e.defaultCapacityProviderStrategy(),
                               spec.tags())));
             })
         .onEvent(

@@ -73,6 +73,10 @@ public final class Arns {
         .toString();
   }
 
+  public static String capacityProvider(String region, String accountId, String name) {
+    return "arn:aws:ecs:%s:%s:capacity-provider/%s".formatted(region, accountId, name);
+  }
+
   public static String accountRoot(String accountId) {
     return "arn:aws:iam::%s:root".formatted(accountId);
   }

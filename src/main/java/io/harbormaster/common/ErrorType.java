@@ -26,6 +26,7 @@ public enum ErrorType {
   SERVICE_DEPLOYMENT_NOT_FOUND("ServiceDeploymentNotFoundException", 400),
   CONFLICT("ConflictException", 400),
   UNSUPPORTED_FEATURE("UnsupportedFeatureException", 400),
+  RESOURCE_IN_USE("ResourceInUseException", 400),
   ACCESS_DENIED("AccessDeniedException", 403),
   UNRECOGNIZED_CLIENT("UnrecognizedClientException", 403),
   INVALID_SIGNATURE("InvalidSignatureException", 403),

@@ -276,9 +276,18 @@ public final class ContainerInstance
   public record ReservationsOutcome(List<String> reserved, List<Refusal> refused, InstanceView view)
       implements CborSerializable {}
 
-  /** What ListTasks filters on and placement groups by, kept with the reservation. */
-  public record TaskSummary(String family, String group, String startedBy)
-      implements CborSerializable {}
+  /**
+   * What ListTasks filters on and placement groups by, kept with the reservation; the capacity
+   * provider a task was launched on lets a service count its tasks per provider (null without one,
+   * and in reservations recorded before it was kept).
+   */
+  public record TaskSummary(String family, String group, String startedBy, String capacityProvider)
+      implements CborSerializable {
+    /** A task launched without a capacity provider strategy. */
+    public TaskSummary(String family, String group, String startedBy) {
+      this(family, group, startedBy, null);
+    }
+  }
 
   /**
    * The reason of a release because the task stopped (not a reservation given back before its task

@@ -1,5 +1,8 @@
 package io.harbormaster.placement;
 
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
+import io.harbormaster.cluster.Cluster;
+import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
 import io.harbormaster.instance.ContainerInstance;
 import io.harbormaster.instance.ContainerInstance.Demand;
@@ -12,7 +15,9 @@ import io.harbormaster.task.Task.TaskSpec;
 import io.harbormaster.task.Task.TaskView;
 import io.harbormaster.taskdefinition.TaskDefinitionFamily;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
@@ -89,6 +94,51 @@ public final class EntityLaunchPorts implements TaskLauncher.Ports {
         Task.ENTITY_KEY,
         Task.entityId(accountId, cluster, taskId),
         replyTo -> new Task.Create(spec, at, replyTo));
+  }
+
+  @Override
+  public CompletionStage<TaskLauncher.ClusterCapacity> clusterCapacity(
+      String accountId, String cluster) {
+    return entities
+        .<Cluster.Command, Cluster.ClusterInfo>ask(
+            Cluster.ENTITY_KEY, Cluster.entityId(accountId, cluster), Cluster.Get::new)
+        .thenApply(
+            info -> {
+              if (info.status() != Cluster.Status.ACTIVE)
+                throw EcsException.clusterNotFound("Cluster not found.");
+              return new TaskLauncher.ClusterCapacity(
+                  info.spec().capacityProviders() == null
+                      ? List.of()
+                      : info.spec().capacityProviders(),
+                  CapacityProviderStrategyItem.listOf(
+                      info.spec().defaultCapacityProviderStrategy()));
+            });
+  }
+
+  @Override
+  public CompletionStage<Map<String, Integer>> tasksByProvider(
+      String accountId, String cluster, String group) {
+    return entities
+        .<ClusterPlacement.Command, ClusterPlacement.Instances>askPlain(
+            ClusterPlacement.ENTITY_KEY,
+            ClusterPlacement.entityId(accountId, cluster),
+            ClusterPlacement.GetInstances::new)
+        .thenApply(
+            instances -> {
+              Map<String, Integer> counts = new HashMap<>();
+              for (InstanceView instance : instances.instances()) {
+                for (ContainerInstance.Reservation r : instance.reservations().values()) {
+                  boolean live =
+                      r.phase() != ContainerInstance.TaskPhase.STOPPING
+                          && r.phase() != ContainerInstance.TaskPhase.STOPPED;
+                  if (live
+                      && group.equals(r.summary().group())
+                      && r.summary().capacityProvider() != null)
+                    counts.merge(r.summary().capacityProvider(), 1, Integer::sum);
+                }
+              }
+              return counts;
+            });
   }
 
   @Override

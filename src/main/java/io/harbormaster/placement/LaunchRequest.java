@@ -1,6 +1,7 @@
 package io.harbormaster.placement;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.Tag;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
@@ -20,9 +21,13 @@ import java.util.Optional;
  * @param group the tasks' group; null: {@code family:<family>}
  * @param constraints the requested constraints; the task definition's own come before them
  * @param strategies the placement strategies; empty: RunTask's default
+ * @param launchType EC2 or EXTERNAL; null when the request names none (then the strategy, or the
+ *     cluster's default strategy, or EC2)
  * @param receivedAt when the API received the request (the tasks' creation time); null for a
  *     service, whose tasks are stamped when they are created
  * @param networkConfiguration the request's (RunTask) or the service's; null: none
+ * @param capacityProviderStrategy the providers to spread the tasks over by ECS's base/weight rule;
+ *     empty: none given
  */
 public record LaunchRequest(
     Origin origin,
@@ -42,9 +47,15 @@ public record LaunchRequest(
     String clientToken,
     String launchType,
     Instant receivedAt,
-    JsonNode networkConfiguration) {
+    JsonNode networkConfiguration,
+    List<CapacityProviderStrategyItem> capacityProviderStrategy) {
 
-  /** A request without a networkConfiguration. */
+  public LaunchRequest {
+    capacityProviderStrategy =
+        capacityProviderStrategy == null ? List.of() : List.copyOf(capacityProviderStrategy);
+  }
+
+  /** A request without a networkConfiguration or a capacity provider strategy. */
   public LaunchRequest(
       Origin origin,
       String region,
@@ -81,7 +92,8 @@ public record LaunchRequest(
         clientToken,
         launchType,
         receivedAt,
-        null);
+        null,
+        List.of());
   }
 
   /**
@@ -111,6 +123,33 @@ public record LaunchRequest(
     }
   }
 
+  /** A service's launch without a capacity provider strategy. */
+  public static LaunchRequest forService(
+      String accountId,
+      String cluster,
+      String taskDefinitionArn,
+      int count,
+      Optional<String> instanceId,
+      String group,
+      String deploymentId,
+      List<ConstraintSpec> constraints,
+      List<StrategySpec> strategies,
+      String launchType) {
+    return forService(
+        accountId,
+        cluster,
+        taskDefinitionArn,
+        count,
+        instanceId,
+        group,
+        deploymentId,
+        constraints,
+        strategies,
+        launchType,
+        null,
+        List.of());
+  }
+
   /**
    * A service's launch of {@code count} new tasks, placed by the cluster or on one instance.
    *
@@ -127,7 +166,8 @@ public record LaunchRequest(
       List<ConstraintSpec> constraints,
       List<StrategySpec> strategies,
       String launchType,
-      JsonNode networkConfiguration) {
+      JsonNode networkConfiguration,
+      List<CapacityProviderStrategyItem> capacityProviderStrategy) {
     return new LaunchRequest(
         Origin.SERVICE,
         regionOf(taskDefinitionArn),
@@ -146,7 +186,8 @@ public record LaunchRequest(
         null,
         launchType,
         null,
-        networkConfiguration);
+        networkConfiguration,
+        capacityProviderStrategy);
   }
 
   /**
@@ -182,7 +223,8 @@ public record LaunchRequest(
         null,
         launchType,
         null,
-        networkConfiguration);
+        networkConfiguration,
+        List.of());
   }
 
   /** A service's tasks live in the region of its task definition's ARN, the installation's. */

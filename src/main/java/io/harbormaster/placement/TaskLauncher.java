@@ -1,6 +1,9 @@
 package io.harbormaster.placement;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
+import io.harbormaster.capacity.CapacityProviders;
+import io.harbormaster.capacity.CapacitySpread;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
@@ -22,8 +25,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -78,6 +83,33 @@ public final class TaskLauncher {
 
     /** Fails when no Task entity of that id exists. */
     CompletionStage<TaskView> task(String accountId, String cluster, String taskId);
+
+    /** The capacity providers the cluster uses and its default strategy. */
+    CompletionStage<ClusterCapacity> clusterCapacity(String accountId, String cluster);
+
+    /**
+     * How many live tasks of {@code group} each capacity provider holds (what a service's spread
+     * has reached).
+     */
+    CompletionStage<Map<String, Integer>> tasksByProvider(
+        String accountId, String cluster, String group);
+  }
+
+  /** A cluster's capacity providers (PutClusterCapacityProviders). */
+  public record ClusterCapacity(
+      List<String> providers, List<CapacityProviderStrategyItem> defaultStrategy) {}
+
+  /**
+   * How a launch gets its capacity: a launch type, or a capacity provider strategy with the tasks
+   * each provider has already.
+   */
+  public record Capacity(
+      String launchType,
+      List<CapacityProviderStrategyItem> strategy,
+      Map<String, Integer> existing) {
+    static Capacity launchType(String launchType) {
+      return new Capacity(launchType, List.of(), Map.of());
+    }
   }
 
   /** A request with its revision read and checked: what all its tasks share. */
@@ -89,13 +121,31 @@ public final class TaskLauncher {
       String group,
       List<ConstraintSpec> constraints,
       List<StrategySpec> strategies,
-      JsonNode networkConfiguration) {
+      JsonNode networkConfiguration,
+      Capacity capacity) {
     public TaskSummary summary() {
-      return new TaskSummary(revision.family(), group, request.startedBy());
+      return summary(null);
+    }
+
+    /** What the reservation of a task on {@code capacityProvider} (null: none) keeps. */
+    public TaskSummary summary(String capacityProvider) {
+      return new TaskSummary(revision.family(), group, request.startedBy(), capacityProvider);
     }
 
     /** The spec of one of the tasks, on the instance that has room for it. */
     public TaskSpec spec(String instanceId) {
+      return spec(instanceId, null);
+    }
+
+    /**
+     * The spec of one of the tasks, on an instance of {@code capacityProvider} (null: launched
+     * without a strategy).
+     */
+    public TaskSpec spec(String instanceId, String capacityProvider) {
+      String launchType =
+          capacityProvider == null
+              ? capacity.launchType()
+              : CapacityProviders.isFargate(capacityProvider) ? "FARGATE" : "EC2";
       return new TaskSpec(
           taskDefinitionArn,
           revision.family(),
@@ -110,8 +160,9 @@ public final class TaskLauncher {
           demand.memory(),
           null,
           request.clientToken(),
-          request.launchType(),
-          networkConfiguration);
+          launchType,
+          networkConfiguration,
+          capacityProvider);
     }
   }
 
@@ -272,12 +323,51 @@ public final class TaskLauncher {
   /** Reads the request's revision and works out what its tasks share. */
   public CompletionStage<Prepared> prepare(LaunchRequest request) {
     LaunchRequest.TaskDefinitionRef ref = request.taskDefinition();
+    // The revision and the cluster's capacity providers are read at the same time.
     return ports
         .taskDefinition(request.accountId(), ref.family(), ref.revision())
-        .thenApply(revision -> prepared(request, revision));
+        .thenCombine(
+            capacity(request), (revision, capacity) -> prepared(request, revision, capacity));
   }
 
-  private Prepared prepared(LaunchRequest request, TaskDefinitionFamily.Revision revision) {
+  /**
+   * The launch type, or the strategy: the request's, else the cluster's default strategy, else EC2.
+   * A RunTask's strategy names only providers the cluster uses; a service's was checked when it was
+   * created or updated, and its spread counts the tasks it has.
+   */
+  private CompletionStage<Capacity> capacity(LaunchRequest request) {
+    List<CapacityProviderStrategyItem> asked = request.capacityProviderStrategy();
+    if (asked.isEmpty() && request.launchType() != null)
+      return CompletableFuture.completedFuture(Capacity.launchType(request.launchType()));
+    if (request.origin() == Origin.SERVICE) {
+      if (asked.isEmpty()) return CompletableFuture.completedFuture(Capacity.launchType("EC2"));
+      if (!request.instanceIds().isEmpty())
+        return CompletableFuture.completedFuture(new Capacity(null, asked, Map.of()));
+      String group =
+          request.group() != null ? request.group() : "family:" + request.taskDefinition().family();
+      return ports
+          .tasksByProvider(request.accountId(), request.cluster(), group)
+          .thenApply(existing -> new Capacity(null, asked, existing));
+    }
+    return ports
+        .clusterCapacity(request.accountId(), request.cluster())
+        .thenApply(
+            cluster -> {
+              if (asked.isEmpty()) {
+                return cluster.defaultStrategy().isEmpty()
+                    ? Capacity.launchType("EC2")
+                    : new Capacity(null, cluster.defaultStrategy(), Map.of());
+              }
+              for (CapacityProviderStrategyItem item : asked) {
+                if (!cluster.providers().contains(item.capacityProvider()))
+                  throw EcsException.invalidParameter(CapacityProviders.NOT_ASSOCIATED);
+              }
+              return new Capacity(null, asked, Map.of());
+            });
+  }
+
+  private Prepared prepared(
+      LaunchRequest request, TaskDefinitionFamily.Revision revision, Capacity capacity) {
     boolean checked = request.origin() == Origin.API;
     if (checked && revision.status() != TaskDefinitionFamily.Status.ACTIVE) {
       throw EcsException.clientException("TaskDefinition is inactive");
@@ -314,7 +404,8 @@ public final class TaskLauncher {
         group,
         List.copyOf(constraints),
         strategies,
-        networkConfiguration);
+        networkConfiguration,
+        capacity);
   }
 
   /**
@@ -333,6 +424,7 @@ public final class TaskLauncher {
       // New task entities recover (an empty journal read each) during placement, not after it.
       for (String taskId : taskIds) ports.warmUp(request.accountId(), request.cluster(), taskId);
     }
+    if (!prepared.capacity().strategy().isEmpty()) return placeOverProviders(prepared, taskIds);
     return ports
         .place(
             request.accountId(),
@@ -354,6 +446,65 @@ public final class TaskLauncher {
                         .toList(),
                     outcome.failures(),
                     outcome.clusterError()));
+  }
+
+  /**
+   * Spreads the tasks over the strategy's providers by ECS's base/weight rule, and places each
+   * provider's share on that provider's instances only.
+   */
+  private CompletionStage<Placement> placeOverProviders(Prepared prepared, List<String> taskIds) {
+    LaunchRequest request = prepared.request();
+    List<String> providers =
+        CapacitySpread.assign(
+            prepared.capacity().strategy(), prepared.capacity().existing(), taskIds.size());
+    Map<String, List<String>> idsByProvider = new LinkedHashMap<>();
+    for (int i = 0; i < taskIds.size(); i++)
+      idsByProvider.computeIfAbsent(providers.get(i), p -> new ArrayList<>()).add(taskIds.get(i));
+    List<CompletableFuture<Placement>> shares = new ArrayList<>();
+    idsByProvider.forEach(
+        (provider, ids) -> {
+          List<ConstraintSpec> constraints = new ArrayList<>(prepared.constraints());
+          constraints.add(new ConstraintSpec("memberOf", CapacityProviders.memberOf(provider)));
+          shares.add(
+              ports
+                  .place(
+                      request.accountId(),
+                      request.cluster(),
+                      ids,
+                      prepared.demand(),
+                      prepared.summary(provider),
+                      constraints,
+                      prepared.strategies())
+                  .thenApply(
+                      outcome ->
+                          new Placement(
+                              ids.size(),
+                              outcome.placed().stream()
+                                  .map(
+                                      p ->
+                                          new PlacedTask(
+                                              p.taskId(),
+                                              p.instanceId(),
+                                              prepared.spec(p.instanceId(), provider)))
+                                  .toList(),
+                              outcome.failures(),
+                              outcome.clusterError()))
+                  .toCompletableFuture());
+        });
+    return CompletableFuture.allOf(shares.toArray(CompletableFuture[]::new))
+        .thenApply(
+            x -> {
+              List<PlacedTask> placed = new ArrayList<>();
+              List<PlacementFailure> failures = new ArrayList<>();
+              Optional<String> clusterError = Optional.empty();
+              for (CompletableFuture<Placement> share : shares) {
+                Placement p = share.join();
+                placed.addAll(p.placed());
+                failures.addAll(p.failures());
+                if (clusterError.isEmpty()) clusterError = p.clusterError();
+              }
+              return new Placement(taskIds.size(), placed, failures, clusterError);
+            });
   }
 
   private CompletionStage<Placement> reserveOnNamedInstances(

@@ -5,6 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.harbormaster.account.Account;
+import io.harbormaster.account.AccountSettings;
 import io.harbormaster.account.ClusterDirectory;
 import io.harbormaster.account.RevisionDirectory;
 import io.harbormaster.api.CallAuditor;
@@ -12,7 +13,9 @@ import io.harbormaster.api.RequestAuthenticator;
 import io.harbormaster.api.agent.AgentEndpoint;
 import io.harbormaster.api.aws.AwsEndpoint;
 import io.harbormaster.api.cloudtrail.CloudTrailHandlers;
+import io.harbormaster.api.ecs.AccountSettingHandlers;
 import io.harbormaster.api.ecs.AdminHandlers;
+import io.harbormaster.api.ecs.CapacityProviderHandlers;
 import io.harbormaster.api.ecs.ClusterHandlers;
 import io.harbormaster.api.ecs.EcsEndpoint;
 import io.harbormaster.api.ecs.EcsOperations;
@@ -28,6 +31,7 @@ import io.harbormaster.api.logs.LogsHandlers;
 import io.harbormaster.audit.AuditTrail;
 import io.harbormaster.auth.AccessKeySecrets;
 import io.harbormaster.auth.SigV4Verifier;
+import io.harbormaster.capacity.CapacityProviders;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
@@ -202,6 +206,8 @@ public final class HarbormasterNode implements AutoCloseable {
       String region = settings.region();
       Account.init(system, tags);
       Cluster.init(system, tags, new ClusterDirectory(system, api.askTimeout()));
+      CapacityProviders.init(system, tags);
+      AccountSettings.init(system, tags);
       TaskDefinitionFamily.init(system, tags, new RevisionDirectory(system, api.askTimeout()));
       ContainerInstance.init(
           system,
@@ -228,6 +234,8 @@ public final class HarbormasterNode implements AutoCloseable {
       EcsPaging paging = new EcsPaging(pagingSecret);
       EcsOperations operations = new EcsOperations();
       new ClusterHandlers(entities, paging).register(operations);
+      new CapacityProviderHandlers(entities, paging).register(operations);
+      new AccountSettingHandlers(entities, paging).register(operations);
       new TaskDefinitionHandlers(entities, paging).register(operations);
       new TagHandlers(entities).register(operations);
       new AdminHandlers(entities).register(operations);

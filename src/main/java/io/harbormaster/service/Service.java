@@ -1,6 +1,7 @@
 package io.harbormaster.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.CborSerializable;
 import io.harbormaster.common.ErrorType;
 import io.harbormaster.common.EventTags;
@@ -300,7 +301,8 @@ public final class Service
       List<StrategySpec> placementStrategy,
       Integer healthCheckGracePeriodSeconds,
       List<Tag> tags,
-      JsonNode networkConfiguration)
+      JsonNode networkConfiguration,
+      List<CapacityProviderStrategyItem> capacityProviderStrategy)
       implements CborSerializable {
 
     public ServiceSpec {
@@ -308,9 +310,15 @@ public final class Service
       if (networkConfiguration != null && networkConfiguration.isNull()) {
         networkConfiguration = null;
       }
+      // Specs recorded before services kept a strategy have none.
+      capacityProviderStrategy =
+          capacityProviderStrategy == null ? List.of() : List.copyOf(capacityProviderStrategy);
     }
 
-    /** A service without a networkConfiguration (its tasks' network mode is not awsvpc). */
+    /**
+     * A service without a networkConfiguration (its tasks' network mode is not awsvpc) or a
+     * capacity provider strategy.
+     */
     public ServiceSpec(
         String serviceName,
         String taskDefinitionArn,
@@ -333,7 +341,8 @@ public final class Service
           placementStrategy,
           healthCheckGracePeriodSeconds,
           tags,
-          null);
+          null,
+          List.of());
     }
 
     ServiceSpec withDesiredCount(int count) {
@@ -348,7 +357,8 @@ public final class Service
           placementStrategy,
           healthCheckGracePeriodSeconds,
           tags,
-          networkConfiguration);
+          networkConfiguration,
+          capacityProviderStrategy);
     }
 
     ServiceSpec withTags(List<Tag> next) {
@@ -363,7 +373,8 @@ public final class Service
           placementStrategy,
           healthCheckGracePeriodSeconds,
           next,
-          networkConfiguration);
+          networkConfiguration,
+          capacityProviderStrategy);
     }
   }
 
@@ -375,8 +386,29 @@ public final class Service
       List<ConstraintSpec> placementConstraints,
       List<StrategySpec> placementStrategy,
       Integer healthCheckGracePeriodSeconds,
-      boolean forceNewDeployment)
-      implements CborSerializable {}
+      boolean forceNewDeployment,
+      List<CapacityProviderStrategyItem> capacityProviderStrategy)
+      implements CborSerializable {
+    /** A change that keeps the capacity provider strategy. */
+    public ServiceChange(
+        Integer desiredCount,
+        String taskDefinitionArn,
+        DeploymentSettings deploymentConfiguration,
+        List<ConstraintSpec> placementConstraints,
+        List<StrategySpec> placementStrategy,
+        Integer healthCheckGracePeriodSeconds,
+        boolean forceNewDeployment) {
+      this(
+          desiredCount,
+          taskDefinitionArn,
+          deploymentConfiguration,
+          placementConstraints,
+          placementStrategy,
+          healthCheckGracePeriodSeconds,
+          forceNewDeployment,
+          null);
+    }
+  }
 
   public record LaunchedTask(String taskId, String instanceId) implements CborSerializable {}
 
@@ -1010,7 +1042,11 @@ public final class Service
                 : old.taskDefinitionArn(),
             change.desiredCount() != null ? change.desiredCount() : old.desiredCount(),
             old.scheduling(),
-            old.launchType(),
+            // A strategy given replaces the launch type (ECS takes one or the other).
+            change.capacityProviderStrategy() != null
+                    && !change.capacityProviderStrategy().isEmpty()
+                ? null
+                : old.launchType(),
             change.deploymentConfiguration() != null
                 ? change.deploymentConfiguration()
                 : old.deploymentConfiguration(),
@@ -1024,7 +1060,10 @@ public final class Service
                 ? change.healthCheckGracePeriodSeconds()
                 : old.healthCheckGracePeriodSeconds(),
             old.tags(),
-            old.networkConfiguration());
+            old.networkConfiguration(),
+            change.capacityProviderStrategy() != null
+                ? change.capacityProviderStrategy()
+                : old.capacityProviderStrategy());
     List<Event> events = new ArrayList<>();
     if (!spec.equals(old)) events.add(new ServiceUpdated(spec, c.at()));
     if (!spec.taskDefinitionArn().equals(old.taskDefinitionArn()) || change.forceNewDeployment()) {

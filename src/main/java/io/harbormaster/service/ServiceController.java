@@ -540,7 +540,8 @@ final class ServiceController extends AbstractBehavior<ServiceController.Command
                         spec.placementConstraints(),
                         spec.placementStrategy(),
                         spec.launchType(),
-                        spec.networkConfiguration()))
+                        spec.networkConfiguration(),
+                        spec.capacityProviderStrategy()))
             .thenCompose(launcher::prepare)
             .thenCompose(launcher::place)
             .thenApply(

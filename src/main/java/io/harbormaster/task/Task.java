@@ -85,7 +85,9 @@ public final class Task
   /**
    * What the task was created with. {@code launchType} is the one RunTask was given (EC2 by
    * default), EC2 for StartTask and the service's for a service's task; null for a task created
-   * before it was recorded (DescribeTasks then leaves it out).
+   * before it was recorded (DescribeTasks then leaves it out). {@code capacityProviderName}: the
+   * provider of its capacity provider strategy it runs on; null without one (and in tasks created
+   * before it was recorded).
    */
   public record TaskSpec(
       String taskDefinitionArn,
@@ -102,7 +104,8 @@ public final class Task
       String availabilityZone,
       String clientToken,
       String launchType,
-      JsonNode networkConfiguration)
+      JsonNode networkConfiguration,
+      String capacityProviderName)
       implements CborSerializable {
 
     public TaskSpec {
@@ -112,7 +115,7 @@ public final class Task
       }
     }
 
-    /** A task without a networkConfiguration (any but awsvpc). */
+    /** A task without a networkConfiguration (any but awsvpc) or a capacity provider. */
     public TaskSpec(
         String taskDefinitionArn,
         String family,
@@ -143,6 +146,7 @@ public final class Task
           availabilityZone,
           clientToken,
           launchType,
+          null,
           null);
     }
 

@@ -2,6 +2,7 @@ package io.harbormaster.views;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.Arns;
 import io.harbormaster.service.Service.DeploymentSettings;
 import io.harbormaster.service.Service.ServiceEvent;
@@ -37,7 +38,11 @@ public final class ServiceJson {
     s.put("desiredCount", desired);
     s.put("runningCount", v.runningCount(null));
     s.put("pendingCount", v.pendingCount(null));
-    s.put("launchType", spec.launchType());
+    if (spec.launchType() != null) s.put("launchType", spec.launchType());
+    if (!spec.capacityProviderStrategy().isEmpty())
+      s.set(
+          "capacityProviderStrategy",
+          CapacityProviderStrategyItem.toJson(spec.capacityProviderStrategy()));
     s.put(
         "taskDefinition",
         v.primary().map(Deployment::taskDefinitionArn).orElse(spec.taskDefinitionArn()));
@@ -117,7 +122,7 @@ public final class ServiceJson {
     o.put("failedTasks", d.failedTasks());
     o.set("createdAt", JsonViews.epochSeconds(d.createdAt()));
     o.set("updatedAt", JsonViews.epochSeconds(d.updatedAt()));
-    o.put("launchType", launchType);
+    if (launchType != null) o.put("launchType", launchType);
     o.put("rolloutState", d.rolloutState().name());
     if (d.rolloutStateReason() != null) o.put("rolloutStateReason", d.rolloutStateReason());
     return o;

@@ -55,6 +55,8 @@ public final class TaskJson {
     o.put("healthStatus", nameOf(t.healthStatus()));
     o.put("lastStatus", t.lastStatus().name());
     if (t.spec().launchType() != null) o.put("launchType", t.spec().launchType());
+    if (t.spec().capacityProviderName() != null)
+      o.put("capacityProviderName", t.spec().capacityProviderName());
     o.put("memory", Integer.toString(t.spec().memory()));
     ObjectNode overrides =
         t.spec().overrides() != null && t.spec().overrides().isObject()

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.ErrorType;
 import io.harbormaster.instance.ContainerInstance.Demand;
@@ -75,6 +76,14 @@ class TaskLauncherTest {
     Optional<String> clusterError = Optional.empty();
     List<StrategySpec> strategiesAsked;
     List<ConstraintSpec> constraintsAsked;
+    final List<List<ConstraintSpec>> constraintsPerPlace = new CopyOnWriteArrayList<>();
+
+    /** The cluster's capacity providers and default strategy. */
+    TaskLauncher.ClusterCapacity clusterCapacity =
+        new TaskLauncher.ClusterCapacity(List.of(), List.of());
+
+    /** The tasks a service's group has on each capacity provider. */
+    Map<String, Integer> tasksByProvider = Map.of();
 
     FakeEntities withRevision(int revision, TaskDefinitionFamily.Status status, JsonNode def) {
       revisions.put(
@@ -119,6 +128,7 @@ class TaskLauncherTest {
         List<StrategySpec> strategies) {
       calls.add("place " + taskIds.size() + " " + summary);
       constraintsAsked = constraints;
+      constraintsPerPlace.add(constraints);
       strategiesAsked = strategies;
       List<ClusterPlacement.Placed> placed = new ArrayList<>();
       List<PlacementFailure> failures = new ArrayList<>();
@@ -169,6 +179,20 @@ class TaskLauncherTest {
       TaskView task = view(taskId, spec, TaskStatus.PENDING, at);
       tasks.put(taskId, task);
       return CompletableFuture.completedFuture(task);
+    }
+
+    @Override
+    public CompletionStage<TaskLauncher.ClusterCapacity> clusterCapacity(
+        String accountId, String cluster) {
+      calls.add("clusterCapacity");
+      return CompletableFuture.completedFuture(clusterCapacity);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Integer>> tasksByProvider(
+        String accountId, String cluster, String group) {
+      calls.add("tasksByProvider " + group);
+      return CompletableFuture.completedFuture(tasksByProvider);
     }
 
     @Override
@@ -268,7 +292,8 @@ class TaskLauncherTest {
         List.of(),
         List.of(),
         "EC2",
-        null);
+        null,
+        List.of());
   }
 
   private static <T> T join(CompletionStage<T> stage) {
@@ -279,6 +304,129 @@ class TaskLauncherTest {
     CompletionException e =
         assertThrows(CompletionException.class, () -> stage.toCompletableFuture().join());
     return assertInstanceOf(EcsException.class, e.getCause());
+  }
+
+  // ---- capacity provider strategies ----
+
+  private static CapacityProviderStrategyItem item(String provider, int base, int weight) {
+    return new CapacityProviderStrategyItem(provider, base, weight);
+  }
+
+  private static LaunchRequest runTaskWith(
+      int count, String launchType, List<CapacityProviderStrategyItem> strategy) {
+    LaunchRequest r = runTask(count, null);
+    return new LaunchRequest(
+        r.origin(),
+        r.region(),
+        r.accountId(),
+        r.cluster(),
+        r.taskDefinition(),
+        r.count(),
+        r.taskIds(),
+        r.instanceIds(),
+        r.group(),
+        r.startedBy(),
+        r.overrides(),
+        r.tags(),
+        r.constraints(),
+        r.strategies(),
+        r.clientToken(),
+        launchType,
+        r.receivedAt(),
+        null,
+        strategy);
+  }
+
+  @Test
+  void run_withStrategy_spreadsByBaseThenWeight_onEachProvidersInstancesOnly() {
+    FakeEntities entities = world();
+    entities.clusterCapacity =
+        new TaskLauncher.ClusterCapacity(List.of("blue", "green"), List.of());
+    // base 1 on blue, then 1:1: blue, blue (tie, listed first), green.
+    Launched launched =
+        join(
+            launcher(entities)
+                .run(runTaskWith(3, null, List.of(item("blue", 1, 1), item("green", 0, 1)))));
+
+    assertEquals(
+        List.of("blue", "blue", "green"),
+        launched.tasks().stream().map(t -> t.spec().capacityProviderName()).toList());
+    assertEquals(
+        List.of("EC2", "EC2", "EC2"),
+        launched.tasks().stream().map(t -> t.spec().launchType()).toList());
+    List<List<ConstraintSpec>> constraints = entities.constraintsPerPlace;
+    assertEquals(2, constraints.size());
+    assertEquals(
+        new ConstraintSpec("memberOf", "attribute:harbormaster.capacity-provider == blue"),
+        constraints.get(0).get(constraints.get(0).size() - 1));
+    assertEquals(
+        new ConstraintSpec("memberOf", "attribute:harbormaster.capacity-provider == green"),
+        constraints.get(1).get(constraints.get(1).size() - 1));
+    assertTrue(
+        entities.calls.contains("place 2 " + new TaskSummary("web", "family:web", "me", "blue")));
+    assertTrue(
+        entities.calls.contains("place 1 " + new TaskSummary("web", "family:web", "me", "green")));
+  }
+
+  @Test
+  void run_strategyWithAProviderTheClusterDoesNotUse_isRefusedInEcsWords() {
+    FakeEntities entities = world();
+    entities.clusterCapacity = new TaskLauncher.ClusterCapacity(List.of("blue"), List.of());
+
+    EcsException e =
+        failureOf(launcher(entities).run(runTaskWith(1, null, List.of(item("green", 0, 1)))));
+
+    assertEquals(ErrorType.INVALID_PARAMETER, e.type());
+    assertEquals(io.harbormaster.capacity.CapacityProviders.NOT_ASSOCIATED, e.getMessage());
+    assertTrue(entities.calls.stream().noneMatch(c -> c.startsWith("place")));
+  }
+
+  @Test
+  void run_withoutLaunchTypeOrStrategy_usesTheClustersDefaultStrategy_elseEc2() {
+    FakeEntities entities = world();
+    entities.clusterCapacity =
+        new TaskLauncher.ClusterCapacity(List.of("FARGATE"), List.of(item("FARGATE", 0, 1)));
+
+    Launched launched = join(launcher(entities).run(runTaskWith(1, null, List.of())));
+
+    assertEquals("FARGATE", launched.tasks().get(0).spec().capacityProviderName());
+    assertEquals("FARGATE", launched.tasks().get(0).spec().launchType());
+    assertEquals(
+        new ConstraintSpec("memberOf", "attribute:harbormaster.fargate exists"),
+        entities.constraintsAsked.get(entities.constraintsAsked.size() - 1));
+
+    FakeEntities plain = world();
+    Launched ec2 = join(launcher(plain).run(runTaskWith(1, null, List.of())));
+    assertEquals("EC2", ec2.tasks().get(0).spec().launchType());
+    assertNull(ec2.tasks().get(0).spec().capacityProviderName());
+  }
+
+  @Test
+  void service_spreadCountsTheTasksItHasPerProvider() {
+    FakeEntities entities = world();
+    // Its base of 1 is on blue already: the next task goes to green, the only one with a weight.
+    entities.tasksByProvider = Map.of("blue", 1);
+    LaunchRequest launch =
+        LaunchRequest.forService(
+            ACCOUNT,
+            CLUSTER,
+            TD_ARN,
+            1,
+            Optional.empty(),
+            "service:web",
+            "ecs-svc/1",
+            List.of(),
+            List.of(),
+            null,
+            null,
+            List.of(item("blue", 1, 0), item("green", 0, 1)));
+
+    Placement placement =
+        join(launcher(entities).prepare(launch).thenCompose(launcher(entities)::place));
+
+    assertEquals("green", placement.placed().get(0).spec().capacityProviderName());
+    assertTrue(entities.calls.contains("tasksByProvider service:web"));
+    assertFalse(entities.calls.contains("clusterCapacity"));
   }
 
   // ---- RunTask ----
@@ -306,7 +454,7 @@ class TaskLauncherTest {
             "taskDefinition web:3",
             "warmUp " + ids.get(0),
             "warmUp " + ids.get(1),
-            "place 2 TaskSummary[family=web, group=family:web, startedBy=me]",
+            "place 2 TaskSummary[family=web, group=family:web, startedBy=me, capacityProvider=null]",
             "create " + ids.get(0) + "@i-1 at " + RECEIVED,
             "create " + ids.get(1) + "@i-2 at " + RECEIVED),
         entities.calls);
@@ -596,7 +744,8 @@ class TaskLauncherTest {
                 List.of(),
                 List.of(),
                 "EC2",
-                null));
+                null,
+                List.of()));
   }
 
   @Test

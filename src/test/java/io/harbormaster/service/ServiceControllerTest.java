@@ -168,6 +168,19 @@ class ServiceControllerTest {
           String accountId, String cluster, String instanceId, String taskId, Instant at) {}
 
       @Override
+      public CompletionStage<TaskLauncher.ClusterCapacity> clusterCapacity(
+          String accountId, String cluster) {
+        return CompletableFuture.completedFuture(
+            new TaskLauncher.ClusterCapacity(List.of(), List.of()));
+      }
+
+      @Override
+      public CompletionStage<java.util.Map<String, Integer>> tasksByProvider(
+          String accountId, String cluster, String group) {
+        return CompletableFuture.completedFuture(java.util.Map.of());
+      }
+
+      @Override
       public CompletionStage<Task.TaskView> createTask(
           String accountId, String cluster, String taskId, TaskSpec spec, Instant at) {
         return CompletableFuture.failedFuture(

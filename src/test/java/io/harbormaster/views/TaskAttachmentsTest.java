@@ -97,7 +97,8 @@ class TaskAttachmentsTest {
             "EC2",
             networkMode.equals("awsvpc")
                 ? json("{\"awsvpcConfiguration\":{\"subnets\":[\"subnet-1\"]}}")
-                : null);
+                : null,
+            null);
     Instant at = Instant.parse("2026-12-07T10:00:00Z");
     return new TaskView(
         "123456789012",

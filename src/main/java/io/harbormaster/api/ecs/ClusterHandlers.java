@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harbormaster.account.Account;
+import io.harbormaster.account.AccountSettings;
+import io.harbormaster.account.AccountSettings.SettingName;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
+import io.harbormaster.capacity.CapacityProviders;
 import io.harbormaster.cluster.Cluster;
 import io.harbormaster.cluster.Cluster.ClusterInfo;
 import io.harbormaster.cluster.Cluster.ClusterSpec;
@@ -16,10 +20,12 @@ import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.views.ClusterJson;
 import io.harbormaster.views.JsonViews;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 
 /**
  * CreateCluster, DescribeClusters, ListClusters, UpdateCluster, UpdateClusterSettings,
@@ -47,22 +53,76 @@ public final class ClusterHandlers {
   CompletionStage<JsonNode> createCluster(RequestContext ctx, JsonNode input) {
     String name =
         EcsNames.requireClusterName(JsonViews.text(input, "clusterName").orElse("default"));
+    List<Setting> given = settings(input);
+    boolean insightsGiven = given.stream().anyMatch(s -> s.name().equals(CONTAINER_INSIGHTS));
+    // A cluster created without containerInsights takes the account's containerInsights setting
+    // when the account (or the caller) set one, as ECS does.
+    CompletionStage<List<Setting>> withDefaults =
+        insightsGiven
+            ? CompletableFuture.completedFuture(given)
+            : entities
+                .<AccountSettings.Command, AccountSettings.Settings>ask(
+                    AccountSettings.ENTITY_KEY, ctx.accountId(), AccountSettings.Get::new)
+                .thenApply(
+                    account -> {
+                      Optional<String> chosen =
+                          account
+                              .explicit(ctx.callerArn(), SettingName.CONTAINER_INSIGHTS)
+                              .or(
+                                  () ->
+                                      account.explicit(
+                                          Arns.accountRoot(ctx.accountId()),
+                                          SettingName.CONTAINER_INSIGHTS));
+                      if (chosen.isEmpty()) return given;
+                      List<Setting> out = new ArrayList<>(given);
+                      out.add(new Setting(CONTAINER_INSIGHTS, chosen.get()));
+                      return out;
+                    });
+    return withDefaults.thenCompose(settings -> create(ctx, input, name, settings));
+  }
+
+  private static final String CONTAINER_INSIGHTS = "containerInsights";
+
+  private CompletionStage<JsonNode> create(
+      RequestContext ctx, JsonNode input, String name, List<Setting> settings) {
+    List<String> providers =
+        List.copyOf(new LinkedHashSet<>(JsonViews.textList(input, "capacityProviders")));
+    List<CapacityProviderStrategyItem> strategy =
+        CapacityProviderStrategies.decode(input, "defaultCapacityProviderStrategy");
+    for (CapacityProviderStrategyItem item : strategy) {
+      if (!providers.contains(item.capacityProvider()))
+        throw EcsException.invalidParameter(CapacityProviderStrategies.NOT_ASSOCIATED);
+    }
     ClusterSpec spec =
         new ClusterSpec(
             name,
-            settings(input),
+            settings,
             JsonViews.member(input, "configuration").orElse(null),
             JsonViews.member(input, "serviceConnectDefaults").orElse(null),
-            JsonViews.textList(input, "capacityProviders"),
-            JsonViews.member(input, "defaultCapacityProviderStrategy").orElse(null),
+            providers,
+            input.has("defaultCapacityProviderStrategy")
+                ? CapacityProviderStrategyItem.toJson(strategy)
+                : null,
             ResourceRefs.tags(input, "tags"));
+    // The providers must exist, and then know the cluster uses them (a provider in use is not
+    // deleted).
+    CompletionStage<Done> associated =
+        providers.isEmpty()
+            ? CompletableFuture.completedFuture(Done.getInstance())
+            : entities.<CapacityProviders.Command, Done>ask(
+                CapacityProviders.ENTITY_KEY,
+                ctx.accountId(),
+                replyTo ->
+                    new CapacityProviders.Associate(name, providers, ctx.receivedAt(), replyTo));
     // The cluster answers once the account's directory lists it (ListClusters right after shows
     // it).
-    return entities
-        .<Cluster.Command, ClusterInfo>ask(
-            Cluster.ENTITY_KEY,
-            Cluster.entityId(ctx.accountId(), name),
-            replyTo -> new Cluster.Create(spec, ctx.receivedAt(), replyTo))
+    return associated
+        .thenCompose(
+            done ->
+                entities.<Cluster.Command, ClusterInfo>ask(
+                    Cluster.ENTITY_KEY,
+                    Cluster.entityId(ctx.accountId(), name),
+                    replyTo -> new Cluster.Create(spec, ctx.receivedAt(), replyTo)))
         .thenApply(
             info ->
                 JsonViews.wrap("cluster", ClusterJson.view(ctx.view(), info, true, true, false)));
@@ -158,6 +218,19 @@ public final class ClusterHandlers {
             Cluster.ENTITY_KEY,
             Cluster.entityId(ctx.accountId(), name),
             replyTo -> new Cluster.Delete(ctx.receivedAt(), replyTo))
+        // A deleted cluster no longer uses its capacity providers.
+        .thenCompose(
+            info ->
+                info.spec().capacityProviders() == null || info.spec().capacityProviders().isEmpty()
+                    ? CompletableFuture.completedFuture(info)
+                    : entities
+                        .<CapacityProviders.Command, Done>ask(
+                            CapacityProviders.ENTITY_KEY,
+                            ctx.accountId(),
+                            replyTo ->
+                                new CapacityProviders.Associate(
+                                    name, List.of(), ctx.receivedAt(), replyTo))
+                        .thenApply(done -> info))
         // The cluster answers once the account's directory no longer lists it.
         .thenApply(
             info ->

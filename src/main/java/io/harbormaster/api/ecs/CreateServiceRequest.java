@@ -1,6 +1,7 @@
 package io.harbormaster.api.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Tag;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
@@ -26,7 +27,8 @@ record CreateServiceRequest(
     List<StrategySpec> strategies,
     Integer healthCheckGracePeriodSeconds,
     List<Tag> tags,
-    JsonNode networkConfiguration) {
+    JsonNode networkConfiguration,
+    List<CapacityProviderStrategyItem> capacityProviderStrategy) {
 
   static CreateServiceRequest decode(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
@@ -41,12 +43,24 @@ record CreateServiceRequest(
     ServiceMembers.checkNetworkingMembers(input);
     SchedulingStrategy scheduling =
         ServiceMembers.scheduling(JsonViews.text(input, "schedulingStrategy").orElse("REPLICA"));
+    CapacityProviderStrategies.requireNotBoth(input, "capacityProviderStrategy");
+    // Null when not given: then the strategy, or the cluster's default strategy, or EC2.
     String launchType =
-        ServiceMembers.launchType(JsonViews.text(input, "launchType").orElse("EC2"));
-    if (JsonViews.text(input, "platformVersion").isPresent()) {
+        JsonViews.text(input, "launchType").map(ServiceMembers::launchType).orElse(null);
+    List<CapacityProviderStrategyItem> capacityProviderStrategy =
+        CapacityProviderStrategies.decode(input, "capacityProviderStrategy");
+    if (scheduling == SchedulingStrategy.DAEMON && !capacityProviderStrategy.isEmpty()) {
+      throw EcsException.invalidParameter(
+          "Capacity provider strategies are not supported for services with the DAEMON scheduling"
+              + " strategy.");
+    }
+    if (JsonViews.text(input, "platformVersion").isPresent()
+        && capacityProviderStrategy.isEmpty()) {
       // ECS's words: a platform version belongs to Fargate
       throw EcsException.invalidParameter(
-          "The platform version must be null when specifying an " + launchType + " launch type.");
+          "The platform version must be null when specifying an "
+              + (launchType == null ? "EC2" : launchType)
+              + " launch type.");
     }
     String taskDefinition =
         JsonViews.text(input, "taskDefinition")
@@ -86,6 +100,7 @@ record CreateServiceRequest(
         strategies,
         grace,
         tags,
-        JsonViews.member(input, "networkConfiguration").orElse(null));
+        JsonViews.member(input, "networkConfiguration").orElse(null),
+        capacityProviderStrategy);
   }
 }

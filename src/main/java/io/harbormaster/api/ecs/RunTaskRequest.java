@@ -1,6 +1,7 @@
 package io.harbormaster.api.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Tag;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
@@ -26,7 +27,8 @@ record RunTaskRequest(
     List<StrategySpec> strategies,
     String clientToken,
     String launchType,
-    JsonNode networkConfiguration) {
+    JsonNode networkConfiguration,
+    List<CapacityProviderStrategyItem> capacityProviderStrategy) {
   static final int MAX_COUNT = 10;
 
   static RunTaskRequest runTask(RequestContext ctx, JsonNode input) {
@@ -35,6 +37,7 @@ record RunTaskRequest(
       throw EcsException.invalidParameter(
           "count must be between 1 and " + MAX_COUNT + ", not " + count + ".");
     }
+    CapacityProviderStrategies.requireNotBoth(input, "capacityProviderStrategy");
     String launchType = JsonViews.text(input, "launchType").orElse("EC2");
     if (!launchType.equals("EC2") && !launchType.equals("EXTERNAL")) {
       throw EcsException.invalidParameter(
@@ -43,7 +46,23 @@ record RunTaskRequest(
               + " is not supported here: tasks run on the "
               + "cluster's container instances (EC2 or EXTERNAL).");
     }
-    return decode(ctx, input, count, null);
+    RunTaskRequest request = decode(ctx, input, count, null);
+    // Without a launch type the strategy decides, or the cluster's default strategy, or EC2.
+    return new RunTaskRequest(
+        request.cluster(),
+        request.taskDefinition(),
+        request.count(),
+        request.containerInstanceIds(),
+        request.overrides(),
+        request.group(),
+        request.startedBy(),
+        request.tags(),
+        request.constraints(),
+        request.strategies(),
+        request.clientToken(),
+        JsonViews.text(input, "launchType").orElse(null),
+        request.networkConfiguration(),
+        CapacityProviderStrategies.decode(input, "capacityProviderStrategy"));
   }
 
   static RunTaskRequest startTask(RequestContext ctx, JsonNode input) {
@@ -90,7 +109,8 @@ record RunTaskRequest(
         JsonViews.text(input, "clientToken").orElse(null),
         // StartTask has no launchType member checked: its tasks are EC2 unless it says otherwise
         JsonViews.text(input, "launchType").orElse("EC2"),
-        JsonViews.member(input, "networkConfiguration").orElse(null));
+        JsonViews.member(input, "networkConfiguration").orElse(null),
+        List.of());
   }
 
   LaunchRequest toLaunch(RequestContext ctx) {
@@ -112,6 +132,7 @@ record RunTaskRequest(
         clientToken,
         launchType,
         ctx.receivedAt(),
-        networkConfiguration);
+        networkConfiguration,
+        capacityProviderStrategy);
   }
 }

@@ -3,6 +3,8 @@ package io.harbormaster.api.ecs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
+import io.harbormaster.cluster.Cluster;
 import io.harbormaster.common.Arns;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.common.Entities;
@@ -89,25 +91,41 @@ public final class ServiceHandlers {
     CreateServiceRequest request = CreateServiceRequest.decode(ctx, input);
     return instances
         .requireCluster(ctx, request.cluster())
-        .thenCompose(info -> activeRevision(ctx, request.taskDefinition()))
-        .thenCompose(revision -> create(ctx, request, revision))
+        .thenCompose(
+            info ->
+                activeRevision(ctx, request.taskDefinition())
+                    .thenCompose(revision -> create(ctx, request, info, revision)))
         .thenCompose(view -> respond(ctx, view, true));
   }
 
   private CompletionStage<ServiceView> create(
-      RequestContext ctx, CreateServiceRequest request, TaskDefinitionFamily.Revision revision) {
+      RequestContext ctx,
+      CreateServiceRequest request,
+      Cluster.ClusterInfo cluster,
+      TaskDefinitionFamily.Revision revision) {
     checkPlacement(
         revision,
         Service.group(request.serviceName()),
         request.constraints(),
         request.strategies());
+    // ECS decides once, at creation: the strategy given, else the launch type given, else the
+    // cluster's default strategy, else EC2.
+    List<CapacityProviderStrategyItem> strategy =
+        associated(cluster, request.capacityProviderStrategy());
+    List<CapacityProviderStrategyItem> clusterDefault =
+        CapacityProviderStrategyItem.listOf(cluster.spec().defaultCapacityProviderStrategy());
+    if (strategy.isEmpty()
+        && request.launchType() == null
+        && request.scheduling() == SchedulingStrategy.REPLICA) strategy = clusterDefault;
+    String launchType =
+        request.launchType() != null ? request.launchType() : strategy.isEmpty() ? "EC2" : null;
     ServiceSpec spec =
         new ServiceSpec(
             request.serviceName(),
             arnOf(ctx, revision),
             request.desiredCount(),
             request.scheduling(),
-            request.launchType(),
+            launchType,
             request.deployment(),
             request.constraints(),
             request.strategies(),
@@ -115,7 +133,8 @@ public final class ServiceHandlers {
             request.tags(),
             TaskNetworkConfiguration.checked(
                 revision.definition().path("networkMode").asText("bridge"),
-                request.networkConfiguration()));
+                request.networkConfiguration()),
+            strategy);
     // The service answers once its cluster lists it (ListServices right after shows it).
     return entities.<Service.Command, ServiceView>ask(
         Service.ENTITY_KEY,
@@ -129,9 +148,12 @@ public final class ServiceHandlers {
     return instances
         .requireCluster(ctx, request.cluster())
         .thenCompose(
-            info ->
-                entities.<Service.Command, ServiceView>ask(
-                    Service.ENTITY_KEY, entityId, Service.Get::new))
+            info -> {
+              if (request.capacityProviderStrategy() != null)
+                associated(info, request.capacityProviderStrategy());
+              return entities.<Service.Command, ServiceView>ask(
+                  Service.ENTITY_KEY, entityId, Service.Get::new);
+            })
         .thenCompose(current -> update(ctx, request, current.spec()))
         .thenCompose(view -> respond(ctx, view, true));
   }
@@ -160,7 +182,8 @@ public final class ServiceHandlers {
                   checked.constraints(),
                   checked.strategies(),
                   request.healthCheckGracePeriodSeconds(),
-                  request.forceNewDeployment());
+                  request.forceNewDeployment(),
+                  request.capacityProviderStrategy());
           return entities.<Service.Command, ServiceView>ask(
               Service.ENTITY_KEY,
               request.service().entityId(ctx),
@@ -332,5 +355,21 @@ public final class ServiceHandlers {
     } catch (IllegalArgumentException e) { // QueryLanguageException is one too
       throw EcsException.invalidParameter(e.getMessage());
     }
+  }
+
+  /**
+   * The strategy, checked to name only providers the cluster uses.
+   *
+   * @throws EcsException InvalidParameterException in ECS's words otherwise
+   */
+  private static List<CapacityProviderStrategyItem> associated(
+      Cluster.ClusterInfo cluster, List<CapacityProviderStrategyItem> strategy) {
+    List<String> providers =
+        cluster.spec().capacityProviders() == null ? List.of() : cluster.spec().capacityProviders();
+    for (CapacityProviderStrategyItem item : strategy) {
+      if (!providers.contains(item.capacityProvider()))
+        throw EcsException.invalidParameter(CapacityProviderStrategies.NOT_ASSOCIATED);
+    }
+    return strategy;
   }
 }

@@ -1,6 +1,7 @@
 package io.harbormaster.api.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.harbormaster.capacity.CapacityProviderStrategyItem;
 import io.harbormaster.common.EcsException;
 import io.harbormaster.placement.ClusterPlacement.ConstraintSpec;
 import io.harbormaster.placement.ClusterPlacement.StrategySpec;
@@ -24,7 +25,8 @@ record UpdateServiceRequest(
     String taskDefinition,
     ServiceMembers.DeploymentPatch deployment,
     List<ConstraintSpec> constraints,
-    List<StrategySpec> strategies) {
+    List<StrategySpec> strategies,
+    List<CapacityProviderStrategyItem> capacityProviderStrategy) {
 
   static UpdateServiceRequest decode(RequestContext ctx, JsonNode input) {
     String cluster = ResourceRefs.clusterName(ctx, JsonViews.text(input, "cluster").orElse(null));
@@ -49,6 +51,11 @@ record UpdateServiceRequest(
         input.hasNonNull("placementStrategy")
             ? PlacementSpecs.strategies(input.get("placementStrategy"))
             : null;
+    // Null when left out (kept as it is).
+    List<CapacityProviderStrategyItem> capacityProviderStrategy =
+        CapacityProviderStrategies.given(input, "capacityProviderStrategy")
+            ? CapacityProviderStrategies.decode(input, "capacityProviderStrategy")
+            : null;
     return new UpdateServiceRequest(
         cluster,
         ref,
@@ -58,7 +65,8 @@ record UpdateServiceRequest(
         taskDefinition,
         deployment,
         constraints,
-        strategies);
+        strategies,
+        capacityProviderStrategy);
   }
 
   /** The changes, checked against the service as it is. */

@@ -22,6 +22,27 @@ class ServiceRequestsTest {
       new RequestContext("123456789012", "us-east-1", "request-1", Instant.EPOCH);
 
   @Test
+  void createRefusesALaunchTypeWithAStrategy_inEcsWords() {
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.harbormaster.common.EcsException.class,
+            () ->
+                CreateServiceRequest.decode(
+                    CTX,
+                    json(
+                        """
+                        {"serviceName":"web","taskDefinition":"web:1","desiredCount":2,
+                         "launchType":"EC2",
+                         "capacityProviderStrategy":[{"capacityProvider":"FARGATE","weight":1}]}
+                        """)));
+    assertEquals("InvalidParameterException", e.errorType());
+    assertEquals(
+        "Specifying both a launch type and capacity provider strategy is not supported. Remove one"
+            + " and try again.",
+        e.getMessage());
+  }
+
+  @Test
   void createTakesEcsDefaultsForWhatItLeavesOut() {
     CreateServiceRequest request =
         CreateServiceRequest.decode(
@@ -35,7 +56,9 @@ class ServiceRequestsTest {
     assertEquals("default", request.cluster());
     assertEquals("web", request.serviceName());
     assertEquals(SchedulingStrategy.REPLICA, request.scheduling());
-    assertEquals("EC2", request.launchType());
+    // Decided at creation: the cluster's default strategy, else EC2.
+    assertNull(request.launchType());
+    assertEquals(List.of(), request.capacityProviderStrategy());
     assertEquals("web:1", request.taskDefinition());
     assertEquals(2, request.desiredCount());
     assertEquals(new DeploymentSettings(100, 200, false, false), request.deployment());
