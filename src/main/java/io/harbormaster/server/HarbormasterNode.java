@@ -20,6 +20,7 @@ import io.harbormaster.api.ecs.ServiceHandlers;
 import io.harbormaster.api.ecs.TagHandlers;
 import io.harbormaster.api.ecs.TaskDefinitionHandlers;
 import io.harbormaster.api.ecs.TaskHandlers;
+import io.harbormaster.api.elbv2.ElbHandlers;
 import io.harbormaster.api.events.EventApi;
 import io.harbormaster.auth.AccessKeySecrets;
 import io.harbormaster.auth.SigV4Verifier;
@@ -31,6 +32,10 @@ import io.harbormaster.events.EventServices;
 import io.harbormaster.events.EventsSettings;
 import io.harbormaster.instance.ClusterInstances;
 import io.harbormaster.instance.ContainerInstance;
+import io.harbormaster.loadbalancing.LoadBalancer;
+import io.harbormaster.loadbalancing.LoadBalancing;
+import io.harbormaster.loadbalancing.LoadBalancingIndex;
+import io.harbormaster.loadbalancing.TargetGroup;
 import io.harbormaster.persistence.CassandraSchema;
 import io.harbormaster.placement.ClusterPlacement;
 import io.harbormaster.placement.EntityLaunchPorts;
@@ -145,6 +150,10 @@ public final class HarbormasterNode implements AutoCloseable {
           new ServiceEffects(system, entities, launcher, clock, api.askTimeout()),
           clock);
 
+      LoadBalancer.init(system, tags);
+      TargetGroup.init(system, tags);
+      LoadBalancingIndex.init(system, tags);
+
       EcsPaging paging = new EcsPaging(pagingSecret);
       EcsOperations operations = new EcsOperations();
       new ClusterHandlers(entities, paging).register(operations);
@@ -176,7 +185,10 @@ public final class HarbormasterNode implements AutoCloseable {
                   region,
                   clock)
               .withStream(events);
-      AwsEndpoint aws = new AwsEndpoint(system, authenticator, endpoint, region, clock);
+      AwsEndpoint aws =
+          new AwsEndpoint(system, authenticator, endpoint, region, clock)
+              .serve(
+                  new ElbHandlers(new LoadBalancing(system, api.askTimeout(), region)).service());
       ServerBinding binding =
           Http.get(system)
               .newServerAt(settings.apiHost(), settings.apiPort())
