@@ -18,6 +18,7 @@ import io.harbormaster.api.aws.AwsOperation;
 import io.harbormaster.api.aws.AwsService;
 import io.harbormaster.api.aws.AwsServiceException;
 import io.harbormaster.loadbalancing.ElbArns;
+import io.harbormaster.loadbalancing.ElbError;
 import io.harbormaster.loadbalancing.ElbRejection;
 import io.harbormaster.loadbalancing.LoadBalancer;
 import io.harbormaster.loadbalancing.LoadBalancer.Listener;
@@ -168,18 +169,12 @@ public final class ElbHandlers {
     return lb.deleteLoadBalancer(ref, call.receivedAt())
         .handle(
             (deleted, failure) -> {
-              if (failure != null
-                  && ElbRejection.of(failure)
-                      .filter(
-                          r ->
-                              r.error()
-                                  != io.harbormaster.loadbalancing.ElbError.LOAD_BALANCER_NOT_FOUND)
-                      .isPresent()) {
-                throw new CompletionException(failure);
-              }
-              if (failure != null && ElbRejection.of(failure).isEmpty()) {
-                throw new CompletionException(failure);
-              }
+              boolean gone =
+                  failure == null
+                      || ElbRejection.of(failure)
+                          .filter(r -> r.error() == ElbError.LOAD_BALANCER_NOT_FOUND)
+                          .isPresent();
+              if (!gone) throw new CompletionException(failure);
               return object();
             });
   }
