@@ -23,4 +23,15 @@ public enum ElbProtocol {
       case TCP, TLS, UDP, TCP_UDP -> false;
     };
   }
+
+  /** Whether a listener of this protocol forwards to a target group of that one (ELBv2's pairs). */
+  public boolean canForwardTo(ElbProtocol targetGroup) {
+    return switch (this) {
+      case HTTP, HTTPS -> targetGroup == HTTP || targetGroup == HTTPS;
+      case TCP -> targetGroup == TCP || targetGroup == TCP_UDP;
+      case UDP -> targetGroup == UDP || targetGroup == TCP_UDP;
+      case TCP_UDP -> targetGroup == TCP_UDP;
+      case TLS -> targetGroup == TCP || targetGroup == TLS;
+    };
+  }
 }

@@ -152,7 +152,8 @@ public final class LoadBalancing {
         .thenCompose(
             lb -> {
               String userArn = arn(lb, listener);
-              return attachAll(lb, userArn, Routing.targetGroupArns(defaultActions), at)
+              return attachAll(
+                      lb, userArn, protocol, Routing.targetGroupArns(defaultActions), Set.of(), at)
                   .thenCompose(
                       attached ->
                           askLb(
@@ -185,20 +186,25 @@ public final class LoadBalancing {
               Set<String> before = Routing.targetGroupArns(current.defaultActions());
               Set<String> after =
                   defaultActions == null ? before : Routing.targetGroupArns(defaultActions);
-              return attachAll(lb, userArn, after, at)
+              ElbProtocol nextProtocol = protocol != null ? protocol : current.protocol();
+              return attachAll(lb, userArn, nextProtocol, after, before, at)
                   .thenCompose(
                       attached ->
-                          askLb(
-                              lb.accountId() + "/" + lb.name(),
-                              r ->
-                                  new LoadBalancer.ModifyListener(
-                                      lb.id(),
-                                      current.id(),
-                                      port,
-                                      protocol,
-                                      defaultActions,
-                                      at,
-                                      r)))
+                          undoneOnFailure(
+                              askLb(
+                                  lb.accountId() + "/" + lb.name(),
+                                  r ->
+                                      new LoadBalancer.ModifyListener(
+                                          lb.id(),
+                                          current.id(),
+                                          port,
+                                          protocol,
+                                          defaultActions,
+                                          at,
+                                          r)),
+                              userArn,
+                              minus(after, before),
+                              at))
                   .thenCompose(
                       next -> {
                         Set<String> gone = new LinkedHashSet<>(before);
@@ -229,7 +235,13 @@ public final class LoadBalancing {
             lb -> {
               Listener listener = listenerOf(lb, ref.listenerId());
               String userArn = arn(lb, listener, rule.id());
-              return attachAll(lb, userArn, Routing.targetGroupArns(actions), at)
+              return attachAll(
+                      lb,
+                      userArn,
+                      listener.protocol(),
+                      Routing.targetGroupArns(actions),
+                      Set.of(),
+                      at)
                   .thenCompose(
                       attached ->
                           askLb(
@@ -267,20 +279,24 @@ public final class LoadBalancing {
               String userArn = arn(lb, listener, current.id());
               Set<String> before = Routing.targetGroupArns(current.actions());
               Set<String> after = actions == null ? before : Routing.targetGroupArns(actions);
-              return attachAll(lb, userArn, after, at)
+              return attachAll(lb, userArn, listener.protocol(), after, before, at)
                   .thenCompose(
                       attached ->
-                          askLb(
-                              listenerRef.loadBalancer().entityId(),
-                              r ->
-                                  new LoadBalancer.ModifyRule(
-                                      lb.id(),
-                                      listener.id(),
-                                      current.id(),
-                                      conditions,
-                                      actions,
-                                      at,
-                                      r)))
+                          undoneOnFailure(
+                              askLb(
+                                  listenerRef.loadBalancer().entityId(),
+                                  r ->
+                                      new LoadBalancer.ModifyRule(
+                                          lb.id(),
+                                          listener.id(),
+                                          current.id(),
+                                          conditions,
+                                          actions,
+                                          at,
+                                          r)),
+                              userArn,
+                              minus(after, before),
+                              at))
                   .thenCompose(
                       next -> {
                         Set<String> gone = new LinkedHashSet<>(before);
@@ -340,9 +356,17 @@ public final class LoadBalancing {
             () -> new ElbRejection(ElbError.LISTENER_NOT_FOUND, "One or more listeners not found"));
   }
 
-  /** Attaches each target group in turn; on a refusal detaches those attached so far. */
+  /**
+   * Attaches each target group in turn; on a refusal detaches those it attached so far, but not
+   * those the user forwarded to already ({@code kept}).
+   */
   private CompletionStage<Set<String>> attachAll(
-      LoadBalancer.Info lb, String userArn, Set<String> targetGroupArns, Instant at) {
+      LoadBalancer.Info lb,
+      String userArn,
+      ElbProtocol listenerProtocol,
+      Set<String> targetGroupArns,
+      Set<String> kept,
+      Instant at) {
     CompletionStage<Set<String>> chain = CompletableFuture.completedFuture(new LinkedHashSet<>());
     for (String tgArn : targetGroupArns) {
       chain =
@@ -355,7 +379,12 @@ public final class LoadBalancing {
                                   ref.entityId(),
                                   r ->
                                       new TargetGroup.Attach(
-                                          userArn, arn(lb), lb.spec().type(), at, r)))
+                                          userArn,
+                                          arn(lb),
+                                          lb.spec().type(),
+                                          listenerProtocol,
+                                          at,
+                                          r)))
                       .handle(
                           (tg, failure) -> {
                             if (failure == null && !arn(tg).equals(tgArn)) {
@@ -370,6 +399,7 @@ public final class LoadBalancing {
                             // The target group we attached to may be a newer one of the same name.
                             Set<String> undo = new LinkedHashSet<>(attached);
                             if (tg != null) undo.add(tgArn);
+                            undo.removeAll(kept);
                             return detach(userArn, undo, at)
                                 .<Set<String>>thenApply(
                                     done -> {
@@ -379,6 +409,30 @@ public final class LoadBalancing {
                       .thenCompose(Function.identity()));
     }
     return chain;
+  }
+
+  /**
+   * The stage, or on its failure the user detached from what it attached for it, then the failure.
+   */
+  private <T> CompletionStage<T> undoneOnFailure(
+      CompletionStage<T> stage, String userArn, Set<String> attached, Instant at) {
+    return stage
+        .<CompletionStage<T>>handle(
+            (value, failure) ->
+                failure == null
+                    ? CompletableFuture.completedFuture(value)
+                    : detach(userArn, attached, at)
+                        .<T>thenApply(
+                            done -> {
+                              throw rethrown(failure);
+                            }))
+        .thenCompose(Function.identity());
+  }
+
+  private static Set<String> minus(Set<String> from, Set<String> removed) {
+    Set<String> out = new LinkedHashSet<>(from);
+    out.removeAll(removed);
+    return out;
   }
 
   private CompletionStage<Void> detachAll(LoadBalancer.Info lb, Listener listener, Instant at) {

@@ -79,6 +79,7 @@ public final class TargetGroup
       String userArn,
       String loadBalancerArn,
       LoadBalancerType type,
+      ElbProtocol listenerProtocol,
       Instant at,
       ActorRef<StatusReply<Info>> replyTo)
       implements Command {}
@@ -482,6 +483,18 @@ public final class TargetGroup
                       + "', which a "
                       + c.type().wire()
                       + " load balancer cannot forward to"));
+    }
+    if (!c.listenerProtocol().canForwardTo(info.spec().protocol())) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              ElbRejection.reply(
+                  ElbError.INVALID_CONFIGURATION_REQUEST,
+                  "Listener protocol '"
+                      + c.listenerProtocol()
+                      + "' is not supported with a target group with the protocol '"
+                      + info.spec().protocol()
+                      + "'"));
     }
     if (info.servedType() != null && info.inUse() && info.servedType() != c.type()) {
       return Effect()

@@ -129,7 +129,12 @@ class TargetGroupTest {
             group.<StatusReply<Info>>runCommand(
                 r ->
                     new TargetGroup.Attach(
-                        LISTENER_ARN, LB_ARN, LoadBalancerType.APPLICATION, T0, r)));
+                        LISTENER_ARN,
+                        LB_ARN,
+                        LoadBalancerType.APPLICATION,
+                        ElbProtocol.HTTP,
+                        T0,
+                        r)));
     assertEquals(
         new TargetHealth(TargetHealth.State.INITIAL, TargetHealth.Reason.REGISTRATION_IN_PROGRESS),
         attached.health(attached.targets().get("127.0.0.1:8080"), T0).orElseThrow());
@@ -164,7 +169,9 @@ class TargetGroupTest {
   void deregisteredTargetsDrainForTheDelay_thenAreGone() {
     create(ElbProtocol.HTTP);
     group.<StatusReply<Info>>runCommand(
-        r -> new TargetGroup.Attach(LISTENER_ARN, LB_ARN, LoadBalancerType.APPLICATION, T0, r));
+        r ->
+            new TargetGroup.Attach(
+                LISTENER_ARN, LB_ARN, LoadBalancerType.APPLICATION, ElbProtocol.HTTP, T0, r));
     Target target = new Target("127.0.0.1", 8080, null);
     group.<StatusReply<Info>>runCommand(
         r -> new TargetGroup.RegisterTargets(List.of(target), T0, r));
@@ -199,7 +206,9 @@ class TargetGroupTest {
     create(ElbProtocol.HTTP);
     assertRefused(
         group.runCommand(
-            r -> new TargetGroup.Attach(LISTENER_ARN, LB_ARN, LoadBalancerType.NETWORK, T0, r)),
+            r ->
+                new TargetGroup.Attach(
+                    LISTENER_ARN, LB_ARN, LoadBalancerType.NETWORK, ElbProtocol.TCP, T0, r)),
         ElbError.INVALID_CONFIGURATION_REQUEST,
         "The target group '"
             + name
@@ -207,7 +216,8 @@ class TargetGroupTest {
     success(
         group.<StatusReply<Info>>runCommand(
             r ->
-                new TargetGroup.Attach(LISTENER_ARN, LB_ARN, LoadBalancerType.APPLICATION, T0, r)));
+                new TargetGroup.Attach(
+                    LISTENER_ARN, LB_ARN, LoadBalancerType.APPLICATION, ElbProtocol.HTTP, T0, r)));
     assertRefused(
         group.runCommand(r -> new TargetGroup.Delete(T0, r)),
         ElbError.RESOURCE_IN_USE,
