@@ -379,6 +379,7 @@ public final class LoadBalancing {
                                   ref.entityId(),
                                   r ->
                                       new TargetGroup.Attach(
+                                          ref.id(),
                                           userArn,
                                           arn(lb),
                                           lb.spec().type(),
@@ -387,18 +388,13 @@ public final class LoadBalancing {
                                           r)))
                       .handle(
                           (tg, failure) -> {
-                            if (failure == null && !arn(tg).equals(tgArn)) {
-                              failure = targetGroupNotFound();
-                            }
                             if (failure == null) {
                               Set<String> next = new LinkedHashSet<>(attached);
                               next.add(tgArn);
                               return CompletableFuture.completedFuture(next);
                             }
                             Throwable cause = failure;
-                            // The target group we attached to may be a newer one of the same name.
                             Set<String> undo = new LinkedHashSet<>(attached);
-                            if (tg != null) undo.add(tgArn);
                             undo.removeAll(kept);
                             return detach(userArn, undo, at)
                                 .<Set<String>>thenApply(

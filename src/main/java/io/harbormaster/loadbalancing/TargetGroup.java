@@ -76,6 +76,7 @@ public final class TargetGroup
    * when it serves another load balancer type or speaks another family of protocols. Idempotent.
    */
   public record Attach(
+      String targetGroupId,
       String userArn,
       String loadBalancerArn,
       LoadBalancerType type,
@@ -470,6 +471,8 @@ public final class TargetGroup
 
   private ReplyEffect<Event, State> attach(ActiveTargetGroup s, Attach c) {
     Info info = s.info();
+    // The ARN named an earlier target group of this name.
+    if (!info.id().equals(c.targetGroupId())) return notFound(c.replyTo());
     if (!c.type().speaks(info.spec().protocol())) {
       return Effect()
           .reply(

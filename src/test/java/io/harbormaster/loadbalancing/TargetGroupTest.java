@@ -50,6 +50,7 @@ class TargetGroupTest {
   private static final String LISTENER_ARN =
       "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/0123456789abcdef/00000000000000aa";
 
+  private static final String ID = "00000000000000a1";
   private String name;
   private EventSourcedBehaviorTestKit<Command, Event, State> group;
 
@@ -129,6 +130,7 @@ class TargetGroupTest {
             group.<StatusReply<Info>>runCommand(
                 r ->
                     new TargetGroup.Attach(
+                        ID,
                         LISTENER_ARN,
                         LB_ARN,
                         LoadBalancerType.APPLICATION,
@@ -171,7 +173,7 @@ class TargetGroupTest {
     group.<StatusReply<Info>>runCommand(
         r ->
             new TargetGroup.Attach(
-                LISTENER_ARN, LB_ARN, LoadBalancerType.APPLICATION, ElbProtocol.HTTP, T0, r));
+                ID, LISTENER_ARN, LB_ARN, LoadBalancerType.APPLICATION, ElbProtocol.HTTP, T0, r));
     Target target = new Target("127.0.0.1", 8080, null);
     group.<StatusReply<Info>>runCommand(
         r -> new TargetGroup.RegisterTargets(List.of(target), T0, r));
@@ -208,7 +210,7 @@ class TargetGroupTest {
         group.runCommand(
             r ->
                 new TargetGroup.Attach(
-                    LISTENER_ARN, LB_ARN, LoadBalancerType.NETWORK, ElbProtocol.TCP, T0, r)),
+                    ID, LISTENER_ARN, LB_ARN, LoadBalancerType.NETWORK, ElbProtocol.TCP, T0, r)),
         ElbError.INVALID_CONFIGURATION_REQUEST,
         "The target group '"
             + name
@@ -217,7 +219,13 @@ class TargetGroupTest {
         group.<StatusReply<Info>>runCommand(
             r ->
                 new TargetGroup.Attach(
-                    LISTENER_ARN, LB_ARN, LoadBalancerType.APPLICATION, ElbProtocol.HTTP, T0, r)));
+                    ID,
+                    LISTENER_ARN,
+                    LB_ARN,
+                    LoadBalancerType.APPLICATION,
+                    ElbProtocol.HTTP,
+                    T0,
+                    r)));
     assertRefused(
         group.runCommand(r -> new TargetGroup.Delete(T0, r)),
         ElbError.RESOURCE_IN_USE,
@@ -231,6 +239,37 @@ class TargetGroupTest {
         group.runCommand(TargetGroup.Get::new),
         ElbError.TARGET_GROUP_NOT_FOUND,
         "One or more target groups not found");
+  }
+
+  @Test
+  void anArnOfAnEarlierGroupOfTheSameNameIsNotFound() {
+    create(ElbProtocol.HTTP);
+    assertRefused(
+        group.runCommand(
+            r ->
+                new TargetGroup.Attach(
+                    "00000000000000ff",
+                    LISTENER_ARN,
+                    LB_ARN,
+                    LoadBalancerType.APPLICATION,
+                    ElbProtocol.HTTP,
+                    T0,
+                    r)),
+        ElbError.TARGET_GROUP_NOT_FOUND,
+        "One or more target groups not found");
+    assertRefused(
+        group.runCommand(
+            r ->
+                new TargetGroup.Attach(
+                    ID,
+                    LISTENER_ARN,
+                    LB_ARN,
+                    LoadBalancerType.APPLICATION,
+                    ElbProtocol.TCP,
+                    T0,
+                    r)),
+        ElbError.INVALID_CONFIGURATION_REQUEST,
+        "Listener protocol 'TCP' is not supported with a target group with the protocol 'HTTP'");
   }
 
   @Test
