@@ -77,7 +77,7 @@ public final class RequestAuthenticator {
             : CompletableFuture.completedFuture(Optional.empty());
     return key.thenApply(
         found -> {
-          java.util.function.Function<String, Optional<String>> secret =
+          io.harbormaster.auth.SecretLookup secret =
               id ->
                   found
                       .filter(k -> k.accessKeyId().equals(id))
