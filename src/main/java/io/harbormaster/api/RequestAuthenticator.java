@@ -112,9 +112,9 @@ public final class RequestAuthenticator {
   }
 
   /**
-   * The request as a client that sent its charset in lower case signed it. Pekko keeps the parsed
-   * Content-Type only and writes a charset as {@code UTF-8}; the AWS CLI and SDKs send and sign the
-   * query protocol's {@code application/x-www-form-urlencoded; charset=utf-8}.
+   * The request as the AWS CLI and SDKs sign the query protocol's Content-Type: {@code
+   * application/x-www-form-urlencoded; charset=utf-8}. Pekko keeps the parsed Content-Type only: it
+   * drops the form's charset and writes other charsets as {@code UTF-8}.
    */
   static Optional<SignedRequest> withLowerCaseCharset(SignedRequest signed) {
     boolean changed = false;
@@ -123,7 +123,11 @@ public final class RequestAuthenticator {
       String value = h.getValue();
       if (h.getKey().equalsIgnoreCase("Content-Type")) {
         Matcher m = CHARSET.matcher(value);
-        if (m.find() && !m.group(1).equals(m.group(1).toLowerCase(java.util.Locale.ROOT))) {
+        if (value.equals(FORM)) {
+          // Pekko models the form media type without a charset and drops the one sent.
+          value = FORM + "; charset=utf-8";
+          changed = true;
+        } else if (m.find() && !m.group(1).equals(m.group(1).toLowerCase(java.util.Locale.ROOT))) {
           value =
               value.substring(0, m.start(1))
                   + m.group(1).toLowerCase(java.util.Locale.ROOT)
@@ -139,6 +143,8 @@ public final class RequestAuthenticator {
                 signed.method(), signed.path(), signed.rawQuery(), headers, signed.body()))
         : Optional.empty();
   }
+
+  private static final String FORM = "application/x-www-form-urlencoded";
 
   private static final Pattern CHARSET = Pattern.compile("charset=([^;\\s]+)");
 

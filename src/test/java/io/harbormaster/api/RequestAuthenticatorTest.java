@@ -27,6 +27,14 @@ class RequestAuthenticatorTest {
         "application/x-www-form-urlencoded; charset=utf-8",
         lower.orElseThrow().headers().get(1).getValue());
     assertEquals(
+        "application/x-www-form-urlencoded; charset=utf-8",
+        RequestAuthenticator.withLowerCaseCharset(
+                withContentType("application/x-www-form-urlencoded"))
+            .orElseThrow()
+            .headers()
+            .get(1)
+            .getValue());
+    assertEquals(
         Optional.empty(),
         RequestAuthenticator.withLowerCaseCharset(withContentType("application/x-amz-json-1.1")));
     assertEquals(
