@@ -86,13 +86,17 @@ public final class RequestAuthenticator {
             : CompletableFuture.completedFuture(Optional.empty());
     return key.thenApply(
         found -> {
-          VerificationResult result =
-              verifier.verify(
-                  signed,
-                  id ->
-                      found
-                          .filter(k -> k.accessKeyId().equals(id))
-                          .map(Account.AccessKey::secretAccessKey));
+          io.harbormaster.auth.SecretLookup secret =
+              id ->
+                  found
+                      .filter(k -> k.accessKeyId().equals(id))
+                      .map(Account.AccessKey::secretAccessKey);
+          VerificationResult result = verifier.verify(signed, secret);
+          Optional<SignedRequest> lowerCharset = withLowerCaseCharset(signed);
+          if (result instanceof VerificationResult.Rejected && lowerCharset.isPresent()) {
+            VerificationResult again = verifier.verify(lowerCharset.get(), secret);
+            if (again instanceof VerificationResult.Verified) result = again;
+          }
           if (result instanceof VerificationResult.Rejected r) {
             throw new EcsException(
                 ErrorType.ofCode(r.errorType()).orElse(ErrorType.INVALID_SIGNATURE), r.message());
@@ -116,6 +120,43 @@ public final class RequestAuthenticator {
           return new Caller(accessKey.accountId(), accessKey.accessKeyId());
         });
   }
+
+  /**
+   * The request as the AWS CLI and SDKs sign the query protocol's Content-Type: {@code
+   * application/x-www-form-urlencoded; charset=utf-8}. Pekko keeps the parsed Content-Type only: it
+   * drops the form's charset and writes other charsets as {@code UTF-8}.
+   */
+  static Optional<SignedRequest> withLowerCaseCharset(SignedRequest signed) {
+    boolean changed = false;
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    for (Map.Entry<String, String> h : signed.headers()) {
+      String value = h.getValue();
+      if (h.getKey().equalsIgnoreCase("Content-Type")) {
+        Matcher m = CHARSET.matcher(value);
+        if (value.equals(FORM)) {
+          // Pekko models the form media type without a charset and drops the one sent.
+          value = FORM + "; charset=utf-8";
+          changed = true;
+        } else if (m.find() && !m.group(1).equals(m.group(1).toLowerCase(java.util.Locale.ROOT))) {
+          value =
+              value.substring(0, m.start(1))
+                  + m.group(1).toLowerCase(java.util.Locale.ROOT)
+                  + value.substring(m.end(1));
+          changed = true;
+        }
+      }
+      headers.add(new AbstractMap.SimpleImmutableEntry<>(h.getKey(), value));
+    }
+    return changed
+        ? Optional.of(
+            new SignedRequest(
+                signed.method(), signed.path(), signed.rawQuery(), headers, signed.body()))
+        : Optional.empty();
+  }
+
+  private static final String FORM = "application/x-www-form-urlencoded";
+
+  private static final Pattern CHARSET = Pattern.compile("charset=([^;\\s]+)");
 
   /**
    * Pekko models Content-Type and Content-Length outside the header list; SigV4 needs them as sent.

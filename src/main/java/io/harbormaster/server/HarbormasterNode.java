@@ -26,6 +26,7 @@ import io.harbormaster.api.ecs.ServiceHandlers;
 import io.harbormaster.api.ecs.TagHandlers;
 import io.harbormaster.api.ecs.TaskDefinitionHandlers;
 import io.harbormaster.api.ecs.TaskHandlers;
+import io.harbormaster.api.elbv2.ElbHandlers;
 import io.harbormaster.api.events.EventApi;
 import io.harbormaster.api.logs.LogsHandlers;
 import io.harbormaster.audit.AuditTrail;
@@ -41,6 +42,10 @@ import io.harbormaster.events.EventsSettings;
 import io.harbormaster.events.ResourceKinds;
 import io.harbormaster.instance.ClusterInstances;
 import io.harbormaster.instance.ContainerInstance;
+import io.harbormaster.loadbalancing.LoadBalancer;
+import io.harbormaster.loadbalancing.LoadBalancing;
+import io.harbormaster.loadbalancing.LoadBalancingIndex;
+import io.harbormaster.loadbalancing.TargetGroup;
 import io.harbormaster.logs.LogStore;
 import io.harbormaster.logs.LogsSettings;
 import io.harbormaster.persistence.CassandraSchema;
@@ -231,6 +236,10 @@ public final class HarbormasterNode implements AutoCloseable {
           new ServiceEffects(system, entities, launcher, clock, api.askTimeout()),
           clock);
 
+      LoadBalancer.init(system, tags);
+      TargetGroup.init(system, tags);
+      LoadBalancingIndex.init(system, tags);
+
       EcsPaging paging = new EcsPaging(pagingSecret);
       EcsOperations operations = new EcsOperations();
       new ClusterHandlers(entities, paging).register(operations);
@@ -275,7 +284,9 @@ public final class HarbormasterNode implements AutoCloseable {
       AwsEndpoint aws =
           new AwsEndpoint(system, authenticator, auditor, endpoint, region, clock)
               .serve(new CloudTrailHandlers(trail, clock).service())
-              .serve(new LogsHandlers(logs.store()).service());
+              .serve(new LogsHandlers(logs.store()).service())
+              .serve(
+                  new ElbHandlers(new LoadBalancing(system, api.askTimeout(), region)).service());
       ServerBinding binding =
           Http.get(system)
               .newServerAt(settings.apiHost(), settings.apiPort())
